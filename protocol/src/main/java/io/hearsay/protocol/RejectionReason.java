@@ -1,0 +1,48 @@
+package io.hearsay.protocol;
+
+/**
+ * Every way an identity or an envelope can be refused. Each value is counted separately by the
+ * runtime, so a new way of being wrong gets a new value rather than a vaguer old one.
+ */
+public enum RejectionReason {
+  /** The bytes are not a {@code gossip.Envelope}. */
+  MALFORMED_ENVELOPE,
+  /** The envelope's payload is not a {@code gossip.GossipMessage}, or the message has no content. */
+  MALFORMED_PAYLOAD,
+  /** The envelope carries no payload at all. */
+  EMPTY_PAYLOAD,
+  /** The payload is larger than the configured limit. */
+  OVERSIZED_PAYLOAD,
+  /** The message's tag is not the one Fabric allows for its content type. */
+  ILLEGAL_TAG,
+  /** The envelope has no signature. */
+  MISSING_SIGNATURE,
+  /** The signature is not a DER-encoded ECDSA signature. */
+  MALFORMED_SIGNATURE,
+  /** The signature's S value is in the upper half of the curve order (Fabric refuses these). */
+  NON_CANONICAL_SIGNATURE,
+  /** The signature does not verify with the signer's key: another key signed, or the payload changed. */
+  BAD_SIGNATURE,
+  /** The secret envelope (internal endpoint) does not verify with the signer's key. */
+  BAD_SECRET_SIGNATURE,
+  /** The secret envelope's payload is not a {@code gossip.Secret}. */
+  MALFORMED_SECRET,
+  /** No identity is known for the PKI-ID that should have signed the message. */
+  UNKNOWN_SIGNER,
+  /** The PKI-ID claimed in the message is not SHA-256(mspid ‖ id_bytes) of the identity. */
+  PKI_ID_MISMATCH,
+  /** The identity bytes are not a {@code msp.SerializedIdentity} holding one PEM X.509 certificate. */
+  MALFORMED_IDENTITY,
+  /** The identity names an MSP id that this peer does not know. */
+  UNKNOWN_ORG,
+  /** The certificate does not chain to a root CA of the org it claims. */
+  UNTRUSTED_CERTIFICATE,
+  /** The certificate (or one in its chain) is past its notAfter date. */
+  EXPIRED_CERTIFICATE,
+  /** The certificate (or one in its chain) is before its notBefore date. */
+  CERTIFICATE_NOT_YET_VALID,
+  /** The certificate is a CA certificate or does not allow digital signatures. */
+  BAD_KEY_USAGE,
+  /** The certificate's key is not an ECDSA P-256 key. */
+  UNSUPPORTED_KEY
+}

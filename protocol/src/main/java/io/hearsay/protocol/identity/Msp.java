@@ -1,0 +1,155 @@
+package io.hearsay.protocol.identity;
+
+import io.hearsay.protocol.Rejection;
+import io.hearsay.protocol.RejectionReason;
+import io.hearsay.protocol.Verdict;
+import io.hearsay.protocol.crypto.Ecdsa;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+
+/**
+ * One org's membership service provider: its root CA certificates and optional intermediate CA
+ * certificates, and the rule that decides whether a peer certificate belongs to the org.
+ *
+ * <p>A certificate is valid for the org when: its key is ECDSA P-256; it is an end-entity
+ * certificate allowed to sign (no CA basic constraint; digitalSignature set if key usage is
+ * present); it chains through the org's intermediates to one of its roots, each link's signature
+ * verifying; and every certificate of that chain is within its validity dates at the given time.
+ * Every refusal names the org, the subject and the reason.
+ */
+public final class Msp {
+
+  private static final int MAX_CHAIN_LENGTH = 6;
+  private static final BouncyCastleProvider BC = new BouncyCastleProvider();
+
+  private final String mspId;
+  private final List<X509Certificate> roots;
+  private final List<X509Certificate> intermediates;
+
+  public Msp(String mspId, List<X509Certificate> roots, List<X509Certificate> intermediates) {
+    if (roots.isEmpty()) {
+      throw new IllegalArgumentException("MSP " + mspId + " has no root certificate");
+    }
+    this.mspId = mspId;
+    this.roots = List.copyOf(roots);
+    this.intermediates = List.copyOf(intermediates);
+  }
+
+  public Msp(String mspId, List<X509Certificate> roots) {
+    this(mspId, roots, List.of());
+  }
+
+  public String mspId() {
+    return mspId;
+  }
+
+  public List<X509Certificate> roots() {
+    return roots;
+  }
+
+  /**
+   * Validates the identity's certificate for this org at {@code now}; the accepted value is the
+   * window in which the whole chain stays valid, so a caller can re-check dates without redoing
+   * the signature work.
+   */
+  public Verdict<ValidityWindow> validate(PeerIdentity identity, Instant now) {
+    X509Certificate leaf = identity.certificate();
+    String subject = identity.subject();
+    if (!mspId.equals(identity.mspId())) {
+      return Verdict.reject(RejectionReason.UNKNOWN_ORG,
+          "identity of org %s, subject %s, presented to org %s", identity.mspId(), subject, mspId);
+    }
+    if (!Ecdsa.isP256(leaf.getPublicKey())) {
+      return refuse(RejectionReason.UNSUPPORTED_KEY, subject, "key is not ECDSA P-256");
+    }
+    if (leaf.getBasicConstraints() != -1) {
+      return refuse(RejectionReason.BAD_KEY_USAGE, subject, "is a CA certificate, not a peer's");
+    }
+    boolean[] keyUsage = leaf.getKeyUsage();
+    if (keyUsage != null && !keyUsage[0]) {
+      return refuse(RejectionReason.BAD_KEY_USAGE, subject, "key usage lacks digitalSignature");
+    }
+    List<X509Certificate> chain = new ArrayList<>();
+    chain.add(leaf);
+    X509Certificate current = leaf;
+    while (!isRoot(current)) {
+      if (chain.size() > MAX_CHAIN_LENGTH) {
+        return refuse(RejectionReason.UNTRUSTED_CERTIFICATE, subject, "chain longer than "
+            + MAX_CHAIN_LENGTH);
+      }
+      Optional<X509Certificate> issuer = issuerOf(current);
+      if (issuer.isEmpty()) {
+        return refuse(RejectionReason.UNTRUSTED_CERTIFICATE, subject, "issuer "
+            + current.getIssuerX500Principal().getName() + " is not a CA of this org");
+      }
+      current = issuer.get();
+      chain.add(current);
+    }
+    return datesOf(chain, now, subject);
+  }
+
+  private Verdict<ValidityWindow> datesOf(List<X509Certificate> chain, Instant now, String subject) {
+    Instant notBefore = Instant.MIN;
+    Instant notAfter = Instant.MAX;
+    for (X509Certificate cert : chain) {
+      Instant from = cert.getNotBefore().toInstant();
+      Instant until = cert.getNotAfter().toInstant();
+      notBefore = from.isAfter(notBefore) ? from : notBefore;
+      notAfter = until.isBefore(notAfter) ? until : notAfter;
+    }
+    ValidityWindow window = new ValidityWindow(mspId, subject, notBefore, notAfter);
+    Optional<Rejection> dates = window.check(now);
+    return dates.<Verdict<ValidityWindow>>map(Verdict::reject).orElseGet(() -> Verdict.accept(window));
+  }
+
+  private boolean isRoot(X509Certificate cert) {
+    return roots.contains(cert);
+  }
+
+  /** A CA of this org whose subject is the certificate's issuer and whose key signed it. */
+  private Optional<X509Certificate> issuerOf(X509Certificate cert) {
+    List<X509Certificate> candidates = new ArrayList<>(intermediates);
+    candidates.addAll(roots);
+    for (X509Certificate ca : candidates) {
+      if (ca.getSubjectX500Principal().equals(cert.getIssuerX500Principal()) && signedBy(cert, ca)) {
+        return Optional.of(ca);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static boolean signedBy(X509Certificate cert, X509Certificate ca) {
+    try {
+      cert.verify(ca.getPublicKey(), BC);
+      return true;
+    } catch (GeneralSecurityException e) {
+      return false;
+    }
+  }
+
+  private <T> Verdict<T> refuse(RejectionReason reason, String subject, String why) {
+    return Verdict.reject(reason, "org %s, subject %s: %s", mspId, subject, why);
+  }
+
+  /** The time window in which a validated certificate chain stays valid. */
+  public record ValidityWindow(String mspId, String subject, Instant notBefore, Instant notAfter) {
+
+    /** Empty when {@code now} lies in the window, else why not. */
+    public Optional<Rejection> check(Instant now) {
+      if (now.isAfter(notAfter)) {
+        return Optional.of(Rejection.of(RejectionReason.EXPIRED_CERTIFICATE,
+            "org %s, subject %s: certificate chain expired at %s", mspId, subject, notAfter));
+      }
+      if (now.isBefore(notBefore)) {
+        return Optional.of(Rejection.of(RejectionReason.CERTIFICATE_NOT_YET_VALID,
+            "org %s, subject %s: certificate chain not valid before %s", mspId, subject, notBefore));
+      }
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,167 @@
+package io.hearsay.protocol.message;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.hearsay.protocol.Rejection;
+import io.hearsay.protocol.RejectionReason;
+import io.hearsay.protocol.Verdict;
+import io.hearsay.protocol.crypto.Ecdsa;
+import io.hearsay.protocol.identity.IdentityMapper;
+import io.hearsay.protocol.identity.PeerIdentity;
+import io.hearsay.protocol.identity.PkiId;
+import java.time.Instant;
+import java.util.Optional;
+import org.hyperledger.fabric.protos.gossip.Envelope;
+import org.hyperledger.fabric.protos.gossip.GossipMessage;
+import org.hyperledger.fabric.protos.gossip.Secret;
+
+/**
+ * Verifies inbound envelopes before anything else looks at them. In order, cheapest first:
+ *
+ * <ol>
+ *   <li>the payload is present and within {@code maxPayloadBytes};
+ *   <li>it parses as a {@code GossipMessage} Hearsay carries, with the tag Fabric requires;
+ *   <li>the signer is found: messages that carry an identity (alive, ConnEstablish, peer identity)
+ *       have it validated by the org's MSP and its PKI-ID must be the one the message claims;
+ *       messages that name a PKI-ID (state info, leadership) are checked against the identity
+ *       known for it; all others against the identity of the transport-level sender;
+ *   <li>the signature is DER, low-S and verifies over the payload with the signer's key;
+ *   <li>a secret envelope, when present, verifies with the same key and holds a {@code Secret}.
+ * </ol>
+ *
+ * Every failure is a {@link Rejection} with a distinct reason; nothing here throws on bad input.
+ */
+public final class EnvelopeVerifier {
+
+  private final IdentityMapper identities;
+  private final int maxPayloadBytes;
+
+  public EnvelopeVerifier(IdentityMapper identities, int maxPayloadBytes) {
+    if (maxPayloadBytes <= 0) {
+      throw new IllegalArgumentException("maxPayloadBytes must be positive: " + maxPayloadBytes);
+    }
+    this.identities = identities;
+    this.maxPayloadBytes = maxPayloadBytes;
+  }
+
+  public IdentityMapper identities() {
+    return identities;
+  }
+
+  /** Parses and verifies envelope bytes as they arrive from the network. */
+  public Verdict<SignedGossipMessage> verify(byte[] envelopeBytes, Optional<PkiId> transportSender,
+      Instant now) {
+    Envelope envelope;
+    try {
+      envelope = Envelope.parseFrom(envelopeBytes);
+    } catch (InvalidProtocolBufferException e) {
+      return Verdict.reject(RejectionReason.MALFORMED_ENVELOPE, "%d bytes: %s",
+          envelopeBytes.length, e.getMessage());
+    }
+    return verify(envelope, transportSender, now);
+  }
+
+  /**
+   * Verifies an envelope. {@code transportSender} is the PKI-ID the connection is bound to; it is
+   * needed only for messages that neither carry nor name their signer.
+   */
+  public Verdict<SignedGossipMessage> verify(Envelope envelope, Optional<PkiId> transportSender,
+      Instant now) {
+    ByteString payload = envelope.getPayload();
+    if (payload.isEmpty()) {
+      return Verdict.reject(RejectionReason.EMPTY_PAYLOAD, "envelope has no payload");
+    }
+    if (payload.size() > maxPayloadBytes) {
+      return Verdict.reject(RejectionReason.OVERSIZED_PAYLOAD, "payload of %d bytes exceeds the limit of %d",
+          payload.size(), maxPayloadBytes);
+    }
+    GossipMessage message;
+    try {
+      message = GossipMessage.parseFrom(payload);
+    } catch (InvalidProtocolBufferException e) {
+      return Verdict.reject(RejectionReason.MALFORMED_PAYLOAD, "not a GossipMessage: %s", e.getMessage());
+    }
+    Optional<Rejection> tag = TagRules.check(message);
+    if (tag.isPresent()) {
+      return Verdict.reject(tag.get());
+    }
+    return signerOf(message, transportSender, now)
+        .then(signer -> checkSignatures(envelope, message, signer));
+  }
+
+  private Verdict<PeerIdentity> signerOf(GossipMessage message, Optional<PkiId> transportSender,
+      Instant now) {
+    return switch (message.getContentCase()) {
+      case ALIVE_MSG -> {
+        var alive = message.getAliveMsg();
+        PkiId claimed = PkiId.fromBytes(alive.getMembership().getPkiId());
+        // Fabric sends the identity only in a peer's first alive messages; later ones name it.
+        yield alive.getIdentity().isEmpty()
+            ? identities.get(claimed, now)
+            : carried(alive.getIdentity(), claimed, now);
+      }
+      case CONN -> carried(message.getConn().getIdentity(),
+          PkiId.fromBytes(message.getConn().getPkiId()), now);
+      case PEER_IDENTITY -> carried(message.getPeerIdentity().getCert(),
+          PkiId.fromBytes(message.getPeerIdentity().getPkiId()), now);
+      case STATE_INFO -> identities.get(PkiId.fromBytes(message.getStateInfo().getPkiId()), now);
+      case LEADERSHIP_MSG ->
+          identities.get(PkiId.fromBytes(message.getLeadershipMsg().getPkiId()), now);
+      default -> transportSender
+          .map(sender -> identities.get(sender, now))
+          .orElseGet(() -> Verdict.reject(RejectionReason.UNKNOWN_SIGNER,
+              "%s names no signer and the transport gave none", message.getContentCase()));
+    };
+  }
+
+  private Verdict<PeerIdentity> carried(ByteString serializedIdentity, PkiId claimed, Instant now) {
+    return identities.learn(serializedIdentity, now).then(identity -> identity.pkiId().equals(claimed)
+        ? Verdict.accept(identity)
+        : Verdict.reject(RejectionReason.PKI_ID_MISMATCH,
+            "message claims PKI-ID %s but its identity (org %s, subject %s) has PKI-ID %s",
+            claimed.hex(), identity.mspId(), identity.subject(), identity.pkiId().hex()));
+  }
+
+  private Verdict<SignedGossipMessage> checkSignatures(Envelope envelope, GossipMessage message,
+      PeerIdentity signer) {
+    Optional<Rejection> main = signatureProblem(envelope.getPayload(), envelope.getSignature(),
+        signer, RejectionReason.BAD_SIGNATURE);
+    if (main.isPresent()) {
+      return Verdict.reject(main.get());
+    }
+    if (!envelope.hasSecretEnvelope()) {
+      return Verdict.accept(new SignedGossipMessage(envelope, message, signer, Optional.empty()));
+    }
+    var secretEnvelope = envelope.getSecretEnvelope();
+    Optional<Rejection> secretProblem = signatureProblem(secretEnvelope.getPayload(),
+        secretEnvelope.getSignature(), signer, RejectionReason.BAD_SECRET_SIGNATURE);
+    if (secretProblem.isPresent()) {
+      return Verdict.reject(secretProblem.get());
+    }
+    try {
+      Secret secret = Secret.parseFrom(secretEnvelope.getPayload());
+      return Verdict.accept(new SignedGossipMessage(envelope, message, signer,
+          Optional.of(secret.getInternalEndpoint())));
+    } catch (InvalidProtocolBufferException e) {
+      return Verdict.reject(RejectionReason.MALFORMED_SECRET, "secret envelope of %s: %s",
+          signer, e.getMessage());
+    }
+  }
+
+  private static Optional<Rejection> signatureProblem(ByteString signed, ByteString signature,
+      PeerIdentity signer, RejectionReason whenInvalid) {
+    if (signature.isEmpty()) {
+      return Optional.of(Rejection.of(RejectionReason.MISSING_SIGNATURE,
+          "unsigned envelope claiming signer %s", signer));
+    }
+    return switch (Ecdsa.verify(signer.verificationKey(), signed.toByteArray(), signature.toByteArray())) {
+      case VALID -> Optional.empty();
+      case MALFORMED -> Optional.of(Rejection.of(RejectionReason.MALFORMED_SIGNATURE,
+          "signature of %d bytes claiming signer %s is not DER ECDSA", signature.size(), signer));
+      case HIGH_S -> Optional.of(Rejection.of(RejectionReason.NON_CANONICAL_SIGNATURE,
+          "signature claiming signer %s has a high S value", signer));
+      case INVALID -> Optional.of(Rejection.of(whenInvalid,
+          "signature does not verify with the key of %s", signer));
+    };
+  }
+}
