@@ -47,6 +47,11 @@ public final class CertificateAuthority {
     this.certificate = certificate;
   }
 
+  /** A CA from an existing key pair and certificate (e.g. loaded from an org's ca/ directory). */
+  public static CertificateAuthority of(KeyPair keyPair, X509Certificate certificate) {
+    return new CertificateAuthority(keyPair, certificate);
+  }
+
   /** A new root CA named {@code commonName} for the org whose domain is {@code organization}. */
   public static CertificateAuthority create(String commonName, String organization,
       Instant notBefore, Instant notAfter) {
@@ -63,6 +68,28 @@ public final class CertificateAuthority {
       return new CertificateAuthority(keys, sign(builder, keys));
     } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
       throw new IllegalStateException("cannot create CA " + commonName, e);
+    }
+  }
+
+  /** An intermediate CA whose certificate this CA signs (Fabric MSPs allow intermediate certs). */
+  public CertificateAuthority issueIntermediate(String commonName, Instant notBefore,
+      Instant notAfter) {
+    KeyPair keys = newKeyPair();
+    X500Name issuer = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
+    try {
+      JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+      X509v3CertificateBuilder builder = builder(issuer,
+          subject(commonName, organizationOf(certificate), null), keys.getPublic(), notBefore, notAfter)
+          .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
+          .addExtension(Extension.keyUsage, true, new KeyUsage(
+              KeyUsage.digitalSignature | KeyUsage.keyCertSign | KeyUsage.cRLSign))
+          .addExtension(Extension.subjectKeyIdentifier, false,
+              ext.createSubjectKeyIdentifier(keys.getPublic()))
+          .addExtension(Extension.authorityKeyIdentifier, false,
+              ext.createAuthorityKeyIdentifier(certificate));
+      return new CertificateAuthority(keys, sign(builder, keyPair));
+    } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
+      throw new IllegalStateException("cannot create intermediate CA " + commonName, e);
     }
   }
 

@@ -111,12 +111,17 @@ public final class Msp {
     return roots.contains(cert);
   }
 
-  /** A CA of this org whose subject is the certificate's issuer and whose key signed it. */
+  /**
+   * A CA certificate of this org whose subject is the certificate's issuer and whose key signed
+   * it. Only certificates marked as CAs may issue, so an end-entity key cannot extend a chain.
+   */
   private Optional<X509Certificate> issuerOf(X509Certificate cert) {
     List<X509Certificate> candidates = new ArrayList<>(intermediates);
     candidates.addAll(roots);
     for (X509Certificate ca : candidates) {
-      if (ca.getSubjectX500Principal().equals(cert.getIssuerX500Principal()) && signedBy(cert, ca)) {
+      if (ca.getBasicConstraints() >= 0
+          && ca.getSubjectX500Principal().equals(cert.getIssuerX500Principal())
+          && signedBy(cert, ca)) {
         return Optional.of(ca);
       }
     }
