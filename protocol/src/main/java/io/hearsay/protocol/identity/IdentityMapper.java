@@ -1,6 +1,7 @@
 package io.hearsay.protocol.identity;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.hearsay.protocol.Rejection;
 import io.hearsay.protocol.RejectionReason;
 import io.hearsay.protocol.Verdict;
@@ -8,6 +9,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.hyperledger.fabric.protos.msp.SerializedIdentity;
 
 /**
  * PKI-ID → validated identity, as Fabric's identity mapper. An identity is parsed and its chain
@@ -29,18 +31,27 @@ public final class IdentityMapper {
     return msps;
   }
 
-  /** Parses, validates and remembers serialized identity bytes (e.g. from an alive message). */
+  /**
+   * Parses, validates and remembers serialized identity bytes (e.g. from an alive message). An
+   * identity already known with the same bytes costs a hash, not a certificate parse.
+   */
   public Verdict<PeerIdentity> learn(ByteString serializedIdentity, Instant now) {
-    Verdict<PeerIdentity> parsed = PeerIdentity.parse(serializedIdentity);
-    if (!parsed.isAccepted()) {
-      return parsed;
-    }
-    PeerIdentity identity = parsed.value();
-    Known cached = known.get(identity.pkiId());
-    if (cached != null && cached.identity().equals(identity)) {
+    Known cached = knownWithBytes(serializedIdentity);
+    if (cached != null) {
       return checkDates(cached, now);
     }
-    return learn(identity, now);
+    Verdict<PeerIdentity> parsed = PeerIdentity.parse(serializedIdentity);
+    return parsed.isAccepted() ? learn(parsed.value(), now) : parsed;
+  }
+
+  private Known knownWithBytes(ByteString serializedIdentity) {
+    try {
+      SerializedIdentity sid = SerializedIdentity.parseFrom(serializedIdentity);
+      Known cached = known.get(PkiId.of(sid.getMspid(), sid.getIdBytes()));
+      return cached != null && cached.identity().serialized().equals(serializedIdentity) ? cached : null;
+    } catch (InvalidProtocolBufferException e) {
+      return null;
+    }
   }
 
   /** Validates and remembers an already parsed identity. */

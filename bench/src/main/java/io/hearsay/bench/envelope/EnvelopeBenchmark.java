@@ -1,0 +1,137 @@
+package io.hearsay.bench.envelope;
+
+import com.google.protobuf.ByteString;
+import io.hearsay.protocol.Verdict;
+import io.hearsay.protocol.crypto.Ecdsa;
+import io.hearsay.protocol.cryptogen.CertificateAuthority;
+import io.hearsay.protocol.identity.IdentityMapper;
+import io.hearsay.protocol.identity.Msp;
+import io.hearsay.protocol.identity.MspRegistry;
+import io.hearsay.protocol.identity.SigningIdentity;
+import io.hearsay.protocol.message.EnvelopeSigner;
+import io.hearsay.protocol.message.EnvelopeVerifier;
+import io.hearsay.protocol.message.GossipMessages;
+import io.hearsay.protocol.message.PeerTimes;
+import io.hearsay.protocol.message.SignedGossipMessage;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.bouncycastle.crypto.params.ECPublicKeyParameters;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.hyperledger.fabric.protos.gossip.Envelope;
+import org.hyperledger.fabric.protos.gossip.GossipMessage;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * Envelope signing and verification against the raw ECDSA verify of the same payload bytes, in
+ * one run: Hearsay's envelope path should cost little more than the signature check itself.
+ *
+ * <p>Baselines: {@code rawBcLightweight} is the primitive the envelope path uses (Bouncy Castle's
+ * ECDSASigner on its custom P-256 curve, decoded key reused); {@code rawBcJca} and {@code rawJdk}
+ * are {@code SHA256withECDSA} through the JCA with the Bouncy Castle and the JDK's SunEC provider.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class EnvelopeBenchmark {
+
+  private static final BouncyCastleProvider BC = new BouncyCastleProvider();
+
+  private EnvelopeSigner signer;
+  private EnvelopeVerifier verifier;
+  private GossipMessage stateInfo;
+  private Envelope stateInfoEnvelope;
+  private byte[] stateInfoBytes;
+  private Envelope aliveEnvelope;
+  private byte[] payload;
+  private byte[] signature;
+  private ECPublicKeyParameters lightweightKey;
+  private Signature bcJca;
+  private Signature jdk;
+  private Instant now;
+
+  @Setup
+  public void setUp() throws Exception {
+    now = Instant.now();
+    CertificateAuthority ca = CertificateAuthority.create("ca.bench.org", "bench.org",
+        now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(365)));
+    KeyPair keys = CertificateAuthority.newKeyPair();
+    var cert = ca.issueSigningCertificate("peer0.bench.org", "peer", keys.getPublic(),
+        now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(365)));
+    SigningIdentity self = SigningIdentity.of("BenchMSP", cert, keys.getPrivate());
+    signer = new EnvelopeSigner(self);
+    IdentityMapper identities = new IdentityMapper(MspRegistry.of(new Msp("BenchMSP", List.of(ca.certificate()))));
+    verifier = new EnvelopeVerifier(identities, 1 << 20);
+
+    stateInfo = GossipMessages.stateInfo(self.pkiId(), "mychannel", PeerTimes.of(1, 1), 42);
+    stateInfoEnvelope = signer.sign(stateInfo).envelope();
+    stateInfoBytes = stateInfoEnvelope.toByteArray();
+    aliveEnvelope = signer.sign(GossipMessages.alive(self.identity(), "peer0.bench.org:7051",
+        PeerTimes.of(1, 1), ByteString.EMPTY)).envelope();
+    // The alive message teaches the verifier the identity, as it does on a live peer.
+    Verdict<SignedGossipMessage> first = verifier.verify(aliveEnvelope, Optional.empty(), now);
+    if (!first.isAccepted()) {
+      throw new IllegalStateException(first.rejection().toString());
+    }
+
+    payload = stateInfoEnvelope.getPayload().toByteArray();
+    signature = stateInfoEnvelope.getSignature().toByteArray();
+    PublicKey publicKey = cert.getPublicKey();
+    lightweightKey = Ecdsa.publicKeyParameters(publicKey);
+    bcJca = Signature.getInstance("SHA256withECDSA", BC);
+    bcJca.initVerify(publicKey);
+    jdk = Signature.getInstance("SHA256withECDSA", "SunEC");
+    jdk.initVerify(publicKey);
+  }
+
+  @Benchmark
+  public SignedGossipMessage sign() {
+    return signer.sign(stateInfo);
+  }
+
+  /** Verify of an already parsed envelope (parses the payload, checks tag and signer). */
+  @Benchmark
+  public Verdict<SignedGossipMessage> verifyEnvelope() {
+    return verifier.verify(stateInfoEnvelope, Optional.empty(), now);
+  }
+
+  /** Verify from the bytes that arrive off the wire. */
+  @Benchmark
+  public Verdict<SignedGossipMessage> verifyEnvelopeFromBytes() {
+    return verifier.verify(stateInfoBytes, Optional.empty(), now);
+  }
+
+  /** An alive message carries its identity: the mapper recognises the bytes it already knows. */
+  @Benchmark
+  public Verdict<SignedGossipMessage> verifyAliveEnvelope() {
+    return verifier.verify(aliveEnvelope, Optional.empty(), now);
+  }
+
+  @Benchmark
+  public Ecdsa.Check rawBcLightweightVerify() {
+    return Ecdsa.verify(lightweightKey, payload, signature);
+  }
+
+  @Benchmark
+  public boolean rawBcJcaVerify() throws Exception {
+    bcJca.update(payload);
+    return bcJca.verify(signature);
+  }
+
+  @Benchmark
+  public boolean rawJdkVerify() throws Exception {
+    jdk.update(payload);
+    return jdk.verify(signature);
+  }
+}

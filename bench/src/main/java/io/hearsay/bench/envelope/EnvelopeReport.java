@@ -1,0 +1,84 @@
+package io.hearsay.bench.envelope;
+
+import io.hearsay.bench.report.BarChart;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs {@link EnvelopeBenchmark} and writes its figures as ratios against the raw verify measured
+ * in the same run: {@code results/envelope.md}, {@code .json} and {@code .svg}.
+ * Usage: {@code EnvelopeReport [--quick] [--out DIR]}.
+ */
+public final class EnvelopeReport {
+
+  private EnvelopeReport() {}
+
+  public static void main(String[] args) throws RunnerException, IOException {
+    boolean quick = List.of(args).contains("--quick");
+    int outIndex = List.of(args).indexOf("--out");
+    Path out = Path.of(outIndex >= 0 ? args[outIndex + 1] : "bench/results");
+    Options options = new OptionsBuilder()
+        .include(EnvelopeBenchmark.class.getName() + ".")
+        .forks(1)
+        .warmupIterations(quick ? 2 : 3)
+        .warmupTime(TimeValue.seconds(quick ? 1 : 2))
+        .measurementIterations(quick ? 3 : 5)
+        .measurementTime(TimeValue.seconds(quick ? 1 : 2))
+        .jvmArgs("-Xmx512m")
+        .build();
+    Collection<RunResult> results = new Runner(options).run();
+    Map<String, double[]> scores = new LinkedHashMap<>();
+    for (RunResult result : results) {
+      String name = result.getParams().getBenchmark();
+      name = name.substring(name.lastIndexOf('.') + 1);
+      scores.put(name, new double[] {result.getPrimaryResult().getScore(),
+          result.getPrimaryResult().getScoreError()});
+    }
+    write(out, scores);
+  }
+
+  static void write(Path out, Map<String, double[]> scores) throws IOException {
+    double baseline = scores.get("rawBcLightweightVerify")[0];
+    Files.createDirectories(out);
+    StringBuilder md = new StringBuilder("""
+        # Envelope sign and verify (JMH, one thread)
+
+        Ratios are against `rawBcLightweightVerify`, the raw ECDSA P-256 verify of the same payload
+        bytes with the primitive the envelope path uses, measured in the same run.
+
+        | benchmark | ops/s | ± | ratio to raw verify |
+        | --- | ---: | ---: | ---: |
+        """);
+    StringBuilder json = new StringBuilder("{\n  \"baseline\": \"rawBcLightweightVerify\",\n  \"results\": {\n");
+    List<BarChart.Bar> bars = new ArrayList<>();
+    int i = 0;
+    for (var entry : scores.entrySet()) {
+      double score = entry.getValue()[0];
+      double error = entry.getValue()[1];
+      double ratio = score / baseline;
+      md.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.2f |%n", entry.getKey(), score, error, ratio));
+      json.append(String.format(Locale.ROOT, "    \"%s\": {\"opsPerSecond\": %.1f, \"error\": %.1f, \"ratio\": %.3f}%s%n",
+          entry.getKey(), score, error, ratio, ++i < scores.size() ? "," : ""));
+      bars.add(new BarChart.Bar(entry.getKey(), ratio, String.format(Locale.ROOT, "%.2f× (%.0f ops/s)", ratio, score)));
+    }
+    json.append("  }\n}\n");
+    Files.writeString(out.resolve("envelope.md"), md);
+    Files.writeString(out.resolve("envelope.json"), json);
+    Files.writeString(out.resolve("envelope.svg"),
+        BarChart.svg("Envelope throughput relative to raw ECDSA verify (same run)", bars));
+    System.out.println(md);
+  }
+}
