@@ -44,5 +44,13 @@ public enum RejectionReason {
   /** The certificate is a CA certificate or does not allow digital signatures. */
   BAD_KEY_USAGE,
   /** The certificate's key is not an ECDSA P-256 key. */
-  UNSUPPORTED_KEY
+  UNSUPPORTED_KEY,
+  /** A gossip frame arrived from an endpoint that has not completed the signed handshake. */
+  UNBOUND_SENDER,
+  /** A message names a sender (e.g. the alive message in a membership request) other than the peer the connection is bound to. */
+  SPOOFED_SENDER,
+  /** A configured bootstrap peer turned out to belong to another org. */
+  FOREIGN_BOOTSTRAP_PEER,
+  /** A TLS connection presented a certificate that no trusted CA issued. */
+  UNTRUSTED_TLS_CERTIFICATE
 }

@@ -1,0 +1,186 @@
+package io.hearsay.runtime;
+
+import com.google.protobuf.ByteString;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.hearsay.protocol.RejectionReason;
+import io.hearsay.protocol.crypto.Ecdsa;
+import io.hearsay.protocol.identity.IdentityMapper;
+import io.hearsay.protocol.identity.PkiId;
+import io.hearsay.protocol.identity.SigningIdentity;
+import io.hearsay.protocol.message.EnvelopeSigner;
+import io.hearsay.runtime.comm.LinkFaults;
+import io.hearsay.runtime.comm.RejectionLog;
+import io.hearsay.runtime.comm.TlsEngineProvider;
+import io.hearsay.runtime.config.ConfigError;
+import io.hearsay.runtime.config.Endpoint;
+import io.hearsay.runtime.config.PeerSettings;
+import io.hearsay.runtime.config.PeerSettingsLoader;
+import io.hearsay.runtime.membership.MembershipView;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.hyperledger.fabric.protos.gossip.Envelope;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Hearsay peer: its own {@code ActorSystem}, started from a {@code Config}. This is the API
+ * for embedding a peer in a Pekko application:
+ *
+ * <pre>{@code
+ * HearsayPeer peer = HearsayPeer.start(ConfigFactory.load());
+ * MembershipView view = peer.membership().toCompletableFuture().get();
+ * peer.stop();
+ * }</pre>
+ */
+public final class HearsayPeer implements AutoCloseable {
+
+  /** Every peer's ActorSystem has this name, so an endpoint alone addresses a peer. */
+  public static final String SYSTEM_NAME = "hearsay";
+
+  private final ActorSystem<Peer.Command> system;
+  private final SigningIdentity identity;
+  private final RejectionLog rejections;
+  private final Endpoint endpoint;
+
+  private HearsayPeer(ActorSystem<Peer.Command> system, SigningIdentity identity, RejectionLog rejections) {
+    this.system = system;
+    this.identity = identity;
+    this.rejections = rejections;
+    var address = PeerAddress.of(system);
+    this.endpoint = new Endpoint(address.getHost().get(), address.getPort().get());
+  }
+
+  /** Starts a peer from an application's config, with the process environment's CORE_* overrides. */
+  public static HearsayPeer start(Config config) throws ConfigError {
+    return start(config, "application config", System.getenv());
+  }
+
+  /** Starts a peer; {@code source} names the config in error messages. */
+  public static HearsayPeer start(Config config, String source, Map<String, String> environment)
+      throws ConfigError {
+    PeerSettings settings = PeerSettingsLoader.load(config, source, environment);
+    Config effective = PeerSettingsLoader.effective(config, environment);
+    SigningIdentity identity = PeerIdentityFiles.signingIdentity(settings);
+    IdentityMapper identities = new IdentityMapper(PeerIdentityFiles.msps(settings));
+    RejectionLog rejections = new RejectionLog(LoggerFactory.getLogger("io.hearsay.runtime.rejections"),
+        settings.rejectionLogInterval());
+    Instant now = Instant.now();
+    long incarnation = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    Peer.Parts parts = new Peer.Parts(settings, new EnvelopeSigner(identity), identities, rejections,
+        tlsCertificateHash(settings), incarnation);
+    ActorSystem<Peer.Command> system =
+        ActorSystem.create(Peer.create(parts), SYSTEM_NAME, systemConfig(settings, effective));
+    return new HearsayPeer(system, identity, rejections);
+  }
+
+  /** The peer's ActorSystem config: its endpoint and TLS over the application's config. */
+  static Config systemConfig(PeerSettings settings, Config effective) {
+    Endpoint endpoint = settings.gossip().endpoint();
+    StringBuilder overrides = new StringBuilder()
+        .append("pekko.remote.artery.canonical.hostname = \"").append(endpoint.host()).append("\"\n")
+        .append("pekko.remote.artery.canonical.port = ").append(endpoint.port()).append('\n');
+    settings.tls().ifPresent(tls -> overrides
+        .append("pekko.remote.artery.transport = tls-tcp\n")
+        .append("pekko.remote.artery.ssl.ssl-engine-provider = \"").append(TlsEngineProvider.class.getName()).append("\"\n")
+        .append("pekko.remote.artery.ssl.config-ssl-engine {\n")
+        .append("  key-store = \"").append(tls.keyStore().toAbsolutePath()).append("\"\n")
+        .append("  trust-store = \"").append(tls.trustStore().toAbsolutePath()).append("\"\n")
+        .append("  key-store-password = \"").append(tls.password()).append("\"\n")
+        .append("  key-password = \"").append(tls.password()).append("\"\n")
+        .append("  trust-store-password = \"").append(tls.password()).append("\"\n")
+        // EC keys: TLS 1.3 suites work; Pekko's default TLS_ECDHE_RSA_* suites do not.
+        .append("  protocol = \"TLSv1.3\"\n")
+        .append("  enabled-algorithms = [TLS_AES_256_GCM_SHA384, TLS_AES_128_GCM_SHA256]\n")
+        .append("  require-mutual-authentication = on\n")
+        .append("  hostname-verification = off\n}\n"));
+    return ConfigFactory.parseString(overrides.toString()).withFallback(effective).resolve();
+  }
+
+  private static ByteString tlsCertificateHash(PeerSettings settings) throws ConfigError {
+    if (settings.tls().isEmpty()) {
+      return ByteString.EMPTY;
+    }
+    PeerSettings.Tls tls = settings.tls().get();
+    try (InputStream in = Files.newInputStream(tls.keyStore())) {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(in, tls.password().toCharArray());
+      String alias = store.aliases().nextElement();
+      Certificate cert = store.getCertificate(alias);
+      return ByteString.copyFrom(Ecdsa.sha256(cert.getEncoded()));
+    } catch (Exception e) {
+      throw new ConfigError("hearsay.tls.keyStore = " + tls.keyStore() + ": cannot read it with the "
+          + "password from hearsay.tls.passwordFile: " + e.getMessage(), e);
+    }
+  }
+
+  public ActorSystem<Peer.Command> system() {
+    return system;
+  }
+
+  public ActorRef<Peer.Command> ref() {
+    return system;
+  }
+
+  public Endpoint endpoint() {
+    return endpoint;
+  }
+
+  public PkiId pkiId() {
+    return identity.pkiId();
+  }
+
+  public String mspId() {
+    return identity.mspId();
+  }
+
+  public SigningIdentity identity() {
+    return identity;
+  }
+
+  /** This peer's current membership view. */
+  public CompletionStage<MembershipView> membership() {
+    return AskPattern.ask(system, Peer.GetMembership::new, Duration.ofSeconds(5), system.scheduler());
+  }
+
+  /** Replaces the faults injected on this peer's links. */
+  public void setFaults(LinkFaults faults) {
+    system.tell(new Peer.SetFaults(faults));
+  }
+
+  /** Sends a raw signed envelope to another peer (tests of what a misbehaving peer can do). */
+  public void sendEnvelope(Endpoint to, Envelope envelope) {
+    system.tell(new Peer.SendEnvelope(to, envelope));
+  }
+
+  /** Inbound messages rejected so far, per reason. */
+  public Map<RejectionReason, Long> rejections() {
+    return rejections.counts();
+  }
+
+  /** TLS connections whose certificate this peer refused. */
+  public long refusedTlsCertificates() {
+    return TlsEngineProvider.refusedCertificates(Adapter.toClassic(system));
+  }
+
+  /** Stops the peer through coordinated shutdown. */
+  public CompletionStage<Done> stop() {
+    system.terminate();
+    return system.getWhenTerminated();
+  }
+
+  @Override
+  public void close() {
+    stop().toCompletableFuture().join();
+  }
+}

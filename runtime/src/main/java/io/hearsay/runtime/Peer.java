@@ -1,0 +1,79 @@
+package io.hearsay.runtime;
+
+import com.google.protobuf.ByteString;
+import io.hearsay.protocol.identity.IdentityMapper;
+import io.hearsay.protocol.message.EnvelopeSigner;
+import io.hearsay.protocol.message.EnvelopeVerifier;
+import io.hearsay.runtime.comm.Comm;
+import io.hearsay.runtime.comm.LinkFaults;
+import io.hearsay.runtime.comm.RejectionLog;
+import io.hearsay.runtime.config.Endpoint;
+import io.hearsay.runtime.config.PeerSettings;
+import io.hearsay.runtime.identities.Identities;
+import io.hearsay.runtime.membership.Membership;
+import io.hearsay.runtime.membership.MembershipView;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.hyperledger.fabric.protos.gossip.Envelope;
+
+/**
+ * The guardian of one peer: starts the identity store, comm and membership, and routes the
+ * public commands of {@link HearsayPeer} to them.
+ */
+public final class Peer {
+
+  public sealed interface Command permits GetMembership, SubscribeMembership, SetFaults, SendEnvelope {}
+
+  public record GetMembership(ActorRef<MembershipView> replyTo) implements Command {}
+
+  public record SubscribeMembership(ActorRef<MembershipView> subscriber) implements Command {}
+
+  /** Replaces the faults on this peer's links (tests). */
+  public record SetFaults(LinkFaults faults) implements Command {}
+
+  /** Sends an already signed envelope to a peer, bypassing the protocol (tests of bad input). */
+  public record SendEnvelope(Endpoint to, Envelope envelope) implements Command {}
+
+  /** Everything the guardian's children are built from, prepared before the system starts. */
+  record Parts(PeerSettings settings, EnvelopeSigner signer, IdentityMapper identities,
+      RejectionLog rejections, ByteString tlsCertificateHash, long incarnation) {}
+
+  private Peer() {}
+
+  static Behavior<Command> create(Parts parts) {
+    return Behaviors.setup(context -> {
+      var address = PeerAddress.of(context.getSystem());
+      Endpoint self = new Endpoint(address.getHost().get(), address.getPort().get());
+      PeerSettings settings = parts.settings();
+      var verifier = new EnvelopeVerifier(parts.identities(), settings.gossip().maxMessageSize());
+      context.spawn(Identities.create(parts.identities(), settings.identityPurgeInterval()), "identities");
+      ActorRef<Comm.Command> comm = context.spawn(Comm.create(new Comm.Setup(
+          context.getSystem().name(), self, parts.signer(), verifier, parts.rejections(),
+          parts.tlsCertificateHash(), settings.handshakeRetry())), Comm.NAME);
+      ActorRef<Membership.Command> membership = context.spawn(Membership.create(new Membership.Setup(
+          parts.signer(), verifier, settings.gossip().withEndpoint(self), self, settings.anchorPeers(), comm,
+          parts.rejections(), parts.incarnation())), "membership");
+      context.getLog().info("peer {} of {} started at {} (PKI-ID {})", settings.id(),
+          settings.localMspId(), self, parts.signer().self().pkiId());
+      return Behaviors.receive(Command.class)
+          .onMessage(GetMembership.class, get -> {
+            membership.tell(new Membership.GetView(get.replyTo()));
+            return Behaviors.same();
+          })
+          .onMessage(SubscribeMembership.class, s -> {
+            membership.tell(new Membership.Subscribe(s.subscriber()));
+            return Behaviors.same();
+          })
+          .onMessage(SetFaults.class, f -> {
+            comm.tell(new Comm.SetFaults(f.faults()));
+            return Behaviors.same();
+          })
+          .onMessage(SendEnvelope.class, s -> {
+            comm.tell(new Comm.Send(s.to(), s.envelope()));
+            return Behaviors.same();
+          })
+          .build();
+    });
+  }
+}

@@ -1,0 +1,16 @@
+package io.hearsay.runtime;
+
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+
+/** The Artery address a peer's system is bound to (with the real port when configured as 0). */
+final class PeerAddress {
+
+  private PeerAddress() {}
+
+  static Address of(ActorSystem<?> system) {
+    return ((ExtendedActorSystem) Adapter.toClassic(system)).provider().getDefaultAddress();
+  }
+}

@@ -1,0 +1,231 @@
+package io.hearsay.runtime.comm;
+
+import com.google.protobuf.ByteString;
+import io.hearsay.protocol.Rejection;
+import io.hearsay.protocol.RejectionReason;
+import io.hearsay.protocol.Verdict;
+import io.hearsay.protocol.identity.PeerIdentity;
+import io.hearsay.protocol.identity.PkiId;
+import io.hearsay.protocol.message.EnvelopeSigner;
+import io.hearsay.protocol.message.EnvelopeVerifier;
+import io.hearsay.protocol.message.GossipMessages;
+import io.hearsay.protocol.message.SignedGossipMessage;
+import io.hearsay.runtime.config.Endpoint;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.hyperledger.fabric.protos.gossip.Envelope;
+import org.hyperledger.fabric.protos.gossip.GossipMessage.ContentCase;
+
+/**
+ * A peer's links to other peers over Artery. Every inbound envelope is verified here before any
+ * other actor sees it; rejected ones go to the {@link RejectionLog}.
+ *
+ * <p>Links are bound by a signed handshake: the first frame to an endpoint is a
+ * {@code ConnEstablish} envelope carrying the sender's identity, whose PKI-ID must match it; the
+ * receiver binds the sender's endpoint to that PKI-ID and answers with its own. A gossip frame
+ * from an endpoint that is not bound is refused, and a handshake is sent back so the link heals
+ * (e.g. after the other peer restarted). Messages that do not name their signer are verified
+ * against the bound PKI-ID's key, so a frame that lies about its sender does not verify.
+ */
+public final class Comm {
+
+  /** The path of every peer's comm actor under its ActorSystem's guardian. */
+  public static final String NAME = "comm";
+
+  public sealed interface Command permits WireFrame, Send, Subscribe, SetFaults, DelayedFrame {}
+
+  /** Sends a signed envelope to the peer at {@code to}. */
+  public record Send(Endpoint to, Envelope envelope) implements Command {}
+
+  /** Delivers verified messages of the given content types, and every new binding, to {@code subscriber}. */
+  public record Subscribe(ActorRef<Event> subscriber, Set<ContentCase> contents) implements Command {}
+
+  /** Replaces the link faults (tests). */
+  public record SetFaults(LinkFaults faults) implements Command {}
+
+  private record DelayedFrame(Endpoint to, WireFrame frame) implements Command {}
+
+  /** What comm tells its subscribers. */
+  public sealed interface Event permits Inbound, PeerConnected {}
+
+  /** A verified message, from the peer bound to {@code fromEndpoint}. */
+  public record Inbound(SignedGossipMessage message, PeerIdentity sender, Endpoint fromEndpoint)
+      implements Event {}
+
+  /** A handshake bound {@code endpoint} to a peer. */
+  public record PeerConnected(PeerIdentity peer, Endpoint endpoint) implements Event {}
+
+  /** What comm is started with. */
+  public record Setup(String systemName, Endpoint self, EnvelopeSigner signer,
+      EnvelopeVerifier verifier, RejectionLog rejections, ByteString tlsCertificateHash,
+      Duration handshakeRetry) {}
+
+  private record Subscription(ActorRef<Event> subscriber, Set<ContentCase> contents) {}
+
+  private final ActorContext<Command> context;
+  private final Setup setup;
+  private final ActorRef<Command> self;
+  private final Envelope handshake;
+  private final Map<Endpoint, PeerIdentity> bound = new HashMap<>();
+  private final Map<Endpoint, Long> handshakeSentAt = new HashMap<>();
+  private final Map<Endpoint, ActorRef<Command>> refs = new HashMap<>();
+  private final List<Subscription> subscriptions = new ArrayList<>();
+  private final SplittableRandom random = new SplittableRandom();
+  private LinkFaults faults = LinkFaults.none();
+
+  private Comm(ActorContext<Command> context, Setup setup) {
+    this.context = context;
+    this.setup = setup;
+    this.self = context.getSelf();
+    this.handshake = setup.signer().sign(GossipMessages.connEstablish(
+        setup.signer().self().identity(), setup.tlsCertificateHash(), false)).envelope();
+  }
+
+  public static Behavior<Command> create(Setup setup) {
+    return Behaviors.setup(context -> new Comm(context, setup).behavior());
+  }
+
+  private Behavior<Command> behavior() {
+    return Behaviors.receive(Command.class)
+        .onMessage(WireFrame.class, this::onFrame)
+        .onMessage(Send.class, this::onSend)
+        .onMessage(Subscribe.class, s -> {
+          subscriptions.add(new Subscription(s.subscriber(), Set.copyOf(s.contents())));
+          return Behaviors.same();
+        })
+        .onMessage(SetFaults.class, f -> {
+          faults = f.faults();
+          return Behaviors.same();
+        })
+        .onMessage(DelayedFrame.class, d -> {
+          refOf(d.to()).tell(d.frame());
+          return Behaviors.same();
+        })
+        .build();
+  }
+
+  private Behavior<Command> onSend(Send send) {
+    if (send.to().equals(setup.self())) {
+      return Behaviors.same();
+    }
+    if (!bound.containsKey(send.to())) {
+      sendHandshake(send.to(), WireFrame.Kind.HANDSHAKE, false);
+    }
+    transmit(send.to(), new WireFrame(WireFrame.Kind.GOSSIP, self, send.envelope().toByteString()));
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onFrame(WireFrame frame) {
+    Optional<Endpoint> from = endpointOf(frame.from().path().address());
+    if (from.isEmpty() || faults.blocksInbound(from.get())) {
+      return Behaviors.same();
+    }
+    Endpoint endpoint = from.get();
+    refs.putIfAbsent(endpoint, frame.from());
+    Instant now = Instant.now();
+    if (frame.kind() == WireFrame.Kind.GOSSIP) {
+      PeerIdentity sender = bound.get(endpoint);
+      if (sender == null) {
+        reject(Rejection.of(RejectionReason.UNBOUND_SENDER,
+            "gossip frame from %s before a handshake", endpoint), endpoint);
+        sendHandshake(endpoint, WireFrame.Kind.HANDSHAKE, false);
+        return Behaviors.same();
+      }
+      Verdict<SignedGossipMessage> verdict = setup.verifier().verify(frame.envelope().toByteArray(),
+          Optional.of(sender.pkiId()), now);
+      if (verdict.isAccepted()) {
+        deliver(new Inbound(verdict.value(), sender, endpoint), verdict.value().message().getContentCase());
+      } else {
+        reject(verdict.rejection(), endpoint);
+      }
+      return Behaviors.same();
+    }
+    onHandshake(frame, endpoint, now);
+    return Behaviors.same();
+  }
+
+  private void onHandshake(WireFrame frame, Endpoint endpoint, Instant now) {
+    Verdict<SignedGossipMessage> verdict =
+        setup.verifier().verify(frame.envelope().toByteArray(), Optional.empty(), now);
+    if (!verdict.isAccepted()) {
+      reject(verdict.rejection(), endpoint);
+      return;
+    }
+    if (verdict.value().message().getContentCase() != ContentCase.CONN) {
+      reject(Rejection.of(RejectionReason.MALFORMED_PAYLOAD, "handshake frame from %s carries %s, "
+          + "not ConnEstablish", endpoint, verdict.value().message().getContentCase()), endpoint);
+      return;
+    }
+    PeerIdentity peer = verdict.value().signer();
+    PeerIdentity previous = bound.put(endpoint, peer);
+    handshakeSentAt.remove(endpoint);
+    if (!peer.equals(previous)) {
+      context.getLog().debug("bound {} to {}", endpoint, peer);
+    }
+    for (Subscription s : subscriptions) {
+      s.subscriber().tell(new PeerConnected(peer, endpoint));
+    }
+    if (frame.kind() == WireFrame.Kind.HANDSHAKE) {
+      sendHandshake(endpoint, WireFrame.Kind.HANDSHAKE_REPLY, true);
+    }
+  }
+
+  private void sendHandshake(Endpoint to, WireFrame.Kind kind, boolean always) {
+    long now = System.nanoTime();
+    Long last = handshakeSentAt.get(to);
+    if (!always && last != null && now - last < setup.handshakeRetry().toNanos()) {
+      return;
+    }
+    handshakeSentAt.put(to, now);
+    transmit(to, new WireFrame(kind, self, handshake.toByteString()));
+  }
+
+  private void transmit(Endpoint to, WireFrame frame) {
+    Optional<Duration> decision = faults.outbound(to, random);
+    if (decision.isEmpty()) {
+      return;
+    }
+    if (decision.get().isZero()) {
+      refOf(to).tell(frame);
+    } else {
+      context.scheduleOnce(decision.get(), self, new DelayedFrame(to, frame));
+    }
+  }
+
+  private void deliver(Inbound inbound, ContentCase content) {
+    for (Subscription s : subscriptions) {
+      if (s.contents().contains(content)) {
+        s.subscriber().tell(inbound);
+      }
+    }
+  }
+
+  private void reject(Rejection rejection, Endpoint from) {
+    setup.rejections().record(rejection, from.toString(), System.nanoTime());
+  }
+
+  private ActorRef<Command> refOf(Endpoint endpoint) {
+    return refs.computeIfAbsent(endpoint, e -> ActorRefResolver.get(context.getSystem())
+        .resolveActorRef("pekko://" + setup.systemName() + "@" + e + "/user/" + NAME));
+  }
+
+  private static Optional<Endpoint> endpointOf(Address address) {
+    if (address.host().isEmpty() || address.port().isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new Endpoint(address.host().get(), (Integer) address.port().get()));
+  }
+}

@@ -1,0 +1,50 @@
+package io.hearsay.runtime.comm;
+
+import io.hearsay.protocol.Rejection;
+import io.hearsay.protocol.RejectionReason;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+
+/**
+ * Counts every rejected inbound message per reason, and logs it at most once per peer and
+ * reason per interval, so a misbehaving peer cannot flood the log. Shared by a peer's actors.
+ */
+public final class RejectionLog {
+
+  private final Logger log;
+  private final long intervalNanos;
+  private final Map<RejectionReason, LongAdder> counts = new ConcurrentHashMap<>();
+  private final Map<String, Long> lastLogged = new ConcurrentHashMap<>();
+
+  public RejectionLog(Logger log, Duration interval) {
+    this.log = log;
+    this.intervalNanos = interval.toNanos();
+  }
+
+  /** Counts the rejection of a message from {@code peer} and logs it unless logged recently. */
+  public void record(Rejection rejection, String peer, long nowNanos) {
+    counts.computeIfAbsent(rejection.reason(), r -> new LongAdder()).increment();
+    String key = peer + "|" + rejection.reason();
+    Long last = lastLogged.get(key);
+    if (last == null || nowNanos - last >= intervalNanos) {
+      lastLogged.put(key, nowNanos);
+      log.warn("rejected message from {}: {} (further {} rejections from this peer are counted, "
+          + "not logged, for {})", peer, rejection, rejection.reason(), Duration.ofNanos(intervalNanos));
+    }
+  }
+
+  public long count(RejectionReason reason) {
+    LongAdder adder = counts.get(reason);
+    return adder == null ? 0 : adder.sum();
+  }
+
+  public Map<RejectionReason, Long> counts() {
+    Map<RejectionReason, Long> snapshot = new EnumMap<>(RejectionReason.class);
+    counts.forEach((reason, adder) -> snapshot.put(reason, adder.sum()));
+    return snapshot;
+  }
+}

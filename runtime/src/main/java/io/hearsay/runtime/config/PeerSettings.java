@@ -1,0 +1,37 @@
+package io.hearsay.runtime.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** Everything one peer is started with, read and checked once from its config. */
+public record PeerSettings(
+    String id,
+    String localMspId,
+    Path mspConfigPath,
+    GossipSettings gossip,
+    List<Org> orgs,
+    Optional<Tls> tls,
+    Duration rejectionLogInterval,
+    Duration handshakeRetry,
+    Duration identityPurgeInterval) {
+
+  public PeerSettings {
+    orgs = List.copyOf(orgs);
+  }
+
+  /** Another org this peer accepts, with the anchor peers it is reached through. */
+  public record Org(String mspId, Path mspDir, List<Endpoint> anchorPeers) {
+    public Org {
+      anchorPeers = List.copyOf(anchorPeers);
+    }
+  }
+
+  /** Artery mutual TLS material (PKCS#12). */
+  public record Tls(Path keyStore, Path trustStore, String password) {}
+
+  public List<Endpoint> anchorPeers() {
+    return orgs.stream().flatMap(o -> o.anchorPeers().stream()).toList();
+  }
+}

@@ -1,0 +1,230 @@
+package io.hearsay.runtime.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValue;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Reads a peer's {@link PeerSettings} from HOCON, with Fabric's {@code CORE_*} environment
+ * overrides on top, and refuses anything it cannot use: unknown keys under {@code peer.gossip},
+ * wrong types, missing identity or TLS files, bootstrap or anchor peers that are not
+ * {@code host:port}, and {@code orgLeader} together with {@code useLeaderElection}. Every error
+ * names the key and the file.
+ */
+public final class PeerSettingsLoader {
+
+  private PeerSettingsLoader() {}
+
+  /** Loads a peer config file, with the process environment's overrides. */
+  public static PeerSettings load(Path file) throws ConfigError {
+    if (!Files.isRegularFile(file)) {
+      throw new ConfigError("config file " + file + " not found");
+    }
+    Config parsed;
+    try {
+      parsed = ConfigFactory.parseFile(file.toFile());
+    } catch (ConfigException e) {
+      throw new ConfigError(file + ": " + e.getMessage(), e);
+    }
+    return load(parsed, file.toString(), System.getenv());
+  }
+
+  /**
+   * Loads settings from an application's config ({@code source} names it in errors) with the
+   * given environment's overrides; the result of resolving is also what the peer's ActorSystem
+   * starts from.
+   */
+  public static PeerSettings load(Config config, String source, Map<String, String> environment)
+      throws ConfigError {
+    Config reference = ConfigFactory.defaultReference();
+    Config full = effective(config, environment);
+    checkKnownKeys(config, reference, "peer.gossip", source);
+    try {
+      return read(full, source);
+    } catch (ConfigException e) {
+      throw new ConfigError(source + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The config a peer runs with: the environment's overrides over the application's config, over
+   * the runtime's Pekko defaults for peers ({@code hearsay.peer-system-defaults}), over the
+   * reference configs of every module.
+   */
+  public static Config effective(Config config, Map<String, String> environment) {
+    Config reference = ConfigFactory.defaultReference();
+    return FabricEnvironment.overrides(environment, reference)
+        .withFallback(config)
+        .withFallback(reference.getConfig("hearsay.peer-system-defaults"))
+        .withFallback(reference)
+        .resolve();
+  }
+
+  private static void checkKnownKeys(Config config, Config reference, String section, String source)
+      throws ConfigError {
+    if (!config.hasPath(section)) {
+      return;
+    }
+    Config known = reference.getConfig(section);
+    for (Map.Entry<String, ConfigValue> entry : config.getConfig(section).entrySet()) {
+      if (!known.hasPathOrNull(entry.getKey())) {
+        throw new ConfigError(String.format("%s: unknown key %s.%s (line %d); see the runtime's reference.conf",
+            source, section, entry.getKey(), entry.getValue().origin().lineNumber()));
+      }
+    }
+  }
+
+  private static PeerSettings read(Config c, String source) throws ConfigError {
+    GossipSettings gossip = readGossip(c, source);
+    if (gossip.orgLeader() && gossip.useLeaderElection()) {
+      throw new ConfigError(source + ": peer.gossip.orgLeader and peer.gossip.useLeaderElection are "
+          + "both true; a peer is either a static leader or takes part in elections");
+    }
+    String mspId = required(c, "peer.localMspId", source);
+    Path msp = Path.of(required(c, "peer.mspConfigPath", source));
+    checkIdentityFiles(msp, source);
+    List<PeerSettings.Org> orgs = new ArrayList<>();
+    List<? extends Config> orgConfigs = c.getConfigList("hearsay.orgs");
+    for (int i = 0; i < orgConfigs.size(); i++) {
+      Config org = orgConfigs.get(i);
+      String key = "hearsay.orgs[" + i + "]";
+      Path dir = Path.of(org.getString("mspDir"));
+      if (!Files.isDirectory(dir.resolve("cacerts"))) {
+        throw new ConfigError(source + ": " + key + ".mspDir = " + dir + ": no cacerts/ directory");
+      }
+      orgs.add(new PeerSettings.Org(org.getString("mspId"), dir,
+          endpoints(org.hasPath("anchorPeers") ? org.getStringList("anchorPeers") : List.of(),
+              key + ".anchorPeers", source)));
+    }
+    return new PeerSettings(required(c, "peer.id", source), mspId, msp, gossip, orgs,
+        readTls(c.getConfig("hearsay.tls"), source),
+        c.getDuration("hearsay.comm.rejection-log-interval"),
+        c.getDuration("hearsay.comm.handshake-retry"),
+        c.getDuration("hearsay.identities.purge-interval"));
+  }
+
+  private static GossipSettings readGossip(Config c, String source) throws ConfigError {
+    String g = "peer.gossip.";
+    String e = g + "election.";
+    String s = g + "state.";
+    Endpoint endpoint = endpoint(c.getString(g + "endpoint"), g + "endpoint", source);
+    String external = c.getString(g + "externalEndpoint");
+    return new GossipSettings(
+        endpoints(c.getStringList(g + "bootstrap"), g + "bootstrap", source),
+        endpoint,
+        external.isBlank() ? Optional.empty()
+            : Optional.of(endpoint(external, "peer.gossip.externalEndpoint", source)),
+        c.getBoolean(g + "orgLeader"),
+        c.getBoolean(g + "useLeaderElection"),
+        positive(c, g + "aliveTimeInterval", source),
+        positive(c, g + "aliveExpirationTimeout", source),
+        positive(c, g + "reconnectInterval", source),
+        atLeastOne(c, g + "msgExpirationFactor", source),
+        positive(c, g + "pullInterval", source),
+        atLeastOne(c, g + "pullPeerNum", source),
+        atLeastOne(c, g + "propagatePeerNum", source),
+        atLeastOne(c, g + "propagateIterations", source),
+        atLeastOne(c, g + "maxPropagationBurstSize", source),
+        positive(c, g + "maxPropagationBurstLatency", source),
+        atLeastOne(c, g + "maxBlockCountToStore", source),
+        positive(c, g + "digestWaitTime", source),
+        positive(c, g + "requestWaitTime", source),
+        positive(c, g + "responseWaitTime", source),
+        positive(c, g + "publishStateInfoInterval", source),
+        positive(c, g + "requestStateInfoInterval", source),
+        (int) Math.min(Integer.MAX_VALUE, c.getBytes(g + "maxMessageSize")),
+        new GossipSettings.Election(positive(c, e + "startupGracePeriod", source),
+            positive(c, e + "membershipSampleInterval", source),
+            positive(c, e + "leaderAliveThreshold", source),
+            positive(c, e + "leaderElectionDuration", source)),
+        new GossipSettings.StateTransfer(positive(c, s + "checkInterval", source),
+            atLeastOne(c, s + "batchSize", source), positive(c, s + "responseTimeout", source),
+            atLeastOne(c, s + "maxRetries", source)));
+  }
+
+  private static Optional<PeerSettings.Tls> readTls(Config t, String source) throws ConfigError {
+    if (!t.getBoolean("enabled")) {
+      return Optional.empty();
+    }
+    Path keyStore = existingFile(t.getString("keyStore"), "hearsay.tls.keyStore", source);
+    Path trustStore = existingFile(t.getString("trustStore"), "hearsay.tls.trustStore", source);
+    Path passwordFile = existingFile(t.getString("passwordFile"), "hearsay.tls.passwordFile", source);
+    try {
+      return Optional.of(new PeerSettings.Tls(keyStore, trustStore, Files.readString(passwordFile).trim()));
+    } catch (IOException ex) {
+      throw new ConfigError(source + ": hearsay.tls.passwordFile = " + passwordFile + ": " + ex.getMessage(), ex);
+    }
+  }
+
+  private static void checkIdentityFiles(Path msp, String source) throws ConfigError {
+    for (String dir : List.of("signcerts", "keystore", "cacerts")) {
+      Path d = msp.resolve(dir);
+      if (!Files.isDirectory(d) || isEmpty(d)) {
+        throw new ConfigError(source + ": peer.mspConfigPath = " + msp + ": missing or empty " + d);
+      }
+    }
+  }
+
+  private static boolean isEmpty(Path dir) throws ConfigError {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.findAny().isEmpty();
+    } catch (IOException e) {
+      throw new ConfigError("cannot list " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Path existingFile(String value, String key, String source) throws ConfigError {
+    if (value.isBlank() || !Files.isRegularFile(Path.of(value))) {
+      throw new ConfigError(source + ": " + key + " = \"" + value + "\": file not found");
+    }
+    return Path.of(value);
+  }
+
+  private static String required(Config c, String key, String source) throws ConfigError {
+    String value = c.getString(key);
+    if (value.isBlank()) {
+      throw new ConfigError(source + ": " + key + " must be set");
+    }
+    return value;
+  }
+
+  private static Endpoint endpoint(String value, String key, String source) throws ConfigError {
+    return Endpoint.parse(value).orElseThrow(() -> new ConfigError(
+        source + ": " + key + " = \"" + value + "\" is not a host:port address"));
+  }
+
+  private static List<Endpoint> endpoints(List<String> values, String key, String source)
+      throws ConfigError {
+    List<Endpoint> endpoints = new ArrayList<>();
+    for (int i = 0; i < values.size(); i++) {
+      endpoints.add(endpoint(values.get(i), key + "[" + i + "]", source));
+    }
+    return endpoints;
+  }
+
+  private static Duration positive(Config c, String key, String source) throws ConfigError {
+    Duration d = c.getDuration(key);
+    if (d.isNegative() || d.isZero()) {
+      throw new ConfigError(source + ": " + key + " = " + d + " must be positive");
+    }
+    return d;
+  }
+
+  private static int atLeastOne(Config c, String key, String source) throws ConfigError {
+    int n = c.getInt(key);
+    if (n < 1) {
+      throw new ConfigError(source + ": " + key + " = " + n + " must be at least 1");
+    }
+    return n;
+  }
+}

@@ -1,0 +1,178 @@
+package io.hearsay.runtime.membership;
+
+import io.hearsay.protocol.identity.PkiId;
+import io.hearsay.protocol.message.PeerTimes;
+import io.hearsay.protocol.message.SignedGossipMessage;
+import io.hearsay.runtime.config.Endpoint;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.hyperledger.fabric.protos.gossip.AliveMessage;
+
+/**
+ * Fabric discovery's view of the other peers, as plain state driven with explicit time.
+ *
+ * <pre>
+ * on alive message m from peer p:
+ *   if p is self, or p is known with a PeerTime >= m's          -> drop (stale)
+ *   else remember m as p's latest, p is alive, last seen = now   -> the caller forwards m once
+ * every expiry/10:
+ *   alive peers not heard from for aliveExpirationTimeout        -> dead
+ *   dead peers not heard from for msgExpirationFactor x expiry   -> forgotten, unless their
+ *                                                                   endpoint is a bootstrap or
+ *                                                                   anchor peer's
+ * a dead peer's newer alive message (higher incNum or seqNum)   -> alive again (resurrected)
+ * a dead peer reported by another peer, unknown or older here   -> remembered as dead, to probe
+ * </pre>
+ *
+ * Invariants: a peer is in at most one of alive and dead; its PeerTime never goes backwards.
+ */
+public final class AliveTable {
+
+  /** What an alive message did to the table. */
+  public enum Outcome { NEW, UPDATED, RESURRECTED, STALE }
+
+  private static final class Entry {
+    final MemberInfo info;
+    final SignedGossipMessage alive;
+    final long lastSeenNanos;
+    final boolean isAlive;
+
+    Entry(MemberInfo info, SignedGossipMessage alive, long lastSeenNanos, boolean isAlive) {
+      this.info = info;
+      this.alive = alive;
+      this.lastSeenNanos = lastSeenNanos;
+      this.isAlive = isAlive;
+    }
+  }
+
+  private final PkiId self;
+  private final long expiryNanos;
+  private final long purgeNanos;
+  private final Set<Endpoint> neverForget;
+  private final Map<PkiId, Entry> entries = new HashMap<>();
+
+  public AliveTable(PkiId self, Duration aliveExpirationTimeout, Duration purgeAfter,
+      Set<Endpoint> neverForget) {
+    this.self = self;
+    this.expiryNanos = aliveExpirationTimeout.toNanos();
+    this.purgeNanos = purgeAfter.toNanos();
+    this.neverForget = Set.copyOf(neverForget);
+  }
+
+  /** Applies a verified alive message received directly or through a membership response. */
+  public Outcome onAlive(SignedGossipMessage alive, long nowNanos) {
+    MemberInfo info = infoOf(alive);
+    if (info.pkiId().equals(self)) {
+      return Outcome.STALE;
+    }
+    Entry known = entries.get(info.pkiId());
+    if (known != null && !PeerTimes.isNewer(info.time(), known.info.time())) {
+      return Outcome.STALE;
+    }
+    entries.put(info.pkiId(), new Entry(keepInternalEndpoint(info, known), alive, nowNanos, true));
+    if (known == null) {
+      return Outcome.NEW;
+    }
+    return known.isAlive ? Outcome.UPDATED : Outcome.RESURRECTED;
+  }
+
+  /** Applies a peer reported dead by another peer: remembered only if unknown or older here. */
+  public boolean onDeadReport(SignedGossipMessage alive, long nowNanos) {
+    MemberInfo info = infoOf(alive);
+    Entry known = entries.get(info.pkiId());
+    if (info.pkiId().equals(self) || (known != null && !PeerTimes.isNewer(info.time(), known.info.time()))) {
+      return false;
+    }
+    if (known != null && known.isAlive) {
+      return false;
+    }
+    entries.put(info.pkiId(), new Entry(keepInternalEndpoint(info, known), alive, nowNanos - expiryNanos, false));
+    return known == null;
+  }
+
+  /** Marks peers silent for longer than the expiry as dead; returns them. */
+  public List<MemberInfo> expire(long nowNanos) {
+    List<MemberInfo> died = new ArrayList<>();
+    entries.replaceAll((pkiId, e) -> {
+      if (e.isAlive && nowNanos - e.lastSeenNanos > expiryNanos) {
+        died.add(e.info);
+        return new Entry(e.info, e.alive, e.lastSeenNanos, false);
+      }
+      return e;
+    });
+    return died;
+  }
+
+  /** Forgets dead peers silent for the purge period, except bootstrap and anchor endpoints. */
+  public List<MemberInfo> purge(long nowNanos) {
+    List<MemberInfo> purged = new ArrayList<>();
+    entries.values().removeIf(e -> {
+      boolean forget = !e.isAlive && nowNanos - e.lastSeenNanos > purgeNanos && !isNeverForgotten(e.info);
+      if (forget) {
+        purged.add(e.info);
+      }
+      return forget;
+    });
+    return purged;
+  }
+
+  public boolean isAlive(PkiId pkiId) {
+    Entry e = entries.get(pkiId);
+    return e != null && e.isAlive;
+  }
+
+  public Optional<MemberInfo> member(PkiId pkiId) {
+    return Optional.ofNullable(entries.get(pkiId)).map(e -> e.info);
+  }
+
+  public List<MemberInfo> aliveMembers() {
+    return entries.values().stream().filter(e -> e.isAlive).map(e -> e.info).toList();
+  }
+
+  public List<MemberInfo> deadMembers() {
+    return entries.values().stream().filter(e -> !e.isAlive).map(e -> e.info).toList();
+  }
+
+  /** The latest alive message of each alive (or dead) peer, as a membership response carries them. */
+  public List<SignedGossipMessage> aliveMessages(boolean alive) {
+    return entries.values().stream().filter(e -> e.isAlive == alive).map(e -> e.alive).toList();
+  }
+
+  public MembershipView view() {
+    return new MembershipView(aliveMembers(), deadMembers());
+  }
+
+  /** Whether {@code endpoint} belongs to a peer currently alive. */
+  public boolean isAliveAt(Endpoint endpoint) {
+    return entries.values().stream().anyMatch(e -> e.isAlive
+        && (e.info.internalEndpoint().equals(Optional.of(endpoint))
+            || e.info.externalEndpoint().equals(Optional.of(endpoint))));
+  }
+
+  public static MemberInfo infoOf(SignedGossipMessage alive) {
+    AliveMessage message = alive.message().getAliveMsg();
+    return new MemberInfo(alive.signer().pkiId(), alive.signer().mspId(),
+        Endpoint.parse(message.getMembership().getEndpoint()),
+        alive.internalEndpoint().flatMap(Endpoint::parse),
+        message.getTimestamp());
+  }
+
+  private boolean isNeverForgotten(MemberInfo info) {
+    return info.internalEndpoint().map(neverForget::contains).orElse(false)
+        || info.externalEndpoint().map(neverForget::contains).orElse(false);
+  }
+
+  /** A forwarded copy may have lost its secret envelope; an org-mate's endpoint is kept. */
+  private static MemberInfo keepInternalEndpoint(MemberInfo info, Entry known) {
+    if (info.internalEndpoint().isPresent() || known == null || known.info.internalEndpoint().isEmpty()) {
+      return info;
+    }
+    return new MemberInfo(info.pkiId(), info.mspId(), info.externalEndpoint(),
+        known.info.internalEndpoint(), info.time());
+  }
+}

@@ -1,0 +1,369 @@
+package io.hearsay.runtime.membership;
+
+import com.google.protobuf.ByteString;
+import io.hearsay.protocol.Rejection;
+import io.hearsay.protocol.RejectionReason;
+import io.hearsay.protocol.Verdict;
+import io.hearsay.protocol.identity.PeerIdentity;
+import io.hearsay.protocol.message.EnvelopeSigner;
+import io.hearsay.protocol.message.EnvelopeVerifier;
+import io.hearsay.protocol.message.GossipMessages;
+import io.hearsay.protocol.message.PeerTimes;
+import io.hearsay.protocol.message.SignedGossipMessage;
+import io.hearsay.runtime.comm.Comm;
+import io.hearsay.runtime.comm.RejectionLog;
+import io.hearsay.runtime.config.Endpoint;
+import io.hearsay.runtime.config.GossipSettings;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.hyperledger.fabric.protos.gossip.Envelope;
+import org.hyperledger.fabric.protos.gossip.GossipMessage.ContentCase;
+import org.hyperledger.fabric.protos.gossip.MembershipRequest;
+import org.hyperledger.fabric.protos.gossip.MembershipResponse;
+
+/**
+ * Fabric discovery as an actor: sends this peer's alive message every {@code aliveTimeInterval}
+ * to {@code propagatePeerNum} peers, forwards each newer alive message once, expires and purges
+ * silent peers (the rules are in {@link AliveTable}), syncs membership with {@code pullPeerNum}
+ * peers every {@code pullInterval}, and probes dead, bootstrap and anchor endpoints every
+ * {@code reconnectInterval}.
+ *
+ * <p>Org boundaries, as Fabric: a peer without an external endpoint talks only to its own org;
+ * nothing sent to another org carries a secret envelope (internal endpoint), and only peers with
+ * external endpoints are disclosed to other orgs. Bootstrap peers must be of this peer's org.
+ */
+public final class Membership {
+
+  public sealed interface Command permits GetView, Subscribe, FromComm, Tick {}
+
+  public record GetView(ActorRef<MembershipView> replyTo) implements Command {}
+
+  /** Sends the view to {@code subscriber} now and after every change. */
+  public record Subscribe(ActorRef<MembershipView> subscriber) implements Command {}
+
+  private record FromComm(Comm.Event event) implements Command {}
+
+  private enum Tick implements Command { ALIVE, EXPIRY, PULL, RECONNECT }
+
+  /** What membership is started with. */
+  public record Setup(EnvelopeSigner signer, EnvelopeVerifier verifier, GossipSettings gossip,
+      Endpoint self, List<Endpoint> anchorPeers, ActorRef<Comm.Command> comm, RejectionLog rejections,
+      long incarnation) {}
+
+  private final ActorContext<Command> context;
+  private final Setup setup;
+  private final String mspId;
+  private final AliveTable table;
+  private final Set<Endpoint> bootstrap;
+  private final Set<Endpoint> refusedBootstrap = new HashSet<>();
+  private final List<ActorRef<MembershipView>> subscribers = new ArrayList<>();
+  private final SplittableRandom random = new SplittableRandom();
+  private long sequence;
+  private SignedGossipMessage selfAlive;
+  private MembershipView lastView = new MembershipView(List.of(), List.of());
+
+  private Membership(ActorContext<Command> context, Setup setup) {
+    this.context = context;
+    this.setup = setup;
+    this.mspId = setup.signer().self().mspId();
+    this.bootstrap = new HashSet<>(setup.gossip().bootstrap());
+    bootstrap.remove(setup.self());
+    Set<Endpoint> neverForget = new HashSet<>(bootstrap);
+    neverForget.addAll(setup.anchorPeers());
+    this.table = new AliveTable(setup.signer().self().pkiId(), setup.gossip().aliveExpirationTimeout(),
+        setup.gossip().purgeAfter(), neverForget);
+  }
+
+  public static Behavior<Command> create(Setup setup) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
+      Membership membership = new Membership(context, setup);
+      membership.start(timers);
+      return membership.behavior();
+    }));
+  }
+
+  private void start(TimerScheduler<Command> timers) {
+    GossipSettings g = setup.gossip();
+    setup.comm().tell(new Comm.Subscribe(context.messageAdapter(Comm.Event.class, FromComm::new),
+        Set.of(ContentCase.ALIVE_MSG, ContentCase.MEM_REQ, ContentCase.MEM_RES)));
+    timers.startTimerWithFixedDelay(Tick.ALIVE, g.aliveTimeInterval());
+    timers.startTimerWithFixedDelay(Tick.EXPIRY, g.aliveExpirationTimeout().dividedBy(10));
+    timers.startTimerWithFixedDelay(Tick.PULL, g.pullInterval());
+    timers.startTimerWithFixedDelay(Tick.RECONNECT, g.reconnectInterval());
+    renewSelfAlive();
+    contactEndpoints(contactable(bootstrap, setup.anchorPeers()));
+  }
+
+  private Behavior<Command> behavior() {
+    return Behaviors.receive(Command.class)
+        .onMessage(GetView.class, get -> {
+          get.replyTo().tell(table.view());
+          return Behaviors.same();
+        })
+        .onMessage(Subscribe.class, s -> {
+          subscribers.add(s.subscriber());
+          s.subscriber().tell(table.view());
+          return Behaviors.same();
+        })
+        .onMessage(FromComm.class, f -> {
+          onCommEvent(f.event());
+          publishIfChanged();
+          return Behaviors.same();
+        })
+        .onMessage(Tick.class, tick -> {
+          onTick(tick);
+          publishIfChanged();
+          return Behaviors.same();
+        })
+        .build();
+  }
+
+  private void onTick(Tick tick) {
+    long now = System.nanoTime();
+    switch (tick) {
+      case ALIVE -> {
+        renewSelfAlive();
+        List<MemberInfo> targets = pick(table.aliveMembers(), setup.gossip().propagatePeerNum(), null);
+        if (targets.isEmpty()) {
+          contactEndpoints(contactable(bootstrap, setup.anchorPeers()));
+        }
+        targets.forEach(t -> sendAlive(selfAlive, t));
+      }
+      case EXPIRY -> {
+        table.expire(now).forEach(m -> context.getLog().info("peer {} ({}) is dead: not heard from for {}",
+            m.pkiId(), describe(m), setup.gossip().aliveExpirationTimeout()));
+        table.purge(now).forEach(m -> context.getLog().info("peer {} ({}) forgotten", m.pkiId(), describe(m)));
+      }
+      case PULL -> pick(table.aliveMembers(), setup.gossip().pullPeerNum(), null)
+          .forEach(m -> endpointOf(m).ifPresent(this::sendMembershipRequest));
+      case RECONNECT -> {
+        List<Endpoint> probes = new ArrayList<>();
+        for (MemberInfo dead : table.deadMembers()) {
+          endpointOf(dead).ifPresent(probes::add);
+        }
+        probes.addAll(contactable(bootstrap, setup.anchorPeers()));
+        contactEndpoints(probes);
+      }
+    }
+  }
+
+  private void onCommEvent(Comm.Event event) {
+    if (event instanceof Comm.PeerConnected connected) {
+      checkBootstrapOrg(connected.peer(), connected.endpoint());
+      return;
+    }
+    Comm.Inbound inbound = (Comm.Inbound) event;
+    SignedGossipMessage message = inbound.message();
+    switch (message.message().getContentCase()) {
+      case ALIVE_MSG -> onAlive(message, inbound.sender(), true);
+      case MEM_REQ -> onMembershipRequest(message.message().getMemReq(), inbound);
+      case MEM_RES -> onMembershipResponse(message.message().getMemRes(), inbound);
+      default -> { }
+    }
+  }
+
+  private void onAlive(SignedGossipMessage alive, PeerIdentity relayedBy, boolean forward) {
+    AliveTable.Outcome outcome = table.onAlive(alive, System.nanoTime());
+    if (outcome == AliveTable.Outcome.STALE) {
+      return;
+    }
+    MemberInfo info = AliveTable.infoOf(alive);
+    if (outcome != AliveTable.Outcome.UPDATED) {
+      context.getLog().info("peer {} ({}) is alive{}", info.pkiId(), describe(info),
+          outcome == AliveTable.Outcome.RESURRECTED ? " again" : "");
+    }
+    if (forward) {
+      pick(table.aliveMembers(), setup.gossip().propagatePeerNum(), new HashSet<>(List.of(info.pkiId(), relayedBy.pkiId())))
+          .forEach(target -> sendAlive(alive, target));
+    }
+  }
+
+  private void onMembershipRequest(MembershipRequest request, Comm.Inbound inbound) {
+    Verdict<SignedGossipMessage> selfInfo =
+        setup.verifier().verify(request.getSelfInformation(), Optional.empty(), Instant.now());
+    if (!selfInfo.isAccepted()) {
+      reject(selfInfo.rejection(), inbound.fromEndpoint());
+      return;
+    }
+    SignedGossipMessage alive = selfInfo.value();
+    if (alive.message().getContentCase() != ContentCase.ALIVE_MSG
+        || !alive.signer().pkiId().equals(inbound.sender().pkiId())) {
+      reject(Rejection.of(RejectionReason.SPOOFED_SENDER,
+          "membership request from %s (%s) carries the alive message of %s", inbound.fromEndpoint(),
+          inbound.sender().pkiId(), alive.signer()), inbound.fromEndpoint());
+      return;
+    }
+    onAlive(alive, inbound.sender(), false);
+    String requesterMsp = inbound.sender().mspId();
+    if (!requesterMsp.equals(mspId) && setup.gossip().externalEndpoint().isEmpty()) {
+      return;
+    }
+    List<Envelope> alives = new ArrayList<>();
+    alives.add(disclosed(selfAlive, requesterMsp));
+    table.aliveMessages(true).stream().filter(m -> discloses(m, requesterMsp))
+        .forEach(m -> alives.add(disclosed(m, requesterMsp)));
+    List<Envelope> dead = table.aliveMessages(false).stream().filter(m -> discloses(m, requesterMsp))
+        .map(m -> disclosed(m, requesterMsp)).toList();
+    setup.comm().tell(new Comm.Send(inbound.fromEndpoint(),
+        setup.signer().sign(GossipMessages.membershipResponse(alives, dead)).envelope()));
+  }
+
+  private void onMembershipResponse(MembershipResponse response, Comm.Inbound inbound) {
+    Instant now = Instant.now();
+    for (Envelope envelope : response.getAliveList()) {
+      verifiedAlive(envelope, inbound.fromEndpoint(), now).ifPresent(m -> onAlive(m, inbound.sender(), false));
+    }
+    for (Envelope envelope : response.getDeadList()) {
+      verifiedAlive(envelope, inbound.fromEndpoint(), now).ifPresent(m -> table.onDeadReport(m, System.nanoTime()));
+    }
+  }
+
+  private Optional<SignedGossipMessage> verifiedAlive(Envelope envelope, Endpoint from, Instant now) {
+    Verdict<SignedGossipMessage> verdict = setup.verifier().verify(envelope, Optional.empty(), now);
+    if (!verdict.isAccepted()) {
+      reject(verdict.rejection(), from);
+      return Optional.empty();
+    }
+    if (verdict.value().message().getContentCase() != ContentCase.ALIVE_MSG) {
+      reject(Rejection.of(RejectionReason.MALFORMED_PAYLOAD, "membership response from %s holds a %s",
+          from, verdict.value().message().getContentCase()), from);
+      return Optional.empty();
+    }
+    return Optional.of(verdict.value());
+  }
+
+  private void checkBootstrapOrg(PeerIdentity peer, Endpoint endpoint) {
+    if (bootstrap.contains(endpoint) && !peer.mspId().equals(mspId) && refusedBootstrap.add(endpoint)) {
+      reject(Rejection.of(RejectionReason.FOREIGN_BOOTSTRAP_PEER, "bootstrap peer %s is %s of org %s, "
+          + "not of this peer's org %s; it is not used (reach other orgs through anchor peers)",
+          endpoint, peer.subject(), peer.mspId(), mspId), endpoint);
+      context.getLog().error("bootstrap peer {} belongs to org {}, not to {}: refused", endpoint,
+          peer.mspId(), mspId);
+    }
+  }
+
+  private void renewSelfAlive() {
+    var self = setup.signer().self().identity();
+    String external = setup.gossip().externalEndpoint().map(Endpoint::toString).orElse("");
+    selfAlive = setup.signer().sign(GossipMessages.alive(self, external,
+        PeerTimes.of(setup.incarnation(), ++sequence), ByteString.EMPTY), setup.self().toString());
+  }
+
+  private void contactEndpoints(List<Endpoint> endpoints) {
+    for (Endpoint endpoint : endpoints) {
+      // The org of an endpoint is unknown until the handshake; the secret goes only to bootstrap
+      // (own-org) endpoints and members of this org.
+      boolean ownOrg = bootstrap.contains(endpoint) || table.aliveMembers().stream().anyMatch(m ->
+          m.mspId().equals(mspId) && m.endpointFor(mspId).equals(Optional.of(endpoint)));
+      if (!ownOrg && setup.gossip().externalEndpoint().isEmpty()) {
+        continue;
+      }
+      Envelope alive = ownOrg ? selfAlive.envelope() : selfAlive.envelopeWithoutSecret();
+      setup.comm().tell(new Comm.Send(endpoint, alive));
+      sendMembershipRequest(endpoint, alive);
+    }
+  }
+
+  private void sendMembershipRequest(Endpoint endpoint) {
+    boolean ownOrg = table.aliveMembers().stream().anyMatch(m ->
+        m.mspId().equals(mspId) && m.endpointFor(mspId).equals(Optional.of(endpoint)));
+    sendMembershipRequest(endpoint, ownOrg ? selfAlive.envelope() : selfAlive.envelopeWithoutSecret());
+  }
+
+  private void sendMembershipRequest(Endpoint endpoint, Envelope selfInformation) {
+    setup.comm().tell(new Comm.Send(endpoint, setup.signer().sign(
+        GossipMessages.membershipRequest(selfInformation, List.of())).envelope()));
+  }
+
+  private void sendAlive(SignedGossipMessage alive, MemberInfo target) {
+    if (discloses(alive, target.mspId())) {
+      endpointOf(target).ifPresent(e -> setup.comm().tell(new Comm.Send(e, disclosed(alive, target.mspId()))));
+    }
+  }
+
+  /** Whether the alive message may be shown to a peer of {@code viewerMsp} at all. */
+  private boolean discloses(SignedGossipMessage alive, String viewerMsp) {
+    if (viewerMsp.equals(mspId)) {
+      return true;
+    }
+    return setup.gossip().externalEndpoint().isPresent()
+        && (alive.signer().mspId().equals(viewerMsp)
+            || !alive.message().getAliveMsg().getMembership().getEndpoint().isEmpty());
+  }
+
+  /** The envelope as a peer of {@code viewerMsp} may see it: no internal endpoint across orgs. */
+  private Envelope disclosed(SignedGossipMessage alive, String viewerMsp) {
+    return viewerMsp.equals(alive.signer().mspId()) ? alive.envelope() : alive.envelopeWithoutSecret();
+  }
+
+  private Optional<Endpoint> endpointOf(MemberInfo member) {
+    if (!member.mspId().equals(mspId) && setup.gossip().externalEndpoint().isEmpty()) {
+      return Optional.empty();
+    }
+    return member.endpointFor(mspId);
+  }
+
+  /** Up to {@code n} random members reachable from here, excluding {@code except}. */
+  private List<MemberInfo> pick(List<MemberInfo> members, int n, Set<?> except) {
+    List<MemberInfo> candidates = new ArrayList<>();
+    for (MemberInfo m : members) {
+      if ((except == null || !except.contains(m.pkiId())) && endpointOf(m).isPresent()) {
+        candidates.add(m);
+      }
+    }
+    for (int i = candidates.size() - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      MemberInfo tmp = candidates.get(i);
+      candidates.set(i, candidates.get(j));
+      candidates.set(j, tmp);
+    }
+    return candidates.subList(0, Math.min(n, candidates.size()));
+  }
+
+  private List<Endpoint> contactable(Set<Endpoint> bootstrapPeers, List<Endpoint> anchors) {
+    List<Endpoint> out = new ArrayList<>();
+    for (Endpoint e : bootstrapPeers) {
+      if (!refusedBootstrap.contains(e) && !table.isAliveAt(e)) {
+        out.add(e);
+      }
+    }
+    for (Endpoint e : anchors) {
+      if (!e.equals(setup.self()) && !table.isAliveAt(e)) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  private void publishIfChanged() {
+    MembershipView view = table.view();
+    if (!subscribers.isEmpty() && !sameMembers(view, lastView)) {
+      subscribers.forEach(s -> s.tell(view));
+    }
+    lastView = view;
+  }
+
+  private static boolean sameMembers(MembershipView a, MembershipView b) {
+    return a.alivePkiIds().equals(b.alivePkiIds()) && a.deadPkiIds().equals(b.deadPkiIds());
+  }
+
+  private void reject(Rejection rejection, Endpoint from) {
+    setup.rejections().record(rejection, from.toString(), System.nanoTime());
+  }
+
+  private static String describe(MemberInfo m) {
+    return m.mspId() + " " + m.internalEndpoint().or(m::externalEndpoint).map(Endpoint::toString).orElse("?");
+  }
+
+}
