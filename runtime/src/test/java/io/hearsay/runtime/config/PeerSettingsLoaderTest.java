@@ -1,0 +1,126 @@
+package io.hearsay.runtime.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hearsay.protocol.cryptogen.CryptoMaterial;
+import io.hearsay.protocol.testing.TestCrypto;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PeerSettingsLoaderTest {
+
+  @TempDir
+  Path tmp;
+
+  private final CryptoMaterial material = TestCrypto.material();
+  private final CryptoMaterial.Org org1 = material.org("Org1MSP");
+  private final Path msp = material.nodeDir(org1, org1.nodes().get(0)).resolve("msp");
+
+  private Path write(String body) throws Exception {
+    Path file = tmp.resolve("peer.conf");
+    Files.writeString(file, "peer.id = peer0.org1.example.com\npeer.localMspId = Org1MSP\n"
+        + "peer.mspConfigPath = \"" + msp + "\"\n" + body);
+    return file;
+  }
+
+  private ConfigError refused(String body) throws Exception {
+    Path file = write(body);
+    ConfigError e = assertThrows(ConfigError.class, () -> PeerSettingsLoader.load(file));
+    assertTrue(e.getMessage().contains(file.toString()), "names the file: " + e.getMessage());
+    return e;
+  }
+
+  @Test
+  void fabricDefaultsApplyWhenTheFileSetsOnlyTheIdentity() throws Exception {
+    PeerSettings settings = PeerSettingsLoader.load(write(""));
+    GossipSettings g = settings.gossip();
+    assertEquals(Duration.ofSeconds(5), g.aliveTimeInterval());
+    assertEquals(Duration.ofSeconds(25), g.aliveExpirationTimeout());
+    assertEquals(Duration.ofSeconds(25), g.reconnectInterval());
+    assertEquals(Duration.ofSeconds(4), g.pullInterval());
+    assertEquals(3, g.pullPeerNum());
+    assertEquals(3, g.propagatePeerNum());
+    assertEquals(10, g.maxPropagationBurstSize());
+    assertEquals(Duration.ofSeconds(15), g.election().startupGracePeriod());
+    assertEquals(10, g.state().batchSize());
+  }
+
+  @Test
+  void fabricEnvironmentVariablesOverrideTheFile() throws Exception {
+    Path file = write("peer.gossip.aliveTimeInterval = 9s\n");
+    PeerSettings settings = PeerSettingsLoader.load(com.typesafe.config.ConfigFactory.parseFile(file.toFile()),
+        file.toString(), Map.of("CORE_PEER_GOSSIP_ALIVETIMEINTERVAL", "2s",
+            "CORE_PEER_GOSSIP_ORGLEADER", "true",
+            "CORE_PEER_GOSSIP_BOOTSTRAP", "127.0.0.1:7051 127.0.0.1:8051",
+            "CORE_PEER_GOSSIP_ELECTION_LEADERALIVETHRESHOLD", "3s",
+            "UNRELATED", "x"));
+    assertEquals(Duration.ofSeconds(2), settings.gossip().aliveTimeInterval());
+    assertTrue(settings.gossip().orgLeader());
+    assertEquals(List.of(new Endpoint("127.0.0.1", 7051), new Endpoint("127.0.0.1", 8051)),
+        settings.gossip().bootstrap());
+    assertEquals(Duration.ofSeconds(3), settings.gossip().election().leaderAliveThreshold());
+  }
+
+  @Test
+  void unknownGossipKeyIsRefused() throws Exception {
+    ConfigError e = refused("peer.gossip.aliveTimeIntervall = 5s\n");
+    assertTrue(e.getMessage().contains("peer.gossip.aliveTimeIntervall"), e.getMessage());
+  }
+
+  @Test
+  void wrongTypeIsRefused() throws Exception {
+    ConfigError e = refused("peer.gossip.aliveTimeInterval = often\n");
+    assertTrue(e.getMessage().contains("peer.gossip.aliveTimeInterval"), e.getMessage());
+    ConfigError count = refused("peer.gossip.pullPeerNum = three\n");
+    assertTrue(count.getMessage().contains("peer.gossip.pullPeerNum"), count.getMessage());
+  }
+
+  @Test
+  void missingIdentityFilesAreRefused() throws Exception {
+    Path file = tmp.resolve("peer.conf");
+    Files.writeString(file, "peer.id = p\npeer.localMspId = Org1MSP\npeer.mspConfigPath = \"" + tmp.resolve("nowhere") + "\"\n");
+    ConfigError e = assertThrows(ConfigError.class, () -> PeerSettingsLoader.load(file));
+    assertTrue(e.getMessage().contains("peer.mspConfigPath") && e.getMessage().contains("signcerts"), e.getMessage());
+  }
+
+  @Test
+  void bootstrapPeerThatIsNotAnAddressIsRefused() throws Exception {
+    ConfigError e = refused("peer.gossip.bootstrap = [\"127.0.0.1:7051\", \"peer1.org1\"]\n");
+    assertTrue(e.getMessage().contains("peer.gossip.bootstrap[1]") && e.getMessage().contains("peer1.org1"), e.getMessage());
+  }
+
+  @Test
+  void orgLeaderAndLeaderElectionTogetherAreRefused() throws Exception {
+    ConfigError e = refused("peer.gossip.orgLeader = true\npeer.gossip.useLeaderElection = true\n");
+    assertTrue(e.getMessage().contains("peer.gossip.orgLeader") && e.getMessage().contains("peer.gossip.useLeaderElection"),
+        e.getMessage());
+  }
+
+  @Test
+  void missingTlsFilesAreRefused() throws Exception {
+    ConfigError e = refused("hearsay.tls.enabled = true\nhearsay.tls.keyStore = \"/no/such.p12\"\n");
+    assertTrue(e.getMessage().contains("hearsay.tls.keyStore"), e.getMessage());
+  }
+
+  @Test
+  void unparseableFileIsRefused() throws Exception {
+    ConfigError e = refused("peer.gossip { aliveTimeInterval = \n");
+    assertTrue(e.getMessage().contains("peer.conf"), e.getMessage());
+  }
+
+  @Test
+  void endpointsParseAsHostAndPortOnly() {
+    assertEquals(new Endpoint("peer0.org1.example.com", 7051), Endpoint.parse("peer0.org1.example.com:7051").orElseThrow());
+    assertTrue(Endpoint.parse("7051").isEmpty());
+    assertTrue(Endpoint.parse("host:").isEmpty());
+    assertTrue(Endpoint.parse("host:70510").isEmpty());
+    assertTrue(Endpoint.parse("host:port").isEmpty());
+  }
+}
