@@ -66,6 +66,11 @@ public final class HearsayPeer implements AutoCloseable {
     return start(config, "application config", System.getenv());
   }
 
+  /** Starts a peer from a config file, with the process environment's CORE_* overrides. */
+  public static HearsayPeer start(java.nio.file.Path file) throws ConfigError {
+    return start(PeerSettingsLoader.parse(file), file.toString(), System.getenv());
+  }
+
   /** Starts a peer; {@code source} names the config in error messages. */
   public static HearsayPeer start(Config config, String source, Map<String, String> environment)
       throws ConfigError {

@@ -88,6 +88,7 @@ public final class Comm {
 
   private Comm(ActorContext<Command> context, Setup setup) {
     this.context = context;
+    context.setLoggerName(Comm.class);
     this.setup = setup;
     this.self = context.getSelf();
     this.handshake = setup.signer().sign(GossipMessages.connEstablish(

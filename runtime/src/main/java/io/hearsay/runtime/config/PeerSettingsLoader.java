@@ -27,16 +27,19 @@ public final class PeerSettingsLoader {
 
   /** Loads a peer config file, with the process environment's overrides. */
   public static PeerSettings load(Path file) throws ConfigError {
+    return load(parse(file), file.toString(), System.getenv());
+  }
+
+  /** Parses a config file; a missing or unparseable file is a {@link ConfigError} naming it. */
+  public static Config parse(Path file) throws ConfigError {
     if (!Files.isRegularFile(file)) {
       throw new ConfigError("config file " + file + " not found");
     }
-    Config parsed;
     try {
-      parsed = ConfigFactory.parseFile(file.toFile());
+      return ConfigFactory.parseFile(file.toFile());
     } catch (ConfigException e) {
       throw new ConfigError(file + ": " + e.getMessage(), e);
     }
-    return load(parsed, file.toString(), System.getenv());
   }
 
   /**

@@ -75,6 +75,7 @@ public final class Membership {
 
   private Membership(ActorContext<Command> context, Setup setup) {
     this.context = context;
+    context.setLoggerName(Membership.class);
     this.setup = setup;
     this.mspId = setup.signer().self().mspId();
     this.bootstrap = new HashSet<>(setup.gossip().bootstrap());
