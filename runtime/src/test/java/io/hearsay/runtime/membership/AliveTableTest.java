@@ -1,0 +1,99 @@
+package io.hearsay.runtime.membership;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.hearsay.protocol.identity.SigningIdentity;
+import io.hearsay.protocol.message.EnvelopeSigner;
+import io.hearsay.protocol.message.GossipMessages;
+import io.hearsay.protocol.message.PeerTimes;
+import io.hearsay.protocol.message.SignedGossipMessage;
+import io.hearsay.protocol.testing.TestCrypto;
+import io.hearsay.runtime.config.Endpoint;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The alive table's rules, driven with explicit time (nanoseconds): no actors, no sleeps. */
+class AliveTableTest {
+
+  private static final long SECOND = 1_000_000_000L;
+  private static final Duration EXPIRY = Duration.ofSeconds(25);
+  private static final Endpoint BOOTSTRAP = new Endpoint("127.0.0.1", 7051);
+
+  private final SigningIdentity self = TestCrypto.peer(1, 0);
+  private final SigningIdentity other = TestCrypto.peer(1, 1);
+  private final AliveTable table = new AliveTable(self.pkiId(), EXPIRY, EXPIRY.multipliedBy(20), Set.of(BOOTSTRAP));
+
+  private SignedGossipMessage alive(SigningIdentity who, long inc, long seq, String internal) {
+    return new EnvelopeSigner(who).sign(GossipMessages.alive(who.identity(), "", PeerTimes.of(inc, seq),
+        ByteString.EMPTY), internal);
+  }
+
+  @Test
+  void newerAliveReplacesOlderAndOlderOrEqualIsStale() {
+    assertEquals(AliveTable.Outcome.NEW, table.onAlive(alive(other, 1, 1, "127.0.0.1:1"), 0));
+    assertEquals(AliveTable.Outcome.UPDATED, table.onAlive(alive(other, 1, 2, "127.0.0.1:1"), SECOND));
+    assertEquals(AliveTable.Outcome.STALE, table.onAlive(alive(other, 1, 2, "127.0.0.1:1"), 2 * SECOND));
+    assertEquals(AliveTable.Outcome.STALE, table.onAlive(alive(other, 1, 1, "127.0.0.1:1"), 2 * SECOND));
+    assertEquals(2, table.member(other.pkiId()).orElseThrow().time().getSeqNum());
+  }
+
+  @Test
+  void ownAliveMessageIsIgnored() {
+    assertEquals(AliveTable.Outcome.STALE, table.onAlive(alive(self, 1, 1, "127.0.0.1:1"), 0));
+    assertTrue(table.aliveMembers().isEmpty());
+  }
+
+  @Test
+  void silentPeerDiesAfterTheExpiryAndANewerIncarnationResurrectsIt() {
+    table.onAlive(alive(other, 1, 5, "127.0.0.1:1"), 0);
+    assertTrue(table.expire(EXPIRY.toNanos()).isEmpty(), "exactly the expiry is not past it");
+    assertEquals(List.of(other.pkiId()), table.expire(EXPIRY.toNanos() + 1).stream().map(MemberInfo::pkiId).toList());
+    assertFalse(table.isAlive(other.pkiId()));
+
+    assertEquals(AliveTable.Outcome.STALE, table.onAlive(alive(other, 1, 5, "127.0.0.1:1"), 30 * SECOND),
+        "the same message does not resurrect it");
+    assertEquals(AliveTable.Outcome.RESURRECTED, table.onAlive(alive(other, 2, 0, "127.0.0.1:1"), 30 * SECOND));
+    assertTrue(table.isAlive(other.pkiId()));
+  }
+
+  @Test
+  void deadPeerIsForgottenAfterThePurgePeriodUnlessItIsABootstrapPeer() {
+    SigningIdentity bootstrapPeer = TestCrypto.peer(1, 2);
+    table.onAlive(alive(other, 1, 1, "127.0.0.1:1"), 0);
+    table.onAlive(alive(bootstrapPeer, 1, 1, BOOTSTRAP.toString()), 0);
+    table.expire(26 * SECOND);
+    assertTrue(table.purge(26 * SECOND + EXPIRY.multipliedBy(20).toNanos() - 26 * SECOND).isEmpty());
+
+    List<MemberInfo> purged = table.purge(EXPIRY.multipliedBy(20).toNanos() + 1);
+
+    assertEquals(List.of(other.pkiId()), purged.stream().map(MemberInfo::pkiId).toList());
+    assertTrue(table.member(bootstrapPeer.pkiId()).isPresent(), "bootstrap endpoints are never forgotten");
+  }
+
+  @Test
+  void deadReportIsRememberedOnlyForUnknownPeers() {
+    assertTrue(table.onDeadReport(alive(other, 1, 1, "127.0.0.1:1"), 0));
+    assertFalse(table.isAlive(other.pkiId()));
+    table.onAlive(alive(other, 1, 2, "127.0.0.1:1"), SECOND);
+    assertFalse(table.onDeadReport(alive(other, 1, 3, "127.0.0.1:1"), SECOND), "alive here: a report does not kill it");
+    assertTrue(table.isAlive(other.pkiId()));
+  }
+
+  @Test
+  void aForwardedCopyWithoutSecretKeepsTheKnownInternalEndpoint() {
+    table.onAlive(alive(other, 1, 1, "127.0.0.1:9"), 0);
+    SignedGossipMessage stripped = alive(other, 1, 2, "127.0.0.1:9");
+    var verifier = new io.hearsay.protocol.message.EnvelopeVerifier(
+        new io.hearsay.protocol.identity.IdentityMapper(TestCrypto.msps()), 1 << 20);
+    SignedGossipMessage withoutSecret = verifier.verify(stripped.envelopeWithoutSecret(), Optional.empty(),
+        java.time.Instant.now()).value();
+    table.onAlive(withoutSecret, SECOND);
+    assertEquals(Optional.of(new Endpoint("127.0.0.1", 9)), table.member(other.pkiId()).orElseThrow().internalEndpoint());
+  }
+}
