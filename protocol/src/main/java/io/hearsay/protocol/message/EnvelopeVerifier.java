@@ -10,9 +10,12 @@ import io.hearsay.protocol.identity.IdentityMapper;
 import io.hearsay.protocol.identity.PeerIdentity;
 import io.hearsay.protocol.identity.PkiId;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.hyperledger.fabric.protos.gossip.Envelope;
 import org.hyperledger.fabric.protos.gossip.GossipMessage;
+import org.hyperledger.fabric.protos.gossip.GossipMessage.ContentCase;
 import org.hyperledger.fabric.protos.gossip.Secret;
 
 /**
@@ -30,11 +33,25 @@ import org.hyperledger.fabric.protos.gossip.Secret;
  * </ol>
  *
  * Every failure is a {@link Rejection} with a distinct reason; nothing here throws on bad input.
+ *
+ * <p>Gossip delivers the same envelope many times (every forward of an alive message, every
+ * membership response). Signature checks dominate CPU, so envelopes that verified recently are
+ * remembered by their signature and accepted again without a new check, as long as the bytes are
+ * identical and the signer's certificate is still valid.
  */
 public final class EnvelopeVerifier {
 
+  private static final int RECENTLY_VERIFIED = 8192;
+
   private final IdentityMapper identities;
   private final int maxPayloadBytes;
+  private final Map<ByteString, SignedGossipMessage> recentlyVerified =
+      new LinkedHashMap<>(RECENTLY_VERIFIED, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ByteString, SignedGossipMessage> eldest) {
+          return size() > RECENTLY_VERIFIED;
+        }
+      };
 
   public EnvelopeVerifier(IdentityMapper identities, int maxPayloadBytes) {
     if (maxPayloadBytes <= 0) {
@@ -66,6 +83,39 @@ public final class EnvelopeVerifier {
    * needed only for messages that neither carry nor name their signer.
    */
   public Verdict<SignedGossipMessage> verify(Envelope envelope, Optional<PkiId> transportSender,
+      Instant now) {
+    SignedGossipMessage known = recentlyVerified(envelope);
+    if (known != null && (namesItsSigner(known.message().getContentCase())
+        || transportSender.equals(Optional.of(known.signer().pkiId())))) {
+      Verdict<PeerIdentity> signer = identities.get(known.signer().pkiId(), now);
+      return signer.isAccepted() ? Verdict.accept(known) : Verdict.reject(signer.rejection());
+    }
+    Verdict<SignedGossipMessage> verdict = verifyAnew(envelope, transportSender, now);
+    if (verdict.isAccepted()) {
+      synchronized (recentlyVerified) {
+        recentlyVerified.put(envelope.getSignature(), verdict.value());
+      }
+    }
+    return verdict;
+  }
+
+  /** Whether the message carries or names its signer, rather than relying on the transport. */
+  private static boolean namesItsSigner(ContentCase content) {
+    return switch (content) {
+      case ALIVE_MSG, CONN, PEER_IDENTITY, STATE_INFO, LEADERSHIP_MSG -> true;
+      default -> false;
+    };
+  }
+
+  private SignedGossipMessage recentlyVerified(Envelope envelope) {
+    SignedGossipMessage known;
+    synchronized (recentlyVerified) {
+      known = recentlyVerified.get(envelope.getSignature());
+    }
+    return known != null && known.envelope().equals(envelope) ? known : null;
+  }
+
+  private Verdict<SignedGossipMessage> verifyAnew(Envelope envelope, Optional<PkiId> transportSender,
       Instant now) {
     ByteString payload = envelope.getPayload();
     if (payload.isEmpty()) {

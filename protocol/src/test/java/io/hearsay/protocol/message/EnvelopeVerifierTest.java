@@ -92,6 +92,25 @@ class EnvelopeVerifierTest {
   }
 
   @Test
+  void aRepeatedEnvelopeIsAcceptedAgainOnlyWhileItsSignerIsValid() {
+    Envelope alive = signer0.sign(aliveOf(peer0)).envelope();
+    assertTrue(verifier.verify(alive, Optional.empty(), NOW).isAccepted());
+    assertTrue(verifier.verify(alive, Optional.empty(), NOW.plusSeconds(1)).isAccepted());
+    assertEquals(RejectionReason.EXPIRED_CERTIFICATE,
+        verifier.verify(alive, Optional.empty(), NOW.plus(Duration.ofDays(3652))).rejection().reason());
+  }
+
+  @Test
+  void aRepeatedEnvelopeFromAnotherTransportSenderIsCheckedAgain() {
+    identities.learn(peer0.identity(), NOW);
+    identities.learn(peer1.identity(), NOW);
+    Envelope hello = signer0.sign(GossipMessages.hello("mychannel", 7)).envelope();
+    assertTrue(verifier.verify(hello, Optional.of(peer0.pkiId()), NOW).isAccepted());
+    assertEquals(RejectionReason.BAD_SIGNATURE, reasonFor(hello, Optional.of(peer1.pkiId())),
+        "peer 1 replaying peer 0's hello");
+  }
+
+  @Test
   void unparseableBytesAreAMalformedEnvelope() {
     Verdict<SignedGossipMessage> verdict = verifier.verify(new byte[] {(byte) 0xff, 0x01, 0x02},
         Optional.empty(), NOW);

@@ -8,6 +8,7 @@ import io.hearsay.protocol.testing.TestCrypto;
 import io.hearsay.runtime.HearsayPeer;
 import io.hearsay.runtime.config.ConfigError;
 import io.hearsay.runtime.config.Endpoint;
+import io.hearsay.runtime.config.PeerConfigs;
 import io.hearsay.runtime.membership.MembershipView;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,12 +28,8 @@ import java.util.stream.Collectors;
  */
 public final class TestNetwork implements AutoCloseable {
 
-  /** Fabric's ratios (alive 5s, expiry 25s, reconnect 25s, pull 4s) scaled down 25 times. */
-  public static final Map<String, Object> FAST = Map.of(
-      "peer.gossip.aliveTimeInterval", "200ms",
-      "peer.gossip.aliveExpirationTimeout", "1s",
-      "peer.gossip.reconnectInterval", "1s",
-      "peer.gossip.pullInterval", "160ms");
+  /** Fabric's intervals scaled down 25 times, as every membership test uses them. */
+  public static final Map<String, Object> FAST = PeerConfigs.fabricIntervalsScaledDown(25);
 
   private final Path dir;
   private final CryptoMaterial material;
@@ -55,33 +52,11 @@ public final class TestNetwork implements AutoCloseable {
   /** The config of peer {@code peer} (0-based) of org {@code org} (1-based). */
   public Config config(int org, int peer, List<Endpoint> bootstrap, Map<String, Object> overrides) {
     CryptoMaterial.Org o = material.org("Org" + org + "MSP");
-    String node = o.nodes().get(peer);
     Map<String, Object> values = new HashMap<>(FAST);
-    values.put("peer.id", node);
-    values.put("peer.localMspId", o.mspId());
-    values.put("peer.mspConfigPath", material.nodeDir(o, node).resolve("msp").toString());
-    values.put("peer.gossip.endpoint", "127.0.0.1:0");
-    values.put("peer.gossip.bootstrap", bootstrap.stream().map(Endpoint::toString).toList());
-    List<Map<String, Object>> orgs = new ArrayList<>();
-    for (CryptoMaterial.Org other : material.orgs()) {
-      if (!other.equals(o)) {
-        orgs.add(Map.of("mspId", other.mspId(), "mspDir", material.orgDir(other).resolve("msp").toString()));
-      }
-    }
-    values.put("hearsay.orgs", orgs);
     values.putAll(overrides);
-    return ConfigFactory.parseMap(values, "test config of " + node).withFallback(SMALL_SYSTEM);
+    return PeerConfigs.forNode(material, o, o.nodes().get(peer), new Endpoint("127.0.0.1", 0), bootstrap, values)
+        .withFallback(PeerConfigs.MANY_PEERS_PER_JVM);
   }
-
-  /** Two cores run many peers: keep each ActorSystem's thread pools small. */
-  private static final Config SMALL_SYSTEM = ConfigFactory.parseString("""
-      pekko.actor.default-dispatcher.fork-join-executor { parallelism-min = 1, parallelism-max = 2 }
-      pekko.actor.internal-dispatcher.fork-join-executor { parallelism-min = 1, parallelism-max = 2 }
-      pekko.remote.default-remote-dispatcher.fork-join-executor { parallelism-min = 1, parallelism-max = 1 }
-      pekko.loglevel = WARNING
-      pekko.remote.artery.advanced.outbound-message-queue-size = 3072
-      pekko.coordinated-shutdown.phases.actor-system-terminate.timeout = 5s
-      """);
 
   public HearsayPeer start(int org, int peer, List<Endpoint> bootstrap) {
     return start(config(org, peer, bootstrap, Map.of()));
