@@ -1,6 +1,5 @@
 package io.hearsay.runtime;
 
-import io.hearsay.protocol.crypto.Pem;
 import io.hearsay.protocol.identity.Msp;
 import io.hearsay.protocol.identity.MspRegistry;
 import io.hearsay.protocol.identity.SigningIdentity;
@@ -10,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateException;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -44,27 +42,10 @@ final class PeerIdentityFiles {
 
   private static Msp msp(String mspId, Path dir, String key) throws ConfigError {
     try {
-      List<X509Certificate> roots = certificates(dir.resolve("cacerts"));
-      if (roots.isEmpty()) {
-        throw new ConfigError(key + " = " + dir + ": no root certificate in cacerts/");
-      }
-      return new Msp(mspId, roots, certificates(dir.resolve("intermediatecerts")));
+      return Msp.fromDirectory(mspId, dir);
     } catch (IOException | CertificateException e) {
       throw new ConfigError(key + " = " + dir + ": " + e.getMessage(), e);
     }
-  }
-
-  private static List<X509Certificate> certificates(Path dir) throws IOException, CertificateException {
-    List<X509Certificate> certs = new ArrayList<>();
-    if (!Files.isDirectory(dir)) {
-      return certs;
-    }
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
-        certs.addAll(Pem.certificates(Files.readAllBytes(file)));
-      }
-    }
-    return certs;
   }
 
   private static Path first(Path dir) throws ConfigError {

@@ -14,6 +14,7 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
@@ -43,6 +44,20 @@ public final class Pem {
       throw new CertificateException("expected one certificate, found " + certs.size());
     }
     return certs.get(0);
+  }
+
+  /** Every certificate in the regular files of {@code dir}, by file name; none if it is absent. */
+  public static List<X509Certificate> certificatesIn(Path dir) throws IOException, CertificateException {
+    List<X509Certificate> certs = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      return certs;
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+        certs.addAll(certificates(Files.readAllBytes(file)));
+      }
+    }
+    return certs;
   }
 
   public static X509Certificate readCertificate(Path file) throws IOException, CertificateException {

@@ -3,7 +3,6 @@ package io.hearsay.protocol.cryptogen;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
-import io.hearsay.protocol.crypto.Pem;
 import io.hearsay.protocol.identity.Msp;
 import io.hearsay.protocol.identity.MspRegistry;
 import io.hearsay.protocol.identity.SigningIdentity;
@@ -12,11 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateException;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * A directory of generated crypto material, in Fabric cryptogen's layout:
@@ -119,9 +116,7 @@ public final class CryptoMaterial {
 
   /** The org's MSP from its {@code msp/cacerts} (and {@code msp/intermediatecerts} if present). */
   public Msp msp(Org org) throws IOException, CertificateException {
-    Path msp = orgDir(org).resolve("msp");
-    return new Msp(org.mspId(), certificatesIn(msp.resolve("cacerts")),
-        certificatesIn(msp.resolve("intermediatecerts")));
+    return Msp.fromDirectory(org.mspId(), orgDir(org).resolve("msp"));
   }
 
   /** The MSPs of every org in this material. */
@@ -162,19 +157,5 @@ public final class CryptoMaterial {
     Files.writeString(root.resolve(INDEX_FILE),
         "# Written by 'hearsay crypto generate'; read by the runtime's config generator.\n"
             + "orgs = [\n" + body + "\n]\n");
-  }
-
-  private static List<X509Certificate> certificatesIn(Path dir)
-      throws IOException, CertificateException {
-    if (!Files.isDirectory(dir)) {
-      return List.of();
-    }
-    List<X509Certificate> certs = new ArrayList<>();
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path file : files.filter(f -> f.toString().endsWith(".pem")).sorted().toList()) {
-        certs.addAll(Pem.certificates(Files.readAllBytes(file)));
-      }
-    }
-    return certs;
   }
 }

@@ -4,7 +4,11 @@ import io.hearsay.protocol.Rejection;
 import io.hearsay.protocol.RejectionReason;
 import io.hearsay.protocol.Verdict;
 import io.hearsay.protocol.crypto.Ecdsa;
+import io.hearsay.protocol.crypto.Pem;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,6 +46,18 @@ public final class Msp {
 
   public Msp(String mspId, List<X509Certificate> roots) {
     this(mspId, roots, List.of());
+  }
+
+  /**
+   * An org's MSP from an MSP directory as Fabric lays it out: root CAs in {@code cacerts/},
+   * optional intermediate CAs in {@code intermediatecerts/}.
+   */
+  public static Msp fromDirectory(String mspId, Path mspDir) throws IOException, CertificateException {
+    List<X509Certificate> roots = Pem.certificatesIn(mspDir.resolve("cacerts"));
+    if (roots.isEmpty()) {
+      throw new CertificateException("MSP " + mspId + ": no root certificate in " + mspDir.resolve("cacerts"));
+    }
+    return new Msp(mspId, roots, Pem.certificatesIn(mspDir.resolve("intermediatecerts")));
   }
 
   public String mspId() {

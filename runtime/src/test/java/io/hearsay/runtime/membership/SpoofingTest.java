@@ -34,13 +34,20 @@ class SpoofingTest {
     return m.signingIdentity(org, org.nodes().get(index));
   }
 
+  private List<HearsayPeer> startThree() {
+    HearsayPeer a = network.start(1, 0, List.of());
+    List<HearsayPeer> peers = List.of(a, network.start(1, 1, List.of(a.endpoint())),
+        network.start(1, 2, List.of(a.endpoint())));
+    awaitViews(peers, Duration.ofSeconds(20), "full view", pv -> pv.seesAlive(peers));
+    return peers;
+  }
+
   @Test
   void membershipRequestCarryingAnotherPeersAliveIsRefusedAndCounted() throws Exception {
-    HearsayPeer a = network.start(1, 0, List.of());
-    HearsayPeer b = network.start(1, 1, List.of(a.endpoint()));
-    HearsayPeer c = network.start(1, 2, List.of(a.endpoint()));
-    List<HearsayPeer> peers = List.of(a, b, c);
-    awaitViews(peers, Duration.ofSeconds(20), "full view", pv -> pv.seesAlive(peers));
+    List<HearsayPeer> peers = startThree();
+    HearsayPeer a = peers.get(0);
+    HearsayPeer b = peers.get(1);
+    HearsayPeer c = peers.get(2);
 
     // A asks B for membership, presenting C's (genuinely signed) alive message as its own.
     Envelope cAlive = new EnvelopeSigner(node(2)).sign(GossipMessages.alive(node(2).identity(),
@@ -54,11 +61,10 @@ class SpoofingTest {
 
   @Test
   void forgedAliveMessageNeverEntersAnyView() throws Exception {
-    HearsayPeer a = network.start(1, 0, List.of());
-    HearsayPeer b = network.start(1, 1, List.of(a.endpoint()));
-    HearsayPeer c = network.start(1, 2, List.of(a.endpoint()));
-    List<HearsayPeer> peers = List.of(a, b, c);
-    awaitViews(peers, Duration.ofSeconds(20), "full view", pv -> pv.seesAlive(peers));
+    List<HearsayPeer> peers = startThree();
+    HearsayPeer a = peers.get(0);
+    HearsayPeer b = peers.get(1);
+    HearsayPeer c = peers.get(2);
 
     // A forges an alive message of peer 3 (never started): 3's identity, A's signature.
     SigningIdentity ghost = node(3);
