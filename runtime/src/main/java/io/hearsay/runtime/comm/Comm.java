@@ -45,10 +45,16 @@ public final class Comm {
   /** The path of every peer's comm actor under its ActorSystem's guardian. */
   public static final String NAME = "comm";
 
-  public sealed interface Command permits WireFrame, Send, Subscribe, SetFaults, DelayedFrame {}
+  public sealed interface Command permits WireFrame, Send, Connect, Subscribe, SetFaults, DelayedFrame {}
 
   /** Sends a signed envelope to the peer at {@code to}. */
   public record Send(Endpoint to, Envelope envelope) implements Command {}
+
+  /**
+   * Handshakes with the peer at {@code to} without sending it anything else, to learn who it is
+   * (subscribers get a {@link PeerConnected}); a no-op when it is already bound.
+   */
+  public record Connect(Endpoint to) implements Command {}
 
   /** Delivers verified messages of the given content types, and every new binding, to {@code subscriber}. */
   public record Subscribe(ActorRef<Event> subscriber, Set<ContentCase> contents) implements Command {}
@@ -103,6 +109,15 @@ public final class Comm {
     return Behaviors.receive(Command.class)
         .onMessage(WireFrame.class, this::onFrame)
         .onMessage(Send.class, this::onSend)
+        .onMessage(Connect.class, c -> {
+          PeerIdentity known = bound.get(c.to());
+          if (known != null) {
+            subscriptions.forEach(s -> s.subscriber().tell(new PeerConnected(known, c.to())));
+          } else if (!c.to().equals(setup.self())) {
+            sendHandshake(c.to(), WireFrame.Kind.HANDSHAKE, false);
+          }
+          return Behaviors.same();
+        })
         .onMessage(Subscribe.class, s -> {
           subscriptions.add(new Subscription(s.subscriber(), Set.copyOf(s.contents())));
           return Behaviors.same();

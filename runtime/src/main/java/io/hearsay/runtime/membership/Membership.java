@@ -67,6 +67,7 @@ public final class Membership {
   private final AliveTable table;
   private final Set<Endpoint> bootstrap;
   private final Set<Endpoint> refusedBootstrap = new HashSet<>();
+  private final Set<Endpoint> awaitingHandshake = new HashSet<>();
   private final List<ActorRef<MembershipView>> subscribers = new ArrayList<>();
   private final SplittableRandom random = new SplittableRandom();
   private long sequence;
@@ -161,7 +162,11 @@ public final class Membership {
 
   private void onCommEvent(Comm.Event event) {
     if (event instanceof Comm.PeerConnected connected) {
-      checkBootstrapOrg(connected.peer(), connected.endpoint());
+      if (checkBootstrapOrg(connected.peer(), connected.endpoint())) {
+        contact(connected.peer(), connected.endpoint());
+      } else {
+        awaitingHandshake.remove(connected.endpoint());
+      }
       return;
     }
     Comm.Inbound inbound = (Comm.Inbound) event;
@@ -175,6 +180,10 @@ public final class Membership {
   }
 
   private void onAlive(SignedGossipMessage alive, PeerIdentity relayedBy, boolean forward) {
+    if (!alive.signer().mspId().equals(mspId)
+        && alive.message().getAliveMsg().getMembership().getEndpoint().isEmpty()) {
+      return; // a peer without an external endpoint is invisible to other orgs
+    }
     AliveTable.Outcome outcome = table.onAlive(alive, System.nanoTime());
     if (outcome == AliveTable.Outcome.STALE) {
       return;
@@ -244,14 +253,19 @@ public final class Membership {
     return Optional.of(verdict.value());
   }
 
-  private void checkBootstrapOrg(PeerIdentity peer, Endpoint endpoint) {
-    if (bootstrap.contains(endpoint) && !peer.mspId().equals(mspId) && refusedBootstrap.add(endpoint)) {
+  /** Refuses a bootstrap peer of another org; true when the peer may be contacted. */
+  private boolean checkBootstrapOrg(PeerIdentity peer, Endpoint endpoint) {
+    if (!bootstrap.contains(endpoint) || peer.mspId().equals(mspId)) {
+      return true;
+    }
+    if (refusedBootstrap.add(endpoint)) {
       reject(Rejection.of(RejectionReason.FOREIGN_BOOTSTRAP_PEER, "bootstrap peer %s is %s of org %s, "
           + "not of this peer's org %s; it is not used (reach other orgs through anchor peers)",
           endpoint, peer.subject(), peer.mspId(), mspId), endpoint);
       context.getLog().error("bootstrap peer {} belongs to org {}, not to {}: refused", endpoint,
           peer.mspId(), mspId);
     }
+    return false;
   }
 
   private void renewSelfAlive() {
@@ -261,19 +275,29 @@ public final class Membership {
         PeerTimes.of(setup.incarnation(), ++sequence), ByteString.EMPTY), setup.self().toString());
   }
 
+  /**
+   * Contacts bootstrap, anchor and dead peers' endpoints. Who is behind an endpoint is unknown
+   * until the handshake, so comm connects first; {@link #contact} then sends the alive message
+   * and a membership request in the form the peer's org may see.
+   */
   private void contactEndpoints(List<Endpoint> endpoints) {
     for (Endpoint endpoint : endpoints) {
-      // The org of an endpoint is unknown until the handshake; the secret goes only to bootstrap
-      // (own-org) endpoints and members of this org.
-      boolean ownOrg = bootstrap.contains(endpoint) || table.aliveMembers().stream().anyMatch(m ->
-          m.mspId().equals(mspId) && m.endpointFor(mspId).equals(Optional.of(endpoint)));
-      if (!ownOrg && setup.gossip().externalEndpoint().isEmpty()) {
-        continue;
-      }
-      Envelope alive = ownOrg ? selfAlive.envelope() : selfAlive.envelopeWithoutSecret();
-      setup.comm().tell(new Comm.Send(endpoint, alive));
-      sendMembershipRequest(endpoint, alive);
+      awaitingHandshake.add(endpoint);
+      setup.comm().tell(new Comm.Connect(endpoint));
     }
+  }
+
+  private void contact(PeerIdentity peer, Endpoint endpoint) {
+    if (!awaitingHandshake.remove(endpoint)) {
+      return;
+    }
+    boolean ownOrg = peer.mspId().equals(mspId);
+    if (!ownOrg && setup.gossip().externalEndpoint().isEmpty()) {
+      return;
+    }
+    Envelope alive = ownOrg ? selfAlive.envelope() : selfAlive.envelopeWithoutSecret();
+    setup.comm().tell(new Comm.Send(endpoint, alive));
+    sendMembershipRequest(endpoint, alive);
   }
 
   private void sendMembershipRequest(Endpoint endpoint) {

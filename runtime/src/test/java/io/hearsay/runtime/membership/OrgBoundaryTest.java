@@ -64,6 +64,20 @@ class OrgBoundaryTest {
         pv -> boundaryHolds(pv, pv.peer().mspId().equals("Org1MSP") ? org1 : org2));
   }
 
+  @Test
+  void bootstrapPeerOfAnotherOrgIsRefused() {
+    HearsayPeer org1Peer = network.start(1, 0, List.of());
+    HearsayPeer org2Peer = network.start(2, 0, List.of(org1Peer.endpoint()));
+
+    awaitViews(List.of(org2Peer), Duration.ofSeconds(15), "the foreign bootstrap peer was refused",
+        pv -> pv.peer().rejections().getOrDefault(io.hearsay.protocol.RejectionReason.FOREIGN_BOOTSTRAP_PEER, 0L) == 1);
+    // Without external endpoints neither peer ever enters the other's view, alive or dead.
+    for (HearsayPeer peer : List.of(org1Peer, org2Peer)) {
+      MembershipView view = TestNetwork.view(peer);
+      org.junit.jupiter.api.Assertions.assertTrue(view.alive().isEmpty() && view.dead().isEmpty(), view.toString());
+    }
+  }
+
   /** No member of another org with an internal endpoint, and none without an external endpoint. */
   private static boolean boundaryHolds(TestNetwork.PeerView pv, List<HearsayPeer> ownOrg) {
     Set<Object> own = ownOrg.stream().map(HearsayPeer::pkiId).collect(Collectors.toSet());
