@@ -52,5 +52,19 @@ public enum RejectionReason {
   /** A configured bootstrap peer turned out to belong to another org. */
   FOREIGN_BOOTSTRAP_PEER,
   /** A TLS connection presented a certificate that no trusted CA issued. */
-  UNTRUSTED_TLS_CERTIFICATE
+  UNTRUSTED_TLS_CERTIFICATE,
+  /** The bytes are not a block (a {@code common.Block}, or a Fabric block-file record). */
+  MALFORMED_BLOCK,
+  /** The block's number is not the ledger's height. */
+  WRONG_BLOCK_NUMBER,
+  /** The block's data_hash is not SHA-256 of its data entries. */
+  BAD_DATA_HASH,
+  /** The block's previous_hash is not SHA-256 of the previous block's DER header. */
+  BAD_PREVIOUS_HASH,
+  /** The block carries no signature in its SIGNATURES metadata. */
+  MISSING_ORDERER_SIGNATURE,
+  /** No signature in the block's SIGNATURES metadata verifies as one of an orderer org's. */
+  BAD_ORDERER_SIGNATURE,
+  /** A different block is already committed at this number. */
+  BLOCK_FORK
 }

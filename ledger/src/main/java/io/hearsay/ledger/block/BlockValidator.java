@@ -1,0 +1,56 @@
+package io.hearsay.ledger.block;
+
+import com.google.protobuf.ByteString;
+import io.hearsay.protocol.Rejection;
+import io.hearsay.protocol.RejectionReason;
+import io.hearsay.protocol.identity.MspRegistry;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.hyperledger.fabric.protos.common.Block;
+
+/**
+ * The checks a block must pass to extend a chain of {@code height} blocks whose tip header hash
+ * is {@code tipHash}: its number is the height, its data hash matches its data, its previous hash
+ * is the tip's header hash, and, once the channel's orderer orgs are known, an orderer signed it.
+ * Each failure names the block number and the expected and actual values.
+ */
+public final class BlockValidator {
+
+  private BlockValidator() {}
+
+  /** Every problem of the block, in the order above (the verify tool reports them all). */
+  public static List<Rejection> problems(Block block, long height, ByteString tipHash,
+      Optional<MspRegistry> ordererOrgs, Instant now) {
+    List<Rejection> problems = new ArrayList<>();
+    long number = block.getHeader().getNumber();
+    if (number != height) {
+      problems.add(Rejection.of(RejectionReason.WRONG_BLOCK_NUMBER,
+          "block %d: expected number %d (the ledger height)", number, height));
+    }
+    ByteString dataHash = BlockHashes.dataHash(block.getData());
+    if (!dataHash.equals(block.getHeader().getDataHash())) {
+      problems.add(Rejection.of(RejectionReason.BAD_DATA_HASH, "block %d: data_hash expected %s, actual %s",
+          number, hex(dataHash), hex(block.getHeader().getDataHash())));
+    }
+    if (height > 0 && !tipHash.equals(block.getHeader().getPreviousHash())) {
+      problems.add(Rejection.of(RejectionReason.BAD_PREVIOUS_HASH,
+          "block %d: previous_hash expected %s, actual %s", number, hex(tipHash),
+          hex(block.getHeader().getPreviousHash())));
+    }
+    ordererOrgs.flatMap(orgs -> OrdererSignatures.check(block, orgs, now)).ifPresent(problems::add);
+    return problems;
+  }
+
+  /** The first problem, as the ledger refuses a block. */
+  public static Optional<Rejection> check(Block block, long height, ByteString tipHash,
+      Optional<MspRegistry> ordererOrgs, Instant now) {
+    return problems(block, height, tipHash, ordererOrgs, now).stream().findFirst();
+  }
+
+  public static String hex(ByteString bytes) {
+    return bytes.isEmpty() ? "(empty)" : HexFormat.of().formatHex(bytes.toByteArray());
+  }
+}

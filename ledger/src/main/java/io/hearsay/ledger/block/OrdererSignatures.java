@@ -1,0 +1,88 @@
+package io.hearsay.ledger.block;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.hearsay.protocol.Rejection;
+import io.hearsay.protocol.RejectionReason;
+import io.hearsay.protocol.Verdict;
+import io.hearsay.protocol.crypto.Ecdsa;
+import io.hearsay.protocol.identity.MspRegistry;
+import io.hearsay.protocol.identity.PeerIdentity;
+import java.io.ByteArrayOutputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.hyperledger.fabric.protos.common.Block;
+import org.hyperledger.fabric.protos.common.BlockMetadataIndex;
+import org.hyperledger.fabric.protos.common.Metadata;
+import org.hyperledger.fabric.protos.common.MetadataSignature;
+import org.hyperledger.fabric.protos.common.SignatureHeader;
+
+/**
+ * The orderer's signatures on a block, as Fabric checks them: {@code metadata[SIGNATURES]} is a
+ * {@code common.Metadata{value, signatures[]}}; each signature is ECDSA over
+ * {@code value ‖ signature_header ‖ DER(header)} by {@code SignatureHeader.creator}. A block is
+ * accepted when at least one signature is by a valid identity of an orderer org and verifies.
+ */
+public final class OrdererSignatures {
+
+  private OrdererSignatures() {}
+
+  /** Empty when the block is properly signed by an orderer org, else why not. */
+  public static Optional<Rejection> check(Block block, MspRegistry ordererOrgs, Instant now) {
+    long number = block.getHeader().getNumber();
+    int index = BlockMetadataIndex.SIGNATURES_VALUE;
+    if (block.getMetadata().getMetadataCount() <= index || block.getMetadata().getMetadata(index).isEmpty()) {
+      return Optional.of(Rejection.of(RejectionReason.MISSING_ORDERER_SIGNATURE,
+          "block %d has no SIGNATURES metadata", number));
+    }
+    Metadata metadata;
+    try {
+      metadata = Metadata.parseFrom(block.getMetadata().getMetadata(index));
+    } catch (InvalidProtocolBufferException e) {
+      return Optional.of(Rejection.of(RejectionReason.BAD_ORDERER_SIGNATURE,
+          "block %d: SIGNATURES metadata is not a common.Metadata: %s", number, e.getMessage()));
+    }
+    if (metadata.getSignaturesCount() == 0) {
+      return Optional.of(Rejection.of(RejectionReason.MISSING_ORDERER_SIGNATURE,
+          "block %d: SIGNATURES metadata holds no signature", number));
+    }
+    byte[] header = BlockHashes.headerBytes(block.getHeader());
+    List<String> problems = new ArrayList<>();
+    for (MetadataSignature signature : metadata.getSignaturesList()) {
+      Optional<String> problem = problem(metadata, signature, header, ordererOrgs, now);
+      if (problem.isEmpty()) {
+        return Optional.empty();
+      }
+      problems.add(problem.get());
+    }
+    return Optional.of(Rejection.of(RejectionReason.BAD_ORDERER_SIGNATURE,
+        "block %d: no valid orderer signature (%s)", number, String.join("; ", problems)));
+  }
+
+  private static Optional<String> problem(Metadata metadata, MetadataSignature signature, byte[] header,
+      MspRegistry ordererOrgs, Instant now) {
+    SignatureHeader signatureHeader;
+    try {
+      signatureHeader = SignatureHeader.parseFrom(signature.getSignatureHeader());
+    } catch (InvalidProtocolBufferException e) {
+      return Optional.of("signature header does not parse");
+    }
+    Verdict<PeerIdentity> creator = PeerIdentity.parse(signatureHeader.getCreator());
+    if (!creator.isAccepted()) {
+      return Optional.of(creator.rejection().toString());
+    }
+    var valid = ordererOrgs.validate(creator.value(), now);
+    if (!valid.isAccepted()) {
+      return Optional.of(valid.rejection().toString());
+    }
+    ByteArrayOutputStream signed = new ByteArrayOutputStream();
+    signed.writeBytes(metadata.getValue().toByteArray());
+    signed.writeBytes(signature.getSignatureHeader().toByteArray());
+    signed.writeBytes(header);
+    Ecdsa.Check check = Ecdsa.verify(creator.value().verificationKey(), signed.toByteArray(),
+        signature.getSignature().toByteArray());
+    return check == Ecdsa.Check.VALID ? Optional.empty()
+        : Optional.of("signature by " + creator.value() + ": " + check);
+  }
+}
