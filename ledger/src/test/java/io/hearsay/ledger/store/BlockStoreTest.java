@@ -1,0 +1,170 @@
+package io.hearsay.ledger.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.hearsay.ledger.block.BlockBuilder;
+import io.hearsay.ledger.block.BlockHashes;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.hyperledger.fabric.protos.common.Block;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BlockStoreTest {
+
+  @TempDir
+  Path tmp;
+
+  private Path dir() {
+    return tmp.resolve("chains/chains/mychannel");
+  }
+
+  private Path indexFile() {
+    return tmp.resolve("chains/index/mychannel.idx");
+  }
+
+  private BlockStore open(long segmentBytes) throws Exception {
+    return BlockStore.open(dir(), indexFile(), segmentBytes);
+  }
+
+  static List<Block> chain(int count, int payloadBytes) {
+    List<Block> blocks = new ArrayList<>();
+    Block previous = BlockBuilder.block(0, ByteString.EMPTY, List.of(ByteString.copyFromUtf8("genesis")));
+    blocks.add(previous);
+    for (int i = 1; i < count; i++) {
+      byte[] payload = new byte[payloadBytes];
+      payload[0] = (byte) i;
+      previous = BlockBuilder.next(previous, List.of(ByteString.copyFrom(payload)));
+      blocks.add(previous);
+    }
+    return blocks;
+  }
+
+  @Test
+  void appendedBlocksReadBackAndSurviveAReopen() throws Exception {
+    List<Block> blocks = chain(25, 300);
+    try (BlockStore store = open(4096)) {
+      store.append(blocks.subList(0, 10)).get();
+      store.append(blocks.subList(10, 25)).get();
+      assertEquals(25, store.height());
+      assertEquals(blocks.get(17), store.block(17));
+    }
+    assertTrue(Files.exists(dir().resolve("blockfile_000001")), "rolled into a second segment");
+    try (BlockStore store = open(4096)) {
+      assertEquals(25, store.height());
+      assertEquals(BlockHashes.headerHash(blocks.get(24).getHeader()), store.tipHash());
+      List<Block> range = new ArrayList<>();
+      store.read(5, 12, range::add);
+      assertEquals(blocks.subList(5, 13), range);
+    }
+  }
+
+  @Test
+  void concurrentAppendsAreGroupCommittedInOrder() throws Exception {
+    List<Block> blocks = chain(200, 100);
+    try (BlockStore store = open(1 << 20)) {
+      List<CompletableFuture<Void>> acks = new ArrayList<>();
+      for (Block block : blocks) {
+        acks.add(store.append(List.of(block)));
+      }
+      CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get();
+      assertEquals(200, store.height());
+      assertEquals(blocks.get(199), store.block(199));
+    }
+  }
+
+  @Test
+  void appendThatDoesNotContinueTheChainFailsAlone() throws Exception {
+    List<Block> blocks = chain(3, 10);
+    try (BlockStore store = open(1 << 20)) {
+      store.append(List.of(blocks.get(0))).get();
+      CompletableFuture<Void> skip = store.append(List.of(blocks.get(2)));
+      ExecutionException e = assertThrows(ExecutionException.class, skip::get);
+      assertTrue(e.getCause().getMessage().contains("do not continue"), e.getCause().getMessage());
+      store.append(List.of(blocks.get(1), blocks.get(2))).get();
+      assertEquals(3, store.height());
+    }
+  }
+
+  @Test
+  void missingIndexIsRebuiltFromTheBlockFiles() throws Exception {
+    List<Block> blocks = chain(30, 200);
+    try (BlockStore store = open(2048)) {
+      store.append(blocks).get();
+    }
+    Files.delete(indexFile());
+    try (BlockStore store = open(2048)) {
+      assertEquals(30, store.height());
+      assertEquals(blocks.get(3), store.block(3));
+    }
+  }
+
+  @Test
+  void tornLastRecordIsTruncatedAndAppendingContinues() throws Exception {
+    List<Block> blocks = chain(10, 200);
+    try (BlockStore store = open(1 << 20)) {
+      store.append(blocks.subList(0, 9)).get();
+    }
+    Path segment = dir().resolve("blockfile_000000");
+    long goodSize = Files.size(segment);
+    byte[] half = java.util.Arrays.copyOf(io.hearsay.ledger.block.BlockRecords.frame(
+        io.hearsay.ledger.block.BlockRecords.encode(blocks.get(9))), 100);
+    Files.write(segment, half, java.nio.file.StandardOpenOption.APPEND);
+
+    try (BlockStore store = open(1 << 20)) {
+      assertEquals(9, store.height());
+      assertEquals(goodSize, Files.size(segment));
+      store.append(List.of(blocks.get(9))).get();
+      assertEquals(blocks.get(9), store.block(9));
+    }
+  }
+
+  @Test
+  void corruptionBeforeTheEndIsAStartupErrorNamingFileAndOffset() throws Exception {
+    List<Block> blocks = chain(10, 200);
+    try (BlockStore store = open(1 << 20)) {
+      store.append(blocks).get();
+    }
+    Files.delete(indexFile());
+    Path segment = dir().resolve("blockfile_000000");
+    try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
+      file.seek(1000);
+      file.write(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff});
+    }
+    LedgerCorruptedException e = assertThrows(LedgerCorruptedException.class, () -> open(1 << 20));
+    assertTrue(e.getMessage().contains("blockfile_000000") && e.getMessage().contains("offset"), e.getMessage());
+  }
+
+  @Test
+  void blockThatDoesNotReadBackIsReportedWhenRead() throws Exception {
+    List<Block> blocks = chain(10, 200);
+    try (BlockStore store = open(1 << 20)) {
+      store.append(blocks).get();
+    }
+    Path segment = dir().resolve("blockfile_000000");
+    try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
+      file.seek(300);
+      file.write(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff});
+    }
+    try (BlockStore store = open(1 << 20)) {
+      boolean anyUnreadable = false;
+      for (int n = 0; n < 10; n++) {
+        try {
+          store.block(n);
+        } catch (LedgerCorruptedException e) {
+          anyUnreadable = true;
+          assertTrue(e.getMessage().contains("blockfile_000000"), e.getMessage());
+        }
+      }
+      assertTrue(anyUnreadable);
+    }
+  }
+}
