@@ -1,0 +1,209 @@
+package io.hearsay.ledger;
+
+import com.google.protobuf.ByteString;
+import io.hearsay.ledger.block.BlockHashes;
+import io.hearsay.ledger.block.BlockValidator;
+import io.hearsay.ledger.state.WorldState;
+import io.hearsay.ledger.store.LedgerJournal;
+import io.hearsay.protocol.Rejection;
+import io.hearsay.protocol.RejectionReason;
+import io.hearsay.protocol.identity.MspRegistry;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+import org.hyperledger.fabric.protos.common.Block;
+
+/**
+ * One channel's ledger: a persistent actor whose events are the committed blocks (persistence id
+ * {@code ledger|CHANNEL}, sequence number = block number + 1). A block is validated before it is
+ * persisted ({@link BlockValidator}: number, data hash, previous hash, and the orderer's
+ * signature once the channel config names the orderer orgs); a rejected block changes nothing.
+ * Appending a block already committed is a no-op when it is the same block, a fork otherwise.
+ *
+ * <p>In memory it keeps only what is small: height, tip hash, the last config block, and the world
+ * state; block bodies are read back from the block store. Snapshots hold that state so recovery
+ * does not replay every block.
+ */
+public final class ChannelLedger
+    extends EventSourcedBehavior<ChannelLedger.Command, ChannelLedger.BlockCommitted, LedgerState> {
+
+  public sealed interface Command permits AppendBlock, GetHeight, GetBlock, ReadRange, GetValue {}
+
+  /** Validates and commits a block. */
+  public record AppendBlock(Block block, ActorRef<AppendResult> replyTo) implements Command {}
+
+  public record GetHeight(ActorRef<Height> replyTo) implements Command {}
+
+  public record GetBlock(long number, ActorRef<Optional<Block>> replyTo) implements Command {}
+
+  /**
+   * Reads blocks {@code from..to} (inclusive, clipped to the height) as a sequence of chunks of
+   * at most {@code maxBlocks} blocks, the last one marked, so a large range never sits in memory.
+   */
+  public record ReadRange(long from, long to, int maxBlocks, ActorRef<BlockChunk> replyTo) implements Command {}
+
+  public record GetValue(String namespace, String key, ActorRef<Optional<WorldState.VersionedValue>> replyTo)
+      implements Command {}
+
+  /** The event: a block, validated and now part of the chain. */
+  public record BlockCommitted(Block block) {}
+
+  /** The ledger's height and the header hash of its last block. */
+  public record Height(long height, ByteString tipHash) {}
+
+  public record BlockChunk(List<Block> blocks, boolean last) {}
+
+  /** What became of an appended block. */
+  public sealed interface AppendResult permits Committed, AlreadyCommitted, Rejected {}
+
+  public record Committed(long number) implements AppendResult {}
+
+  public record AlreadyCommitted(long number) implements AppendResult {}
+
+  public record Rejected(Rejection rejection) implements AppendResult {}
+
+  /** Reads committed block bodies; the ledger journal's block store implements it. */
+  public interface BlockReader {
+    Block block(long number) throws IOException;
+  }
+
+  /** What a channel ledger is started with. */
+  public record Settings(String channel, String journalPluginId, String snapshotPluginId, int snapshotEvery,
+      BlockReader reader) {}
+
+  private final Settings settings;
+
+  private ChannelLedger(Settings settings) {
+    super(PersistenceId.ofUniqueId(LedgerJournal.persistenceId(settings.channel())));
+    this.settings = settings;
+  }
+
+  public static Behavior<Command> create(Settings settings) {
+    return Behaviors.setup(context -> new ChannelLedger(settings));
+  }
+
+  /**
+   * The ledger of {@code channel} as {@code hearsay.ledger} in {@code config} describes it, reading
+   * block bodies from the channel's block store (opened and recovered here, so a corrupted store
+   * is an error at start, naming the file and offset).
+   */
+  public static Behavior<Command> create(com.typesafe.config.Config config, String channel) throws IOException {
+    com.typesafe.config.Config ledger = config.getConfig("hearsay.ledger");
+    var store = io.hearsay.ledger.store.LedgerStores.store(java.nio.file.Path.of(ledger.getString("data-dir")),
+        channel, ledger.getBytes("max-segment-bytes"));
+    return create(new Settings(channel, ledger.getString("journal-plugin"), ledger.getString("snapshot-plugin"),
+        ledger.getInt("snapshot-every"), store::block));
+  }
+
+  @Override
+  public String journalPluginId() {
+    return settings.journalPluginId();
+  }
+
+  @Override
+  public String snapshotPluginId() {
+    return settings.snapshotPluginId();
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    // Never deleteEventsOnSnapshot: the events are the blocks.
+    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2);
+  }
+
+  @Override
+  public LedgerState emptyState() {
+    return LedgerState.empty();
+  }
+
+  @Override
+  public SignalHandler<LedgerState> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), state -> org.slf4j.LoggerFactory.getLogger(ChannelLedger.class)
+            .info("ledger of channel {} recovered at height {}", settings.channel(), state.height()))
+        .build();
+  }
+
+  @Override
+  public CommandHandler<Command, BlockCommitted, LedgerState> commandHandler() {
+    return newCommandHandlerBuilder().forAnyState()
+        .onCommand(AppendBlock.class, this::onAppend)
+        .onCommand(GetHeight.class, (state, get) -> Effect().reply(get.replyTo(),
+            new Height(state.height(), state.tipHash())))
+        .onCommand(GetBlock.class, (state, get) -> Effect().reply(get.replyTo(), read(state, get.number())))
+        .onCommand(ReadRange.class, this::onReadRange)
+        .onCommand(GetValue.class, (state, get) -> Effect().reply(get.replyTo(),
+            state.worldState().get(get.namespace(), get.key())))
+        .build();
+  }
+
+  private Effect<BlockCommitted, LedgerState> onAppend(LedgerState state, AppendBlock append) {
+    Block block = append.block();
+    long number = block.getHeader().getNumber();
+    if (number < state.height()) {
+      Optional<Block> committed = read(state, number);
+      if (committed.isPresent()
+          && BlockHashes.headerHash(committed.get().getHeader()).equals(BlockHashes.headerHash(block.getHeader()))) {
+        return Effect().reply(append.replyTo(), new AlreadyCommitted(number));
+      }
+      return Effect().reply(append.replyTo(), new Rejected(Rejection.of(RejectionReason.BLOCK_FORK,
+          "block %d: header hash %s differs from the committed block's", number,
+          BlockValidator.hex(BlockHashes.headerHash(block.getHeader())))));
+    }
+    Optional<MspRegistry> orderers = state.ordererOrgs();
+    Optional<Rejection> problem = BlockValidator.check(block, state.height(), state.tipHash(), orderers, Instant.now());
+    if (problem.isPresent()) {
+      return Effect().reply(append.replyTo(), new Rejected(problem.get()));
+    }
+    return Effect().persist(new BlockCommitted(block)).thenReply(append.replyTo(), s -> new Committed(number));
+  }
+
+  private Effect<BlockCommitted, LedgerState> onReadRange(LedgerState state, ReadRange range) {
+    long to = Math.min(range.to(), state.height() - 1);
+    int max = Math.max(1, range.maxBlocks());
+    List<Block> chunk = new ArrayList<>();
+    for (long n = range.from(); n <= to; n++) {
+      Optional<Block> block = read(state, n);
+      if (block.isEmpty()) {
+        break;
+      }
+      chunk.add(block.get());
+      if (chunk.size() == max && n < to) {
+        range.replyTo().tell(new BlockChunk(List.copyOf(chunk), false));
+        chunk.clear();
+      }
+    }
+    return Effect().reply(range.replyTo(), new BlockChunk(List.copyOf(chunk), true));
+  }
+
+  private Optional<Block> read(LedgerState state, long number) {
+    if (number < 0 || number >= state.height()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(settings.reader().block(number));
+    } catch (IOException e) {
+      throw new IllegalStateException("ledger of " + settings.channel() + " cannot read block " + number, e);
+    }
+  }
+
+  @Override
+  public EventHandler<LedgerState, BlockCommitted> eventHandler() {
+    return newEventHandlerBuilder().forAnyState()
+        .onEvent(BlockCommitted.class, (state, event) -> state.withBlock(event.block()))
+        .build();
+  }
+}

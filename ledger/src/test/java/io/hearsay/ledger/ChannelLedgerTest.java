@@ -1,0 +1,164 @@
+package io.hearsay.ledger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.hearsay.ledger.block.BlockBuilder;
+import io.hearsay.ledger.block.BlockFileScanner;
+import io.hearsay.ledger.block.BlockHashes;
+import io.hearsay.ledger.store.LedgerStores;
+import io.hearsay.protocol.RejectionReason;
+import io.hearsay.protocol.testing.FabricTestData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.hyperledger.fabric.protos.common.Block;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ChannelLedgerTest {
+
+  @TempDir
+  Path tmp;
+
+  private ActorTestKit testKit;
+
+  private ActorTestKit testKit(int snapshotEvery) {
+    Config config = ConfigFactory.load(ConfigFactory.parseString(
+        "hearsay.ledger.data-dir = \"" + tmp + "\"\nhearsay.ledger.snapshot-every = " + snapshotEvery + "\n"
+            + "pekko.loglevel = WARNING\n"));
+    testKit = ActorTestKit.create("ledger", config);
+    return testKit;
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (testKit != null) {
+      testKit.shutdownTestKit();
+    }
+    for (String channel : List.of("mychannel", "testchannel")) {
+      LedgerStores.close(tmp, channel);
+    }
+  }
+
+  private ActorRef<ChannelLedger.Command> ledger(String channel) throws Exception {
+    return testKit.spawn(ChannelLedger.create(testKit.system().settings().config(), channel));
+  }
+
+  private ChannelLedger.AppendResult append(ActorRef<ChannelLedger.Command> ledger, Block block) {
+    TestProbe<ChannelLedger.AppendResult> probe = testKit.createTestProbe();
+    ledger.tell(new ChannelLedger.AppendBlock(block, probe.getRef()));
+    return probe.receiveMessage(Duration.ofSeconds(10));
+  }
+
+  private ChannelLedger.Height height(ActorRef<ChannelLedger.Command> ledger) {
+    TestProbe<ChannelLedger.Height> probe = testKit.createTestProbe();
+    ledger.tell(new ChannelLedger.GetHeight(probe.getRef()));
+    return probe.receiveMessage(Duration.ofSeconds(10));
+  }
+
+  private static List<Block> chain(int count) {
+    List<Block> blocks = new ArrayList<>();
+    Block previous = BlockBuilder.block(0, ByteString.EMPTY, List.of(ByteString.copyFromUtf8("genesis")));
+    blocks.add(previous);
+    for (int i = 1; i < count; i++) {
+      previous = BlockBuilder.next(previous, List.of(ByteString.copyFromUtf8("tx " + i)));
+      blocks.add(previous);
+    }
+    return blocks;
+  }
+
+  @Test
+  void validBlocksCommitAndBadOnesAreRejectedWithTheirReason() throws Exception {
+    testKit(1000);
+    var ledger = ledger("mychannel");
+    List<Block> blocks = chain(6);
+    for (int i = 0; i < 4; i++) {
+      assertEquals(new ChannelLedger.Committed(i), append(ledger, blocks.get(i)));
+    }
+    assertEquals(new ChannelLedger.AlreadyCommitted(2), append(ledger, blocks.get(2)));
+    Block forked = BlockBuilder.next(blocks.get(1), List.of(ByteString.copyFromUtf8("other")));
+    assertEquals(RejectionReason.BLOCK_FORK, rejection(append(ledger, forked)));
+    assertEquals(RejectionReason.WRONG_BLOCK_NUMBER, rejection(append(ledger, blocks.get(5))));
+    Block badData = blocks.get(4).toBuilder().setData(blocks.get(4).getData().toBuilder()
+        .setData(0, ByteString.copyFromUtf8("changed"))).build();
+    assertEquals(RejectionReason.BAD_DATA_HASH, rejection(append(ledger, badData)));
+    Block badLink = BlockBuilder.block(4, ByteString.copyFromUtf8("not the tip"), List.of(ByteString.copyFromUtf8("x")));
+    assertEquals(RejectionReason.BAD_PREVIOUS_HASH, rejection(append(ledger, badLink)));
+
+    ChannelLedger.Height height = height(ledger);
+    assertEquals(4, height.height(), "rejected blocks changed nothing");
+    assertEquals(BlockHashes.headerHash(blocks.get(3).getHeader()), height.tipHash());
+    TestProbe<Optional<Block>> read = testKit.createTestProbe();
+    ledger.tell(new ChannelLedger.GetBlock(2, read.getRef()));
+    assertEquals(Optional.of(blocks.get(2)), read.receiveMessage());
+  }
+
+  @Test
+  void ledgerRecoversItsHeightAfterARestartWithAndWithoutSnapshots() throws Exception {
+    testKit(10);
+    var ledger = ledger("mychannel");
+    List<Block> blocks = chain(25);
+    blocks.forEach(b -> assertInstanceOf(ChannelLedger.Committed.class, append(ledger, b)));
+    testKit.stop(ledger);
+    var again = ledger("mychannel");
+    assertEquals(25, height(again).height());
+    assertEquals(new ChannelLedger.Committed(25), append(again, BlockBuilder.next(blocks.get(24), List.of())));
+    try (var files = Files.list(tmp.resolve("snapshots"))) {
+      assertTrue(files.findAny().isPresent(), "snapshots were taken");
+    }
+  }
+
+  @Test
+  void rangesAreReadInChunks() throws Exception {
+    testKit(1000);
+    var ledger = ledger("mychannel");
+    List<Block> blocks = chain(23);
+    blocks.forEach(b -> append(ledger, b));
+    TestProbe<ChannelLedger.BlockChunk> probe = testKit.createTestProbe();
+    ledger.tell(new ChannelLedger.ReadRange(2, 100, 5, probe.getRef()));
+    List<Block> read = new ArrayList<>();
+    ChannelLedger.BlockChunk chunk;
+    do {
+      chunk = probe.receiveMessage();
+      assertTrue(chunk.blocks().size() <= 5);
+      read.addAll(chunk.blocks());
+    } while (!chunk.last());
+    assertEquals(blocks.subList(2, 23), read);
+  }
+
+  @Test
+  void fabricLedgerCommitsWithOrdererSignaturesCheckedAndForgeriesRefused() throws Exception {
+    testKit(1000);
+    var ledger = ledger("testchannel");
+    List<Block> blocks = new ArrayList<>();
+    BlockFileScanner.scan(FabricTestData.ledger("v2.0-testchannel.blockfile"), 0, e -> blocks.add(e.block()));
+    for (int i = 0; i < 10; i++) {
+      assertEquals(new ChannelLedger.Committed(i), append(ledger, blocks.get(i)));
+    }
+    Block unsigned = BlockBuilder.next(blocks.get(9), List.of(ByteString.copyFromUtf8("forged")));
+    assertEquals(RejectionReason.MISSING_ORDERER_SIGNATURE, rejection(append(ledger, unsigned)));
+    for (int i = 10; i < blocks.size(); i++) {
+      assertEquals(new ChannelLedger.Committed(i), append(ledger, blocks.get(i)));
+    }
+    assertEquals(blocks.size(), height(ledger).height());
+    // The store is a Fabric block file: the same bytes Fabric wrote.
+    assertEquals(Files.size(FabricTestData.ledger("v2.0-testchannel.blockfile")),
+        Files.size(LedgerStores.channelDir(tmp, "testchannel").resolve("blockfile_000000")));
+  }
+
+  private static RejectionReason rejection(ChannelLedger.AppendResult result) {
+    return assertInstanceOf(ChannelLedger.Rejected.class, result).rejection().reason();
+  }
+}
