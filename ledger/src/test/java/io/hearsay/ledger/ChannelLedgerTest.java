@@ -73,7 +73,9 @@ class ChannelLedgerTest {
     Block previous = BlockBuilder.block(0, ByteString.EMPTY, List.of(ByteString.copyFromUtf8("genesis")));
     blocks.add(previous);
     for (int i = 1; i < count; i++) {
-      previous = BlockBuilder.next(previous, List.of(ByteString.copyFromUtf8("tx " + i)));
+      previous = BlockBuilder.next(previous, List.of(io.hearsay.ledger.state.KeyValueTransactions.write(
+          io.hearsay.protocol.testing.TestCrypto.peer(1, 0), "mychannel", "basic",
+          java.util.Map.of("k" + i, ByteString.copyFromUtf8("v" + i))).toByteString()));
       blocks.add(previous);
     }
     return blocks;
@@ -114,6 +116,12 @@ class ChannelLedgerTest {
     testKit.stop(ledger);
     var again = ledger("mychannel");
     assertEquals(25, height(again).height());
+    TestProbe<Optional<io.hearsay.ledger.state.WorldState.VersionedValue>> value = testKit.createTestProbe();
+    again.tell(new ChannelLedger.GetValue("basic", "k24", value.getRef()));
+    assertEquals(ByteString.copyFromUtf8("v24"), value.receiveMessage().orElseThrow().value(),
+        "the world state survived the snapshot and the replay after it");
+    again.tell(new ChannelLedger.GetValue("basic", "k3", value.getRef()));
+    assertEquals(3, value.receiveMessage().orElseThrow().blockNumber());
     assertEquals(new ChannelLedger.Committed(25), append(again, BlockBuilder.next(blocks.get(24), List.of())));
     try (var files = Files.list(tmp.resolve("snapshots"))) {
       assertTrue(files.findAny().isPresent(), "snapshots were taken");
