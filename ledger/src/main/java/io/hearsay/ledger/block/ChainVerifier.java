@@ -19,8 +19,11 @@ import org.hyperledger.fabric.protos.common.Block;
  */
 public final class ChainVerifier {
 
+  /** A problem of one block. */
+  public record Problem(long block, Rejection rejection) {}
+
   /** What the chain looked like. */
-  public record Report(long height, ByteString tipHash, List<Rejection> problems, long signedBlocks,
+  public record Report(long height, ByteString tipHash, List<Problem> problems, long signedBlocks,
       long unsignedBlocks) {
     public boolean valid() {
       return problems.isEmpty();
@@ -31,12 +34,19 @@ public final class ChainVerifier {
   private long height;
   private ByteString tipHash = ByteString.EMPTY;
   private Optional<MspRegistry> ordererOrgs = Optional.empty();
-  private final List<Rejection> problems = new ArrayList<>();
+  private final List<Problem> problems = new ArrayList<>();
   private long signed;
   private long unsigned;
 
   public ChainVerifier(Instant now) {
     this.now = now;
+  }
+
+  /** A verifier that expects the chain to continue at {@code height} from {@code tipHash}. */
+  public ChainVerifier(Instant now, long height, ByteString tipHash) {
+    this.now = now;
+    this.height = height;
+    this.tipHash = tipHash;
   }
 
   public void accept(Block block) {
@@ -45,7 +55,7 @@ public final class ChainVerifier {
       if (problem.reason() == RejectionReason.MISSING_ORDERER_SIGNATURE) {
         unsigned++;
       } else {
-        problems.add(problem);
+        problems.add(new Problem(block.getHeader().getNumber(), problem));
       }
     }
     if (ordererOrgs.isPresent() && found.stream().noneMatch(p -> p.reason() == RejectionReason.MISSING_ORDERER_SIGNATURE

@@ -50,7 +50,8 @@ class FabricLedgerConformanceTest {
       List<Block> blocks = new ArrayList<>();
       ChainVerifier.Report report = verify(FabricTestData.ledger(name), blocks);
       assertEquals(1, report.problems().size(), report.problems().toString());
-      var problem = report.problems().get(0);
+      assertEquals(1, report.problems().get(0).block());
+      var problem = report.problems().get(0).rejection();
       assertEquals(RejectionReason.BAD_PREVIOUS_HASH, problem.reason());
       assertTrue(problem.detail().startsWith("block 1: previous_hash expected "), problem.detail());
       assertTrue(problem.detail().endsWith("actual (empty)"), problem.detail());
