@@ -40,10 +40,17 @@ import org.hyperledger.fabric.protos.common.Block;
 public final class ChannelLedger
     extends EventSourcedBehavior<ChannelLedger.Command, ChannelLedger.BlockCommitted, LedgerState> {
 
-  public sealed interface Command permits AppendBlock, GetHeight, GetBlock, ReadRange, GetValue {}
+  public sealed interface Command permits AppendBlock, AppendBlocks, GetHeight, GetBlock, ReadRange, GetValue {}
 
   /** Validates and commits a block. */
   public record AppendBlock(Block block, ActorRef<AppendResult> replyTo) implements Command {}
+
+  /**
+   * Validates consecutive blocks as a chain and commits them all in one journal write (one fsync),
+   * or none of them: the reply is {@code Committed} of the last block, or the first rejection.
+   * A committer that holds several blocks in order (state transfer, a reorder buffer) uses it.
+   */
+  public record AppendBlocks(List<Block> blocks, ActorRef<AppendResult> replyTo) implements Command {}
 
   public record GetHeight(ActorRef<Height> replyTo) implements Command {}
 
@@ -141,6 +148,7 @@ public final class ChannelLedger
   public CommandHandler<Command, BlockCommitted, LedgerState> commandHandler() {
     return newCommandHandlerBuilder().forAnyState()
         .onCommand(AppendBlock.class, this::onAppend)
+        .onCommand(AppendBlocks.class, this::onAppendAll)
         .onCommand(GetHeight.class, (state, get) -> Effect().reply(get.replyTo(),
             new Height(state.height(), state.tipHash())))
         .onCommand(GetBlock.class, (state, get) -> Effect().reply(get.replyTo(), read(state, get.number())))
@@ -169,6 +177,32 @@ public final class ChannelLedger
       return Effect().reply(append.replyTo(), new Rejected(problem.get()));
     }
     return Effect().persist(new BlockCommitted(block)).thenReply(append.replyTo(), s -> new Committed(number));
+  }
+
+  private Effect<BlockCommitted, LedgerState> onAppendAll(LedgerState state, AppendBlocks append) {
+    if (append.blocks().isEmpty()) {
+      return Effect().reply(append.replyTo(), new Committed(state.height() - 1));
+    }
+    long height = state.height();
+    ByteString tip = state.tipHash();
+    Optional<MspRegistry> orderers = state.ordererOrgs();
+    Instant now = Instant.now();
+    List<BlockCommitted> events = new ArrayList<>();
+    for (Block block : append.blocks()) {
+      Optional<Rejection> problem = BlockValidator.check(block, height, tip, orderers, now);
+      if (problem.isPresent()) {
+        return Effect().reply(append.replyTo(), new Rejected(problem.get()));
+      }
+      events.add(new BlockCommitted(block));
+      height++;
+      tip = BlockHashes.headerHash(block.getHeader());
+      if (io.hearsay.ledger.config.ConfigBlocks.isConfigBlock(block)) {
+        var msps = io.hearsay.ledger.config.ConfigBlocks.ordererMsps(block);
+        orderers = msps.isEmpty() ? orderers : Optional.of(new MspRegistry(msps));
+      }
+    }
+    long last = height - 1;
+    return Effect().persist(events).thenReply(append.replyTo(), s -> new Committed(last));
   }
 
   private Effect<BlockCommitted, LedgerState> onReadRange(LedgerState state, ReadRange range) {

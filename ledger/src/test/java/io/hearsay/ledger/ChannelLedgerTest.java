@@ -129,6 +129,23 @@ class ChannelLedgerTest {
   }
 
   @Test
+  void aBatchCommitsWhollyOrNotAtAll() throws Exception {
+    testKit(1000);
+    var ledger = ledger("mychannel");
+    List<Block> blocks = chain(12);
+    TestProbe<ChannelLedger.AppendResult> probe = testKit.createTestProbe();
+    ledger.tell(new ChannelLedger.AppendBlocks(blocks.subList(0, 5), probe.getRef()));
+    assertEquals(new ChannelLedger.Committed(4), probe.receiveMessage());
+    List<Block> broken = new ArrayList<>(blocks.subList(5, 10));
+    broken.set(3, blocks.get(11));
+    ledger.tell(new ChannelLedger.AppendBlocks(broken, probe.getRef()));
+    assertEquals(RejectionReason.WRONG_BLOCK_NUMBER, rejection(probe.receiveMessage()));
+    assertEquals(5, height(ledger).height(), "nothing of the broken batch was committed");
+    ledger.tell(new ChannelLedger.AppendBlocks(blocks.subList(5, 12), probe.getRef()));
+    assertEquals(new ChannelLedger.Committed(11), probe.receiveMessage());
+  }
+
+  @Test
   void rangesAreReadInChunks() throws Exception {
     testKit(1000);
     var ledger = ledger("mychannel");

@@ -5,6 +5,8 @@ import io.hearsay.protocol.crypto.Ecdsa;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
 import org.bouncycastle.asn1.ASN1EncodableVector;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1Integer;
@@ -24,11 +26,13 @@ public final class BlockHashes {
   private BlockHashes() {}
 
   public static ByteString dataHash(BlockData data) {
-    ByteString all = ByteString.EMPTY;
+    MessageDigest digest = Ecdsa.sha256();
     for (ByteString entry : data.getDataList()) {
-      all = all.concat(entry);
+      for (ByteBuffer piece : entry.asReadOnlyByteBufferList()) {
+        digest.update(piece);
+      }
     }
-    return ByteString.copyFrom(Ecdsa.sha256(all.toByteArray()));
+    return ByteString.copyFrom(digest.digest());
   }
 
   public static byte[] headerBytes(BlockHeader header) {

@@ -66,6 +66,13 @@ public final class BlockRecords {
     }
   }
 
+  /** The {@code uvarint(len)} that frames a record of {@code length} bytes in a block file. */
+  public static byte[] lengthPrefix(int length) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(5);
+    Uvarint.write(out, length);
+    return out.toByteArray();
+  }
+
   /** A record framed for a block file: {@code uvarint(len) ‖ record}. */
   public static byte[] frame(byte[] record) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(record.length + 5);

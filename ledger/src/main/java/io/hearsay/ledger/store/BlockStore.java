@@ -282,16 +282,18 @@ public final class BlockStore implements AutoCloseable {
           continue;
         }
         for (Block block : append.blocks()) {
-          byte[] frame = BlockRecords.frame(BlockRecords.encode(block));
-          if (segmentSize > 0 && segmentSize + frame.length > maxSegmentBytes) {
+          byte[] record = BlockRecords.encode(block);
+          ByteBuffer[] frame = {ByteBuffer.wrap(BlockRecords.lengthPrefix(record.length)), ByteBuffer.wrap(record)};
+          int length = frame[0].remaining() + record.length;
+          if (segmentSize > 0 && segmentSize + length > maxSegmentBytes) {
             rollSegment();
           }
-          ByteBuffer buffer = ByteBuffer.wrap(frame);
-          while (buffer.hasRemaining()) {
-            segmentWriter.write(buffer, segmentSize + buffer.position());
+          segmentWriter.position(segmentSize);
+          while (frame[1].hasRemaining()) {
+            segmentWriter.write(frame);
           }
-          written.add(new BlockIndex.Location(segment, segmentSize, frame.length));
-          segmentSize += frame.length;
+          written.add(new BlockIndex.Location(segment, segmentSize, length));
+          segmentSize += length;
           tip = BlockHashes.headerHash(block.getHeader());
           next++;
         }

@@ -2,6 +2,8 @@ package io.hearsay.protocol.crypto;
 
 import java.io.IOException;
 import java.math.BigInteger;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.interfaces.ECPrivateKey;
@@ -43,12 +45,19 @@ public final class Ecdsa {
 
   private Ecdsa() {}
 
+  /** SHA-256 with the JDK's digest, which uses the CPU's SHA instructions where it has them. */
   public static byte[] sha256(byte[] message) {
-    SHA256Digest digest = new SHA256Digest();
-    digest.update(message, 0, message.length);
-    byte[] out = new byte[digest.getDigestSize()];
-    digest.doFinal(out, 0);
-    return out;
+    MessageDigest digest = sha256();
+    return digest.digest(message);
+  }
+
+  /** A fresh SHA-256 digest, for hashing data given in pieces. */
+  public static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
   }
 
   /** Signs SHA-256(message); the result is DER-encoded with a low S. */
