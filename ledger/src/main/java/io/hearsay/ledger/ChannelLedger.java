@@ -103,16 +103,30 @@ public final class ChannelLedger
   }
 
   /**
-   * The ledger of {@code channel} as {@code hearsay.ledger} in {@code config} describes it, reading
-   * block bodies from the channel's block store (opened and recovered here, so a corrupted store
-   * is an error at start, naming the file and offset).
+   * The ledger of {@code channel} as {@code hearsay.ledger} in {@code config} describes it. On
+   * Hearsay's ledger journal, block bodies are read from the channel's block store, opened and
+   * recovered here, so a corrupted store is an error at start naming the file and offset. On
+   * another journal (jdbc), they are read through its read journal.
    */
   public static Behavior<Command> create(com.typesafe.config.Config config, String channel) throws IOException {
     com.typesafe.config.Config ledger = config.getConfig("hearsay.ledger");
-    var store = io.hearsay.ledger.store.LedgerStores.store(java.nio.file.Path.of(ledger.getString("data-dir")),
-        channel, ledger.getBytes("max-segment-bytes"));
-    return create(new Settings(channel, ledger.getString("journal-plugin"), ledger.getString("snapshot-plugin"),
-        ledger.getInt("snapshot-every"), store::block));
+    String journal = ledger.getString("journal-plugin");
+    String snapshots = ledger.getString("snapshot-plugin");
+    int snapshotEvery = ledger.getInt("snapshot-every");
+    if (journal.equals("hearsay.ledger.journal")) {
+      var store = io.hearsay.ledger.store.LedgerStores.store(java.nio.file.Path.of(ledger.getString("data-dir")),
+          channel, ledger.getBytes("max-segment-bytes"));
+      return create(new Settings(channel, journal, snapshots, snapshotEvery, store::block));
+    }
+    String readJournal = ledger.getString("read-journal-plugin");
+    return Behaviors.setup(context -> {
+      if (ledger.getBoolean("create-jdbc-schema")) {
+        org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils.createIfNotExists(context.getSystem())
+            .toCompletableFuture().get();
+      }
+      return new ChannelLedger(new Settings(channel, journal, snapshots, snapshotEvery,
+          new QueryBlockReader(context.getSystem(), readJournal, LedgerJournal.persistenceId(channel))));
+    });
   }
 
   @Override

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The ledger's behaviour on Hearsay's ledger journal; {@link ChannelLedgerOnH2Test} runs it on H2. */
 class ChannelLedgerTest {
 
   @TempDir
@@ -34,10 +35,20 @@ class ChannelLedgerTest {
 
   private ActorTestKit testKit;
 
+  /** The journal under test, on top of the defaults. */
+  protected Config backend() {
+    return ConfigFactory.empty();
+  }
+
+  /** Whether blocks land in Fabric block files (Hearsay's journal) or elsewhere (a database). */
+  protected boolean onBlockFiles() {
+    return true;
+  }
+
   private ActorTestKit testKit(int snapshotEvery) {
     Config config = ConfigFactory.load(ConfigFactory.parseString(
         "hearsay.ledger.data-dir = \"" + tmp + "\"\nhearsay.ledger.snapshot-every = " + snapshotEvery + "\n"
-            + "pekko.loglevel = WARNING\n"));
+            + "pekko.loglevel = WARNING\n").withFallback(backend()));
     testKit = ActorTestKit.create("ledger", config);
     return testKit;
   }
@@ -123,8 +134,14 @@ class ChannelLedgerTest {
     again.tell(new ChannelLedger.GetValue("basic", "k3", value.getRef()));
     assertEquals(3, value.receiveMessage().orElseThrow().blockNumber());
     assertEquals(new ChannelLedger.Committed(25), append(again, BlockBuilder.next(blocks.get(24), List.of())));
-    try (var files = Files.list(tmp.resolve("snapshots"))) {
-      assertTrue(files.findAny().isPresent(), "snapshots were taken");
+    if (onBlockFiles()) {
+      try (var files = Files.list(tmp.resolve("snapshots"))) {
+        assertTrue(files.findAny().isPresent(), "snapshots were taken");
+      }
+      assertTrue(Files.exists(LedgerStores.channelDir(tmp, "mychannel").resolve("blockfile_000000")));
+    } else {
+      assertTrue(Files.exists(tmp.resolve("h2/ledger.mv.db")), "the blocks went to the H2 database");
+      assertTrue(!Files.exists(LedgerStores.channelDir(tmp, "mychannel")), "and not to block files");
     }
   }
 
@@ -178,9 +195,11 @@ class ChannelLedgerTest {
       assertEquals(new ChannelLedger.Committed(i), append(ledger, blocks.get(i)));
     }
     assertEquals(blocks.size(), height(ledger).height());
-    // The store is a Fabric block file: the same bytes Fabric wrote.
-    assertEquals(Files.size(FabricTestData.ledger("v2.0-testchannel.blockfile")),
-        Files.size(LedgerStores.channelDir(tmp, "testchannel").resolve("blockfile_000000")));
+    if (onBlockFiles()) {
+      // The store is a Fabric block file: the same bytes Fabric wrote.
+      assertEquals(Files.size(FabricTestData.ledger("v2.0-testchannel.blockfile")),
+          Files.size(LedgerStores.channelDir(tmp, "testchannel").resolve("blockfile_000000")));
+    }
   }
 
   private static RejectionReason rejection(ChannelLedger.AppendResult result) {

@@ -58,6 +58,8 @@ public final class LedgerReport {
       rows.add(measure(work.resolve("p1k" + batch), 1024, 2000 / scale, 4, batch));
       rows.add(measure(work.resolve("p100k" + batch), 100 * 1024, 200 / scale, 4, batch));
     }
+    rows.add(measure(work.resolve("h1k"), 1024, 1000 / scale, 1, 1, true));
+    rows.add(measure(work.resolve("h100k"), 100 * 1024, 200 / scale, 1, 10, true));
     long[] recovery = recovery(work.resolve("recovery"), 10_000 / scale);
     write(out, rows, recovery, 10_000 / scale);
     deleteQuietly(work);
@@ -68,12 +70,18 @@ public final class LedgerReport {
    * blocks per journal write, and through raw files with one fsync per {@code batch} blocks.
    */
   private static Row measure(Path dir, int blockBytes, int blocks, int channels, int batch) throws Exception {
+    return measure(dir, blockBytes, blocks, channels, batch, false);
+  }
+
+  private static Row measure(Path dir, int blockBytes, int blocks, int channels, int batch, boolean h2)
+      throws Exception {
     List<List<Block>> chains = new ArrayList<>();
     for (int c = 0; c < channels; c++) {
       chains.add(chain(blocks, blockBytes, c));
     }
     double raw = raw(dir.resolve("raw"), chains, batch);
-    Config config = config(dir.resolve("ledger"), 1_000_000);
+    Config config = h2 ? config(dir.resolve("ledger"), 1_000_000, ConfigFactory.parseResources("hearsay-ledger-h2.conf"))
+        : config(dir.resolve("ledger"), 1_000_000);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "bench", config);
     try {
       List<ActorRef<ChannelLedger.Command>> ledgers = new ArrayList<>();
@@ -92,7 +100,8 @@ public final class LedgerReport {
       CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).join();
       double seconds = (System.nanoTime() - start) / 1e9;
       long appended = (long) blocks * channels - warmUp;
-      String name = (channels == 1 ? "one channel, " : channels + " channels in parallel, ") + size(blockBytes)
+      String name = (h2 ? "H2 (pekko-persistence-jdbc), " : "")
+          + (channels == 1 ? "one channel, " : channels + " channels in parallel, ") + size(blockBytes)
           + " blocks, " + batch + " per write";
       return new Row(name, appended / seconds, raw, blockBytes);
     } finally {
@@ -196,8 +205,12 @@ public final class LedgerReport {
   }
 
   private static Config config(Path data, int snapshotEvery) {
+    return config(data, snapshotEvery, ConfigFactory.empty());
+  }
+
+  private static Config config(Path data, int snapshotEvery, Config backend) {
     return ConfigFactory.load(ConfigFactory.parseMap(Map.of("hearsay.ledger.data-dir", data.toString(),
-        "hearsay.ledger.snapshot-every", snapshotEvery, "pekko.loglevel", "WARNING")));
+        "hearsay.ledger.snapshot-every", snapshotEvery, "pekko.loglevel", "WARNING")).withFallback(backend));
   }
 
   private static String size(int bytes) {
