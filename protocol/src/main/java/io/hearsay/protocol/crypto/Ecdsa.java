@@ -71,6 +71,11 @@ public final class Ecdsa {
 
   /** Checks a DER-encoded signature over SHA-256(message). */
   public static Check verify(ECPublicKeyParameters key, byte[] message, byte[] derSignature) {
+    return verifyDigest(key, sha256(message), derSignature);
+  }
+
+  /** Checks a DER-encoded signature over a message whose SHA-256 {@code digest} is given. */
+  public static Check verifyDigest(ECPublicKeyParameters key, byte[] digest, byte[] derSignature) {
     BigInteger[] rs = derDecode(derSignature);
     if (rs == null) {
       return Check.MALFORMED;
@@ -80,7 +85,7 @@ public final class Ecdsa {
     }
     ECDSASigner verifier = new ECDSASigner();
     verifier.init(false, key);
-    return verifier.verifySignature(sha256(message), rs[0], rs[1]) ? Check.VALID : Check.INVALID;
+    return verifier.verifySignature(digest, rs[0], rs[1]) ? Check.VALID : Check.INVALID;
   }
 
   /** True when the key is on the P-256 curve (whatever provider made the key object). */

@@ -99,6 +99,15 @@ public final class EnvelopeVerifier {
     return verdict;
   }
 
+  /** SHA-256 of the bytes as they lie in the ByteString, without copying them out. */
+  private static byte[] sha256(ByteString bytes) {
+    java.security.MessageDigest digest = Ecdsa.sha256();
+    for (java.nio.ByteBuffer piece : bytes.asReadOnlyByteBufferList()) {
+      digest.update(piece);
+    }
+    return digest.digest();
+  }
+
   /** Whether the message carries or names its signer, rather than relying on the transport. */
   private static boolean namesItsSigner(ContentCase content) {
     return switch (content) {
@@ -204,7 +213,7 @@ public final class EnvelopeVerifier {
       return Optional.of(Rejection.of(RejectionReason.MISSING_SIGNATURE,
           "unsigned envelope claiming signer %s", signer));
     }
-    return switch (Ecdsa.verify(signer.verificationKey(), signed.toByteArray(), signature.toByteArray())) {
+    return switch (Ecdsa.verifyDigest(signer.verificationKey(), sha256(signed), signature.toByteArray())) {
       case VALID -> Optional.empty();
       case MALFORMED -> Optional.of(Rejection.of(RejectionReason.MALFORMED_SIGNATURE,
           "signature of %d bytes claiming signer %s is not DER ECDSA", signature.size(), signer));
