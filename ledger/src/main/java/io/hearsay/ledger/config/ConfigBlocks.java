@@ -18,6 +18,7 @@ import org.hyperledger.fabric.protos.common.Envelope;
 import org.hyperledger.fabric.protos.common.HeaderType;
 import org.hyperledger.fabric.protos.common.Payload;
 import org.hyperledger.fabric.protos.msp.FabricMSPConfig;
+import org.hyperledger.fabric.protos.msp.IdemixMSPConfig;
 import org.hyperledger.fabric.protos.msp.MSPConfig;
 
 /**
@@ -27,23 +28,46 @@ import org.hyperledger.fabric.protos.msp.MSPConfig;
  */
 public final class ConfigBlocks {
 
+  /** {@code MSPConfig.type} of an X.509 ("FABRIC") MSP; 1 is idemix. */
+  public static final int FABRIC_MSP_TYPE = 0;
+
   private ConfigBlocks() {}
 
   /** The config envelope of a config block (its single transaction), if it is one. */
   public static Optional<ConfigEnvelope> configEnvelope(Block block) {
+    return configTransaction(block).map(ConfigTransaction::config);
+  }
+
+  /** A config transaction: the channel it configures and its config envelope. */
+  public record ConfigTransaction(String channelId, ConfigEnvelope config) {}
+
+  /**
+   * The config transaction of a config block. A block of an orderer system channel whose
+   * transaction is ORDERER_TRANSACTION wraps the config transaction of the channel it creates;
+   * that inner transaction is returned.
+   */
+  public static Optional<ConfigTransaction> configTransaction(Block block) {
     if (block.getData().getDataCount() != 1) {
       return Optional.empty();
     }
     try {
-      Payload payload = Payload.parseFrom(Envelope.parseFrom(block.getData().getData(0)).getPayload());
-      ChannelHeader header = ChannelHeader.parseFrom(payload.getHeader().getChannelHeader());
-      if (header.getType() != HeaderType.CONFIG_VALUE) {
-        return Optional.empty();
-      }
-      return Optional.of(ConfigEnvelope.parseFrom(payload.getData()));
+      return configTransaction(Envelope.parseFrom(block.getData().getData(0)), 0);
     } catch (InvalidProtocolBufferException e) {
       return Optional.empty();
     }
+  }
+
+  private static Optional<ConfigTransaction> configTransaction(Envelope envelope, int depth)
+      throws InvalidProtocolBufferException {
+    Payload payload = Payload.parseFrom(envelope.getPayload());
+    ChannelHeader header = ChannelHeader.parseFrom(payload.getHeader().getChannelHeader());
+    if (header.getType() == HeaderType.CONFIG_VALUE) {
+      return Optional.of(new ConfigTransaction(header.getChannelId(), ConfigEnvelope.parseFrom(payload.getData())));
+    }
+    if (header.getType() == HeaderType.ORDERER_TRANSACTION_VALUE && depth == 0) {
+      return configTransaction(Envelope.parseFrom(payload.getData()), 1);
+    }
+    return Optional.empty();
   }
 
   public static boolean isConfigBlock(Block block) {
@@ -62,20 +86,47 @@ public final class ConfigBlocks {
   public static List<Msp> orgMsps(ConfigGroup group) {
     List<Msp> msps = new ArrayList<>();
     for (Map.Entry<String, ConfigGroup> org : group.getGroupsMap().entrySet()) {
-      var value = org.getValue().getValuesMap().get("MSP");
-      if (value == null) {
-        continue;
-      }
-      try {
-        MSPConfig mspConfig = MSPConfig.parseFrom(value.getValue());
-        FabricMSPConfig fabric = FabricMSPConfig.parseFrom(mspConfig.getConfig());
-        msps.add(new Msp(fabric.getName(), certificates(fabric.getRootCertsList()),
-            certificates(fabric.getIntermediateCertsList())));
-      } catch (InvalidProtocolBufferException | CertificateException | IllegalArgumentException e) {
-        throw new IllegalArgumentException("org " + org.getKey() + " has an unreadable MSP: " + e.getMessage(), e);
-      }
+      msp(org.getKey(), org.getValue()).ifPresent(msps::add);
     }
     return msps;
+  }
+
+  /**
+   * The X.509 MSP defined by an org's config group; empty when the group has no MSP or an MSP of
+   * another kind (idemix), which Hearsay does not validate.
+   */
+  public static Optional<Msp> msp(String orgName, ConfigGroup org) {
+    var value = org.getValuesMap().get("MSP");
+    if (value == null) {
+      return Optional.empty();
+    }
+    try {
+      MSPConfig mspConfig = MSPConfig.parseFrom(value.getValue());
+      if (mspConfig.getType() != FABRIC_MSP_TYPE) {
+        return Optional.empty();
+      }
+      FabricMSPConfig fabric = FabricMSPConfig.parseFrom(mspConfig.getConfig());
+      return Optional.of(new Msp(fabric.getName(), certificates(fabric.getRootCertsList()),
+          certificates(fabric.getIntermediateCertsList())));
+    } catch (InvalidProtocolBufferException | CertificateException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("org " + orgName + " has an unreadable MSP: " + e.getMessage(), e);
+    }
+  }
+
+  /** The MSP id of an org's config group, whatever kind of MSP it is; empty without an MSP. */
+  public static Optional<String> mspId(String orgName, ConfigGroup org) {
+    var value = org.getValuesMap().get("MSP");
+    if (value == null) {
+      return Optional.empty();
+    }
+    try {
+      MSPConfig mspConfig = MSPConfig.parseFrom(value.getValue());
+      return Optional.of(mspConfig.getType() == FABRIC_MSP_TYPE
+          ? FabricMSPConfig.parseFrom(mspConfig.getConfig()).getName()
+          : IdemixMSPConfig.parseFrom(mspConfig.getConfig()).getName());
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalArgumentException("org " + orgName + " has an unreadable MSP: " + e.getMessage(), e);
+    }
   }
 
   private static List<X509Certificate> certificates(List<ByteString> pems) throws CertificateException {
