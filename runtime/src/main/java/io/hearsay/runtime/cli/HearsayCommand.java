@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "hearsay 0.1.0",
     description = "Hyperledger Fabric's peer gossip on Apache Pekko.",
-    subcommands = {CryptoCommand.class, PeerCommand.class, LedgerCommand.class})
+    subcommands = {CryptoCommand.class, PeerCommand.class, LedgerCommand.class, ChannelCommand.class})
 public final class HearsayCommand implements Runnable {
 
   public static final int OK = 0;

@@ -1,0 +1,140 @@
+package io.hearsay.runtime.cli;
+
+import io.hearsay.channels.config.AnchorPeer;
+import io.hearsay.channels.config.ChannelConfig;
+import io.hearsay.channels.config.GenesisBlocks;
+import io.hearsay.channels.config.OrgDefinition;
+import io.hearsay.protocol.cryptogen.CryptoMaterial;
+import io.hearsay.runtime.config.Endpoint;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.hyperledger.fabric.protos.common.Block;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code hearsay channel inspect|create}: Fabric config blocks. */
+@Command(name = "channel", mixinStandardHelpOptions = true,
+    description = "Read and write Fabric channel config blocks.",
+    subcommands = {ChannelCommand.Inspect.class, ChannelCommand.Create.class})
+final class ChannelCommand implements Runnable {
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  @Command(name = "inspect", mixinStandardHelpOptions = true,
+      description = "Print a config block's channel name, orgs (MSP id, number of root certificates) and"
+          + " anchor peers. Exit 0, 1 if the block is not a config block, 2 if unreadable.")
+  static final class Inspect implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", description = "A common.Block protobuf file.")
+    Path file;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      ChannelConfig config;
+      try {
+        config = ChannelConfig.of(Block.parseFrom(Files.readAllBytes(file)));
+      } catch (IOException e) {
+        spec.commandLine().getErr().println("hearsay channel inspect: cannot read " + file + ": " + e.getMessage());
+        return HearsayCommand.CANNOT_RUN;
+      } catch (IllegalArgumentException e) {
+        spec.commandLine().getErr().println("hearsay channel inspect: " + file + ": " + e.getMessage());
+        return HearsayCommand.CHECK_FAILED;
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      if (json) {
+        out.printf("{\"channel\": \"%s\", \"ordererOrgs\": [%s], \"applicationOrgs\": [%s]}%n",
+            LedgerCommand.jsonString(config.channelId()), orgsJson(config.ordererOrgs()), orgsJson(config.applicationOrgs()));
+      } else {
+        out.println("channel: " + config.channelId());
+        config.ordererOrgs().forEach(o -> out.println("orderer org:     " + describe(o)));
+        config.applicationOrgs().forEach(o -> out.println("application org: " + describe(o)));
+      }
+      return HearsayCommand.OK;
+    }
+
+    private static String describe(OrgDefinition org) {
+      String msp = org.msp().map(m -> m.roots().size() + " root certificate(s)").orElse("idemix MSP (not supported)");
+      String anchors = org.anchorPeers().isEmpty() ? "no anchor peers"
+          : "anchor peers " + org.anchorPeers().stream().map(AnchorPeer::toString).collect(Collectors.joining(", "));
+      return org.mspId() + ", " + msp + ", " + anchors;
+    }
+
+    private static String orgsJson(List<OrgDefinition> orgs) {
+      return orgs.stream().map(o -> String.format("{\"mspId\": \"%s\", \"rootCerts\": %d, \"mspType\": \"%s\", \"anchorPeers\": [%s]}",
+          LedgerCommand.jsonString(o.mspId()), o.msp().map(m -> m.roots().size()).orElse(0),
+          o.msp().isPresent() ? "x509" : "idemix",
+          o.anchorPeers().stream().map(a -> "\"" + LedgerCommand.jsonString(a.toString()) + "\"").collect(Collectors.joining(", "))))
+          .collect(Collectors.joining(", "));
+    }
+  }
+
+  @Command(name = "create", mixinStandardHelpOptions = true,
+      description = "Write a channel's genesis config block from crypto material made by 'crypto generate'.")
+  static final class Create implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--name", required = true, description = "The channel name.")
+    String name;
+
+    @Option(names = "--crypto", required = true, description = "Directory written by 'crypto generate'.")
+    Path crypto;
+
+    @Option(names = "--anchors", split = ",", description = "Anchor peers, MSPID=host:port, comma separated.")
+    List<String> anchors = new ArrayList<>();
+
+    @Option(names = "--out", required = true, description = "The block file to write.")
+    Path out;
+
+    @Override
+    public Integer call() {
+      try {
+        io.hearsay.ledger.store.LedgerStores.checkChannelName(name);
+        Map<String, List<AnchorPeer>> byOrg = new HashMap<>();
+        for (String anchor : anchors) {
+          int eq = anchor.indexOf('=');
+          Endpoint endpoint = eq < 0 ? null : Endpoint.parse(anchor.substring(eq + 1)).orElse(null);
+          if (endpoint == null) {
+            spec.commandLine().getErr().println("hearsay channel create: --anchors " + anchor + " is not MSPID=host:port");
+            return HearsayCommand.CANNOT_RUN;
+          }
+          byOrg.computeIfAbsent(anchor.substring(0, eq), k -> new ArrayList<>())
+              .add(new AnchorPeer(endpoint.host(), endpoint.port()));
+        }
+        CryptoMaterial material = CryptoMaterial.load(crypto);
+        for (String mspId : byOrg.keySet()) {
+          material.org(mspId);
+        }
+        Block genesis = GenesisBlocks.create(name, material, byOrg);
+        Files.write(out, genesis.toByteArray());
+        spec.commandLine().getOut().println("wrote the genesis block of " + name + " to " + out);
+        return HearsayCommand.OK;
+      } catch (IOException | CertificateException | IllegalArgumentException e) {
+        spec.commandLine().getErr().println("hearsay channel create: " + e.getMessage());
+        return HearsayCommand.CANNOT_RUN;
+      }
+    }
+  }
+}
