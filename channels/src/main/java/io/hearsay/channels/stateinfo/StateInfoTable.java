@@ -1,0 +1,103 @@
+package io.hearsay.channels.stateinfo;
+
+import io.hearsay.protocol.Rejection;
+import io.hearsay.protocol.RejectionReason;
+import io.hearsay.protocol.identity.PkiId;
+import io.hearsay.protocol.message.GossipMessages;
+import io.hearsay.protocol.message.PeerTimes;
+import io.hearsay.protocol.message.SignedGossipMessage;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.hyperledger.fabric.protos.gossip.PeerTime;
+import org.hyperledger.fabric.protos.gossip.StateInfo;
+
+/**
+ * What the peers of one channel say about themselves: the latest StateInfo of each, which is also
+ * the proof that the peer is in the channel.
+ *
+ * <pre>
+ * on StateInfo s signed by p (the envelope is already verified):
+ *   s.pki_id != p, or s.channel_MAC != SHA-256(p ‖ channel)   -> refused (not proof of membership)
+ *   p's org is not one of the channel's                         -> refused
+ *   s older than or equal to p's latest                         -> STALE
+ *   otherwise s is p's latest                                   -> the caller may forward it
+ * </pre>
+ *
+ * Peers that membership declares dead are dropped with {@link #retainOnly}.
+ */
+public final class StateInfoTable {
+
+  /** One peer's latest StateInfo. */
+  public record Entry(PkiId pkiId, String mspId, PeerTime time, long ledgerHeight, SignedGossipMessage message) {}
+
+  /** What a StateInfo did to the table. */
+  public sealed interface Outcome permits Updated, Stale, Refused {}
+
+  public record Updated(Entry entry) implements Outcome {}
+
+  public enum Stale implements Outcome { INSTANCE }
+
+  public record Refused(Rejection rejection) implements Outcome {}
+
+  private final String channelId;
+  private final Set<String> channelOrgs;
+  private final Map<PkiId, Entry> entries = new HashMap<>();
+
+  public StateInfoTable(String channelId, Set<String> channelOrgs) {
+    this.channelId = channelId;
+    this.channelOrgs = Set.copyOf(channelOrgs);
+  }
+
+  public Outcome onStateInfo(SignedGossipMessage message) {
+    StateInfo info = message.message().getStateInfo();
+    PkiId signer = message.signer().pkiId();
+    if (!PkiId.fromBytes(info.getPkiId()).equals(signer)
+        || !info.getChannelMAC().equals(GossipMessages.channelMac(signer, channelId))) {
+      return new Refused(Rejection.of(RejectionReason.SPOOFED_SENDER,
+          "StateInfo of %s does not prove membership of channel %s", message.signer(), channelId));
+    }
+    if (!channelOrgs.contains(message.signer().mspId())) {
+      return new Refused(Rejection.of(RejectionReason.UNKNOWN_ORG,
+          "StateInfo for channel %s from %s, whose org is not in the channel", channelId, message.signer()));
+    }
+    Entry known = entries.get(signer);
+    if (known != null && !PeerTimes.isNewer(info.getTimestamp(), known.time())) {
+      return Stale.INSTANCE;
+    }
+    Entry entry = new Entry(signer, message.signer().mspId(), info.getTimestamp(),
+        info.getProperties().getLedgerHeight(), message);
+    entries.put(signer, entry);
+    return new Updated(entry);
+  }
+
+  /** Whether {@code pkiId} has proven it is in the channel. */
+  public boolean isMember(PkiId pkiId) {
+    return entries.containsKey(pkiId);
+  }
+
+  public Optional<Entry> entry(PkiId pkiId) {
+    return Optional.ofNullable(entries.get(pkiId));
+  }
+
+  /** The highest ledger height any member advertises (0 when none). */
+  public long highestHeight() {
+    return entries.values().stream().mapToLong(Entry::ledgerHeight).max().orElse(0);
+  }
+
+  /** Members whose ledger holds block {@code number}, i.e. whose height is above it. */
+  public List<Entry> membersWithBlock(long number) {
+    return entries.values().stream().filter(e -> e.ledgerHeight() > number).toList();
+  }
+
+  public List<Entry> entries() {
+    return List.copyOf(entries.values());
+  }
+
+  /** Forgets every peer not in {@code alive} (membership says the others are dead). */
+  public void retainOnly(Set<PkiId> alive) {
+    entries.keySet().retainAll(alive);
+  }
+}

@@ -1,0 +1,61 @@
+package io.hearsay.channels.stateinfo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hearsay.protocol.RejectionReason;
+import io.hearsay.protocol.identity.SigningIdentity;
+import io.hearsay.protocol.message.EnvelopeSigner;
+import io.hearsay.protocol.message.GossipMessages;
+import io.hearsay.protocol.message.PeerTimes;
+import io.hearsay.protocol.message.SignedGossipMessage;
+import io.hearsay.protocol.testing.TestCrypto;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class StateInfoTableTest {
+
+  private final SigningIdentity a = TestCrypto.peer(1, 0);
+  private final SigningIdentity b = TestCrypto.peer(1, 1);
+  private final SigningIdentity other = TestCrypto.peer(2, 0);
+  private final StateInfoTable table = new StateInfoTable("mychannel", Set.of("Org1MSP"));
+
+  private static SignedGossipMessage stateInfo(SigningIdentity who, String channel, long seq, long height) {
+    return new EnvelopeSigner(who).sign(GossipMessages.stateInfo(who.pkiId(), channel, PeerTimes.of(1, seq), height));
+  }
+
+  @Test
+  void newerStateInfoReplacesOlderAndTheHighestHeightIsKnown() {
+    assertInstanceOf(StateInfoTable.Updated.class, table.onStateInfo(stateInfo(a, "mychannel", 1, 5)));
+    assertInstanceOf(StateInfoTable.Updated.class, table.onStateInfo(stateInfo(b, "mychannel", 1, 9)));
+    assertEquals(StateInfoTable.Stale.INSTANCE, table.onStateInfo(stateInfo(a, "mychannel", 1, 7)));
+    assertInstanceOf(StateInfoTable.Updated.class, table.onStateInfo(stateInfo(a, "mychannel", 2, 12)));
+    assertEquals(12, table.highestHeight());
+    assertEquals(1, table.membersWithBlock(10).size());
+    assertTrue(table.isMember(b.pkiId()));
+  }
+
+  @Test
+  void stateInfoForAnotherChannelIsNotProofOfMembership() {
+    var outcome = table.onStateInfo(stateInfo(a, "otherchannel", 1, 5));
+    assertEquals(RejectionReason.SPOOFED_SENDER, assertInstanceOf(StateInfoTable.Refused.class, outcome).rejection().reason());
+    assertFalse(table.isMember(a.pkiId()));
+  }
+
+  @Test
+  void stateInfoFromAnOrgOutsideTheChannelIsRefused() {
+    var outcome = table.onStateInfo(stateInfo(other, "mychannel", 1, 5));
+    assertEquals(RejectionReason.UNKNOWN_ORG, assertInstanceOf(StateInfoTable.Refused.class, outcome).rejection().reason());
+  }
+
+  @Test
+  void deadPeersAreForgotten() {
+    table.onStateInfo(stateInfo(a, "mychannel", 1, 5));
+    table.onStateInfo(stateInfo(b, "mychannel", 1, 9));
+    table.retainOnly(Set.of(a.pkiId()));
+    assertEquals(5, table.highestHeight());
+    assertFalse(table.isMember(b.pkiId()));
+  }
+}
