@@ -1,0 +1,88 @@
+package io.hearsay.channels.antientropy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hearsay.channels.stateinfo.StateInfoTable;
+import io.hearsay.protocol.RejectionReason;
+import io.hearsay.protocol.identity.SigningIdentity;
+import io.hearsay.protocol.message.EnvelopeSigner;
+import io.hearsay.protocol.message.GossipMessages;
+import io.hearsay.protocol.message.PeerTimes;
+import io.hearsay.protocol.testing.TestCrypto;
+import java.time.Duration;
+import java.util.SplittableRandom;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Fabric's defaults: batchSize 10, responseTimeout 3s, maxRetries 3; time in nanoseconds. */
+class StateTransferTest {
+
+  private static final long SECOND = 1_000_000_000L;
+  private final SigningIdentity behind = TestCrypto.peer(1, 0);
+  private final SigningIdentity ahead = TestCrypto.peer(1, 1);
+  private final SigningIdentity alsoAhead = TestCrypto.peer(1, 2);
+  private final StateInfoTable members = new StateInfoTable("mychannel", Set.of("Org1MSP"));
+  private final StateTransfer transfer = new StateTransfer(10, Duration.ofSeconds(3), 3, new SplittableRandom(7));
+
+  private void advertise(SigningIdentity who, long height) {
+    members.onStateInfo(new EnvelopeSigner(who).sign(
+        GossipMessages.stateInfo(who.pkiId(), "mychannel", PeerTimes.of(1, height), height)));
+  }
+
+  @Test
+  void nothingIsRequestedWhenNoPeerIsAhead() {
+    advertise(ahead, 5);
+    assertTrue(transfer.check(5, members, 0).isEmpty());
+  }
+
+  @Test
+  void missingBlocksAreRequestedInWindowsOfTheBatchSizeFromAPeerThatHasThem() {
+    advertise(ahead, 25);
+    advertise(alsoAhead, 8);
+    StateTransfer.Request first = transfer.check(3, members, 0).orElseThrow();
+    assertEquals(3, first.start());
+    assertEquals(12, first.end());
+    assertEquals(ahead.pkiId(), first.peer(), "only it holds block 12");
+    assertTrue(transfer.check(3, members, SECOND).isEmpty(), "one request at a time");
+    assertTrue(transfer.onResponse(ahead.pkiId(), first.nonce()));
+    StateTransfer.Request last = transfer.check(23, members, 2 * SECOND).orElseThrow();
+    assertEquals(23, last.start());
+    assertEquals(24, last.end(), "up to the highest height - 1");
+  }
+
+  @Test
+  void responsesWithAnotherNonceOrFromAnotherPeerDoNotCount() {
+    advertise(ahead, 25);
+    StateTransfer.Request request = transfer.check(0, members, 0).orElseThrow();
+    assertFalse(transfer.onResponse(ahead.pkiId(), request.nonce() + 1));
+    assertFalse(transfer.onResponse(alsoAhead.pkiId(), request.nonce()));
+    assertTrue(transfer.pending().isPresent());
+  }
+
+  @Test
+  void anUnansweredRequestIsRetriedElsewhereThenAbandoned() {
+    advertise(ahead, 25);
+    advertise(alsoAhead, 25);
+    StateTransfer.Request first = transfer.check(0, members, 0).orElseThrow();
+    assertTrue(transfer.tick(members, 2 * SECOND).isEmpty(), "not timed out yet");
+    StateTransfer.Request second = transfer.tick(members, 3 * SECOND).orElseThrow();
+    assertNotEquals(first.peer(), second.peer());
+    assertEquals(2, second.attempt());
+    StateTransfer.Request third = transfer.tick(members, 6 * SECOND).orElseThrow();
+    assertEquals(3, third.attempt());
+    assertTrue(transfer.tick(members, 9 * SECOND).isEmpty(), "maxRetries reached");
+    assertTrue(transfer.pending().isEmpty());
+  }
+
+  @Test
+  void requestsTooLargeOrFromNonMembersAreRefused() {
+    assertEquals(RejectionReason.SPOOFED_SENDER,
+        transfer.checkRequest(behind.pkiId(), 0, 9, false).orElseThrow().reason());
+    assertEquals(RejectionReason.OVERSIZED_PAYLOAD,
+        transfer.checkRequest(behind.pkiId(), 0, 10, true).orElseThrow().reason());
+    assertTrue(transfer.checkRequest(behind.pkiId(), 0, 9, true).isEmpty());
+  }
+}
