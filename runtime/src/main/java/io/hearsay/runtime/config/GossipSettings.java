@@ -41,7 +41,7 @@ public record GossipSettings(
 
   /** {@code peer.gossip.state.*}. */
   public record StateTransfer(Duration checkInterval, int batchSize, Duration responseTimeout,
-      int maxRetries) {}
+      int maxRetries, int blockBufferSize) {}
 
   /** A dead peer is forgotten this long after it was last heard from. */
   public Duration purgeAfter() {

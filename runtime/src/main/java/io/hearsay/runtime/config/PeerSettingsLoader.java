@@ -152,7 +152,7 @@ public final class PeerSettingsLoader {
             positive(c, e + "leaderElectionDuration", source)),
         new GossipSettings.StateTransfer(positive(c, s + "checkInterval", source),
             atLeastOne(c, s + "batchSize", source), positive(c, s + "responseTimeout", source),
-            atLeastOne(c, s + "maxRetries", source)));
+            atLeastOne(c, s + "maxRetries", source), atLeastOne(c, s + "blockBufferSize", source)));
   }
 
   private static Optional<PeerSettings.Tls> readTls(Config t, String source) throws ConfigError {

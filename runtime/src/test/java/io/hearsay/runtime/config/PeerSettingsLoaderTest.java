@@ -50,6 +50,7 @@ class PeerSettingsLoaderTest {
     assertEquals(10, g.maxPropagationBurstSize());
     assertEquals(Duration.ofSeconds(15), g.election().startupGracePeriod());
     assertEquals(10, g.state().batchSize());
+    assertEquals(20, g.state().blockBufferSize());
   }
 
   @Test
