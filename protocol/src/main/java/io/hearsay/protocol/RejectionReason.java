@@ -66,5 +66,7 @@ public enum RejectionReason {
   /** No signature in the block's SIGNATURES metadata verifies as one of an orderer org's. */
   BAD_ORDERER_SIGNATURE,
   /** A different block is already committed at this number. */
-  BLOCK_FORK
+  BLOCK_FORK,
+  /** A channel message for a channel this peer has not joined, or from a peer outside the channel. */
+  NOT_IN_CHANNEL
 }

@@ -1,5 +1,6 @@
 package io.hearsay.ledger.block;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.hearsay.protocol.Rejection;
 import io.hearsay.protocol.RejectionReason;
@@ -7,7 +8,9 @@ import io.hearsay.protocol.Verdict;
 import io.hearsay.protocol.crypto.Ecdsa;
 import io.hearsay.protocol.identity.MspRegistry;
 import io.hearsay.protocol.identity.PeerIdentity;
+import io.hearsay.protocol.identity.SigningIdentity;
 import java.io.ByteArrayOutputStream;
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +28,8 @@ import org.hyperledger.fabric.protos.common.SignatureHeader;
  * accepted when at least one signature is by a valid identity of an orderer org and verifies.
  */
 public final class OrdererSignatures {
+
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   private OrdererSignatures() {}
 
@@ -58,6 +63,33 @@ public final class OrdererSignatures {
     }
     return Optional.of(Rejection.of(RejectionReason.BAD_ORDERER_SIGNATURE,
         "block %d: no valid orderer signature (%s)", number, String.join("; ", problems)));
+  }
+
+  /**
+   * Signs a block as an orderer does: one {@code MetadataSignature} over
+   * {@code value ‖ signature_header ‖ DER(header)} in {@code metadata[SIGNATURES]}.
+   */
+  public static Block sign(Block block, SigningIdentity orderer) {
+    byte[] nonce = new byte[24];
+    RANDOM.nextBytes(nonce);
+    ByteString signatureHeader = SignatureHeader.newBuilder()
+        .setCreator(orderer.identity().serialized())
+        .setNonce(ByteString.copyFrom(nonce))
+        .build().toByteString();
+    ByteArrayOutputStream signed = new ByteArrayOutputStream();
+    signed.writeBytes(signatureHeader.toByteArray());
+    signed.writeBytes(BlockHashes.headerBytes(block.getHeader()));
+    Metadata metadata = Metadata.newBuilder()
+        .addSignatures(MetadataSignature.newBuilder()
+            .setSignatureHeader(signatureHeader)
+            .setSignature(ByteString.copyFrom(orderer.sign(signed.toByteArray()))))
+        .build();
+    var blockMetadata = block.getMetadata().toBuilder();
+    while (blockMetadata.getMetadataCount() <= BlockMetadataIndex.SIGNATURES_VALUE) {
+      blockMetadata.addMetadata(ByteString.EMPTY);
+    }
+    blockMetadata.setMetadata(BlockMetadataIndex.SIGNATURES_VALUE, metadata.toByteString());
+    return block.toBuilder().setMetadata(blockMetadata).build();
   }
 
   private static Optional<String> problem(Metadata metadata, MetadataSignature signature, byte[] header,

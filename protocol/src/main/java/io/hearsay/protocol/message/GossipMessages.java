@@ -128,9 +128,9 @@ public final class GossipMessages {
         .build();
   }
 
+  /** Asks for the StateInfo of a channel, named only through the requester's MAC (as Fabric). */
   public static GossipMessage stateInfoPullRequest(PkiId self, String channelId) {
     return base(Tag.CHAN_OR_ORG)
-        .setChannel(channel(channelId))
         .setStateInfoPullReq(StateInfoPullRequest.newBuilder()
             .setChannelMAC(channelMac(self, channelId)))
         .build();
