@@ -83,7 +83,7 @@ public final class HearsayPeer implements AutoCloseable {
     Instant now = Instant.now();
     long incarnation = now.getEpochSecond() * 1_000_000_000L + now.getNano();
     Peer.Parts parts = new Peer.Parts(settings, new EnvelopeSigner(identity), identities, rejections,
-        tlsCertificateHash(settings), incarnation);
+        tlsCertificateHash(settings), incarnation, channelBlocks(settings));
     ActorSystem<Peer.Command> system =
         ActorSystem.create(Peer.create(parts), SYSTEM_NAME, systemConfig(settings, effective));
     return new HearsayPeer(system, identity, rejections);
@@ -110,6 +110,20 @@ public final class HearsayPeer implements AutoCloseable {
         .append("  require-mutual-authentication = on\n")
         .append("  hostname-verification = off\n}\n"));
     return ConfigFactory.parseString(overrides.toString()).withFallback(effective).resolve();
+  }
+
+  private static java.util.List<org.hyperledger.fabric.protos.common.Block> channelBlocks(PeerSettings settings)
+      throws ConfigError {
+    java.util.List<org.hyperledger.fabric.protos.common.Block> blocks = new java.util.ArrayList<>();
+    for (int i = 0; i < settings.channelBlocks().size(); i++) {
+      java.nio.file.Path file = settings.channelBlocks().get(i);
+      try {
+        blocks.add(org.hyperledger.fabric.protos.common.Block.parseFrom(Files.readAllBytes(file)));
+      } catch (java.io.IOException e) {
+        throw new ConfigError("hearsay.channels.join[" + i + "] = " + file + ": not a readable block: " + e.getMessage(), e);
+      }
+    }
+    return blocks;
   }
 
   private static ByteString tlsCertificateHash(PeerSettings settings) throws ConfigError {
@@ -176,6 +190,22 @@ public final class HearsayPeer implements AutoCloseable {
   /** TLS connections whose certificate this peer refused. */
   public long refusedTlsCertificates() {
     return TlsEngineProvider.refusedCertificates(Adapter.toClassic(system));
+  }
+
+  /** Joins the channel a genesis config block defines (its ledger starts at that block). */
+  public void joinChannel(org.hyperledger.fabric.protos.common.Block genesis) {
+    system.tell(new Peer.JoinChannel(genesis));
+  }
+
+  /** Hands a block to a channel as its source would (the ordering service, through the leader). */
+  public void commitBlock(String channel, org.hyperledger.fabric.protos.common.Block block) {
+    system.tell(new Peer.CommitBlock(channel, block));
+  }
+
+  /** The height and tip of a joined channel's ledger. */
+  public CompletionStage<io.hearsay.ledger.ChannelLedger.Height> channelHeight(String channel) {
+    return AskPattern.ask(system, replyTo -> new Peer.GetChannelHeight(channel, replyTo), Duration.ofSeconds(5),
+        system.scheduler());
   }
 
   /** Stops the peer through coordinated shutdown. */

@@ -4,6 +4,8 @@ import com.google.protobuf.ByteString;
 import io.hearsay.protocol.identity.IdentityMapper;
 import io.hearsay.protocol.message.EnvelopeSigner;
 import io.hearsay.protocol.message.EnvelopeVerifier;
+import io.hearsay.channels.ChannelSettings;
+import io.hearsay.runtime.channels.ChannelRouter;
 import io.hearsay.runtime.comm.Comm;
 import io.hearsay.runtime.comm.LinkFaults;
 import io.hearsay.runtime.comm.RejectionLog;
@@ -23,7 +25,8 @@ import org.hyperledger.fabric.protos.gossip.Envelope;
  */
 public final class Peer {
 
-  public sealed interface Command permits GetMembership, SubscribeMembership, SetFaults, SendEnvelope {}
+  public sealed interface Command permits GetMembership, SubscribeMembership, SetFaults, SendEnvelope, JoinChannel,
+      CommitBlock, GetChannelHeight {}
 
   public record GetMembership(ActorRef<MembershipView> replyTo) implements Command {}
 
@@ -35,11 +38,29 @@ public final class Peer {
   /** Sends an already signed envelope to a peer, bypassing the protocol (tests of bad input). */
   public record SendEnvelope(Endpoint to, Envelope envelope) implements Command {}
 
+  /** Joins the channel a genesis config block defines. */
+  public record JoinChannel(org.hyperledger.fabric.protos.common.Block genesis) implements Command {}
+
+  /** Hands a block from the channel's source (ordering service, or a test) to the channel. */
+  public record CommitBlock(String channel, org.hyperledger.fabric.protos.common.Block block) implements Command {}
+
+  public record GetChannelHeight(String channel, ActorRef<io.hearsay.ledger.ChannelLedger.Height> replyTo)
+      implements Command {}
+
   /** Everything the guardian's children are built from, prepared before the system starts. */
   record Parts(PeerSettings settings, EnvelopeSigner signer, IdentityMapper identities,
-      RejectionLog rejections, ByteString tlsCertificateHash, long incarnation) {}
+      RejectionLog rejections, ByteString tlsCertificateHash, long incarnation,
+      java.util.List<org.hyperledger.fabric.protos.common.Block> channelBlocks) {}
 
   private Peer() {}
+
+  /** The per-channel gossip settings: Fabric's core.yaml keys, as read from the peer's config. */
+  static ChannelSettings channelSettings(io.hearsay.runtime.config.GossipSettings g) {
+    return new ChannelSettings(g.propagatePeerNum(), g.propagateIterations(), g.pullInterval(), g.pullPeerNum(),
+        g.digestWaitTime(), g.requestWaitTime(), g.responseWaitTime(), g.publishStateInfoInterval(),
+        g.requestStateInfoInterval(), g.maxBlockCountToStore(), g.state().checkInterval(), g.state().batchSize(),
+        g.state().responseTimeout(), g.state().maxRetries(), g.state().blockBufferSize());
+  }
 
   static Behavior<Command> create(Parts parts) {
     return Behaviors.setup(context -> {
@@ -54,6 +75,10 @@ public final class Peer {
       ActorRef<Membership.Command> membership = context.spawn(Membership.create(new Membership.Setup(
           parts.signer(), verifier, settings.gossip().withEndpoint(self), self, settings.anchorPeers(), comm,
           parts.rejections(), parts.incarnation())), "membership");
+      ActorRef<ChannelRouter.Command> channels = context.spawn(ChannelRouter.create(new ChannelRouter.Setup(
+          settings.localMspId(), parts.signer(), verifier, channelSettings(settings.gossip()), parts.incarnation(), comm,
+          membership, parts.rejections(), context.getSystem().settings().config())), "channels");
+      parts.channelBlocks().forEach(block -> channels.tell(new ChannelRouter.Join(block)));
       context.getLog().info("peer {} of {} started at {} (PKI-ID {})", settings.id(),
           settings.localMspId(), self, parts.signer().self().pkiId());
       return Behaviors.receive(Command.class)
@@ -71,6 +96,18 @@ public final class Peer {
           })
           .onMessage(SendEnvelope.class, s -> {
             comm.tell(new Comm.Send(s.to(), s.envelope()));
+            return Behaviors.same();
+          })
+          .onMessage(JoinChannel.class, j -> {
+            channels.tell(new ChannelRouter.Join(j.genesis()));
+            return Behaviors.same();
+          })
+          .onMessage(CommitBlock.class, c -> {
+            channels.tell(new ChannelRouter.CommitBlock(c.channel(), c.block()));
+            return Behaviors.same();
+          })
+          .onMessage(GetChannelHeight.class, g -> {
+            channels.tell(new ChannelRouter.GetHeight(g.channel(), g.replyTo()));
             return Behaviors.same();
           })
           .build();

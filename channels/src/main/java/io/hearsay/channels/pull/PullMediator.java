@@ -19,7 +19,8 @@ import java.util.random.RandomGenerator;
  *   startRound: Hello(nonce_p) to each of pullPeerNum peers
  *   onDigest within digestWaitTime of the round, for a nonce of the round: remember who has what
  *   requests (after digestWaitTime): for each advertised block at or above our height that we
- *     lack, one random peer that has it; one Request(new nonce) per chosen peer
+ *     lack, one random peer that has it; one Request per chosen peer, with that peer's nonce
+ *     (one nonce names the whole Hello/Digest/Request/Response exchange, as in Fabric)
  *   acceptResponse: only for a nonce of an outstanding request, within responseWaitTime
  * responder:
  *   onHello: reply Digest(same nonce, our blocks); the nonce stays valid for requestWaitTime
@@ -95,12 +96,14 @@ public final class PullMediator {
         byPeer.computeIfAbsent(peers.get(random.nextInt(peers.size())), k -> new ArrayList<>()).add(item);
       }
     });
+    Map<PkiId, Long> nonceOf = new HashMap<>();
+    roundNonces.forEach((nonce, peer) -> nonceOf.put(peer, nonce));
     roundNonces.clear();
     holders.clear();
     outstandingRequests.values().removeIf(p -> p.expiresNanos() < nowNanos);
     List<Outgoing> requests = new ArrayList<>();
     byPeer.forEach((peer, items) -> {
-      long nonce = random.nextLong();
+      long nonce = nonceOf.get(peer);
       outstandingRequests.put(nonce, new Pending(peer, nowNanos + responseWaitNanos));
       requests.add(new Outgoing(peer, nonce, List.copyOf(items)));
     });

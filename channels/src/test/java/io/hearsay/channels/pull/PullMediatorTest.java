@@ -43,7 +43,8 @@ class PullMediatorTest {
     assertEquals(List.of(4L, 5L, 7L), requested, "3 is below the height, 6 we have");
     for (PullMediator.Outgoing request : requests) {
       PullMediator responder = request.to().equals(b) ? responderB : responderC;
-      assertTrue(responder.acceptRequest(a, hellos.get(request.to().equals(b) ? 0 : 1).nonce(), 1100 * MS));
+      assertEquals(hellos.get(request.to().equals(b) ? 0 : 1).nonce(), request.nonce(), "one nonce per exchange");
+      assertTrue(responder.acceptRequest(a, request.nonce(), 1100 * MS));
       assertTrue(initiator.acceptResponse(request.to(), request.nonce(), 1200 * MS));
       assertFalse(initiator.acceptResponse(request.to(), request.nonce(), 1300 * MS), "a response counts once");
     }

@@ -15,10 +15,12 @@ public record PeerSettings(
     Optional<Tls> tls,
     Duration rejectionLogInterval,
     Duration handshakeRetry,
-    Duration identityPurgeInterval) {
+    Duration identityPurgeInterval,
+    List<Path> channelBlocks) {
 
   public PeerSettings {
     orgs = List.copyOf(orgs);
+    channelBlocks = List.copyOf(channelBlocks);
   }
 
   /** Another org this peer accepts, with the anchor peers it is reached through. */

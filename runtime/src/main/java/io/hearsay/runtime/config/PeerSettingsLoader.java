@@ -65,7 +65,9 @@ public final class PeerSettingsLoader {
    * reference configs of every module.
    */
   public static Config effective(Config config, Map<String, String> environment) {
-    Config reference = ConfigFactory.defaultReference();
+    // Unresolved, so that keys defined by substitution (e.g. the ledger journal's data-dir)
+    // follow the application's values rather than the defaults.
+    Config reference = ConfigFactory.defaultReferenceUnresolved();
     return FabricEnvironment.overrides(environment, reference)
         .withFallback(config)
         .withFallback(reference.getConfig("hearsay.peer-system-defaults"))
@@ -113,7 +115,8 @@ public final class PeerSettingsLoader {
         readTls(c.getConfig("hearsay.tls"), source),
         c.getDuration("hearsay.comm.rejection-log-interval"),
         c.getDuration("hearsay.comm.handshake-retry"),
-        c.getDuration("hearsay.identities.purge-interval"));
+        c.getDuration("hearsay.identities.purge-interval"),
+        c.getStringList("hearsay.channels.join").stream().map(Path::of).toList());
   }
 
   private static GossipSettings readGossip(Config c, String source) throws ConfigError {
@@ -136,7 +139,7 @@ public final class PeerSettingsLoader {
         positive(c, g + "pullInterval", source),
         atLeastOne(c, g + "pullPeerNum", source),
         atLeastOne(c, g + "propagatePeerNum", source),
-        atLeastOne(c, g + "propagateIterations", source),
+        notNegative(c, g + "propagateIterations", source),
         atLeastOne(c, g + "maxPropagationBurstSize", source),
         positive(c, g + "maxPropagationBurstLatency", source),
         atLeastOne(c, g + "maxBlockCountToStore", source),
@@ -221,6 +224,15 @@ public final class PeerSettingsLoader {
       throw new ConfigError(source + ": " + key + " = " + d + " must be positive");
     }
     return d;
+  }
+
+  /** A count that may be 0 (propagateIterations = 0 turns push off, as in Fabric). */
+  private static int notNegative(Config c, String key, String source) throws ConfigError {
+    int n = c.getInt(key);
+    if (n < 0) {
+      throw new ConfigError(source + ": " + key + " = " + n + " must not be negative");
+    }
+    return n;
   }
 
   private static int atLeastOne(Config c, String key, String source) throws ConfigError {

@@ -31,6 +31,16 @@ public final class TestNetwork implements AutoCloseable {
   /** Fabric's intervals scaled down 25 times, as every membership test uses them. */
   public static final Map<String, Object> FAST = PeerConfigs.fabricIntervalsScaledDown(25);
 
+  /** Channel intervals scaled down as {@link #FAST} does, so tests run in seconds. */
+  public static final Map<String, Object> CHANNEL_FAST = Map.of(
+      "peer.gossip.publishStateInfoInterval", "160ms",
+      "peer.gossip.requestStateInfoInterval", "160ms",
+      "peer.gossip.digestWaitTime", "40ms",
+      "peer.gossip.requestWaitTime", "60ms",
+      "peer.gossip.responseWaitTime", "80ms",
+      "peer.gossip.state.checkInterval", "400ms",
+      "peer.gossip.state.responseTimeout", "120ms");
+
   private final Path dir;
   private final CryptoMaterial material;
   private final List<HearsayPeer> running = new ArrayList<>();
@@ -39,7 +49,7 @@ public final class TestNetwork implements AutoCloseable {
     try {
       dir = Files.createTempDirectory("hearsay-network");
       material = CryptoMaterialGenerator.generate(
-          new CryptoMaterialGenerator.Request(dir.resolve("crypto"), orgs, peersPerOrg, false, false));
+          new CryptoMaterialGenerator.Request(dir.resolve("crypto"), orgs, peersPerOrg, true, false));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -53,6 +63,8 @@ public final class TestNetwork implements AutoCloseable {
   public Config config(int org, int peer, List<Endpoint> bootstrap, Map<String, Object> overrides) {
     CryptoMaterial.Org o = material.org("Org" + org + "MSP");
     Map<String, Object> values = new HashMap<>(FAST);
+    values.putAll(CHANNEL_FAST);
+    values.put("hearsay.ledger.data-dir", dir.resolve("ledgers").resolve(o.nodes().get(peer)).toString());
     values.putAll(overrides);
     return PeerConfigs.forNode(material, o, o.nodes().get(peer), new Endpoint("127.0.0.1", 0), bootstrap, values)
         .withFallback(PeerConfigs.MANY_PEERS_PER_JVM);

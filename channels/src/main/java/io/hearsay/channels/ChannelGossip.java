@@ -1,0 +1,487 @@
+package io.hearsay.channels;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.hearsay.channels.antientropy.StateTransfer;
+import io.hearsay.channels.committer.ReorderBuffer;
+import io.hearsay.channels.config.ChannelConfig;
+import io.hearsay.channels.pull.PullMediator;
+import io.hearsay.channels.push.BlockMessageStore;
+import io.hearsay.channels.stateinfo.StateInfoTable;
+import io.hearsay.ledger.ChannelLedger;
+import io.hearsay.protocol.Rejection;
+import io.hearsay.protocol.RejectionReason;
+import io.hearsay.protocol.Verdict;
+import io.hearsay.protocol.identity.PkiId;
+import io.hearsay.protocol.message.EnvelopeSigner;
+import io.hearsay.protocol.message.EnvelopeVerifier;
+import io.hearsay.protocol.message.GossipMessages;
+import io.hearsay.protocol.message.PeerTimes;
+import io.hearsay.protocol.message.SignedGossipMessage;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.stream.Collectors;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.hyperledger.fabric.protos.common.Block;
+import org.hyperledger.fabric.protos.gossip.Envelope;
+import org.hyperledger.fabric.protos.gossip.GossipMessage;
+import org.hyperledger.fabric.protos.gossip.Payload;
+
+/**
+ * One channel's gossip at one peer, driving the plain protocol classes: StateInfo publish and
+ * pull ({@link StateInfoTable}), push of committed blocks to same-org members
+ * ({@link BlockMessageStore}), the 4-phase pull ({@link PullMediator}), anti-entropy state
+ * transfer ({@link StateTransfer}) and the committer ({@link ReorderBuffer} in front of the
+ * channel's {@link ChannelLedger}, a child actor).
+ *
+ * <p>Isolation: blocks, pull digests and state responses go only to, and are taken only from,
+ * peers of this peer's org that have proven membership of the channel (a StateInfo or a
+ * StateInfo pull request carrying {@code channel_MAC = SHA-256(pkiId ‖ channel)}); StateInfo goes
+ * only to proven members. Only verified blocks are forwarded: a block is pushed on after the
+ * ledger committed it.
+ */
+public final class ChannelGossip {
+
+  public sealed interface Command permits Inbound, MembersChanged, CommitBlock, GetHeight, Tick, Appended,
+      LedgerHeightKnown, RangeRead {}
+
+  /** A verified message for this channel from {@code from}, whose org is in the channel. */
+  public record Inbound(SignedGossipMessage message, PkiId from) implements Command {}
+
+  /** An alive peer of one of the channel's orgs. */
+  public record Member(PkiId pkiId, String mspId) {}
+
+  /** The alive peers of the channel's orgs changed. */
+  public record MembersChanged(List<Member> alive) implements Command {}
+
+  /** A block for the channel from its source (the ordering service, through the leader). */
+  public record CommitBlock(Block block) implements Command {}
+
+  public record GetHeight(ActorRef<ChannelLedger.Height> replyTo) implements Command {}
+
+  /** What the channel asks its peer to send. */
+  public record Send(PkiId to, Envelope envelope) {}
+
+  private enum Tick implements Command { PULL, DIGEST_DEADLINE, PUBLISH_STATE_INFO, PULL_STATE_INFO, STATE_CHECK }
+
+  private record Appended(List<Block> blocks, ChannelLedger.AppendResult result) implements Command {}
+
+  private record LedgerHeightKnown(ChannelLedger.Height height) implements Command {}
+
+  private record RangeRead(PkiId requester, long nonce, ChannelLedger.BlockChunk chunk) implements Command {}
+
+  /** What a channel is started with. */
+  public record Setup(ChannelConfig config, String ownMspId, EnvelopeSigner signer, EnvelopeVerifier verifier,
+      ChannelSettings settings, long incarnation, ActorRef<Send> out, Behavior<ChannelLedger.Command> ledger,
+      RejectionSink rejections) {}
+
+  private final ActorContext<Command> context;
+  private final Setup setup;
+  private final String channel;
+  private final ActorRef<ChannelLedger.Command> ledger;
+  private final StateInfoTable stateInfo;
+  private final ReorderBuffer buffer;
+  private final BlockMessageStore store;
+  private final PullMediator pull;
+  private final StateTransfer transfer;
+  private final SplittableRandom random = new SplittableRandom();
+  private final Set<PkiId> provenMembers = new HashSet<>();
+  private final List<Block> pendingRanges = new ArrayList<>();
+  private List<Member> alive = List.of();
+  private long height = -1;
+  private long publishedHeight = -1;
+  private long stateInfoSequence;
+  private Envelope ownStateInfo;
+  private List<Block> appending = List.of();
+  /**
+   * Blocks from the channel's source, which must not be lost: unlike gossip, they wait here
+   * until the reorder buffer has room for them (Fabric's deliver client blocks likewise).
+   */
+  private final java.util.ArrayDeque<Block> fromSource = new java.util.ArrayDeque<>();
+
+  private ChannelGossip(ActorContext<Command> context, Setup setup) {
+    this.context = context;
+    this.setup = setup;
+    this.channel = setup.config().channelId();
+    ChannelSettings s = setup.settings();
+    context.setLoggerName(ChannelGossip.class);
+    this.ledger = context.spawn(setup.ledger(), "ledger");
+    this.stateInfo = new StateInfoTable(channel, setup.config().applicationOrgs().stream()
+        .map(o -> o.mspId()).collect(Collectors.toSet()));
+    this.buffer = new ReorderBuffer(s.blockBufferSize());
+    this.store = new BlockMessageStore(s.maxBlockCountToStore());
+    this.pull = new PullMediator(s.digestWaitTime(), s.requestWaitTime(), s.responseWaitTime(), random);
+    this.transfer = new StateTransfer(s.stateBatchSize(), s.stateResponseTimeout(), s.stateMaxRetries(), random);
+  }
+
+  public static Behavior<Command> create(Setup setup) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
+      ChannelGossip gossip = new ChannelGossip(context, setup);
+      gossip.start(timers);
+      return gossip.behavior();
+    }));
+  }
+
+  private void start(TimerScheduler<Command> timers) {
+    ChannelSettings s = setup.settings();
+    timers.startTimerWithFixedDelay(Tick.PULL, s.pullInterval());
+    timers.startTimerWithFixedDelay(Tick.PUBLISH_STATE_INFO, s.publishStateInfoInterval());
+    timers.startTimerWithFixedDelay(Tick.PULL_STATE_INFO, s.requestStateInfoInterval());
+    timers.startTimerWithFixedDelay(Tick.STATE_CHECK, s.stateCheckInterval());
+    ledger.tell(new ChannelLedger.GetHeight(context.messageAdapter(ChannelLedger.Height.class, LedgerHeightKnown::new)));
+  }
+
+  private Behavior<Command> behavior() {
+    return Behaviors.receive(Command.class)
+        .onMessage(Inbound.class, in -> {
+          onInbound(in.message(), in.from());
+          return Behaviors.same();
+        })
+        .onMessage(MembersChanged.class, m -> {
+          alive = List.copyOf(m.alive());
+          Set<PkiId> ids = alive.stream().map(Member::pkiId).collect(Collectors.toSet());
+          stateInfo.retainOnly(ids);
+          provenMembers.retainAll(ids);
+          return Behaviors.same();
+        })
+        .onMessage(CommitBlock.class, c -> {
+          fromSource.add(c.block());
+          tryCommit();
+          return Behaviors.same();
+        })
+        .onMessage(GetHeight.class, g -> {
+          ledger.tell(new ChannelLedger.GetHeight(g.replyTo()));
+          return Behaviors.same();
+        })
+        .onMessage(LedgerHeightKnown.class, h -> {
+          height = h.height().height();
+          tryCommit();
+          return Behaviors.same();
+        })
+        .onMessage(Appended.class, this::onAppended)
+        .onMessage(RangeRead.class, this::onRangeRead)
+        .onMessage(Tick.class, tick -> {
+          onTick(tick);
+          return Behaviors.same();
+        })
+        .build();
+  }
+
+  // ---- inbound ----
+
+  private void onInbound(SignedGossipMessage message, PkiId from) {
+    GossipMessage m = message.message();
+    switch (m.getContentCase()) {
+      case STATE_INFO -> onStateInfo(message, from);
+      case STATE_INFO_PULL_REQ -> onStateInfoPullRequest(m, from);
+      case STATE_SNAPSHOT -> m.getStateSnapshot().getElementsList().forEach(e -> verifiedStateInfo(e, from));
+      case DATA_MSG -> {
+        if (isOrgMember(from, "block")) {
+          block(m.getDataMsg().getPayload(), from).ifPresent(this::receive);
+        }
+      }
+      case HELLO -> {
+        if (isOrgMember(from, "pull hello")) {
+          var digest = pull.onHello(from, m.getHello().getNonce(), store.digest(), System.nanoTime());
+          send(from, GossipMessages.digest(channel, digest.nonce(), digest.items().stream()
+              .map(n -> ByteString.copyFromUtf8(Long.toString(n))).toList()));
+        }
+      }
+      case DATA_DIG -> {
+        List<Long> items = m.getDataDig().getDigestsList().stream().map(d -> parseLong(d.toStringUtf8()))
+            .filter(n -> n >= 0).toList();
+        pull.onDigest(from, m.getDataDig().getNonce(), items, System.nanoTime());
+      }
+      case DATA_REQ -> onPullRequest(m, from);
+      case DATA_UPDATE -> onPullResponse(m, from);
+      case STATE_REQUEST -> onStateRequest(m, from);
+      case STATE_RESPONSE -> {
+        if (!transfer.onResponse(from, m.getNonce())) {
+          reject(Rejection.of(RejectionReason.NOT_IN_CHANNEL, "state response from %s answers no request of ours", from), from);
+          return;
+        }
+        m.getStateResponse().getPayloadsList().forEach(p -> block(p, from).ifPresent(this::receive));
+      }
+      default -> reject(Rejection.of(RejectionReason.MALFORMED_PAYLOAD, "%s is not a channel message",
+          m.getContentCase()), from);
+    }
+  }
+
+  private void onStateInfo(SignedGossipMessage message, PkiId from) {
+    if (stateInfo.onStateInfo(message) instanceof StateInfoTable.Refused refused) {
+      reject(refused.rejection(), from);
+    }
+  }
+
+  private void verifiedStateInfo(Envelope element, PkiId from) {
+    Verdict<SignedGossipMessage> verdict = setup.verifier().verify(element, Optional.empty(), Instant.now());
+    if (!verdict.isAccepted()) {
+      reject(verdict.rejection(), from);
+    } else if (verdict.value().message().hasStateInfo()) {
+      if (!verdict.value().signer().pkiId().equals(setup.signer().self().pkiId())) {
+        onStateInfo(verdict.value(), from);
+      }
+    }
+  }
+
+  private void onStateInfoPullRequest(GossipMessage m, PkiId from) {
+    if (!m.getStateInfoPullReq().getChannelMAC().equals(GossipMessages.channelMac(from, channel))) {
+      reject(Rejection.of(RejectionReason.NOT_IN_CHANNEL, "StateInfo pull request from %s for another channel", from), from);
+      return;
+    }
+    provenMembers.add(from);
+    List<Envelope> elements = new ArrayList<>();
+    if (ownStateInfo != null) {
+      elements.add(ownStateInfo);
+    }
+    stateInfo.entries().forEach(e -> elements.add(e.message().envelope()));
+    send(from, GossipMessages.stateInfoSnapshot(channel, elements));
+  }
+
+  private void onPullRequest(GossipMessage m, PkiId from) {
+    if (!isOrgMember(from, "pull request") || !pull.acceptRequest(from, m.getDataReq().getNonce(), System.nanoTime())) {
+      return;
+    }
+    List<Envelope> blocks = new ArrayList<>();
+    for (ByteString digest : m.getDataReq().getDigestsList()) {
+      store.get(parseLong(digest.toStringUtf8())).ifPresent(blocks::add);
+    }
+    send(from, GossipMessages.update(channel, m.getDataReq().getNonce(), blocks));
+  }
+
+  private void onPullResponse(GossipMessage m, PkiId from) {
+    if (!pull.acceptResponse(from, m.getDataUpdate().getNonce(), System.nanoTime())) {
+      reject(Rejection.of(RejectionReason.NOT_IN_CHANNEL, "pull response from %s with a nonce we did not send", from), from);
+      return;
+    }
+    for (Envelope envelope : m.getDataUpdate().getDataList()) {
+      Verdict<SignedGossipMessage> verdict = setup.verifier().verify(envelope, Optional.of(from), Instant.now());
+      if (!verdict.isAccepted() || !verdict.value().message().hasDataMsg()) {
+        reject(verdict.isAccepted() ? Rejection.of(RejectionReason.MALFORMED_PAYLOAD, "pull response holds a %s",
+            verdict.value().message().getContentCase()) : verdict.rejection(), from);
+        continue;
+      }
+      block(verdict.value().message().getDataMsg().getPayload(), from).ifPresent(this::receive);
+    }
+  }
+
+  private void onStateRequest(GossipMessage m, PkiId from) {
+    long start = m.getStateRequest().getStartSeqNum();
+    long end = m.getStateRequest().getEndSeqNum();
+    Optional<Rejection> refused = transfer.checkRequest(from, start, end, isMemberOfOwnOrg(from));
+    if (refused.isPresent()) {
+      reject(refused.get(), from);
+      return;
+    }
+    long nonce = m.getNonce();
+    ledger.tell(new ChannelLedger.ReadRange(start, end, setup.settings().stateBatchSize(),
+        context.messageAdapter(ChannelLedger.BlockChunk.class, chunk -> new RangeRead(from, nonce, chunk))));
+  }
+
+  private Behavior<Command> onRangeRead(RangeRead read) {
+    pendingRanges.addAll(read.chunk().blocks());
+    if (read.chunk().last()) {
+      List<Payload> payloads = pendingRanges.stream().map(b -> Payload.newBuilder()
+          .setSeqNum(b.getHeader().getNumber()).setData(b.toByteString()).build()).toList();
+      pendingRanges.clear();
+      send(read.requester(), GossipMessages.remoteStateResponse(channel, read.nonce(), payloads));
+    }
+    return Behaviors.same();
+  }
+
+  // ---- committing ----
+
+  private void receive(Block block) {
+    if (height >= 0 && block.getHeader().getNumber() < height) {
+      return;
+    }
+    buffer.offer(block, Math.max(height, 0));
+    tryCommit();
+  }
+
+  private void tryCommit() {
+    if (height < 0 || !appending.isEmpty()) {
+      return;
+    }
+    while (!fromSource.isEmpty() && fromSource.peek().getHeader().getNumber() < height + buffer.capacity()) {
+      buffer.offer(fromSource.poll(), height);
+    }
+    List<Block> run = buffer.ready(height);
+    if (run.isEmpty()) {
+      return;
+    }
+    appending = run;
+    context.ask(ChannelLedger.AppendResult.class, ledger, java.time.Duration.ofSeconds(30),
+        replyTo -> new ChannelLedger.AppendBlocks(run, replyTo),
+        (result, failure) -> new Appended(run, result != null ? result
+            : new ChannelLedger.Rejected(Rejection.of(RejectionReason.MALFORMED_BLOCK, "ledger did not answer: %s", failure))));
+  }
+
+  private Behavior<Command> onAppended(Appended appended) {
+    appending = List.of();
+    if (appended.result() instanceof ChannelLedger.Rejected rejected) {
+      reject(rejected.rejection(), "ledger of " + channel);
+    } else {
+      for (Block block : appended.blocks()) {
+        height = block.getHeader().getNumber() + 1;
+        push(block);
+      }
+    }
+    tryCommit();
+    return Behaviors.same();
+  }
+
+  private void push(Block block) {
+    long number = block.getHeader().getNumber();
+    Envelope message = setup.signer().sign(GossipMessages.dataMessage(channel, number, block.toByteString())).envelope();
+    store.add(number, message);
+    if (setup.settings().propagateIterations() < 1) {
+      return;
+    }
+    List<PkiId> targets = new ArrayList<>(orgMembers());
+    Collections.shuffle(targets, new java.util.Random(random.nextLong()));
+    int sent = 0;
+    for (PkiId target : targets) {
+      if (sent >= setup.settings().propagatePeerNum()) {
+        break;
+      }
+      if (store.markPushed(number, target)) {
+        setup.out().tell(new Send(target, message));
+        sent++;
+      }
+    }
+  }
+
+  // ---- periodic ----
+
+  private void onTick(Tick tick) {
+    long now = System.nanoTime();
+    switch (tick) {
+      case PULL -> {
+        List<PkiId> peers = pickRandom(orgMembers(), setup.settings().pullPeerNum());
+        for (PullMediator.Outgoing hello : pull.startRound(peers, now)) {
+          send(hello.to(), GossipMessages.hello(channel, hello.nonce()));
+        }
+        if (!peers.isEmpty()) {
+          context.scheduleOnce(setup.settings().digestWaitTime(), context.getSelf(), Tick.DIGEST_DEADLINE);
+        }
+      }
+      case DIGEST_DEADLINE -> {
+        if (pull.digestWindowClosed(now)) {
+          for (PullMediator.Outgoing request : pull.requests(Math.max(height, 0), Set.copyOf(store.digest()), now)) {
+            send(request.to(), GossipMessages.request(channel, request.nonce(), request.items().stream()
+                .map(n -> ByteString.copyFromUtf8(Long.toString(n))).toList()));
+          }
+        }
+      }
+      case PUBLISH_STATE_INFO -> publishStateInfo();
+      case PULL_STATE_INFO -> {
+        List<PkiId> candidates = alive.stream().map(Member::pkiId).toList();
+        for (PkiId peer : pickRandom(candidates, setup.settings().pullPeerNum())) {
+          send(peer, GossipMessages.stateInfoPullRequest(setup.signer().self().pkiId(), channel));
+        }
+      }
+      case STATE_CHECK -> {
+        transfer.tick(stateInfo, now).ifPresent(this::sendStateRequest);
+        if (height >= 0) {
+          transfer.check(height, stateInfo, now).ifPresent(this::sendStateRequest);
+        }
+      }
+    }
+  }
+
+  private void publishStateInfo() {
+    if (height < 0 || height == publishedHeight) {
+      return;
+    }
+    publishedHeight = height;
+    ownStateInfo = setup.signer().sign(GossipMessages.stateInfo(setup.signer().self().pkiId(), channel,
+        PeerTimes.of(setup.incarnation(), ++stateInfoSequence), height)).envelope();
+    for (PkiId member : provenMembersAlive()) {
+      setup.out().tell(new Send(member, ownStateInfo));
+    }
+  }
+
+  private void sendStateRequest(StateTransfer.Request request) {
+    GossipMessage message = GossipMessages.remoteStateRequest(channel, request.start(), request.end()).toBuilder()
+        .setNonce(request.nonce()).build();
+    send(request.peer(), message);
+  }
+
+  // ---- helpers ----
+
+  /** Same-org peers that are alive and have proven channel membership. */
+  private List<PkiId> orgMembers() {
+    return alive.stream()
+        .filter(m -> m.mspId().equals(setup.ownMspId()))
+        .map(Member::pkiId)
+        .filter(p -> stateInfo.isMember(p) || provenMembers.contains(p))
+        .toList();
+  }
+
+  private List<PkiId> provenMembersAlive() {
+    return alive.stream().map(Member::pkiId)
+        .filter(p -> stateInfo.isMember(p) || provenMembers.contains(p)).toList();
+  }
+
+  private boolean isMemberOfOwnOrg(PkiId from) {
+    return orgMembers().contains(from);
+  }
+
+  private boolean isOrgMember(PkiId from, String what) {
+    if (isMemberOfOwnOrg(from)) {
+      return true;
+    }
+    reject(Rejection.of(RejectionReason.NOT_IN_CHANNEL,
+        "%s for channel %s from %s, not a proven member of this peer's org in the channel", what, channel, from), from);
+    return false;
+  }
+
+  private Optional<Block> block(Payload payload, PkiId from) {
+    try {
+      Block block = Block.parseFrom(payload.getData());
+      if (block.getHeader().getNumber() != payload.getSeqNum()) {
+        reject(Rejection.of(RejectionReason.MALFORMED_BLOCK, "payload %d carries block %d", payload.getSeqNum(),
+            block.getHeader().getNumber()), from);
+        return Optional.empty();
+      }
+      return Optional.of(block);
+    } catch (InvalidProtocolBufferException e) {
+      reject(Rejection.of(RejectionReason.MALFORMED_BLOCK, "payload %d is not a block: %s", payload.getSeqNum(),
+          e.getMessage()), from);
+      return Optional.empty();
+    }
+  }
+
+  private List<PkiId> pickRandom(List<PkiId> from, int n) {
+    List<PkiId> copy = new ArrayList<>(from);
+    Collections.shuffle(copy, new java.util.Random(random.nextLong()));
+    return copy.subList(0, Math.min(n, copy.size()));
+  }
+
+  private void send(PkiId to, GossipMessage message) {
+    setup.out().tell(new Send(to, setup.signer().sign(message).envelope()));
+  }
+
+  private void reject(Rejection rejection, Object from) {
+    setup.rejections().reject(rejection, String.valueOf(from));
+  }
+
+  private static long parseLong(String s) {
+    try {
+      return Long.parseLong(s);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+}

@@ -1,0 +1,211 @@
+package io.hearsay.runtime.channels;
+
+import com.typesafe.config.Config;
+import io.hearsay.channels.ChannelGossip;
+import io.hearsay.channels.ChannelSettings;
+import io.hearsay.channels.config.ChannelConfig;
+import io.hearsay.ledger.ChannelLedger;
+import io.hearsay.protocol.Rejection;
+import io.hearsay.protocol.RejectionReason;
+import io.hearsay.protocol.identity.PkiId;
+import io.hearsay.protocol.message.EnvelopeSigner;
+import io.hearsay.protocol.message.EnvelopeVerifier;
+import io.hearsay.protocol.message.GossipMessages;
+import io.hearsay.runtime.comm.Comm;
+import io.hearsay.runtime.comm.RejectionLog;
+import io.hearsay.runtime.membership.MemberInfo;
+import io.hearsay.runtime.membership.Membership;
+import io.hearsay.runtime.membership.MembershipView;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.hyperledger.fabric.protos.common.Block;
+import org.hyperledger.fabric.protos.gossip.GossipMessage;
+import org.hyperledger.fabric.protos.gossip.GossipMessage.ContentCase;
+
+/**
+ * The channel router: one {@link ChannelGossip} child per joined channel. An inbound channel
+ * message reaches only the actor of its own channel (named by the message, or for StateInfo by
+ * its channel MAC), and only when the sender's org is one of that channel's orgs; anything else is
+ * dropped and counted as NOT_IN_CHANNEL. The channel actor then requires proven membership.
+ */
+public final class ChannelRouter {
+
+  public sealed interface Command permits Join, CommitBlock, GetHeight, FromComm, ViewChanged, Outgoing {}
+
+  /** Joins the channel a genesis config block defines. */
+  public record Join(Block genesis) implements Command {}
+
+  public record CommitBlock(String channel, Block block) implements Command {}
+
+  public record GetHeight(String channel, ActorRef<ChannelLedger.Height> replyTo) implements Command {}
+
+  private record FromComm(Comm.Event event) implements Command {}
+
+  private record ViewChanged(MembershipView view) implements Command {}
+
+  private record Outgoing(ChannelGossip.Send send) implements Command {}
+
+  /** The channel message types the router receives from comm. */
+  static final Set<ContentCase> CHANNEL_CONTENT = Set.of(ContentCase.DATA_MSG, ContentCase.HELLO,
+      ContentCase.DATA_DIG, ContentCase.DATA_REQ, ContentCase.DATA_UPDATE, ContentCase.STATE_INFO,
+      ContentCase.STATE_INFO_PULL_REQ, ContentCase.STATE_SNAPSHOT, ContentCase.STATE_REQUEST,
+      ContentCase.STATE_RESPONSE);
+
+  /** What the router is started with. */
+  public record Setup(String ownMspId, EnvelopeSigner signer, EnvelopeVerifier verifier, ChannelSettings settings,
+      long incarnation, ActorRef<Comm.Command> comm, ActorRef<Membership.Command> membership,
+      RejectionLog rejections, Config systemConfig) {}
+
+  private record Joined(ChannelConfig config, ActorRef<ChannelGossip.Command> actor) {}
+
+  private final ActorContext<Command> context;
+  private final Setup setup;
+  private final Map<String, Joined> channels = new HashMap<>();
+  private final ActorRef<ChannelGossip.Send> outgoing;
+  private MembershipView view = new MembershipView(List.of(), List.of());
+
+  private ChannelRouter(ActorContext<Command> context, Setup setup) {
+    this.context = context;
+    this.setup = setup;
+    context.setLoggerName(ChannelRouter.class);
+    this.outgoing = context.messageAdapter(ChannelGossip.Send.class, Outgoing::new);
+    setup.comm().tell(new Comm.Subscribe(context.messageAdapter(Comm.Event.class, FromComm::new), CHANNEL_CONTENT));
+    setup.membership().tell(new Membership.Subscribe(context.messageAdapter(MembershipView.class, ViewChanged::new)));
+  }
+
+  public static Behavior<Command> create(Setup setup) {
+    return Behaviors.setup(context -> new ChannelRouter(context, setup).behavior());
+  }
+
+  private Behavior<Command> behavior() {
+    return Behaviors.receive(Command.class)
+        .onMessage(Join.class, join -> {
+          join(join.genesis());
+          return Behaviors.same();
+        })
+        .onMessage(CommitBlock.class, c -> {
+          Joined joined = channels.get(c.channel());
+          if (joined != null) {
+            joined.actor().tell(new ChannelGossip.CommitBlock(c.block()));
+          }
+          return Behaviors.same();
+        })
+        .onMessage(GetHeight.class, g -> {
+          Joined joined = channels.get(g.channel());
+          if (joined != null) {
+            joined.actor().tell(new ChannelGossip.GetHeight(g.replyTo()));
+          }
+          return Behaviors.same();
+        })
+        .onMessage(FromComm.class, f -> {
+          if (f.event() instanceof Comm.Inbound inbound) {
+            route(inbound);
+          }
+          return Behaviors.same();
+        })
+        .onMessage(ViewChanged.class, v -> {
+          view = v.view();
+          channels.values().forEach(this::tellMembers);
+          return Behaviors.same();
+        })
+        .onMessage(Outgoing.class, o -> {
+          send(o.send());
+          return Behaviors.same();
+        })
+        .build();
+  }
+
+  private void join(Block genesis) {
+    ChannelConfig config;
+    try {
+      config = ChannelConfig.of(genesis);
+    } catch (IllegalArgumentException e) {
+      context.getLog().error("cannot join: {}", e.getMessage());
+      return;
+    }
+    if (channels.containsKey(config.channelId())) {
+      return;
+    }
+    if (config.applicationOrg(setup.ownMspId()).isEmpty()) {
+      context.getLog().error("cannot join channel {}: org {} is not one of its orgs", config.channelId(), setup.ownMspId());
+      return;
+    }
+    Behavior<ChannelLedger.Command> ledger;
+    try {
+      ledger = ChannelLedger.create(setup.systemConfig(), config.channelId());
+    } catch (IOException e) {
+      context.getLog().error("cannot open the ledger of channel {}: {}", config.channelId(), e.getMessage());
+      return;
+    }
+    ActorRef<ChannelGossip.Command> actor = context.spawn(ChannelGossip.create(new ChannelGossip.Setup(config,
+        setup.ownMspId(), setup.signer(), setup.verifier(), setup.settings(), setup.incarnation(), outgoing, ledger,
+        (rejection, peer) -> setup.rejections().record(rejection, peer, System.nanoTime()))),
+        "channel-" + config.channelId());
+    Joined joined = new Joined(config, actor);
+    channels.put(config.channelId(), joined);
+    actor.tell(new ChannelGossip.CommitBlock(genesis));
+    tellMembers(joined);
+    context.getLog().info("joined channel {}", config.channelId());
+  }
+
+  private void tellMembers(Joined joined) {
+    List<ChannelGossip.Member> members = view.alive().stream()
+        .filter(m -> joined.config().applicationOrg(m.mspId()).isPresent())
+        .map(m -> new ChannelGossip.Member(m.pkiId(), m.mspId()))
+        .toList();
+    joined.actor().tell(new ChannelGossip.MembersChanged(members));
+  }
+
+  private void route(Comm.Inbound inbound) {
+    GossipMessage message = inbound.message().message();
+    PkiId sender = inbound.sender().pkiId();
+    Optional<Joined> target = channelOf(message, sender);
+    if (target.isEmpty()) {
+      reject(Rejection.of(RejectionReason.NOT_IN_CHANNEL, "%s from %s for a channel this peer has not joined",
+          message.getContentCase(), inbound.sender()), inbound);
+      return;
+    }
+    if (target.get().config().applicationOrg(inbound.sender().mspId()).isEmpty()) {
+      reject(Rejection.of(RejectionReason.NOT_IN_CHANNEL, "%s for channel %s from %s, whose org is not in it",
+          message.getContentCase(), target.get().config().channelId(), inbound.sender()), inbound);
+      return;
+    }
+    target.get().actor().tell(new ChannelGossip.Inbound(inbound.message(), sender));
+  }
+
+  private Optional<Joined> channelOf(GossipMessage message, PkiId sender) {
+    if (!message.getChannel().isEmpty()) {
+      return Optional.ofNullable(channels.get(message.getChannel().toStringUtf8()));
+    }
+    com.google.protobuf.ByteString mac = switch (message.getContentCase()) {
+      case STATE_INFO -> message.getStateInfo().getChannelMAC();
+      case STATE_INFO_PULL_REQ -> message.getStateInfoPullReq().getChannelMAC();
+      default -> null;
+    };
+    PkiId macOwner = message.hasStateInfo() ? PkiId.fromBytes(message.getStateInfo().getPkiId()) : sender;
+    if (mac == null) {
+      return Optional.empty();
+    }
+    return channels.values().stream()
+        .filter(j -> GossipMessages.channelMac(macOwner, j.config().channelId()).equals(mac))
+        .findFirst();
+  }
+
+  private void send(ChannelGossip.Send send) {
+    Optional<MemberInfo> member = view.alive().stream().filter(m -> m.pkiId().equals(send.to())).findFirst();
+    member.flatMap(m -> m.endpointFor(setup.ownMspId()))
+        .ifPresent(endpoint -> setup.comm().tell(new Comm.Send(endpoint, send.envelope())));
+  }
+
+  private void reject(Rejection rejection, Comm.Inbound from) {
+    setup.rejections().record(rejection, from.fromEndpoint().toString(), System.nanoTime());
+  }
+}
