@@ -336,6 +336,11 @@ public final class ChannelGossip {
         height = block.getHeader().getNumber() + 1;
         push(block);
       }
+      // Catching up: ask for the next window as soon as the last one is in, as Fabric's state
+      // provider does, instead of waiting for the next check.
+      if (transfer.pending().isEmpty() && buffer.size() == 0) {
+        transfer.check(height, stateInfo, System.nanoTime()).ifPresent(this::sendStateRequest);
+      }
     }
     tryCommit();
     return Behaviors.same();

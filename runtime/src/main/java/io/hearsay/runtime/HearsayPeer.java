@@ -9,6 +9,7 @@ import io.hearsay.protocol.identity.IdentityMapper;
 import io.hearsay.protocol.identity.PkiId;
 import io.hearsay.protocol.identity.SigningIdentity;
 import io.hearsay.protocol.message.EnvelopeSigner;
+import io.hearsay.runtime.comm.InboundCounts;
 import io.hearsay.runtime.comm.LinkFaults;
 import io.hearsay.runtime.comm.RejectionLog;
 import io.hearsay.runtime.comm.TlsEngineProvider;
@@ -51,12 +52,15 @@ public final class HearsayPeer implements AutoCloseable {
   private final ActorSystem<Peer.Command> system;
   private final SigningIdentity identity;
   private final RejectionLog rejections;
+  private final InboundCounts received;
   private final Endpoint endpoint;
 
-  private HearsayPeer(ActorSystem<Peer.Command> system, SigningIdentity identity, RejectionLog rejections) {
+  private HearsayPeer(ActorSystem<Peer.Command> system, SigningIdentity identity, RejectionLog rejections,
+      InboundCounts received) {
     this.system = system;
     this.identity = identity;
     this.rejections = rejections;
+    this.received = received;
     var address = PeerAddress.of(system);
     this.endpoint = new Endpoint(address.getHost().get(), address.getPort().get());
   }
@@ -82,11 +86,12 @@ public final class HearsayPeer implements AutoCloseable {
         settings.rejectionLogInterval());
     Instant now = Instant.now();
     long incarnation = now.getEpochSecond() * 1_000_000_000L + now.getNano();
-    Peer.Parts parts = new Peer.Parts(settings, new EnvelopeSigner(identity), identities, rejections,
+    InboundCounts received = new InboundCounts();
+    Peer.Parts parts = new Peer.Parts(settings, new EnvelopeSigner(identity), identities, rejections, received,
         tlsCertificateHash(settings), incarnation, channelBlocks(settings));
     ActorSystem<Peer.Command> system =
         ActorSystem.create(Peer.create(parts), SYSTEM_NAME, systemConfig(settings, effective));
-    return new HearsayPeer(system, identity, rejections);
+    return new HearsayPeer(system, identity, rejections, received);
   }
 
   /** The peer's ActorSystem config: its endpoint and TLS over the application's config. */
@@ -185,6 +190,11 @@ public final class HearsayPeer implements AutoCloseable {
   /** Inbound messages rejected so far, per reason. */
   public Map<RejectionReason, Long> rejections() {
     return rejections.counts();
+  }
+
+  /** Verified messages this peer's comm received, per content type and channel. */
+  public Map<String, Long> receivedMessages() {
+    return received.snapshot();
   }
 
   /** TLS connections whose certificate this peer refused. */

@@ -49,7 +49,7 @@ public final class Peer {
 
   /** Everything the guardian's children are built from, prepared before the system starts. */
   record Parts(PeerSettings settings, EnvelopeSigner signer, IdentityMapper identities,
-      RejectionLog rejections, ByteString tlsCertificateHash, long incarnation,
+      RejectionLog rejections, io.hearsay.runtime.comm.InboundCounts received, ByteString tlsCertificateHash, long incarnation,
       java.util.List<org.hyperledger.fabric.protos.common.Block> channelBlocks) {}
 
   private Peer() {}
@@ -70,7 +70,7 @@ public final class Peer {
       var verifier = new EnvelopeVerifier(parts.identities(), settings.gossip().maxMessageSize());
       context.spawn(Identities.create(parts.identities(), settings.identityPurgeInterval()), "identities");
       ActorRef<Comm.Command> comm = context.spawn(Comm.create(new Comm.Setup(
-          context.getSystem().name(), self, parts.signer(), verifier, parts.rejections(),
+          context.getSystem().name(), self, parts.signer(), verifier, parts.rejections(), parts.received(),
           parts.tlsCertificateHash(), settings.handshakeRetry())), Comm.NAME);
       ActorRef<Membership.Command> membership = context.spawn(Membership.create(new Membership.Setup(
           parts.signer(), verifier, settings.gossip().withEndpoint(self), self, settings.anchorPeers(), comm,

@@ -76,7 +76,7 @@ public final class Comm {
 
   /** What comm is started with. */
   public record Setup(String systemName, Endpoint self, EnvelopeSigner signer,
-      EnvelopeVerifier verifier, RejectionLog rejections, ByteString tlsCertificateHash,
+      EnvelopeVerifier verifier, RejectionLog rejections, InboundCounts received, ByteString tlsCertificateHash,
       Duration handshakeRetry) {}
 
   private record Subscription(ActorRef<Event> subscriber, Set<ContentCase> contents) {}
@@ -163,6 +163,7 @@ public final class Comm {
       Verdict<SignedGossipMessage> verdict = setup.verifier().verify(frame.envelope().toByteArray(),
           Optional.of(sender.pkiId()), now);
       if (verdict.isAccepted()) {
+        setup.received().record(verdict.value().message());
         deliver(new Inbound(verdict.value(), sender, endpoint), verdict.value().message().getContentCase());
       } else {
         reject(verdict.rejection(), endpoint);

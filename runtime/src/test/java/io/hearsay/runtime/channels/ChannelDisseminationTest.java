@@ -53,22 +53,27 @@ class ChannelDisseminationTest {
     return peers;
   }
 
-  private static ChannelLedger.Height height(HearsayPeer peer) {
-    return peer.channelHeight("mychannel").toCompletableFuture().join();
+  private static ChannelLedger.Height height(HearsayPeer peer, String channel) {
+    return peer.channelHeight(channel).toCompletableFuture().join();
   }
 
   private void awaitSameTip(List<HearsayPeer> peers, long height, Duration within) {
+    awaitSameTip(peers, height, within, "mychannel");
+  }
+
+  private void awaitSameTip(List<HearsayPeer> peers, long height, Duration within, String channel) {
     ByteString[] tip = {null};
     try {
-      awaitTip(peers, height, within, tip);
+      awaitTip(peers, height, within, tip, channel);
     } catch (AssertionError e) {
-      throw new AssertionError(e.getMessage() + "; heights " + peers.stream().map(p -> height(p).height()).toList(), e);
+      throw new AssertionError(e.getMessage() + "; heights "
+          + peers.stream().map(p -> height(p, channel).height()).toList(), e);
     }
   }
 
-  private void awaitTip(List<HearsayPeer> peers, long height, Duration within, ByteString[] tip) {
+  private void awaitTip(List<HearsayPeer> peers, long height, Duration within, ByteString[] tip, String channel) {
     awaitViews(peers, within, "every peer at height " + height + " with one tip", pv -> {
-      ChannelLedger.Height h = height(pv.peer());
+      ChannelLedger.Height h = height(pv.peer(), channel);
       if (h.height() != height) {
         return false;
       }
@@ -88,6 +93,53 @@ class ChannelDisseminationTest {
     blocks.forEach(b -> peers.get(0).commitBlock("mychannel", b));
 
     awaitSameTip(peers, 101, Duration.ofSeconds(60));
+  }
+
+  @Test
+  void aPeerJoiningAfterFiveHundredBlocksCatchesUpByStateTransfer() throws Exception {
+    List<HearsayPeer> peers = startPeers(4, Map.of());
+    List<HearsayPeer> early = peers.subList(0, 3);
+    Block genesis = GenesisBlocks.create("mychannel", network.material(), Map.of());
+    early.forEach(p -> p.joinChannel(genesis));
+    chain(genesis, 500).forEach(b -> peers.get(0).commitBlock("mychannel", b));
+    awaitSameTip(early, 501, Duration.ofSeconds(90));
+
+    HearsayPeer late = peers.get(3);
+    late.joinChannel(genesis);
+    awaitSameTip(peers, 501, Duration.ofSeconds(90));
+    long stateResponses = late.receivedMessages().getOrDefault("STATE_RESPONSE@mychannel", 0L);
+    org.junit.jupiter.api.Assertions.assertTrue(stateResponses >= 40,
+        "caught up by state transfer in windows of 10: " + late.receivedMessages());
+  }
+
+  @Test
+  void blocksStatesAndDigestsOfAChannelNeverReachPeersOutsideIt() throws Exception {
+    List<HearsayPeer> peers = startPeers(10, Map.of());
+    Block channelA = GenesisBlocks.create("channel-a", network.material(), Map.of());
+    Block channelB = GenesisBlocks.create("channel-b", network.material(), Map.of());
+    List<HearsayPeer> inA = List.of(peers.get(1), peers.get(2));
+    List<HearsayPeer> inB = List.of(peers.get(6), peers.get(7));
+    inA.forEach(p -> p.joinChannel(channelA));
+    inB.forEach(p -> p.joinChannel(channelB));
+    chain(channelA, 20).forEach(b -> peers.get(1).commitBlock("channel-a", b));
+    chain(channelB, 20).forEach(b -> peers.get(6).commitBlock("channel-b", b));
+    awaitSameTip(inA, 21, Duration.ofSeconds(60), "channel-a");
+    awaitSameTip(inB, 21, Duration.ofSeconds(60), "channel-b");
+
+    // What reached each peer's comm at all (not only what its router let through).
+    java.util.Set<String> channelData = java.util.Set.of("DATA_MSG", "DATA_DIG", "DATA_REQ", "DATA_UPDATE", "HELLO",
+        "STATE_INFO", "STATE_SNAPSHOT", "STATE_REQUEST", "STATE_RESPONSE");
+    for (HearsayPeer peer : peers) {
+      for (String key : peer.receivedMessages().keySet()) {
+        if (!channelData.contains(key.split("@")[0])) {
+          continue;
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(inA.contains(peer) || inB.contains(peer),
+            peer.endpoint() + " is in neither channel but received " + key);
+        String foreign = inA.contains(peer) ? "@channel-b" : "@channel-a";
+        org.junit.jupiter.api.Assertions.assertFalse(key.endsWith(foreign), peer.endpoint() + " received " + key);
+      }
+    }
   }
 
   @Test
