@@ -143,6 +143,40 @@ class ChannelDisseminationTest {
   }
 
   @Test
+  void forgedBlocksByPushPullOrStateResponseAreNeverCommitted() throws Exception {
+    List<HearsayPeer> peers = startPeers(5, Map.of());
+    Block genesis = GenesisBlocks.create("mychannel", network.material(), Map.of());
+    peers.forEach(p -> p.joinChannel(genesis));
+    List<Block> honest = chain(genesis, 10);
+    honest.subList(0, 5).forEach(b -> peers.get(0).commitBlock("mychannel", b));
+    awaitSameTip(peers, 6, Duration.ofSeconds(60));
+
+    HearsayPeer rogue = peers.get(4);
+    var signer = new io.hearsay.protocol.message.EnvelopeSigner(rogue.identity());
+    Block unsigned = BlockBuilder.next(honest.get(4), List.of(ByteString.copyFromUtf8("forged")));
+    var blockPayload = org.hyperledger.fabric.protos.gossip.Payload.newBuilder().setSeqNum(6)
+        .setData(unsigned.toByteString()).build();
+    var push = signer.sign(io.hearsay.protocol.message.GossipMessages.dataMessage("mychannel", 6, unsigned.toByteString()));
+    var pullResponse = signer.sign(io.hearsay.protocol.message.GossipMessages.update("mychannel", 77, List.of(push.envelope())));
+    var stateResponse = signer.sign(io.hearsay.protocol.message.GossipMessages.remoteStateResponse("mychannel", 78,
+        List.of(blockPayload)));
+    for (HearsayPeer victim : peers.subList(1, 4)) {
+      rogue.sendEnvelope(victim.endpoint(), push.envelope());
+      rogue.sendEnvelope(victim.endpoint(), pullResponse.envelope());
+      rogue.sendEnvelope(victim.endpoint(), stateResponse.envelope());
+    }
+    awaitViews(peers.subList(1, 4), Duration.ofSeconds(20), "the forged block was refused by the ledger and the "
+        + "unsolicited responses by their nonces", pv -> pv.peer().rejections().getOrDefault(
+            io.hearsay.protocol.RejectionReason.MISSING_ORDERER_SIGNATURE, 0L) >= 1
+            && pv.peer().rejections().getOrDefault(io.hearsay.protocol.RejectionReason.NOT_IN_CHANNEL, 0L) >= 2);
+
+    honest.subList(5, 10).forEach(b -> peers.get(0).commitBlock("mychannel", b));
+    awaitSameTip(peers, 11, Duration.ofSeconds(60));
+    org.junit.jupiter.api.Assertions.assertEquals(io.hearsay.ledger.block.BlockHashes.headerHash(honest.get(9).getHeader()),
+        height(peers.get(2), "mychannel").tipHash(), "the honest chain");
+  }
+
+  @Test
   void pullAloneBringsFivePeersToTheSameTip() throws Exception {
     List<HearsayPeer> peers = startPeers(5, Map.of("peer.gossip.propagateIterations", 0,
         "peer.gossip.state.checkInterval", "1h"));
