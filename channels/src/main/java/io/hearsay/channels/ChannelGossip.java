@@ -121,7 +121,7 @@ public final class ChannelGossip {
     this.buffer = new ReorderBuffer(s.blockBufferSize());
     this.store = new BlockMessageStore(s.maxBlockCountToStore());
     this.pull = new PullMediator(s.digestWaitTime(), s.requestWaitTime(), s.responseWaitTime(), random);
-    this.transfer = new StateTransfer(s.stateBatchSize(), s.stateResponseTimeout(), s.stateMaxRetries(), random);
+    this.transfer = new StateTransfer(setup.ownMspId(), s.stateBatchSize(), s.stateResponseTimeout(), s.stateMaxRetries(), random);
   }
 
   public static Behavior<Command> create(Setup setup) {

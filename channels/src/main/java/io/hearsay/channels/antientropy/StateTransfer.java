@@ -14,8 +14,9 @@ import java.util.random.RandomGenerator;
  *
  * <pre>
  * every state.checkInterval (check):
- *   if no request is pending and the highest advertised height H &gt; our height h:
- *     request [h, min(h + batchSize - 1, H - 1)] from a random member whose height &gt; the end
+ *   if no request is pending and the highest height H advertised by a member of our org &gt; our
+ *   height h: request [h, min(h + batchSize - 1, H - 1)] from a random member of our org whose
+ *   height &gt; the end (blocks never cross org boundaries, as in Fabric)
  * on response (nonce of the pending request, from its peer): the request is done; the blocks go
  *   to the committer, which verifies every one before commit
  * on tick after responseTimeout without a response: ask another random member that has the
@@ -29,13 +30,15 @@ public final class StateTransfer {
   /** A request for blocks {@code start..end} (inclusive) sent to {@code peer}. */
   public record Request(PkiId peer, long start, long end, long nonce, long deadlineNanos, int attempt) {}
 
+  private final String mspId;
   private final int batchSize;
   private final long responseTimeoutNanos;
   private final int maxRetries;
   private final RandomGenerator random;
   private Request pending;
 
-  public StateTransfer(int batchSize, Duration responseTimeout, int maxRetries, RandomGenerator random) {
+  public StateTransfer(String mspId, int batchSize, Duration responseTimeout, int maxRetries, RandomGenerator random) {
+    this.mspId = mspId;
     this.batchSize = batchSize;
     this.responseTimeoutNanos = responseTimeout.toNanos();
     this.maxRetries = maxRetries;
@@ -47,7 +50,8 @@ public final class StateTransfer {
     if (pending != null) {
       return Optional.empty();
     }
-    long highest = members.highestHeight();
+    long highest = members.entries().stream().filter(e -> e.mspId().equals(mspId))
+        .mapToLong(StateInfoTable.Entry::ledgerHeight).max().orElse(0);
     if (highest <= ourHeight) {
       return Optional.empty();
     }
@@ -96,7 +100,8 @@ public final class StateTransfer {
 
   private Optional<Request> request(long start, long end, StateInfoTable members, long nowNanos, int attempt,
       PkiId avoid) {
-    List<StateInfoTable.Entry> candidates = members.membersWithBlock(end);
+    List<StateInfoTable.Entry> candidates = members.membersWithBlock(end).stream()
+        .filter(e -> e.mspId().equals(mspId)).toList();
     if (candidates.size() > 1 && avoid != null) {
       candidates = candidates.stream().filter(e -> !e.pkiId().equals(avoid)).toList();
     }

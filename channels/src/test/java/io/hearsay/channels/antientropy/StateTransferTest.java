@@ -24,8 +24,8 @@ class StateTransferTest {
   private final SigningIdentity behind = TestCrypto.peer(1, 0);
   private final SigningIdentity ahead = TestCrypto.peer(1, 1);
   private final SigningIdentity alsoAhead = TestCrypto.peer(1, 2);
-  private final StateInfoTable members = new StateInfoTable("mychannel", Set.of("Org1MSP"));
-  private final StateTransfer transfer = new StateTransfer(10, Duration.ofSeconds(3), 3, new SplittableRandom(7));
+  private final StateInfoTable members = new StateInfoTable("mychannel", Set.of("Org1MSP", "Org2MSP"));
+  private final StateTransfer transfer = new StateTransfer("Org1MSP", 10, Duration.ofSeconds(3), 3, new SplittableRandom(7));
 
   private void advertise(SigningIdentity who, long height) {
     members.onStateInfo(new EnvelopeSigner(who).sign(
@@ -51,6 +51,12 @@ class StateTransferTest {
     StateTransfer.Request last = transfer.check(23, members, 2 * SECOND).orElseThrow();
     assertEquals(23, last.start());
     assertEquals(24, last.end(), "up to the highest height - 1");
+  }
+
+  @Test
+  void peersOfAnotherOrgAreNeverAsked() {
+    advertise(TestCrypto.peer(2, 0), 50);
+    assertTrue(transfer.check(3, members, 0).isEmpty(), "blocks do not cross orgs");
   }
 
   @Test

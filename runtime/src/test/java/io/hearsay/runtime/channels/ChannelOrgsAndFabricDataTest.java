@@ -1,0 +1,116 @@
+package io.hearsay.runtime.channels;
+
+import static io.hearsay.runtime.testing.TestNetwork.awaitViews;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.google.protobuf.ByteString;
+import io.hearsay.channels.config.GenesisBlocks;
+import io.hearsay.ledger.block.BlockBuilder;
+import io.hearsay.ledger.block.BlockFileScanner;
+import io.hearsay.ledger.block.BlockHashes;
+import io.hearsay.ledger.block.OrdererSignatures;
+import io.hearsay.protocol.cryptogen.CryptoMaterial;
+import io.hearsay.protocol.testing.FabricTestData;
+import io.hearsay.runtime.HearsayPeer;
+import io.hearsay.runtime.config.Endpoint;
+import io.hearsay.runtime.testing.TestNetwork;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.hyperledger.fabric.protos.common.Block;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ChannelOrgsAndFabricDataTest {
+
+  private TestNetwork network;
+
+  @AfterEach
+  void stop() {
+    if (network != null) {
+      network.close();
+    }
+  }
+
+  private static long height(HearsayPeer peer, String channel) {
+    return peer.channelHeight(channel).toCompletableFuture().join().height();
+  }
+
+  @Test
+  void aRealFabricLedgerReachesFreshPeersByStateTransferUnchanged() throws Exception {
+    network = new TestNetwork(1, 3);
+    List<Block> fabric = new ArrayList<>();
+    BlockFileScanner.scan(FabricTestData.ledger("v2.0-testchannel.blockfile"), 0, e -> fabric.add(e.block()));
+    HearsayPeer holder = network.start(1, 0, List.of());
+    List<HearsayPeer> peers = new ArrayList<>(List.of(holder, network.start(1, 1, List.of(holder.endpoint())),
+        network.start(1, 2, List.of(holder.endpoint()))));
+    awaitViews(peers, Duration.ofSeconds(30), "full view", pv -> pv.seesAlive(peers));
+
+    holder.joinChannel(fabric.get(0));
+    fabric.subList(1, fabric.size()).forEach(b -> holder.commitBlock("testchannel", b));
+    awaitViews(List.of(holder), Duration.ofSeconds(30), "the Fabric ledger imported",
+        pv -> height(pv.peer(), "testchannel") == fabric.size());
+    peers.subList(1, 3).forEach(p -> p.joinChannel(fabric.get(0)));
+
+    awaitViews(peers, Duration.ofSeconds(60), "the fresh peers caught up",
+        pv -> height(pv.peer(), "testchannel") == fabric.size());
+    for (HearsayPeer peer : peers) {
+      assertEquals(BlockHashes.headerHash(fabric.get(fabric.size() - 1).getHeader()),
+          peer.channelHeight("testchannel").toCompletableFuture().join().tipHash(), "same chain as Fabric wrote");
+    }
+  }
+
+  @Test
+  void blocksStayInsideEachOrgWhileStateInfoCrossesOrgs() throws Exception {
+    network = new TestNetwork(2, 3);
+    Map<Integer, Endpoint> anchors = Map.of(1, new Endpoint("127.0.0.1", TestNetwork.freePort()),
+        2, new Endpoint("127.0.0.1", TestNetwork.freePort()));
+    Map<Integer, List<HearsayPeer>> byOrg = new HashMap<>();
+    for (int org = 1; org <= 2; org++) {
+      List<HearsayPeer> peers = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        Endpoint endpoint = i == 0 ? anchors.get(org) : new Endpoint("127.0.0.1", TestNetwork.freePort());
+        var config = network.config(org, i, i == 0 ? List.of() : List.of(anchors.get(org)), Map.of(
+            "peer.gossip.endpoint", endpoint.toString(), "peer.gossip.externalEndpoint", endpoint.toString()));
+        CryptoMaterial material = network.material();
+        String other = "Org" + (3 - org) + "MSP";
+        config = com.typesafe.config.ConfigFactory.parseMap(Map.of("hearsay.orgs", List.of(Map.of("mspId", other,
+            "mspDir", material.orgDir(material.org(other)).resolve("msp").toString(),
+            "anchorPeers", List.of(anchors.get(3 - org).toString()))))).withFallback(config);
+        peers.add(network.start(config));
+      }
+      byOrg.put(org, peers);
+    }
+    List<HearsayPeer> all = new ArrayList<>(byOrg.get(1));
+    all.addAll(byOrg.get(2));
+    awaitViews(all, Duration.ofSeconds(30), "everyone sees everyone", pv -> pv.seesAlive(all));
+
+    Block genesis = GenesisBlocks.create("mychannel", network.material(), Map.of());
+    all.forEach(p -> p.joinChannel(genesis));
+    CryptoMaterial.Org ordererOrg = network.material().org("OrdererMSP");
+    var orderer = network.material().signingIdentity(ordererOrg, ordererOrg.nodes().get(0));
+    Block previous = genesis;
+    List<Block> blocks = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      previous = OrdererSignatures.sign(BlockBuilder.next(previous, List.of(ByteString.copyFromUtf8("tx" + i))), orderer);
+      blocks.add(previous);
+    }
+    blocks.forEach(b -> byOrg.get(1).get(0).commitBlock("mychannel", b));
+
+    awaitViews(byOrg.get(1), Duration.ofSeconds(60), "org 1 has the blocks", pv -> height(pv.peer(), "mychannel") == 11);
+    // StateInfo crossed: org 2 peers know org 1 is ahead, yet no block crossed the org boundary.
+    awaitViews(byOrg.get(2), Duration.ofSeconds(30), "org 2 heard org 1's StateInfo",
+        pv -> pv.peer().receivedMessages().getOrDefault("STATE_SNAPSHOT@mychannel", 0L) > 0
+            || pv.peer().receivedMessages().getOrDefault("STATE_INFO", 0L) > 0);
+    for (HearsayPeer peer : byOrg.get(2)) {
+      assertEquals(1, height(peer, "mychannel"), peer.endpoint() + " of org 2 got org 1's blocks");
+      assertEquals(0L, (long) peer.receivedMessages().getOrDefault("DATA_MSG@mychannel", 0L));
+    }
+
+    blocks.forEach(b -> byOrg.get(2).get(0).commitBlock("mychannel", b));
+    awaitViews(byOrg.get(2), Duration.ofSeconds(60), "org 2's own source feeds org 2",
+        pv -> height(pv.peer(), "mychannel") == 11);
+  }
+}
