@@ -52,8 +52,8 @@ import org.hyperledger.fabric.protos.gossip.Payload;
  */
 public final class ChannelGossip {
 
-  public sealed interface Command permits Inbound, MembersChanged, CommitBlock, GetHeight, Tick, Appended,
-      LedgerHeightKnown, RangeRead {}
+  public sealed interface Command permits Inbound, MembersChanged, CommitBlock, GetHeight, Subscribe, Tick,
+      Appended, LedgerHeightKnown, RangeRead {}
 
   /** A verified message for this channel from {@code from}, whose org is in the channel. */
   public record Inbound(SignedGossipMessage message, PkiId from) implements Command {}
@@ -68,6 +68,17 @@ public final class ChannelGossip {
   public record CommitBlock(Block block) implements Command {}
 
   public record GetHeight(ActorRef<ChannelLedger.Height> replyTo) implements Command {}
+
+  /** Tells {@code subscriber} of every block payload that arrives and every block committed. */
+  public record Subscribe(ActorRef<Event> subscriber) implements Command {}
+
+  /** What a subscriber hears (for measurements and operators). */
+  public sealed interface Event permits BlockArrived, BlockCommitted {}
+
+  /** A block payload arrived by {@code how} (push, pull, state transfer, source). */
+  public record BlockArrived(String channel, long number, String how) implements Event {}
+
+  public record BlockCommitted(String channel, long number) implements Event {}
 
   /** What the channel asks its peer to send. */
   public record Send(PkiId to, Envelope envelope) {}
@@ -96,6 +107,9 @@ public final class ChannelGossip {
   private final StateTransfer transfer;
   private final SplittableRandom random = new SplittableRandom();
   private final Set<PkiId> provenMembers = new HashSet<>();
+  private final List<ActorRef<Event>> subscribers = new ArrayList<>();
+  /** Members that have our latest StateInfo, i.e. can tell we are in the channel. */
+  private final Set<PkiId> haveOurStateInfo = new HashSet<>();
   private final List<Block> pendingRanges = new ArrayList<>();
   private List<Member> alive = List.of();
   private long height = -1;
@@ -159,6 +173,10 @@ public final class ChannelGossip {
           tryCommit();
           return Behaviors.same();
         })
+        .onMessage(Subscribe.class, sub -> {
+          subscribers.add(sub.subscriber());
+          return Behaviors.same();
+        })
         .onMessage(GetHeight.class, g -> {
           ledger.tell(new ChannelLedger.GetHeight(g.replyTo()));
           return Behaviors.same();
@@ -187,7 +205,7 @@ public final class ChannelGossip {
       case STATE_SNAPSHOT -> m.getStateSnapshot().getElementsList().forEach(e -> verifiedStateInfo(e, from));
       case DATA_MSG -> {
         if (isOrgMember(from, "block")) {
-          block(m.getDataMsg().getPayload(), from).ifPresent(this::receive);
+          block(m.getDataMsg().getPayload(), from).ifPresent(b -> receive(b, "push"));
         }
       }
       case HELLO -> {
@@ -210,7 +228,7 @@ public final class ChannelGossip {
           reject(Rejection.of(RejectionReason.NOT_IN_CHANNEL, "state response from %s answers no request of ours", from), from);
           return;
         }
-        m.getStateResponse().getPayloadsList().forEach(p -> block(p, from).ifPresent(this::receive));
+        m.getStateResponse().getPayloadsList().forEach(p -> block(p, from).ifPresent(b -> receive(b, "state")));
       }
       default -> reject(Rejection.of(RejectionReason.MALFORMED_PAYLOAD, "%s is not a channel message",
           m.getContentCase()), from);
@@ -271,7 +289,7 @@ public final class ChannelGossip {
             verdict.value().message().getContentCase()) : verdict.rejection(), from);
         continue;
       }
-      block(verdict.value().message().getDataMsg().getPayload(), from).ifPresent(this::receive);
+      block(verdict.value().message().getDataMsg().getPayload(), from).ifPresent(b -> receive(b, "pull"));
     }
   }
 
@@ -301,7 +319,10 @@ public final class ChannelGossip {
 
   // ---- committing ----
 
-  private void receive(Block block) {
+  private void receive(Block block, String how) {
+    for (ActorRef<Event> subscriber : subscribers) {
+      subscriber.tell(new BlockArrived(channel, block.getHeader().getNumber(), how));
+    }
     if (height >= 0 && block.getHeader().getNumber() < height) {
       return;
     }
@@ -334,6 +355,7 @@ public final class ChannelGossip {
     } else {
       for (Block block : appended.blocks()) {
         height = block.getHeader().getNumber() + 1;
+        subscribers.forEach(sub -> sub.tell(new BlockCommitted(channel, block.getHeader().getNumber())));
         push(block);
       }
       // Catching up: ask for the next window as soon as the last one is in, as Fabric's state
@@ -361,7 +383,7 @@ public final class ChannelGossip {
         break;
       }
       if (store.markPushed(number, target)) {
-        setup.out().tell(new Send(target, message));
+        deliver(target, message);
         sent++;
       }
     }
@@ -392,8 +414,11 @@ public final class ChannelGossip {
       case PUBLISH_STATE_INFO -> publishStateInfo();
       case PULL_STATE_INFO -> {
         List<PkiId> candidates = alive.stream().map(Member::pkiId).toList();
+        // Not through deliver(): these peers may not be in the channel, and must not get our StateInfo.
+        Envelope request = setup.signer().sign(
+            GossipMessages.stateInfoPullRequest(setup.signer().self().pkiId(), channel)).envelope();
         for (PkiId peer : pickRandom(candidates, setup.settings().pullPeerNum())) {
-          send(peer, GossipMessages.stateInfoPullRequest(setup.signer().self().pkiId(), channel));
+          setup.out().tell(new Send(peer, request));
         }
       }
       case STATE_CHECK -> {
@@ -412,8 +437,10 @@ public final class ChannelGossip {
     publishedHeight = height;
     ownStateInfo = setup.signer().sign(GossipMessages.stateInfo(setup.signer().self().pkiId(), channel,
         PeerTimes.of(setup.incarnation(), ++stateInfoSequence), height)).envelope();
+    haveOurStateInfo.clear();
     for (PkiId member : provenMembersAlive()) {
       setup.out().tell(new Send(member, ownStateInfo));
+      haveOurStateInfo.add(member);
     }
   }
 
@@ -475,7 +502,19 @@ public final class ChannelGossip {
   }
 
   private void send(PkiId to, GossipMessage message) {
-    setup.out().tell(new Send(to, setup.signer().sign(message).envelope()));
+    deliver(to, setup.signer().sign(message).envelope());
+  }
+
+  /**
+   * Sends a channel message, preceded (once per StateInfo we publish) by our StateInfo, so the
+   * receiver can tell we are in the channel before the message arrives: membership proofs are
+   * otherwise one-sided for a while, and a block from a peer not yet known as a member is refused.
+   */
+  private void deliver(PkiId to, Envelope envelope) {
+    if (ownStateInfo != null && haveOurStateInfo.add(to)) {
+      setup.out().tell(new Send(to, ownStateInfo));
+    }
+    setup.out().tell(new Send(to, envelope));
   }
 
   private void reject(Rejection rejection, Object from) {

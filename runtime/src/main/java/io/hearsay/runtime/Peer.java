@@ -26,7 +26,11 @@ import org.hyperledger.fabric.protos.gossip.Envelope;
 public final class Peer {
 
   public sealed interface Command permits GetMembership, SubscribeMembership, SetFaults, SendEnvelope, JoinChannel,
-      CommitBlock, GetChannelHeight {}
+      CommitBlock, GetChannelHeight, SubscribeChannel {}
+
+  /** Subscribes to a joined channel's block events (arrivals and commits). */
+  public record SubscribeChannel(String channel, ActorRef<io.hearsay.channels.ChannelGossip.Event> subscriber)
+      implements Command {}
 
   public record GetMembership(ActorRef<MembershipView> replyTo) implements Command {}
 
@@ -104,6 +108,10 @@ public final class Peer {
           })
           .onMessage(CommitBlock.class, c -> {
             channels.tell(new ChannelRouter.CommitBlock(c.channel(), c.block()));
+            return Behaviors.same();
+          })
+          .onMessage(SubscribeChannel.class, sub -> {
+            channels.tell(new ChannelRouter.SubscribeChannel(sub.channel(), sub.subscriber()));
             return Behaviors.same();
           })
           .onMessage(GetChannelHeight.class, g -> {

@@ -38,7 +38,11 @@ import org.hyperledger.fabric.protos.gossip.GossipMessage.ContentCase;
  */
 public final class ChannelRouter {
 
-  public sealed interface Command permits Join, CommitBlock, GetHeight, FromComm, ViewChanged, Outgoing {}
+  public sealed interface Command permits Join, CommitBlock, GetHeight, SubscribeChannel, FromComm, ViewChanged,
+      Outgoing {}
+
+  /** Subscribes to a joined channel's block events. */
+  public record SubscribeChannel(String channel, ActorRef<ChannelGossip.Event> subscriber) implements Command {}
 
   /** Joins the channel a genesis config block defines. */
   public record Join(Block genesis) implements Command {}
@@ -102,6 +106,13 @@ public final class ChannelRouter {
           Joined joined = channels.get(g.channel());
           if (joined != null) {
             joined.actor().tell(new ChannelGossip.GetHeight(g.replyTo()));
+          }
+          return Behaviors.same();
+        })
+        .onMessage(SubscribeChannel.class, sub -> {
+          Joined joined = channels.get(sub.channel());
+          if (joined != null) {
+            joined.actor().tell(new ChannelGossip.Subscribe(sub.subscriber()));
           }
           return Behaviors.same();
         })
