@@ -214,7 +214,7 @@ public final class HearsayPeer implements AutoCloseable {
 
   /** The height and tip of a joined channel's ledger. */
   public CompletionStage<io.hearsay.ledger.ChannelLedger.Height> channelHeight(String channel) {
-    return AskPattern.ask(system, replyTo -> new Peer.GetChannelHeight(channel, replyTo), Duration.ofSeconds(5),
+    return AskPattern.ask(system, replyTo -> new Peer.GetChannelHeight(channel, replyTo), Duration.ofSeconds(15),
         system.scheduler());
   }
 

@@ -75,7 +75,11 @@ public final class Peer {
       context.spawn(Identities.create(parts.identities(), settings.identityPurgeInterval()), "identities");
       ActorRef<Comm.Command> comm = context.spawn(Comm.create(new Comm.Setup(
           context.getSystem().name(), self, parts.signer(), verifier, parts.rejections(), parts.received(),
-          parts.tlsCertificateHash(), settings.handshakeRetry())), Comm.NAME);
+          parts.tlsCertificateHash(), settings.handshakeRetry(), settings.largeMessageThreshold())), Comm.NAME);
+      context.spawn(Behaviors.<Comm.Command>receiveMessage(frame -> {
+        comm.tell(frame);
+        return Behaviors.same();
+      }), Comm.LARGE_NAME);
       ActorRef<Membership.Command> membership = context.spawn(Membership.create(new Membership.Setup(
           parts.signer(), verifier, settings.gossip().withEndpoint(self), self, settings.anchorPeers(), comm,
           parts.rejections(), parts.incarnation())), "membership");

@@ -44,6 +44,11 @@ public final class Comm {
 
   /** The path of every peer's comm actor under its ActorSystem's guardian. */
   public static final String NAME = "comm";
+  /**
+   * The actor that receives large frames (Artery's large-message lane is chosen by the
+   * destination path) and hands them to comm.
+   */
+  public static final String LARGE_NAME = "comm-large";
 
   public sealed interface Command permits WireFrame, Send, Connect, Subscribe, SetFaults, DelayedFrame {}
 
@@ -77,7 +82,7 @@ public final class Comm {
   /** What comm is started with. */
   public record Setup(String systemName, Endpoint self, EnvelopeSigner signer,
       EnvelopeVerifier verifier, RejectionLog rejections, InboundCounts received, ByteString tlsCertificateHash,
-      Duration handshakeRetry) {}
+      Duration handshakeRetry, int largeMessageThreshold) {}
 
   private record Subscription(ActorRef<Event> subscriber, Set<ContentCase> contents) {}
 
@@ -88,6 +93,7 @@ public final class Comm {
   private final Map<Endpoint, PeerIdentity> bound = new HashMap<>();
   private final Map<Endpoint, Long> handshakeSentAt = new HashMap<>();
   private final Map<Endpoint, ActorRef<Command>> refs = new HashMap<>();
+  private final Map<Endpoint, ActorRef<Command>> largeRefs = new HashMap<>();
   private final List<Subscription> subscriptions = new ArrayList<>();
   private final SplittableRandom random = new SplittableRandom();
   private LinkFaults faults = LinkFaults.none();
@@ -127,7 +133,7 @@ public final class Comm {
           return Behaviors.same();
         })
         .onMessage(DelayedFrame.class, d -> {
-          refOf(d.to()).tell(d.frame());
+          send(d.to(), d.frame());
           return Behaviors.same();
         })
         .build();
@@ -216,7 +222,7 @@ public final class Comm {
       return;
     }
     if (decision.get().isZero()) {
-      refOf(to).tell(frame);
+      send(to, frame);
     } else {
       context.scheduleOnce(decision.get(), self, new DelayedFrame(to, frame));
     }
@@ -234,9 +240,17 @@ public final class Comm {
     setup.rejections().record(rejection, from.toString(), System.nanoTime());
   }
 
-  private ActorRef<Command> refOf(Endpoint endpoint) {
-    return refs.computeIfAbsent(endpoint, e -> ActorRefResolver.get(context.getSystem())
-        .resolveActorRef("pekko://" + setup.systemName() + "@" + e + "/user/" + NAME));
+  private void send(Endpoint to, WireFrame frame) {
+    if (frame.envelope().size() > setup.largeMessageThreshold()) {
+      largeRefs.computeIfAbsent(to, e -> resolve(e, LARGE_NAME)).tell(frame);
+    } else {
+      refs.computeIfAbsent(to, e -> resolve(e, NAME)).tell(frame);
+    }
+  }
+
+  private ActorRef<Command> resolve(Endpoint endpoint, String name) {
+    return ActorRefResolver.get(context.getSystem())
+        .resolveActorRef("pekko://" + setup.systemName() + "@" + endpoint + "/user/" + name);
   }
 
   private static Optional<Endpoint> endpointOf(Address address) {

@@ -15,6 +15,7 @@ public record PeerSettings(
     Optional<Tls> tls,
     Duration rejectionLogInterval,
     Duration handshakeRetry,
+    int largeMessageThreshold,
     Duration identityPurgeInterval,
     List<Path> channelBlocks) {
 

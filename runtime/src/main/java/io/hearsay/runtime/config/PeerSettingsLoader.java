@@ -115,6 +115,7 @@ public final class PeerSettingsLoader {
         readTls(c.getConfig("hearsay.tls"), source),
         c.getDuration("hearsay.comm.rejection-log-interval"),
         c.getDuration("hearsay.comm.handshake-retry"),
+        (int) Math.min(Integer.MAX_VALUE, c.getBytes("hearsay.comm.large-message-threshold")),
         c.getDuration("hearsay.identities.purge-interval"),
         c.getStringList("hearsay.channels.join").stream().map(Path::of).toList());
   }

@@ -177,6 +177,24 @@ class ChannelDisseminationTest {
   }
 
   @Test
+  void aBlockLargerThanAnArteryFrameAndABurstOfAThousandBlocksReachAllTenPeers() throws Exception {
+    List<HearsayPeer> peers = startPeers(10, Map.of());
+    Block genesis = GenesisBlocks.create("mychannel", network.material(), Map.of());
+    peers.forEach(p -> p.joinChannel(genesis));
+    CryptoMaterial.Org ordererOrg = network.material().org("OrdererMSP");
+    SigningIdentity orderer = network.material().signingIdentity(ordererOrg, ordererOrg.nodes().get(0));
+    // 1 MB: four times Artery's 256 KiB frame, so it must take the large-message lane.
+    byte[] large = new byte[1024 * 1024];
+    new java.util.Random(5).nextBytes(large);
+    Block big = OrdererSignatures.sign(BlockBuilder.next(genesis, List.of(ByteString.copyFrom(large))), orderer);
+    peers.get(0).commitBlock("mychannel", big);
+    awaitSameTip(peers, 2, Duration.ofSeconds(60));
+
+    chain(big, 1000).forEach(b -> peers.get(0).commitBlock("mychannel", b));
+    awaitSameTip(peers, 1002, Duration.ofSeconds(120));
+  }
+
+  @Test
   void pullAloneBringsFivePeersToTheSameTip() throws Exception {
     List<HearsayPeer> peers = startPeers(5, Map.of("peer.gossip.propagateIterations", 0,
         "peer.gossip.state.checkInterval", "1h"));
