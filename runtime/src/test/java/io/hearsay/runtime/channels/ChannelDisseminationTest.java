@@ -177,14 +177,17 @@ class ChannelDisseminationTest {
   }
 
   @Test
-  void aBlockLargerThanAnArteryFrameAndABurstOfAThousandBlocksReachAllTenPeers() throws Exception {
-    List<HearsayPeer> peers = startPeers(10, Map.of());
+  void aFiveMegabyteBlockAndABurstOfAThousandBlocksReachAllTenPeers() throws Exception {
+    // Fabric's response windows: moving 5 MB takes longer than the scaled-down 80 ms, and a
+    // window that closes before the block arrives only makes peers ask again and again.
+    List<HearsayPeer> peers = startPeers(10, Map.of("peer.gossip.responseWaitTime", "2s",
+        "peer.gossip.state.responseTimeout", "3s"));
     Block genesis = GenesisBlocks.create("mychannel", network.material(), Map.of());
     peers.forEach(p -> p.joinChannel(genesis));
     CryptoMaterial.Org ordererOrg = network.material().org("OrdererMSP");
     SigningIdentity orderer = network.material().signingIdentity(ordererOrg, ordererOrg.nodes().get(0));
-    // 1 MB: four times Artery's 256 KiB frame, so it must take the large-message lane.
-    byte[] large = new byte[1024 * 1024];
+    // 5 MB: twenty times Artery's 256 KiB frame, so it must take the large-message lane.
+    byte[] large = new byte[5 * 1024 * 1024];
     new java.util.Random(5).nextBytes(large);
     Block big = OrdererSignatures.sign(BlockBuilder.next(genesis, List.of(ByteString.copyFrom(large))), orderer);
     peers.get(0).commitBlock("mychannel", big);
