@@ -3,38 +3,31 @@ package io.hearsay.runtime.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class CryptoCommandTest {
 
   @TempDir
   Path tmp;
 
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
+  private final CliRun cli = new CliRun();
 
   private int run(String... args) {
-    CommandLine cli = HearsayCommand.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    return cli.execute(args);
+    return cli.run(args);
   }
 
   @Test
   void generateWritesMaterialThatItsOwnCheckAccepts() {
     Path dir = tmp.resolve("crypto");
     assertEquals(0, run("crypto", "generate", "--out", dir.toString(), "--orgs", "3",
-        "--peers-per-org", "2", "--orderer-org"), err::toString);
-    assertTrue(out.toString().contains("peer1.org3.example.com"), out::toString);
+        "--peers-per-org", "2", "--orderer-org"), cli::err);
+    assertTrue(cli.out().contains("peer1.org3.example.com"), cli::out);
     assertTrue(Files.isDirectory(dir.resolve("ordererOrganizations/example.com")));
 
-    assertEquals(0, run("crypto", "verify", "--dir", dir.toString()), err::toString);
+    assertEquals(0, run("crypto", "verify", "--dir", dir.toString()), cli::err);
   }
 
   @Test
@@ -48,7 +41,7 @@ class CryptoCommandTest {
     Files.copy(org2Cert, org1Cert, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 
     assertEquals(1, run("crypto", "verify", "--dir", dir.toString()));
-    assertTrue(err.toString().contains("UNTRUSTED_CERTIFICATE"), err::toString);
+    assertTrue(cli.err().contains("UNTRUSTED_CERTIFICATE"), cli::err);
   }
 
   @Test
@@ -57,7 +50,7 @@ class CryptoCommandTest {
     Files.writeString(dir.resolve("keep.txt"), "mine");
 
     assertEquals(2, run("crypto", "generate", "--out", dir.toString()));
-    assertTrue(err.toString().contains("--force"), err::toString);
+    assertTrue(cli.err().contains("--force"), cli::err);
     assertEquals("mine", Files.readString(dir.resolve("keep.txt")));
   }
 
@@ -65,6 +58,6 @@ class CryptoCommandTest {
   void badArgumentsExitWithTwo() {
     assertEquals(2, run("crypto", "generate", "--out", tmp.toString(), "--orgs", "zero"));
     assertEquals(2, run("crypto", "generate", "--out", tmp.resolve("x").toString(), "--orgs", "0"));
-    assertTrue(err.toString().contains("--orgs must be at least 1"), err::toString);
+    assertTrue(cli.err().contains("--orgs must be at least 1"), cli::err);
   }
 }

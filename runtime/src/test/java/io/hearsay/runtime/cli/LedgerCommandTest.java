@@ -5,63 +5,54 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hearsay.protocol.testing.FabricTestData;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class LedgerCommandTest {
 
   @TempDir
   Path tmp;
 
-  private StringWriter out = new StringWriter();
-  private StringWriter err = new StringWriter();
+  private final CliRun cli = new CliRun();
 
   private int run(String... args) {
-    out = new StringWriter();
-    err = new StringWriter();
-    CommandLine cli = HearsayCommand.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    return cli.execute(args);
+    return cli.run(args);
   }
 
   @Test
   void fabricLedgersVerifyExceptTheKnownEmptyPreviousHashOfV11() {
-    assertEquals(0, run("ledger", "verify", FabricTestData.ledger("v2.0-testchannel.blockfile").toString()), out::toString);
-    assertTrue(out.toString().contains("height:   20"), out::toString);
-    assertTrue(out.toString().contains("19 blocks with a valid orderer signature"), out::toString);
+    assertEquals(0, run("ledger", "verify", FabricTestData.ledger("v2.0-testchannel.blockfile").toString()), cli::out);
+    assertTrue(cli.out().contains("height:   20"), cli::out);
+    assertTrue(cli.out().contains("19 blocks with a valid orderer signature"), cli::out);
     assertEquals(0, run("ledger", "verify", FabricTestData.ledger("v1.3-ledger1.blockfile").toString()));
     for (String v11 : new String[] {"v1.1-ledger1.blockfile", "v1.1-ledger2.blockfile"}) {
       assertEquals(1, run("ledger", "verify", FabricTestData.ledger(v11).toString()));
-      assertTrue(out.toString().contains("bad link: BAD_PREVIOUS_HASH: block 1: previous_hash expected"), out::toString);
-      assertTrue(out.toString().contains("actual (empty)"), out::toString);
+      assertTrue(cli.out().contains("bad link: BAD_PREVIOUS_HASH: block 1: previous_hash expected"), cli::out);
+      assertTrue(cli.out().contains("actual (empty)"), cli::out);
     }
   }
 
   @Test
   void jsonReportNamesTheBadBlock() {
     assertEquals(1, run("ledger", "verify", "--json", FabricTestData.ledger("v1.1-ledger1.blockfile").toString()));
-    String json = out.toString();
+    String json = cli.out();
     assertTrue(json.contains("\"height\": 9") && json.contains("\"valid\": false")
         && json.contains("\"block\": 1, \"reason\": \"BAD_PREVIOUS_HASH\""), json);
   }
 
   @Test
   void singleFabricBlockVerifies() {
-    assertEquals(0, run("ledger", "verify", FabricTestData.block("etcdraft-mychannel-3orgs.block").toString()), err::toString);
-    assertTrue(out.toString().contains("height:   1"), out::toString);
+    assertEquals(0, run("ledger", "verify", FabricTestData.block("etcdraft-mychannel-3orgs.block").toString()), cli::err);
+    assertTrue(cli.out().contains("height:   1"), cli::out);
   }
 
   @Test
   void unreadableFilesExitWithTwo() throws Exception {
     Path garbage = Files.write(tmp.resolve("blockfile_000000"), new byte[] {5, (byte) 0xff, (byte) 0xff, 1, 2, 3, 9});
     assertEquals(2, run("ledger", "verify", garbage.toString()));
-    assertTrue(err.toString().contains("offset 0"), err::toString);
+    assertTrue(cli.err().contains("offset 0"), cli::err);
     assertEquals(2, run("ledger", "verify", tmp.resolve("missing").toString()));
     Path notABlock = Files.write(tmp.resolve("x.block"), new byte[] {(byte) 0xff, 1});
     assertEquals(2, run("ledger", "verify", notABlock.toString()));
@@ -72,14 +63,14 @@ class LedgerCommandTest {
     Path original = FabricTestData.ledger("v2.0-testchannel.blockfile");
     Path data = tmp.resolve("data");
     assertEquals(0, run("ledger", "import", original.toString(), "--channel", "testchannel", "--data", data.toString()),
-        err::toString);
-    assertTrue(out.toString().contains("imported 20 blocks"), out::toString);
+        cli::err);
+    assertTrue(cli.out().contains("imported 20 blocks"), cli::out);
     assertEquals(0, run("ledger", "import", original.toString(), "--channel", "testchannel", "--data", data.toString()));
-    assertTrue(out.toString().contains("imported 0 blocks into testchannel (20 already there)"), out::toString);
+    assertTrue(cli.out().contains("imported 0 blocks into testchannel (20 already there)"), cli::out);
 
     Path exported = tmp.resolve("exported.blockfile");
     assertEquals(0, run("ledger", "export", "--channel", "testchannel", "--data", data.toString(), "--out", exported.toString()),
-        err::toString);
+        cli::err);
     assertArrayEquals(Files.readAllBytes(original), Files.readAllBytes(exported));
     assertEquals(0, run("ledger", "verify", data.resolve("chains/chains/testchannel/blockfile_000000").toString()),
         "the ledger directory is a Fabric block store the verifier reads unchanged");
@@ -90,7 +81,7 @@ class LedgerCommandTest {
     Path data = tmp.resolve("data");
     assertEquals(1, run("ledger", "import", FabricTestData.ledger("v1.1-ledger1.blockfile").toString(),
         "--channel", "ledger1", "--data", data.toString()));
-    assertTrue(out.toString().contains("imported 1 blocks"), out::toString);
-    assertTrue(err.toString().contains("BAD_PREVIOUS_HASH: block 1"), err::toString);
+    assertTrue(cli.out().contains("imported 1 blocks"), cli::out);
+    assertTrue(cli.err().contains("BAD_PREVIOUS_HASH: block 1"), cli::err);
   }
 }
