@@ -160,11 +160,30 @@ public final class ChannelRouter {
         setup.ownMspId(), setup.signer(), setup.verifier(), setup.settings(), setup.incarnation(), outgoing, ledger,
         (rejection, peer) -> setup.rejections().record(rejection, peer, System.nanoTime()))),
         "channel-" + config.channelId());
+    learnOrgs(config);
     Joined joined = new Joined(config, actor);
     channels.put(config.channelId(), joined);
     actor.tell(new ChannelGossip.CommitBlock(genesis));
     tellMembers(joined);
     context.getLog().info("joined channel {}", config.channelId());
+  }
+
+  /**
+   * A joined channel's config names its orgs: their MSPs become known (an org this peer already
+   * knows keeps the MSP it was configured with) and other orgs' anchor peers are dialled.
+   */
+  private void learnOrgs(ChannelConfig config) {
+    var msps = setup.verifier().identities().msps();
+    java.util.stream.Stream.concat(config.applicationOrgs().stream(), config.ordererOrgs().stream())
+        .forEach(org -> org.msp().filter(m -> msps.get(m.mspId()).isEmpty()).ifPresent(msps::add));
+    List<io.hearsay.runtime.config.Endpoint> anchors = config.applicationOrgs().stream()
+        .filter(org -> !org.mspId().equals(setup.ownMspId()))
+        .flatMap(org -> org.anchorPeers().stream())
+        .map(a -> new io.hearsay.runtime.config.Endpoint(a.host(), a.port()))
+        .toList();
+    if (!anchors.isEmpty()) {
+      setup.membership().tell(new Membership.AddAnchorPeers(anchors));
+    }
   }
 
   private void tellMembers(Joined joined) {

@@ -61,7 +61,12 @@ public final class AliveTable {
     this.self = self;
     this.expiryNanos = aliveExpirationTimeout.toNanos();
     this.purgeNanos = purgeAfter.toNanos();
-    this.neverForget = Set.copyOf(neverForget);
+    this.neverForget = new java.util.HashSet<>(neverForget);
+  }
+
+  /** Adds an endpoint (a newly learned anchor peer) whose member is never forgotten. */
+  public void neverForget(Endpoint endpoint) {
+    neverForget.add(endpoint);
   }
 
   /** Applies a verified alive message received directly or through a membership response. */

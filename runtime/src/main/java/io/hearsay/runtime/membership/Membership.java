@@ -45,7 +45,10 @@ import org.hyperledger.fabric.protos.gossip.MembershipResponse;
  */
 public final class Membership {
 
-  public sealed interface Command permits GetView, Subscribe, FromComm, Tick {}
+  public sealed interface Command permits GetView, Subscribe, AddAnchorPeers, FromComm, Tick {}
+
+  /** Anchor peers of other orgs learned from a channel's config block: dialled, never forgotten. */
+  public record AddAnchorPeers(List<Endpoint> anchors) implements Command {}
 
   public record GetView(ActorRef<MembershipView> replyTo) implements Command {}
 
@@ -68,6 +71,7 @@ public final class Membership {
   private final Set<Endpoint> bootstrap;
   private final Set<Endpoint> refusedBootstrap = new HashSet<>();
   private final Set<Endpoint> awaitingHandshake = new HashSet<>();
+  private final List<Endpoint> anchors = new ArrayList<>();
   private final List<ActorRef<MembershipView>> subscribers = new ArrayList<>();
   private final SplittableRandom random = new SplittableRandom();
   private long sequence;
@@ -83,6 +87,7 @@ public final class Membership {
     bootstrap.remove(setup.self());
     Set<Endpoint> neverForget = new HashSet<>(bootstrap);
     neverForget.addAll(setup.anchorPeers());
+    anchors.addAll(setup.anchorPeers());
     this.table = new AliveTable(setup.signer().self().pkiId(), setup.gossip().aliveExpirationTimeout(),
         setup.gossip().purgeAfter(), neverForget);
   }
@@ -104,7 +109,7 @@ public final class Membership {
     timers.startTimerWithFixedDelay(Tick.PULL, g.pullInterval());
     timers.startTimerWithFixedDelay(Tick.RECONNECT, g.reconnectInterval());
     renewSelfAlive();
-    contactEndpoints(contactable(bootstrap, setup.anchorPeers()));
+    contactEndpoints(contactable(bootstrap, anchors));
   }
 
   private Behavior<Command> behavior() {
@@ -116,6 +121,13 @@ public final class Membership {
         .onMessage(Subscribe.class, s -> {
           subscribers.add(s.subscriber());
           s.subscriber().tell(table.view());
+          return Behaviors.same();
+        })
+        .onMessage(AddAnchorPeers.class, add -> {
+          List<Endpoint> fresh = add.anchors().stream().filter(a -> !anchors.contains(a) && !a.equals(setup.self())).toList();
+          anchors.addAll(fresh);
+          fresh.forEach(table::neverForget);
+          contactEndpoints(contactable(Set.of(), fresh));
           return Behaviors.same();
         })
         .onMessage(FromComm.class, f -> {
@@ -138,7 +150,7 @@ public final class Membership {
         renewSelfAlive();
         List<MemberInfo> targets = pick(table.aliveMembers(), setup.gossip().propagatePeerNum(), null);
         if (targets.isEmpty()) {
-          contactEndpoints(contactable(bootstrap, setup.anchorPeers()));
+          contactEndpoints(contactable(bootstrap, anchors));
         }
         targets.forEach(t -> sendAlive(selfAlive, t));
       }
@@ -154,7 +166,7 @@ public final class Membership {
         for (MemberInfo dead : table.deadMembers()) {
           endpointOf(dead).ifPresent(probes::add);
         }
-        probes.addAll(contactable(bootstrap, setup.anchorPeers()));
+        probes.addAll(contactable(bootstrap, anchors));
         contactEndpoints(probes);
       }
     }

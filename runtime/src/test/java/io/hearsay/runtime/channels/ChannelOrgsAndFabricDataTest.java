@@ -63,6 +63,39 @@ class ChannelOrgsAndFabricDataTest {
   }
 
   @Test
+  void joiningAChannelTeachesTheOtherOrgsMspsAndDialsTheirAnchorPeers() throws Exception {
+    network = new TestNetwork(2, 2);
+    Map<String, Endpoint> anchors = Map.of("Org1MSP", new Endpoint("127.0.0.1", TestNetwork.freePort()),
+        "Org2MSP", new Endpoint("127.0.0.1", TestNetwork.freePort()));
+    List<HearsayPeer> peers = new ArrayList<>();
+    for (int org = 1; org <= 2; org++) {
+      Endpoint anchor = anchors.get("Org" + org + "MSP");
+      for (int i = 0; i < 2; i++) {
+        Endpoint endpoint = i == 0 ? anchor : new Endpoint("127.0.0.1", TestNetwork.freePort());
+        // No hearsay.orgs: other orgs are known only from the channel's config block.
+        peers.add(network.start(network.config(org, i, i == 0 ? List.of() : List.of(anchor), Map.of(
+            "hearsay.orgs", List.of(), "peer.gossip.endpoint", endpoint.toString(),
+            "peer.gossip.externalEndpoint", endpoint.toString()))));
+      }
+    }
+    List<HearsayPeer> org1 = peers.subList(0, 2);
+    List<HearsayPeer> org2 = peers.subList(2, 4);
+    awaitViews(org1, Duration.ofSeconds(20), "org 1 sees itself", pv -> pv.seesAlive(org1));
+    awaitViews(org2, Duration.ofSeconds(20), "org 2 sees itself", pv -> pv.seesAlive(org2));
+    for (HearsayPeer peer : org1) {
+      org.junit.jupiter.api.Assertions.assertTrue(TestNetwork.view(peer).member(org2.get(0).pkiId()).isEmpty(),
+          "before the channel, org 2 is unknown to org 1");
+    }
+
+    Block genesis = GenesisBlocks.create("mychannel", network.material(), Map.of(
+        "Org1MSP", List.of(new io.hearsay.channels.config.AnchorPeer("127.0.0.1", anchors.get("Org1MSP").port())),
+        "Org2MSP", List.of(new io.hearsay.channels.config.AnchorPeer("127.0.0.1", anchors.get("Org2MSP").port()))));
+    peers.forEach(p -> p.joinChannel(genesis));
+
+    awaitViews(peers, Duration.ofSeconds(30), "every peer sees every peer of both orgs", pv -> pv.seesAlive(peers));
+  }
+
+  @Test
   void blocksStayInsideEachOrgWhileStateInfoCrossesOrgs() throws Exception {
     network = new TestNetwork(2, 3);
     Map<Integer, Endpoint> anchors = Map.of(1, new Endpoint("127.0.0.1", TestNetwork.freePort()),
