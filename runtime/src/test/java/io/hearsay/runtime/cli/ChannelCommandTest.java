@@ -7,26 +7,16 @@ import io.hearsay.protocol.testing.FabricTestData;
 import io.hearsay.protocol.testing.TestCrypto;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class ChannelCommandTest {
-
-  @TempDir
-  Path tmp;
-
-  private final CliRun cli = new CliRun();
-
-  private int run(String... args) {
-    return cli.run(args);
-  }
+class ChannelCommandTest extends CliTestBase {
 
   @Test
   void inspectPrintsFabricChannelOrgsAndAnchorPeers() {
-    assertEquals(0, run("channel", "inspect", FabricTestData.block("smartbft-mychannel-anchors.block").toString()), cli::err);
-    assertTrue(cli.out().contains("channel: mychannel"), cli::out);
-    assertTrue(cli.out().contains("application org: Org1MSP, 1 root certificate(s), anchor peers "), cli::out);
+    assertEquals(0, run("channel", "inspect", FabricTestData.block("smartbft-mychannel-anchors.block").toString()), this::err);
+    assertTrue(out().contains("channel: mychannel"), this::out);
+    assertTrue(out().contains("application org: Org1MSP, 1 root certificate(s), anchor peers "), this::out);
     assertEquals(0, run("channel", "inspect", "--json", FabricTestData.block("etcdraft-mychannel-3orgs.block").toString()));
-    assertTrue(cli.out().contains("{\"mspId\": \"Org3MSP\", \"rootCerts\": 0, \"mspType\": \"idemix\""), cli::out);
+    assertTrue(out().contains("{\"mspId\": \"Org3MSP\", \"rootCerts\": 0, \"mspType\": \"idemix\""), this::out);
   }
 
   @Test
@@ -36,7 +26,7 @@ class ChannelCommandTest {
     io.hearsay.ledger.block.BlockFileScanner.scan(FabricTestData.ledger("v2.0-testchannel.blockfile"), 0, e -> blocks.add(e.block()));
     java.nio.file.Files.write(block, blocks.get(5).toByteArray());
     assertEquals(1, run("channel", "inspect", block.toString()));
-    assertTrue(cli.err().contains("not a config block"), cli::err);
+    assertTrue(err().contains("not a config block"), this::err);
   }
 
   @Test
@@ -44,11 +34,11 @@ class ChannelCommandTest {
     Path block = tmp.resolve("mychannel.block");
     String crypto = TestCrypto.material().root().toString();
     assertEquals(0, run("channel", "create", "--name", "mychannel", "--crypto", crypto,
-        "--anchors", "Org1MSP=127.0.0.1:7051,Org2MSP=127.0.0.1:8051", "--out", block.toString()), cli::err);
+        "--anchors", "Org1MSP=127.0.0.1:7051,Org2MSP=127.0.0.1:8051", "--out", block.toString()), this::err);
     assertEquals(0, run("channel", "inspect", block.toString()));
-    assertTrue(cli.out().contains("application org: Org2MSP, 1 root certificate(s), anchor peers 127.0.0.1:8051"),
-        cli::out);
-    assertTrue(cli.out().contains("orderer org:     OrdererMSP"), cli::out);
+    assertTrue(out().contains("application org: Org2MSP, 1 root certificate(s), anchor peers 127.0.0.1:8051"),
+        this::out);
+    assertTrue(out().contains("orderer org:     OrdererMSP"), this::out);
     assertEquals(0, run("ledger", "verify", block.toString()), "a valid block for the ledger too");
   }
 
@@ -56,11 +46,11 @@ class ChannelCommandTest {
   void createRefusesBadArguments() {
     String crypto = TestCrypto.material().root().toString();
     assertEquals(2, run("channel", "create", "--name", "MyChannel", "--crypto", crypto, "--out", tmp.resolve("x").toString()));
-    assertTrue(cli.err().contains("not a valid channel name"), cli::err);
+    assertTrue(err().contains("not a valid channel name"), this::err);
     assertEquals(2, run("channel", "create", "--name", "ch", "--crypto", crypto, "--anchors", "Org1MSP:7051",
         "--out", tmp.resolve("x").toString()));
     assertEquals(2, run("channel", "create", "--name", "ch", "--crypto", crypto, "--anchors", "Org9MSP=h:1",
         "--out", tmp.resolve("x").toString()));
-    assertTrue(cli.err().contains("Org9MSP"), cli::err);
+    assertTrue(err().contains("Org9MSP"), this::err);
   }
 }

@@ -6,28 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class CryptoCommandTest {
-
-  @TempDir
-  Path tmp;
-
-  private final CliRun cli = new CliRun();
-
-  private int run(String... args) {
-    return cli.run(args);
-  }
+class CryptoCommandTest extends CliTestBase {
 
   @Test
   void generateWritesMaterialThatItsOwnCheckAccepts() {
     Path dir = tmp.resolve("crypto");
     assertEquals(0, run("crypto", "generate", "--out", dir.toString(), "--orgs", "3",
-        "--peers-per-org", "2", "--orderer-org"), cli::err);
-    assertTrue(cli.out().contains("peer1.org3.example.com"), cli::out);
+        "--peers-per-org", "2", "--orderer-org"), this::err);
+    assertTrue(out().contains("peer1.org3.example.com"), this::out);
     assertTrue(Files.isDirectory(dir.resolve("ordererOrganizations/example.com")));
 
-    assertEquals(0, run("crypto", "verify", "--dir", dir.toString()), cli::err);
+    assertEquals(0, run("crypto", "verify", "--dir", dir.toString()), this::err);
   }
 
   @Test
@@ -41,7 +31,7 @@ class CryptoCommandTest {
     Files.copy(org2Cert, org1Cert, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 
     assertEquals(1, run("crypto", "verify", "--dir", dir.toString()));
-    assertTrue(cli.err().contains("UNTRUSTED_CERTIFICATE"), cli::err);
+    assertTrue(err().contains("UNTRUSTED_CERTIFICATE"), this::err);
   }
 
   @Test
@@ -50,7 +40,7 @@ class CryptoCommandTest {
     Files.writeString(dir.resolve("keep.txt"), "mine");
 
     assertEquals(2, run("crypto", "generate", "--out", dir.toString()));
-    assertTrue(cli.err().contains("--force"), cli::err);
+    assertTrue(err().contains("--force"), this::err);
     assertEquals("mine", Files.readString(dir.resolve("keep.txt")));
   }
 
@@ -58,6 +48,6 @@ class CryptoCommandTest {
   void badArgumentsExitWithTwo() {
     assertEquals(2, run("crypto", "generate", "--out", tmp.toString(), "--orgs", "zero"));
     assertEquals(2, run("crypto", "generate", "--out", tmp.resolve("x").toString(), "--orgs", "0"));
-    assertTrue(cli.err().contains("--orgs must be at least 1"), cli::err);
+    assertTrue(err().contains("--orgs must be at least 1"), this::err);
   }
 }

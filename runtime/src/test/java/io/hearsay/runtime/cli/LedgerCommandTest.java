@@ -8,51 +8,41 @@ import io.hearsay.protocol.testing.FabricTestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class LedgerCommandTest {
-
-  @TempDir
-  Path tmp;
-
-  private final CliRun cli = new CliRun();
-
-  private int run(String... args) {
-    return cli.run(args);
-  }
+class LedgerCommandTest extends CliTestBase {
 
   @Test
   void fabricLedgersVerifyExceptTheKnownEmptyPreviousHashOfV11() {
-    assertEquals(0, run("ledger", "verify", FabricTestData.ledger("v2.0-testchannel.blockfile").toString()), cli::out);
-    assertTrue(cli.out().contains("height:   20"), cli::out);
-    assertTrue(cli.out().contains("19 blocks with a valid orderer signature"), cli::out);
+    assertEquals(0, run("ledger", "verify", FabricTestData.ledger("v2.0-testchannel.blockfile").toString()), this::out);
+    assertTrue(out().contains("height:   20"), this::out);
+    assertTrue(out().contains("19 blocks with a valid orderer signature"), this::out);
     assertEquals(0, run("ledger", "verify", FabricTestData.ledger("v1.3-ledger1.blockfile").toString()));
     for (String v11 : new String[] {"v1.1-ledger1.blockfile", "v1.1-ledger2.blockfile"}) {
       assertEquals(1, run("ledger", "verify", FabricTestData.ledger(v11).toString()));
-      assertTrue(cli.out().contains("bad link: BAD_PREVIOUS_HASH: block 1: previous_hash expected"), cli::out);
-      assertTrue(cli.out().contains("actual (empty)"), cli::out);
+      assertTrue(out().contains("bad link: BAD_PREVIOUS_HASH: block 1: previous_hash expected"), this::out);
+      assertTrue(out().contains("actual (empty)"), this::out);
     }
   }
 
   @Test
   void jsonReportNamesTheBadBlock() {
     assertEquals(1, run("ledger", "verify", "--json", FabricTestData.ledger("v1.1-ledger1.blockfile").toString()));
-    String json = cli.out();
+    String json = out();
     assertTrue(json.contains("\"height\": 9") && json.contains("\"valid\": false")
         && json.contains("\"block\": 1, \"reason\": \"BAD_PREVIOUS_HASH\""), json);
   }
 
   @Test
   void singleFabricBlockVerifies() {
-    assertEquals(0, run("ledger", "verify", FabricTestData.block("etcdraft-mychannel-3orgs.block").toString()), cli::err);
-    assertTrue(cli.out().contains("height:   1"), cli::out);
+    assertEquals(0, run("ledger", "verify", FabricTestData.block("etcdraft-mychannel-3orgs.block").toString()), this::err);
+    assertTrue(out().contains("height:   1"), this::out);
   }
 
   @Test
   void unreadableFilesExitWithTwo() throws Exception {
     Path garbage = Files.write(tmp.resolve("blockfile_000000"), new byte[] {5, (byte) 0xff, (byte) 0xff, 1, 2, 3, 9});
     assertEquals(2, run("ledger", "verify", garbage.toString()));
-    assertTrue(cli.err().contains("offset 0"), cli::err);
+    assertTrue(err().contains("offset 0"), this::err);
     assertEquals(2, run("ledger", "verify", tmp.resolve("missing").toString()));
     Path notABlock = Files.write(tmp.resolve("x.block"), new byte[] {(byte) 0xff, 1});
     assertEquals(2, run("ledger", "verify", notABlock.toString()));
@@ -63,14 +53,14 @@ class LedgerCommandTest {
     Path original = FabricTestData.ledger("v2.0-testchannel.blockfile");
     Path data = tmp.resolve("data");
     assertEquals(0, run("ledger", "import", original.toString(), "--channel", "testchannel", "--data", data.toString()),
-        cli::err);
-    assertTrue(cli.out().contains("imported 20 blocks"), cli::out);
+        this::err);
+    assertTrue(out().contains("imported 20 blocks"), this::out);
     assertEquals(0, run("ledger", "import", original.toString(), "--channel", "testchannel", "--data", data.toString()));
-    assertTrue(cli.out().contains("imported 0 blocks into testchannel (20 already there)"), cli::out);
+    assertTrue(out().contains("imported 0 blocks into testchannel (20 already there)"), this::out);
 
     Path exported = tmp.resolve("exported.blockfile");
     assertEquals(0, run("ledger", "export", "--channel", "testchannel", "--data", data.toString(), "--out", exported.toString()),
-        cli::err);
+        this::err);
     assertArrayEquals(Files.readAllBytes(original), Files.readAllBytes(exported));
     assertEquals(0, run("ledger", "verify", data.resolve("chains/chains/testchannel/blockfile_000000").toString()),
         "the ledger directory is a Fabric block store the verifier reads unchanged");
@@ -81,7 +71,7 @@ class LedgerCommandTest {
     Path data = tmp.resolve("data");
     assertEquals(1, run("ledger", "import", FabricTestData.ledger("v1.1-ledger1.blockfile").toString(),
         "--channel", "ledger1", "--data", data.toString()));
-    assertTrue(cli.out().contains("imported 1 blocks"), cli::out);
-    assertTrue(cli.err().contains("BAD_PREVIOUS_HASH: block 1"), cli::err);
+    assertTrue(out().contains("imported 1 blocks"), this::out);
+    assertTrue(err().contains("BAD_PREVIOUS_HASH: block 1"), this::err);
   }
 }

@@ -2,10 +2,15 @@ package io.hearsay.runtime.cli;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** Runs the {@code hearsay} command line in-process and keeps what it printed. */
-final class CliRun {
+/** Base of the command-line tests: runs {@code hearsay} in-process and keeps what it printed. */
+abstract class CliTestBase {
+
+  @TempDir
+  Path tmp;
 
   private StringWriter out = new StringWriter();
   private StringWriter err = new StringWriter();
