@@ -39,8 +39,8 @@ import org.hyperledger.fabric.protos.gossip.Payload;
 
 /**
  * One channel's gossip at one peer, driving the plain protocol classes: StateInfo publish and
- * pull ({@link StateInfoTable}), push of committed blocks to same-org members
- * ({@link BlockMessageStore}), the 4-phase pull ({@link PullMediator}), anti-entropy state
+ * pull ({@link StateInfoTable}), push of committed blocks to same-org members in bursts
+ * ({@link io.hearsay.channels.push.PushEmitter}, {@link BlockMessageStore}), the 4-phase pull ({@link PullMediator}), anti-entropy state
  * transfer ({@link StateTransfer}) and the committer ({@link ReorderBuffer} in front of the
  * channel's {@link ChannelLedger}, a child actor).
  *
@@ -83,7 +83,7 @@ public final class ChannelGossip {
   /** What the channel asks its peer to send. */
   public record Send(PkiId to, Envelope envelope) {}
 
-  private enum Tick implements Command { PULL, DIGEST_DEADLINE, PUBLISH_STATE_INFO, PULL_STATE_INFO, STATE_CHECK }
+  private enum Tick implements Command { PULL, DIGEST_DEADLINE, PUBLISH_STATE_INFO, PULL_STATE_INFO, STATE_CHECK, EMIT }
 
   private record Appended(List<Block> blocks, ChannelLedger.AppendResult result) implements Command {}
 
@@ -105,6 +105,8 @@ public final class ChannelGossip {
   private final BlockMessageStore store;
   private final PullMediator pull;
   private final StateTransfer transfer;
+  private final io.hearsay.channels.push.PushEmitter<Long> emitter;
+  private TimerScheduler<Command> timers;
   private final SplittableRandom random = new SplittableRandom();
   private final Set<PkiId> provenMembers = new HashSet<>();
   private final List<ActorRef<Event>> subscribers = new ArrayList<>();
@@ -135,6 +137,7 @@ public final class ChannelGossip {
     this.buffer = new ReorderBuffer(s.blockBufferSize());
     this.store = new BlockMessageStore(s.maxBlockCountToStore());
     this.pull = new PullMediator(s.digestWaitTime(), s.requestWaitTime(), s.responseWaitTime(), random);
+    this.emitter = new io.hearsay.channels.push.PushEmitter<>(s.maxPropagationBurstSize(), s.maxPropagationBurstLatency());
     this.transfer = new StateTransfer(setup.ownMspId(), s.stateBatchSize(), s.stateResponseTimeout(), s.stateMaxRetries(), random);
   }
 
@@ -147,6 +150,7 @@ public final class ChannelGossip {
   }
 
   private void start(TimerScheduler<Command> timers) {
+    this.timers = timers;
     ChannelSettings s = setup.settings();
     timers.startTimerWithFixedDelay(Tick.PULL, s.pullInterval());
     timers.startTimerWithFixedDelay(Tick.PUBLISH_STATE_INFO, s.publishStateInfoInterval());
@@ -368,6 +372,7 @@ public final class ChannelGossip {
     return Behaviors.same();
   }
 
+  /** Stores a committed block for pull and queues it on the emitter for push. */
   private void push(Block block) {
     long number = block.getHeader().getNumber();
     Envelope message = setup.signer().sign(GossipMessages.dataMessage(channel, number, block.toByteString())).envelope();
@@ -375,16 +380,32 @@ public final class ChannelGossip {
     if (setup.settings().propagateIterations() < 1) {
       return;
     }
-    List<PkiId> targets = new ArrayList<>(orgMembers());
-    Collections.shuffle(targets, new java.util.Random(random.nextLong()));
-    int sent = 0;
-    for (PkiId target : targets) {
-      if (sent >= setup.settings().propagatePeerNum()) {
-        break;
+    List<Long> burst = emitter.add(number, System.nanoTime());
+    if (!burst.isEmpty()) {
+      emit(burst);
+    } else if (!timers.isTimerActive(Tick.EMIT)) {
+      timers.startSingleTimer(Tick.EMIT, setup.settings().maxPropagationBurstLatency());
+    }
+  }
+
+  /** Sends each block of a burst to propagatePeerNum same-org members it has not gone to yet. */
+  private void emit(List<Long> burst) {
+    for (long number : burst) {
+      Optional<Envelope> message = store.get(number);
+      if (message.isEmpty()) {
+        continue;
       }
-      if (store.markPushed(number, target)) {
-        deliver(target, message);
-        sent++;
+      List<PkiId> targets = new ArrayList<>(orgMembers());
+      Collections.shuffle(targets, new java.util.Random(random.nextLong()));
+      int sent = 0;
+      for (PkiId target : targets) {
+        if (sent >= setup.settings().propagatePeerNum()) {
+          break;
+        }
+        if (store.markPushed(number, target)) {
+          deliver(target, message.get());
+          sent++;
+        }
       }
     }
   }
@@ -412,6 +433,12 @@ public final class ChannelGossip {
         }
       }
       case PUBLISH_STATE_INFO -> publishStateInfo();
+      case EMIT -> {
+        emit(emitter.due(now));
+        if (!emitter.isEmpty()) {
+          timers.startSingleTimer(Tick.EMIT, setup.settings().maxPropagationBurstLatency());
+        }
+      }
       case PULL_STATE_INFO -> {
         List<PkiId> candidates = alive.stream().map(Member::pkiId).toList();
         // Not through deliver(): these peers may not be in the channel, and must not get our StateInfo.

@@ -9,6 +9,8 @@ import java.time.Duration;
 public record ChannelSettings(
     int propagatePeerNum,
     int propagateIterations,
+    int maxPropagationBurstSize,
+    Duration maxPropagationBurstLatency,
     Duration pullInterval,
     int pullPeerNum,
     Duration digestWaitTime,

@@ -60,7 +60,8 @@ public final class Peer {
 
   /** The per-channel gossip settings: Fabric's core.yaml keys, as read from the peer's config. */
   static ChannelSettings channelSettings(io.hearsay.runtime.config.GossipSettings g) {
-    return new ChannelSettings(g.propagatePeerNum(), g.propagateIterations(), g.pullInterval(), g.pullPeerNum(),
+    return new ChannelSettings(g.propagatePeerNum(), g.propagateIterations(), g.maxPropagationBurstSize(),
+        g.maxPropagationBurstLatency(), g.pullInterval(), g.pullPeerNum(),
         g.digestWaitTime(), g.requestWaitTime(), g.responseWaitTime(), g.publishStateInfoInterval(),
         g.requestStateInfoInterval(), g.maxBlockCountToStore(), g.state().checkInterval(), g.state().batchSize(),
         g.state().responseTimeout(), g.state().maxRetries(), g.state().blockBufferSize());
