@@ -112,7 +112,8 @@ public final class ChannelGossip {
   private final List<ActorRef<Event>> subscribers = new ArrayList<>();
   /** Members that have our latest StateInfo, i.e. can tell we are in the channel. */
   private final Set<PkiId> haveOurStateInfo = new HashSet<>();
-  private final List<Block> pendingRanges = new ArrayList<>();
+  /** Chunks of ranges being read for state requests, per request nonce (several may interleave). */
+  private final java.util.Map<Long, List<Block>> pendingRanges = new java.util.HashMap<>();
   private List<Member> alive = List.of();
   private long height = -1;
   private long publishedHeight = -1;
@@ -311,11 +312,12 @@ public final class ChannelGossip {
   }
 
   private Behavior<Command> onRangeRead(RangeRead read) {
-    pendingRanges.addAll(read.chunk().blocks());
+    List<Block> blocks = pendingRanges.computeIfAbsent(read.nonce(), k -> new ArrayList<>());
+    blocks.addAll(read.chunk().blocks());
     if (read.chunk().last()) {
-      List<Payload> payloads = pendingRanges.stream().map(b -> Payload.newBuilder()
+      pendingRanges.remove(read.nonce());
+      List<Payload> payloads = blocks.stream().map(b -> Payload.newBuilder()
           .setSeqNum(b.getHeader().getNumber()).setData(b.toByteString()).build()).toList();
-      pendingRanges.clear();
       send(read.requester(), GossipMessages.remoteStateResponse(channel, read.nonce(), payloads));
     }
     return Behaviors.same();

@@ -48,6 +48,11 @@ public final class TlsEngineProvider extends ConfigSSLEngineProvider {
     return managers;
   }
 
+  @FunctionalInterface
+  private interface TrustCheck {
+    void run() throws CertificateException;
+  }
+
   private final class Counting implements X509TrustManager {
     private final X509TrustManager delegate;
 
@@ -57,27 +62,26 @@ public final class TlsEngineProvider extends ConfigSSLEngineProvider {
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-      try {
-        delegate.checkClientTrusted(chain, authType);
-      } catch (CertificateException e) {
-        refused("inbound connection", chain, e);
-        throw e;
-      }
+      check("inbound connection", chain, () -> delegate.checkClientTrusted(chain, authType));
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-      try {
-        delegate.checkServerTrusted(chain, authType);
-      } catch (CertificateException e) {
-        refused("outbound connection", chain, e);
-        throw e;
-      }
+      check("outbound connection", chain, () -> delegate.checkServerTrusted(chain, authType));
     }
 
     @Override
     public X509Certificate[] getAcceptedIssuers() {
       return delegate.getAcceptedIssuers();
+    }
+
+    private void check(String direction, X509Certificate[] chain, TrustCheck check) throws CertificateException {
+      try {
+        check.run();
+      } catch (CertificateException e) {
+        refused(direction, chain, e);
+        throw e;
+      }
     }
 
     private void refused(String direction, X509Certificate[] chain, CertificateException e) {
