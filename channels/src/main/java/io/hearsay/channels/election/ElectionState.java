@@ -1,0 +1,184 @@
+package io.hearsay.channels.election;
+
+import io.hearsay.protocol.identity.PkiId;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Fabric's leader election for one channel and one org (gossip/election/election.go), as a plain
+ * state machine that takes time as a parameter.
+ *
+ * <pre>
+ * start:     sample the view every membershipSampleInterval until its size is unchanged between
+ *            two samples, a leader declares itself, or startupGracePeriod is over
+ * loop:      if no leader is known: propose self; collect proposals for leaderElectionDuration
+ *              (a declaration ends this early and we follow); then, unless a lower PKI-ID
+ *              proposed, become leader
+ *            leader:   declare to the org's channel peers every leaderAliveThreshold / 2
+ *            follower: forget the known leader and proposals, wait leaderAliveThreshold; a
+ *              declaration in that time keeps the leader, none starts a new election
+ * step down: a leader that hears a declaration from a lower PKI-ID stops leading (after a
+ *            partition heals, the lowest leader wins); yield() stops leading and abstains from
+ *            elections for 6 x leaderAliveThreshold, or until another leader is elected
+ * </pre>
+ *
+ * An incumbent keeps leadership against a later, lower PKI-ID because a newcomer hears the
+ * incumbent's declarations before its own election ends and never declares.
+ */
+public final class ElectionState {
+
+  /** What the adapter must do after a call. */
+  public enum Action { PROPOSE, DECLARE, BECAME_LEADER, STOPPED_LEADING }
+
+  /** Fabric's {@code peer.gossip.election.*} keys. */
+  public record Timings(Duration startupGracePeriod, Duration membershipSampleInterval,
+      Duration leaderAliveThreshold, Duration leaderElectionDuration) {}
+
+  private enum Phase { STABILIZING, ELECTING, LEADING, FOLLOWING }
+
+  private final PkiId self;
+  private final long sample;
+  private final long aliveThreshold;
+  private final long electionDuration;
+  private final long stabilizeUntil;
+  private final Set<PkiId> proposals = new HashSet<>();
+  private Phase phase = Phase.STABILIZING;
+  private long deadline;
+  private int lastViewSize;
+  private boolean leaderExists;
+  private boolean leader;
+  private long yieldingUntil = Long.MIN_VALUE;
+
+  public ElectionState(PkiId self, Timings timings, long nowNanos, int viewSize) {
+    this.self = self;
+    this.sample = timings.membershipSampleInterval().toNanos();
+    this.aliveThreshold = timings.leaderAliveThreshold().toNanos();
+    this.electionDuration = timings.leaderElectionDuration().toNanos();
+    this.stabilizeUntil = nowNanos + timings.startupGracePeriod().toNanos();
+    this.lastViewSize = viewSize;
+    this.deadline = nowNanos + sample;
+  }
+
+  /** When {@link #onTimer} must be called next. */
+  public long deadline() {
+    return deadline;
+  }
+
+  public boolean isLeader() {
+    return leader;
+  }
+
+  /** Advances the loop; {@code viewSize} is the number of the org's peers in the channel now. */
+  public List<Action> onTimer(long now, int viewSize) {
+    List<Action> actions = new ArrayList<>();
+    if (now < deadline) {
+      return actions;
+    }
+    switch (phase) {
+      case STABILIZING -> {
+        if (viewSize == lastViewSize || now >= stabilizeUntil || leaderExists) {
+          step(now, actions);
+        } else {
+          lastViewSize = viewSize;
+          deadline = now + sample;
+        }
+      }
+      case ELECTING -> endElection(now, actions);
+      case LEADING, FOLLOWING -> step(now, actions);
+    }
+    return actions;
+  }
+
+  /** Another peer of the org proposed itself. */
+  public void onProposal(PkiId from) {
+    proposals.add(from);
+  }
+
+  /** Another peer of the org declared itself leader. */
+  public List<Action> onDeclaration(PkiId from, long now) {
+    List<Action> actions = new ArrayList<>();
+    leaderExists = true;
+    if (leader && from.compareTo(self) < 0) {
+      stopLeading(actions);
+    }
+    // A declaration interrupts an election and a leader's wait (Fabric's waitForInterrupt).
+    if (phase == Phase.ELECTING) {
+      endElection(now, actions);
+    } else if (phase == Phase.LEADING) {
+      step(now, actions);
+    }
+    return actions;
+  }
+
+  /** The leader cannot reach the ordering service: step down and let another peer try. */
+  public List<Action> yieldLeadership(long now) {
+    List<Action> actions = new ArrayList<>();
+    if (!leader || yielding(now)) {
+      return actions;
+    }
+    yieldingUntil = now + 6 * aliveThreshold;
+    stopLeading(actions);
+    leaderExists = false;
+    follow(now);
+    return actions;
+  }
+
+  private void step(long now, List<Action> actions) {
+    if (leaderExists) {
+      yieldingUntil = Long.MIN_VALUE;
+    } else {
+      if (yielding(now)) {
+        follow(now);
+        return;
+      }
+      actions.add(Action.PROPOSE);
+      phase = Phase.ELECTING;
+      deadline = now + electionDuration;
+      return;
+    }
+    if (leader) {
+      actions.add(Action.DECLARE);
+      phase = Phase.LEADING;
+      deadline = now + aliveThreshold / 2;
+    } else {
+      follow(now);
+    }
+  }
+
+  private void endElection(long now, List<Action> actions) {
+    if (leaderExists) {
+      step(now, actions);
+      return;
+    }
+    boolean lowerProposed = proposals.stream().anyMatch(p -> p.compareTo(self) < 0);
+    if (yielding(now) || lowerProposed) {
+      follow(now);
+      return;
+    }
+    leader = true;
+    leaderExists = true;
+    actions.add(Action.BECAME_LEADER);
+    step(now, actions);
+  }
+
+  private void follow(long now) {
+    proposals.clear();
+    leaderExists = false;
+    phase = Phase.FOLLOWING;
+    deadline = now + aliveThreshold;
+  }
+
+  private void stopLeading(List<Action> actions) {
+    if (leader) {
+      leader = false;
+      actions.add(Action.STOPPED_LEADING);
+    }
+  }
+
+  private boolean yielding(long now) {
+    return now < yieldingUntil;
+  }
+}

@@ -1,0 +1,190 @@
+package io.hearsay.channels.election;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hearsay.protocol.identity.PkiId;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.BiPredicate;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Fabric's election scenarios (election_test.go) on the plain algorithm, with Fabric's default
+ * timings and a simulated clock: messages arrive instantly between connected, running peers.
+ */
+class ElectionStateTest {
+
+  private static final ElectionState.Timings FABRIC = new ElectionState.Timings(Duration.ofSeconds(15),
+      Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(5));
+  private static final long MS = 1_000_000L;
+
+  /** Peers with ids 0..n-1 (PKI-IDs ordered as the ids), a clock, and the links between them. */
+  private static final class Org {
+    final TreeMap<Integer, ElectionState> running = new TreeMap<>();
+    BiPredicate<Integer, Integer> linked = (a, b) -> true;
+    long now;
+
+    void start(int id) {
+      running.put(id, new ElectionState(pki(id), FABRIC, now, view(id)));
+    }
+
+    void stop(int id) {
+      running.remove(id);
+    }
+
+    int view(int id) {
+      return (int) running.keySet().stream().filter(o -> o != id && linked.test(id, o)).count();
+    }
+
+    void run(Duration duration) {
+      long end = now + duration.toNanos();
+      while (now < end) {
+        now += 100 * MS;
+        for (int id : List.copyOf(running.keySet())) {
+          ElectionState state = running.get(id);
+          if (state != null && state.deadline() <= now) {
+            dispatch(id, state.onTimer(now, view(id)));
+          }
+        }
+      }
+    }
+
+    void yieldLeadership(int id) {
+      dispatch(id, running.get(id).yieldLeadership(now));
+    }
+
+    private void dispatch(int from, List<ElectionState.Action> actions) {
+      ArrayDeque<int[]> declarations = new ArrayDeque<>();
+      queue(from, actions, declarations);
+      while (!declarations.isEmpty()) {
+        int[] d = declarations.poll();
+        ElectionState receiver = running.get(d[1]);
+        if (receiver != null) {
+          queue(d[1], receiver.onDeclaration(pki(d[0]), now), declarations);
+        }
+      }
+    }
+
+    private void queue(int from, List<ElectionState.Action> actions, ArrayDeque<int[]> declarations) {
+      for (ElectionState.Action action : actions) {
+        for (int to : List.copyOf(running.keySet())) {
+          if (to == from || !linked.test(from, to)) {
+            continue;
+          }
+          if (action == ElectionState.Action.PROPOSE) {
+            running.get(to).onProposal(pki(from));
+          } else if (action == ElectionState.Action.DECLARE) {
+            declarations.add(new int[] {from, to});
+          }
+        }
+      }
+    }
+
+    Set<Integer> leaders() {
+      Set<Integer> leaders = new HashSet<>();
+      running.forEach((id, state) -> {
+        if (state.isLeader()) {
+          leaders.add(id);
+        }
+      });
+      return leaders;
+    }
+  }
+
+  private static PkiId pki(int id) {
+    byte[] bytes = new byte[32];
+    bytes[0] = (byte) (0x10 + id);
+    return PkiId.fromBytes(com.google.protobuf.ByteString.copyFrom(bytes));
+  }
+
+  @Test
+  void tenPeersStartingTogetherElectExactlyTheLowestPkiId() {
+    Org org = new Org();
+    for (int id = 9; id >= 0; id--) {
+      org.start(id);
+    }
+    org.run(Duration.ofSeconds(30));
+    assertEquals(Set.of(0), org.leaders());
+    org.run(Duration.ofSeconds(60));
+    assertEquals(Set.of(0), org.leaders(), "leadership is stable");
+  }
+
+  @Test
+  void peersStartingOneByOneKeepTheFirstAsLeader() {
+    Org org = new Org();
+    org.start(9);
+    org.run(Duration.ofSeconds(10));
+    assertEquals(Set.of(9), org.leaders());
+    for (int id = 8; id >= 0; id--) {
+      org.start(id);
+      org.run(Duration.ofSeconds(3));
+    }
+    org.run(Duration.ofSeconds(60));
+    assertEquals(Set.of(9), org.leaders(), "lower PKI-IDs joining later do not displace the incumbent");
+  }
+
+  @Test
+  void twoGroupsThatMergeKeepTheLowerLeader() {
+    Org org = new Org();
+    org.linked = (a, b) -> (a < 4) == (b < 4);
+    for (int id = 0; id < 8; id++) {
+      org.start(id);
+    }
+    org.run(Duration.ofSeconds(30));
+    assertEquals(Set.of(0, 4), org.leaders());
+    org.linked = (a, b) -> true;
+    org.run(Duration.ofSeconds(15));
+    assertEquals(Set.of(0), org.leaders());
+  }
+
+  @Test
+  void whenTheLeaderStopsTheNextLowestTakesOver() {
+    Org org = new Org();
+    for (int id = 0; id < 5; id++) {
+      org.start(id);
+    }
+    org.run(Duration.ofSeconds(30));
+    assertEquals(Set.of(0), org.leaders());
+    org.stop(0);
+    // Followers notice after leaderAliveThreshold (10s) and elect in leaderElectionDuration (5s).
+    org.run(Duration.ofSeconds(16));
+    assertEquals(Set.of(1), org.leaders());
+  }
+
+  @Test
+  void aPartitionHasALeaderPerSideAndOneAfterItHeals() {
+    Org org = new Org();
+    for (int id = 0; id < 6; id++) {
+      org.start(id);
+    }
+    org.run(Duration.ofSeconds(30));
+    assertEquals(Set.of(0), org.leaders());
+    org.linked = (a, b) -> (a % 2) == (b % 2);
+    org.run(Duration.ofSeconds(30));
+    assertEquals(Set.of(0, 1), org.leaders());
+    org.linked = (a, b) -> true;
+    org.run(Duration.ofSeconds(10));
+    assertEquals(Set.of(0), org.leaders());
+  }
+
+  @Test
+  void aYieldingLeaderStepsDownAndAnotherPeerLeads() {
+    Org org = new Org();
+    for (int id = 0; id < 4; id++) {
+      org.start(id);
+    }
+    org.run(Duration.ofSeconds(30));
+    assertEquals(Set.of(0), org.leaders());
+    org.yieldLeadership(0);
+    assertTrue(org.leaders().isEmpty());
+    org.run(Duration.ofSeconds(20));
+    assertEquals(Set.of(1), org.leaders(), "the yielding peer abstains; the next lowest leads");
+    org.run(Duration.ofSeconds(120));
+    assertEquals(Set.of(1), org.leaders(), "after the yield period the new leader is an incumbent");
+  }
+}
