@@ -5,6 +5,8 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.hearsay.channels.antientropy.StateTransfer;
 import io.hearsay.channels.committer.ReorderBuffer;
 import io.hearsay.channels.config.ChannelConfig;
+import io.hearsay.channels.election.Election;
+import io.hearsay.channels.election.Leadership;
 import io.hearsay.channels.pull.PullMediator;
 import io.hearsay.channels.push.BlockMessageStore;
 import io.hearsay.channels.stateinfo.StateInfoTable;
@@ -52,8 +54,8 @@ import org.hyperledger.fabric.protos.gossip.Payload;
  */
 public final class ChannelGossip {
 
-  public sealed interface Command permits Inbound, MembersChanged, CommitBlock, GetHeight, Subscribe, Tick,
-      Appended, LedgerHeightKnown, RangeRead {}
+  public sealed interface Command permits Inbound, MembersChanged, CommitBlock, GetHeight, GetStatus, Subscribe,
+      OrdererUnreachable, Tick, Appended, LedgerHeightKnown, RangeRead, ElectionOut, LeadershipKnown, StatusAnswer {}
 
   /** A verified message for this channel from {@code from}, whose org is in the channel. */
   public record Inbound(SignedGossipMessage message, PkiId from) implements Command {}
@@ -68,6 +70,15 @@ public final class ChannelGossip {
   public record CommitBlock(Block block) implements Command {}
 
   public record GetHeight(ActorRef<ChannelLedger.Height> replyTo) implements Command {}
+
+  /** Asks for the channel's {@link Status}. */
+  public record GetStatus(ActorRef<Status> replyTo) implements Command {}
+
+  /** The channel as its operator sees it at this peer. */
+  public record Status(String channel, long height, ByteString tipHash, boolean leader) {}
+
+  /** The leader's deliver client cannot reach the ordering service (an elected leader yields). */
+  public enum OrdererUnreachable implements Command { INSTANCE }
 
   /** Tells {@code subscriber} of every block payload that arrives and every block committed. */
   public record Subscribe(ActorRef<Event> subscriber) implements Command {}
@@ -85,16 +96,23 @@ public final class ChannelGossip {
 
   private enum Tick implements Command { PULL, DIGEST_DEADLINE, PUBLISH_STATE_INFO, PULL_STATE_INFO, STATE_CHECK, EMIT }
 
-  private record Appended(List<Block> blocks, ChannelLedger.AppendResult result) implements Command {}
+  private record Appended(List<Block> blocks, ChannelLedger.AppendResult result, long startedAt) implements Command {}
 
   private record LedgerHeightKnown(ChannelLedger.Height height) implements Command {}
 
   private record RangeRead(PkiId requester, long nonce, ChannelLedger.BlockChunk chunk) implements Command {}
 
+  private record ElectionOut(Send send) implements Command {}
+
+  private record LeadershipKnown(Election.LeadershipChanged change) implements Command {}
+
+  private record StatusAnswer(ChannelLedger.Height height, ActorRef<Status> replyTo) implements Command {}
+
   /** What a channel is started with. */
   public record Setup(ChannelConfig config, String ownMspId, EnvelopeSigner signer, EnvelopeVerifier verifier,
       ChannelSettings settings, long incarnation, ActorRef<Send> out, Behavior<ChannelLedger.Command> ledger,
-      RejectionSink rejections) {}
+      RejectionSink rejections, Leadership.Settings leadership, Leadership.DeliverFactory deliver,
+      ChannelObserver observer) {}
 
   private final ActorContext<Command> context;
   private final Setup setup;
@@ -107,6 +125,8 @@ public final class ChannelGossip {
   private final StateTransfer transfer;
   private final io.hearsay.channels.push.PushEmitter<Long> emitter;
   private TimerScheduler<Command> timers;
+  private Leadership leadership;
+  private List<PkiId> electionPeers = List.of();
   private final SplittableRandom random = new SplittableRandom();
   private final Set<PkiId> provenMembers = new HashSet<>();
   private final List<ActorRef<Event>> subscribers = new ArrayList<>();
@@ -158,12 +178,20 @@ public final class ChannelGossip {
     timers.startTimerWithFixedDelay(Tick.PULL_STATE_INFO, s.requestStateInfoInterval());
     timers.startTimerWithFixedDelay(Tick.STATE_CHECK, s.stateCheckInterval());
     ledger.tell(new ChannelLedger.GetHeight(context.messageAdapter(ChannelLedger.Height.class, LedgerHeightKnown::new)));
+    leadership = Leadership.start(context, setup.leadership(), setup.deliver(), new Election.Setup(channel,
+        setup.signer(), setup.incarnation(), setup.leadership().timings(),
+        context.messageAdapter(Send.class, ElectionOut::new),
+        context.messageAdapter(Election.LeadershipChanged.class, LeadershipKnown::new), setup.rejections()));
+    if (leadership.isLeader()) {
+      setup.observer().leadershipChanged(channel, true);
+    }
   }
 
   private Behavior<Command> behavior() {
     return Behaviors.receive(Command.class)
         .onMessage(Inbound.class, in -> {
           onInbound(in.message(), in.from());
+          refreshElectionPeers();
           return Behaviors.same();
         })
         .onMessage(MembersChanged.class, m -> {
@@ -171,6 +199,7 @@ public final class ChannelGossip {
           Set<PkiId> ids = alive.stream().map(Member::pkiId).collect(Collectors.toSet());
           stateInfo.retainOnly(ids);
           provenMembers.retainAll(ids);
+          refreshElectionPeers();
           return Behaviors.same();
         })
         .onMessage(CommitBlock.class, c -> {
@@ -184,6 +213,29 @@ public final class ChannelGossip {
         })
         .onMessage(GetHeight.class, g -> {
           ledger.tell(new ChannelLedger.GetHeight(g.replyTo()));
+          return Behaviors.same();
+        })
+        .onMessage(GetStatus.class, g -> {
+          // ask, not a message adapter: an adapter is one per class and would replace the one above.
+          context.ask(ChannelLedger.Height.class, ledger, java.time.Duration.ofSeconds(10), ChannelLedger.GetHeight::new,
+              (h, failure) -> new StatusAnswer(h != null ? h : new ChannelLedger.Height(-1, ByteString.EMPTY), g.replyTo()));
+          return Behaviors.same();
+        })
+        .onMessage(StatusAnswer.class, a -> {
+          a.replyTo().tell(new Status(channel, a.height().height(), a.height().tipHash(), leadership.isLeader()));
+          return Behaviors.same();
+        })
+        .onMessage(OrdererUnreachable.class, o -> {
+          leadership.ordererUnreachable();
+          return Behaviors.same();
+        })
+        .onMessage(ElectionOut.class, o -> {
+          deliver(o.send().to(), o.send().envelope());
+          return Behaviors.same();
+        })
+        .onMessage(LeadershipKnown.class, l -> {
+          leadership.changed(l.change().leader());
+          setup.observer().leadershipChanged(channel, l.change().leader());
           return Behaviors.same();
         })
         .onMessage(LedgerHeightKnown.class, h -> {
@@ -228,6 +280,11 @@ public final class ChannelGossip {
       case DATA_REQ -> onPullRequest(m, from);
       case DATA_UPDATE -> onPullResponse(m, from);
       case STATE_REQUEST -> onStateRequest(m, from);
+      case LEADERSHIP_MSG -> {
+        if (isOrgMember(from, "leadership message")) {
+          leadership.inbound(new Election.Inbound(message, from));
+        }
+      }
       case STATE_RESPONSE -> {
         if (!transfer.onResponse(from, m.getNonce())) {
           reject(Rejection.of(RejectionReason.NOT_IN_CHANNEL, "state response from %s answers no request of ours", from), from);
@@ -308,7 +365,7 @@ public final class ChannelGossip {
     }
     long nonce = m.getNonce();
     ledger.tell(new ChannelLedger.ReadRange(start, end, setup.settings().stateBatchSize(),
-        context.messageAdapter(ChannelLedger.BlockChunk.class, chunk -> new RangeRead(from, nonce, chunk))));
+        context.spawnAnonymous(ChannelLedger.forwardChunks(context.getSelf(), chunk -> new RangeRead(from, nonce, chunk)))));
   }
 
   private Behavior<Command> onRangeRead(RangeRead read) {
@@ -348,10 +405,12 @@ public final class ChannelGossip {
       return;
     }
     appending = run;
+    long startedAt = System.nanoTime();
     context.ask(ChannelLedger.AppendResult.class, ledger, java.time.Duration.ofSeconds(30),
         replyTo -> new ChannelLedger.AppendBlocks(run, replyTo),
         (result, failure) -> new Appended(run, result != null ? result
-            : new ChannelLedger.Rejected(Rejection.of(RejectionReason.MALFORMED_BLOCK, "ledger did not answer: %s", failure))));
+            : new ChannelLedger.Rejected(Rejection.of(RejectionReason.MALFORMED_BLOCK, "ledger did not answer: %s", failure)),
+            startedAt));
   }
 
   private Behavior<Command> onAppended(Appended appended) {
@@ -359,6 +418,7 @@ public final class ChannelGossip {
     if (appended.result() instanceof ChannelLedger.Rejected rejected) {
       reject(rejected.rejection(), "ledger of " + channel);
     } else {
+      setup.observer().blocksCommitted(channel, appended.blocks().size(), System.nanoTime() - appended.startedAt());
       for (Block block : appended.blocks()) {
         height = block.getHeader().getNumber() + 1;
         subscribers.forEach(sub -> sub.tell(new BlockCommitted(channel, block.getHeader().getNumber())));
@@ -488,6 +548,15 @@ public final class ChannelGossip {
         .map(Member::pkiId)
         .filter(p -> stateInfo.isMember(p) || provenMembers.contains(p))
         .toList();
+  }
+
+  /** Tells the election when the org's peers in the channel changed. */
+  private void refreshElectionPeers() {
+    List<PkiId> now = orgMembers();
+    if (!now.equals(electionPeers)) {
+      electionPeers = now;
+      leadership.peers(now);
+    }
   }
 
   private List<PkiId> provenMembersAlive() {

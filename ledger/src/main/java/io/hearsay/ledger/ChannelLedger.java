@@ -73,6 +73,20 @@ public final class ChannelLedger
 
   public record BlockChunk(List<Block> blocks, boolean last) {}
 
+  /**
+   * A one-range reply target: forwards each chunk of one {@link ReadRange}, wrapped, to
+   * {@code target} and stops after the last. Spawn one per range (a message adapter would be
+   * shared by all ranges read at once, and could not tell whose chunk arrived).
+   */
+  public static <T> Behavior<BlockChunk> forwardChunks(ActorRef<T> target,
+      java.util.function.Function<BlockChunk, T> wrap) {
+    return org.apache.pekko.actor.typed.javadsl.Behaviors.receiveMessage(chunk -> {
+      target.tell(wrap.apply(chunk));
+      return chunk.last() ? org.apache.pekko.actor.typed.javadsl.Behaviors.stopped()
+          : org.apache.pekko.actor.typed.javadsl.Behaviors.same();
+    });
+  }
+
   /** What became of an appended block. */
   public sealed interface AppendResult permits Committed, AlreadyCommitted, Rejected {}
 

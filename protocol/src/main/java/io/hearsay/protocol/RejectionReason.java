@@ -67,6 +67,8 @@ public enum RejectionReason {
   BAD_ORDERER_SIGNATURE,
   /** A different block is already committed at this number. */
   BLOCK_FORK,
+  /** A message not newer than one already taken from its sender (replayed or stale). */
+  STALE_MESSAGE,
   /** A channel message for a channel this peer has not joined, or from a peer outside the channel. */
   NOT_IN_CHANNEL
 }

@@ -88,7 +88,7 @@ public final class HearsayPeer implements AutoCloseable {
     long incarnation = now.getEpochSecond() * 1_000_000_000L + now.getNano();
     InboundCounts received = new InboundCounts();
     Peer.Parts parts = new Peer.Parts(settings, new EnvelopeSigner(identity), identities, rejections, received,
-        tlsCertificateHash(settings), incarnation, channelBlocks(settings));
+        tlsCertificateHash(settings), incarnation, channelBlocks(settings), io.hearsay.channels.ChannelObserver.NONE);
     ActorSystem<Peer.Command> system =
         ActorSystem.create(Peer.create(parts), SYSTEM_NAME, systemConfig(settings, effective));
     return new HearsayPeer(system, identity, rejections, received);
@@ -96,11 +96,15 @@ public final class HearsayPeer implements AutoCloseable {
 
   /** The peer's ActorSystem config: its endpoint and TLS over the application's config. */
   static Config systemConfig(PeerSettings settings, Config effective) {
-    Endpoint endpoint = settings.gossip().endpoint();
+    return systemConfig(settings.gossip().endpoint(), settings.tls(), effective);
+  }
+
+  /** A node's ActorSystem config (peer, orderer, client): its Artery endpoint and TLS over {@code effective}. */
+  public static Config systemConfig(Endpoint endpoint, java.util.Optional<PeerSettings.Tls> tlsSettings, Config effective) {
     StringBuilder overrides = new StringBuilder()
         .append("pekko.remote.artery.canonical.hostname = \"").append(endpoint.host()).append("\"\n")
         .append("pekko.remote.artery.canonical.port = ").append(endpoint.port()).append('\n');
-    settings.tls().ifPresent(tls -> overrides
+    tlsSettings.ifPresent(tls -> overrides
         .append("pekko.remote.artery.transport = tls-tcp\n")
         .append("pekko.remote.artery.ssl.ssl-engine-provider = \"").append(TlsEngineProvider.class.getName()).append("\"\n")
         .append("pekko.remote.artery.ssl.config-ssl-engine {\n")
@@ -119,13 +123,19 @@ public final class HearsayPeer implements AutoCloseable {
 
   private static java.util.List<org.hyperledger.fabric.protos.common.Block> channelBlocks(PeerSettings settings)
       throws ConfigError {
+    return readBlocks(settings.channelBlocks(), "hearsay.channels.join");
+  }
+
+  /** Reads the block files a config key lists; an unreadable one is a {@link ConfigError} naming key and file. */
+  public static java.util.List<org.hyperledger.fabric.protos.common.Block> readBlocks(java.util.List<java.nio.file.Path> files,
+      String key) throws ConfigError {
     java.util.List<org.hyperledger.fabric.protos.common.Block> blocks = new java.util.ArrayList<>();
-    for (int i = 0; i < settings.channelBlocks().size(); i++) {
-      java.nio.file.Path file = settings.channelBlocks().get(i);
+    for (int i = 0; i < files.size(); i++) {
+      java.nio.file.Path file = files.get(i);
       try {
         blocks.add(org.hyperledger.fabric.protos.common.Block.parseFrom(Files.readAllBytes(file)));
       } catch (java.io.IOException e) {
-        throw new ConfigError("hearsay.channels.join[" + i + "] = " + file + ": not a readable block: " + e.getMessage(), e);
+        throw new ConfigError(key + "[" + i + "] = " + file + ": not a readable block: " + e.getMessage(), e);
       }
     }
     return blocks;
@@ -216,6 +226,11 @@ public final class HearsayPeer implements AutoCloseable {
   public CompletionStage<io.hearsay.ledger.ChannelLedger.Height> channelHeight(String channel) {
     return AskPattern.ask(system, replyTo -> new Peer.GetChannelHeight(channel, replyTo), Duration.ofSeconds(15),
         system.scheduler());
+  }
+
+  /** The status of every joined channel: height, tip hash, whether this peer is its org's leader. */
+  public CompletionStage<java.util.List<io.hearsay.channels.ChannelGossip.Status>> channels() {
+    return AskPattern.ask(system, Peer.GetChannels::new, Duration.ofSeconds(15), system.scheduler());
   }
 
   /** Stops the peer through coordinated shutdown. */

@@ -26,7 +26,11 @@ import org.hyperledger.fabric.protos.gossip.Envelope;
 public final class Peer {
 
   public sealed interface Command permits GetMembership, SubscribeMembership, SetFaults, SendEnvelope, JoinChannel,
-      CommitBlock, GetChannelHeight, SubscribeChannel {}
+      CommitBlock, GetChannelHeight, GetChannels, SubscribeChannel {}
+
+  /** The status of every joined channel (height, tip, leadership). */
+  public record GetChannels(ActorRef<java.util.List<io.hearsay.channels.ChannelGossip.Status>> replyTo)
+      implements Command {}
 
   /** Subscribes to a joined channel's block events (arrivals and commits). */
   public record SubscribeChannel(String channel, ActorRef<io.hearsay.channels.ChannelGossip.Event> subscriber)
@@ -54,7 +58,8 @@ public final class Peer {
   /** Everything the guardian's children are built from, prepared before the system starts. */
   record Parts(PeerSettings settings, EnvelopeSigner signer, IdentityMapper identities,
       RejectionLog rejections, io.hearsay.runtime.comm.InboundCounts received, ByteString tlsCertificateHash, long incarnation,
-      java.util.List<org.hyperledger.fabric.protos.common.Block> channelBlocks) {}
+      java.util.List<org.hyperledger.fabric.protos.common.Block> channelBlocks,
+      io.hearsay.channels.ChannelObserver observer) {}
 
   private Peer() {}
 
@@ -65,6 +70,17 @@ public final class Peer {
         g.digestWaitTime(), g.requestWaitTime(), g.responseWaitTime(), g.publishStateInfoInterval(),
         g.requestStateInfoInterval(), g.maxBlockCountToStore(), g.state().checkInterval(), g.state().batchSize(),
         g.state().responseTimeout(), g.state().maxRetries(), g.state().blockBufferSize());
+  }
+
+  /** How this peer's channels choose their leader: Fabric's orgLeader / useLeaderElection. */
+  static io.hearsay.channels.election.Leadership.Settings leadership(io.hearsay.runtime.config.GossipSettings g) {
+    var mode = g.orgLeader() ? io.hearsay.channels.election.Leadership.Mode.STATIC_LEADER
+        : g.useLeaderElection() ? io.hearsay.channels.election.Leadership.Mode.ELECTED
+        : io.hearsay.channels.election.Leadership.Mode.FOLLOWER;
+    var e = g.election();
+    return new io.hearsay.channels.election.Leadership.Settings(mode,
+        new io.hearsay.channels.election.ElectionState.Timings(e.startupGracePeriod(), e.membershipSampleInterval(),
+            e.leaderAliveThreshold(), e.leaderElectionDuration()));
   }
 
   static Behavior<Command> create(Parts parts) {
@@ -86,7 +102,9 @@ public final class Peer {
           parts.rejections(), parts.incarnation())), "membership");
       ActorRef<ChannelRouter.Command> channels = context.spawn(ChannelRouter.create(new ChannelRouter.Setup(
           settings.localMspId(), parts.signer(), verifier, channelSettings(settings.gossip()), parts.incarnation(), comm,
-          membership, parts.rejections(), context.getSystem().settings().config())), "channels");
+          membership, parts.rejections(), context.getSystem().settings().config(), leadership(settings.gossip()),
+          new io.hearsay.runtime.orderer.DeliverClient.Settings(settings.deliveryClient().connTimeout(),
+              settings.deliveryClient().reconnectTotalTimeThreshold()), parts.observer())), "channels");
       parts.channelBlocks().forEach(block -> channels.tell(new ChannelRouter.Join(block)));
       context.getLog().info("peer {} of {} started at {} (PKI-ID {})", settings.id(),
           settings.localMspId(), self, parts.signer().self().pkiId());
@@ -117,6 +135,10 @@ public final class Peer {
           })
           .onMessage(SubscribeChannel.class, sub -> {
             channels.tell(new ChannelRouter.SubscribeChannel(sub.channel(), sub.subscriber()));
+            return Behaviors.same();
+          })
+          .onMessage(GetChannels.class, g -> {
+            channels.tell(new ChannelRouter.GetStatus(g.replyTo()));
             return Behaviors.same();
           })
           .onMessage(GetChannelHeight.class, g -> {

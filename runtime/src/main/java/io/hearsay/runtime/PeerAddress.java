@@ -6,11 +6,11 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 
 /** The Artery address a peer's system is bound to (with the real port when configured as 0). */
-final class PeerAddress {
+public final class PeerAddress {
 
   private PeerAddress() {}
 
-  static Address of(ActorSystem<?> system) {
+  public static Address of(ActorSystem<?> system) {
     return ((ExtendedActorSystem) Adapter.toClassic(system)).provider().getDefaultAddress();
   }
 }

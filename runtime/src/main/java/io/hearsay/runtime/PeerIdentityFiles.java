@@ -13,20 +13,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Reads a peer's signing identity and the MSPs it trusts from the MSP directories in its settings. */
-final class PeerIdentityFiles {
+/** Reads a node's signing identity and the MSPs it trusts from the MSP directories in its settings. */
+public final class PeerIdentityFiles {
 
   private PeerIdentityFiles() {}
 
   static SigningIdentity signingIdentity(PeerSettings settings) throws ConfigError {
-    Path msp = settings.mspConfigPath();
-    Path cert = first(msp.resolve("signcerts"));
-    Path key = first(msp.resolve("keystore"));
+    return signingIdentity(settings.localMspId(), settings.mspConfigPath(), "peer.mspConfigPath");
+  }
+
+  /** The identity in an MSP directory's signcerts/ and keystore/; {@code key} names the config key in errors. */
+  public static SigningIdentity signingIdentity(String mspId, Path msp, String key) throws ConfigError {
+    Path cert = first(msp.resolve("signcerts"), key);
+    Path privateKey = first(msp.resolve("keystore"), key);
     try {
-      return SigningIdentity.load(settings.localMspId(), cert, key);
+      return SigningIdentity.load(mspId, cert, privateKey);
     } catch (IOException | CertificateException | IllegalArgumentException e) {
-      throw new ConfigError("peer.mspConfigPath = " + msp + ": cannot load the signing identity from "
-          + cert + " and " + key + ": " + e.getMessage(), e);
+      throw new ConfigError(key + " = " + msp + ": cannot load the signing identity from "
+          + cert + " and " + privateKey + ": " + e.getMessage(), e);
     }
   }
 
@@ -40,7 +44,8 @@ final class PeerIdentityFiles {
     return new MspRegistry(msps);
   }
 
-  private static Msp msp(String mspId, Path dir, String key) throws ConfigError {
+  /** The MSP (root CAs) in a directory; {@code key} names the config key in errors. */
+  public static Msp msp(String mspId, Path dir, String key) throws ConfigError {
     try {
       return Msp.fromDirectory(mspId, dir);
     } catch (IOException | CertificateException e) {
@@ -48,12 +53,12 @@ final class PeerIdentityFiles {
     }
   }
 
-  private static Path first(Path dir) throws ConfigError {
+  private static Path first(Path dir, String key) throws ConfigError {
     try (Stream<Path> files = Files.list(dir)) {
       return files.filter(Files::isRegularFile).sorted().findFirst()
-          .orElseThrow(() -> new ConfigError("peer.mspConfigPath: no file in " + dir));
+          .orElseThrow(() -> new ConfigError(key + ": no file in " + dir));
     } catch (IOException e) {
-      throw new ConfigError("peer.mspConfigPath: cannot read " + dir + ": " + e.getMessage(), e);
+      throw new ConfigError(key + ": cannot read " + dir + ": " + e.getMessage(), e);
     }
   }
 }

@@ -3,6 +3,7 @@ package io.hearsay.channels.config;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.hearsay.ledger.config.ConfigBlocks;
 import io.hearsay.protocol.identity.MspRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -10,6 +11,9 @@ import java.util.Map;
 import java.util.Optional;
 import org.hyperledger.fabric.protos.common.Block;
 import org.hyperledger.fabric.protos.common.ConfigGroup;
+import org.hyperledger.fabric.protos.common.OrdererAddresses;
+import org.hyperledger.fabric.protos.orderer.BatchSize;
+import org.hyperledger.fabric.protos.orderer.BatchTimeout;
 import org.hyperledger.fabric.protos.peer.AnchorPeers;
 
 /**
@@ -19,7 +23,7 @@ import org.hyperledger.fabric.protos.peer.AnchorPeers;
  * sub-group per org with values {@code MSP} and {@code AnchorPeers}.
  */
 public record ChannelConfig(String channelId, long configBlockNumber, List<OrgDefinition> ordererOrgs,
-    List<OrgDefinition> applicationOrgs) {
+    List<OrgDefinition> applicationOrgs, Ordering ordering) {
 
   public ChannelConfig {
     ordererOrgs = List.copyOf(ordererOrgs);
@@ -31,8 +35,56 @@ public record ChannelConfig(String channelId, long configBlockNumber, List<OrgDe
     ConfigBlocks.ConfigTransaction transaction = ConfigBlocks.configTransaction(block).orElseThrow(() ->
         new IllegalArgumentException("block " + block.getHeader().getNumber() + " is not a config block"));
     ConfigGroup channel = transaction.config().getConfig().getChannelGroup();
+    ConfigGroup orderer = channel.getGroupsMap().get("Orderer");
     return new ChannelConfig(transaction.channelId(), block.getHeader().getNumber(),
-        orgs(channel.getGroupsMap().get("Orderer")), orgs(channel.getGroupsMap().get("Application")));
+        orgs(orderer), orgs(channel.getGroupsMap().get("Application")), ordering(channel, orderer));
+  }
+
+  /** Orderer addresses from the channel group, else from the orderer orgs' {@code Endpoints}. */
+  private static Ordering ordering(ConfigGroup channel, ConfigGroup orderer) {
+    try {
+      List<String> addresses = new ArrayList<>();
+      var channelAddresses = channel.getValuesMap().get("OrdererAddresses");
+      if (channelAddresses != null) {
+        addresses.addAll(OrdererAddresses.parseFrom(channelAddresses.getValue()).getAddressesList());
+      }
+      int maxMessageCount = Ordering.FABRIC_DEFAULTS.maxMessageCount();
+      Duration batchTimeout = Ordering.FABRIC_DEFAULTS.batchTimeout();
+      if (orderer != null) {
+        for (ConfigGroup org : orderer.getGroupsMap().values()) {
+          var endpoints = org.getValuesMap().get("Endpoints");
+          if (endpoints != null && channelAddresses == null) {
+            addresses.addAll(OrdererAddresses.parseFrom(endpoints.getValue()).getAddressesList());
+          }
+        }
+        var batchSize = orderer.getValuesMap().get("BatchSize");
+        if (batchSize != null) {
+          maxMessageCount = BatchSize.parseFrom(batchSize.getValue()).getMaxMessageCount();
+        }
+        var timeout = orderer.getValuesMap().get("BatchTimeout");
+        if (timeout != null) {
+          batchTimeout = fabricDuration(BatchTimeout.parseFrom(timeout.getValue()).getTimeout());
+        }
+      }
+      return new Ordering(addresses, maxMessageCount, batchTimeout);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalArgumentException("unreadable ordering config: " + e.getMessage(), e);
+    }
+  }
+
+  /** Go's duration syntax as Fabric writes BatchTimeout: "2s", "500ms", "1m". */
+  public static Duration fabricDuration(String value) {
+    var matcher = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h)").matcher(value.trim());
+    if (!matcher.matches()) {
+      throw new IllegalArgumentException("BatchTimeout \"" + value + "\" is not a duration like 2s or 500ms");
+    }
+    long n = Long.parseLong(matcher.group(1));
+    return switch (matcher.group(2)) {
+      case "ms" -> Duration.ofMillis(n);
+      case "s" -> Duration.ofSeconds(n);
+      case "m" -> Duration.ofMinutes(n);
+      default -> Duration.ofHours(n);
+    };
   }
 
   /** The application org with this MSP id, if it is a member of the channel. */

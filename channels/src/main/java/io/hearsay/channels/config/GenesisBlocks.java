@@ -22,6 +22,9 @@ import org.hyperledger.fabric.protos.common.ConfigValue;
 import org.hyperledger.fabric.protos.common.Envelope;
 import org.hyperledger.fabric.protos.common.Header;
 import org.hyperledger.fabric.protos.common.HeaderType;
+import org.hyperledger.fabric.protos.common.OrdererAddresses;
+import org.hyperledger.fabric.protos.orderer.BatchSize;
+import org.hyperledger.fabric.protos.orderer.BatchTimeout;
 import org.hyperledger.fabric.protos.common.Payload;
 import org.hyperledger.fabric.protos.msp.FabricCryptoConfig;
 import org.hyperledger.fabric.protos.msp.FabricMSPConfig;
@@ -39,8 +42,14 @@ public final class GenesisBlocks {
 
   private GenesisBlocks() {}
 
+  /** A genesis block with Fabric's default batching and no orderer address. */
   public static Block create(String channelId, CryptoMaterial material, Map<String, List<AnchorPeer>> anchors)
       throws IOException, CertificateException {
+    return create(channelId, material, anchors, Ordering.FABRIC_DEFAULTS);
+  }
+
+  public static Block create(String channelId, CryptoMaterial material, Map<String, List<AnchorPeer>> anchors,
+      Ordering ordering) throws IOException, CertificateException {
     ConfigGroup.Builder orderer = ConfigGroup.newBuilder();
     ConfigGroup.Builder application = ConfigGroup.newBuilder();
     for (CryptoMaterial.Org member : material.orgs()) {
@@ -54,8 +63,17 @@ public final class GenesisBlocks {
       }
       (member.kind() == CryptoMaterial.Kind.ORDERER ? orderer : application).putGroups(member.mspId(), group.build());
     }
+    orderer.putValues("BatchSize", value(BatchSize.newBuilder().setMaxMessageCount(ordering.maxMessageCount())
+        .setAbsoluteMaxBytes(10 * 1024 * 1024).setPreferredMaxBytes(2 * 1024 * 1024).build().toByteString()));
+    orderer.putValues("BatchTimeout", value(BatchTimeout.newBuilder()
+        .setTimeout(ordering.batchTimeout().toMillis() + "ms").build().toByteString()));
+    ConfigGroup.Builder channel = ConfigGroup.newBuilder();
+    if (!ordering.ordererAddresses().isEmpty()) {
+      channel.putValues("OrdererAddresses", value(OrdererAddresses.newBuilder()
+          .addAllAddresses(ordering.ordererAddresses()).build().toByteString()));
+    }
     Config config = Config.newBuilder()
-        .setChannelGroup(ConfigGroup.newBuilder()
+        .setChannelGroup(channel
             .putGroups("Orderer", orderer.build())
             .putGroups("Application", application.build()))
         .build();

@@ -5,6 +5,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.hearsay.protocol.Rejection;
 import io.hearsay.protocol.RejectionReason;
 import io.hearsay.protocol.Verdict;
+import io.hearsay.protocol.envelope.CommonEnvelopes;
 import io.hearsay.protocol.crypto.Ecdsa;
 import io.hearsay.protocol.identity.MspRegistry;
 import io.hearsay.protocol.identity.PeerIdentity;
@@ -100,21 +101,12 @@ public final class OrdererSignatures {
     } catch (InvalidProtocolBufferException e) {
       return Optional.of("signature header does not parse");
     }
-    Verdict<PeerIdentity> creator = PeerIdentity.parse(signatureHeader.getCreator());
-    if (!creator.isAccepted()) {
-      return Optional.of(creator.rejection().toString());
-    }
-    var valid = ordererOrgs.validate(creator.value(), now);
-    if (!valid.isAccepted()) {
-      return Optional.of(valid.rejection().toString());
-    }
     ByteArrayOutputStream signed = new ByteArrayOutputStream();
     signed.writeBytes(metadata.getValue().toByteArray());
     signed.writeBytes(signature.getSignatureHeader().toByteArray());
     signed.writeBytes(header);
-    Ecdsa.Check check = Ecdsa.verify(creator.value().verificationKey(), signed.toByteArray(),
-        signature.getSignature().toByteArray());
-    return check == Ecdsa.Check.VALID ? Optional.empty()
-        : Optional.of("signature by " + creator.value() + ": " + check);
+    Verdict<PeerIdentity> creator = CommonEnvelopes.creatorSignature(signatureHeader.getCreator(),
+        signed.toByteArray(), signature.getSignature().toByteArray(), ordererOrgs, now);
+    return creator.isAccepted() ? Optional.empty() : Optional.of(creator.rejection().toString());
   }
 }

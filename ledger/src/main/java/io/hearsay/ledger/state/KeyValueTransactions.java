@@ -1,17 +1,11 @@
 package io.hearsay.ledger.state;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.Timestamp;
+import io.hearsay.protocol.envelope.CommonEnvelopes;
 import io.hearsay.protocol.identity.SigningIdentity;
-import java.security.SecureRandom;
-import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Map;
-import org.hyperledger.fabric.protos.common.ChannelHeader;
 import org.hyperledger.fabric.protos.common.Envelope;
-import org.hyperledger.fabric.protos.common.Header;
 import org.hyperledger.fabric.protos.common.HeaderType;
-import org.hyperledger.fabric.protos.common.Payload;
 import org.hyperledger.fabric.protos.common.SignatureHeader;
 import org.hyperledger.fabric.protos.ledger.rwset.NsReadWriteSet;
 import org.hyperledger.fabric.protos.ledger.rwset.TxReadWriteSet;
@@ -29,8 +23,6 @@ import org.hyperledger.fabric.protos.peer.TransactionAction;
  * {@link WorldState} reads: the transactions Hearsay's ordering service and tests submit.
  */
 public final class KeyValueTransactions {
-
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private KeyValueTransactions() {}
 
@@ -50,8 +42,7 @@ public final class KeyValueTransactions {
     ProposalResponsePayload response = ProposalResponsePayload.newBuilder()
         .setExtension(ChaincodeAction.newBuilder().setResults(rwset.toByteString()).build().toByteString())
         .build();
-    byte[] nonce = new byte[24];
-    RANDOM.nextBytes(nonce);
+    byte[] nonce = CommonEnvelopes.nonce();
     SignatureHeader signatureHeader = SignatureHeader.newBuilder()
         .setCreator(creator.identity().serialized())
         .setNonce(ByteString.copyFrom(nonce))
@@ -64,22 +55,6 @@ public final class KeyValueTransactions {
                     .setProposalResponsePayload(response.toByteString()))
                 .build().toByteString()))
         .build();
-    Instant now = Instant.now();
-    ChannelHeader channelHeader = ChannelHeader.newBuilder()
-        .setType(HeaderType.ENDORSER_TRANSACTION_VALUE)
-        .setChannelId(channel)
-        .setTxId(HexFormat.of().formatHex(nonce))
-        .setTimestamp(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
-        .build();
-    Payload payload = Payload.newBuilder()
-        .setHeader(Header.newBuilder()
-            .setChannelHeader(channelHeader.toByteString())
-            .setSignatureHeader(signatureHeader.toByteString()))
-        .setData(transaction.toByteString())
-        .build();
-    return Envelope.newBuilder()
-        .setPayload(payload.toByteString())
-        .setSignature(ByteString.copyFrom(creator.sign(payload.toByteArray())))
-        .build();
+    return CommonEnvelopes.sign(creator, channel, HeaderType.ENDORSER_TRANSACTION, transaction.toByteString(), nonce);
   }
 }

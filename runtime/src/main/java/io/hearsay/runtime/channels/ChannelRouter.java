@@ -2,6 +2,9 @@ package io.hearsay.runtime.channels;
 
 import com.typesafe.config.Config;
 import io.hearsay.channels.ChannelGossip;
+import io.hearsay.channels.ChannelObserver;
+import io.hearsay.channels.election.Leadership;
+import io.hearsay.runtime.orderer.DeliverClient;
 import io.hearsay.channels.ChannelSettings;
 import io.hearsay.channels.config.ChannelConfig;
 import io.hearsay.ledger.ChannelLedger;
@@ -38,8 +41,11 @@ import org.hyperledger.fabric.protos.gossip.GossipMessage.ContentCase;
  */
 public final class ChannelRouter {
 
-  public sealed interface Command permits Join, CommitBlock, GetHeight, SubscribeChannel, FromComm, ViewChanged,
-      Outgoing {}
+  public sealed interface Command permits Join, CommitBlock, GetHeight, GetStatus, SubscribeChannel, FromComm,
+      ViewChanged, Outgoing {}
+
+  /** Asks every joined channel for its status; the reply lists them by name. */
+  public record GetStatus(ActorRef<List<ChannelGossip.Status>> replyTo) implements Command {}
 
   /** Subscribes to a joined channel's block events. */
   public record SubscribeChannel(String channel, ActorRef<ChannelGossip.Event> subscriber) implements Command {}
@@ -61,12 +67,13 @@ public final class ChannelRouter {
   static final Set<ContentCase> CHANNEL_CONTENT = Set.of(ContentCase.DATA_MSG, ContentCase.HELLO,
       ContentCase.DATA_DIG, ContentCase.DATA_REQ, ContentCase.DATA_UPDATE, ContentCase.STATE_INFO,
       ContentCase.STATE_INFO_PULL_REQ, ContentCase.STATE_SNAPSHOT, ContentCase.STATE_REQUEST,
-      ContentCase.STATE_RESPONSE);
+      ContentCase.STATE_RESPONSE, ContentCase.LEADERSHIP_MSG);
 
   /** What the router is started with. */
   public record Setup(String ownMspId, EnvelopeSigner signer, EnvelopeVerifier verifier, ChannelSettings settings,
       long incarnation, ActorRef<Comm.Command> comm, ActorRef<Membership.Command> membership,
-      RejectionLog rejections, Config systemConfig) {}
+      RejectionLog rejections, Config systemConfig, Leadership.Settings leadership,
+      DeliverClient.Settings deliverClient, ChannelObserver observer) {}
 
   private record Joined(ChannelConfig config, ActorRef<ChannelGossip.Command> actor) {}
 
@@ -107,6 +114,14 @@ public final class ChannelRouter {
           if (joined != null) {
             joined.actor().tell(new ChannelGossip.GetHeight(g.replyTo()));
           }
+          return Behaviors.same();
+        })
+        .onMessage(GetStatus.class, g -> {
+          List<java.util.function.Consumer<ActorRef<ChannelGossip.Status>>> askers = channels.values().stream()
+              .map(j -> (java.util.function.Consumer<ActorRef<ChannelGossip.Status>>)
+                  replyTo -> j.actor().tell(new ChannelGossip.GetStatus(replyTo)))
+              .toList();
+          context.spawnAnonymous(StatusCollector.create(askers, g.replyTo()));
           return Behaviors.same();
         })
         .onMessage(SubscribeChannel.class, sub -> {
@@ -158,7 +173,8 @@ public final class ChannelRouter {
     }
     ActorRef<ChannelGossip.Command> actor = context.spawn(ChannelGossip.create(new ChannelGossip.Setup(config,
         setup.ownMspId(), setup.signer(), setup.verifier(), setup.settings(), setup.incarnation(), outgoing, ledger,
-        (rejection, peer) -> setup.rejections().record(rejection, peer, System.nanoTime()))),
+        (rejection, peer) -> setup.rejections().record(rejection, peer, System.nanoTime()), setup.leadership(),
+        channel -> DeliverClient.create(config, setup.signer().self(), setup.deliverClient(), channel), setup.observer())),
         "channel-" + config.channelId());
     learnOrgs(config);
     Joined joined = new Joined(config, actor);

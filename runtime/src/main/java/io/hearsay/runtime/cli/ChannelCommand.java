@@ -2,6 +2,7 @@ package io.hearsay.runtime.cli;
 
 import io.hearsay.channels.config.AnchorPeer;
 import io.hearsay.channels.config.ChannelConfig;
+import io.hearsay.channels.config.Ordering;
 import io.hearsay.channels.config.GenesisBlocks;
 import io.hearsay.channels.config.OrgDefinition;
 import io.hearsay.protocol.cryptogen.CryptoMaterial;
@@ -64,12 +65,20 @@ final class ChannelCommand implements Runnable {
       }
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
-        out.printf("{\"channel\": \"%s\", \"ordererOrgs\": [%s], \"applicationOrgs\": [%s]}%n",
-            LedgerCommand.jsonString(config.channelId()), orgsJson(config.ordererOrgs()), orgsJson(config.applicationOrgs()));
+        Ordering ordering = config.ordering();
+        out.printf("{\"channel\": \"%s\", \"ordererOrgs\": [%s], \"applicationOrgs\": [%s], \"ordererAddresses\": [%s], "
+            + "\"maxMessageCount\": %d, \"batchTimeoutMillis\": %d}%n",
+            LedgerCommand.jsonString(config.channelId()), orgsJson(config.ordererOrgs()), orgsJson(config.applicationOrgs()),
+            ordering.ordererAddresses().stream().map(a -> "\"" + LedgerCommand.jsonString(a) + "\"").collect(Collectors.joining(", ")),
+            ordering.maxMessageCount(), ordering.batchTimeout().toMillis());
       } else {
         out.println("channel: " + config.channelId());
         config.ordererOrgs().forEach(o -> out.println("orderer org:     " + describe(o)));
         config.applicationOrgs().forEach(o -> out.println("application org: " + describe(o)));
+        Ordering ordering = config.ordering();
+        out.println("orderers:        " + (ordering.ordererAddresses().isEmpty() ? "none"
+            : String.join(", ", ordering.ordererAddresses())) + "; blocks of at most " + ordering.maxMessageCount()
+            + " transactions or " + ordering.batchTimeout().toMillis() + " ms");
       }
       return HearsayCommand.OK;
     }
@@ -108,6 +117,17 @@ final class ChannelCommand implements Runnable {
     @Option(names = "--out", required = true, description = "The block file to write.")
     Path out;
 
+    @Option(names = "--orderer", split = ",", description = "Orderer addresses (host:port) peers pull blocks from.")
+    List<String> orderers = new ArrayList<>();
+
+    @Option(names = "--max-message-count", defaultValue = "500",
+        description = "BatchSize.MaxMessageCount: transactions per block (default ${DEFAULT-VALUE}).")
+    int maxMessageCount;
+
+    @Option(names = "--batch-timeout", defaultValue = "2s",
+        description = "BatchTimeout: a block is cut this long after its first transaction (default ${DEFAULT-VALUE}).")
+    String batchTimeout;
+
     @Override
     public Integer call() {
       try {
@@ -127,7 +147,14 @@ final class ChannelCommand implements Runnable {
         for (String mspId : byOrg.keySet()) {
           material.org(mspId);
         }
-        Block genesis = GenesisBlocks.create(name, material, byOrg);
+        for (String orderer : orderers) {
+          if (Endpoint.parse(orderer).isEmpty()) {
+            spec.commandLine().getErr().println("hearsay channel create: --orderer " + orderer + " is not host:port");
+            return HearsayCommand.CANNOT_RUN;
+          }
+        }
+        Ordering ordering = new Ordering(orderers, maxMessageCount, ChannelConfig.fabricDuration(batchTimeout));
+        Block genesis = GenesisBlocks.create(name, material, byOrg, ordering);
         Files.write(out, genesis.toByteArray());
         spec.commandLine().getOut().println("wrote the genesis block of " + name + " to " + out);
         return HearsayCommand.OK;

@@ -17,7 +17,9 @@ public record PeerSettings(
     Duration handshakeRetry,
     int largeMessageThreshold,
     Duration identityPurgeInterval,
-    List<Path> channelBlocks) {
+    List<Path> channelBlocks,
+    DeliveryClient deliveryClient,
+    Optional<Endpoint> adminEndpoint) {
 
   public PeerSettings {
     orgs = List.copyOf(orgs);
@@ -30,6 +32,9 @@ public record PeerSettings(
       anchorPeers = List.copyOf(anchorPeers);
     }
   }
+
+  /** Fabric's {@code peer.deliveryclient} keys. */
+  public record DeliveryClient(Duration connTimeout, Duration reconnectTotalTimeThreshold) {}
 
   /** Artery mutual TLS material (PKCS#12). */
   public record Tls(Path keyStore, Path trustStore, String password) {}

@@ -97,7 +97,7 @@ public final class PeerSettingsLoader {
     }
     String mspId = required(c, "peer.localMspId", source);
     Path msp = Path.of(required(c, "peer.mspConfigPath", source));
-    checkIdentityFiles(msp, source);
+    checkIdentityFiles(msp, "peer.mspConfigPath", source);
     List<PeerSettings.Org> orgs = new ArrayList<>();
     List<? extends Config> orgConfigs = c.getConfigList("hearsay.orgs");
     for (int i = 0; i < orgConfigs.size(); i++) {
@@ -117,7 +117,16 @@ public final class PeerSettingsLoader {
         c.getDuration("hearsay.comm.handshake-retry"),
         (int) Math.min(Integer.MAX_VALUE, c.getBytes("hearsay.comm.large-message-threshold")),
         c.getDuration("hearsay.identities.purge-interval"),
-        c.getStringList("hearsay.channels.join").stream().map(Path::of).toList());
+        c.getStringList("hearsay.channels.join").stream().map(Path::of).toList(),
+        new PeerSettings.DeliveryClient(positive(c, "peer.deliveryclient.connTimeout", source),
+            positive(c, "peer.deliveryclient.reconnectTotalTimeThreshold", source)),
+        adminEndpoint(c, source));
+  }
+
+  /** {@code hearsay.admin.endpoint}: empty serves no admin endpoint. */
+  public static Optional<Endpoint> adminEndpoint(Config c, String source) throws ConfigError {
+    String admin = c.getString("hearsay.admin.endpoint");
+    return admin.isBlank() ? Optional.empty() : Optional.of(endpoint(admin, "hearsay.admin.endpoint", source));
   }
 
   private static GossipSettings readGossip(Config c, String source) throws ConfigError {
@@ -159,7 +168,7 @@ public final class PeerSettingsLoader {
             atLeastOne(c, s + "maxRetries", source), atLeastOne(c, s + "blockBufferSize", source)));
   }
 
-  private static Optional<PeerSettings.Tls> readTls(Config t, String source) throws ConfigError {
+  public static Optional<PeerSettings.Tls> readTls(Config t, String source) throws ConfigError {
     if (!t.getBoolean("enabled")) {
       return Optional.empty();
     }
@@ -173,11 +182,11 @@ public final class PeerSettingsLoader {
     }
   }
 
-  private static void checkIdentityFiles(Path msp, String source) throws ConfigError {
+  public static void checkIdentityFiles(Path msp, String key, String source) throws ConfigError {
     for (String dir : List.of("signcerts", "keystore", "cacerts")) {
       Path d = msp.resolve(dir);
       if (!Files.isDirectory(d) || isEmpty(d)) {
-        throw new ConfigError(source + ": peer.mspConfigPath = " + msp + ": missing or empty " + d);
+        throw new ConfigError(source + ": " + key + " = " + msp + ": missing or empty " + d);
       }
     }
   }
@@ -197,7 +206,7 @@ public final class PeerSettingsLoader {
     return Path.of(value);
   }
 
-  private static String required(Config c, String key, String source) throws ConfigError {
+  public static String required(Config c, String key, String source) throws ConfigError {
     String value = c.getString(key);
     if (value.isBlank()) {
       throw new ConfigError(source + ": " + key + " must be set");
@@ -205,12 +214,12 @@ public final class PeerSettingsLoader {
     return value;
   }
 
-  private static Endpoint endpoint(String value, String key, String source) throws ConfigError {
+  public static Endpoint endpoint(String value, String key, String source) throws ConfigError {
     return Endpoint.parse(value).orElseThrow(() -> new ConfigError(
         source + ": " + key + " = \"" + value + "\" is not a host:port address"));
   }
 
-  private static List<Endpoint> endpoints(List<String> values, String key, String source)
+  public static List<Endpoint> endpoints(List<String> values, String key, String source)
       throws ConfigError {
     List<Endpoint> endpoints = new ArrayList<>();
     for (int i = 0; i < values.size(); i++) {
@@ -219,7 +228,7 @@ public final class PeerSettingsLoader {
     return endpoints;
   }
 
-  private static Duration positive(Config c, String key, String source) throws ConfigError {
+  public static Duration positive(Config c, String key, String source) throws ConfigError {
     Duration d = c.getDuration(key);
     if (d.isNegative() || d.isZero()) {
       throw new ConfigError(source + ": " + key + " = " + d + " must be positive");
@@ -236,7 +245,7 @@ public final class PeerSettingsLoader {
     return n;
   }
 
-  private static int atLeastOne(Config c, String key, String source) throws ConfigError {
+  public static int atLeastOne(Config c, String key, String source) throws ConfigError {
     int n = c.getInt(key);
     if (n < 1) {
       throw new ConfigError(source + ": " + key + " = " + n + " must be at least 1");

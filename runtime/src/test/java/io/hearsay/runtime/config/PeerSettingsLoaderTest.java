@@ -1,6 +1,7 @@
 package io.hearsay.runtime.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,12 +59,12 @@ class PeerSettingsLoaderTest {
     Path file = write("peer.gossip.aliveTimeInterval = 9s\n");
     PeerSettings settings = PeerSettingsLoader.load(com.typesafe.config.ConfigFactory.parseFile(file.toFile()),
         file.toString(), Map.of("CORE_PEER_GOSSIP_ALIVETIMEINTERVAL", "2s",
-            "CORE_PEER_GOSSIP_ORGLEADER", "true",
+            "CORE_PEER_GOSSIP_ORGLEADER", "false",
             "CORE_PEER_GOSSIP_BOOTSTRAP", "127.0.0.1:7051 127.0.0.1:8051",
             "CORE_PEER_GOSSIP_ELECTION_LEADERALIVETHRESHOLD", "3s",
             "UNRELATED", "x"));
     assertEquals(Duration.ofSeconds(2), settings.gossip().aliveTimeInterval());
-    assertTrue(settings.gossip().orgLeader());
+    assertFalse(settings.gossip().orgLeader(), "Fabric's default orgLeader = true is overridden");
     assertEquals(List.of(new Endpoint("127.0.0.1", 7051), new Endpoint("127.0.0.1", 8051)),
         settings.gossip().bootstrap());
     assertEquals(Duration.ofSeconds(3), settings.gossip().election().leaderAliveThreshold());

@@ -44,6 +44,49 @@ public final class TestNetwork implements AutoCloseable {
   private final Path dir;
   private final CryptoMaterial material;
   private final List<HearsayPeer> running = new ArrayList<>();
+  private final List<io.hearsay.runtime.orderer.OrdererNode> orderers = new ArrayList<>();
+
+  /** Leader election with Fabric's election timings divided by 10. */
+  public static final Map<String, Object> ELECTION_FAST = Map.of(
+      "peer.gossip.orgLeader", false,
+      "peer.gossip.useLeaderElection", true,
+      "peer.gossip.election.startupGracePeriod", "1500ms",
+      "peer.gossip.election.membershipSampleInterval", "100ms",
+      "peer.gossip.election.leaderAliveThreshold", "1s",
+      "peer.gossip.election.leaderElectionDuration", "500ms",
+      "peer.deliveryclient.connTimeout", "300ms");
+
+  /**
+   * Starts the orderer node of the orderer org on {@code port} (the address the channels' config
+   * blocks name), serving the channels of {@code genesis}.
+   */
+  public io.hearsay.runtime.orderer.OrdererNode startOrderer(int port, List<org.hyperledger.fabric.protos.common.Block> genesis) {
+    try {
+      CryptoMaterial.Org org = material.org("OrdererMSP");
+      String node = org.nodes().get(0);
+      List<String> files = new ArrayList<>();
+      for (var block : genesis) {
+        Path file = Files.createTempFile(dir, "genesis", ".block");
+        Files.write(file, block.toByteArray());
+        files.add(file.toString());
+      }
+      Map<String, Object> values = new HashMap<>();
+      values.put("orderer.id", node);
+      values.put("orderer.localMspId", org.mspId());
+      values.put("orderer.mspConfigPath", material.nodeDir(org, node).resolve("msp").toString());
+      values.put("orderer.endpoint", "127.0.0.1:" + port);
+      values.put("orderer.channels", files);
+      values.put("hearsay.ledger.data-dir", dir.resolve("ledgers").resolve(node).toString());
+      Config config = com.typesafe.config.ConfigFactory.parseMap(values).withFallback(PeerConfigs.MANY_PEERS_PER_JVM);
+      var orderer = io.hearsay.runtime.orderer.OrdererNode.start(config, "test orderer", Map.of());
+      synchronized (orderers) {
+        orderers.add(orderer);
+      }
+      return orderer;
+    } catch (IOException | ConfigError e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   public TestNetwork(int orgs, int peersPerOrg) {
     try {
@@ -65,6 +108,8 @@ public final class TestNetwork implements AutoCloseable {
     Map<String, Object> values = new HashMap<>(FAST);
     values.putAll(CHANNEL_FAST);
     values.put("hearsay.ledger.data-dir", dir.resolve("ledgers").resolve(o.nodes().get(peer)).toString());
+    // Tests feed channels themselves unless they start an orderer and choose a leadership mode.
+    values.put("peer.gossip.orgLeader", false);
     values.putAll(overrides);
     return PeerConfigs.forNode(material, o, o.nodes().get(peer), new Endpoint("127.0.0.1", 0), bootstrap, values)
         .withFallback(PeerConfigs.MANY_PEERS_PER_JVM);
@@ -154,6 +199,10 @@ public final class TestNetwork implements AutoCloseable {
     }
     toStop.forEach(p -> p.stop());
     toStop.forEach(p -> p.system().getWhenTerminated().toCompletableFuture().join());
+    synchronized (orderers) {
+      orderers.forEach(io.hearsay.runtime.orderer.OrdererNode::close);
+      orderers.clear();
+    }
     TestCrypto.deleteQuietly(dir);
   }
 }

@@ -1,0 +1,13 @@
+package io.hearsay.channels;
+
+/** What a channel reports to its peer's metrics; every method is optional. */
+public interface ChannelObserver {
+
+  ChannelObserver NONE = new ChannelObserver() {};
+
+  /** {@code count} blocks were committed in one ledger append that took {@code appendNanos}. */
+  default void blocksCommitted(String channel, int count, long appendNanos) {}
+
+  /** This peer became, or stopped being, its org's leader for the channel. */
+  default void leadershipChanged(String channel, boolean leader) {}
+}

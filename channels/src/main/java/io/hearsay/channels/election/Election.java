@@ -1,0 +1,147 @@
+package io.hearsay.channels.election;
+
+import io.hearsay.channels.ChannelGossip;
+import io.hearsay.channels.RejectionSink;
+import io.hearsay.protocol.Rejection;
+import io.hearsay.protocol.RejectionReason;
+import io.hearsay.protocol.identity.PkiId;
+import io.hearsay.protocol.message.EnvelopeSigner;
+import io.hearsay.protocol.message.GossipMessages;
+import io.hearsay.protocol.message.PeerTimes;
+import io.hearsay.protocol.message.SignedGossipMessage;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.hyperledger.fabric.protos.gossip.LeadershipMessage;
+import org.hyperledger.fabric.protos.gossip.PeerTime;
+
+/**
+ * The adapter between {@link ElectionState} and the channel: it signs and sends proposals and
+ * declarations to the org's peers in the channel, feeds it their leadership messages (refusing
+ * replayed or stale ones), wakes it at its deadlines and tells the channel when leadership changes.
+ */
+public final class Election {
+
+  public sealed interface Command permits Peers, Inbound, YieldLeadership, Tick {}
+
+  /** The org's peers that are alive and proven members of the channel. */
+  public record Peers(List<PkiId> peers) implements Command {}
+
+  /** A verified leadership message from a peer of this peer's org in the channel. */
+  public record Inbound(SignedGossipMessage message, PkiId from) implements Command {}
+
+  /** The ordering service is unreachable: step down for a while. */
+  public enum YieldLeadership implements Command { INSTANCE }
+
+  private enum Tick implements Command { INSTANCE }
+
+  /** What the channel hears. */
+  public record LeadershipChanged(boolean leader) {}
+
+  /** What an election is started with. */
+  public record Setup(String channel, EnvelopeSigner signer, long incarnation, ElectionState.Timings timings,
+      ActorRef<ChannelGossip.Send> out, ActorRef<LeadershipChanged> listener, RejectionSink rejections) {}
+
+  private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
+  private final Setup setup;
+  private final ElectionState state;
+  private final Map<PkiId, PeerTime> lastHeard = new HashMap<>();
+  private List<PkiId> peers = List.of();
+  private long sequence;
+
+  private Election(ActorContext<Command> context, TimerScheduler<Command> timers, Setup setup) {
+    this.context = context;
+    this.timers = timers;
+    this.setup = setup;
+    this.state = new ElectionState(setup.signer().self().pkiId(), setup.timings(), System.nanoTime(), 0);
+  }
+
+  public static Behavior<Command> create(Setup setup) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
+      Election election = new Election(context, timers, setup);
+      election.schedule();
+      return election.behavior();
+    }));
+  }
+
+  private Behavior<Command> behavior() {
+    return Behaviors.receive(Command.class)
+        .onMessage(Peers.class, p -> {
+          peers = List.copyOf(p.peers());
+          return Behaviors.same();
+        })
+        .onMessage(Inbound.class, in -> {
+          onLeadership(in.message().message().getLeadershipMsg(), in.from());
+          return Behaviors.same();
+        })
+        .onMessage(YieldLeadership.class, y -> {
+          apply(state.yieldLeadership(System.nanoTime()));
+          return Behaviors.same();
+        })
+        .onMessage(Tick.class, t -> {
+          apply(state.onTimer(System.nanoTime(), peers.size()));
+          return Behaviors.same();
+        })
+        .build();
+  }
+
+  private void onLeadership(LeadershipMessage message, PkiId from) {
+    PkiId author = PkiId.fromBytes(message.getPkiId());
+    if (!author.equals(from)) {
+      reject(Rejection.of(RejectionReason.SPOOFED_SENDER, "leadership message of %s relayed by %s", author, from), from);
+      return;
+    }
+    PeerTime previous = lastHeard.get(from);
+    if (previous != null && !PeerTimes.isNewer(message.getTimestamp(), previous)) {
+      reject(Rejection.of(RejectionReason.STALE_MESSAGE, "leadership message from %s is not newer than %s/%s",
+          from, previous.getIncNum(), previous.getSeqNum()), from);
+      return;
+    }
+    lastHeard.put(from, message.getTimestamp());
+    if (message.getIsDeclaration()) {
+      apply(state.onDeclaration(from, System.nanoTime()));
+    } else {
+      state.onProposal(from);
+    }
+  }
+
+  private void apply(List<ElectionState.Action> actions) {
+    for (ElectionState.Action action : actions) {
+      switch (action) {
+        case PROPOSE -> broadcast(false);
+        case DECLARE -> broadcast(true);
+        case BECAME_LEADER -> {
+          context.getLog().info("channel {}: this peer is now its org's leader", setup.channel());
+          setup.listener().tell(new LeadershipChanged(true));
+        }
+        case STOPPED_LEADING -> {
+          context.getLog().info("channel {}: this peer is no longer its org's leader", setup.channel());
+          setup.listener().tell(new LeadershipChanged(false));
+        }
+      }
+    }
+    schedule();
+  }
+
+  private void broadcast(boolean declaration) {
+    var envelope = setup.signer().sign(GossipMessages.leadership(setup.signer().self().pkiId(), setup.channel(),
+        PeerTimes.of(setup.incarnation(), ++sequence), declaration)).envelope();
+    peers.forEach(peer -> setup.out().tell(new ChannelGossip.Send(peer, envelope)));
+  }
+
+  private void schedule() {
+    long delay = Math.max(0, state.deadline() - System.nanoTime());
+    timers.startSingleTimer(Tick.INSTANCE, Duration.ofNanos(delay));
+  }
+
+  private void reject(Rejection rejection, PkiId from) {
+    setup.rejections().reject(rejection, String.valueOf(from));
+  }
+}

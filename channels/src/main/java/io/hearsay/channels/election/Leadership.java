@@ -1,0 +1,96 @@
+package io.hearsay.channels.election;
+
+import io.hearsay.channels.ChannelGossip;
+import io.hearsay.protocol.identity.PkiId;
+import java.util.List;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+
+/**
+ * Whether this peer is its org's leader for a channel, and what follows from it: the leader alone
+ * runs the channel's {@code deliver} child, which pulls blocks from the ordering service. Static
+ * ({@code orgLeader}), elected ({@code useLeaderElection}, an {@link Election} child) or neither.
+ */
+public final class Leadership {
+
+  /** Fabric's two exclusive flags, as one choice. */
+  public enum Mode { STATIC_LEADER, ELECTED, FOLLOWER }
+
+  /** How a channel's leader is chosen. */
+  public record Settings(Mode mode, ElectionState.Timings timings) {}
+
+  /** Makes the leader's deliver client for a channel; it talks to the channel actor it is given. */
+  @FunctionalInterface
+  public interface DeliverFactory extends Function<ActorRef<ChannelGossip.Command>, Behavior<?>> {}
+
+  private final ActorContext<ChannelGossip.Command> context;
+  private final DeliverFactory deliverFactory;
+  private final ActorRef<Election.Command> election;
+  private ActorRef<?> deliver;
+  /** Each term's deliver client gets a new name: the previous one may still be stopping. */
+  private int term;
+  private boolean leader;
+
+  private Leadership(ActorContext<ChannelGossip.Command> context, DeliverFactory deliverFactory,
+      ActorRef<Election.Command> election) {
+    this.context = context;
+    this.deliverFactory = deliverFactory;
+    this.election = election;
+  }
+
+  /** Starts leadership for a channel; {@code electionSetup} is used only in ELECTED mode. */
+  public static Leadership start(ActorContext<ChannelGossip.Command> context, Settings settings,
+      DeliverFactory deliverFactory, Election.Setup electionSetup) {
+    ActorRef<Election.Command> election = settings.mode() == Mode.ELECTED
+        ? context.spawn(Election.create(electionSetup), "election") : null;
+    Leadership leadership = new Leadership(context, deliverFactory, election);
+    if (settings.mode() == Mode.STATIC_LEADER) {
+      leadership.changed(true);
+    }
+    return leadership;
+  }
+
+  public boolean isLeader() {
+    return leader;
+  }
+
+  /** Leadership changed: the leader starts delivering, a former leader stops. */
+  public void changed(boolean nowLeader) {
+    if (nowLeader == leader) {
+      return;
+    }
+    leader = nowLeader;
+    if (leader) {
+      deliver = spawn(context, deliverFactory.apply(context.getSelf()), "deliver-" + ++term);
+    } else if (deliver != null) {
+      context.stop(deliver);
+      deliver = null;
+    }
+  }
+
+  /** The org's peers in the channel changed. */
+  public void peers(List<PkiId> peers) {
+    if (election != null) {
+      election.tell(new Election.Peers(peers));
+    }
+  }
+
+  public void inbound(Election.Inbound message) {
+    if (election != null) {
+      election.tell(message);
+    }
+  }
+
+  /** The deliver client cannot reach the ordering service: an elected leader steps down for a while. */
+  public void ordererUnreachable() {
+    if (election != null) {
+      election.tell(Election.YieldLeadership.INSTANCE);
+    }
+  }
+
+  private static <T> ActorRef<T> spawn(ActorContext<?> context, Behavior<T> behavior, String name) {
+    return context.spawn(behavior, name);
+  }
+}

@@ -1,0 +1,87 @@
+package io.hearsay.runtime.channels;
+
+import static io.hearsay.runtime.testing.TestNetwork.awaitViews;
+
+import io.hearsay.channels.ChannelGossip;
+import io.hearsay.channels.config.GenesisBlocks;
+import io.hearsay.channels.config.Ordering;
+import io.hearsay.runtime.HearsayPeer;
+import io.hearsay.runtime.testing.TestNetwork;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.hyperledger.fabric.protos.common.Block;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Fabric's election over real Artery (timings divided by 10): the scenarios that depend on real
+ * message timing. The rest (staggered starts, merging groups, partitions) run on the plain
+ * algorithm in ElectionStateTest.
+ */
+class LeaderElectionTest {
+
+  private TestNetwork network;
+
+  @AfterEach
+  void stop() {
+    network.close();
+  }
+
+  private List<HearsayPeer> startPeers(int count, Map<String, Object> overrides) {
+    List<HearsayPeer> peers = new ArrayList<>();
+    HearsayPeer first = network.start(network.config(1, 0, List.of(), overrides));
+    peers.add(first);
+    for (int i = 1; i < count; i++) {
+      peers.add(network.start(network.config(1, i, List.of(first.endpoint()), overrides)));
+    }
+    return peers;
+  }
+
+  static boolean isLeader(HearsayPeer peer, String channel) {
+    return peer.channels().toCompletableFuture().join().stream()
+        .anyMatch(s -> s.channel().equals(channel) && s.leader());
+  }
+
+  /** Waits until {@code expected} is the only leader among {@code peers}. */
+  static void awaitOnlyLeader(List<HearsayPeer> peers, HearsayPeer expected, Duration within) {
+    awaitViews(peers, within, "only " + expected.endpoint() + " leads", pv -> isLeader(pv.peer(), "mychannel")
+        == (pv.peer() == expected));
+  }
+
+  @Test
+  void tenPeersStartingTogetherElectTheLowestPkiIdAndTheNextTakesOverWhenItStops() throws Exception {
+    network = new TestNetwork(1, 10);
+    List<HearsayPeer> peers = startPeers(10, TestNetwork.ELECTION_FAST);
+    Block genesis = GenesisBlocks.create("mychannel", network.material(), Map.of());
+    peers.forEach(p -> p.joinChannel(genesis));
+    List<HearsayPeer> byPkiId = peers.stream().sorted(Comparator.comparing(HearsayPeer::pkiId)).toList();
+
+    awaitOnlyLeader(peers, byPkiId.get(0), Duration.ofSeconds(30));
+
+    network.stop(byPkiId.get(0));
+    List<HearsayPeer> survivors = byPkiId.subList(1, byPkiId.size());
+    awaitOnlyLeader(survivors, survivors.get(0), Duration.ofSeconds(30));
+  }
+
+  @Test
+  void aLeaderThatCannotReachTheOrdererYieldsToAnotherPeer() throws Exception {
+    network = new TestNetwork(1, 3);
+    Map<String, Object> overrides = new java.util.HashMap<>(TestNetwork.ELECTION_FAST);
+    overrides.put("peer.deliveryclient.reconnectTotalTimeThreshold", "1s");
+    List<HearsayPeer> peers = startPeers(3, overrides);
+    // An orderer address where nothing listens.
+    Block genesis = GenesisBlocks.create("mychannel", network.material(), Map.of(),
+        new Ordering(List.of("127.0.0.1:" + TestNetwork.freePort()), 10, Duration.ofSeconds(2)));
+    peers.forEach(p -> p.joinChannel(genesis));
+    List<HearsayPeer> byPkiId = peers.stream().sorted(Comparator.comparing(HearsayPeer::pkiId)).toList();
+    awaitOnlyLeader(peers, byPkiId.get(0), Duration.ofSeconds(30));
+
+    // The first leader yields (and abstains for 6 x leaderAliveThreshold): the next lowest leads.
+    awaitOnlyLeader(peers, byPkiId.get(1), Duration.ofSeconds(30));
+    List<ChannelGossip.Status> status = byPkiId.get(0).channels().toCompletableFuture().join();
+    org.junit.jupiter.api.Assertions.assertFalse(status.get(0).leader());
+  }
+}

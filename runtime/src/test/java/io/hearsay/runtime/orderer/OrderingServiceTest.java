@@ -1,0 +1,147 @@
+package io.hearsay.runtime.orderer;
+
+import static io.hearsay.runtime.testing.TestNetwork.awaitViews;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.hearsay.channels.ChannelGossip;
+import io.hearsay.channels.config.GenesisBlocks;
+import io.hearsay.channels.config.Ordering;
+import io.hearsay.ledger.ChannelLedger;
+import io.hearsay.ledger.state.KeyValueTransactions;
+import io.hearsay.protocol.RejectionReason;
+import io.hearsay.protocol.identity.SigningIdentity;
+import io.hearsay.runtime.HearsayPeer;
+import io.hearsay.runtime.testing.TestNetwork;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.hyperledger.fabric.protos.common.Block;
+import org.hyperledger.fabric.protos.common.Envelope;
+import org.hyperledger.fabric.protos.common.Status;
+import org.hyperledger.fabric.protos.orderer.BroadcastResponse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The embedded ordering service with real peers: delivery through elected leaders, and bad input. */
+class OrderingServiceTest {
+
+  private TestNetwork network;
+  private OrdererNode orderer;
+  private Block genesis;
+
+  @BeforeEach
+  void start() throws Exception {
+    network = new TestNetwork(2, 4);
+    int port = TestNetwork.freePort();
+    genesis = GenesisBlocks.create("mychannel", network.material(), Map.of(),
+        new Ordering(List.of("127.0.0.1:" + port), 5, Duration.ofMillis(200)));
+    orderer = network.startOrderer(port, List.of(genesis));
+  }
+
+  @AfterEach
+  void stop() {
+    network.close();
+  }
+
+  private List<HearsayPeer> startPeers(int count) {
+    List<HearsayPeer> peers = new ArrayList<>();
+    HearsayPeer first = network.start(network.config(1, 0, List.of(), TestNetwork.ELECTION_FAST));
+    peers.add(first);
+    for (int i = 1; i < count; i++) {
+      peers.add(network.start(network.config(1, i, List.of(first.endpoint()), TestNetwork.ELECTION_FAST)));
+    }
+    peers.forEach(p -> p.joinChannel(genesis));
+    return peers;
+  }
+
+  private SigningIdentity client() throws Exception {
+    var org = network.material().org("Org1MSP");
+    return network.material().signingIdentity(org, org.nodes().get(3));
+  }
+
+  private BroadcastResponse broadcast(OrdererClient client, Envelope tx) {
+    return client.broadcast(tx).toCompletableFuture().join();
+  }
+
+  private Envelope tx(SigningIdentity creator, String channel, int i) {
+    return KeyValueTransactions.write(creator, channel, "kv", Map.of("key" + i, ByteString.copyFromUtf8("value " + i)));
+  }
+
+  private ChannelGossip.Status ordererTip() {
+    return orderer.channelStatus().toCompletableFuture().join().get(0);
+  }
+
+  private static void awaitTip(List<HearsayPeer> peers, ChannelGossip.Status tip, Duration within) {
+    awaitViews(peers, within, "every peer at the orderer's tip " + tip.height(), pv -> {
+      ChannelLedger.Height h = pv.peer().channelHeight("mychannel").toCompletableFuture().join();
+      return h.height() == tip.height() && h.tipHash().equals(tip.tipHash());
+    });
+  }
+
+  @Test
+  void whenTheLeaderCrashesWhileBlocksFlowTheNewLeaderResumesAndEveryPeerHasTheWholeChain() throws Exception {
+    List<HearsayPeer> peers = startPeers(4);
+    awaitViews(peers, Duration.ofSeconds(30), "a leader", pv -> peers.stream()
+        .anyMatch(p -> p.channels().toCompletableFuture().join().get(0).leader()));
+    HearsayPeer leader = peers.stream().filter(p -> p.channels().toCompletableFuture().join().get(0).leader())
+        .findFirst().orElseThrow();
+
+    OrdererClient client = orderer.clientFrom(orderer.system());
+    SigningIdentity creator = client();
+    for (int i = 0; i < 100; i++) {
+      if (i == 40) {
+        network.stop(leader);
+      }
+      assertEquals(Status.SUCCESS, broadcast(client, tx(creator, "mychannel", i)).getStatus());
+      Thread.sleep(10);  // a steady transaction rate, so blocks are cut while the leader changes
+    }
+    List<HearsayPeer> survivors = peers.stream().filter(p -> p != leader).toList();
+    awaitViews(survivors, Duration.ofSeconds(30), "all 100 transactions ordered",
+        pv -> ordererTip().height() >= 21 && !orderer.channelStatus().toCompletableFuture().join().isEmpty());
+    // The orderer cuts the last partial batch after its timeout; then every survivor has the whole chain.
+    Thread.sleep(300);
+    awaitTip(survivors, ordererTip(), Duration.ofSeconds(60));
+    assertEquals(1, survivors.stream().filter(p -> p.channels().toCompletableFuture().join().get(0).leader()).count(),
+        "one survivor leads");
+  }
+
+  @Test
+  void badTransactionsAreRefusedWithAReasonAndTheStreamContinues() throws Exception {
+    List<HearsayPeer> peers = startPeers(2);
+    OrdererClient client = orderer.clientFrom(orderer.system());
+    SigningIdentity creator = client();
+
+    Envelope unsigned = tx(creator, "mychannel", 1).toBuilder().clearSignature().build();
+    assertEquals(Status.FORBIDDEN, broadcast(client, unsigned).getStatus());
+
+    Envelope other = tx(creator, "mychannel", 2);
+    Envelope wronglySigned = tx(creator, "mychannel", 3).toBuilder().setSignature(other.getSignature()).build();
+    assertEquals(Status.FORBIDDEN, broadcast(client, wronglySigned).getStatus());
+
+    assertEquals(Status.NOT_FOUND, broadcast(client, tx(creator, "no-such-channel", 4)).getStatus());
+
+    Envelope garbage = Envelope.newBuilder().setPayload(ByteString.copyFromUtf8("not a payload")).build();
+    assertEquals(Status.BAD_REQUEST, broadcast(client, garbage).getStatus());
+
+    var ordererOrg = network.material().org("OrdererMSP");
+    SigningIdentity notAWriter = network.material().signingIdentity(ordererOrg, ordererOrg.nodes().get(0));
+    assertEquals(Status.FORBIDDEN, broadcast(client, tx(notAWriter, "mychannel", 5)).getStatus());
+
+    Map<RejectionReason, Long> refused = orderer.rejections();
+    assertEquals(1L, refused.get(RejectionReason.MISSING_SIGNATURE), refused.toString());
+    assertEquals(1L, refused.get(RejectionReason.BAD_SIGNATURE), refused.toString());
+    assertEquals(1L, refused.get(RejectionReason.NOT_IN_CHANNEL), refused.toString());
+    assertEquals(1L, refused.get(RejectionReason.MALFORMED_PAYLOAD), refused.toString());
+    assertEquals(1L, refused.get(RejectionReason.UNKNOWN_ORG), refused.toString());
+
+    // Nothing was ordered; a good transaction still makes a block that reaches the peers.
+    assertEquals(1, ordererTip().height());
+    assertEquals(Status.SUCCESS, broadcast(client, tx(creator, "mychannel", 6)).getStatus());
+    awaitViews(peers, Duration.ofSeconds(10), "one block", pv -> ordererTip().height() == 2);
+    awaitTip(peers, ordererTip(), Duration.ofSeconds(30));
+  }
+}
