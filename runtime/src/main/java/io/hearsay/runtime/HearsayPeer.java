@@ -9,7 +9,7 @@ import io.hearsay.protocol.identity.IdentityMapper;
 import io.hearsay.protocol.identity.PkiId;
 import io.hearsay.protocol.identity.SigningIdentity;
 import io.hearsay.protocol.message.EnvelopeSigner;
-import io.hearsay.runtime.comm.InboundCounts;
+import io.hearsay.runtime.comm.MessageCounts;
 import io.hearsay.runtime.comm.LinkFaults;
 import io.hearsay.runtime.comm.RejectionLog;
 import io.hearsay.runtime.comm.TlsEngineProvider;
@@ -52,15 +52,20 @@ public final class HearsayPeer implements AutoCloseable {
   private final ActorSystem<Peer.Command> system;
   private final SigningIdentity identity;
   private final RejectionLog rejections;
-  private final InboundCounts received;
+  private final MessageCounts received;
   private final Endpoint endpoint;
+  private final String id;
+  private final io.hearsay.runtime.admin.NodeMetrics metrics;
+  private java.util.Optional<io.hearsay.runtime.admin.AdminServer> admin = java.util.Optional.empty();
 
-  private HearsayPeer(ActorSystem<Peer.Command> system, SigningIdentity identity, RejectionLog rejections,
-      InboundCounts received) {
+  private HearsayPeer(ActorSystem<Peer.Command> system, String id, SigningIdentity identity, RejectionLog rejections,
+      MessageCounts received, io.hearsay.runtime.admin.NodeMetrics metrics) {
     this.system = system;
+    this.id = id;
     this.identity = identity;
     this.rejections = rejections;
     this.received = received;
+    this.metrics = metrics;
     var address = PeerAddress.of(system);
     this.endpoint = new Endpoint(address.getHost().get(), address.getPort().get());
   }
@@ -86,12 +91,64 @@ public final class HearsayPeer implements AutoCloseable {
         settings.rejectionLogInterval());
     Instant now = Instant.now();
     long incarnation = now.getEpochSecond() * 1_000_000_000L + now.getNano();
-    InboundCounts received = new InboundCounts();
-    Peer.Parts parts = new Peer.Parts(settings, new EnvelopeSigner(identity), identities, rejections, received,
-        tlsCertificateHash(settings), incarnation, channelBlocks(settings), io.hearsay.channels.ChannelObserver.NONE);
+    MessageCounts received = new MessageCounts();
+    MessageCounts sent = new MessageCounts();
+    var metrics = new io.hearsay.runtime.admin.NodeMetrics(received, sent, rejections);
+    Peer.Parts parts = new Peer.Parts(settings, new EnvelopeSigner(identity), identities, rejections, received, sent,
+        tlsCertificateHash(settings), incarnation, channelBlocks(settings), metrics);
     ActorSystem<Peer.Command> system =
         ActorSystem.create(Peer.create(parts), SYSTEM_NAME, systemConfig(settings, effective));
-    return new HearsayPeer(system, identity, rejections, received);
+    HearsayPeer peer = new HearsayPeer(system, settings.id(), identity, rejections, received, metrics);
+    if (settings.adminEndpoint().isPresent()) {
+      try {
+        peer.admin = java.util.Optional.of(io.hearsay.runtime.admin.AdminServer.start(settings.adminEndpoint().get(),
+            peer.adminRoutes()));
+      } catch (ConfigError e) {
+        peer.close();
+        throw e;
+      }
+    }
+    return peer;
+  }
+
+  private io.hearsay.runtime.admin.AdminServer.Routes adminRoutes() {
+    return new io.hearsay.runtime.admin.AdminServer.Routes() {
+      @Override
+      public CompletionStage<String> status() {
+        return membership().thenCombine(channels(), (view, channels) -> io.hearsay.runtime.admin.StatusJson.peer(
+            id, mspId(), pkiId().hex(), endpoint, view, channels));
+      }
+
+      @Override
+      public String metrics() {
+        return metrics.scrape();
+      }
+
+      @Override
+      public java.util.Optional<java.util.function.Function<byte[], String>> join() {
+        return java.util.Optional.of(bytes -> {
+          org.hyperledger.fabric.protos.common.Block block;
+          try {
+            block = org.hyperledger.fabric.protos.common.Block.parseFrom(bytes);
+          } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IllegalArgumentException("the body is not a common.Block: " + e.getMessage(), e);
+          }
+          String channel = io.hearsay.channels.config.ChannelConfig.of(block).channelId();
+          joinChannel(block);
+          return "joining channel " + channel;
+        });
+      }
+    };
+  }
+
+  /** Where this peer's admin endpoint listens, when it has one. */
+  public java.util.Optional<Endpoint> adminEndpoint() {
+    return admin.map(io.hearsay.runtime.admin.AdminServer::endpoint);
+  }
+
+  /** This peer's metrics (what {@code GET /metrics} serves). */
+  public io.hearsay.runtime.admin.NodeMetrics metrics() {
+    return metrics;
   }
 
   /** The peer's ActorSystem config: its endpoint and TLS over the application's config. */
@@ -235,6 +292,7 @@ public final class HearsayPeer implements AutoCloseable {
 
   /** Stops the peer through coordinated shutdown. */
   public CompletionStage<Done> stop() {
+    admin.ifPresent(io.hearsay.runtime.admin.AdminServer::close);
     system.terminate();
     return system.getWhenTerminated();
   }

@@ -57,9 +57,10 @@ public final class Peer {
 
   /** Everything the guardian's children are built from, prepared before the system starts. */
   record Parts(PeerSettings settings, EnvelopeSigner signer, IdentityMapper identities,
-      RejectionLog rejections, io.hearsay.runtime.comm.InboundCounts received, ByteString tlsCertificateHash, long incarnation,
+      RejectionLog rejections, io.hearsay.runtime.comm.MessageCounts received,
+      io.hearsay.runtime.comm.MessageCounts sent, ByteString tlsCertificateHash, long incarnation,
       java.util.List<org.hyperledger.fabric.protos.common.Block> channelBlocks,
-      io.hearsay.channels.ChannelObserver observer) {}
+      io.hearsay.runtime.admin.NodeMetrics metrics) {}
 
   private Peer() {}
 
@@ -92,7 +93,7 @@ public final class Peer {
       context.spawn(Identities.create(parts.identities(), settings.identityPurgeInterval()), "identities");
       ActorRef<Comm.Command> comm = context.spawn(Comm.create(new Comm.Setup(
           context.getSystem().name(), self, parts.signer(), verifier, parts.rejections(), parts.received(),
-          parts.tlsCertificateHash(), settings.handshakeRetry(), settings.largeMessageThreshold())), Comm.NAME);
+          parts.sent(), parts.tlsCertificateHash(), settings.handshakeRetry(), settings.largeMessageThreshold())), Comm.NAME);
       context.spawn(Behaviors.<Comm.Command>receiveMessage(frame -> {
         comm.tell(frame);
         return Behaviors.same();
@@ -104,7 +105,8 @@ public final class Peer {
           settings.localMspId(), parts.signer(), verifier, channelSettings(settings.gossip()), parts.incarnation(), comm,
           membership, parts.rejections(), context.getSystem().settings().config(), leadership(settings.gossip()),
           new io.hearsay.runtime.orderer.DeliverClient.Settings(settings.deliveryClient().connTimeout(),
-              settings.deliveryClient().reconnectTotalTimeThreshold()), parts.observer())), "channels");
+              settings.deliveryClient().reconnectTotalTimeThreshold()), parts.metrics())), "channels");
+      context.spawn(io.hearsay.runtime.admin.MembershipMetrics.create(parts.metrics(), membership), "admin");
       parts.channelBlocks().forEach(block -> channels.tell(new ChannelRouter.Join(block)));
       context.getLog().info("peer {} of {} started at {} (PKI-ID {})", settings.id(),
           settings.localMspId(), self, parts.signer().self().pkiId());

@@ -187,7 +187,8 @@ public final class CryptoMaterialGenerator {
     }
   }
 
-  private static void deleteRecursively(Path dir) throws IOException {
+  /** Deletes a directory tree (a previous output being replaced). */
+  public static void deleteRecursively(Path dir) throws IOException {
     try (Stream<Path> paths = Files.walk(dir)) {
       for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.delete(p);

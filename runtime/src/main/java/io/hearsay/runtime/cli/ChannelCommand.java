@@ -27,7 +27,7 @@ import picocli.CommandLine.Parameters;
 /** {@code hearsay channel inspect|create}: Fabric config blocks. */
 @Command(name = "channel", mixinStandardHelpOptions = true,
     description = "Read and write Fabric channel config blocks.",
-    subcommands = {ChannelCommand.Inspect.class, ChannelCommand.Create.class})
+    subcommands = {ChannelCommand.Inspect.class, ChannelCommand.Create.class, ChannelCommand.Join.class})
 final class ChannelCommand implements Runnable {
 
   @CommandLine.Spec
@@ -68,8 +68,8 @@ final class ChannelCommand implements Runnable {
         Ordering ordering = config.ordering();
         out.printf("{\"channel\": \"%s\", \"ordererOrgs\": [%s], \"applicationOrgs\": [%s], \"ordererAddresses\": [%s], "
             + "\"maxMessageCount\": %d, \"batchTimeoutMillis\": %d}%n",
-            LedgerCommand.jsonString(config.channelId()), orgsJson(config.ordererOrgs()), orgsJson(config.applicationOrgs()),
-            ordering.ordererAddresses().stream().map(a -> "\"" + LedgerCommand.jsonString(a) + "\"").collect(Collectors.joining(", ")),
+            io.hearsay.runtime.admin.Json.escape(config.channelId()), orgsJson(config.ordererOrgs()), orgsJson(config.applicationOrgs()),
+            ordering.ordererAddresses().stream().map(a -> "\"" + io.hearsay.runtime.admin.Json.escape(a) + "\"").collect(Collectors.joining(", ")),
             ordering.maxMessageCount(), ordering.batchTimeout().toMillis());
       } else {
         out.println("channel: " + config.channelId());
@@ -92,9 +92,9 @@ final class ChannelCommand implements Runnable {
 
     private static String orgsJson(List<OrgDefinition> orgs) {
       return orgs.stream().map(o -> String.format("{\"mspId\": \"%s\", \"rootCerts\": %d, \"mspType\": \"%s\", \"anchorPeers\": [%s]}",
-          LedgerCommand.jsonString(o.mspId()), o.msp().map(m -> m.roots().size()).orElse(0),
+          io.hearsay.runtime.admin.Json.escape(o.mspId()), o.msp().map(m -> m.roots().size()).orElse(0),
           o.msp().isPresent() ? "x509" : "idemix",
-          o.anchorPeers().stream().map(a -> "\"" + LedgerCommand.jsonString(a.toString()) + "\"").collect(Collectors.joining(", "))))
+          o.anchorPeers().stream().map(a -> "\"" + io.hearsay.runtime.admin.Json.escape(a.toString()) + "\"").collect(Collectors.joining(", "))))
           .collect(Collectors.joining(", "));
     }
   }
@@ -160,6 +160,36 @@ final class ChannelCommand implements Runnable {
         return HearsayCommand.OK;
       } catch (IOException | CertificateException | IllegalArgumentException e) {
         spec.commandLine().getErr().println("hearsay channel create: " + e.getMessage());
+        return HearsayCommand.CANNOT_RUN;
+      }
+    }
+  }
+
+  @Command(name = "join", mixinStandardHelpOptions = true,
+      description = "Make a running peer join the channel a genesis config block defines, through its admin endpoint.")
+  static final class Join implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--admin", required = true, description = "The peer's admin endpoint, host:port.")
+    String admin;
+
+    @Option(names = {"--block", "-b"}, required = true, description = "The channel's genesis block file.")
+    Path block;
+
+    @Override
+    public Integer call() {
+      Endpoint endpoint = Endpoint.parse(admin).orElse(null);
+      if (endpoint == null) {
+        spec.commandLine().getErr().println("hearsay channel join: --admin " + admin + " is not host:port");
+        return HearsayCommand.CANNOT_RUN;
+      }
+      try {
+        String answer = io.hearsay.runtime.admin.AdminClient.post(endpoint, "/channels", Files.readAllBytes(block), 202);
+        spec.commandLine().getOut().println(answer.strip());
+        return HearsayCommand.OK;
+      } catch (IOException e) {
+        spec.commandLine().getErr().println("hearsay channel join: " + e.getMessage());
         return HearsayCommand.CANNOT_RUN;
       }
     }

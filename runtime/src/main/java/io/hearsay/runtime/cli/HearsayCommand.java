@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "hearsay 0.1.0",
     description = "Hyperledger Fabric's peer gossip on Apache Pekko.",
-    subcommands = {CryptoCommand.class, PeerCommand.class, LedgerCommand.class, ChannelCommand.class})
+    subcommands = {NetworkCommand.class, CryptoCommand.class, PeerCommand.class, OrdererCommand.class,
+        ChannelCommand.class, LedgerCommand.class, StatusCommand.class})
 public final class HearsayCommand implements Runnable {
 
   public static final int OK = 0;

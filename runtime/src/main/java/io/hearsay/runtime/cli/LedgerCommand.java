@@ -88,10 +88,10 @@ final class LedgerCommand implements Runnable {
     private void print(ChainVerifier.Report report, PrintWriter out) {
       if (json) {
         out.printf("{\"file\": \"%s\", \"height\": %d, \"tipHash\": \"%s\", \"valid\": %b, \"signedBlocks\": %d, "
-                + "\"unsignedBlocks\": %d, \"problems\": [%s]}%n", jsonString(file.toString()), report.height(),
+                + "\"unsignedBlocks\": %d, \"problems\": [%s]}%n", io.hearsay.runtime.admin.Json.escape(file.toString()), report.height(),
             BlockValidator.hex(report.tipHash()), report.valid(), report.signedBlocks(), report.unsignedBlocks(),
             report.problems().stream().map(p -> String.format("{\"block\": %d, \"reason\": \"%s\", \"detail\": \"%s\"}",
-                p.block(), p.rejection().reason(), jsonString(p.rejection().detail()))).collect(Collectors.joining(", ")));
+                p.block(), p.rejection().reason(), io.hearsay.runtime.admin.Json.escape(p.rejection().detail()))).collect(Collectors.joining(", ")));
         return;
       }
       out.printf("file:     %s%nheight:   %d%ntip hash: %s%nsigned:   %d blocks with a valid orderer signature, %d unsigned%n",
@@ -206,8 +206,5 @@ final class LedgerCommand implements Runnable {
     }
   }
 
-  static String jsonString(String s) {
-    return s.replace("\\", "\\\\").replace("\"", "\\\"");
-  }
 
 }

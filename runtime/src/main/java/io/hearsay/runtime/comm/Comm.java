@@ -81,8 +81,8 @@ public final class Comm {
 
   /** What comm is started with. */
   public record Setup(String systemName, Endpoint self, EnvelopeSigner signer,
-      EnvelopeVerifier verifier, RejectionLog rejections, InboundCounts received, ByteString tlsCertificateHash,
-      Duration handshakeRetry, int largeMessageThreshold) {}
+      EnvelopeVerifier verifier, RejectionLog rejections, MessageCounts received, MessageCounts sent,
+      ByteString tlsCertificateHash, Duration handshakeRetry, int largeMessageThreshold) {}
 
   private record Subscription(ActorRef<Event> subscriber, Set<ContentCase> contents) {}
 
@@ -147,6 +147,7 @@ public final class Comm {
       sendHandshake(send.to(), WireFrame.Kind.HANDSHAKE, false);
     }
     transmit(send.to(), new WireFrame(WireFrame.Kind.GOSSIP, self, send.envelope().toByteString()));
+    setup.sent().recordSent(send.envelope());
     return Behaviors.same();
   }
 

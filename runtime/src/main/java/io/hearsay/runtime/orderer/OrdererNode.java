@@ -34,6 +34,7 @@ public final class OrdererNode implements AutoCloseable {
   private final RejectionLog rejections;
   private final Endpoint endpoint;
   private final List<String> channels;
+  private java.util.Optional<io.hearsay.runtime.admin.AdminServer> admin = java.util.Optional.empty();
 
   private OrdererNode(ActorSystem<OrderingService.Command> system, RejectionLog rejections, List<String> channels) {
     this.system = system;
@@ -73,7 +74,37 @@ public final class OrdererNode implements AutoCloseable {
         return Behaviors.same();
       });
     });
-    return new OrdererNode(ActorSystem.create(guardian, HearsayPeer.SYSTEM_NAME, systemConfig), rejections, channels);
+    OrdererNode node = new OrdererNode(ActorSystem.create(guardian, HearsayPeer.SYSTEM_NAME, systemConfig), rejections,
+        channels);
+    var adminEndpoint = PeerSettingsLoader.adminEndpoint(effective, source);
+    if (adminEndpoint.isPresent()) {
+      var metrics = new io.hearsay.runtime.admin.NodeMetrics(new io.hearsay.runtime.comm.MessageCounts(),
+          new io.hearsay.runtime.comm.MessageCounts(), rejections);
+      try {
+        node.admin = java.util.Optional.of(io.hearsay.runtime.admin.AdminServer.start(adminEndpoint.get(),
+            new io.hearsay.runtime.admin.AdminServer.Routes() {
+              @Override
+              public CompletionStage<String> status() {
+                return node.channelStatus().thenApply(c -> io.hearsay.runtime.admin.StatusJson.orderer(settings.id(),
+                    settings.localMspId(), node.endpoint(), c));
+              }
+
+              @Override
+              public String metrics() {
+                return metrics.scrape();
+              }
+            }));
+      } catch (ConfigError e) {
+        node.close();
+        throw e;
+      }
+    }
+    return node;
+  }
+
+  /** Where the admin endpoint listens, when there is one. */
+  public java.util.Optional<Endpoint> adminEndpoint() {
+    return admin.map(io.hearsay.runtime.admin.AdminServer::endpoint);
   }
 
   public ActorSystem<OrderingService.Command> system() {
@@ -105,6 +136,7 @@ public final class OrdererNode implements AutoCloseable {
   }
 
   public CompletionStage<Done> stop() {
+    admin.ifPresent(io.hearsay.runtime.admin.AdminServer::close);
     system.terminate();
     return system.getWhenTerminated();
   }

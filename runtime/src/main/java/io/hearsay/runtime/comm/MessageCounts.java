@@ -7,17 +7,34 @@ import java.util.concurrent.atomic.LongAdder;
 import org.hyperledger.fabric.protos.gossip.GossipMessage;
 
 /**
- * Verified inbound messages per content type and channel, as comm received them: what an
+ * Messages per content type and channel, as comm received (verified) or sent them: what an
  * operator (and a data-leakage test) looks at to see what reached this peer at all.
  */
-public final class InboundCounts {
+public final class MessageCounts {
 
   private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+
+  /** Counts a sent envelope by its message's type, parsing without copying its bytes fields. */
+  void recordSent(org.hyperledger.fabric.protos.gossip.Envelope envelope) {
+    try {
+      var input = envelope.getPayload().newCodedInput();
+      input.enableAliasing(true);
+      record(GossipMessage.parseFrom(input));
+    } catch (java.io.IOException e) {
+      counts.computeIfAbsent("MALFORMED", k -> new LongAdder()).increment();
+    }
+  }
 
   void record(GossipMessage message) {
     String channel = message.getChannel().isEmpty() ? "" : message.getChannel().toStringUtf8();
     counts.computeIfAbsent(message.getContentCase() + (channel.isEmpty() ? "" : "@" + channel),
         k -> new LongAdder()).increment();
+  }
+
+  /** The count of one key of {@link #snapshot()}. */
+  public long count(String key) {
+    LongAdder adder = counts.get(key);
+    return adder == null ? 0 : adder.sum();
   }
 
   /** Counts keyed {@code CONTENT} or {@code CONTENT@channel} (StateInfo names no channel). */

@@ -1,0 +1,92 @@
+package io.hearsay.runtime.admin;
+
+import io.hearsay.channels.ChannelObserver;
+import io.hearsay.protocol.RejectionReason;
+import io.hearsay.runtime.comm.MessageCounts;
+import io.hearsay.runtime.comm.RejectionLog;
+import io.hearsay.runtime.membership.MembershipView;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One node's metrics in a Micrometer Prometheus registry: messages sent, received and rejected
+ * (per type and reason, read from comm's counters when scraped), blocks committed and ledger
+ * append latency per channel, membership size, leadership and leader changes per channel.
+ */
+public final class NodeMetrics implements ChannelObserver {
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final MessageCounts received;
+  private final MessageCounts sent;
+  private final AtomicInteger alive = new AtomicInteger();
+  private final AtomicInteger dead = new AtomicInteger();
+  private final Map<String, AtomicInteger> leader = new ConcurrentHashMap<>();
+
+  public NodeMetrics(MessageCounts received, MessageCounts sent, RejectionLog rejections) {
+    this.received = received;
+    this.sent = sent;
+    for (RejectionReason reason : RejectionReason.values()) {
+      FunctionCounter.builder("hearsay.messages.rejected", rejections, r -> r.counts().getOrDefault(reason, 0L))
+          .description("Inbound messages and requests refused, per reason")
+          .tag("reason", reason.name()).register(registry);
+    }
+    Gauge.builder("hearsay.membership.alive", alive, AtomicInteger::get)
+        .description("Peers this node believes alive").register(registry);
+    Gauge.builder("hearsay.membership.dead", dead, AtomicInteger::get)
+        .description("Peers this node believes dead").register(registry);
+  }
+
+  /** The membership view changed. */
+  public void membership(MembershipView view) {
+    alive.set(view.alive().size());
+    dead.set(view.dead().size());
+  }
+
+  @Override
+  public void blocksCommitted(String channel, int count, long appendNanos) {
+    Counter.builder("hearsay.blocks.committed").tag("channel", channel)
+        .description("Blocks committed to the channel's ledger").register(registry).increment(count);
+    Timer.builder("hearsay.ledger.append").tag("channel", channel)
+        .description("Time to append a run of blocks to the ledger (durable)").register(registry)
+        .record(Duration.ofNanos(appendNanos));
+  }
+
+  @Override
+  public void leadershipChanged(String channel, boolean isLeader) {
+    leader.computeIfAbsent(channel, c -> {
+      AtomicInteger flag = new AtomicInteger();
+      Gauge.builder("hearsay.leader", flag, AtomicInteger::get).tag("channel", c)
+          .description("1 when this peer is its org's leader for the channel").register(registry);
+      return flag;
+    }).set(isLeader ? 1 : 0);
+    Counter.builder("hearsay.leader.changes").tag("channel", channel)
+        .description("Times this peer became or stopped being leader").register(registry).increment();
+  }
+
+  /** The Prometheus text exposition of every metric. */
+  public String scrape() {
+    register("hearsay.messages.received", received, "Verified messages received, per type and channel");
+    register("hearsay.messages.sent", sent, "Messages sent, per type and channel");
+    return registry.scrape();
+  }
+
+  /** Message types appear as they are first seen; each gets its counter once. */
+  private void register(String name, MessageCounts counts, String description) {
+    for (String key : counts.snapshot().keySet()) {
+      int at = key.indexOf('@');
+      FunctionCounter.builder(name, counts, c -> c.count(key))
+          .description(description)
+          .tag("type", at < 0 ? key : key.substring(0, at))
+          .tag("channel", at < 0 ? "" : key.substring(at + 1))
+          .register(registry);
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package io.hearsay.runtime.admin;
+
+import io.hearsay.channels.ChannelGossip;
+import io.hearsay.runtime.config.Endpoint;
+import io.hearsay.runtime.membership.MemberInfo;
+import io.hearsay.runtime.membership.MembershipView;
+import java.util.HexFormat;
+import java.util.List;
+
+/** The JSON of {@code GET /status}: who the node is, its membership view, its channels. */
+public final class StatusJson {
+
+  private StatusJson() {}
+
+  /** A peer's status. */
+  public static String peer(String id, String mspId, String pkiId, Endpoint endpoint, MembershipView view,
+      List<ChannelGossip.Status> channels) {
+    return "{\"node\": " + Json.quote(id) + ", \"role\": \"peer\", \"mspId\": " + Json.quote(mspId)
+        + ", \"pkiId\": " + Json.quote(pkiId) + ", \"endpoint\": " + Json.quote(endpoint.toString())
+        + ", \"membership\": {\"alive\": " + members(view.alive()) + ", \"dead\": " + members(view.dead()) + "}"
+        + ", \"channels\": " + channels(channels) + "}";
+  }
+
+  /** An orderer's status. */
+  public static String orderer(String id, String mspId, Endpoint endpoint, List<ChannelGossip.Status> channels) {
+    return "{\"node\": " + Json.quote(id) + ", \"role\": \"orderer\", \"mspId\": " + Json.quote(mspId)
+        + ", \"endpoint\": " + Json.quote(endpoint.toString()) + ", \"channels\": " + channels(channels) + "}";
+  }
+
+  private static String members(List<MemberInfo> members) {
+    return Json.array(members.stream().map(m -> "{\"pkiId\": " + Json.quote(m.pkiId().hex())
+        + ", \"mspId\": " + Json.quote(m.mspId())
+        + ", \"endpoint\": " + Json.quote(m.internalEndpoint().or(m::externalEndpoint).map(Endpoint::toString).orElse(""))
+        + "}").toList());
+  }
+
+  private static String channels(List<ChannelGossip.Status> channels) {
+    return Json.array(channels.stream().map(c -> "{\"channel\": " + Json.quote(c.channel())
+        + ", \"height\": " + c.height()
+        + ", \"tipHash\": " + Json.quote(HexFormat.of().formatHex(c.tipHash().toByteArray()))
+        + ", \"leader\": " + c.leader() + "}").toList());
+  }
+}

@@ -1,0 +1,133 @@
+package io.hearsay.runtime.cli;
+
+import io.hearsay.runtime.network.LocalNetwork;
+import io.hearsay.runtime.network.NetworkRun;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code hearsay network up|down|tx}: a local multi-org network of separate peer and orderer processes. */
+@Command(name = "network", mixinStandardHelpOptions = true, description = "Run a local Fabric-style network.",
+    subcommands = {NetworkCommand.Up.class, NetworkCommand.Down.class, NetworkCommand.Tx.class})
+final class NetworkCommand implements Runnable {
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  @Command(name = "up", mixinStandardHelpOptions = true,
+      description = "Generate crypto material, channel blocks and configs, start an orderer and every peer as separate"
+          + " processes, submit transactions until --blocks blocks exist, then check that every peer of every channel"
+          + " has the same height and tip. Exit 0 only if they agree.")
+  static final class Up implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--orgs", defaultValue = "2", description = "Peer orgs (default ${DEFAULT-VALUE}).")
+    int orgs;
+
+    @Option(names = "--peers-per-org", defaultValue = "3", description = "Peers per org (default ${DEFAULT-VALUE}).")
+    int peersPerOrg;
+
+    @Option(names = "--channels", defaultValue = "1", description = "Channels, every peer in each (default ${DEFAULT-VALUE}).")
+    int channels;
+
+    @Option(names = "--blocks", defaultValue = "100", description = "Blocks to order per channel (default ${DEFAULT-VALUE}).")
+    int blocks;
+
+    @Option(names = "--tx-rate", defaultValue = "50", description = "Transactions per second per channel (default ${DEFAULT-VALUE}).")
+    int txRate;
+
+    @Option(names = "--dir", defaultValue = "network", description = "The network's directory, replaced if it holds a stopped network (default ${DEFAULT-VALUE}).")
+    Path dir;
+
+    @Option(names = "--json", description = "Print the summary as JSON.")
+    boolean json;
+
+    @Option(names = "--keep-running", description = "Leave the nodes running (stop them with 'network down').")
+    boolean keepRunning;
+
+    @Override
+    public Integer call() {
+      if (orgs < 1 || peersPerOrg < 1 || channels < 1 || blocks < 1 || txRate < 1) {
+        spec.commandLine().getErr().println("hearsay network up: --orgs, --peers-per-org, --channels, --blocks and"
+            + " --tx-rate must be at least 1");
+        return HearsayCommand.CANNOT_RUN;
+      }
+      LocalNetwork network;
+      try {
+        network = LocalNetwork.create(dir, orgs, peersPerOrg, channels);
+      } catch (Exception e) {
+        spec.commandLine().getErr().println("hearsay network up: " + e.getMessage());
+        return HearsayCommand.CANNOT_RUN;
+      }
+      NetworkRun run = new NetworkRun(network, spec.commandLine().getOut(), json);
+      try {
+        return run.up(blocks, txRate) ? HearsayCommand.OK : HearsayCommand.CHECK_FAILED;
+      } catch (Exception e) {
+        spec.commandLine().getErr().println("hearsay network up: " + e.getMessage() + " (logs in " + dir.resolve("logs") + ")");
+        return HearsayCommand.CANNOT_RUN;
+      } finally {
+        if (keepRunning) {
+          spec.commandLine().getOut().println("nodes left running; stop them with: hearsay network down --dir " + dir);
+        } else {
+          network.nodes().forEach(network::stop);
+        }
+        run.close();
+      }
+    }
+  }
+
+  @Command(name = "down", mixinStandardHelpOptions = true, description = "Stop the nodes 'network up --keep-running' left.")
+  static final class Down implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--dir", defaultValue = "network", description = "The network's directory (default ${DEFAULT-VALUE}).")
+    Path dir;
+
+    @Override
+    public Integer call() {
+      try {
+        LocalNetwork network = LocalNetwork.load(dir);
+        var running = network.running();
+        running.forEach(network::stop);
+        spec.commandLine().getOut().println("stopped " + running.size() + " node(s)");
+        return HearsayCommand.OK;
+      } catch (Exception e) {
+        spec.commandLine().getErr().println("hearsay network down: " + e.getMessage());
+        return HearsayCommand.CANNOT_RUN;
+      }
+    }
+  }
+
+  @Command(name = "tx", mixinStandardHelpOptions = true, description = "Submit transactions to a running local network's orderer.")
+  static final class Tx implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--dir", defaultValue = "network", description = "The network's directory (default ${DEFAULT-VALUE}).")
+    Path dir;
+
+    @Option(names = "--count", defaultValue = "10", description = "Transactions per channel (default ${DEFAULT-VALUE}).")
+    int count;
+
+    @Override
+    public Integer call() {
+      try (NetworkRun run = new NetworkRun(LocalNetwork.load(dir), spec.commandLine().getOut(), false)) {
+        int accepted = run.submit(count);
+        spec.commandLine().getOut().println(accepted + " transaction(s) accepted by the orderer");
+        return accepted == count * run.channels() ? HearsayCommand.OK : HearsayCommand.CHECK_FAILED;
+      } catch (Exception e) {
+        spec.commandLine().getErr().println("hearsay network tx: " + e.getMessage());
+        return HearsayCommand.CANNOT_RUN;
+      }
+    }
+  }
+}

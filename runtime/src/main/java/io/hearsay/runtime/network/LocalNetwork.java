@@ -1,0 +1,264 @@
+package io.hearsay.runtime.network;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigRenderOptions;
+import io.hearsay.channels.config.AnchorPeer;
+import io.hearsay.channels.config.GenesisBlocks;
+import io.hearsay.channels.config.Ordering;
+import io.hearsay.protocol.cryptogen.CryptoMaterial;
+import io.hearsay.protocol.cryptogen.CryptoMaterialGenerator;
+import io.hearsay.runtime.config.Endpoint;
+import io.hearsay.runtime.config.PeerConfigs;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A local multi-org network in one directory: crypto material, one genesis block per channel,
+ * one config file per node (mutual TLS, leader election, an admin endpoint each), and the node
+ * processes (separate JVMs running this jar), whose pids are kept under {@code pids/} so that
+ * another command can stop them. {@code network.conf} indexes it all.
+ */
+public final class LocalNetwork {
+
+  static final String INDEX = "network.conf";
+
+  /** One node: a peer or the orderer, its config file and its addresses. */
+  public record Node(String name, String mspId, boolean orderer, Path config, Endpoint endpoint, Endpoint admin) {}
+
+  private final Path dir;
+  private final List<Node> nodes;
+  private final List<String> channels;
+
+  private LocalNetwork(Path dir, List<Node> nodes, List<String> channels) {
+    this.dir = dir;
+    this.nodes = List.copyOf(nodes);
+    this.channels = List.copyOf(channels);
+  }
+
+  /** Writes a new network into {@code dir}: blocks of at most 10 transactions or 2 s, as Fabric's test network. */
+  public static LocalNetwork create(Path dir, int orgs, int peersPerOrg, int channelCount) throws Exception {
+    prepare(dir);
+    CryptoMaterial material = CryptoMaterialGenerator.generate(
+        new CryptoMaterialGenerator.Request(dir.resolve("crypto"), orgs, peersPerOrg, true, false));
+    List<Node> nodes = new ArrayList<>();
+    Map<String, List<AnchorPeer>> anchors = new HashMap<>();
+    CryptoMaterial.Org ordererOrg = material.org("OrdererMSP");
+    Node orderer = node(dir, ordererOrg, ordererOrg.nodes().get(0), true);
+    for (CryptoMaterial.Org org : material.orgs()) {
+      if (org.kind() == CryptoMaterial.Kind.PEER) {
+        for (String name : org.nodes()) {
+          Node peer = node(dir, org, name, false);
+          nodes.add(peer);
+          if (name.startsWith("peer0.")) {
+            anchors.put(org.mspId(), List.of(new AnchorPeer(peer.endpoint().host(), peer.endpoint().port())));
+          }
+        }
+      }
+    }
+    List<String> channels = new ArrayList<>();
+    List<String> blocks = new ArrayList<>();
+    Files.createDirectories(dir.resolve("channels"));
+    for (int i = 1; i <= channelCount; i++) {
+      String channel = channelCount == 1 ? "mychannel" : "channel" + i;
+      Path block = dir.resolve("channels").resolve(channel + ".block");
+      Files.write(block, GenesisBlocks.create(channel, material, anchors,
+          new Ordering(List.of(orderer.endpoint().toString()), 10, Duration.ofSeconds(2))).toByteArray());
+      channels.add(channel);
+      blocks.add(block.toAbsolutePath().toString());
+    }
+    Files.createDirectories(dir.resolve("config"));
+    writeOrdererConfig(dir, material, ordererOrg, orderer, blocks);
+    for (Node peer : nodes) {
+      writePeerConfig(dir, material, peer, nodes, blocks);
+    }
+    nodes.add(0, orderer);
+    LocalNetwork network = new LocalNetwork(dir, nodes, channels);
+    network.writeIndex();
+    return network;
+  }
+
+  /** Reads a network that {@link #create} wrote. */
+  public static LocalNetwork load(Path dir) throws IOException {
+    Path index = dir.resolve(INDEX);
+    if (!Files.isRegularFile(index)) {
+      throw new IOException(dir + " holds no local network (no " + INDEX + ")");
+    }
+    Config c = ConfigFactory.parseFile(index.toFile());
+    List<Node> nodes = new ArrayList<>();
+    for (Config n : c.getConfigList("nodes")) {
+      nodes.add(new Node(n.getString("name"), n.getString("mspId"), n.getBoolean("orderer"), Path.of(n.getString("config")),
+          Endpoint.parse(n.getString("endpoint")).orElseThrow(), Endpoint.parse(n.getString("admin")).orElseThrow()));
+    }
+    return new LocalNetwork(dir, nodes, c.getStringList("channels"));
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public List<String> channels() {
+    return channels;
+  }
+
+  public Node orderer() {
+    return nodes.stream().filter(Node::orderer).findFirst().orElseThrow();
+  }
+
+  public List<Node> peers() {
+    return nodes.stream().filter(n -> !n.orderer()).toList();
+  }
+
+  public List<Node> nodes() {
+    return nodes;
+  }
+
+  public CryptoMaterial material() throws IOException {
+    return CryptoMaterial.load(dir.resolve("crypto"));
+  }
+
+  /** The nodes whose recorded process is alive. */
+  public List<Node> running() {
+    return nodes.stream().filter(n -> pid(n).flatMap(ProcessHandle::of).map(ProcessHandle::isAlive).orElse(false)).toList();
+  }
+
+  /** Starts a node as a separate JVM running this jar; its output goes to {@code logs/NAME.log}. */
+  public ProcessHandle start(Node node) throws IOException {
+    Path logs = Files.createDirectories(dir.resolve("logs"));
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx192m", "-Xss512k", "-XX:+UseSerialGC",
+        "-XX:TieredStopAtLevel=1", "-XX:MaxDirectMemorySize=160m", "-cp", System.getProperty("java.class.path"),
+        io.hearsay.runtime.cli.HearsayCommand.class.getName(), node.orderer() ? "orderer" : "peer", "start",
+        "--config", node.config().toString()));
+    Process process = new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(node.name() + ".log").toFile()))
+        .start();
+    Files.createDirectories(dir.resolve("pids"));
+    Files.writeString(pidFile(node), Long.toString(process.pid()));
+    return process.toHandle();
+  }
+
+  /** Stops a node: SIGTERM (coordinated shutdown), then SIGKILL after 15 s. */
+  public void stop(Node node) {
+    pid(node).flatMap(ProcessHandle::of).ifPresent(process -> {
+      process.destroy();
+      try {
+        process.onExit().get(15, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (Exception e) {
+        process.destroyForcibly();
+      }
+    });
+    try {
+      Files.deleteIfExists(pidFile(node));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The recorded pid of a node's process. */
+  public Optional<Long> pid(Node node) {
+    try {
+      Path file = pidFile(node);
+      return Files.isRegularFile(file) ? Optional.of(Long.parseLong(Files.readString(file).trim())) : Optional.empty();
+    } catch (IOException | NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  private Path pidFile(Node node) {
+    return dir.resolve("pids").resolve(node.name() + ".pid");
+  }
+
+  private static void prepare(Path dir) throws IOException {
+    if (Files.isDirectory(dir)) {
+      try (var entries = Files.list(dir)) {
+        boolean empty = entries.findAny().isEmpty();
+        if (!empty && !Files.isRegularFile(dir.resolve(INDEX))) {
+          throw new IOException(dir + " is not empty and holds no local network; choose another --dir");
+        }
+      }
+      if (Files.isRegularFile(dir.resolve(INDEX)) && !load(dir).running().isEmpty()) {
+        throw new IOException("the network in " + dir + " is running; stop it with: hearsay network down --dir " + dir);
+      }
+      CryptoMaterialGenerator.deleteRecursively(dir);
+    }
+    Files.createDirectories(dir);
+  }
+
+  private static Node node(Path dir, CryptoMaterial.Org org, String name, boolean orderer) {
+    Path config = dir.resolve("config").resolve(name + ".conf").toAbsolutePath();
+    return new Node(name, org.mspId(), orderer, config, new Endpoint("127.0.0.1", freePort()),
+        new Endpoint("127.0.0.1", freePort()));
+  }
+
+  private static void writePeerConfig(Path dir, CryptoMaterial material, Node peer, List<Node> peers, List<String> blocks)
+      throws IOException {
+    CryptoMaterial.Org org = material.org(peer.mspId());
+    List<Endpoint> bootstrap = peers.stream()
+        .filter(p -> p.mspId().equals(peer.mspId()) && p.name().startsWith("peer0.") && !p.equals(peer))
+        .map(Node::endpoint).toList();
+    Map<String, Object> values = new HashMap<>(tls(material, org, peer.name()));
+    values.put("peer.gossip.externalEndpoint", peer.endpoint().toString());
+    values.put("peer.gossip.orgLeader", false);
+    values.put("peer.gossip.useLeaderElection", true);
+    values.put("hearsay.channels.join", blocks);
+    values.put("hearsay.ledger.data-dir", dir.resolve("data").resolve(peer.name()).toAbsolutePath().toString());
+    values.put("hearsay.admin.endpoint", peer.admin().toString());
+    write(peer.config(), PeerConfigs.forNode(material, org, peer.name(), peer.endpoint(), bootstrap, values));
+  }
+
+  private static void writeOrdererConfig(Path dir, CryptoMaterial material, CryptoMaterial.Org org, Node orderer,
+      List<String> blocks) throws IOException {
+    Map<String, Object> values = new HashMap<>(tls(material, org, orderer.name()));
+    values.put("orderer.id", orderer.name());
+    values.put("orderer.localMspId", org.mspId());
+    values.put("orderer.mspConfigPath", material.nodeDir(org, orderer.name()).resolve("msp").toAbsolutePath().toString());
+    values.put("orderer.endpoint", orderer.endpoint().toString());
+    values.put("orderer.channels", blocks);
+    values.put("hearsay.ledger.data-dir", dir.resolve("data").resolve(orderer.name()).toAbsolutePath().toString());
+    values.put("hearsay.admin.endpoint", orderer.admin().toString());
+    write(orderer.config(), ConfigFactory.parseMap(values));
+  }
+
+  /** Mutual TLS settings of a node, from its generated PKCS#12 stores. */
+  static Map<String, Object> tls(CryptoMaterial material, CryptoMaterial.Org org, String node) {
+    Path tlsDir = material.keyStore(org, node).getParent();
+    return Map.of("hearsay.tls.enabled", true,
+        "hearsay.tls.keyStore", material.keyStore(org, node).toAbsolutePath().toString(),
+        "hearsay.tls.trustStore", material.trustStore(org, node).toAbsolutePath().toString(),
+        "hearsay.tls.passwordFile", tlsDir.resolve(CryptoMaterial.STORE_PASSWORD_FILE).toAbsolutePath().toString());
+  }
+
+  private static void write(Path file, Config config) throws IOException {
+    Files.writeString(file, "# Written by `hearsay network up`.\n"
+        + config.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false)));
+  }
+
+  private void writeIndex() throws IOException {
+    List<Map<String, Object>> list = new ArrayList<>();
+    for (Node n : nodes) {
+      list.add(Map.of("name", n.name(), "mspId", n.mspId(), "orderer", n.orderer(), "config", n.config().toString(),
+          "endpoint", n.endpoint().toString(), "admin", n.admin().toString()));
+    }
+    write(dir.resolve(INDEX), ConfigFactory.parseMap(Map.of("channels", channels, "nodes", list)));
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

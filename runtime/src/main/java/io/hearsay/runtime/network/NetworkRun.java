@@ -1,0 +1,330 @@
+package io.hearsay.runtime.network;
+
+import com.google.protobuf.ByteString;
+import com.typesafe.config.ConfigFactory;
+import io.hearsay.ledger.state.KeyValueTransactions;
+import io.hearsay.protocol.cryptogen.CryptoMaterial;
+import io.hearsay.protocol.identity.SigningIdentity;
+import io.hearsay.runtime.HearsayPeer;
+import io.hearsay.runtime.admin.AdminClient;
+import io.hearsay.runtime.admin.Json;
+import io.hearsay.runtime.config.Endpoint;
+import io.hearsay.runtime.config.PeerSettings;
+import io.hearsay.runtime.config.PeerSettingsLoader;
+import io.hearsay.runtime.orderer.OrdererClient;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.hyperledger.fabric.protos.common.Status;
+
+/**
+ * Drives a {@link LocalNetwork}: starts its processes, submits transactions to the orderer from a
+ * client ActorSystem (mutual TLS, signed by an org's identity), shows progress from the nodes'
+ * admin endpoints, and checks that every peer ends at the orderer's height and tip.
+ */
+public final class NetworkRun implements AutoCloseable {
+
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+  private static final Duration AGREE_TIMEOUT = Duration.ofSeconds(120);
+
+  /** What one poll of a node's admin endpoint says about one channel. */
+  record ChannelState(long height, String tip, boolean leader, int alive) {}
+
+  private final LocalNetwork network;
+  private final PrintWriter out;
+  private final boolean json;
+  private final boolean terminal = System.console() != null;
+  private ActorSystem<Void> client;
+  /** Per peer and channel: the first time (ms since submission began) each height was seen. */
+  private final Map<String, TreeMap<Long, Long>> firstSeen = new HashMap<>();
+  private long submitStart;
+
+  public NetworkRun(LocalNetwork network, PrintWriter out, boolean json) {
+    this.network = network;
+    this.out = out;
+    this.json = json;
+  }
+
+  public int channels() {
+    return network.channels().size();
+  }
+
+  /** Starts every node, orders {@code blocks} blocks per channel at {@code txRate} tx/s, and checks agreement. */
+  public boolean up(int blocks, int txRate) throws Exception {
+    long t0 = System.nanoTime();
+    for (LocalNetwork.Node node : network.nodes()) {
+      network.start(node);
+    }
+    awaitAdmins();
+    log("%d nodes up in %.1f s (orderer + %d peers, %d channel(s)); ordering %d blocks per channel at %d tx/s",
+        network.nodes().size(), seconds(t0), network.peers().size(), channels(), blocks, txRate);
+    OrdererClient orderer = ordererClient();
+    SigningIdentity creator = creator();
+    submitStart = System.nanoTime();
+    AtomicInteger refused = new AtomicInteger();
+    long interval = 1_000_000_000L / txRate;
+    long next = System.nanoTime();
+    long nextPoll = next;
+    int sequence = 0;
+    while (true) {
+      if (System.nanoTime() >= nextPoll) {
+        nextPoll += 1_000_000_000L;
+        Map<String, Long> heights = ordererHeights();
+        render(heights, blocks);
+        if (network.channels().stream().allMatch(c -> heights.getOrDefault(c, 0L) >= blocks + 1)) {
+          break;
+        }
+        if (seconds(submitStart) > 600) {
+          throw new IOException("the orderer did not reach " + blocks + " blocks in 10 minutes");
+        }
+      }
+      for (String channel : network.channels()) {
+        int n = sequence;
+        orderer.broadcast(KeyValueTransactions.write(creator, channel, "network",
+                Map.of("key" + n, ByteString.copyFromUtf8("value " + n))))
+            .whenComplete((r, e) -> {
+              if (e != null || r.getStatus() != Status.SUCCESS) {
+                refused.incrementAndGet();
+              }
+            });
+      }
+      sequence++;
+      next += interval;
+      long sleep = next - System.nanoTime();
+      if (sleep > 0) {
+        Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
+      }
+    }
+    if (refused.get() > 0) {
+      log("%d transaction(s) were refused or unanswered", refused.get());
+    }
+    Map<String, ChannelState> finalTips = awaitOrdererIdle();
+    boolean agree = awaitAgreement(finalTips);
+    summary(finalTips, agree, seconds(t0));
+    return agree;
+  }
+
+  /** Submits {@code count} transactions per channel and waits for the orderer's answers; returns how many succeeded. */
+  public int submit(int count) throws Exception {
+    OrdererClient orderer = ordererClient();
+    SigningIdentity creator = creator();
+    List<CompletableFuture<Boolean>> answers = new ArrayList<>();
+    for (String channel : network.channels()) {
+      for (int i = 0; i < count; i++) {
+        String key = "tx-" + System.nanoTime() + "-" + i;
+        answers.add(orderer.broadcast(KeyValueTransactions.write(creator, channel, "network",
+            Map.of(key, ByteString.copyFromUtf8(key)))).toCompletableFuture()
+            .handle((r, e) -> e == null && r.getStatus() == Status.SUCCESS));
+      }
+    }
+    return (int) answers.stream().filter(CompletableFuture::join).count();
+  }
+
+  private void awaitAdmins() throws Exception {
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    for (LocalNetwork.Node node : network.nodes()) {
+      while (true) {
+        try {
+          AdminClient.status(node.admin());
+          break;
+        } catch (IOException e) {
+          if (!network.pid(node).flatMap(ProcessHandle::of).map(ProcessHandle::isAlive).orElse(false)) {
+            throw new IOException(node.name() + " exited at start; see its log");
+          }
+          if (System.nanoTime() > deadline) {
+            throw new IOException(node.name() + " did not answer on its admin endpoint " + node.admin());
+          }
+          Thread.sleep(200);
+        }
+      }
+    }
+  }
+
+  /** Waits until the orderer has cut its last partial batch (its heights stop changing). */
+  private Map<String, ChannelState> awaitOrdererIdle() throws Exception {
+    Map<String, ChannelState> previous = ordererTips();
+    while (true) {
+      Thread.sleep(2500);
+      Map<String, ChannelState> now = ordererTips();
+      if (now.equals(previous)) {
+        return now;
+      }
+      previous = now;
+    }
+  }
+
+  private boolean awaitAgreement(Map<String, ChannelState> target) throws Exception {
+    long deadline = System.nanoTime() + AGREE_TIMEOUT.toNanos();
+    while (true) {
+      Map<String, Map<String, ChannelState>> states = peerStates();
+      render(ordererHeights(), -1);
+      boolean agree = states.values().stream().allMatch(perChannel -> target.entrySet().stream().allMatch(t -> {
+        ChannelState s = perChannel.get(t.getKey());
+        return s != null && s.height() == t.getValue().height() && s.tip().equals(t.getValue().tip());
+      }));
+      if (agree || System.nanoTime() > deadline) {
+        return agree;
+      }
+      Thread.sleep(500);
+    }
+  }
+
+  /** Per peer, per channel: what its admin endpoint says now (missing when it does not answer). */
+  @SuppressWarnings("unchecked")
+  private Map<String, Map<String, ChannelState>> peerStates() {
+    Map<String, Map<String, ChannelState>> states = new TreeMap<>();
+    long now = (System.nanoTime() - submitStart) / 1_000_000;
+    for (LocalNetwork.Node peer : network.peers()) {
+      Map<String, ChannelState> perChannel = new TreeMap<>();
+      try {
+        Map<String, Object> status = AdminClient.status(peer.admin());
+        int alive = ((List<Object>) ((Map<String, Object>) status.get("membership")).get("alive")).size();
+        for (Map<String, Object> c : (List<Map<String, Object>>) status.get("channels")) {
+          ChannelState state = new ChannelState(((Double) c.get("height")).longValue(), (String) c.get("tipHash"),
+              Boolean.TRUE.equals(c.get("leader")), alive);
+          perChannel.put((String) c.get("channel"), state);
+          firstSeen.computeIfAbsent(peer.name() + "/" + c.get("channel"), k -> new TreeMap<>())
+              .putIfAbsent(state.height(), now);
+        }
+      } catch (IOException | RuntimeException e) {
+        // A peer that does not answer this poll shows as missing.
+      }
+      states.put(peer.name(), perChannel);
+    }
+    return states;
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, ChannelState> ordererTips() throws IOException {
+    Map<String, ChannelState> tips = new TreeMap<>();
+    for (Map<String, Object> c : (List<Map<String, Object>>) AdminClient.status(network.orderer().admin()).get("channels")) {
+      tips.put((String) c.get("channel"), new ChannelState(((Double) c.get("height")).longValue(),
+          (String) c.get("tipHash"), false, 0));
+    }
+    return tips;
+  }
+
+  private Map<String, Long> ordererHeights() throws IOException {
+    Map<String, Long> heights = new TreeMap<>();
+    ordererTips().forEach((c, s) -> heights.put(c, s.height()));
+    return heights;
+  }
+
+  private void render(Map<String, Long> ordererHeights, int blocks) {
+    Map<String, Map<String, ChannelState>> states = peerStates();
+    if (json) {
+      return;
+    }
+    String t = String.format("%5.1fs", seconds(submitStart));
+    if (!terminal) {
+      long min = states.values().stream().flatMap(m -> m.values().stream()).mapToLong(ChannelState::height).min().orElse(0);
+      long leaders = states.values().stream().flatMap(m -> m.values().stream()).filter(ChannelState::leader).count();
+      out.printf("%s orderer %s | peers: lowest height %d, %d leader(s)%n", t, ordererHeights, min, leaders);
+      out.flush();
+      return;
+    }
+    StringBuilder screen = new StringBuilder("\033[H\033[2J");
+    screen.append(String.format("hearsay network up — %s%s, orderer heights %s%n%n", t,
+        blocks > 0 ? " (target " + (blocks + 1) + ")" : " (checking agreement)", ordererHeights));
+    screen.append(String.format("%-28s %-12s %8s %7s %6s%n", "peer", "channel", "height", "leader", "alive"));
+    states.forEach((peer, perChannel) -> perChannel.forEach((channel, s) -> screen.append(String.format(
+        "%-28s %-12s %8d %7s %6d%n", peer, channel, s.height(), s.leader() ? "yes" : "", s.alive()))));
+    out.print(screen);
+    out.flush();
+  }
+
+  private void summary(Map<String, ChannelState> target, boolean agree, double totalSeconds) {
+    Map<String, Map<String, ChannelState>> states = peerStates();
+    List<String> channelJson = new ArrayList<>();
+    for (var t : target.entrySet()) {
+      String channel = t.getKey();
+      long height = t.getValue().height();
+      List<String> peerJson = new ArrayList<>();
+      double slowest = 0;
+      if (!json) {
+        out.printf("%nchannel %s: orderer height %d, tip %s%n", channel, height, t.getValue().tip());
+      }
+      for (var peer : states.entrySet()) {
+        ChannelState s = peer.getValue().get(channel);
+        Optional<Long> reached = Optional.ofNullable(firstSeen.get(peer.getKey() + "/" + channel))
+            .map(m -> m.ceilingEntry(height)).map(Map.Entry::getValue);
+        slowest = Math.max(slowest, reached.orElse(0L) / 1000.0);
+        boolean same = s != null && s.height() == height && s.tip().equals(t.getValue().tip());
+        if (json) {
+          peerJson.add("{\"peer\": " + Json.quote(peer.getKey()) + ", \"height\": " + (s == null ? -1 : s.height())
+              + ", \"tipHash\": " + Json.quote(s == null ? "" : s.tip()) + ", \"leader\": " + (s != null && s.leader())
+              + ", \"secondsToFinalHeight\": " + reached.map(ms -> String.format("%.2f", ms / 1000.0)).orElse("null") + "}");
+        } else {
+          out.printf("  %-28s height %5s %s%s  reached at %s%n", peer.getKey(), s == null ? "?" : s.height(),
+              same ? "same tip" : "DIFFERENT", s != null && s.leader() ? ", leader" : "",
+              reached.map(ms -> String.format("%.1f s", ms / 1000.0)).orElse("-"));
+        }
+      }
+      double rate = slowest > 0 ? (height - 1) / slowest : 0;
+      if (json) {
+        channelJson.add("{\"channel\": " + Json.quote(channel) + ", \"height\": " + height + ", \"tipHash\": "
+            + Json.quote(t.getValue().tip()) + ", \"blocksPerSecondToAllPeers\": " + String.format("%.2f", rate)
+            + ", \"peers\": " + Json.array(peerJson) + "}");
+      } else {
+        out.printf("  %d blocks reached all %d peers in %.1f s: %.2f blocks/s%n", height - 1, states.size(), slowest, rate);
+      }
+    }
+    if (json) {
+      out.println("{\"agree\": " + agree + ", \"seconds\": " + String.format("%.1f", totalSeconds)
+          + ", \"channels\": " + Json.array(channelJson) + "}");
+    } else {
+      out.printf("%n%s (%.1f s in total)%n", agree ? "every peer of every channel has the orderer's height and tip"
+          : "PEERS DISAGREE with the orderer", totalSeconds);
+    }
+    out.flush();
+  }
+
+  private OrdererClient ordererClient() throws Exception {
+    CryptoMaterial material = network.material();
+    CryptoMaterial.Org org = material.orgs().get(0);
+    String node = org.nodes().get(0);
+    var tls = new PeerSettings.Tls(material.keyStore(org, node), material.trustStore(org, node),
+        material.storePassword(org, node));
+    var config = HearsayPeer.systemConfig(new Endpoint("127.0.0.1", 0), Optional.of(tls),
+        PeerSettingsLoader.effective(ConfigFactory.parseString("pekko.loglevel = WARNING"), Map.of()));
+    client = ActorSystem.create(Behaviors.empty(), HearsayPeer.SYSTEM_NAME, config);
+    return new OrdererClient(client, network.orderer().endpoint(), Duration.ofSeconds(10));
+  }
+
+  /** Transactions are signed by the first org's peer0 identity (Hearsay's cryptogen issues no user certificates). */
+  private SigningIdentity creator() throws Exception {
+    CryptoMaterial material = network.material();
+    CryptoMaterial.Org org = material.orgs().get(0);
+    return material.signingIdentity(org, org.nodes().get(0));
+  }
+
+  private void log(String format, Object... args) {
+    if (!json) {
+      out.printf(format + "%n", args);
+      out.flush();
+    }
+  }
+
+  private static double seconds(long since) {
+    return (System.nanoTime() - since) / 1e9;
+  }
+
+  @Override
+  public void close() {
+    if (client != null) {
+      client.terminate();
+      client.getWhenTerminated().toCompletableFuture().join();
+    }
+  }
+}
