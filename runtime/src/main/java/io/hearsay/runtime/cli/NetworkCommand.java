@@ -77,7 +77,7 @@ final class NetworkCommand implements Runnable {
         if (keepRunning) {
           spec.commandLine().getOut().println("nodes left running; stop them with: hearsay network down --dir " + dir);
         } else {
-          network.nodes().forEach(network::stop);
+          network.stopAll();
         }
         run.close();
       }
@@ -96,9 +96,7 @@ final class NetworkCommand implements Runnable {
     public Integer call() {
       try {
         LocalNetwork network = LocalNetwork.load(dir);
-        var running = network.running();
-        running.forEach(network::stop);
-        spec.commandLine().getOut().println("stopped " + running.size() + " node(s)");
+        spec.commandLine().getOut().println("stopped " + network.stopAll() + " node(s)");
         return HearsayCommand.OK;
       } catch (Exception e) {
         spec.commandLine().getErr().println("hearsay network down: " + e.getMessage());

@@ -149,6 +149,14 @@ public final class LocalNetwork {
     return process.toHandle();
   }
 
+  /** Stops every running node at once (SIGTERM to all, then waits), returning how many ran. */
+  public int stopAll() {
+    List<Node> running = running();
+    running.forEach(n -> pid(n).flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroy));
+    running.forEach(this::stop);
+    return running.size();
+  }
+
   /** Stops a node: SIGTERM (coordinated shutdown), then SIGKILL after 15 s. */
   public void stop(Node node) {
     pid(node).flatMap(ProcessHandle::of).ifPresent(process -> {

@@ -19,9 +19,10 @@ class LauncherIT {
   @TempDir
   Path tmp;
 
-  private record Result(int exit, String output) {}
+  record Result(int exit, String output) {}
 
-  private static Result hearsay(String... args) throws Exception {
+  /** Runs {@code bin/hearsay ARGS} to completion (at most 3 minutes). */
+  static Result hearsay(String... args) throws Exception {
     Path home = Path.of(System.getProperty("hearsay.home", "..")).toAbsolutePath();
     var command = new java.util.ArrayList<String>();
     command.add(home.resolve("bin/hearsay").toString());
@@ -32,7 +33,7 @@ class LauncherIT {
     Process process = builder.start();
     try {
       String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertTrue(process.waitFor(60, TimeUnit.SECONDS), "bin/hearsay did not finish");
+      assertTrue(process.waitFor(180, TimeUnit.SECONDS), "bin/hearsay did not finish");
       return new Result(process.exitValue(), output);
     } finally {
       process.destroyForcibly();

@@ -1,0 +1,87 @@
+package io.hearsay.runtime.cli;
+
+import static io.hearsay.runtime.cli.LauncherIT.hearsay;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hearsay.runtime.admin.AdminClient;
+import io.hearsay.runtime.network.LocalNetwork;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The main job as a user runs it: {@code network up --keep-running} with 2 orgs x 2 peers as
+ * separate processes; one peer is killed with SIGKILL, more blocks are ordered while it is down,
+ * and, restarted from its config, it recovers its ledger and catches up with the orderer.
+ */
+class NetworkProcessIT {
+
+  @TempDir
+  Path tmp;
+
+  private LocalNetwork network;
+
+  @AfterEach
+  void down() {
+    if (network != null) {
+      network.stopAll();
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> channel(Map<String, Object> status) {
+    return ((List<Map<String, Object>>) status.get("channels")).get(0);
+  }
+
+  @Test
+  void aKilledPeerRestartedFromItsConfigRecoversItsLedgerAndCatchesUp() throws Exception {
+    Path dir = tmp.resolve("network");
+    var up = hearsay("network", "up", "--orgs", "2", "--peers-per-org", "2", "--blocks", "10", "--dir", dir.toString(),
+        "--keep-running", "--json");
+    network = LocalNetwork.load(dir);
+    assertEquals(0, up.exit(), up.output());
+    assertTrue(up.output().contains("\"agree\": true"), up.output());
+
+    LocalNetwork.Node victim = network.peers().stream().filter(p -> p.name().startsWith("peer1.org1")).findFirst()
+        .orElseThrow();
+    double heightBefore = (Double) channel(AdminClient.status(victim.admin())).get("height");
+    ProcessHandle process = ProcessHandle.of(network.pid(victim).orElseThrow()).orElseThrow();
+    process.destroyForcibly();
+    process.onExit().get(10, TimeUnit.SECONDS);
+
+    var tx = hearsay("network", "tx", "--dir", dir.toString(), "--count", "40");
+    assertEquals(0, tx.exit(), tx.output());
+
+    network.start(victim);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    Double firstHeight = null;
+    while (true) {
+      Map<String, Object> orderer = channel(AdminClient.status(network.orderer().admin()));
+      try {
+        Map<String, Object> peer = channel(AdminClient.status(victim.admin()));
+        if (firstHeight == null) {
+          firstHeight = (Double) peer.get("height");
+          assertTrue(firstHeight >= heightBefore, "the restarted peer recovered its ledger: " + firstHeight
+              + " >= " + heightBefore);
+        }
+        if ((Double) orderer.get("height") > heightBefore + 3 && peer.get("height").equals(orderer.get("height"))
+            && peer.get("tipHash").equals(orderer.get("tipHash"))) {
+          break;
+        }
+      } catch (java.io.IOException notYetUp) {
+        // The restarted peer is still starting.
+      }
+      assertTrue(System.nanoTime() < deadline, "the restarted peer did not catch up with the orderer " + orderer);
+      Thread.sleep(300);
+    }
+
+    var down = hearsay("network", "down", "--dir", dir.toString());
+    assertEquals(0, down.exit(), down.output());
+    assertTrue(network.running().isEmpty(), "network down stopped every node");
+  }
+}
