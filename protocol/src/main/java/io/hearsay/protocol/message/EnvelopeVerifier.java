@@ -37,11 +37,18 @@ import org.hyperledger.fabric.protos.gossip.Secret;
  * <p>Gossip delivers the same envelope many times (every forward of an alive message, every
  * membership response). Signature checks dominate CPU, so envelopes that verified recently are
  * remembered by their signature and accepted again without a new check, as long as the bytes are
- * identical and the signer's certificate is still valid.
+ * identical and the signer's certificate is still valid. Only envelopes up to 64 KiB are
+ * remembered, so the cache stays small whatever the block size.
  */
 public final class EnvelopeVerifier {
 
   private static final int RECENTLY_VERIFIED = 8192;
+  /**
+   * Envelopes larger than this are not remembered: the cache is bounded by count, and blocks
+   * (up to 10 MB, each pull response a new envelope) would make that bound gigabytes. The
+   * duplicates it saves work on are small: alive messages, StateInfo, leadership.
+   */
+  private static final int LARGEST_REMEMBERED = 64 * 1024;
 
   private final IdentityMapper identities;
   private final int maxPayloadBytes;
@@ -91,7 +98,7 @@ public final class EnvelopeVerifier {
       return signer.isAccepted() ? Verdict.accept(known) : Verdict.reject(signer.rejection());
     }
     Verdict<SignedGossipMessage> verdict = verifyAnew(envelope, transportSender, now);
-    if (verdict.isAccepted()) {
+    if (verdict.isAccepted() && envelope.getPayload().size() <= LARGEST_REMEMBERED) {
       synchronized (recentlyVerified) {
         recentlyVerified.put(envelope.getSignature(), verdict.value());
       }
