@@ -44,7 +44,12 @@ public final class Json {
    */
   public static Object parse(String json) {
     Reader reader = new Reader(json);
-    Object value = reader.value();
+    Object value;
+    try {
+      value = reader.value();
+    } catch (IndexOutOfBoundsException e) {
+      throw new IllegalArgumentException("truncated escape in JSON", e);
+    }
     reader.skipSpace();
     if (reader.at < json.length()) {
       throw new IllegalArgumentException("trailing characters at " + reader.at);
@@ -60,6 +65,19 @@ public final class Json {
       this.s = s;
     }
 
+    private char peek() {
+      if (at >= s.length()) {
+        throw new IllegalArgumentException("unexpected end of JSON");
+      }
+      return s.charAt(at);
+    }
+
+    private char next() {
+      char c = peek();
+      at++;
+      return c;
+    }
+
     void skipSpace() {
       while (at < s.length() && Character.isWhitespace(s.charAt(at))) {
         at++;
@@ -71,7 +89,7 @@ public final class Json {
       if (at >= s.length()) {
         throw new IllegalArgumentException("unexpected end of JSON");
       }
-      char c = s.charAt(at);
+      char c = peek();
       return switch (c) {
         case '{' -> object();
         case '[' -> array();
@@ -87,7 +105,7 @@ public final class Json {
       java.util.Map<String, Object> map = new java.util.LinkedHashMap<>();
       at++;
       skipSpace();
-      if (s.charAt(at) == '}') {
+      if (peek() == '}') {
         at++;
         return map;
       }
@@ -98,7 +116,7 @@ public final class Json {
         expect(':');
         map.put(key, value());
         skipSpace();
-        if (s.charAt(at) == ',') {
+        if (peek() == ',') {
           at++;
         } else {
           expect('}');
@@ -111,14 +129,14 @@ public final class Json {
       java.util.List<Object> list = new java.util.ArrayList<>();
       at++;
       skipSpace();
-      if (s.charAt(at) == ']') {
+      if (peek() == ']') {
         at++;
         return list;
       }
       while (true) {
         list.add(value());
         skipSpace();
-        if (s.charAt(at) == ',') {
+        if (peek() == ',') {
           at++;
         } else {
           expect(']');
@@ -130,10 +148,10 @@ public final class Json {
     private String string() {
       expect('"');
       StringBuilder out = new StringBuilder();
-      while (s.charAt(at) != '"') {
-        char c = s.charAt(at++);
+      while (peek() != '"') {
+        char c = next();
         if (c == '\\') {
-          char e = s.charAt(at++);
+          char e = next();
           switch (e) {
             case 'n' -> out.append('\n');
             case 't' -> out.append('\t');
