@@ -93,8 +93,10 @@ public final class HearsayPeer implements AutoCloseable {
     long incarnation = now.getEpochSecond() * 1_000_000_000L + now.getNano();
     MessageCounts received = new MessageCounts();
     MessageCounts sent = new MessageCounts();
-    var metrics = new io.hearsay.runtime.admin.NodeMetrics(received, sent, rejections);
+    MessageCounts dropped = new MessageCounts();
+    var metrics = new io.hearsay.runtime.admin.NodeMetrics(received, sent, dropped, rejections);
     Peer.Parts parts = new Peer.Parts(settings, new EnvelopeSigner(identity), identities, rejections, received, sent,
+        dropped,
         tlsCertificateHash(settings), incarnation, channelBlocks(settings), metrics);
     ActorSystem<Peer.Command> system =
         ActorSystem.create(Peer.create(parts), SYSTEM_NAME, systemConfig(settings, effective));
@@ -262,6 +264,11 @@ public final class HearsayPeer implements AutoCloseable {
   /** Verified messages this peer's comm received, per content type and channel. */
   public Map<String, Long> receivedMessages() {
     return received.snapshot();
+  }
+
+  /** Messages the transport dropped (full send queue, quarantine), per content type and channel. */
+  public Map<String, Long> droppedMessages() {
+    return metrics.dropped();
   }
 
   /** TLS connections whose certificate this peer refused. */

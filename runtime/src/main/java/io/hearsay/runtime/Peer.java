@@ -58,7 +58,8 @@ public final class Peer {
   /** Everything the guardian's children are built from, prepared before the system starts. */
   record Parts(PeerSettings settings, EnvelopeSigner signer, IdentityMapper identities,
       RejectionLog rejections, io.hearsay.runtime.comm.MessageCounts received,
-      io.hearsay.runtime.comm.MessageCounts sent, ByteString tlsCertificateHash, long incarnation,
+      io.hearsay.runtime.comm.MessageCounts sent, io.hearsay.runtime.comm.MessageCounts dropped,
+      ByteString tlsCertificateHash, long incarnation,
       java.util.List<org.hyperledger.fabric.protos.common.Block> channelBlocks,
       io.hearsay.runtime.admin.NodeMetrics metrics) {}
 
@@ -93,7 +94,7 @@ public final class Peer {
       context.spawn(Identities.create(parts.identities(), settings.identityPurgeInterval()), "identities");
       ActorRef<Comm.Command> comm = context.spawn(Comm.create(new Comm.Setup(
           context.getSystem().name(), self, parts.signer(), verifier, parts.rejections(), parts.received(),
-          parts.sent(), parts.tlsCertificateHash(), settings.handshakeRetry(), settings.largeMessageThreshold())), Comm.NAME);
+          parts.sent(), parts.dropped(), parts.tlsCertificateHash(), settings.handshakeRetry(), settings.largeMessageThreshold())), Comm.NAME);
       context.spawn(Behaviors.<Comm.Command>receiveMessage(frame -> {
         comm.tell(frame);
         return Behaviors.same();

@@ -17,8 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One node's metrics in a Micrometer Prometheus registry: messages sent, received and rejected
- * (per type and reason, read from comm's counters when scraped), blocks committed and ledger
+ * One node's metrics in a Micrometer Prometheus registry: messages sent, received, dropped by the
+ * transport and rejected (per type and reason, read from comm's counters when scraped), blocks committed and ledger
  * append latency per channel, membership size, leadership and leader changes per channel.
  */
 public final class NodeMetrics implements ChannelObserver {
@@ -26,13 +26,15 @@ public final class NodeMetrics implements ChannelObserver {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final MessageCounts received;
   private final MessageCounts sent;
+  private final MessageCounts dropped;
   private final AtomicInteger alive = new AtomicInteger();
   private final AtomicInteger dead = new AtomicInteger();
   private final Map<String, AtomicInteger> leader = new ConcurrentHashMap<>();
 
-  public NodeMetrics(MessageCounts received, MessageCounts sent, RejectionLog rejections) {
+  public NodeMetrics(MessageCounts received, MessageCounts sent, MessageCounts dropped, RejectionLog rejections) {
     this.received = received;
     this.sent = sent;
+    this.dropped = dropped;
     for (RejectionReason reason : RejectionReason.values()) {
       FunctionCounter.builder("hearsay.messages.rejected", rejections, r -> r.counts().getOrDefault(reason, 0L))
           .description("Inbound messages and requests refused, per reason")
@@ -71,10 +73,16 @@ public final class NodeMetrics implements ChannelObserver {
         .description("Times this peer became or stopped being leader").register(registry).increment();
   }
 
+  /** Messages the transport dropped so far, per content type and channel. */
+  public Map<String, Long> dropped() {
+    return dropped.snapshot();
+  }
+
   /** The Prometheus text exposition of every metric. */
   public String scrape() {
     register("hearsay.messages.received", received, "Verified messages received, per type and channel");
     register("hearsay.messages.sent", sent, "Messages sent, per type and channel");
+    register("hearsay.messages.dropped", dropped, "Messages the transport dropped (full send queue), per type and channel");
     return registry.scrape();
   }
 

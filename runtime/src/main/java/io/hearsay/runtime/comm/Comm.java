@@ -50,7 +50,7 @@ public final class Comm {
    */
   public static final String LARGE_NAME = "comm-large";
 
-  public sealed interface Command permits WireFrame, Send, Connect, Subscribe, SetFaults, DelayedFrame {}
+  public sealed interface Command permits WireFrame, Send, Connect, Subscribe, SetFaults, DelayedFrame, FrameDropped {}
 
   /** Sends a signed envelope to the peer at {@code to}. */
   public record Send(Endpoint to, Envelope envelope) implements Command {}
@@ -69,6 +69,9 @@ public final class Comm {
 
   private record DelayedFrame(Endpoint to, WireFrame frame) implements Command {}
 
+  /** Artery gave up on a frame (full send queue, quarantine): it reached dead letters. */
+  private record FrameDropped(org.apache.pekko.actor.DeadLetter letter) implements Command {}
+
   /** What comm tells its subscribers. */
   public sealed interface Event permits Inbound, PeerConnected {}
 
@@ -82,7 +85,7 @@ public final class Comm {
   /** What comm is started with. */
   public record Setup(String systemName, Endpoint self, EnvelopeSigner signer,
       EnvelopeVerifier verifier, RejectionLog rejections, MessageCounts received, MessageCounts sent,
-      ByteString tlsCertificateHash, Duration handshakeRetry, int largeMessageThreshold) {}
+      MessageCounts dropped, ByteString tlsCertificateHash, Duration handshakeRetry, int largeMessageThreshold) {}
 
   private record Subscription(ActorRef<Event> subscriber, Set<ContentCase> contents) {}
 
@@ -105,6 +108,11 @@ public final class Comm {
     this.self = context.getSelf();
     this.handshake = setup.signer().sign(GossipMessages.connEstablish(
         setup.signer().self().identity(), setup.tlsCertificateHash(), false)).envelope();
+    // Artery drops silently (a debug log) when an outbound queue is full; the dropped frame goes
+    // to dead letters, which is where it is counted.
+    context.getSystem().eventStream().tell(new org.apache.pekko.actor.typed.eventstream.EventStream.Subscribe<>(
+        org.apache.pekko.actor.DeadLetter.class,
+        context.messageAdapter(org.apache.pekko.actor.DeadLetter.class, FrameDropped::new)));
   }
 
   public static Behavior<Command> create(Setup setup) {
@@ -115,6 +123,7 @@ public final class Comm {
     return Behaviors.receive(Command.class)
         .onMessage(WireFrame.class, this::onFrame)
         .onMessage(Send.class, this::onSend)
+        .onMessage(FrameDropped.class, this::onFrameDropped)
         .onMessage(Connect.class, c -> {
           PeerIdentity known = bound.get(c.to());
           if (known != null) {
@@ -148,6 +157,23 @@ public final class Comm {
     }
     transmit(send.to(), new WireFrame(WireFrame.Kind.GOSSIP, self, send.envelope().toByteString()));
     setup.sent().recordSent(send.envelope());
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onFrameDropped(FrameDropped dropped) {
+    if (dropped.letter().message() instanceof WireFrame frame && frame.kind() == WireFrame.Kind.GOSSIP) {
+      try {
+        setup.dropped().recordSent(Envelope.parseFrom(frame.envelope()));
+      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+        setup.dropped().recordSent(Envelope.getDefaultInstance());
+      }
+      long total = setup.dropped().snapshot().values().stream().mapToLong(Long::longValue).sum();
+      if (Long.bitCount(total) == 1) {
+        // Logged at the 1st, 2nd, 4th, 8th... drop, so a burst does not flood the log.
+        context.getLog().warn("{} frame(s) dropped by the transport so far (last to {}): {}", total,
+            dropped.letter().recipient().path().address(), setup.dropped().snapshot());
+      }
+    }
     return Behaviors.same();
   }
 

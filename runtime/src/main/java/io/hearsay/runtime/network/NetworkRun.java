@@ -324,7 +324,14 @@ public final class NetworkRun implements AutoCloseable {
   public void close() {
     if (client != null) {
       client.terminate();
-      client.getWhenTerminated().toCompletableFuture().join();
+      try {
+        // Bounded: the command exits through System.exit anyway, and Artery's shutdown flush
+        // towards nodes left running was seen to hang the client's termination.
+        client.getWhenTerminated().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (Exception e) {
+        out.println("(the client's ActorSystem did not terminate within 10 s; exiting anyway)");
+        out.flush();
+      }
     }
   }
 }
