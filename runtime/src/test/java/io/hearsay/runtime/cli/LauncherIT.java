@@ -27,16 +27,21 @@ class LauncherIT {
     var command = new java.util.ArrayList<String>();
     command.add(home.resolve("bin/hearsay").toString());
     command.addAll(java.util.List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    java.nio.file.Path output = java.nio.file.Files.createTempFile("hearsay-cli", ".out");
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(output.toFile());
     builder.environment().put("HEARSAY_NO_BUILD", "1");
     builder.environment().put("HEARSAY_JAVA_OPTS", "-Xmx256m -XX:TieredStopAtLevel=1");
     Process process = builder.start();
     try {
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertTrue(process.waitFor(180, TimeUnit.SECONDS), "bin/hearsay did not finish");
-      return new Result(process.exitValue(), output);
+      // Output goes to a file, so a command that hangs fails the test instead of blocking a read.
+      boolean finished = process.waitFor(180, TimeUnit.SECONDS);
+      String text = java.nio.file.Files.readString(output, StandardCharsets.UTF_8);
+      assertTrue(finished, "bin/hearsay did not finish; output:\n" + text);
+      return new Result(process.exitValue(), text);
     } finally {
       process.destroyForcibly();
+      java.nio.file.Files.deleteIfExists(output);
     }
   }
 
