@@ -66,8 +66,7 @@ public final class HearsayPeer implements AutoCloseable {
     this.rejections = rejections;
     this.received = received;
     this.metrics = metrics;
-    var address = PeerAddress.of(system);
-    this.endpoint = new Endpoint(address.getHost().get(), address.getPort().get());
+    this.endpoint = PeerAddress.endpoint(system);
   }
 
   /** Starts a peer from an application's config, with the process environment's CORE_* overrides. */

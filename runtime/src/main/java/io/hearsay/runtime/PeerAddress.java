@@ -13,4 +13,10 @@ public final class PeerAddress {
   public static Address of(ActorSystem<?> system) {
     return ((ExtendedActorSystem) Adapter.toClassic(system)).provider().getDefaultAddress();
   }
+
+  /** The same address as the host:port other nodes reach the system at. */
+  public static io.hearsay.runtime.config.Endpoint endpoint(ActorSystem<?> system) {
+    Address address = of(system);
+    return new io.hearsay.runtime.config.Endpoint(address.getHost().get(), address.getPort().get());
+  }
 }

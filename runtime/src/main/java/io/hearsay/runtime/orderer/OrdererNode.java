@@ -40,8 +40,7 @@ public final class OrdererNode implements AutoCloseable {
     this.system = system;
     this.rejections = rejections;
     this.channels = channels;
-    var address = PeerAddress.of(system);
-    this.endpoint = new Endpoint(address.getHost().get(), address.getPort().get());
+    this.endpoint = PeerAddress.endpoint(system);
   }
 
   /** Starts an orderer from a config file, with the process environment's overrides. */

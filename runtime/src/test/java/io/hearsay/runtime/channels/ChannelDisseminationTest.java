@@ -43,12 +43,7 @@ class ChannelDisseminationTest {
   }
 
   private List<HearsayPeer> startPeers(int count, Map<String, Object> overrides) {
-    List<HearsayPeer> peers = new ArrayList<>();
-    HearsayPeer first = network.start(network.config(1, 0, List.of(), overrides));
-    peers.add(first);
-    for (int i = 1; i < count; i++) {
-      peers.add(network.start(network.config(1, i, List.of(first.endpoint()), overrides)));
-    }
+    List<HearsayPeer> peers = network.startOrg(count, overrides);
     awaitViews(peers, Duration.ofSeconds(30), "full view", pv -> pv.seesAlive(peers));
     return peers;
   }

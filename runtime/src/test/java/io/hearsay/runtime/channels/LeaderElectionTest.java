@@ -8,7 +8,6 @@ import io.hearsay.channels.config.Ordering;
 import io.hearsay.runtime.HearsayPeer;
 import io.hearsay.runtime.testing.TestNetwork;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -31,13 +30,7 @@ class LeaderElectionTest {
   }
 
   private List<HearsayPeer> startPeers(int count, Map<String, Object> overrides) {
-    List<HearsayPeer> peers = new ArrayList<>();
-    HearsayPeer first = network.start(network.config(1, 0, List.of(), overrides));
-    peers.add(first);
-    for (int i = 1; i < count; i++) {
-      peers.add(network.start(network.config(1, i, List.of(first.endpoint()), overrides)));
-    }
-    return peers;
+    return network.startOrg(count, overrides);
   }
 
   static boolean isLeader(HearsayPeer peer, String channel) {

@@ -15,7 +15,6 @@ import io.hearsay.protocol.identity.SigningIdentity;
 import io.hearsay.runtime.HearsayPeer;
 import io.hearsay.runtime.testing.TestNetwork;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.hyperledger.fabric.protos.common.Block;
@@ -48,12 +47,7 @@ class OrderingServiceTest {
   }
 
   private List<HearsayPeer> startPeers(int count) {
-    List<HearsayPeer> peers = new ArrayList<>();
-    HearsayPeer first = network.start(network.config(1, 0, List.of(), TestNetwork.ELECTION_FAST));
-    peers.add(first);
-    for (int i = 1; i < count; i++) {
-      peers.add(network.start(network.config(1, i, List.of(first.endpoint()), TestNetwork.ELECTION_FAST)));
-    }
+    List<HearsayPeer> peers = network.startOrg(count, TestNetwork.ELECTION_FAST);
     peers.forEach(p -> p.joinChannel(genesis));
     return peers;
   }

@@ -119,6 +119,17 @@ public final class TestNetwork implements AutoCloseable {
         .withFallback(PeerConfigs.MANY_PEERS_PER_JVM);
   }
 
+  /** Starts the first {@code count} peers of org 1, all bootstrapping from the first. */
+  public List<HearsayPeer> startOrg(int count, Map<String, Object> overrides) {
+    List<HearsayPeer> peers = new ArrayList<>();
+    HearsayPeer first = start(config(1, 0, List.of(), overrides));
+    peers.add(first);
+    for (int i = 1; i < count; i++) {
+      peers.add(start(config(1, i, List.of(first.endpoint()), overrides)));
+    }
+    return peers;
+  }
+
   public HearsayPeer start(int org, int peer, List<Endpoint> bootstrap) {
     return start(config(org, peer, bootstrap, Map.of()));
   }
