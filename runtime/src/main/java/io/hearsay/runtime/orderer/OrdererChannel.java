@@ -47,6 +47,11 @@ final class OrdererChannel {
 
   /** Blocks in flight per deliver stream. */
   static final int WINDOW = 16;
+  /**
+   * A stream whose window has been full this long without an acknowledgement is forgotten: its
+   * client is gone (a leader that stepped down or crashed opens a new stream when it returns).
+   */
+  private static final long STALLED_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
   /** Recent blocks kept in memory so live streams need no ledger read. */
   private static final int RECENT = 64;
 
@@ -74,11 +79,16 @@ final class OrdererChannel {
     long acked;
     final long stop;
     boolean reading;
+    long lastProgress = System.nanoTime();
 
     Stream(long next, long stop) {
       this.next = next;
       this.acked = next - 1;
       this.stop = stop;
+    }
+
+    boolean stalled(long now) {
+      return next > acked + WINDOW - 1 && now - lastProgress > STALLED_NANOS;
     }
   }
 
@@ -157,6 +167,7 @@ final class OrdererChannel {
           Stream stream = streams.get(a.client());
           if (stream != null && a.number() > stream.acked) {
             stream.acked = Math.min(a.number(), stream.next - 1);
+            stream.lastProgress = System.nanoTime();
             pump(a.client(), stream);
           }
           return Behaviors.same();
@@ -299,6 +310,8 @@ final class OrdererChannel {
     height = a.block().getHeader().getNumber() + 1;
     tipHash = BlockHashes.headerHash(a.block().getHeader());
     recent.put(a.block().getHeader().getNumber(), a.block());
+    long now = System.nanoTime();
+    streams.values().removeIf(stream -> stream.stalled(now));
     streams.forEach(this::pumpIfIdle);
     cutNext();
     return Behaviors.same();
