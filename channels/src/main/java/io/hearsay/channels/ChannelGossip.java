@@ -191,7 +191,6 @@ public final class ChannelGossip {
     return Behaviors.receive(Command.class)
         .onMessage(Inbound.class, in -> {
           onInbound(in.message(), in.from());
-          refreshElectionPeers();
           return Behaviors.same();
         })
         .onMessage(MembersChanged.class, m -> {
@@ -257,9 +256,19 @@ public final class ChannelGossip {
   private void onInbound(SignedGossipMessage message, PkiId from) {
     GossipMessage m = message.message();
     switch (m.getContentCase()) {
-      case STATE_INFO -> onStateInfo(message, from);
-      case STATE_INFO_PULL_REQ -> onStateInfoPullRequest(m, from);
-      case STATE_SNAPSHOT -> m.getStateSnapshot().getElementsList().forEach(e -> verifiedStateInfo(e, from));
+      // Only these three can prove membership, so only they can change the election's peers.
+      case STATE_INFO -> {
+        onStateInfo(message, from);
+        refreshElectionPeers();
+      }
+      case STATE_INFO_PULL_REQ -> {
+        onStateInfoPullRequest(m, from);
+        refreshElectionPeers();
+      }
+      case STATE_SNAPSHOT -> {
+        m.getStateSnapshot().getElementsList().forEach(e -> verifiedStateInfo(e, from));
+        refreshElectionPeers();
+      }
       case DATA_MSG -> {
         if (isOrgMember(from, "block")) {
           block(m.getDataMsg().getPayload(), from).ifPresent(b -> receive(b, "push"));

@@ -40,6 +40,15 @@ public final class HearsayCommand implements Runnable {
     return commandLine;
   }
 
+  /** Prints that a node started and runs it in the foreground until its ActorSystem terminates (SIGTERM). */
+  static int runUntilTerminated(CommandLine.Model.CommandSpec spec, String started,
+      org.apache.pekko.actor.typed.ActorSystem<?> system) {
+    spec.commandLine().getOut().println(started);
+    spec.commandLine().getOut().flush();
+    system.getWhenTerminated().toCompletableFuture().join();
+    return OK;
+  }
+
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
   }

@@ -39,10 +39,8 @@ final class OrdererCommand implements Runnable {
         spec.commandLine().getErr().println("hearsay orderer start: " + e.getMessage());
         return HearsayCommand.CANNOT_RUN;
       }
-      spec.commandLine().getOut().println("orderer " + orderer.endpoint() + " started, channels " + orderer.channels());
-      spec.commandLine().getOut().flush();
-      orderer.system().getWhenTerminated().toCompletableFuture().join();
-      return HearsayCommand.OK;
+      return HearsayCommand.runUntilTerminated(spec,
+          "orderer " + orderer.endpoint() + " started, channels " + orderer.channels(), orderer.system());
     }
   }
 }

@@ -50,10 +50,8 @@ final class PeerCommand implements Runnable {
                 peer.endpoint());
             return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
           });
-      spec.commandLine().getOut().println("peer " + peer.endpoint() + " started, PKI-ID " + peer.pkiId().hex());
-      spec.commandLine().getOut().flush();
-      peer.system().getWhenTerminated().toCompletableFuture().join();
-      return HearsayCommand.OK;
+      return HearsayCommand.runUntilTerminated(spec,
+          "peer " + peer.endpoint() + " started, PKI-ID " + peer.pkiId().hex(), peer.system());
     }
   }
 }

@@ -81,7 +81,7 @@ public final class NetworkRun implements AutoCloseable {
       if (System.nanoTime() >= nextPoll) {
         nextPoll += 1_000_000_000L;
         Map<String, Long> heights = ordererHeights();
-        render(heights, blocks);
+        render(heights, peerStates(), blocks);
         if (network.channels().stream().allMatch(c -> heights.getOrDefault(c, 0L) >= blocks + 1)) {
           break;
         }
@@ -168,7 +168,7 @@ public final class NetworkRun implements AutoCloseable {
     long deadline = System.nanoTime() + AGREE_TIMEOUT.toNanos();
     while (true) {
       Map<String, Map<String, ChannelState>> states = peerStates();
-      render(ordererHeights(), -1);
+      render(ordererHeights(), states, -1);
       boolean agree = states.values().stream().allMatch(perChannel -> target.entrySet().stream().allMatch(t -> {
         ChannelState s = perChannel.get(t.getKey());
         return s != null && s.height() == t.getValue().height() && s.tip().equals(t.getValue().tip());
@@ -221,8 +221,7 @@ public final class NetworkRun implements AutoCloseable {
     return heights;
   }
 
-  private void render(Map<String, Long> ordererHeights, int blocks) {
-    Map<String, Map<String, ChannelState>> states = peerStates();
+  private void render(Map<String, Long> ordererHeights, Map<String, Map<String, ChannelState>> states, int blocks) {
     if (json) {
       return;
     }

@@ -69,6 +69,24 @@ class OrderingServiceTest {
     return orderer.channelStatus().toCompletableFuture().join().get(0);
   }
 
+  /**
+   * The orderer's tip once it stops moving: unchanged over 400 ms, twice its 200 ms BatchTimeout,
+   * so the last partial batch has been cut.
+   */
+  private ChannelGossip.Status settledOrdererTip() throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    ChannelGossip.Status previous = ordererTip();
+    while (System.nanoTime() < deadline) {
+      Thread.sleep(400);
+      ChannelGossip.Status now = ordererTip();
+      if (now.equals(previous)) {
+        return now;
+      }
+      previous = now;
+    }
+    throw new AssertionError("the orderer's tip kept moving for 30 s");
+  }
+
   private static void awaitTip(List<HearsayPeer> peers, ChannelGossip.Status tip, Duration within) {
     awaitViews(peers, within, "every peer at the orderer's tip " + tip.height(), pv -> {
       ChannelLedger.Height h = pv.peer().channelHeight("mychannel").toCompletableFuture().join();
@@ -94,11 +112,7 @@ class OrderingServiceTest {
       Thread.sleep(10);  // a steady transaction rate, so blocks are cut while the leader changes
     }
     List<HearsayPeer> survivors = peers.stream().filter(p -> p != leader).toList();
-    awaitViews(survivors, Duration.ofSeconds(30), "all 100 transactions ordered",
-        pv -> ordererTip().height() >= 21 && !orderer.channelStatus().toCompletableFuture().join().isEmpty());
-    // The orderer cuts the last partial batch after its timeout; then every survivor has the whole chain.
-    Thread.sleep(300);
-    awaitTip(survivors, ordererTip(), Duration.ofSeconds(60));
+    awaitTip(survivors, settledOrdererTip(), Duration.ofSeconds(60));
     assertEquals(1, survivors.stream().filter(p -> p.channels().toCompletableFuture().join().get(0).leader()).count(),
         "one survivor leads");
   }
