@@ -9,11 +9,10 @@ import io.hearsay.channels.config.Ordering;
 import io.hearsay.protocol.cryptogen.CryptoMaterial;
 import io.hearsay.protocol.cryptogen.CryptoMaterialGenerator;
 import io.hearsay.runtime.config.Endpoint;
+import io.hearsay.runtime.config.FreePorts;
 import io.hearsay.runtime.config.PeerConfigs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -206,8 +205,8 @@ public final class LocalNetwork {
 
   private static Node node(Path dir, CryptoMaterial.Org org, String name, boolean orderer) {
     Path config = dir.resolve("config").resolve(name + ".conf").toAbsolutePath();
-    return new Node(name, org.mspId(), orderer, config, new Endpoint("127.0.0.1", freePort()),
-        new Endpoint("127.0.0.1", freePort()));
+    return new Node(name, org.mspId(), orderer, config, new Endpoint("127.0.0.1", FreePorts.next()),
+        new Endpoint("127.0.0.1", FreePorts.next()));
   }
 
   private static void writePeerConfig(Path dir, CryptoMaterial material, Node peer, List<Node> peers, List<String> blocks)
@@ -260,13 +259,5 @@ public final class LocalNetwork {
           "endpoint", n.endpoint().toString(), "admin", n.admin().toString()));
     }
     write(dir.resolve(INDEX), ConfigFactory.parseMap(Map.of("channels", channels, "nodes", list)));
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }
