@@ -9,6 +9,7 @@ import io.hearsay.channels.election.Election;
 import io.hearsay.channels.election.Leadership;
 import io.hearsay.channels.pull.PullMediator;
 import io.hearsay.channels.push.BlockMessageStore;
+import io.hearsay.channels.push.Plumtree;
 import io.hearsay.channels.stateinfo.StateInfoTable;
 import io.hearsay.ledger.ChannelLedger;
 import io.hearsay.protocol.Rejection;
@@ -94,7 +95,7 @@ public final class ChannelGossip {
   /** What the channel asks its peer to send. */
   public record Send(PkiId to, Envelope envelope) {}
 
-  private enum Tick implements Command { PULL, DIGEST_DEADLINE, PUBLISH_STATE_INFO, PULL_STATE_INFO, STATE_CHECK, EMIT }
+  private enum Tick implements Command { PULL, DIGEST_DEADLINE, PUBLISH_STATE_INFO, PULL_STATE_INFO, STATE_CHECK, EMIT, GRAFT }
 
   private record Appended(List<Block> blocks, ChannelLedger.AppendResult result, long startedAt) implements Command {}
 
@@ -124,9 +125,11 @@ public final class ChannelGossip {
   private final PullMediator pull;
   private final StateTransfer transfer;
   private final io.hearsay.channels.push.PushEmitter<Long> emitter;
+  /** The hearsay profile's push; empty: Fabric's infect-and-die push through the emitter. */
+  private final Optional<Plumtree<PkiId>> plumtree;
   private TimerScheduler<Command> timers;
   private Leadership leadership;
-  private List<PkiId> electionPeers = List.of();
+  private List<PkiId> orgPeers = List.of();
   private final SplittableRandom random = new SplittableRandom();
   private final Set<PkiId> provenMembers = new HashSet<>();
   private final List<ActorRef<Event>> subscribers = new ArrayList<>();
@@ -159,6 +162,7 @@ public final class ChannelGossip {
     this.store = new BlockMessageStore(s.maxBlockCountToStore());
     this.pull = new PullMediator(s.digestWaitTime(), s.requestWaitTime(), s.responseWaitTime(), random);
     this.emitter = new io.hearsay.channels.push.PushEmitter<>(s.maxPropagationBurstSize(), s.maxPropagationBurstLatency());
+    this.plumtree = s.plumtree().map(p -> new Plumtree<PkiId>(p, random));
     this.transfer = new StateTransfer(setup.ownMspId(), s.stateBatchSize(), s.stateResponseTimeout(), s.stateMaxRetries(), random);
   }
 
@@ -198,7 +202,7 @@ public final class ChannelGossip {
           Set<PkiId> ids = alive.stream().map(Member::pkiId).collect(Collectors.toSet());
           stateInfo.retainOnly(ids);
           provenMembers.retainAll(ids);
-          refreshElectionPeers();
+          refreshOrgPeers();
           return Behaviors.same();
         })
         .onMessage(CommitBlock.class, c -> {
@@ -259,34 +263,36 @@ public final class ChannelGossip {
       // Only these three can prove membership, so only they can change the election's peers.
       case STATE_INFO -> {
         onStateInfo(message, from);
-        refreshElectionPeers();
+        refreshOrgPeers();
       }
       case STATE_INFO_PULL_REQ -> {
         onStateInfoPullRequest(m, from);
-        refreshElectionPeers();
+        refreshOrgPeers();
       }
       case STATE_SNAPSHOT -> {
         m.getStateSnapshot().getElementsList().forEach(e -> verifiedStateInfo(e, from));
-        refreshElectionPeers();
+        refreshOrgPeers();
       }
       case DATA_MSG -> {
         if (isOrgMember(from, "block")) {
-          block(m.getDataMsg().getPayload(), from).ifPresent(b -> receive(b, "push"));
+          block(m.getDataMsg().getPayload(), from).ifPresent(b -> receive(b, "push", from));
+        }
+      }
+      case DATA_DIG, DATA_REQ -> {
+        if (GossipMessages.isLazyPush(m)) {
+          onLazyPush(m, from);
+        } else if (m.hasDataDig()) {
+          pull.onDigest(from, m.getDataDig().getNonce(), numbers(m.getDataDig().getDigestsList()), System.nanoTime());
+        } else {
+          onPullRequest(m, from);
         }
       }
       case HELLO -> {
         if (isOrgMember(from, "pull hello")) {
           var digest = pull.onHello(from, m.getHello().getNonce(), store.digest(), System.nanoTime());
-          send(from, GossipMessages.digest(channel, digest.nonce(), digest.items().stream()
-              .map(n -> ByteString.copyFromUtf8(Long.toString(n))).toList()));
+          send(from, GossipMessages.digest(channel, digest.nonce(), digests(digest.items())));
         }
       }
-      case DATA_DIG -> {
-        List<Long> items = m.getDataDig().getDigestsList().stream().map(d -> parseLong(d.toStringUtf8()))
-            .filter(n -> n >= 0).toList();
-        pull.onDigest(from, m.getDataDig().getNonce(), items, System.nanoTime());
-      }
-      case DATA_REQ -> onPullRequest(m, from);
       case DATA_UPDATE -> onPullResponse(m, from);
       case STATE_REQUEST -> onStateRequest(m, from);
       case LEADERSHIP_MSG -> {
@@ -299,7 +305,7 @@ public final class ChannelGossip {
           reject(Rejection.of(RejectionReason.NOT_IN_CHANNEL, "state response from %s answers no request of ours", from), from);
           return;
         }
-        m.getStateResponse().getPayloadsList().forEach(p -> block(p, from).ifPresent(b -> receive(b, "state")));
+        m.getStateResponse().getPayloadsList().forEach(p -> block(p, from).ifPresent(b -> receive(b, "state", from)));
       }
       default -> reject(Rejection.of(RejectionReason.MALFORMED_PAYLOAD, "%s is not a channel message",
           m.getContentCase()), from);
@@ -342,8 +348,8 @@ public final class ChannelGossip {
       return;
     }
     List<Envelope> blocks = new ArrayList<>();
-    for (ByteString digest : m.getDataReq().getDigestsList()) {
-      store.get(parseLong(digest.toStringUtf8())).ifPresent(blocks::add);
+    for (long number : numbers(m.getDataReq().getDigestsList())) {
+      store.get(number).ifPresent(blocks::add);
     }
     send(from, GossipMessages.update(channel, m.getDataReq().getNonce(), blocks));
   }
@@ -360,7 +366,7 @@ public final class ChannelGossip {
             verdict.value().message().getContentCase()) : verdict.rejection(), from);
         continue;
       }
-      block(verdict.value().message().getDataMsg().getPayload(), from).ifPresent(b -> receive(b, "pull"));
+      block(verdict.value().message().getDataMsg().getPayload(), from).ifPresent(b -> receive(b, "pull", from));
     }
   }
 
@@ -391,9 +397,18 @@ public final class ChannelGossip {
 
   // ---- committing ----
 
-  private void receive(Block block, String how) {
+  private void receive(Block block, String how, PkiId from) {
+    long number = block.getHeader().getNumber();
     for (ActorRef<Event> subscriber : subscribers) {
-      subscriber.tell(new BlockArrived(channel, block.getHeader().getNumber(), how));
+      subscriber.tell(new BlockArrived(channel, number, how));
+    }
+    if (plumtree.isPresent()) {
+      if (!how.equals("push")) {
+        plumtree.get().obtained(number);
+      } else if (!plumtree.get().received(number, Optional.of(from), Math.max(height, 0))) {
+        send(from, GossipMessages.prune(channel));
+        return;
+      }
     }
     if (height >= 0 && block.getHeader().getNumber() < height) {
       return;
@@ -451,6 +466,12 @@ public final class ChannelGossip {
     if (setup.settings().propagateIterations() < 1) {
       return;
     }
+    if (plumtree.isPresent()) {
+      Plumtree.Forward<PkiId> forward = plumtree.get().forward(number);
+      forward.eager().stream().filter(peer -> store.markPushed(number, peer)).forEach(peer -> deliver(peer, message));
+      forward.lazy().forEach(peer -> send(peer, GossipMessages.iHave(channel, digests(List.of(number)))));
+      return;
+    }
     List<Long> burst = emitter.add(number, System.nanoTime());
     if (!burst.isEmpty()) {
       emit(burst);
@@ -498,12 +519,17 @@ public final class ChannelGossip {
       case DIGEST_DEADLINE -> {
         if (pull.digestWindowClosed(now)) {
           for (PullMediator.Outgoing request : pull.requests(Math.max(height, 0), Set.copyOf(store.digest()), now)) {
-            send(request.to(), GossipMessages.request(channel, request.nonce(), request.items().stream()
-                .map(n -> ByteString.copyFromUtf8(Long.toString(n))).toList()));
+            send(request.to(), GossipMessages.request(channel, request.nonce(), digests(request.items())));
           }
         }
       }
       case PUBLISH_STATE_INFO -> publishStateInfo();
+      case GRAFT -> {
+        for (Plumtree.Graft<PkiId> graft : plumtree.orElseThrow().due(Math.max(height, 0), now)) {
+          send(graft.to(), GossipMessages.graft(channel, digests(graft.numbers())));
+        }
+        scheduleGraft(now);
+      }
       case EMIT -> {
         emit(emitter.due(now));
         if (!emitter.isEmpty()) {
@@ -526,6 +552,36 @@ public final class ChannelGossip {
         }
       }
     }
+  }
+
+  /** IHAVE, GRAFT or PRUNE from a same-org member (the hearsay profile). */
+  private void onLazyPush(GossipMessage m, PkiId from) {
+    if (plumtree.isEmpty() || !isOrgMember(from, "lazy push")) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (m.hasDataDig()) {
+      plumtree.get().onIHave(from, numbers(m.getDataDig().getDigestsList()), Math.max(height, 0), now);
+      scheduleGraft(now);
+    } else if (m.getDataReq().getNonce() == GossipMessages.PRUNE_NONCE) {
+      plumtree.get().onPrune(from);
+    } else {
+      plumtree.get().onGraft(from);
+      for (long number : numbers(m.getDataReq().getDigestsList())) {
+        store.get(number).ifPresent(message -> {
+          store.markPushed(number, from);
+          deliver(from, message);
+        });
+      }
+    }
+  }
+
+  private void scheduleGraft(long now) {
+    plumtree.flatMap(Plumtree::nextDeadline).ifPresent(deadline -> {
+      if (!timers.isTimerActive(Tick.GRAFT)) {
+        timers.startSingleTimer(Tick.GRAFT, java.time.Duration.ofNanos(Math.max(0, deadline - now)));
+      }
+    });
   }
 
   private void publishStateInfo() {
@@ -559,12 +615,14 @@ public final class ChannelGossip {
         .toList();
   }
 
-  /** Tells the election when the org's peers in the channel changed. */
-  private void refreshElectionPeers() {
+  /** Tells the election and the push tree when the org's peers in the channel changed. */
+  private void refreshOrgPeers() {
     List<PkiId> now = orgMembers();
-    if (!now.equals(electionPeers)) {
-      electionPeers = now;
+    if (!now.equals(orgPeers)) {
+      orgPeers = now;
       leadership.peers(now);
+      plumtree.ifPresent(tree -> tree.members(now)
+          .forEach(newcomer -> send(newcomer, GossipMessages.graft(channel, List.of()))));
     }
   }
 
@@ -626,6 +684,14 @@ public final class ChannelGossip {
 
   private void reject(Rejection rejection, Object from) {
     setup.rejections().reject(rejection, String.valueOf(from));
+  }
+
+  private static List<ByteString> digests(List<Long> numbers) {
+    return numbers.stream().map(n -> ByteString.copyFromUtf8(Long.toString(n))).toList();
+  }
+
+  private static List<Long> numbers(List<ByteString> digests) {
+    return digests.stream().map(d -> parseLong(d.toStringUtf8())).filter(n -> n >= 0).toList();
   }
 
   private static long parseLong(String s) {

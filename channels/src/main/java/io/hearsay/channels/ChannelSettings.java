@@ -1,10 +1,13 @@
 package io.hearsay.channels;
 
+import io.hearsay.channels.push.Plumtree;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The per-channel gossip settings, Fabric's core.yaml keys under {@code peer.gossip} (read by the
- * runtime). Fabric's defaults are the {@code fabric} profile.
+ * runtime). Fabric's defaults are the {@code fabric} profile; the {@code hearsay} profile replaces
+ * Fabric's infect-and-die push by {@link Plumtree} ({@code plumtree} present).
  */
 public record ChannelSettings(
     int propagatePeerNum,
@@ -23,4 +26,14 @@ public record ChannelSettings(
     int stateBatchSize,
     Duration stateResponseTimeout,
     int stateMaxRetries,
-    int blockBufferSize) {}
+    int blockBufferSize,
+    Optional<Plumtree.Settings> plumtree) {
+
+  /** The same settings with another dissemination: Fabric's push (empty) or Plumtree. */
+  public ChannelSettings withPlumtree(Optional<Plumtree.Settings> dissemination) {
+    return new ChannelSettings(propagatePeerNum, propagateIterations, maxPropagationBurstSize,
+        maxPropagationBurstLatency, pullInterval, pullPeerNum, digestWaitTime, requestWaitTime, responseWaitTime,
+        publishStateInfoInterval, requestStateInfoInterval, maxBlockCountToStore, stateCheckInterval, stateBatchSize,
+        stateResponseTimeout, stateMaxRetries, blockBufferSize, dissemination);
+  }
+}

@@ -116,6 +116,46 @@ public final class GossipMessages {
         .build();
   }
 
+  /*
+   * Lazy push (the hearsay profile's Plumtree) travels in Fabric's own pull messages, marked by
+   * PullMsgType.UNDEFINED, which Fabric's block pull never sends: IHAVE is a DataDigest, GRAFT a
+   * DataRequest with nonce GRAFT_NONCE naming the blocks wanted (none: only link eagerly), PRUNE
+   * a DataRequest with nonce PRUNE_NONCE and no digests.
+   */
+  public static final long GRAFT_NONCE = 0;
+  public static final long PRUNE_NONCE = 1;
+
+  /** Announces blocks held, to a lazy link. */
+  public static GossipMessage iHave(String channelId, List<ByteString> digests) {
+    return blockPull(channelId)
+        .setDataDig(DataDigest.newBuilder().setMsgType(PullMsgType.UNDEFINED).addAllDigests(digests))
+        .build();
+  }
+
+  /** Makes the link eager and asks for the blocks named (possibly none). */
+  public static GossipMessage graft(String channelId, List<ByteString> digests) {
+    return blockPull(channelId)
+        .setDataReq(DataRequest.newBuilder()
+            .setNonce(GRAFT_NONCE).setMsgType(PullMsgType.UNDEFINED).addAllDigests(digests))
+        .build();
+  }
+
+  /** Makes the link lazy: the sender got a block twice. */
+  public static GossipMessage prune(String channelId) {
+    return blockPull(channelId)
+        .setDataReq(DataRequest.newBuilder().setNonce(PRUNE_NONCE).setMsgType(PullMsgType.UNDEFINED))
+        .build();
+  }
+
+  /** Whether a digest or request is lazy push rather than Fabric's block pull. */
+  public static boolean isLazyPush(GossipMessage message) {
+    return switch (message.getContentCase()) {
+      case DATA_DIG -> message.getDataDig().getMsgType() == PullMsgType.UNDEFINED;
+      case DATA_REQ -> message.getDataReq().getMsgType() == PullMsgType.UNDEFINED;
+      default -> false;
+    };
+  }
+
   /** A peer's ledger height on a channel; the channel is named only through its MAC. */
   public static GossipMessage stateInfo(PkiId self, String channelId, PeerTime time,
       long ledgerHeight) {

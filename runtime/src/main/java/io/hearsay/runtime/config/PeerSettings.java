@@ -19,7 +19,8 @@ public record PeerSettings(
     Duration identityPurgeInterval,
     List<Path> channelBlocks,
     DeliveryClient deliveryClient,
-    Optional<Endpoint> adminEndpoint) {
+    Optional<Endpoint> adminEndpoint,
+    Optional<io.hearsay.channels.push.Plumtree.Settings> plumtree) {
 
   public PeerSettings {
     orgs = List.copyOf(orgs);

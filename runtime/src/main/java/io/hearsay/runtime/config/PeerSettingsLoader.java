@@ -120,7 +120,30 @@ public final class PeerSettingsLoader {
         c.getStringList("hearsay.channels.join").stream().map(Path::of).toList(),
         new PeerSettings.DeliveryClient(positive(c, "peer.deliveryclient.connTimeout", source),
             positive(c, "peer.deliveryclient.reconnectTotalTimeThreshold", source)),
-        adminEndpoint(c, source));
+        adminEndpoint(c, source),
+        plumtree(c, source));
+  }
+
+  /** {@code hearsay.channels.dissemination}: Fabric's push, or Plumtree with its settings. */
+  public static Optional<io.hearsay.channels.push.Plumtree.Settings> plumtree(Config c, String source)
+      throws ConfigError {
+    String key = "hearsay.channels.dissemination";
+    String mode = c.getString(key);
+    switch (mode) {
+      case "push" -> {
+        return Optional.empty();
+      }
+      case "plumtree" -> {
+        String p = "hearsay.channels.plumtree.";
+        int viewSize = c.getInt(p + "view-size");
+        if (viewSize < 1) {
+          throw new ConfigError(source + ": " + p + "view-size must be at least 1, not " + viewSize);
+        }
+        return Optional.of(new io.hearsay.channels.push.Plumtree.Settings(viewSize,
+            positive(c, p + "graft-timeout", source), positive(c, p + "graft-retry", source)));
+      }
+      default -> throw new ConfigError(source + ": " + key + " must be \"push\" or \"plumtree\", not \"" + mode + "\"");
+    }
   }
 
   /** {@code hearsay.admin.endpoint}: empty serves no admin endpoint. */

@@ -1,0 +1,94 @@
+package io.hearsay.channels.push;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class PlumtreeTest {
+
+  private static final long MS = 1_000_000L;
+  private final Plumtree<String> tree = new Plumtree<>(
+      new Plumtree.Settings(3, Duration.ofMillis(200), Duration.ofMillis(100)), new SplittableRandom(7));
+
+  @Test
+  void viewHoldsViewSizePeersAllEagerAndNewcomersAreReturnedForAGraft() {
+    List<String> added = tree.members(List.of("a", "b", "c", "d", "e"));
+    assertEquals(3, added.size());
+    assertEquals(java.util.Set.copyOf(added), tree.eagerPeers());
+    // A departed view peer is replaced; the survivors stay.
+    String gone = added.get(0);
+    List<String> refill = tree.members(List.of("a", "b", "c", "d", "e").stream().filter(p -> !p.equals(gone)).toList());
+    assertEquals(1, refill.size());
+    assertFalse(tree.eagerPeers().contains(gone));
+    assertEquals(3, tree.eagerPeers().size());
+  }
+
+  @Test
+  void firstCopyIsForwardedToEagerPeersButItsSenderAndADuplicatePrunesTheLink() {
+    tree.members(List.of("a", "b", "c"));
+    assertTrue(tree.received(5, Optional.of("a"), 0));
+    Plumtree.Forward<String> forward = tree.forward(5);
+    assertEquals(List.of("b", "c"), forward.eager().stream().sorted().toList());
+    assertTrue(forward.lazy().isEmpty());
+
+    assertFalse(tree.received(5, Optional.of("b"), 0), "a second copy is a duplicate");
+    assertTrue(tree.lazyPeers().contains("b"));
+    assertFalse(tree.eagerPeers().contains("b"));
+    // The pruned link now gets announcements instead of payloads.
+    assertTrue(tree.received(6, Optional.of("a"), 0));
+    assertEquals(List.of("b"), tree.forward(6).lazy());
+  }
+
+  @Test
+  void blocksBelowTheLedgerHeightAreDuplicates() {
+    tree.members(List.of("a"));
+    assertFalse(tree.received(3, Optional.of("a"), 10));
+    assertTrue(tree.lazyPeers().contains("a"));
+  }
+
+  @Test
+  void announcedBlockNotReceivedInTimeIsGraftedFromEachAnnouncerInTurn() {
+    tree.members(List.of("a", "b", "c"));
+    tree.onPrune("b");
+    tree.onPrune("c");
+    tree.onIHave("b", List.of(8L), 0, 0);
+    tree.onIHave("c", List.of(8L), 0, 10 * MS);
+    assertEquals(Optional.of(200 * MS), tree.nextDeadline());
+    assertTrue(tree.due(0, 199 * MS).isEmpty(), "the eager copy still has time");
+
+    assertEquals(List.of(new Plumtree.Graft<>("b", List.of(8L))), tree.due(0, 200 * MS));
+    assertTrue(tree.eagerPeers().contains("b"), "grafting makes the link eager");
+    assertTrue(tree.due(0, 250 * MS).isEmpty());
+    assertEquals(List.of(new Plumtree.Graft<>("c", List.of(8L))), tree.due(0, 300 * MS));
+    // Nobody else announced it: it is given up (pull and state transfer remain).
+    assertTrue(tree.due(0, 400 * MS).isEmpty());
+    assertEquals(Optional.empty(), tree.nextDeadline());
+  }
+
+  @Test
+  void aBlockThatArrivesOrIsHeldIsNotGrafted() {
+    tree.members(List.of("a", "b"));
+    tree.onIHave("b", List.of(4L, 6L), 5, 0);
+    tree.received(6, Optional.of("a"), 5);
+    assertEquals(Optional.empty(), tree.nextDeadline(), "4 is below the height, 6 arrived");
+    tree.onIHave("b", List.of(7L), 5, 0);
+    tree.obtained(7);
+    assertTrue(tree.due(5, 1000 * MS).isEmpty(), "7 came by pull");
+  }
+
+  @Test
+  void graftAndPruneMoveTheLink() {
+    tree.members(List.of("a"));
+    tree.onPrune("a");
+    assertEquals(java.util.Set.of("a"), tree.lazyPeers());
+    tree.onGraft("a");
+    assertEquals(java.util.Set.of("a"), tree.eagerPeers());
+    assertTrue(tree.lazyPeers().isEmpty());
+  }
+}
