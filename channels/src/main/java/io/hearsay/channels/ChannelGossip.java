@@ -143,6 +143,9 @@ public final class ChannelGossip {
   private long stateInfoSequence;
   private Envelope ownStateInfo;
   private List<Block> appending = List.of();
+  /** The height the last state check found advertised; windows follow one another up to it. */
+  private long catchUpTo = -1;
+  private long heightAtLastCheck = -1;
   /**
    * Blocks from the channel's source, which must not be lost: unlike gossip, they wait here
    * until the reorder buffer has room for them (Fabric's deliver client blocks likewise).
@@ -408,6 +411,13 @@ public final class ChannelGossip {
       } else if (!plumtree.get().received(number, Optional.of(from), Math.max(height, 0))) {
         send(from, GossipMessages.prune(channel));
         return;
+      } else {
+        // The sender holds the blocks it stored just before this one: any we lack below it are
+        // awaited as if it had announced them, and grafted from it if they do not come.
+        long lowest = Math.max(Math.max(height, 0), number - setup.settings().maxBlockCountToStore() + 1);
+        plumtree.get().onIHave(from, java.util.stream.LongStream.range(lowest, number).boxed().toList(),
+            Math.max(height, 0), System.nanoTime());
+        scheduleGraft(System.nanoTime());
       }
     }
     if (height >= 0 && block.getHeader().getNumber() < height) {
@@ -448,9 +458,9 @@ public final class ChannelGossip {
         subscribers.forEach(sub -> sub.tell(new BlockCommitted(channel, block.getHeader().getNumber())));
         push(block);
       }
-      // Catching up: ask for the next window as soon as the last one is in, as Fabric's state
-      // provider does, instead of waiting for the next check.
-      if (transfer.pending().isEmpty() && buffer.size() == 0) {
+      // Catching up: ask for the next window as soon as the last one is in, up to the height
+      // advertised when the check found us behind, as Fabric's state provider does.
+      if (height < catchUpTo && transfer.pending().isEmpty() && buffer.size() == 0) {
         transfer.check(height, stateInfo, System.nanoTime()).ifPresent(this::sendStateRequest);
       }
     }
@@ -547,9 +557,16 @@ public final class ChannelGossip {
       }
       case STATE_CHECK -> {
         transfer.tick(stateInfo, now).ifPresent(this::sendStateRequest);
-        if (height >= 0) {
-          transfer.check(height, stateInfo, now).ifPresent(this::sendStateRequest);
+        // Fabric asks whenever someone advertises more; the hearsay profile only when this
+        // peer made no progress since the last check, so blocks still in flight by push are
+        // not fetched a second time.
+        if (height >= 0 && (plumtree.isEmpty() || height == heightAtLastCheck)) {
+          transfer.check(height, stateInfo, now).ifPresent(request -> {
+            catchUpTo = transfer.highest(stateInfo);
+            sendStateRequest(request);
+          });
         }
+        heightAtLastCheck = height;
       }
     }
   }

@@ -50,13 +50,18 @@ public final class StateTransfer {
     if (pending != null) {
       return Optional.empty();
     }
-    long highest = members.entries().stream().filter(e -> e.mspId().equals(mspId))
-        .mapToLong(StateInfoTable.Entry::ledgerHeight).max().orElse(0);
+    long highest = highest(members);
     if (highest <= ourHeight) {
       return Optional.empty();
     }
     long end = Math.min(ourHeight + batchSize - 1, highest - 1);
     return request(ourHeight, end, members, nowNanos, 1, null);
+  }
+
+  /** The highest ledger height a peer of our org advertises. */
+  public long highest(StateInfoTable members) {
+    return members.entries().stream().filter(e -> e.mspId().equals(mspId))
+        .mapToLong(StateInfoTable.Entry::ledgerHeight).max().orElse(0);
   }
 
   /** Retries or abandons a request whose response did not come in time. */

@@ -16,6 +16,8 @@ import org.hyperledger.fabric.protos.gossip.PullMsgType;
  *   peer identity                                   ORG_ONLY
  *   hello/digest/request/update of blocks           CHAN_AND_ORG
  *   hello/digest/request/update of identities       EMPTY
+ *   digest/request of msg type UNDEFINED            CHAN_AND_ORG (Hearsay's lazy push:
+ *                                                   IHAVE, GRAFT, PRUNE)
  *   state info, its pull request and snapshot,
  *   remote state request/response                   CHAN_OR_ORG
  *   ConnEstablish, Empty, Ack                       EMPTY
@@ -49,8 +51,8 @@ public final class TagRules {
       case ALIVE_MSG, MEM_REQ, MEM_RES, CONN, EMPTY, ACK -> Optional.of(Tag.EMPTY);
       case PEER_IDENTITY -> Optional.of(Tag.ORG_ONLY);
       case HELLO -> pullTag(message.getHello().getMsgType());
-      case DATA_DIG -> pullTag(message.getDataDig().getMsgType());
-      case DATA_REQ -> pullTag(message.getDataReq().getMsgType());
+      case DATA_DIG, DATA_REQ -> GossipMessages.isLazyPush(message) ? Optional.of(Tag.CHAN_AND_ORG)
+          : pullTag(message.hasDataDig() ? message.getDataDig().getMsgType() : message.getDataReq().getMsgType());
       case DATA_UPDATE -> pullTag(message.getDataUpdate().getMsgType());
       case STATE_INFO, STATE_INFO_PULL_REQ, STATE_SNAPSHOT, STATE_REQUEST, STATE_RESPONSE ->
           Optional.of(Tag.CHAN_OR_ORG);

@@ -124,6 +124,14 @@ public final class PeerSettingsLoader {
         plumtree(c, source));
   }
 
+  /**
+   * The channel settings {@code c} describes ({@code peer.gossip} and
+   * {@code hearsay.channels.dissemination}), for channels run outside a peer (the simulator).
+   */
+  public static io.hearsay.channels.ChannelSettings channelSettings(Config c, String source) throws ConfigError {
+    return io.hearsay.runtime.Peer.channelSettings(readGossip(c, source), plumtree(c, source));
+  }
+
   /** {@code hearsay.channels.dissemination}: Fabric's push, or Plumtree with its settings. */
   public static Optional<io.hearsay.channels.push.Plumtree.Settings> plumtree(Config c, String source)
       throws ConfigError {

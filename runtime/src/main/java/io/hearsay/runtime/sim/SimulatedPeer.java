@@ -1,0 +1,121 @@
+package io.hearsay.runtime.sim;
+
+import io.hearsay.channels.ChannelGossip;
+import io.hearsay.protocol.Verdict;
+import io.hearsay.protocol.identity.PkiId;
+import io.hearsay.protocol.message.EnvelopeVerifier;
+import io.hearsay.protocol.message.SignedGossipMessage;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.hyperledger.fabric.protos.gossip.Envelope;
+
+/**
+ * One simulated peer: the channel's real {@link ChannelGossip} actor (with its real ledger) as a
+ * child, and in place of comm and the channel router a link to the other simulated peers through
+ * the {@link LinkModel}. What comm does on arrival is done here too: the envelope is verified
+ * (real signatures, against the sender the link is bound to) before the channel sees it.
+ */
+public final class SimulatedPeer {
+
+  public sealed interface Command permits Outbound, Arrive, Crash, ToChannel {}
+
+  /** The channel sends {@code send}. */
+  private record Outbound(ChannelGossip.Send send) implements Command {}
+
+  /** An envelope sent by peer {@code from} arrives here. */
+  public record Arrive(int from, Envelope envelope) implements Command {}
+
+  /** Hands {@code command} to the peer's channel actor. */
+  public record ToChannel(ChannelGossip.Command command) implements Command {}
+
+  /** The peer crashes: its actors stop, nothing it had in memory survives. */
+  public enum Crash implements Command { INSTANCE }
+
+  /** How the peers of one simulated network find each other, and what they count. */
+  public record Network(List<PkiId> pkiIds, Map<PkiId, Integer> indexOf, List<ActorRef<Command>> peers,
+      LinkModel links, EnvelopeVerifier verifier, Traffic traffic) {}
+
+  /** Traffic counted over the whole network. */
+  public record Traffic(LongAdder messagesSent, LongAdder bytesSent, LongAdder messagesLost,
+      java.util.concurrent.ConcurrentHashMap<io.hearsay.protocol.RejectionReason, LongAdder> rejected) {
+    public static Traffic create() {
+      return new Traffic(new LongAdder(), new LongAdder(), new LongAdder(), new java.util.concurrent.ConcurrentHashMap<>());
+    }
+
+    public void reject(io.hearsay.protocol.Rejection rejection) {
+      rejected.computeIfAbsent(rejection.reason(), r -> new LongAdder()).increment();
+    }
+
+    /** Rejections so far, per reason. */
+    public java.util.Map<io.hearsay.protocol.RejectionReason, Long> rejections() {
+      java.util.Map<io.hearsay.protocol.RejectionReason, Long> counts = new java.util.TreeMap<>();
+      rejected.forEach((reason, count) -> counts.put(reason, count.sum()));
+      return counts;
+    }
+  }
+
+  private SimulatedPeer() {}
+
+  /** Peer {@code index}, running the channel {@code channel} makes when given its outbound link. */
+  public static Behavior<Command> create(int index, Network network,
+      Function<ActorRef<ChannelGossip.Send>, Behavior<ChannelGossip.Command>> channel) {
+    return Behaviors.setup(context -> {
+      ActorRef<ChannelGossip.Command> gossip =
+          context.spawn(channel.apply(context.messageAdapter(ChannelGossip.Send.class, Outbound::new)), "channel");
+      return Behaviors.receive(Command.class)
+          .onMessage(Outbound.class, o -> {
+            send(context, index, network, o.send());
+            return Behaviors.same();
+          })
+          .onMessage(Arrive.class, a -> {
+            arrive(network, index, a, gossip);
+            return Behaviors.same();
+          })
+          .onMessage(ToChannel.class, t -> {
+            gossip.tell(t.command());
+            return Behaviors.same();
+          })
+          .onMessage(Crash.class, c -> Behaviors.stopped())
+          .build();
+    });
+  }
+
+  private static void send(ActorContext<Command> context, int index, Network network, ChannelGossip.Send send) {
+    Integer to = network.indexOf().get(send.to());
+    if (to == null || to == index) {
+      return;
+    }
+    int bytes = send.envelope().getSerializedSize();
+    network.traffic().messagesSent().increment();
+    network.traffic().bytesSent().add(bytes);
+    Optional<Duration> delay = network.links().send(index, to, bytes, System.nanoTime());
+    if (delay.isEmpty()) {
+      network.traffic().messagesLost().increment();
+      return;
+    }
+    context.scheduleOnce(delay.get(), network.peers().get(to), new Arrive(index, send.envelope()));
+  }
+
+  private static void arrive(Network network, int index, Arrive arrive, ActorRef<ChannelGossip.Command> gossip) {
+    if (!network.links().isUp(index)) {
+      return;
+    }
+    PkiId sender = network.pkiIds().get(arrive.from());
+    Verdict<SignedGossipMessage> verdict =
+        network.verifier().verify(arrive.envelope(), Optional.of(sender), Instant.now());
+    if (!verdict.isAccepted()) {
+      network.traffic().reject(verdict.rejection());
+      return;
+    }
+    gossip.tell(new ChannelGossip.Inbound(verdict.value(), sender));
+  }
+}
