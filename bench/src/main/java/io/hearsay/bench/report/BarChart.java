@@ -36,7 +36,8 @@ public final class BarChart {
     return svg.append("</svg>\n").toString();
   }
 
-  private static String escape(String text) {
+  /** Text made safe inside SVG markup (shared by the charts). */
+  static String escape(String text) {
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
   }
 }
