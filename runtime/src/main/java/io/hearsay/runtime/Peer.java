@@ -102,7 +102,7 @@ public final class Peer {
       }), Comm.LARGE_NAME);
       ActorRef<Membership.Command> membership = context.spawn(Membership.create(new Membership.Setup(
           parts.signer(), verifier, settings.gossip().withEndpoint(self), self, settings.anchorPeers(), comm,
-          parts.rejections(), parts.incarnation())), "membership");
+          parts.rejections(), parts.incarnation(), settings.accrual())), "membership");
       ActorRef<ChannelRouter.Command> channels = context.spawn(ChannelRouter.create(new ChannelRouter.Setup(
           settings.localMspId(), parts.signer(), verifier, channelSettings(settings.gossip(), settings.plumtree()), parts.incarnation(), comm,
           membership, parts.rejections(), context.getSystem().settings().config(), leadership(settings.gossip()),

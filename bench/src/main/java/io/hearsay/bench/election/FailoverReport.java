@@ -11,10 +11,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Leader failover on the {@code fabric} profile, with real peer processes: one org of
- * {@code rounds + 1} peers in one channel with Fabric's default election timings
- * (startupGracePeriod 15 s, leaderAliveThreshold 10 s, leaderElectionDuration 5 s). Each round
- * waits a random 0–10 s (so the kill falls anywhere in the followers' 10 s windows), SIGKILLs the
+ * Leader failover, {@code fabric} profile against {@code hearsay}, with real peer processes: one
+ * org of {@code rounds + 1} peers in one channel, with Fabric's default election timings
+ * (leaderAliveThreshold 10 s, leaderElectionDuration 5 s) or hearsay-profile.conf's (600 ms,
+ * 300 ms). Each round waits a random part of one leaderAliveThreshold (so the kill falls anywhere
+ * in the followers' windows), SIGKILLs the
  * current leader and times how long until another peer reports itself leader on its admin
  * endpoint (polled every 50 ms). Killed peers are not restarted: a restarted peer that has not yet
  * heard a declaration proposes itself at once and would win early, which is not failover.
@@ -24,28 +25,66 @@ public final class FailoverReport {
 
   private FailoverReport() {}
 
+  /** One profile's rounds: failover seconds, and polls that saw two live leaders at once. */
+  record Row(String profile, List<Double> seconds, int dualLeaderPolls) {}
+
   public static void main(String[] args) throws Exception {
     Path out = Path.of("bench/results");
     int rounds = 5;
+    String profiles = "fabric,hearsay";
     for (int i = 0; i < args.length - 1; i++) {
-      if (args[i].equals("--out")) {
-        out = Path.of(args[i + 1]);
-      } else if (args[i].equals("--rounds")) {
-        rounds = Integer.parseInt(args[i + 1]);
+      switch (args[i]) {
+        case "--out" -> out = Path.of(args[i + 1]);
+        case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
+        case "--profile" -> profiles = args[i + 1];
+        default -> { }
       }
     }
+    List<Row> rows = new ArrayList<>();
+    for (String profile : profiles.split(",")) {
+      rows.add(run(LocalNetwork.Profile.valueOf(profile.toUpperCase(java.util.Locale.ROOT)), rounds));
+    }
+    StringBuilder json = new StringBuilder("{\"peers\": " + (rounds + 1) + ", \"rounds\": " + rounds + ", \"runs\": [");
+    StringBuilder md = new StringBuilder("# Leader failover, fabric against hearsay\n\n"
+        + "One org of " + (rounds + 1) + " peer processes, one channel (`bench/run failover`). fabric: Fabric's election\n"
+        + "defaults (leaderAliveThreshold 10 s, leaderElectionDuration 5 s); hearsay: hearsay-profile.conf (600 ms,\n"
+        + "300 ms). After a random wait of up to one leaderAliveThreshold the leader is SIGKILLed; time until another\n"
+        + "peer reports itself leader (admin endpoint polled every 50 ms). Two-leader polls: status polls, while a\n"
+        + "settled leader was awaited, in which two live peers both reported themselves leader.\n\n"
+        + "| profile | median | max | each | two-leader polls |\n| --- | --- | --- | --- | --- |\n");
+    for (Row row : rows) {
+      List<Double> sorted = row.seconds().stream().sorted().toList();
+      double median = sorted.get(sorted.size() / 2);
+      double max = sorted.get(sorted.size() - 1);
+      json.append(String.format(java.util.Locale.ROOT, "%n  {\"profile\": \"%s\", \"failoverSeconds\": %s, "
+          + "\"medianSeconds\": %.3f, \"maxSeconds\": %.3f, \"dualLeaderPolls\": %d}%s", row.profile(), row.seconds(),
+          median, max, row.dualLeaderPolls(), row == rows.get(rows.size() - 1) ? "" : ","));
+      md.append(String.format(java.util.Locale.ROOT, "| %s | %.2f s | %.2f s | %s | %d |%n", row.profile(), median, max,
+          row.seconds().stream().map(v -> String.format(java.util.Locale.ROOT, "%.2f", v)).toList(), row.dualLeaderPolls()));
+    }
+    json.append("\n]}\n");
+    Files.createDirectories(out);
+    Files.writeString(out.resolve("failover.json"), json);
+    Files.writeString(out.resolve("failover.md"), md);
+    System.out.print(md);
+  }
+
+  private static Row run(LocalNetwork.Profile profile, int rounds) throws Exception {
+    boolean hearsay = profile == LocalNetwork.Profile.HEARSAY;
+    int threshold = hearsay ? 600 : 10_000;
     Path dir = Files.createTempDirectory("hearsay-failover");
-    LocalNetwork network = LocalNetwork.create(dir, 1, rounds + 1, 1);
+    LocalNetwork network = LocalNetwork.create(dir, 1, rounds + 1, 1, profile);
     java.util.Random random = new java.util.Random(42);
     List<Double> seconds = new ArrayList<>();
+    int[] dualLeaderPolls = {0};
     try {
       for (LocalNetwork.Node node : network.peers()) {
         network.start(node);
       }
       LocalNetwork.Node leader = awaitLeader(network, p -> true, 120);
       for (int round = 1; round <= rounds; round++) {
-        leader = awaitOnlyLeader(network, 120);
-        Thread.sleep(random.nextInt(10_000));
+        leader = awaitOnlyLeader(network, 120, hearsay ? 3 : 12, dualLeaderPolls);
+        Thread.sleep(random.nextInt(threshold));
         ProcessHandle process = ProcessHandle.of(network.pid(leader).orElseThrow()).orElseThrow();
         process.destroyForcibly();
         long killed = System.nanoTime();
@@ -55,31 +94,21 @@ public final class FailoverReport {
             .map(ProcessHandle::isAlive).orElse(false), 120);
         double s = (System.nanoTime() - killed) / 1e9;
         seconds.add(s);
-        System.out.printf("round %d: %s killed, %s leads after %.2f s%n", round, leader.name(), next.name(), s);
+        System.out.printf("%s round %d: %s killed, %s leads after %.2f s%n", profile, round, leader.name(), next.name(), s);
         leader = next;
       }
     } finally {
       network.stopAll();
     }
-    List<Double> sorted = seconds.stream().sorted().toList();
-    double median = sorted.get(sorted.size() / 2);
-    double max = sorted.get(sorted.size() - 1);
-    String json = String.format("{\"profile\": \"fabric\", \"peers\": " + (rounds + 1) + ", \"rounds\": %d, \"failoverSeconds\": %s,"
-        + " \"medianSeconds\": %.2f, \"maxSeconds\": %.2f}%n", rounds, seconds, median, max);
-    String md = "# Leader failover, fabric profile\n\n"
-        + "One org of " + (rounds + 1) + " peer processes, one channel, Fabric's election defaults (leaderAliveThreshold\n"
-        + "10 s, leaderElectionDuration 5 s). After a random 0-10 s the leader is SIGKILLed; time until another\n"
-        + "peer reports itself leader (admin endpoint polled every 50 ms). `bench/run failover`.\n\n"
-        + String.format("| rounds | median | max | each |%n| --- | --- | --- | --- |%n| %d | %.2f s | %.2f s | %s |%n",
-            rounds, median, max, seconds.stream().map(v -> String.format("%.2f", v)).toList());
-    Files.createDirectories(out);
-    Files.writeString(out.resolve("failover.json"), json);
-    Files.writeString(out.resolve("failover.md"), md);
-    System.out.print(md);
+    return new Row(profile.name().toLowerCase(java.util.Locale.ROOT), seconds, dualLeaderPolls[0]);
   }
 
-  /** The leader once exactly one alive peer has reported itself leader for 12 s running (a leader's term is settled). */
-  private static LocalNetwork.Node awaitOnlyLeader(LocalNetwork network, int seconds) throws Exception {
+  /**
+   * The leader once exactly one alive peer has reported itself leader for {@code settleSeconds}
+   * running (a leader's term is settled); polls that saw two leaders are counted.
+   */
+  private static LocalNetwork.Node awaitOnlyLeader(LocalNetwork network, int seconds, int settleSeconds,
+      int[] dualLeaderPolls) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     LocalNetwork.Node settled = null;
     long since = 0;
@@ -90,11 +119,14 @@ public final class FailoverReport {
           leaders.add(peer);
         }
       }
+      if (leaders.size() > 1) {
+        dualLeaderPolls[0]++;
+      }
       LocalNetwork.Node only = leaders.size() == 1 ? leaders.get(0) : null;
       if (only == null || !only.equals(settled)) {
         settled = only;
         since = System.nanoTime();
-      } else if (System.nanoTime() - since > TimeUnit.SECONDS.toNanos(12)) {
+      } else if (System.nanoTime() - since > TimeUnit.SECONDS.toNanos(settleSeconds)) {
         return settled;
       }
       Thread.sleep(200);

@@ -176,7 +176,8 @@ public final class LedgerReport {
     return times;
   }
 
-  private static void appendAll(ActorSystem<Void> system, ActorRef<ChannelLedger.Command> ledger, List<Block> blocks,
+  /** Appends {@code blocks} to {@code ledger}, {@code batch} per write, each acknowledged before the next. */
+  public static void appendAll(ActorSystem<Void> system, ActorRef<ChannelLedger.Command> ledger, List<Block> blocks,
       int batch) {
     for (int i = 0; i < blocks.size(); i += batch) {
       List<Block> slice = blocks.subList(i, Math.min(blocks.size(), i + batch));
@@ -190,7 +191,8 @@ public final class LedgerReport {
     }
   }
 
-  private static List<Block> chain(int count, int blockBytes, int seed) {
+  /** A valid chain from a genesis block, each block one random payload of {@code blockBytes}. */
+  public static List<Block> chain(int count, int blockBytes, int seed) {
     Random random = new Random(seed);
     List<Block> blocks = new ArrayList<>();
     Block previous = null;

@@ -47,6 +47,10 @@ final class NetworkCommand implements Runnable {
     @Option(names = "--dir", defaultValue = "network", description = "The network's directory, replaced if it holds a stopped network (default ${DEFAULT-VALUE}).")
     Path dir;
 
+    @Option(names = "--profile", defaultValue = "fabric", description = "Gossip profile of the peers: fabric "
+        + "(Fabric's defaults) or hearsay (Plumtree, accrual failure detection, one-second election) (default ${DEFAULT-VALUE}).")
+    String profile;
+
     @Option(names = "--json", description = "Print the summary as JSON.")
     boolean json;
 
@@ -60,9 +64,14 @@ final class NetworkCommand implements Runnable {
             + " --tx-rate must be at least 1");
         return HearsayCommand.CANNOT_RUN;
       }
+      if (!profile.equals("fabric") && !profile.equals("hearsay")) {
+        spec.commandLine().getErr().println("hearsay network up: --profile is fabric or hearsay, not " + profile);
+        return HearsayCommand.CANNOT_RUN;
+      }
       LocalNetwork network;
       try {
-        network = LocalNetwork.create(dir, orgs, peersPerOrg, channels);
+        network = LocalNetwork.create(dir, orgs, peersPerOrg, channels,
+            LocalNetwork.Profile.valueOf(profile.toUpperCase(java.util.Locale.ROOT)));
       } catch (Exception e) {
         spec.commandLine().getErr().println("hearsay network up: " + e.getMessage());
         return HearsayCommand.CANNOT_RUN;

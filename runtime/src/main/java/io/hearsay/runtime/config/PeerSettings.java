@@ -20,7 +20,8 @@ public record PeerSettings(
     List<Path> channelBlocks,
     DeliveryClient deliveryClient,
     Optional<Endpoint> adminEndpoint,
-    Optional<io.hearsay.channels.push.Plumtree.Settings> plumtree) {
+    Optional<io.hearsay.channels.push.Plumtree.Settings> plumtree,
+    Optional<io.hearsay.runtime.membership.AccrualDetector.Settings> accrual) {
 
   public PeerSettings {
     orgs = List.copyOf(orgs);

@@ -121,7 +121,29 @@ public final class PeerSettingsLoader {
         new PeerSettings.DeliveryClient(positive(c, "peer.deliveryclient.connTimeout", source),
             positive(c, "peer.deliveryclient.reconnectTotalTimeThreshold", source)),
         adminEndpoint(c, source),
-        plumtree(c, source));
+        plumtree(c, source),
+        accrual(c, source));
+  }
+
+  /** {@code hearsay.membership.failure-detector}: Fabric's fixed expiry, or φ accrual on top of it. */
+  static Optional<io.hearsay.runtime.membership.AccrualDetector.Settings> accrual(Config c, String source)
+      throws ConfigError {
+    String key = "hearsay.membership.failure-detector";
+    String mode = c.getString(key);
+    if (mode.equals("timeout")) {
+      return Optional.empty();
+    }
+    if (!mode.equals("accrual")) {
+      throw new ConfigError(source + ": " + key + " must be \"timeout\" or \"accrual\", not \"" + mode + "\"");
+    }
+    String a = "hearsay.membership.accrual.";
+    double threshold = c.getDouble(a + "threshold");
+    int samples = c.getInt(a + "max-sample-size");
+    if (threshold <= 0 || samples < 1) {
+      throw new ConfigError(source + ": " + a + "threshold must be positive and " + a + "max-sample-size at least 1");
+    }
+    return Optional.of(new io.hearsay.runtime.membership.AccrualDetector.Settings(threshold, samples,
+        positive(c, a + "min-std-deviation", source), c.getDuration(a + "acceptable-heartbeat-pause")));
   }
 
   /**

@@ -20,8 +20,9 @@ import org.hyperledger.fabric.protos.gossip.AliveMessage;
  * on alive message m from peer p:
  *   if p is self, or p is known with a PeerTime >= m's          -> drop (stale)
  *   else remember m as p's latest, p is alive, last seen = now   -> the caller forwards m once
- * every expiry/10:
- *   alive peers not heard from for aliveExpirationTimeout        -> dead
+ * every expiry/10 (with an accrual detector, every aliveTimeInterval/4):
+ *   alive peers not heard from for aliveExpirationTimeout,       -> dead
+ *   or suspected by the accrual detector (hearsay profile)
  *   dead peers not heard from for msgExpirationFactor x expiry   -> forgotten, unless their
  *                                                                   endpoint is a bootstrap or
  *                                                                   anchor peer's
@@ -55,9 +56,17 @@ public final class AliveTable {
   private final long purgeNanos;
   private final Set<Endpoint> neverForget;
   private final Map<PkiId, Entry> entries = new HashMap<>();
+  private final Optional<AccrualDetector> accrual;
 
   public AliveTable(PkiId self, Duration aliveExpirationTimeout, Duration purgeAfter,
       Set<Endpoint> neverForget) {
+    this(self, aliveExpirationTimeout, purgeAfter, neverForget, Optional.empty());
+  }
+
+  /** With an accrual detector, a peer is also declared dead as soon as the detector suspects it. */
+  public AliveTable(PkiId self, Duration aliveExpirationTimeout, Duration purgeAfter,
+      Set<Endpoint> neverForget, Optional<AccrualDetector> accrual) {
+    this.accrual = accrual;
     this.self = self;
     this.expiryNanos = aliveExpirationTimeout.toNanos();
     this.purgeNanos = purgeAfter.toNanos();
@@ -80,6 +89,7 @@ public final class AliveTable {
       return Outcome.STALE;
     }
     entries.put(info.pkiId(), new Entry(keepInternalEndpoint(info, known), alive, nowNanos, true));
+    accrual.ifPresent(detector -> detector.heartbeat(info.pkiId(), nowNanos));
     if (known == null) {
       return Outcome.NEW;
     }
@@ -104,8 +114,10 @@ public final class AliveTable {
   public List<MemberInfo> expire(long nowNanos) {
     List<MemberInfo> died = new ArrayList<>();
     entries.replaceAll((pkiId, e) -> {
-      if (e.isAlive && nowNanos - e.lastSeenNanos > expiryNanos) {
+      if (e.isAlive && (nowNanos - e.lastSeenNanos > expiryNanos
+          || accrual.map(detector -> detector.isSuspected(pkiId, nowNanos)).orElse(false))) {
         died.add(e.info);
+        accrual.ifPresent(detector -> detector.remove(pkiId));
         return new Entry(e.info, e.alive, e.lastSeenNanos, false);
       }
       return e;

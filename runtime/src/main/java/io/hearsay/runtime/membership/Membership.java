@@ -62,7 +62,7 @@ public final class Membership {
   /** What membership is started with. */
   public record Setup(EnvelopeSigner signer, EnvelopeVerifier verifier, GossipSettings gossip,
       Endpoint self, List<Endpoint> anchorPeers, ActorRef<Comm.Command> comm, RejectionLog rejections,
-      long incarnation) {}
+      long incarnation, Optional<AccrualDetector.Settings> accrual) {}
 
   private final ActorContext<Command> context;
   private final Setup setup;
@@ -89,7 +89,8 @@ public final class Membership {
     neverForget.addAll(setup.anchorPeers());
     anchors.addAll(setup.anchorPeers());
     this.table = new AliveTable(setup.signer().self().pkiId(), setup.gossip().aliveExpirationTimeout(),
-        setup.gossip().purgeAfter(), neverForget);
+        setup.gossip().purgeAfter(), neverForget,
+        setup.accrual().map(a -> new AccrualDetector(a, setup.gossip().aliveTimeInterval())));
   }
 
   public static Behavior<Command> create(Setup setup) {
@@ -105,7 +106,9 @@ public final class Membership {
     setup.comm().tell(new Comm.Subscribe(context.messageAdapter(Comm.Event.class, FromComm::new),
         Set.of(ContentCase.ALIVE_MSG, ContentCase.MEM_REQ, ContentCase.MEM_RES)));
     timers.startTimerWithFixedDelay(Tick.ALIVE, g.aliveTimeInterval());
-    timers.startTimerWithFixedDelay(Tick.EXPIRY, g.aliveExpirationTimeout().dividedBy(10));
+    // The accrual detector suspects within a few alive intervals; the check keeps up with it.
+    timers.startTimerWithFixedDelay(Tick.EXPIRY, setup.accrual().isPresent()
+        ? g.aliveTimeInterval().dividedBy(4) : g.aliveExpirationTimeout().dividedBy(10));
     timers.startTimerWithFixedDelay(Tick.PULL, g.pullInterval());
     timers.startTimerWithFixedDelay(Tick.RECONNECT, g.reconnectInterval());
     renewSelfAlive();

@@ -46,7 +46,15 @@ public final class LocalNetwork {
   }
 
   /** Writes a new network into {@code dir}: blocks of at most 10 transactions or 2 s, as Fabric's test network. */
+  /** The gossip profiles a network's peers can run: Fabric's defaults, or hearsay-profile.conf on top. */
+  public enum Profile { FABRIC, HEARSAY }
+
   public static LocalNetwork create(Path dir, int orgs, int peersPerOrg, int channelCount) throws Exception {
+    return create(dir, orgs, peersPerOrg, channelCount, Profile.FABRIC);
+  }
+
+  public static LocalNetwork create(Path dir, int orgs, int peersPerOrg, int channelCount, Profile profile)
+      throws Exception {
     prepare(dir);
     CryptoMaterial material = CryptoMaterialGenerator.generate(
         new CryptoMaterialGenerator.Request(dir.resolve("crypto"), orgs, peersPerOrg, true, false));
@@ -79,7 +87,7 @@ public final class LocalNetwork {
     Files.createDirectories(dir.resolve("config"));
     writeOrdererConfig(dir, material, ordererOrg, orderer, blocks);
     for (Node peer : nodes) {
-      writePeerConfig(dir, material, peer, nodes, blocks);
+      writePeerConfig(dir, material, peer, nodes, blocks, profile);
     }
     nodes.add(0, orderer);
     LocalNetwork network = new LocalNetwork(dir, nodes, channels);
@@ -209,8 +217,8 @@ public final class LocalNetwork {
         new Endpoint("127.0.0.1", FreePorts.next()));
   }
 
-  private static void writePeerConfig(Path dir, CryptoMaterial material, Node peer, List<Node> peers, List<String> blocks)
-      throws IOException {
+  private static void writePeerConfig(Path dir, CryptoMaterial material, Node peer, List<Node> peers, List<String> blocks,
+      Profile profile) throws IOException {
     CryptoMaterial.Org org = material.org(peer.mspId());
     List<Endpoint> bootstrap = peers.stream()
         .filter(p -> p.mspId().equals(peer.mspId()) && p.name().startsWith("peer0.") && !p.equals(peer))
@@ -222,7 +230,8 @@ public final class LocalNetwork {
     values.put("hearsay.channels.join", blocks);
     values.put("hearsay.ledger.data-dir", dir.resolve("data").resolve(peer.name()).toAbsolutePath().toString());
     values.put("hearsay.admin.endpoint", peer.admin().toString());
-    write(peer.config(), PeerConfigs.forNode(material, org, peer.name(), peer.endpoint(), bootstrap, values));
+    write(peer.config(), PeerConfigs.forNode(material, org, peer.name(), peer.endpoint(), bootstrap, values),
+        profile == Profile.HEARSAY ? "include classpath(\"hearsay-profile.conf\")\n" : "");
   }
 
   private static void writeOrdererConfig(Path dir, CryptoMaterial material, CryptoMaterial.Org org, Node orderer,
@@ -235,7 +244,7 @@ public final class LocalNetwork {
     values.put("orderer.channels", blocks);
     values.put("hearsay.ledger.data-dir", dir.resolve("data").resolve(orderer.name()).toAbsolutePath().toString());
     values.put("hearsay.admin.endpoint", orderer.admin().toString());
-    write(orderer.config(), ConfigFactory.parseMap(values));
+    write(orderer.config(), ConfigFactory.parseMap(values), "");
   }
 
   /** Mutual TLS settings of a node, from its generated PKCS#12 stores. */
@@ -247,8 +256,8 @@ public final class LocalNetwork {
         "hearsay.tls.passwordFile", tlsDir.resolve(CryptoMaterial.STORE_PASSWORD_FILE).toAbsolutePath().toString());
   }
 
-  private static void write(Path file, Config config) throws IOException {
-    Files.writeString(file, "# Written by `hearsay network up`.\n"
+  private static void write(Path file, Config config, String includes) throws IOException {
+    Files.writeString(file, "# Written by `hearsay network up`.\n" + includes
         + config.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false)));
   }
 
@@ -258,6 +267,6 @@ public final class LocalNetwork {
       list.add(Map.of("name", n.name(), "mspId", n.mspId(), "orderer", n.orderer(), "config", n.config().toString(),
           "endpoint", n.endpoint().toString(), "admin", n.admin().toString()));
     }
-    write(dir.resolve(INDEX), ConfigFactory.parseMap(Map.of("channels", channels, "nodes", list)));
+    write(dir.resolve(INDEX), ConfigFactory.parseMap(Map.of("channels", channels, "nodes", list)), "");
   }
 }

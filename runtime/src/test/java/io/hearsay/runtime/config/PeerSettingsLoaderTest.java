@@ -55,6 +55,31 @@ class PeerSettingsLoaderTest {
   }
 
   @Test
+  void fabricProfileIsTheDefaultAndTheHearsayProfileIsOneInclude() throws Exception {
+    PeerSettings fabric = PeerSettingsLoader.load(write(""));
+    assertTrue(fabric.plumtree().isEmpty(), "Fabric's push by default");
+    assertTrue(fabric.accrual().isEmpty(), "Fabric's fixed expiry by default");
+
+    PeerSettings hearsay = PeerSettingsLoader.load(write(
+        "include classpath(\"hearsay-profile.conf\")\npeer.gossip.election.leaderElectionDuration = 400ms\n"));
+    assertEquals(6, hearsay.plumtree().orElseThrow().viewSize());
+    assertEquals(8.0, hearsay.accrual().orElseThrow().threshold());
+    assertEquals(Duration.ofMillis(500), hearsay.gossip().aliveTimeInterval());
+    assertEquals(Duration.ofMillis(600), hearsay.gossip().election().leaderAliveThreshold());
+    assertEquals(Duration.ofMillis(400), hearsay.gossip().election().leaderElectionDuration(), "the file's own keys win");
+  }
+
+  @Test
+  void unknownDisseminationOrFailureDetectorIsRefusedNamingTheKey() throws Exception {
+    ConfigError dissemination = refused("hearsay.channels.dissemination = flooding\n");
+    assertTrue(dissemination.getMessage().contains("hearsay.channels.dissemination"), dissemination.getMessage());
+    ConfigError detector = refused("hearsay.membership.failure-detector = oracle\n");
+    assertTrue(detector.getMessage().contains("hearsay.membership.failure-detector"), detector.getMessage());
+    ConfigError view = refused("hearsay.channels.dissemination = plumtree\nhearsay.channels.plumtree.view-size = 0\n");
+    assertTrue(view.getMessage().contains("view-size"), view.getMessage());
+  }
+
+  @Test
   void fabricEnvironmentVariablesOverrideTheFile() throws Exception {
     Path file = write("peer.gossip.aliveTimeInterval = 9s\n");
     PeerSettings settings = PeerSettingsLoader.load(com.typesafe.config.ConfigFactory.parseFile(file.toFile()),

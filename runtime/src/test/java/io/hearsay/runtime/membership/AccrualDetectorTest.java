@@ -1,0 +1,66 @@
+package io.hearsay.runtime.membership;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class AccrualDetectorTest {
+
+  private static final long MS = 1_000_000L;
+  private final AccrualDetector detector = new AccrualDetector(
+      new AccrualDetector.Settings(8, 100, Duration.ofMillis(200), Duration.ofSeconds(1)), Duration.ofMillis(500));
+
+  @Test
+  void peerKeepingItsIntervalIsNotSuspectedAndOneSilentForThreeSecondsIs() {
+    long now = 0;
+    for (int i = 0; i < 20; i++) {
+      detector.heartbeat("p", now);
+      now += 500 * MS;
+    }
+    long last = now - 500 * MS;
+    assertFalse(detector.isSuspected("p", last + 1500 * MS), "a pause up to mean + acceptable pause is fine");
+    assertTrue(detector.isSuspected("p", last + 3000 * MS), "phi at 3 s: " + detector.phi("p", last + 3000 * MS));
+  }
+
+  @Test
+  void phiGrowsWithSilence() {
+    detector.heartbeat("p", 0);
+    detector.heartbeat("p", 500 * MS);
+    double previous = -1;
+    for (long t = 600; t < 4000; t += 100) {
+      double phi = detector.phi("p", 500 * MS + t * MS);
+      assertTrue(phi >= previous, "phi at " + t + " ms: " + phi + " < " + previous);
+      previous = phi;
+    }
+  }
+
+  @Test
+  void tenPercentLossOfAliveMessagesRaisesNoSuspicionOverAnHour() {
+    SplittableRandom random = new SplittableRandom(10);
+    long now = 0;
+    long lastHeard = 0;
+    detector.heartbeat("p", 0);
+    for (int beat = 1; beat < 7200; beat++) {
+      now = beat * 500 * MS;
+      // Between beats the table is checked every 125 ms.
+      for (long check = now - 375 * MS; check <= now; check += 125 * MS) {
+        assertFalse(detector.isSuspected("p", check), "suspected " + (check - lastHeard) / MS + " ms after the last alive");
+      }
+      // The worst case: every alive message has one path to this peer, lost 10% of the time.
+      if (random.nextDouble() >= 0.1) {
+        detector.heartbeat("p", now);
+        lastHeard = now;
+      }
+    }
+  }
+
+  @Test
+  void forgottenPeerHasNoPhi() {
+    detector.heartbeat("p", 0);
+    detector.remove("p");
+    assertFalse(detector.isSuspected("p", 60_000 * MS));
+  }
+}
