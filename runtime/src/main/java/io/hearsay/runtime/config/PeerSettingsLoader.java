@@ -122,11 +122,11 @@ public final class PeerSettingsLoader {
             positive(c, "peer.deliveryclient.reconnectTotalTimeThreshold", source)),
         adminEndpoint(c, source),
         plumtree(c, source),
-        accrual(c, source));
+        accrualSettings(c, source));
   }
 
   /** {@code hearsay.membership.failure-detector}: Fabric's fixed expiry, or φ accrual on top of it. */
-  static Optional<io.hearsay.runtime.membership.AccrualDetector.Settings> accrual(Config c, String source)
+  public static Optional<io.hearsay.runtime.membership.AccrualDetector.Settings> accrualSettings(Config c, String source)
       throws ConfigError {
     String key = "hearsay.membership.failure-detector";
     String mode = c.getString(key);
@@ -180,6 +180,11 @@ public final class PeerSettingsLoader {
   public static Optional<Endpoint> adminEndpoint(Config c, String source) throws ConfigError {
     String admin = c.getString("hearsay.admin.endpoint");
     return admin.isBlank() ? Optional.empty() : Optional.of(endpoint(admin, "hearsay.admin.endpoint", source));
+  }
+
+  /** The {@code peer.gossip} settings {@code c} describes, for membership run outside a peer (the simulator). */
+  public static GossipSettings gossipSettings(Config c, String source) throws ConfigError {
+    return readGossip(c, source);
   }
 
   private static GossipSettings readGossip(Config c, String source) throws ConfigError {

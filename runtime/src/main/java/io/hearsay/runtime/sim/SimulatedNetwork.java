@@ -1,7 +1,6 @@
 package io.hearsay.runtime.sim;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.hearsay.channels.ChannelGossip;
 import io.hearsay.channels.ChannelObserver;
 import io.hearsay.channels.ChannelSettings;
@@ -12,15 +11,11 @@ import io.hearsay.channels.election.Leadership;
 import io.hearsay.ledger.ChannelLedger;
 import io.hearsay.protocol.cryptogen.CryptoMaterial;
 import io.hearsay.protocol.cryptogen.CryptoMaterialGenerator;
-import io.hearsay.protocol.identity.IdentityMapper;
 import io.hearsay.protocol.identity.PkiId;
 import io.hearsay.protocol.identity.SigningIdentity;
 import io.hearsay.protocol.message.EnvelopeSigner;
-import io.hearsay.protocol.message.EnvelopeVerifier;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +40,7 @@ import org.hyperledger.fabric.protos.common.Block;
  * every message. Every run prints its seed.
  *
  * <p>Signatures: all are real (ECDSA P-256 signing per message, verification per arrival), but
- * the peers share one {@link EnvelopeVerifier}, whose cache accepts an envelope already verified
+ * the peers share one {@link io.hearsay.protocol.message.EnvelopeVerifier}, whose cache accepts an envelope already verified
  * for another peer without a second check. A StateInfo broadcast to every peer is so checked once
  * per network instead of once per receiver; block messages, signed anew at every hop, are checked
  * at every arrival.
@@ -75,29 +70,17 @@ public final class SimulatedNetwork implements AutoCloseable {
   private SimulatedNetwork(Settings settings) throws Exception {
     dir = settings.dir();
     System.out.printf("simulated network: %d peers, seed %d, %s%n", settings.peers(), settings.seed(), settings.links());
-    material = CryptoMaterialGenerator.generate(
-        new CryptoMaterialGenerator.Request(settings.dir().resolve("crypto"), 1, settings.peers(), true, true));
-    CryptoMaterial.Org org = material.orgs().stream().filter(o -> o.kind() == CryptoMaterial.Kind.PEER)
-        .findFirst().orElseThrow();
+    SimulatedIdentities peersIdentities = SimulatedIdentities.generate(settings.peers(), settings.dir());
+    material = peersIdentities.material();
+    CryptoMaterial.Org org = peersIdentities.org();
     genesis = GenesisBlocks.create(CHANNEL, material, Map.of());
     ChannelConfig config = ChannelConfig.of(genesis);
-    IdentityMapper identities = new IdentityMapper(material.mspRegistry());
-    List<SigningIdentity> signers = new ArrayList<>();
+    List<SigningIdentity> signers = peersIdentities.signers();
     Map<PkiId, Integer> indexOf = new HashMap<>();
-    for (String node : org.nodes()) {
-      SigningIdentity signer = material.signingIdentity(org, node);
-      var learned = identities.learn(signer.identity(), Instant.now());
-      if (!learned.isAccepted()) {
-        throw new IllegalStateException("generated identity refused: " + learned.rejection());
-      }
-      indexOf.put(signer.pkiId(), signers.size());
-      signers.add(signer);
+    for (int i = 0; i < signers.size(); i++) {
+      indexOf.put(signers.get(i).pkiId(), i);
     }
-    Config systemConfig = ConfigFactory.load(ConfigFactory.parseMap(Map.of(
-        "hearsay.ledger.data-dir", settings.dir().resolve("ledgers").toString(),
-        "pekko.loglevel", "WARNING",
-        "pekko.log-dead-letters", "off",
-        "pekko.scheduler.tick-duration", "2ms")));
+    Config systemConfig = SimulatedIdentities.systemConfig(settings.dir());
     system = ActorSystem.create(Behaviors.empty(), "simulated", systemConfig);
     links = new LinkModel(settings.peers(), settings.links(), settings.seed());
     traffic = SimulatedPeer.Traffic.create();
@@ -105,7 +88,7 @@ public final class SimulatedNetwork implements AutoCloseable {
     peers = refs;
     List<PkiId> pkiIds = signers.stream().map(SigningIdentity::pkiId).toList();
     var network = new SimulatedPeer.Network(pkiIds, Map.copyOf(indexOf), refs, links,
-        new EnvelopeVerifier(identities, 11 * 1024 * 1024), traffic);
+        peersIdentities.verifier(), traffic);
     List<ChannelGossip.Member> everyone = pkiIds.stream().map(p -> new ChannelGossip.Member(p, org.mspId())).toList();
     for (int i = 0; i < settings.peers(); i++) {
       int index = i;

@@ -1,0 +1,133 @@
+package io.hearsay.bench.membership;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.hearsay.protocol.identity.PkiId;
+import io.hearsay.runtime.sim.LinkModel;
+import io.hearsay.runtime.sim.SimulatedMembership;
+import io.hearsay.runtime.sim.SimulatedNetwork;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Membership at scale on the simulated network: the real membership actors of {@code --peers}
+ * peers (Fabric's intervals: alive every 5 s, membership pull every 4 s from 3 peers), all but
+ * one started and converged; then the last one starts, and the time until 99.9% of the others
+ * hold it alive is its join time. Bytes each peer sends per second are measured over the
+ * converged network before the join.
+ *
+ * <p>{@code --slowdown k} runs every interval and link latency k times slower, so a 2-core machine
+ * keeps up with a thousand peers; times are reported divided by k, i.e. in the network's own
+ * time (which then assumes peers k times faster than this machine's share of a core).
+ *
+ * <p>Usage: {@code MembershipScaleReport [--peers 1000] [--slowdown 4] [--seed 2026]}.
+ */
+public final class MembershipScaleReport {
+
+  private MembershipScaleReport() {}
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> options = new java.util.HashMap<>(Map.of("--peers", "1000", "--slowdown", "4", "--seed", "2026",
+        "--out", "bench/results"));
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      options.put(args[i], args[i + 1]);
+    }
+    int n = Integer.parseInt(options.get("--peers"));
+    int k = Integer.parseInt(options.get("--slowdown"));
+    long seed = Long.parseLong(options.get("--seed"));
+    Config gossip = ConfigFactory.parseMap(Map.of(
+        "peer.gossip.aliveTimeInterval", 5 * k + "s",
+        "peer.gossip.aliveExpirationTimeout", 25 * k + "s",
+        "peer.gossip.reconnectInterval", 25 * k + "s",
+        "peer.gossip.pullInterval", 4 * k + "s"));
+    LinkModel.Links links = new LinkModel.Links(Duration.ofMillis(10L * k), Duration.ofMillis(10L * k), 0, 12_500_000);
+    long startedAt = System.nanoTime();
+    try (SimulatedMembership network = new SimulatedMembership(n, links, seed, gossip,
+        SimulatedNetwork.scratchDir("membership-scale"))) {
+      System.out.printf("identities ready after %.1f s%n", (System.nanoTime() - startedAt) / 1e9);
+      List<Integer> first = new ArrayList<>();
+      for (int i = 0; i < n - 1; i++) {
+        network.start(i);
+        first.add(i);
+      }
+      int quorum = (int) Math.ceil(0.999 * (n - 2));
+      long convergeStart = System.nanoTime();
+      awaitAll(network, first, view -> view.alive().size() >= quorum, Duration.ofMinutes(30));
+      double convergeSeconds = (System.nanoTime() - convergeStart) / 1e9 / k;
+      System.out.printf("%d peers converged after %.1f s (network time)%n", n - 1, convergeSeconds);
+
+      long bytesBefore = network.traffic().bytesSent().sum();
+      long windowStart = System.nanoTime();
+      Thread.sleep(Duration.ofSeconds(8L * k).toMillis());
+      double windowSeconds = (System.nanoTime() - windowStart) / 1e9 / k;
+      double bytesPerPeerPerSecond = (network.traffic().bytesSent().sum() - bytesBefore) / windowSeconds / (n - 1);
+
+      int joiner = n - 1;
+      PkiId joined = network.pkiId(joiner);
+      long joinStart = System.nanoTime();
+      network.start(joiner);
+      int knowing = 0;
+      int needed = (int) Math.ceil(0.999 * (n - 1));
+      while (knowing < needed) {
+        if (System.nanoTime() - joinStart > Duration.ofMinutes(30).toNanos()) {
+          throw new IllegalStateException("the join reached " + knowing + " of " + needed + " peers");
+        }
+        Thread.sleep(250);
+        knowing = 0;
+        for (int i : first) {
+          if (network.view(i).toCompletableFuture().join().alivePkiIds().contains(joined)) {
+            knowing++;
+          }
+        }
+      }
+      double joinSeconds = (System.nanoTime() - joinStart) / 1e9 / k;
+      write(Path.of(options.get("--out")), n, k, seed, convergeSeconds, joinSeconds, bytesPerPeerPerSecond,
+          network.traffic().rejections());
+    }
+  }
+
+  private static void awaitAll(SimulatedMembership network, List<Integer> peers,
+      java.util.function.Predicate<io.hearsay.runtime.membership.MembershipView> condition, Duration within)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (true) {
+      long ready = peers.stream().filter(i -> condition.test(network.view(i).toCompletableFuture().join())).count();
+      if (ready == peers.size()) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(ready + " of " + peers.size() + " peers reached the condition within " + within);
+      }
+      Thread.sleep(500);
+    }
+  }
+
+  private static void write(Path out, int n, int k, long seed, double converge, double join, double bytes,
+      Map<?, Long> rejections) throws Exception {
+    String md = String.format(Locale.ROOT, """
+        # Membership at scale (fabric profile)
+
+        %d simulated peers running the real membership actor (alive every 5 s, pull every 4 s from 3 peers,
+        Fabric's defaults), links 10 ms + up to 10 ms jitter, every interval and latency run %d times slower
+        and reported in the network's own time (`bench/run membership-scale`). Seed %d.
+
+        | measure | value |
+        | --- | ---: |
+        | %d peers started at once: every one sees 99.9%% of the others | %.1f s |
+        | a joining peer known alive by 99.9%% of the others | %.1f s |
+        | bytes sent per peer per second, converged | %.0f B/s |
+        | rejections | %s |
+        """, n, k, seed, n - 1, converge, join, bytes, rejections);
+    Files.createDirectories(out);
+    Files.writeString(out.resolve("membership-scale.md"), md);
+    Files.writeString(out.resolve("membership-scale.json"), String.format(Locale.ROOT,
+        "{\"peers\": %d, \"slowdown\": %d, \"seed\": %d, \"convergeSeconds\": %.2f, \"joinSeconds\": %.2f, "
+            + "\"bytesPerPeerPerSecond\": %.0f}%n", n, k, seed, converge, join, bytes));
+    System.out.print(md);
+  }
+}

@@ -1,0 +1,67 @@
+package io.hearsay.runtime.sim;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import io.hearsay.runtime.membership.MembershipView;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** The real membership actors over simulated links: a network converges, a join spreads, a crash is detected. */
+class SimulatedMembershipTest {
+
+  private static final int PEERS = 30;
+
+  @Test
+  void peersConvergeAJoinSpreadsAndACrashedPeerIsDeclaredDeadUnderTenPercentLoss() throws Exception {
+    var gossip = ConfigFactory.parseMap(Map.of(
+        "peer.gossip.aliveTimeInterval", "300ms",
+        "peer.gossip.aliveExpirationTimeout", "20s",
+        "peer.gossip.pullInterval", "500ms",
+        "hearsay.membership.failure-detector", "accrual",
+        "hearsay.membership.accrual.acceptable-heartbeat-pause", "600ms"));
+    try (SimulatedMembership network = new SimulatedMembership(PEERS, LinkModel.Links.lan().withLoss(0.1), 7, gossip,
+        SimulatedNetwork.scratchDir("membership-test"))) {
+      IntStream.range(0, PEERS - 1).forEach(network::start);
+      await(network, PEERS - 1, view -> view.alive().size() == PEERS - 2, "the first peers converge");
+
+      network.start(PEERS - 1);
+      var joined = network.pkiId(PEERS - 1);
+      await(network, PEERS, view -> view.alive().size() == PEERS - 1, "the joiner is known everywhere, and knows everyone");
+
+      network.crash(5);
+      var crashed = network.pkiId(5);
+      long start = System.nanoTime();
+      await(network, PEERS, view -> view.deadPkiIds().contains(crashed),
+          "the crashed peer is dead everywhere");
+      double seconds = (System.nanoTime() - start) / 1e9;
+      assertTrue(seconds < 15, "the accrual detector took " + seconds + " s, the fixed expiry is 20 s");
+      for (int i = 0; i < PEERS; i++) {
+        if (i != 5) {
+          MembershipView view = network.view(i).toCompletableFuture().join();
+          assertTrue(view.alivePkiIds().contains(joined) || i == PEERS - 1, "no live peer was declared dead");
+          assertTrue(view.dead().size() == 1, "peer " + i + " holds only the crashed peer dead: " + view.deadPkiIds());
+        }
+      }
+    }
+  }
+
+  private static void await(SimulatedMembership network, int started, Predicate<MembershipView> condition, String what)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      boolean all = IntStream.range(0, started).filter(network::isRunning)
+          .allMatch(i -> condition.test(network.view(i).toCompletableFuture().join()));
+      if (all) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(what + ": not reached within 60 s");
+      }
+      Thread.sleep(50);
+    }
+  }
+}
