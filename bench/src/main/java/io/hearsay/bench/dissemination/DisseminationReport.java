@@ -7,6 +7,7 @@ import io.hearsay.runtime.config.PeerSettingsLoader;
 import io.hearsay.runtime.sim.DisseminationRun;
 import io.hearsay.runtime.sim.LinkModel;
 import io.hearsay.runtime.sim.SimulatedNetwork;
+import io.hearsay.runtime.sim.Slowdown;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +40,8 @@ public final class DisseminationReport {
 
   public static void main(String[] args) throws Exception {
     Map<String, String> options = new java.util.HashMap<>(Map.of("--peers", "100", "--blocks", "60", "--warmup", "30",
-        "--loss", "0,0.01", "--profile", "fabric,hearsay", "--rate", "2", "--seed", "2026", "--out", "bench/results"));
+        "--loss", "0,0.01", "--profile", "fabric,hearsay", "--rate", "2", "--seed", "2026", "--out", "bench/results",
+        "--slowdown", "1"));
     boolean json = false;
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--json")) {
@@ -54,18 +56,20 @@ public final class DisseminationReport {
     double rate = Double.parseDouble(options.get("--rate"));
     long seed = Long.parseLong(options.get("--seed"));
     Path out = Path.of(options.get("--out"));
+    int slowdown = Integer.parseInt(options.get("--slowdown"));
     List<Row> rows = new ArrayList<>();
     for (String lossText : options.get("--loss").split(",")) {
       double loss = Double.parseDouble(lossText);
       for (String profile : options.get("--profile").split(",")) {
-        rows.add(run(profile, peers, blocks, warmup, rate, loss, seed));
+        rows.add(run(profile, peers, blocks, warmup, rate, loss, seed, slowdown));
       }
     }
-    String jsonText = json(rows, peers, blocks, warmup, rate, seed);
-    String md = markdown(rows, peers, blocks, warmup, rate, seed);
+    String jsonText = json(rows, peers, blocks, warmup, rate, seed, slowdown);
+    String md = markdown(rows, peers, blocks, warmup, rate, seed, slowdown);
+    String name = "dissemination" + (peers == 100 ? "" : "-" + peers);
     Files.createDirectories(out);
-    Files.writeString(out.resolve("dissemination.json"), jsonText);
-    Files.writeString(out.resolve("dissemination.md"), md);
+    Files.writeString(out.resolve(name + ".json"), jsonText);
+    Files.writeString(out.resolve(name + ".md"), md);
     List<LineChart.Series> series = new ArrayList<>();
     for (Row row : rows) {
       List<double[]> points = new ArrayList<>();
@@ -75,27 +79,29 @@ public final class DisseminationReport {
       }
       series.add(new LineChart.Series(String.format(Locale.ROOT, "%s, %.0f%% loss", row.profile(), row.loss() * 100), points));
     }
-    Files.writeString(out.resolve("dissemination-cdf.svg"), LineChart.svg(
+    Files.writeString(out.resolve(name + "-cdf.svg"), LineChart.svg(
         "All-peer delivery time per block, " + peers + " peers (CDF)", "ms from the source to the last peer", "fraction of blocks",
         series));
     System.out.print(json ? jsonText : md);
   }
 
-  private static Row run(String profile, int peers, int blocks, int warmup, double rate, double loss, long seed)
-      throws Exception {
+  private static Row run(String profile, int peers, int blocks, int warmup, double rate, double loss, long seed,
+      int slowdown) throws Exception {
     String dissemination = switch (profile) {
       case "fabric" -> "push";
       case "hearsay" -> "plumtree";
       default -> throw new IllegalArgumentException("--profile takes fabric and/or hearsay, not " + profile);
     };
-    ChannelSettings settings = PeerSettingsLoader.channelSettings(ConfigFactory.parseMap(Map.of(
-        "hearsay.channels.dissemination", dissemination)).withFallback(ConfigFactory.load()), "--profile " + profile);
+    ChannelSettings settings = PeerSettingsLoader.channelSettings(Slowdown.apply(ConfigFactory.parseMap(Map.of(
+        "hearsay.channels.dissemination", dissemination)).withFallback(ConfigFactory.load()), slowdown,
+        "peer.gossip", "hearsay.channels.plumtree"), "--profile " + profile);
     System.out.printf("profile %s, %.1f%% loss%n", profile, loss * 100);
     try (SimulatedNetwork network = SimulatedNetwork.start(new SimulatedNetwork.Settings(peers,
-        LinkModel.Links.lan().withLoss(loss), seed, settings, SimulatedNetwork.scratchDir("dissemination")))) {
+        Slowdown.apply(LinkModel.Links.lan().withLoss(loss), slowdown), seed, settings,
+        SimulatedNetwork.scratchDir("dissemination")))) {
       DisseminationRun.Result result = new DisseminationRun(network, 0)
-          .run(warmup, blocks, 10, 1024, rate, Duration.ofSeconds(120));
-      double[] allPeers = result.blocks().stream().mapToDouble(DisseminationRun.BlockResult::allPeersMs).sorted().toArray();
+          .run(warmup, blocks, 10, 1024, rate / slowdown, Duration.ofSeconds(120L * slowdown));
+      double[] allPeers = result.blocks().stream().mapToDouble(b -> b.allPeersMs() / slowdown).sorted().toArray();
       double pairs = (double) result.blocks().size() * result.receivers();
       double copies = result.blocks().stream().mapToInt(DisseminationRun.BlockResult::copies).sum() / pairs;
       double byPush = result.blocks().stream().mapToInt(DisseminationRun.BlockResult::firstByPush).sum() / pairs;
@@ -109,7 +115,8 @@ public final class DisseminationReport {
     return sorted[(int) Math.min(sorted.length - 1, Math.ceil(sorted.length * q) - 1)];
   }
 
-  private static String markdown(List<Row> rows, int peers, int blocks, int warmup, double rate, long seed) {
+  private static String markdown(List<Row> rows, int peers, int blocks, int warmup, double rate, long seed,
+      int slowdown) {
     StringBuilder md = new StringBuilder(String.format(Locale.ROOT, """
         # Block dissemination: fabric against hearsay
 
@@ -118,11 +125,13 @@ public final class DisseminationReport {
         One peer gets %d blocks (10 transactions of 1 KiB each) at %.1f blocks/s; the first %d settle
         membership proofs and the push tree and are not measured. Seed %d. Fabric's default intervals in both
         profiles; `fabric` pushes each block to 3 random peers (infect-and-die), `hearsay` runs Plumtree.
-        A time of "inf" means a peer never got the block within the run's 120 s settle time.
+        A time of "inf" means a peer never got the block within the run's 120 s settle time.%s
 
         | profile | loss | all-peer p50 | p99 | max | copies per peer per block | bytes sent per block | pairs not reached by push | copies by way |
         | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |
-        """, peers, warmup + blocks, rate, warmup, seed));
+        """, peers, warmup + blocks, rate, warmup, seed, slowdown == 1 ? "" : String.format(Locale.ROOT,
+        "%nEvery interval and latency ran %d times slower (`--slowdown %d`); times are in the network's own time.",
+        slowdown, slowdown)));
     for (Row r : rows) {
       md.append(String.format(Locale.ROOT, "| %s | %.0f%% | %.0f ms | %.0f ms | %.0f ms | %.2f | %.0f KiB | %.3f%% | %s |%n",
           r.profile(), r.loss() * 100, r.p50(), r.p99(), r.max(), r.copies(), r.bytesPerBlock() / 1024, r.notByPush() * 100,
@@ -137,7 +146,7 @@ public final class DisseminationReport {
     return md.toString();
   }
 
-  private static String json(List<Row> rows, int peers, int blocks, int warmup, double rate, long seed) {
+  private static String json(List<Row> rows, int peers, int blocks, int warmup, double rate, long seed, int slowdown) {
     List<String> items = new ArrayList<>();
     for (Row r : rows) {
       items.add(String.format(Locale.ROOT, "{\"profile\": \"%s\", \"loss\": %.4f, \"allPeersP50Ms\": %.1f, "
@@ -147,6 +156,6 @@ public final class DisseminationReport {
               .map(v -> Math.round(v * 10) / 10.0).toArray()).replace("Infinity", "null")));
     }
     return String.format(Locale.ROOT, "{\"peers\": %d, \"blocks\": %d, \"warmup\": %d, \"rate\": %.2f, \"seed\": %d, "
-        + "\"runs\": [%n  %s%n]}%n", peers, blocks, warmup, rate, seed, String.join(",\n  ", items));
+        + "\"slowdown\": %d, \"runs\": [%n  %s%n]}%n", peers, blocks, warmup, rate, seed, slowdown, String.join(",\n  ", items));
   }
 }

@@ -6,6 +6,7 @@ import io.hearsay.protocol.identity.PkiId;
 import io.hearsay.runtime.sim.LinkModel;
 import io.hearsay.runtime.sim.SimulatedMembership;
 import io.hearsay.runtime.sim.SimulatedNetwork;
+import io.hearsay.runtime.sim.Slowdown;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,12 +41,8 @@ public final class MembershipScaleReport {
     int n = Integer.parseInt(options.get("--peers"));
     int k = Integer.parseInt(options.get("--slowdown"));
     long seed = Long.parseLong(options.get("--seed"));
-    Config gossip = ConfigFactory.parseMap(Map.of(
-        "peer.gossip.aliveTimeInterval", 5 * k + "s",
-        "peer.gossip.aliveExpirationTimeout", 25 * k + "s",
-        "peer.gossip.reconnectInterval", 25 * k + "s",
-        "peer.gossip.pullInterval", 4 * k + "s"));
-    LinkModel.Links links = new LinkModel.Links(Duration.ofMillis(10L * k), Duration.ofMillis(10L * k), 0, 12_500_000);
+    Config gossip = Slowdown.apply(ConfigFactory.load(), k, "peer.gossip", "hearsay.membership");
+    LinkModel.Links links = Slowdown.apply(LinkModel.Links.lan(), k);
     long startedAt = System.nanoTime();
     try (SimulatedMembership network = new SimulatedMembership(n, links, seed, gossip,
         SimulatedNetwork.scratchDir("membership-scale"))) {
