@@ -50,8 +50,11 @@ import org.hyperledger.fabric.protos.gossip.Payload;
  * <p>Isolation: blocks, pull digests and state responses go only to, and are taken only from,
  * peers of this peer's org that have proven membership of the channel (a StateInfo or a
  * StateInfo pull request carrying {@code channel_MAC = SHA-256(pkiId ‖ channel)}); StateInfo goes
- * only to proven members. Only verified blocks are forwarded: a block is pushed on after the
- * ledger committed it.
+ * only to proven members. Only verified blocks are forwarded: as Fabric does, a block from the
+ * source or a first copy by push is passed on as soon as its data hash and orderer signature
+ * check out, before earlier blocks arrived and before the ledger committed it (which checks the
+ * chain again). Blocks obtained by pull or state transfer are offered to pull after commit; the
+ * hearsay profile also passes them down its tree.
  */
 public final class ChannelGossip {
 
@@ -127,6 +130,8 @@ public final class ChannelGossip {
   private final io.hearsay.channels.push.PushEmitter<Long> emitter;
   /** The hearsay profile's push; empty: Fabric's infect-and-die push through the emitter. */
   private final Optional<Plumtree<PkiId>> plumtree;
+  /** The channel's orderer MSPs, which sign every block; empty when the config names none. */
+  private final Optional<io.hearsay.protocol.identity.MspRegistry> ordererMsps;
   private TimerScheduler<Command> timers;
   private Leadership leadership;
   private List<PkiId> orgPeers = List.of();
@@ -166,7 +171,10 @@ public final class ChannelGossip {
     this.pull = new PullMediator(s.digestWaitTime(), s.requestWaitTime(), s.responseWaitTime(), random);
     this.emitter = new io.hearsay.channels.push.PushEmitter<>(s.maxPropagationBurstSize(), s.maxPropagationBurstLatency());
     this.plumtree = s.plumtree().map(p -> new Plumtree<PkiId>(p, random));
-    this.transfer = new StateTransfer(setup.ownMspId(), s.stateBatchSize(), s.stateResponseTimeout(), s.stateMaxRetries(), random);
+    this.ordererMsps = setup.config().ordererOrgs().stream().anyMatch(o -> o.msp().isPresent())
+        ? Optional.of(setup.config().ordererMsps()) : Optional.empty();
+    this.transfer = new StateTransfer(setup.ownMspId(), s.stateBatchSize(), s.stateResponseTimeout(), s.stateMaxRetries(),
+        random, s.statePipeline());
   }
 
   public static Behavior<Command> create(Setup setup) {
@@ -209,6 +217,15 @@ public final class ChannelGossip {
           return Behaviors.same();
         })
         .onMessage(CommitBlock.class, c -> {
+          Optional<Rejection> refused = c.block().getHeader().getNumber() == 0 ? Optional.empty()
+              : io.hearsay.ledger.block.BlockValidator.checkOnArrival(c.block(), ordererMsps, Instant.now());
+          if (refused.isPresent()) {
+            reject(refused.get(), "the channel's source");
+            return Behaviors.same();
+          }
+          if (c.block().getHeader().getNumber() > 0) {
+            forward(c.block());
+          }
           fromSource.add(c.block());
           tryCommit();
           return Behaviors.same();
@@ -309,6 +326,10 @@ public final class ChannelGossip {
           return;
         }
         m.getStateResponse().getPayloadsList().forEach(p -> block(p, from).ifPresent(b -> receive(b, "state", from)));
+        // As Fabric's state provider: the next window is asked for once this one is buffered.
+        if (height >= 0 && height < catchUpTo) {
+          requestWindows();
+        }
       }
       default -> reject(Rejection.of(RejectionReason.MALFORMED_PAYLOAD, "%s is not a channel message",
           m.getContentCase()), from);
@@ -405,6 +426,15 @@ public final class ChannelGossip {
     for (ActorRef<Event> subscriber : subscribers) {
       subscriber.tell(new BlockArrived(channel, number, how));
     }
+    boolean firstPush = how.equals("push") && (height < 0 || number >= height) && store.get(number).isEmpty();
+    if (firstPush) {
+      Optional<Rejection> refused =
+          io.hearsay.ledger.block.BlockValidator.checkOnArrival(block, ordererMsps, Instant.now());
+      if (refused.isPresent()) {
+        reject(refused.get(), from);
+        return;
+      }
+    }
     if (plumtree.isPresent()) {
       if (!how.equals("push")) {
         plumtree.get().obtained(number);
@@ -419,6 +449,9 @@ public final class ChannelGossip {
             Math.max(height, 0), System.nanoTime());
         scheduleGraft(System.nanoTime());
       }
+    }
+    if (firstPush) {
+      forward(block);
     }
     if (height >= 0 && block.getHeader().getNumber() < height) {
       return;
@@ -456,26 +489,38 @@ public final class ChannelGossip {
       for (Block block : appended.blocks()) {
         height = block.getHeader().getNumber() + 1;
         subscribers.forEach(sub -> sub.tell(new BlockCommitted(channel, block.getHeader().getNumber())));
-        push(block);
+        if (plumtree.isPresent()) {
+          forward(block);
+        } else {
+          keep(block);
+        }
       }
       // Catching up: ask for the next window as soon as the last one is in, up to the height
       // advertised when the check found us behind, as Fabric's state provider does.
-      if (height < catchUpTo && transfer.pending().isEmpty() && buffer.size() == 0) {
-        transfer.check(height, stateInfo, System.nanoTime()).ifPresent(this::sendStateRequest);
+      if (height < catchUpTo) {
+        requestWindows();
       }
     }
     tryCommit();
     return Behaviors.same();
   }
 
-  /** Stores a committed block for pull and queues it on the emitter for push. */
-  private void push(Block block) {
+  /** Stores a block for pull (and pull requests and grafts), unless it is stored already; true if it was not. */
+  private boolean keep(Block block) {
     long number = block.getHeader().getNumber();
-    Envelope message = setup.signer().sign(GossipMessages.dataMessage(channel, number, block.toByteString())).envelope();
-    store.add(number, message);
-    if (setup.settings().propagateIterations() < 1) {
+    if (store.get(number).isPresent()) {
+      return false;
+    }
+    return store.add(number, setup.signer().sign(GossipMessages.dataMessage(channel, number, block.toByteString())).envelope());
+  }
+
+  /** Stores a verified block and passes it on, once: down the tree, or through the emitter for push. */
+  private void forward(Block block) {
+    long number = block.getHeader().getNumber();
+    if (!keep(block) || setup.settings().propagateIterations() < 1) {
       return;
     }
+    Envelope message = store.get(number).orElseThrow();
     if (plumtree.isPresent()) {
       Plumtree.Forward<PkiId> forward = plumtree.get().forward(number);
       forward.eager().stream().filter(peer -> store.markPushed(number, peer)).forEach(peer -> deliver(peer, message));
@@ -556,15 +601,18 @@ public final class ChannelGossip {
         }
       }
       case STATE_CHECK -> {
-        transfer.tick(stateInfo, now).ifPresent(this::sendStateRequest);
+        for (var retry = transfer.tick(stateInfo, now); retry.isPresent(); retry = transfer.tick(stateInfo, now)) {
+          sendStateRequest(retry.get());
+        }
+        if (height == heightAtLastCheck) {
+          transfer.stalled(Math.max(height, 0));
+        }
         // Fabric asks whenever someone advertises more; the hearsay profile only when this
         // peer made no progress since the last check, so blocks still in flight by push are
         // not fetched a second time.
         if (height >= 0 && (plumtree.isEmpty() || height == heightAtLastCheck)) {
-          transfer.check(height, stateInfo, now).ifPresent(request -> {
-            catchUpTo = transfer.highest(stateInfo);
-            sendStateRequest(request);
-          });
+          catchUpTo = transfer.highest(stateInfo);
+          requestWindows();
         }
         heightAtLastCheck = height;
       }
@@ -612,6 +660,16 @@ public final class ChannelGossip {
     for (PkiId member : provenMembersAlive()) {
       setup.out().tell(new Send(member, ownStateInfo));
       haveOurStateInfo.add(member);
+    }
+  }
+
+  /** Asks for the next windows, as many as the pipeline allows and the committer's buffer holds. */
+  private void requestWindows() {
+    long now = System.nanoTime();
+    long below = height + buffer.capacity();
+    for (var request = transfer.check(height, below, stateInfo, now); request.isPresent();
+        request = transfer.check(height, below, stateInfo, now)) {
+      sendStateRequest(request.get());
     }
   }
 

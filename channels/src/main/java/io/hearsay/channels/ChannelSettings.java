@@ -7,7 +7,8 @@ import java.util.Optional;
 /**
  * The per-channel gossip settings, Fabric's core.yaml keys under {@code peer.gossip} (read by the
  * runtime). Fabric's defaults are the {@code fabric} profile; the {@code hearsay} profile replaces
- * Fabric's infect-and-die push by {@link Plumtree} ({@code plumtree} present).
+ * Fabric's infect-and-die push by {@link Plumtree} ({@code plumtree} present) and asks for
+ * {@code statePipeline} state-transfer windows at once (Fabric: 1).
  */
 public record ChannelSettings(
     int propagatePeerNum,
@@ -27,6 +28,7 @@ public record ChannelSettings(
     Duration stateResponseTimeout,
     int stateMaxRetries,
     int blockBufferSize,
+    int statePipeline,
     Optional<Plumtree.Settings> plumtree) {
 
   /** The same settings with another dissemination: Fabric's push (empty) or Plumtree. */
@@ -34,6 +36,6 @@ public record ChannelSettings(
     return new ChannelSettings(propagatePeerNum, propagateIterations, maxPropagationBurstSize,
         maxPropagationBurstLatency, pullInterval, pullPeerNum, digestWaitTime, requestWaitTime, responseWaitTime,
         publishStateInfoInterval, requestStateInfoInterval, maxBlockCountToStore, stateCheckInterval, stateBatchSize,
-        stateResponseTimeout, stateMaxRetries, blockBufferSize, dissemination);
+        stateResponseTimeout, stateMaxRetries, blockBufferSize, statePipeline, dissemination);
   }
 }

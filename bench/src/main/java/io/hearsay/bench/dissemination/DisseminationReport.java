@@ -3,6 +3,7 @@ package io.hearsay.bench.dissemination;
 import com.typesafe.config.ConfigFactory;
 import io.hearsay.bench.report.LineChart;
 import io.hearsay.channels.ChannelSettings;
+import io.hearsay.runtime.config.PeerConfigs;
 import io.hearsay.runtime.config.PeerSettingsLoader;
 import io.hearsay.runtime.sim.DisseminationRun;
 import io.hearsay.runtime.sim.LinkModel;
@@ -87,14 +88,9 @@ public final class DisseminationReport {
 
   private static Row run(String profile, int peers, int blocks, int warmup, double rate, double loss, long seed,
       int slowdown) throws Exception {
-    String dissemination = switch (profile) {
-      case "fabric" -> "push";
-      case "hearsay" -> "plumtree";
-      default -> throw new IllegalArgumentException("--profile takes fabric and/or hearsay, not " + profile);
-    };
-    ChannelSettings settings = PeerSettingsLoader.channelSettings(Slowdown.apply(ConfigFactory.parseMap(Map.of(
-        "hearsay.channels.dissemination", dissemination)).withFallback(ConfigFactory.load()), slowdown,
-        "peer.gossip", "hearsay.channels.plumtree"), "--profile " + profile);
+    ChannelSettings settings = PeerSettingsLoader.channelSettings(Slowdown.apply(
+        PeerConfigs.profile(profile).withFallback(ConfigFactory.load()), slowdown, "peer.gossip", "hearsay.channels.plumtree"),
+        "--profile " + profile);
     System.out.printf("profile %s, %.1f%% loss%n", profile, loss * 100);
     try (SimulatedNetwork network = SimulatedNetwork.start(new SimulatedNetwork.Settings(peers,
         Slowdown.apply(LinkModel.Links.lan().withLoss(loss), slowdown), seed, settings,

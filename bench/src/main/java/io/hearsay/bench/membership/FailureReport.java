@@ -65,11 +65,7 @@ public final class FailureReport {
     List<Row> rows = new ArrayList<>();
     try {
       for (String name : options.get("--profile").split(",")) {
-        report.profile = switch (name) {
-          case "fabric" -> ConfigFactory.empty();
-          case "hearsay" -> ConfigFactory.parseResources("hearsay-profile.conf");
-          default -> throw new IllegalArgumentException("--profile takes fabric and/or hearsay, not " + name);
-        };
+        report.profile = PeerConfigs.profile(name);
         System.out.printf("profile %s: %d peers, %.0f%% loss on every link, %d s quiet, %d crashes%n",
             name, peers, loss * 100, quiet, trials);
         rows.add(report.run(name, peers, quiet, trials));

@@ -24,6 +24,10 @@ import java.util.random.RandomGenerator;
  * serving: a request is refused if the requester is not a channel member or asks for more than
  *   batchSize blocks
  * </pre>
+ *
+ * With a pipeline above 1 (the hearsay profile), up to that many windows are requested at once,
+ * the next window starting after the last one asked for, each preferably from a peer not already
+ * serving one; Fabric asks for one window at a time (pipeline 1).
  */
 public final class StateTransfer {
 
@@ -35,9 +39,22 @@ public final class StateTransfer {
   private final long responseTimeoutNanos;
   private final int maxRetries;
   private final RandomGenerator random;
-  private Request pending;
+  private final int pipeline;
+  /** Outstanding requests by nonce, oldest first. */
+  private final java.util.LinkedHashMap<Long, Request> pending = new java.util.LinkedHashMap<>();
+  /** The last block asked for: the next window starts after it (answered windows may still be buffered). */
+  private long requestedUpTo = -1;
 
   public StateTransfer(String mspId, int batchSize, Duration responseTimeout, int maxRetries, RandomGenerator random) {
+    this(mspId, batchSize, responseTimeout, maxRetries, random, 1);
+  }
+
+  public StateTransfer(String mspId, int batchSize, Duration responseTimeout, int maxRetries, RandomGenerator random,
+      int pipeline) {
+    if (pipeline < 1) {
+      throw new IllegalArgumentException("pipeline must be at least 1: " + pipeline);
+    }
+    this.pipeline = pipeline;
     this.mspId = mspId;
     this.batchSize = batchSize;
     this.responseTimeoutNanos = responseTimeout.toNanos();
@@ -45,17 +62,26 @@ public final class StateTransfer {
     this.random = random;
   }
 
-  /** The periodic check: a new request when behind and none is pending. */
+  /**
+   * The periodic check: a new request when behind and fewer than {@code pipeline} are pending
+   * (call again for the next window).
+   */
   public Optional<Request> check(long ourHeight, StateInfoTable members, long nowNanos) {
-    if (pending != null) {
+    return check(ourHeight, Long.MAX_VALUE, members, nowNanos);
+  }
+
+  /** {@link #check}, asking for no block at or above {@code below} (what the committer can hold). */
+  public Optional<Request> check(long ourHeight, long below, StateInfoTable members, long nowNanos) {
+    if (pending.size() >= pipeline) {
       return Optional.empty();
     }
-    long highest = highest(members);
-    if (highest <= ourHeight) {
+    long highest = Math.min(highest(members), below);
+    long start = Math.max(ourHeight, requestedUpTo + 1);
+    if (highest <= start) {
       return Optional.empty();
     }
-    long end = Math.min(ourHeight + batchSize - 1, highest - 1);
-    return request(ourHeight, end, members, nowNanos, 1, null);
+    long end = Math.min(start + batchSize - 1, highest - 1);
+    return request(start, end, members, nowNanos, 1, null);
   }
 
   /** The highest ledger height a peer of our org advertises. */
@@ -66,28 +92,43 @@ public final class StateTransfer {
 
   /** Retries or abandons a request whose response did not come in time. */
   public Optional<Request> tick(StateInfoTable members, long nowNanos) {
-    if (pending == null || nowNanos < pending.deadlineNanos()) {
+    Optional<Request> due = pending.values().stream().filter(r -> nowNanos >= r.deadlineNanos()).findFirst();
+    if (due.isEmpty()) {
       return Optional.empty();
     }
-    Request expired = pending;
-    pending = null;
+    Request expired = due.get();
+    pending.remove(expired.nonce());
     if (expired.attempt() >= maxRetries) {
+      // Given up: the window is asked for again by a later check.
+      requestedUpTo = Math.min(requestedUpTo, expired.start() - 1);
       return Optional.empty();
     }
     return request(expired.start(), expired.end(), members, nowNanos, expired.attempt() + 1, expired.peer());
   }
 
-  /** Whether a response answers the pending request; if so the request is done. */
+  /** Whether a response answers a pending request; if so that request is done. */
   public boolean onResponse(PkiId from, long nonce) {
-    if (pending != null && pending.nonce() == nonce && pending.peer().equals(from)) {
-      pending = null;
+    Request request = pending.get(nonce);
+    if (request != null && request.peer().equals(from)) {
+      pending.remove(nonce);
       return true;
     }
     return false;
   }
 
+  /**
+   * Nothing pending and no progress since the last check: windows answered but never committed
+   * (a refused block) are asked for again.
+   */
+  public void stalled(long ourHeight) {
+    if (pending.isEmpty()) {
+      requestedUpTo = ourHeight - 1;
+    }
+  }
+
+  /** The oldest pending request. */
   public Optional<Request> pending() {
-    return Optional.ofNullable(pending);
+    return pending.values().stream().findFirst();
   }
 
   /** Empty when a peer's request may be served, else why not. */
@@ -110,11 +151,18 @@ public final class StateTransfer {
     if (candidates.size() > 1 && avoid != null) {
       candidates = candidates.stream().filter(e -> !e.pkiId().equals(avoid)).toList();
     }
+    List<StateInfoTable.Entry> idle = candidates.stream()
+        .filter(e -> pending.values().stream().noneMatch(r -> r.peer().equals(e.pkiId()))).toList();
+    if (!idle.isEmpty()) {
+      candidates = idle;
+    }
     if (candidates.isEmpty()) {
       return Optional.empty();
     }
     PkiId peer = candidates.get(random.nextInt(candidates.size())).pkiId();
-    pending = new Request(peer, start, end, random.nextLong(), nowNanos + responseTimeoutNanos, attempt);
-    return Optional.of(pending);
+    Request request = new Request(peer, start, end, random.nextLong(), nowNanos + responseTimeoutNanos, attempt);
+    pending.put(request.nonce(), request);
+    requestedUpTo = Math.max(requestedUpTo, end);
+    return Optional.of(request);
   }
 }

@@ -13,6 +13,7 @@ import io.hearsay.protocol.message.GossipMessages;
 import io.hearsay.protocol.message.PeerTimes;
 import io.hearsay.protocol.testing.TestCrypto;
 import java.time.Duration;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,35 @@ class StateTransferTest {
     StateTransfer.Request last = transfer.check(23, members, 2 * SECOND).orElseThrow();
     assertEquals(23, last.start());
     assertEquals(24, last.end(), "up to the highest height - 1");
+  }
+
+  @Test
+  void aPipelineAsksForConsecutiveWindowsFromDifferentPeersUpToTheCommittersBound() {
+    StateTransfer pipelined = new StateTransfer("Org1MSP", 10, Duration.ofSeconds(3), 3, new SplittableRandom(7), 3);
+    advertise(ahead, 100);
+    advertise(alsoAhead, 100);
+    StateTransfer.Request first = pipelined.check(0, 25, members, 0).orElseThrow();
+    StateTransfer.Request second = pipelined.check(0, 25, members, 0).orElseThrow();
+    StateTransfer.Request third = pipelined.check(0, 25, members, 0).orElseThrow();
+    assertEquals(List.of(0L, 9L, 10L, 19L, 20L, 24L),
+        List.of(first.start(), first.end(), second.start(), second.end(), third.start(), third.end()),
+        "consecutive windows, none past the committer's bound");
+    assertTrue(!first.peer().equals(second.peer()), "the second window goes to the other holder");
+    assertTrue(pipelined.check(0, 100, members, 0).isEmpty(), "three windows is the pipeline");
+    // An answered window is not asked for again while it waits in the committer.
+    assertTrue(pipelined.onResponse(first.peer(), first.nonce()));
+    assertEquals(25, pipelined.check(0, 100, members, 0).orElseThrow().start());
+  }
+
+  @Test
+  void aStalledTransferAsksAgainForWindowsAnsweredButNeverCommitted() {
+    advertise(ahead, 30);
+    StateTransfer.Request first = transfer.check(0, members, 0).orElseThrow();
+    assertTrue(transfer.onResponse(ahead.pkiId(), first.nonce()));
+    assertEquals(10, transfer.check(0, members, 0).orElseThrow().start(), "window 0..9 is in the committer");
+    transfer.onResponse(ahead.pkiId(), transfer.pending().orElseThrow().nonce());
+    transfer.stalled(0);
+    assertEquals(0, transfer.check(0, members, 0).orElseThrow().start(), "its blocks were refused: asked again");
   }
 
   @Test

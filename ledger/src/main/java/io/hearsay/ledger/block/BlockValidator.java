@@ -30,11 +30,7 @@ public final class BlockValidator {
       problems.add(Rejection.of(RejectionReason.WRONG_BLOCK_NUMBER,
           "block %d: expected number %d (the ledger height)", number, height));
     }
-    ByteString dataHash = BlockHashes.dataHash(block.getData());
-    if (!dataHash.equals(block.getHeader().getDataHash())) {
-      problems.add(Rejection.of(RejectionReason.BAD_DATA_HASH, "block %d: data_hash expected %s, actual %s",
-          number, hex(dataHash), hex(block.getHeader().getDataHash())));
-    }
+    badDataHash(block).ifPresent(problems::add);
     if (height > 0 && !tipHash.equals(block.getHeader().getPreviousHash())) {
       problems.add(Rejection.of(RejectionReason.BAD_PREVIOUS_HASH,
           "block %d: previous_hash expected %s, actual %s", number, hex(tipHash),
@@ -42,6 +38,23 @@ public final class BlockValidator {
     }
     ordererOrgs.flatMap(orgs -> OrdererSignatures.check(block, orgs, now)).ifPresent(problems::add);
     return problems;
+  }
+
+  /**
+   * What a peer checks before passing a block on, as Fabric's VerifyBlock: its data hash and its
+   * orderer signature, not yet its place in the chain (earlier blocks may still be on their way).
+   */
+  public static Optional<Rejection> checkOnArrival(Block block, Optional<MspRegistry> ordererOrgs, Instant now) {
+    return badDataHash(block).or(() -> ordererOrgs.flatMap(orgs -> OrdererSignatures.check(block, orgs, now)));
+  }
+
+  private static Optional<Rejection> badDataHash(Block block) {
+    ByteString dataHash = BlockHashes.dataHash(block.getData());
+    if (dataHash.equals(block.getHeader().getDataHash())) {
+      return Optional.empty();
+    }
+    return Optional.of(Rejection.of(RejectionReason.BAD_DATA_HASH, "block %d: data_hash expected %s, actual %s",
+        block.getHeader().getNumber(), hex(dataHash), hex(block.getHeader().getDataHash())));
   }
 
   /** The first problem, as the ledger refuses a block. */

@@ -30,6 +30,18 @@ public final class PeerConfigs {
   private PeerConfigs() {}
 
   /**
+   * The keys a gossip profile sets on top of reference.conf: none for {@code fabric} (Fabric's
+   * defaults), hearsay-profile.conf for {@code hearsay}.
+   */
+  public static Config profile(String name) {
+    return switch (name) {
+      case "fabric" -> ConfigFactory.empty();
+      case "hearsay" -> ConfigFactory.parseResources("hearsay-profile.conf");
+      default -> throw new IllegalArgumentException("the profiles are fabric and hearsay, not " + name);
+    };
+  }
+
+  /**
    * Fabric's default membership intervals (alive 5s, expiry 25s, reconnect 25s, pull 4s) divided
    * by {@code factor}, keeping their ratios.
    */

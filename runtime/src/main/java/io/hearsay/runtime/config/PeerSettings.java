@@ -21,6 +21,7 @@ public record PeerSettings(
     DeliveryClient deliveryClient,
     Optional<Endpoint> adminEndpoint,
     Optional<io.hearsay.channels.push.Plumtree.Settings> plumtree,
+    int statePipeline,
     Optional<io.hearsay.runtime.membership.AccrualDetector.Settings> accrual) {
 
   public PeerSettings {

@@ -122,6 +122,7 @@ public final class PeerSettingsLoader {
             positive(c, "peer.deliveryclient.reconnectTotalTimeThreshold", source)),
         adminEndpoint(c, source),
         plumtree(c, source),
+        statePipeline(c, source),
         accrualSettings(c, source));
   }
 
@@ -151,7 +152,17 @@ public final class PeerSettingsLoader {
    * {@code hearsay.channels.dissemination}), for channels run outside a peer (the simulator).
    */
   public static io.hearsay.channels.ChannelSettings channelSettings(Config c, String source) throws ConfigError {
-    return io.hearsay.runtime.Peer.channelSettings(readGossip(c, source), plumtree(c, source));
+    return io.hearsay.runtime.Peer.channelSettings(readGossip(c, source), statePipeline(c, source), plumtree(c, source));
+  }
+
+  /** {@code hearsay.channels.state-transfer-pipeline}: state-transfer windows asked for at once. */
+  static int statePipeline(Config c, String source) throws ConfigError {
+    String key = "hearsay.channels.state-transfer-pipeline";
+    int pipeline = c.getInt(key);
+    if (pipeline < 1) {
+      throw new ConfigError(source + ": " + key + " must be at least 1, not " + pipeline);
+    }
+    return pipeline;
   }
 
   /** {@code hearsay.channels.dissemination}: Fabric's push, or Plumtree with its settings. */

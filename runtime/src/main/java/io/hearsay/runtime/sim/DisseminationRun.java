@@ -52,9 +52,7 @@ public final class DisseminationRun {
     this.network = network;
     this.source = source;
     this.committed = new AtomicLongArray(network.size());
-    CryptoMaterial.Org ordererOrg = network.material().orgs().stream()
-        .filter(o -> o.kind() == CryptoMaterial.Kind.ORDERER).findFirst().orElseThrow();
-    this.orderer = network.material().signingIdentity(ordererOrg, ordererOrg.nodes().get(0));
+    this.orderer = orderer(network.material());
     this.previous = network.genesis();
     network.listen(this::on);
   }
@@ -62,6 +60,25 @@ public final class DisseminationRun {
   /** Peers no longer expected to receive blocks (crashed, cut off). */
   public void exclude(int peer) {
     excluded.add(peer);
+  }
+
+  /** The orderer identity that signs the blocks of a network built from {@code material}. */
+  public static SigningIdentity orderer(CryptoMaterial material) throws Exception {
+    CryptoMaterial.Org ordererOrg = material.orgs().stream()
+        .filter(o -> o.kind() == CryptoMaterial.Kind.ORDERER).findFirst().orElseThrow();
+    return material.signingIdentity(ordererOrg, ordererOrg.nodes().get(0));
+  }
+
+  /** The block after {@code previous}: {@code txPerBlock} transactions of {@code txBytes}, signed by the orderer. */
+  public static Block next(Block previous, int txPerBlock, int txBytes, SigningIdentity orderer) {
+    long number = previous.getHeader().getNumber() + 1;
+    List<ByteString> txs = new ArrayList<>();
+    for (int t = 0; t < txPerBlock; t++) {
+      byte[] tx = new byte[txBytes];
+      Arrays.fill(tx, (byte) (number + t));
+      txs.add(ByteString.copyFrom(tx));
+    }
+    return OrdererSignatures.sign(BlockBuilder.next(previous, txs), orderer);
   }
 
   /** A peer expected to receive blocks again (a partition healed). */
@@ -92,13 +109,7 @@ public final class DisseminationRun {
         bytesBefore = network.traffic().bytesSent().sum();
         messagesBefore = network.traffic().messagesSent().sum();
       }
-      List<ByteString> txs = new ArrayList<>();
-      for (int t = 0; t < txPerBlock; t++) {
-        byte[] tx = new byte[txBytes];
-        Arrays.fill(tx, (byte) (b + t));
-        txs.add(ByteString.copyFrom(tx));
-      }
-      previous = OrdererSignatures.sign(BlockBuilder.next(previous, txs), orderer);
+      previous = next(previous, txPerBlock, txBytes, orderer);
       long number = previous.getHeader().getNumber();
       long[] arrivals = new long[network.size()];
       arrivals[source] = System.nanoTime();
