@@ -28,7 +28,7 @@ import java.util.Map;
  * (peer, block) pairs whose first copy did not come by push. Writes dissemination.{json,md} and
  * dissemination-cdf.svg.
  *
- * <p>Usage: {@code DisseminationReport [--peers 100] [--blocks 60] [--warmup 30] [--loss 0,0.01]
+ * <p>Usage: {@code DisseminationReport [--peers 100] [--blocks 60] [--warmup 60] [--loss 0,0.01]
  * [--profile fabric,hearsay] [--rate 2] [--seed 2026] [--out bench/results] [--json]}.
  */
 public final class DisseminationReport {
@@ -40,7 +40,7 @@ public final class DisseminationReport {
   private DisseminationReport() {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> options = new java.util.HashMap<>(Map.of("--peers", "100", "--blocks", "60", "--warmup", "30",
+    Map<String, String> options = new java.util.HashMap<>(Map.of("--peers", "100", "--blocks", "60", "--warmup", "60",
         "--loss", "0,0.01", "--profile", "fabric,hearsay", "--rate", "2", "--seed", "2026", "--out", "bench/results",
         "--slowdown", "1"));
     boolean json = false;

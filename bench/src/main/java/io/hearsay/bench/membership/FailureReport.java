@@ -10,7 +10,6 @@ import io.hearsay.runtime.comm.LinkFaults;
 import io.hearsay.runtime.config.ConfigError;
 import io.hearsay.runtime.config.Endpoint;
 import io.hearsay.runtime.config.PeerConfigs;
-import io.hearsay.runtime.membership.MembershipView;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -84,7 +83,7 @@ public final class FailureReport {
     for (int i = 1; i < n; i++) {
       peers.add(start(i, List.of(peers.get(0).endpoint())));
     }
-    await(peers, v -> v.alive().size() == n - 1, Duration.ofSeconds(120));
+    CrashTrials.await(peers, v -> v.alive().size() == n - 1, Duration.ofSeconds(120));
     applyLoss(peers);
     Set<PkiId> live = new HashSet<>();
     peers.forEach(p -> live.add(p.pkiId()));
@@ -95,7 +94,7 @@ public final class FailureReport {
     while (System.nanoTime() < end) {
       Set<String> suspected = new HashSet<>();
       for (HearsayPeer peer : peers) {
-        view(peer).deadPkiIds().stream().filter(live::contains).forEach(dead -> suspected.add(peer.pkiId() + ">" + dead));
+        CrashTrials.view(peer).deadPkiIds().stream().filter(live::contains).forEach(dead -> suspected.add(peer.pkiId() + ">" + dead));
       }
       for (String episode : suspected) {
         if (!suspectedBefore.contains(episode)) {
@@ -109,18 +108,11 @@ public final class FailureReport {
     List<Long> detections = new ArrayList<>();
     for (int trial = 0; trial < trials; trial++) {
       int index = 1 + trial % (n - 1);
-      HearsayPeer victim = peers.get(index);
-      List<HearsayPeer> others = new ArrayList<>(peers);
-      others.remove(victim);
-      long crashed = System.nanoTime();
-      victim.close();
-      running.remove(victim);
-      await(others, v -> v.deadPkiIds().contains(victim.pkiId()), Duration.ofSeconds(120));
-      detections.add((System.nanoTime() - crashed) / 1_000_000);
+      detections.add(CrashTrials.crashUntilDead(peers.get(index), peers, running, Duration.ofSeconds(120)));
       System.out.printf("  %s crash %d: dead everywhere after %d ms%n", name, trial + 1, detections.get(detections.size() - 1));
       HearsayPeer restarted = start(index, List.of(peers.get(0).endpoint()));
       peers.set(index, restarted);
-      await(peers, v -> v.alive().size() == n - 1, Duration.ofSeconds(120));
+      CrashTrials.await(peers, v -> v.alive().size() == n - 1, Duration.ofSeconds(120));
       applyLoss(peers);
     }
     return new Row(name, falsePositives, quietSeconds, detections);
@@ -145,21 +137,6 @@ public final class FailureReport {
         bootstrap, Map.of()).withFallback(profile).withFallback(PeerConfigs.MANY_PEERS_PER_JVM), node, Map.of());
     running.add(peer);
     return peer;
-  }
-
-  private static MembershipView view(HearsayPeer peer) {
-    return peer.membership().toCompletableFuture().join();
-  }
-
-  private static void await(List<HearsayPeer> peers, java.util.function.Predicate<MembershipView> condition,
-      Duration within) throws InterruptedException {
-    long deadline = System.nanoTime() + within.toNanos();
-    while (!peers.stream().allMatch(p -> condition.test(view(p)))) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("condition not reached within " + within);
-      }
-      Thread.sleep(10);
-    }
   }
 
   private void stopAll() {

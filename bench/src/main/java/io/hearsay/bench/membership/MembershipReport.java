@@ -7,7 +7,6 @@ import io.hearsay.runtime.HearsayPeer;
 import io.hearsay.runtime.config.ConfigError;
 import io.hearsay.runtime.config.Endpoint;
 import io.hearsay.runtime.config.PeerConfigs;
-import io.hearsay.runtime.membership.MembershipView;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Predicate;
 
 /**
  * The Fabric membership baseline, measured on real peers (one ActorSystem each, Artery on
@@ -78,7 +76,7 @@ public final class MembershipReport {
       peers.add(start(i, 0, List.of(bootstrap.endpoint())));
     }
     long lastStarted = System.nanoTime();
-    await(peers, v -> v.alive().size() == n - 1, Duration.ofSeconds(120));
+    CrashTrials.await(peers, v -> v.alive().size() == n - 1, Duration.ofSeconds(120));
     long done = System.nanoTime();
     return new long[] {(done - start) / 1_000_000, (done - lastStarted) / 1_000_000};
   }
@@ -91,23 +89,16 @@ public final class MembershipReport {
     for (int i = 1; i < n; i++) {
       peers.add(start(i, 0, List.of(bootstrap.endpoint())));
     }
-    await(peers, v -> v.alive().size() == n - 1, Duration.ofSeconds(60));
+    CrashTrials.await(peers, v -> v.alive().size() == n - 1, Duration.ofSeconds(60));
     List<Long> detections = new ArrayList<>();
     for (int trial = 0; trial < trials; trial++) {
       int index = 1 + trial % (n - 1);
-      HearsayPeer victim = peers.get(index);
-      List<HearsayPeer> others = new ArrayList<>(peers);
-      others.remove(victim);
-      long crashed = System.nanoTime();
-      victim.close();
-      running.remove(victim);
-      await(others, v -> v.deadPkiIds().contains(victim.pkiId()), Duration.ofSeconds(60));
-      detections.add((System.nanoTime() - crashed) / 1_000_000);
+      detections.add(CrashTrials.crashUntilDead(peers.get(index), peers, running, Duration.ofSeconds(60)));
       // Restarted with a new incarnation on a new port: see the note on same-address restarts in
       // MembershipFailureTest.
       HearsayPeer restarted = start(index, 0, List.of(bootstrap.endpoint()));
       peers.set(index, restarted);
-      await(peers, v -> v.alive().size() == n - 1, Duration.ofSeconds(60));
+      CrashTrials.await(peers, v -> v.alive().size() == n - 1, Duration.ofSeconds(60));
     }
     return detections;
   }
@@ -119,21 +110,6 @@ public final class MembershipReport {
         node, Map.of());
     running.add(peer);
     return peer;
-  }
-
-  private static void await(List<HearsayPeer> peers, Predicate<MembershipView> condition, Duration within) {
-    long deadline = System.nanoTime() + within.toNanos();
-    while (!peers.stream().allMatch(p -> condition.test(p.membership().toCompletableFuture().join()))) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("condition not reached within " + within);
-      }
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
   }
 
   private void stopAll() {

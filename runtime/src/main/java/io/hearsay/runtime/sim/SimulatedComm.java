@@ -7,7 +7,6 @@ import io.hearsay.protocol.message.SignedGossipMessage;
 import io.hearsay.runtime.comm.Comm;
 import io.hearsay.runtime.comm.WireFrame;
 import io.hearsay.runtime.config.Endpoint;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,16 +54,9 @@ public final class SimulatedComm {
             if (to == null || to == index) {
               return Behaviors.same();
             }
-            int bytes = send.envelope().getSerializedSize();
-            directory.traffic().messagesSent().increment();
-            directory.traffic().bytesSent().add(bytes);
-            Optional<Duration> delay = directory.links().send(index, to, bytes, System.nanoTime());
-            if (delay.isEmpty()) {
-              directory.traffic().messagesLost().increment();
-            } else {
-              context.scheduleOnce(delay.get(), directory.comms().get(to),
-                  new WireFrame(WireFrame.Kind.GOSSIP, context.getSelf(), send.envelope().toByteString()));
-            }
+            directory.traffic().send(directory.links(), index, to, send.envelope().getSerializedSize())
+                .ifPresent(delay -> context.scheduleOnce(delay, directory.comms().get(to),
+                    new WireFrame(WireFrame.Kind.GOSSIP, context.getSelf(), send.envelope().toByteString())));
             return Behaviors.same();
           })
           .onMessage(WireFrame.class, frame -> {

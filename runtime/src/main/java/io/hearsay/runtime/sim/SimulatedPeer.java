@@ -51,6 +51,20 @@ public final class SimulatedPeer {
       return new Traffic(new LongAdder(), new LongAdder(), new LongAdder(), new java.util.concurrent.ConcurrentHashMap<>());
     }
 
+    /**
+     * Counts {@code bytes} sent from {@code from} to {@code to} and asks the links what becomes of
+     * them: the delay until arrival, or empty when they are lost (counted too).
+     */
+    public Optional<Duration> send(LinkModel links, int from, int to, int bytes) {
+      messagesSent.increment();
+      bytesSent.add(bytes);
+      Optional<Duration> delay = links.send(from, to, bytes, System.nanoTime());
+      if (delay.isEmpty()) {
+        messagesLost.increment();
+      }
+      return delay;
+    }
+
     public void reject(io.hearsay.protocol.Rejection rejection) {
       rejected.computeIfAbsent(rejection.reason(), r -> new LongAdder()).increment();
     }
@@ -94,15 +108,8 @@ public final class SimulatedPeer {
     if (to == null || to == index) {
       return;
     }
-    int bytes = send.envelope().getSerializedSize();
-    network.traffic().messagesSent().increment();
-    network.traffic().bytesSent().add(bytes);
-    Optional<Duration> delay = network.links().send(index, to, bytes, System.nanoTime());
-    if (delay.isEmpty()) {
-      network.traffic().messagesLost().increment();
-      return;
-    }
-    context.scheduleOnce(delay.get(), network.peers().get(to), new Arrive(index, send.envelope()));
+    network.traffic().send(network.links(), index, to, send.envelope().getSerializedSize())
+        .ifPresent(delay -> context.scheduleOnce(delay, network.peers().get(to), new Arrive(index, send.envelope())));
   }
 
   private static void arrive(Network network, int index, Arrive arrive, ActorRef<ChannelGossip.Command> gossip) {

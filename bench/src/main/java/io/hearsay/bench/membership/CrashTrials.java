@@ -1,0 +1,48 @@
+package io.hearsay.bench.membership;
+
+import io.hearsay.runtime.HearsayPeer;
+import io.hearsay.runtime.membership.MembershipView;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/** What the membership benchmarks do to real peers: wait on their views, crash one and time its detection. */
+final class CrashTrials {
+
+  private CrashTrials() {}
+
+  static MembershipView view(HearsayPeer peer) {
+    return peer.membership().toCompletableFuture().join();
+  }
+
+  /** Waits, polling every 10 ms, until every peer's view satisfies {@code condition}. */
+  static void await(List<HearsayPeer> peers, Predicate<MembershipView> condition, Duration within) {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (!peers.stream().allMatch(p -> condition.test(view(p)))) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("condition not reached within " + within);
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  /**
+   * Stops {@code victim} (one of {@code peers}, and of {@code running}, which forgets it) and
+   * returns the milliseconds until every other peer holds it dead.
+   */
+  static long crashUntilDead(HearsayPeer victim, List<HearsayPeer> peers, List<HearsayPeer> running, Duration within) {
+    List<HearsayPeer> others = new ArrayList<>(peers);
+    others.remove(victim);
+    long crashed = System.nanoTime();
+    victim.close();
+    running.remove(victim);
+    await(others, v -> v.deadPkiIds().contains(victim.pkiId()), within);
+    return (System.nanoTime() - crashed) / 1_000_000;
+  }
+}
