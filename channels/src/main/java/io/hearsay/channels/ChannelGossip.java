@@ -130,6 +130,8 @@ public final class ChannelGossip {
   private final io.hearsay.channels.push.PushEmitter<Long> emitter;
   /** The hearsay profile's push; empty: Fabric's infect-and-die push through the emitter. */
   private final Optional<Plumtree<PkiId>> plumtree;
+  /** StateInfo as rumors, per subject; empty: every new StateInfo goes to every proven member. */
+  private final Optional<io.hearsay.channels.epidemic.RumorMongering<PkiId>> stateInfoRumors;
   /** The channel's orderer MSPs, which sign every block; empty when the config names none. */
   private final Optional<io.hearsay.protocol.identity.MspRegistry> ordererMsps;
   private TimerScheduler<Command> timers;
@@ -171,6 +173,7 @@ public final class ChannelGossip {
     this.pull = new PullMediator(s.digestWaitTime(), s.requestWaitTime(), s.responseWaitTime(), random);
     this.emitter = new io.hearsay.channels.push.PushEmitter<>(s.maxPropagationBurstSize(), s.maxPropagationBurstLatency());
     this.plumtree = s.plumtree().map(p -> new Plumtree<PkiId>(p, random));
+    this.stateInfoRumors = s.stateInfoRumor().map(r -> new io.hearsay.channels.epidemic.RumorMongering<PkiId>(r, random));
     this.ordererMsps = setup.config().ordererOrgs().stream().anyMatch(o -> o.msp().isPresent())
         ? Optional.of(setup.config().ordererMsps()) : Optional.empty();
     this.transfer = new StateTransfer(setup.ownMspId(), s.stateBatchSize(), s.stateResponseTimeout(), s.stateMaxRetries(),
@@ -337,8 +340,33 @@ public final class ChannelGossip {
   }
 
   private void onStateInfo(SignedGossipMessage message, PkiId from) {
-    if (stateInfo.onStateInfo(message) instanceof StateInfoTable.Refused refused) {
+    StateInfoTable.Outcome outcome = stateInfo.onStateInfo(message);
+    if (outcome instanceof StateInfoTable.Refused refused) {
       reject(refused.rejection(), from);
+    } else if (outcome instanceof StateInfoTable.Updated updated && stateInfoRumors.isPresent()) {
+      spreadRumor(updated.entry().pkiId(), message.envelope(), new HashSet<>(List.of(from, updated.entry().pkiId())));
+    }
+  }
+
+  /**
+   * Pushes a new StateInfo to random proven members until rumor mongering loses interest in it
+   * (blind: every contact counts, as Fabric's StateInfo has no answer that would tell).
+   */
+  private void spreadRumor(PkiId subject, Envelope stateInfoEnvelope, Set<PkiId> exclude) {
+    var rumors = stateInfoRumors.orElseThrow();
+    rumors.learned(subject);
+    List<PkiId> targets = new ArrayList<>(provenMembersAlive());
+    targets.removeAll(exclude);
+    Collections.shuffle(targets, new java.util.Random(random.nextLong()));
+    for (PkiId target : targets) {
+      if (!rumors.isHot(subject)) {
+        break;
+      }
+      setup.out().tell(new Send(target, stateInfoEnvelope));
+      if (subject.equals(setup.signer().self().pkiId())) {
+        haveOurStateInfo.add(target);
+      }
+      rumors.pushed(subject, false);
     }
   }
 
@@ -486,13 +514,18 @@ public final class ChannelGossip {
       reject(rejected.rejection(), "ledger of " + channel);
     } else {
       setup.observer().blocksCommitted(channel, appended.blocks().size(), System.nanoTime() - appended.startedAt());
+      long last = appended.blocks().get(appended.blocks().size() - 1).getHeader().getNumber();
       for (Block block : appended.blocks()) {
         height = block.getHeader().getNumber() + 1;
         subscribers.forEach(sub -> sub.tell(new BlockCommitted(channel, block.getHeader().getNumber())));
-        if (plumtree.isPresent()) {
-          forward(block);
-        } else {
-          keep(block);
+        // Only the newest blocks of a run are kept for pull (the store holds no more), and
+        // passed on: a long run is a catch-up whose older blocks the others have.
+        if (last - block.getHeader().getNumber() < setup.settings().maxBlockCountToStore()) {
+          if (plumtree.isPresent()) {
+            forward(block);
+          } else {
+            keep(block);
+          }
         }
       }
       // Catching up: ask for the next window as soon as the last one is in, up to the height
@@ -657,6 +690,10 @@ public final class ChannelGossip {
     ownStateInfo = setup.signer().sign(GossipMessages.stateInfo(setup.signer().self().pkiId(), channel,
         PeerTimes.of(setup.incarnation(), ++stateInfoSequence), height)).envelope();
     haveOurStateInfo.clear();
+    if (stateInfoRumors.isPresent()) {
+      spreadRumor(setup.signer().self().pkiId(), ownStateInfo, Set.of());
+      return;
+    }
     for (PkiId member : provenMembersAlive()) {
       setup.out().tell(new Send(member, ownStateInfo));
       haveOurStateInfo.add(member);

@@ -8,7 +8,9 @@ import java.util.Optional;
  * The per-channel gossip settings, Fabric's core.yaml keys under {@code peer.gossip} (read by the
  * runtime). Fabric's defaults are the {@code fabric} profile; the {@code hearsay} profile replaces
  * Fabric's infect-and-die push by {@link Plumtree} ({@code plumtree} present) and asks for
- * {@code statePipeline} state-transfer windows at once (Fabric: 1).
+ * {@code statePipeline} state-transfer windows at once (Fabric: 1). A new StateInfo goes to every
+ * proven member, or, with {@code stateInfoRumor}, spreads as a rumor (blind rumor mongering) that
+ * the StateInfo snapshot pulls (anti-entropy) back up.
  */
 public record ChannelSettings(
     int propagatePeerNum,
@@ -29,13 +31,14 @@ public record ChannelSettings(
     int stateMaxRetries,
     int blockBufferSize,
     int statePipeline,
-    Optional<Plumtree.Settings> plumtree) {
+    Optional<Plumtree.Settings> plumtree,
+    Optional<io.hearsay.channels.epidemic.RumorMongering.Settings> stateInfoRumor) {
 
   /** The same settings with another dissemination: Fabric's push (empty) or Plumtree. */
   public ChannelSettings withPlumtree(Optional<Plumtree.Settings> dissemination) {
     return new ChannelSettings(propagatePeerNum, propagateIterations, maxPropagationBurstSize,
         maxPropagationBurstLatency, pullInterval, pullPeerNum, digestWaitTime, requestWaitTime, responseWaitTime,
         publishStateInfoInterval, requestStateInfoInterval, maxBlockCountToStore, stateCheckInterval, stateBatchSize,
-        stateResponseTimeout, stateMaxRetries, blockBufferSize, statePipeline, dissemination);
+        stateResponseTimeout, stateMaxRetries, blockBufferSize, statePipeline, dissemination, stateInfoRumor);
   }
 }

@@ -67,12 +67,14 @@ public final class Peer {
 
   /** The per-channel gossip settings: Fabric's core.yaml keys, as read from the peer's config. */
   public static ChannelSettings channelSettings(io.hearsay.runtime.config.GossipSettings g, int statePipeline,
-      java.util.Optional<io.hearsay.channels.push.Plumtree.Settings> plumtree) {
+      java.util.Optional<io.hearsay.channels.push.Plumtree.Settings> plumtree,
+      java.util.Optional<io.hearsay.channels.epidemic.RumorMongering.Settings> stateInfoRumor) {
     return new ChannelSettings(g.propagatePeerNum(), g.propagateIterations(), g.maxPropagationBurstSize(),
         g.maxPropagationBurstLatency(), g.pullInterval(), g.pullPeerNum(),
         g.digestWaitTime(), g.requestWaitTime(), g.responseWaitTime(), g.publishStateInfoInterval(),
         g.requestStateInfoInterval(), g.maxBlockCountToStore(), g.state().checkInterval(), g.state().batchSize(),
-        g.state().responseTimeout(), g.state().maxRetries(), g.state().blockBufferSize(), statePipeline, plumtree);
+        g.state().responseTimeout(), g.state().maxRetries(), g.state().blockBufferSize(), statePipeline, plumtree,
+        stateInfoRumor);
   }
 
   /** How this peer's channels choose their leader: Fabric's orgLeader / useLeaderElection. */
@@ -104,7 +106,8 @@ public final class Peer {
           parts.signer(), verifier, settings.gossip().withEndpoint(self), self, settings.anchorPeers(), comm,
           parts.rejections(), parts.incarnation(), settings.accrual())), "membership");
       ActorRef<ChannelRouter.Command> channels = context.spawn(ChannelRouter.create(new ChannelRouter.Setup(
-          settings.localMspId(), parts.signer(), verifier, channelSettings(settings.gossip(), settings.statePipeline(), settings.plumtree()), parts.incarnation(), comm,
+          settings.localMspId(), parts.signer(), verifier, channelSettings(settings.gossip(), settings.statePipeline(), settings.plumtree(),
+              settings.stateInfoRumor()), parts.incarnation(), comm,
           membership, parts.rejections(), context.getSystem().settings().config(), leadership(settings.gossip()),
           new io.hearsay.runtime.orderer.DeliverClient.Settings(settings.deliveryClient().connTimeout(),
               settings.deliveryClient().reconnectTotalTimeThreshold()), parts.metrics())), "channels");

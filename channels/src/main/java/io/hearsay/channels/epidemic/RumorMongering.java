@@ -30,11 +30,24 @@ public final class RumorMongering<K> {
   /** How interest is lost on an unnecessary contact. */
   public enum Loss { COUNTER, COIN }
 
+  /** Rumor mongering's parameters: k, and how a contact counts and interest is lost. */
+  public record Settings(int k, Feedback feedback, Loss loss) {
+    public Settings {
+      if (k < 1) {
+        throw new IllegalArgumentException("k must be at least 1, not " + k);
+      }
+    }
+  }
+
   private final int k;
   private final Feedback feedback;
   private final Loss loss;
   private final SplittableRandom random;
   private final Map<K, Integer> hot = new HashMap<>();
+
+  public RumorMongering(Settings settings, SplittableRandom random) {
+    this(settings.k(), settings.feedback(), settings.loss(), random);
+  }
 
   public RumorMongering(int k, Feedback feedback, Loss loss, SplittableRandom random) {
     if (k < 1) {
@@ -54,6 +67,10 @@ public final class RumorMongering<K> {
   /** The updates this peer still spreads. */
   public Set<K> hot() {
     return Set.copyOf(hot.keySet());
+  }
+
+  public boolean isHot(K key) {
+    return hot.containsKey(key);
   }
 
   public boolean isActive() {

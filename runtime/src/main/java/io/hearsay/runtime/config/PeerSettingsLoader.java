@@ -123,6 +123,7 @@ public final class PeerSettingsLoader {
         adminEndpoint(c, source),
         plumtree(c, source),
         statePipeline(c, source),
+        stateInfoRumor(c, source),
         accrualSettings(c, source));
   }
 
@@ -152,7 +153,29 @@ public final class PeerSettingsLoader {
    * {@code hearsay.channels.dissemination}), for channels run outside a peer (the simulator).
    */
   public static io.hearsay.channels.ChannelSettings channelSettings(Config c, String source) throws ConfigError {
-    return io.hearsay.runtime.Peer.channelSettings(readGossip(c, source), statePipeline(c, source), plumtree(c, source));
+    return io.hearsay.runtime.Peer.channelSettings(readGossip(c, source), statePipeline(c, source), plumtree(c, source),
+        stateInfoRumor(c, source));
+  }
+
+  /** {@code hearsay.channels.state-info}: every proven member gets a new StateInfo, or it spreads as a rumor. */
+  static Optional<io.hearsay.channels.epidemic.RumorMongering.Settings> stateInfoRumor(Config c, String source)
+      throws ConfigError {
+    String p = "hearsay.channels.state-info.";
+    String mode = c.getString(p + "dissemination");
+    if (mode.equals("broadcast")) {
+      return Optional.empty();
+    }
+    if (!mode.equals("rumor")) {
+      throw new ConfigError(source + ": " + p + "dissemination must be \"broadcast\" or \"rumor\", not \"" + mode + "\"");
+    }
+    int k = c.getInt(p + "rumor-k");
+    String loss = c.getString(p + "rumor-loss");
+    if (k < 1 || !(loss.equals("counter") || loss.equals("coin"))) {
+      throw new ConfigError(source + ": " + p + "rumor-k must be at least 1 and " + p + "rumor-loss counter or coin");
+    }
+    return Optional.of(new io.hearsay.channels.epidemic.RumorMongering.Settings(k,
+        io.hearsay.channels.epidemic.RumorMongering.Feedback.BLIND,
+        io.hearsay.channels.epidemic.RumorMongering.Loss.valueOf(loss.toUpperCase(java.util.Locale.ROOT))));
   }
 
   /** {@code hearsay.channels.state-transfer-pipeline}: state-transfer windows asked for at once. */

@@ -75,6 +75,8 @@ class PeerSettingsLoaderTest {
     assertTrue(dissemination.getMessage().contains("hearsay.channels.dissemination"), dissemination.getMessage());
     ConfigError detector = refused("hearsay.membership.failure-detector = oracle\n");
     assertTrue(detector.getMessage().contains("hearsay.membership.failure-detector"), detector.getMessage());
+    ConfigError stateInfo = refused("hearsay.channels.state-info.dissemination = shout\n");
+    assertTrue(stateInfo.getMessage().contains("hearsay.channels.state-info.dissemination"), stateInfo.getMessage());
     ConfigError view = refused("hearsay.channels.dissemination = plumtree\nhearsay.channels.plumtree.view-size = 0\n");
     assertTrue(view.getMessage().contains("view-size"), view.getMessage());
   }

@@ -51,6 +51,22 @@ class SimulatedNetworkTest {
   }
 
   @Test
+  void stateInfoSpreadAsRumorsStillProvesMembershipEverywhere() throws Exception {
+    ChannelSettings rumors = PeerSettingsLoader.channelSettings(ConfigFactory.parseMap(Map.of(
+        "peer.gossip.publishStateInfoInterval", "300ms", "peer.gossip.requestStateInfoInterval", "300ms",
+        "hearsay.channels.state-info.dissemination", "rumor")).withFallback(ConfigFactory.load()), "test");
+    try (SimulatedNetwork network = SimulatedNetwork.start(new SimulatedNetwork.Settings(PEERS, LinkModel.Links.lan(), 42,
+        rumors, SimulatedNetwork.scratchDir("sim-test")))) {
+      DisseminationRun run = new DisseminationRun(network, 0);
+      DisseminationRun.Result result = run.run(10, 10, 2, 256, 5, Duration.ofSeconds(60));
+      assertTrue(run.allCommitted(20), "every peer holds blocks 1..20");
+      assertTrue(network.traffic().rejections().getOrDefault(io.hearsay.protocol.RejectionReason.NOT_IN_CHANNEL, 0L) < 50,
+          "blocks come from peers already proven members: " + network.traffic().rejections());
+      assertTrue(result.blocks().stream().allMatch(b -> Double.isFinite(b.allPeersMs())));
+    }
+  }
+
+  @Test
   void plumtreeDeliversOneCopyPerPeerOnceItsTreeFormed() throws Exception {
     try (SimulatedNetwork network = network("plumtree", 0, false)) {
       DisseminationRun run = new DisseminationRun(network, 0);
