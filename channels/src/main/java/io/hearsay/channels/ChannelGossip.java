@@ -59,7 +59,8 @@ import org.hyperledger.fabric.protos.gossip.Payload;
 public final class ChannelGossip {
 
   public sealed interface Command permits Inbound, MembersChanged, CommitBlock, GetHeight, GetStatus, Subscribe,
-      OrdererUnreachable, Tick, Appended, LedgerHeightKnown, RangeRead, ElectionOut, LeadershipKnown, StatusAnswer {}
+      OrdererUnreachable, Tick, Appended, LedgerHeightKnown, RangeRead, ElectionOut, LeadershipKnown, StatusAnswer,
+      LeaseHeld {}
 
   /** A verified message for this channel from {@code from}, whose org is in the channel. */
   public record Inbound(SignedGossipMessage message, PkiId from) implements Command {}
@@ -79,7 +80,10 @@ public final class ChannelGossip {
   public record GetStatus(ActorRef<Status> replyTo) implements Command {}
 
   /** The channel as its operator sees it at this peer. */
-  public record Status(String channel, long height, ByteString tipHash, boolean leader) {}
+  public record Status(String channel, long height, ByteString tipHash, boolean leader, boolean delivering) {}
+
+  /** An elected leader's term {@code term} has lasted one declaration interval: it may deliver. */
+  public record LeaseHeld(int term) implements Command {}
 
   /** The leader's deliver client cannot reach the ordering service (an elected leader yields). */
   public enum OrdererUnreachable implements Command { INSTANCE }
@@ -248,7 +252,12 @@ public final class ChannelGossip {
           return Behaviors.same();
         })
         .onMessage(StatusAnswer.class, a -> {
-          a.replyTo().tell(new Status(channel, a.height().height(), a.height().tipHash(), leadership.isLeader()));
+          a.replyTo().tell(new Status(channel, a.height().height(), a.height().tipHash(), leadership.isLeader(),
+              leadership.isDelivering()));
+          return Behaviors.same();
+        })
+        .onMessage(LeaseHeld.class, l -> {
+          leadership.startDelivering(l.term());
           return Behaviors.same();
         })
         .onMessage(OrdererUnreachable.class, o -> {

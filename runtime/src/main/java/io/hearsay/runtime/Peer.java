@@ -78,14 +78,15 @@ public final class Peer {
   }
 
   /** How this peer's channels choose their leader: Fabric's orgLeader / useLeaderElection. */
-  static io.hearsay.channels.election.Leadership.Settings leadership(io.hearsay.runtime.config.GossipSettings g) {
+  static io.hearsay.channels.election.Leadership.Settings leadership(io.hearsay.runtime.config.GossipSettings g,
+      java.time.Duration deliveryLease) {
     var mode = g.orgLeader() ? io.hearsay.channels.election.Leadership.Mode.STATIC_LEADER
         : g.useLeaderElection() ? io.hearsay.channels.election.Leadership.Mode.ELECTED
         : io.hearsay.channels.election.Leadership.Mode.FOLLOWER;
     var e = g.election();
     return new io.hearsay.channels.election.Leadership.Settings(mode,
         new io.hearsay.channels.election.ElectionState.Timings(e.startupGracePeriod(), e.membershipSampleInterval(),
-            e.leaderAliveThreshold(), e.leaderElectionDuration()));
+            e.leaderAliveThreshold(), e.leaderElectionDuration()), deliveryLease);
   }
 
   static Behavior<Command> create(Parts parts) {
@@ -108,7 +109,7 @@ public final class Peer {
       ActorRef<ChannelRouter.Command> channels = context.spawn(ChannelRouter.create(new ChannelRouter.Setup(
           settings.localMspId(), parts.signer(), verifier, channelSettings(settings.gossip(), settings.statePipeline(), settings.plumtree(),
               settings.stateInfoRumor()), parts.incarnation(), comm,
-          membership, parts.rejections(), context.getSystem().settings().config(), leadership(settings.gossip()),
+          membership, parts.rejections(), context.getSystem().settings().config(), leadership(settings.gossip(), settings.deliveryLease()),
           new io.hearsay.runtime.orderer.DeliverClient.Settings(settings.deliveryClient().connTimeout(),
               settings.deliveryClient().reconnectTotalTimeThreshold()), parts.metrics())), "channels");
       context.spawn(io.hearsay.runtime.admin.MembershipMetrics.create(parts.metrics(), membership), "admin");

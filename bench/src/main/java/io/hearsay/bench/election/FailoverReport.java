@@ -26,7 +26,7 @@ public final class FailoverReport {
   private FailoverReport() {}
 
   /** One profile's rounds: failover seconds, and polls that saw two live leaders at once. */
-  record Row(String profile, List<Double> seconds, int dualLeaderPolls) {}
+  record Row(String profile, List<Double> seconds, int dualLeaderPolls, int dualDeliveringPolls) {}
 
   public static void main(String[] args) throws Exception {
     Path out = Path.of("bench/results");
@@ -49,18 +49,21 @@ public final class FailoverReport {
         + "One org of " + (rounds + 1) + " peer processes, one channel (`bench/run failover`). fabric: Fabric's election\n"
         + "defaults (leaderAliveThreshold 10 s, leaderElectionDuration 5 s); hearsay: hearsay-profile.conf (600 ms,\n"
         + "300 ms). After a random wait of up to one leaderAliveThreshold the leader is SIGKILLed; time until another\n"
-        + "peer reports itself leader (admin endpoint polled every 50 ms). Two-leader polls: status polls, while a\n"
-        + "settled leader was awaited, in which two live peers both reported themselves leader.\n\n"
-        + "| profile | median | max | each | two-leader polls |\n| --- | --- | --- | --- | --- |\n");
+        + "peer's deliver client runs (admin endpoint polled every 50 ms; hearsay's leader waits a 300 ms delivery lease).\n"
+        + "Two-leader and two-delivering polls: status polls, while a settled leader was awaited, in which two live peers\n"
+        + "both reported themselves leader, or both had their deliver client running.\n\n"
+        + "| profile | median | max | each | two-leader polls | two-delivering polls |\n| --- | --- | --- | --- | --- | --- |\n");
     for (Row row : rows) {
       List<Double> sorted = row.seconds().stream().sorted().toList();
       double median = sorted.get(sorted.size() / 2);
       double max = sorted.get(sorted.size() - 1);
       json.append(String.format(java.util.Locale.ROOT, "%n  {\"profile\": \"%s\", \"failoverSeconds\": %s, "
-          + "\"medianSeconds\": %.3f, \"maxSeconds\": %.3f, \"dualLeaderPolls\": %d}%s", row.profile(), row.seconds(),
-          median, max, row.dualLeaderPolls(), row == rows.get(rows.size() - 1) ? "" : ","));
-      md.append(String.format(java.util.Locale.ROOT, "| %s | %.2f s | %.2f s | %s | %d |%n", row.profile(), median, max,
-          row.seconds().stream().map(v -> String.format(java.util.Locale.ROOT, "%.2f", v)).toList(), row.dualLeaderPolls()));
+          + "\"medianSeconds\": %.3f, \"maxSeconds\": %.3f, \"dualLeaderPolls\": %d, \"dualDeliveringPolls\": %d}%s",
+          row.profile(), row.seconds(), median, max, row.dualLeaderPolls(), row.dualDeliveringPolls(),
+          row == rows.get(rows.size() - 1) ? "" : ","));
+      md.append(String.format(java.util.Locale.ROOT, "| %s | %.2f s | %.2f s | %s | %d | %d |%n", row.profile(), median, max,
+          row.seconds().stream().map(v -> String.format(java.util.Locale.ROOT, "%.2f", v)).toList(), row.dualLeaderPolls(),
+          row.dualDeliveringPolls()));
     }
     json.append("\n]}\n");
     Files.createDirectories(out);
@@ -76,14 +79,14 @@ public final class FailoverReport {
     LocalNetwork network = LocalNetwork.create(dir, 1, rounds + 1, 1, profile);
     java.util.Random random = new java.util.Random(42);
     List<Double> seconds = new ArrayList<>();
-    int[] dualLeaderPolls = {0};
+    int[] dualPolls = {0, 0};
     try {
       for (LocalNetwork.Node node : network.peers()) {
         network.start(node);
       }
       LocalNetwork.Node leader = awaitLeader(network, p -> true, 120);
       for (int round = 1; round <= rounds; round++) {
-        leader = awaitOnlyLeader(network, 120, hearsay ? 3 : 12, dualLeaderPolls);
+        leader = awaitOnlyLeader(network, 120, hearsay ? 3 : 12, dualPolls);
         Thread.sleep(random.nextInt(threshold));
         ProcessHandle process = ProcessHandle.of(network.pid(leader).orElseThrow()).orElseThrow();
         process.destroyForcibly();
@@ -100,28 +103,30 @@ public final class FailoverReport {
     } finally {
       network.stopAll();
     }
-    return new Row(profile.name().toLowerCase(java.util.Locale.ROOT), seconds, dualLeaderPolls[0]);
+    return new Row(profile.name().toLowerCase(java.util.Locale.ROOT), seconds, dualPolls[0], dualPolls[1]);
   }
 
   /**
    * The leader once exactly one alive peer has reported itself leader for {@code settleSeconds}
-   * running (a leader's term is settled); polls that saw two leaders are counted.
+   * running (a leader's term is settled); polls that saw two leaders, and two delivering, are
+   * counted in {@code dualPolls}.
    */
   private static LocalNetwork.Node awaitOnlyLeader(LocalNetwork network, int seconds, int settleSeconds,
-      int[] dualLeaderPolls) throws Exception {
+      int[] dualPolls) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     LocalNetwork.Node settled = null;
     long since = 0;
     while (System.nanoTime() < deadline) {
       List<LocalNetwork.Node> leaders = new ArrayList<>();
+      int delivering = 0;
       for (LocalNetwork.Node peer : network.running()) {
-        if (!peer.orderer() && isLeader(peer)) {
+        if (!peer.orderer() && flag(peer, "leader")) {
           leaders.add(peer);
+          delivering += flag(peer, "delivering") ? 1 : 0;
         }
       }
-      if (leaders.size() > 1) {
-        dualLeaderPolls[0]++;
-      }
+      dualPolls[0] += leaders.size() > 1 ? 1 : 0;
+      dualPolls[1] += delivering > 1 ? 1 : 0;
       LocalNetwork.Node only = leaders.size() == 1 ? leaders.get(0) : null;
       if (only == null || !only.equals(settled)) {
         settled = only;
@@ -135,16 +140,17 @@ public final class FailoverReport {
   }
 
   @SuppressWarnings("unchecked")
-  private static boolean isLeader(LocalNetwork.Node peer) {
+  /** A flag of the peer's first channel in its admin status ("leader", "delivering"). */
+  private static boolean flag(LocalNetwork.Node peer, String name) {
     try {
       var channels = (List<Map<String, Object>>) AdminClient.status(peer.admin()).get("channels");
-      return !channels.isEmpty() && Boolean.TRUE.equals(channels.get(0).get("leader"));
+      return !channels.isEmpty() && Boolean.TRUE.equals(channels.get(0).get(name));
     } catch (IOException notUp) {
       return false;
     }
   }
 
-  /** A peer accepted by {@code candidate} that reports itself leader, waiting up to {@code seconds}. */
+  /** A peer accepted by {@code candidate} whose deliver client runs, waiting up to {@code seconds}. */
   private static LocalNetwork.Node awaitLeader(LocalNetwork network,
       java.util.function.Predicate<LocalNetwork.Node> candidate, int seconds) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
@@ -153,7 +159,7 @@ public final class FailoverReport {
         if (!candidate.test(peer)) {
           continue;
         }
-        if (isLeader(peer)) {
+        if (flag(peer, "delivering")) {
           return peer;
         }
       }

@@ -19,7 +19,12 @@ public final class Leadership {
   public enum Mode { STATIC_LEADER, ELECTED, FOLLOWER }
 
   /** How a channel's leader is chosen. */
-  public record Settings(Mode mode, ElectionState.Timings timings) {}
+  public record Settings(Mode mode, ElectionState.Timings timings, java.time.Duration deliveryLease) {
+    /** Fabric's: a leader delivers as soon as it leads. */
+    public Settings(Mode mode, ElectionState.Timings timings) {
+      this(mode, timings, java.time.Duration.ZERO);
+    }
+  }
 
   /** Makes the leader's deliver client for a channel; it talks to the channel actor it is given. */
   @FunctionalInterface
@@ -32,9 +37,12 @@ public final class Leadership {
   /** Each term's deliver client gets a new name: the previous one may still be stopping. */
   private int term;
   private boolean leader;
+  /** How long an elected leader waits before delivering; zero for a static leader. */
+  private final java.time.Duration lease;
 
   private Leadership(ActorContext<ChannelGossip.Command> context, DeliverFactory deliverFactory,
-      ActorRef<Election.Command> election) {
+      ActorRef<Election.Command> election, java.time.Duration lease) {
+    this.lease = lease;
     this.context = context;
     this.deliverFactory = deliverFactory;
     this.election = election;
@@ -45,7 +53,11 @@ public final class Leadership {
       DeliverFactory deliverFactory, Election.Setup electionSetup) {
     ActorRef<Election.Command> election = settings.mode() == Mode.ELECTED
         ? context.spawn(Election.create(electionSetup), "election") : null;
-    Leadership leadership = new Leadership(context, deliverFactory, election);
+    // With a lease (the hearsay profile), an elected leader delivers only after leading that
+    // long: a peer elected at the same moment as a lower one hears that one's declaration within
+    // it and steps down without ever having delivered.
+    Leadership leadership = new Leadership(context, deliverFactory, election, settings.mode() == Mode.ELECTED
+        ? settings.deliveryLease() : java.time.Duration.ZERO);
     if (settings.mode() == Mode.STATIC_LEADER) {
       leadership.changed(true);
     }
@@ -62,12 +74,27 @@ public final class Leadership {
       return;
     }
     leader = nowLeader;
-    if (leader) {
-      deliver = spawn(context, deliverFactory.apply(context.getSelf()), "deliver-" + ++term);
+    term++;
+    if (leader && lease.isZero()) {
+      startDelivering(term);
+    } else if (leader) {
+      context.scheduleOnce(lease, context.getSelf(), new ChannelGossip.LeaseHeld(term));
     } else if (deliver != null) {
       context.stop(deliver);
       deliver = null;
     }
+  }
+
+  /** The lease of term {@code heldTerm} ran out: if that term still lasts, its leader delivers. */
+  public void startDelivering(int heldTerm) {
+    if (leader && heldTerm == term && deliver == null) {
+      deliver = spawn(context, deliverFactory.apply(context.getSelf()), "deliver-" + term);
+    }
+  }
+
+  /** Whether this peer's deliver client runs (a leader whose lease ran out). */
+  public boolean isDelivering() {
+    return deliver != null;
   }
 
   /** The org's peers in the channel changed. */

@@ -38,6 +38,6 @@ public final class StatusJson {
     return Json.array(channels.stream().map(c -> "{\"channel\": " + Json.quote(c.channel())
         + ", \"height\": " + c.height()
         + ", \"tipHash\": " + Json.quote(HexFormat.of().formatHex(c.tipHash().toByteArray()))
-        + ", \"leader\": " + c.leader() + "}").toList());
+        + ", \"leader\": " + c.leader() + ", \"delivering\": " + c.delivering() + "}").toList());
   }
 }

@@ -22,6 +22,7 @@ public record PeerSettings(
     Optional<Endpoint> adminEndpoint,
     Optional<io.hearsay.channels.push.Plumtree.Settings> plumtree,
     int statePipeline,
+    Duration deliveryLease,
     Optional<io.hearsay.channels.epidemic.RumorMongering.Settings> stateInfoRumor,
     Optional<io.hearsay.runtime.membership.AccrualDetector.Settings> accrual) {
 

@@ -123,6 +123,7 @@ public final class PeerSettingsLoader {
         adminEndpoint(c, source),
         plumtree(c, source),
         statePipeline(c, source),
+        c.getDuration("hearsay.channels.delivery-lease"),
         stateInfoRumor(c, source),
         accrualSettings(c, source));
   }

@@ -152,7 +152,7 @@ final class OrdererChannel {
           return Behaviors.same();
         })
         .onMessage(GetStatus.class, g -> {
-          g.replyTo().tell(new io.hearsay.channels.ChannelGossip.Status(config.channelId(), Math.max(height, 0), tipHash, false));
+          g.replyTo().tell(new io.hearsay.channels.ChannelGossip.Status(config.channelId(), Math.max(height, 0), tipHash, false, false));
           return Behaviors.same();
         })
         .onMessage(Broadcast.class, b -> {

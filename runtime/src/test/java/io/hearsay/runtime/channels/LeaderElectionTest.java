@@ -72,6 +72,31 @@ class LeaderElectionTest {
   }
 
   @Test
+  void anElectedLeaderDeliversOnlyOnceItHasLedForTheDeliveryLease() throws Exception {
+    network = new TestNetwork(1, 3);
+    Map<String, Object> overrides = new java.util.HashMap<>(TestNetwork.ELECTION_FAST);
+    overrides.put("hearsay.channels.delivery-lease", "5s");
+    List<HearsayPeer> peers = startPeers(3, overrides);
+    Block genesis = GenesisBlocks.create("mychannel", network.material(), Map.of());
+    peers.forEach(p -> p.joinChannel(genesis));
+    HearsayPeer lowest = peers.stream().min(Comparator.comparing(HearsayPeer::pkiId)).orElseThrow();
+    awaitOnlyLeader(peers, lowest, Duration.ofSeconds(30));
+    // Leadership is seen within a poll of being won, well inside the 5 s lease.
+    org.junit.jupiter.api.Assertions.assertFalse(delivering(lowest), "a new leader does not deliver during its lease");
+    awaitViews(peers, Duration.ofSeconds(30), "the leader delivers once its lease ran out",
+        pv -> delivering(pv.peer()) == (pv.peer() == lowest));
+    for (HearsayPeer follower : peers) {
+      if (follower != lowest) {
+        org.junit.jupiter.api.Assertions.assertFalse(delivering(follower), "a follower never delivers");
+      }
+    }
+  }
+
+  static boolean delivering(HearsayPeer peer) {
+    return peer.channels().toCompletableFuture().join().stream().anyMatch(ChannelGossip.Status::delivering);
+  }
+
+  @Test
   void aLeaderThatCannotReachTheOrdererYieldsToAnotherPeer() throws Exception {
     network = new TestNetwork(1, 3);
     Map<String, Object> overrides = new java.util.HashMap<>(TestNetwork.ELECTION_FAST);
