@@ -102,7 +102,7 @@ public final class SimulatedMembership implements AutoCloseable {
 
   /** Peer {@code i}'s current view. */
   public CompletionStage<MembershipView> view(int i) {
-    return AskPattern.ask(started.get(i), Membership.GetView::new, Duration.ofSeconds(30), system.scheduler());
+    return AskPattern.ask(started.get(i), Membership.GetView::new, Duration.ofSeconds(120), system.scheduler());
   }
 
   public io.hearsay.protocol.identity.PkiId pkiId(int i) {
