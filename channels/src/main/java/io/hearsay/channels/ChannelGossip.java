@@ -8,8 +8,7 @@ import io.hearsay.channels.config.ChannelConfig;
 import io.hearsay.channels.election.Election;
 import io.hearsay.channels.election.Leadership;
 import io.hearsay.channels.pull.PullMediator;
-import io.hearsay.channels.push.BlockMessageStore;
-import io.hearsay.channels.push.Plumtree;
+import io.hearsay.channels.push.BlockPush;
 import io.hearsay.channels.stateinfo.StateInfoTable;
 import io.hearsay.ledger.ChannelLedger;
 import io.hearsay.protocol.Rejection;
@@ -42,8 +41,8 @@ import org.hyperledger.fabric.protos.gossip.Payload;
 
 /**
  * One channel's gossip at one peer, driving the plain protocol classes: StateInfo publish and
- * pull ({@link StateInfoTable}), push of committed blocks to same-org members in bursts
- * ({@link io.hearsay.channels.push.PushEmitter}, {@link BlockMessageStore}), the 4-phase pull ({@link PullMediator}), anti-entropy state
+ * pull ({@link StateInfoTable}), passing verified blocks on to same-org members ({@link BlockPush}:
+ * Fabric's push or Plumtree), the 4-phase pull ({@link PullMediator}), anti-entropy state
  * transfer ({@link StateTransfer}) and the committer ({@link ReorderBuffer} in front of the
  * channel's {@link ChannelLedger}, a child actor).
  *
@@ -128,12 +127,9 @@ public final class ChannelGossip {
   private final ActorRef<ChannelLedger.Command> ledger;
   private final StateInfoTable stateInfo;
   private final ReorderBuffer buffer;
-  private final BlockMessageStore store;
+  private final BlockPush push;
   private final PullMediator pull;
   private final StateTransfer transfer;
-  private final io.hearsay.channels.push.PushEmitter<Long> emitter;
-  /** The hearsay profile's push; empty: Fabric's infect-and-die push through the emitter. */
-  private final Optional<Plumtree<PkiId>> plumtree;
   /** StateInfo as rumors, per subject; empty: every new StateInfo goes to every proven member. */
   private final Optional<io.hearsay.channels.epidemic.RumorMongering<PkiId>> stateInfoRumors;
   /** The channel's orderer MSPs, which sign every block; empty when the config names none. */
@@ -173,10 +169,10 @@ public final class ChannelGossip {
     this.stateInfo = new StateInfoTable(channel, setup.config().applicationOrgs().stream()
         .map(o -> o.mspId()).collect(Collectors.toSet()));
     this.buffer = new ReorderBuffer(s.blockBufferSize());
-    this.store = new BlockMessageStore(s.maxBlockCountToStore());
     this.pull = new PullMediator(s.digestWaitTime(), s.requestWaitTime(), s.responseWaitTime(), random);
-    this.emitter = new io.hearsay.channels.push.PushEmitter<>(s.maxPropagationBurstSize(), s.maxPropagationBurstLatency());
-    this.plumtree = s.plumtree().map(p -> new Plumtree<PkiId>(p, random));
+    this.push = new BlockPush(channel, setup.signer(), s.propagatePeerNum(), s.propagateIterations(),
+        s.maxPropagationBurstSize(), s.maxPropagationBurstLatency(), s.maxBlockCountToStore(), s.plumtree(), random,
+        new PushOutbox());
     this.stateInfoRumors = s.stateInfoRumor().map(r -> new io.hearsay.channels.epidemic.RumorMongering<PkiId>(r, random));
     this.ordererMsps = setup.config().ordererOrgs().stream().anyMatch(o -> o.msp().isPresent())
         ? Optional.of(setup.config().ordererMsps()) : Optional.empty();
@@ -231,7 +227,7 @@ public final class ChannelGossip {
             return Behaviors.same();
           }
           if (c.block().getHeader().getNumber() > 0) {
-            forward(c.block());
+            push.forward(c.block());
           }
           fromSource.add(c.block());
           tryCommit();
@@ -312,17 +308,19 @@ public final class ChannelGossip {
       }
       case DATA_DIG, DATA_REQ -> {
         if (GossipMessages.isLazyPush(m)) {
-          onLazyPush(m, from);
+          if (isOrgMember(from, "lazy push")) {
+            push.onLazyPush(m, from, Math.max(height, 0));
+          }
         } else if (m.hasDataDig()) {
-          pull.onDigest(from, m.getDataDig().getNonce(), numbers(m.getDataDig().getDigestsList()), System.nanoTime());
+          pull.onDigest(from, m.getDataDig().getNonce(), BlockPush.numbers(m.getDataDig().getDigestsList()), System.nanoTime());
         } else {
           onPullRequest(m, from);
         }
       }
       case HELLO -> {
         if (isOrgMember(from, "pull hello")) {
-          var digest = pull.onHello(from, m.getHello().getNonce(), store.digest(), System.nanoTime());
-          send(from, GossipMessages.digest(channel, digest.nonce(), digests(digest.items())));
+          var digest = pull.onHello(from, m.getHello().getNonce(), push.store().digest(), System.nanoTime());
+          send(from, GossipMessages.digest(channel, digest.nonce(), BlockPush.digests(digest.items())));
         }
       }
       case DATA_UPDATE -> onPullResponse(m, from);
@@ -409,8 +407,8 @@ public final class ChannelGossip {
       return;
     }
     List<Envelope> blocks = new ArrayList<>();
-    for (long number : numbers(m.getDataReq().getDigestsList())) {
-      store.get(number).ifPresent(blocks::add);
+    for (long number : BlockPush.numbers(m.getDataReq().getDigestsList())) {
+      push.store().get(number).ifPresent(blocks::add);
     }
     send(from, GossipMessages.update(channel, m.getDataReq().getNonce(), blocks));
   }
@@ -463,7 +461,7 @@ public final class ChannelGossip {
     for (ActorRef<Event> subscriber : subscribers) {
       subscriber.tell(new BlockArrived(channel, number, how));
     }
-    boolean firstPush = how.equals("push") && (height < 0 || number >= height) && store.get(number).isEmpty();
+    boolean firstPush = how.equals("push") && (height < 0 || number >= height) && push.store().get(number).isEmpty();
     if (firstPush) {
       Optional<Rejection> refused =
           io.hearsay.ledger.block.BlockValidator.checkOnArrival(block, ordererMsps, Instant.now());
@@ -472,23 +470,13 @@ public final class ChannelGossip {
         return;
       }
     }
-    if (plumtree.isPresent()) {
-      if (!how.equals("push")) {
-        plumtree.get().obtained(number);
-      } else if (!plumtree.get().received(number, Optional.of(from), Math.max(height, 0))) {
-        send(from, GossipMessages.prune(channel));
-        return;
-      } else {
-        // The sender holds the blocks it stored just before this one: any we lack below it are
-        // awaited as if it had announced them, and grafted from it if they do not come.
-        long lowest = Math.max(Math.max(height, 0), number - setup.settings().maxBlockCountToStore() + 1);
-        plumtree.get().onIHave(from, java.util.stream.LongStream.range(lowest, number).boxed().toList(),
-            Math.max(height, 0), System.nanoTime());
-        scheduleGraft(System.nanoTime());
-      }
+    if (!how.equals("push")) {
+      push.obtained(number);
+    } else if (push.pushed(number, from, Math.max(height, 0)) == BlockPush.Copy.DUPLICATE) {
+      return;
     }
     if (firstPush) {
-      forward(block);
+      push.forward(block);
     }
     if (height >= 0 && block.getHeader().getNumber() < height) {
       return;
@@ -530,10 +518,10 @@ public final class ChannelGossip {
         // Only the newest blocks of a run are kept for pull (the store holds no more), and
         // passed on: a long run is a catch-up whose older blocks the others have.
         if (last - block.getHeader().getNumber() < setup.settings().maxBlockCountToStore()) {
-          if (plumtree.isPresent()) {
-            forward(block);
+          if (push.isPlumtree()) {
+            push.forward(block);
           } else {
-            keep(block);
+            push.keep(block);
           }
         }
       }
@@ -545,58 +533,6 @@ public final class ChannelGossip {
     }
     tryCommit();
     return Behaviors.same();
-  }
-
-  /** Stores a block for pull (and pull requests and grafts), unless it is stored already; true if it was not. */
-  private boolean keep(Block block) {
-    long number = block.getHeader().getNumber();
-    if (store.get(number).isPresent()) {
-      return false;
-    }
-    return store.add(number, setup.signer().sign(GossipMessages.dataMessage(channel, number, block.toByteString())).envelope());
-  }
-
-  /** Stores a verified block and passes it on, once: down the tree, or through the emitter for push. */
-  private void forward(Block block) {
-    long number = block.getHeader().getNumber();
-    if (!keep(block) || setup.settings().propagateIterations() < 1) {
-      return;
-    }
-    Envelope message = store.get(number).orElseThrow();
-    if (plumtree.isPresent()) {
-      Plumtree.Forward<PkiId> forward = plumtree.get().forward(number);
-      forward.eager().stream().filter(peer -> store.markPushed(number, peer)).forEach(peer -> deliver(peer, message));
-      forward.lazy().forEach(peer -> send(peer, GossipMessages.iHave(channel, digests(List.of(number)))));
-      return;
-    }
-    List<Long> burst = emitter.add(number, System.nanoTime());
-    if (!burst.isEmpty()) {
-      emit(burst);
-    } else if (!timers.isTimerActive(Tick.EMIT)) {
-      timers.startSingleTimer(Tick.EMIT, setup.settings().maxPropagationBurstLatency());
-    }
-  }
-
-  /** Sends each block of a burst to propagatePeerNum same-org members it has not gone to yet. */
-  private void emit(List<Long> burst) {
-    for (long number : burst) {
-      Optional<Envelope> message = store.get(number);
-      if (message.isEmpty()) {
-        continue;
-      }
-      List<PkiId> targets = new ArrayList<>(orgMembers());
-      Collections.shuffle(targets, new java.util.Random(random.nextLong()));
-      int sent = 0;
-      for (PkiId target : targets) {
-        if (sent >= setup.settings().propagatePeerNum()) {
-          break;
-        }
-        if (store.markPushed(number, target)) {
-          deliver(target, message.get());
-          sent++;
-        }
-      }
-    }
   }
 
   // ---- periodic ----
@@ -615,24 +551,14 @@ public final class ChannelGossip {
       }
       case DIGEST_DEADLINE -> {
         if (pull.digestWindowClosed(now)) {
-          for (PullMediator.Outgoing request : pull.requests(Math.max(height, 0), Set.copyOf(store.digest()), now)) {
-            send(request.to(), GossipMessages.request(channel, request.nonce(), digests(request.items())));
+          for (PullMediator.Outgoing request : pull.requests(Math.max(height, 0), Set.copyOf(push.store().digest()), now)) {
+            send(request.to(), GossipMessages.request(channel, request.nonce(), BlockPush.digests(request.items())));
           }
         }
       }
       case PUBLISH_STATE_INFO -> publishStateInfo();
-      case GRAFT -> {
-        for (Plumtree.Graft<PkiId> graft : plumtree.orElseThrow().due(Math.max(height, 0), now)) {
-          send(graft.to(), GossipMessages.graft(channel, digests(graft.numbers())));
-        }
-        scheduleGraft(now);
-      }
-      case EMIT -> {
-        emit(emitter.due(now));
-        if (!emitter.isEmpty()) {
-          timers.startSingleTimer(Tick.EMIT, setup.settings().maxPropagationBurstLatency());
-        }
-      }
+      case GRAFT -> push.graftsDue(Math.max(height, 0));
+      case EMIT -> push.emitDue();
       case PULL_STATE_INFO -> {
         List<PkiId> candidates = alive.stream().map(Member::pkiId).toList();
         // Not through deliver(): these peers may not be in the channel, and must not get our StateInfo.
@@ -652,43 +578,13 @@ public final class ChannelGossip {
         // Fabric asks whenever someone advertises more; the hearsay profile only when this
         // peer made no progress since the last check, so blocks still in flight by push are
         // not fetched a second time.
-        if (height >= 0 && (plumtree.isEmpty() || height == heightAtLastCheck)) {
+        if (height >= 0 && (!push.isPlumtree() || height == heightAtLastCheck)) {
           catchUpTo = transfer.highest(stateInfo);
           requestWindows();
         }
         heightAtLastCheck = height;
       }
     }
-  }
-
-  /** IHAVE, GRAFT or PRUNE from a same-org member (the hearsay profile). */
-  private void onLazyPush(GossipMessage m, PkiId from) {
-    if (plumtree.isEmpty() || !isOrgMember(from, "lazy push")) {
-      return;
-    }
-    long now = System.nanoTime();
-    if (m.hasDataDig()) {
-      plumtree.get().onIHave(from, numbers(m.getDataDig().getDigestsList()), Math.max(height, 0), now);
-      scheduleGraft(now);
-    } else if (m.getDataReq().getNonce() == GossipMessages.PRUNE_NONCE) {
-      plumtree.get().onPrune(from);
-    } else {
-      plumtree.get().onGraft(from);
-      for (long number : numbers(m.getDataReq().getDigestsList())) {
-        store.get(number).ifPresent(message -> {
-          store.markPushed(number, from);
-          deliver(from, message);
-        });
-      }
-    }
-  }
-
-  private void scheduleGraft(long now) {
-    plumtree.flatMap(Plumtree::nextDeadline).ifPresent(deadline -> {
-      if (!timers.isTimerActive(Tick.GRAFT)) {
-        timers.startSingleTimer(Tick.GRAFT, java.time.Duration.ofNanos(Math.max(0, deadline - now)));
-      }
-    });
   }
 
   private void publishStateInfo() {
@@ -725,6 +621,38 @@ public final class ChannelGossip {
     send(request.peer(), message);
   }
 
+  /** What block push sends through: this channel's members and its delivery to them. */
+  private final class PushOutbox implements BlockPush.Outbox {
+    @Override
+    public List<PkiId> orgMembers() {
+      return ChannelGossip.this.orgMembers();
+    }
+
+    @Override
+    public void deliver(PkiId to, Envelope envelope) {
+      ChannelGossip.this.deliver(to, envelope);
+    }
+
+    @Override
+    public void send(PkiId to, GossipMessage message) {
+      ChannelGossip.this.send(to, message);
+    }
+
+    @Override
+    public void wakeForEmit(java.time.Duration delay) {
+      if (!timers.isTimerActive(Tick.EMIT)) {
+        timers.startSingleTimer(Tick.EMIT, delay);
+      }
+    }
+
+    @Override
+    public void wakeForGraft(java.time.Duration delay) {
+      if (!timers.isTimerActive(Tick.GRAFT)) {
+        timers.startSingleTimer(Tick.GRAFT, delay);
+      }
+    }
+  }
+
   // ---- helpers ----
 
   /** Same-org peers that are alive and have proven channel membership. */
@@ -742,8 +670,7 @@ public final class ChannelGossip {
     if (!now.equals(orgPeers)) {
       orgPeers = now;
       leadership.peers(now);
-      plumtree.ifPresent(tree -> tree.members(now)
-          .forEach(newcomer -> send(newcomer, GossipMessages.graft(channel, List.of()))));
+      push.members(now);
     }
   }
 
@@ -805,21 +732,5 @@ public final class ChannelGossip {
 
   private void reject(Rejection rejection, Object from) {
     setup.rejections().reject(rejection, String.valueOf(from));
-  }
-
-  private static List<ByteString> digests(List<Long> numbers) {
-    return numbers.stream().map(n -> ByteString.copyFromUtf8(Long.toString(n))).toList();
-  }
-
-  private static List<Long> numbers(List<ByteString> digests) {
-    return digests.stream().map(d -> parseLong(d.toStringUtf8())).filter(n -> n >= 0).toList();
-  }
-
-  private static long parseLong(String s) {
-    try {
-      return Long.parseLong(s);
-    } catch (NumberFormatException e) {
-      return -1;
-    }
   }
 }

@@ -1,0 +1,240 @@
+package io.hearsay.channels.push;
+
+import com.google.protobuf.ByteString;
+import io.hearsay.protocol.identity.PkiId;
+import io.hearsay.protocol.message.EnvelopeSigner;
+import io.hearsay.protocol.message.GossipMessages;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.hyperledger.fabric.protos.common.Block;
+import org.hyperledger.fabric.protos.gossip.Envelope;
+import org.hyperledger.fabric.protos.gossip.GossipMessage;
+
+/**
+ * How one channel passes verified blocks on, driven by the channel actor: Fabric's
+ * infect-and-die push through the {@link PushEmitter} ({@code propagatePeerNum} random same-org
+ * members per block, once each), or the hearsay profile's {@link Plumtree}. Either way the block
+ * message, signed by this peer, goes into the {@link BlockMessageStore} that pull digests, pull
+ * requests and grafts are answered from.
+ *
+ * <pre>
+ *   forward(block)         store it and pass it on, once per block
+ *   keep(block)            store it only (blocks obtained by pull or state transfer, Fabric)
+ *   pushed(n, from, h)     a push copy arrived: with Plumtree, a duplicate prunes its sender and
+ *                          a first copy makes the blocks just below it awaited from that sender
+ *   onLazyPush(m, from)    IHAVE, GRAFT, PRUNE
+ *   emitDue / graftsDue    the emitter's and Plumtree's timers ran out
+ * </pre>
+ */
+public final class BlockPush {
+
+  /** What pushing needs from the channel: its members, and sending. */
+  public interface Outbox {
+    /** The same-org members that proved channel membership. */
+    List<PkiId> orgMembers();
+
+    /** Sends an envelope signed already (a stored block message). */
+    void deliver(PkiId to, Envelope envelope);
+
+    /** Signs and sends. */
+    void send(PkiId to, GossipMessage message);
+
+    /** Asks for {@link #emitDue} after {@code delay}, unless already asked. */
+    void wakeForEmit(Duration delay);
+
+    /** Asks for {@link #graftsDue} after {@code delay}, unless already asked. */
+    void wakeForGraft(Duration delay);
+  }
+
+  /** What a push copy of a block was. */
+  public enum Copy { FIRST, DUPLICATE }
+
+  private final String channel;
+  private final EnvelopeSigner signer;
+  private final int propagatePeerNum;
+  private final boolean enabled;
+  private final Duration burstLatency;
+  private final int lookBehind;
+  private final BlockMessageStore store;
+  private final PushEmitter<Long> emitter;
+  private final Optional<Plumtree<PkiId>> plumtree;
+  private final SplittableRandom random;
+  private final Outbox outbox;
+
+  /**
+   * {@code propagateIterations} 0 turns passing on off (blocks are still stored for pull);
+   * {@code plumtree} empty is Fabric's push.
+   */
+  public BlockPush(String channel, EnvelopeSigner signer, int propagatePeerNum, int propagateIterations,
+      int maxPropagationBurstSize, Duration maxPropagationBurstLatency, int maxBlockCountToStore,
+      Optional<Plumtree.Settings> plumtree, SplittableRandom random, Outbox outbox) {
+    this.channel = channel;
+    this.signer = signer;
+    this.propagatePeerNum = propagatePeerNum;
+    this.enabled = propagateIterations >= 1;
+    this.burstLatency = maxPropagationBurstLatency;
+    this.lookBehind = maxBlockCountToStore;
+    this.store = new BlockMessageStore(maxBlockCountToStore);
+    this.emitter = new PushEmitter<>(maxPropagationBurstSize, maxPropagationBurstLatency);
+    this.plumtree = plumtree.map(p -> new Plumtree<PkiId>(p, random));
+    this.random = random;
+    this.outbox = outbox;
+  }
+
+  public boolean isPlumtree() {
+    return plumtree.isPresent();
+  }
+
+  public BlockMessageStore store() {
+    return store;
+  }
+
+  /** The same-org members changed: the tree's view follows; newcomers are grafted (linked). */
+  public void members(List<PkiId> members) {
+    plumtree.ifPresent(tree -> tree.members(members)
+        .forEach(newcomer -> outbox.send(newcomer, GossipMessages.graft(channel, List.of()))));
+  }
+
+  /** Stores a block for pull (and pull requests and grafts) unless stored already; true if it was not. */
+  public boolean keep(Block block) {
+    long number = block.getHeader().getNumber();
+    if (store.get(number).isPresent()) {
+      return false;
+    }
+    return store.add(number, signer.sign(GossipMessages.dataMessage(channel, number, block.toByteString())).envelope());
+  }
+
+  /** Stores a verified block and passes it on, once: down the tree, or through the emitter. */
+  public void forward(Block block) {
+    long number = block.getHeader().getNumber();
+    if (!keep(block) || !enabled) {
+      return;
+    }
+    Envelope message = store.get(number).orElseThrow();
+    if (plumtree.isPresent()) {
+      Plumtree.Forward<PkiId> forward = plumtree.get().forward(number);
+      forward.eager().stream().filter(peer -> store.markPushed(number, peer)).forEach(peer -> outbox.deliver(peer, message));
+      forward.lazy().forEach(peer -> outbox.send(peer, GossipMessages.iHave(channel, digests(List.of(number)))));
+      return;
+    }
+    List<Long> burst = emitter.add(number, System.nanoTime());
+    if (!burst.isEmpty()) {
+      emit(burst);
+    } else {
+      outbox.wakeForEmit(burstLatency);
+    }
+  }
+
+  /** A block obtained by pull or state transfer: Plumtree no longer awaits it. */
+  public void obtained(long number) {
+    plumtree.ifPresent(tree -> tree.obtained(number));
+  }
+
+  /**
+   * Block {@code number} arrived by push from {@code from} at ledger height {@code height}. With
+   * Plumtree a duplicate prunes the link (and the caller drops it); a first copy makes the blocks
+   * the sender stored just below it awaited from it, grafted if they do not come.
+   */
+  public Copy pushed(long number, PkiId from, long height) {
+    if (plumtree.isEmpty()) {
+      return Copy.FIRST;
+    }
+    if (!plumtree.get().received(number, Optional.of(from), height)) {
+      outbox.send(from, GossipMessages.prune(channel));
+      return Copy.DUPLICATE;
+    }
+    long now = System.nanoTime();
+    long lowest = Math.max(height, number - lookBehind + 1);
+    plumtree.get().onIHave(from, java.util.stream.LongStream.range(lowest, number).boxed().toList(), height, now);
+    wakeForGrafts(now);
+    return Copy.FIRST;
+  }
+
+  /** IHAVE, GRAFT or PRUNE from a same-org member, at ledger height {@code height}. */
+  public void onLazyPush(GossipMessage m, PkiId from, long height) {
+    if (plumtree.isEmpty()) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (m.hasDataDig()) {
+      plumtree.get().onIHave(from, numbers(m.getDataDig().getDigestsList()), height, now);
+      wakeForGrafts(now);
+    } else if (m.getDataReq().getNonce() == GossipMessages.PRUNE_NONCE) {
+      plumtree.get().onPrune(from);
+    } else {
+      plumtree.get().onGraft(from);
+      for (long number : numbers(m.getDataReq().getDigestsList())) {
+        store.get(number).ifPresent(message -> {
+          store.markPushed(number, from);
+          outbox.deliver(from, message);
+        });
+      }
+    }
+  }
+
+  /** The emitter's timer ran out: sends what is due. */
+  public void emitDue() {
+    emit(emitter.due(System.nanoTime()));
+    if (!emitter.isEmpty()) {
+      outbox.wakeForEmit(burstLatency);
+    }
+  }
+
+  /** Plumtree's graft timer ran out: asks announcers for what is still missing. */
+  public void graftsDue(long height) {
+    long now = System.nanoTime();
+    for (Plumtree.Graft<PkiId> graft : plumtree.orElseThrow().due(height, now)) {
+      outbox.send(graft.to(), GossipMessages.graft(channel, digests(graft.numbers())));
+    }
+    wakeForGrafts(now);
+  }
+
+  /** Block numbers as Fabric's pull digests carry them. */
+  public static List<ByteString> digests(List<Long> numbers) {
+    return numbers.stream().map(n -> ByteString.copyFromUtf8(Long.toString(n))).toList();
+  }
+
+  /** The block numbers of digests; entries that are not numbers are left out. */
+  public static List<Long> numbers(List<ByteString> digests) {
+    return digests.stream().map(d -> parseLong(d.toStringUtf8())).filter(n -> n >= 0).toList();
+  }
+
+  private void wakeForGrafts(long now) {
+    plumtree.flatMap(Plumtree::nextDeadline)
+        .ifPresent(deadline -> outbox.wakeForGraft(Duration.ofNanos(Math.max(0, deadline - now))));
+  }
+
+  /** Sends each block of a burst to propagatePeerNum same-org members it has not gone to yet. */
+  private void emit(List<Long> burst) {
+    for (long number : burst) {
+      Optional<Envelope> message = store.get(number);
+      if (message.isEmpty()) {
+        continue;
+      }
+      List<PkiId> targets = new ArrayList<>(outbox.orgMembers());
+      Collections.shuffle(targets, new java.util.Random(random.nextLong()));
+      int sent = 0;
+      for (PkiId target : targets) {
+        if (sent >= propagatePeerNum) {
+          break;
+        }
+        if (store.markPushed(number, target)) {
+          outbox.deliver(target, message.get());
+          sent++;
+        }
+      }
+    }
+  }
+
+  private static long parseLong(String s) {
+    try {
+      return Long.parseLong(s);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+}
