@@ -1,7 +1,6 @@
 package io.hearsay.bench.membership;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.hearsay.protocol.cryptogen.CryptoMaterial;
 import io.hearsay.protocol.cryptogen.CryptoMaterialGenerator;
 import io.hearsay.protocol.identity.PkiId;
@@ -132,17 +131,11 @@ public final class FailureReport {
   }
 
   private HearsayPeer start(int index, List<Endpoint> bootstrap) throws ConfigError {
-    String node = org.nodes().get(index);
-    HearsayPeer peer = HearsayPeer.start(PeerConfigs.forNode(material, org, node, new Endpoint("127.0.0.1", 0),
-        bootstrap, Map.of()).withFallback(profile).withFallback(PeerConfigs.MANY_PEERS_PER_JVM), node, Map.of());
-    running.add(peer);
-    return peer;
+    return CrashTrials.start(material, org, index, bootstrap, profile, running);
   }
 
   private void stopAll() {
-    running.forEach(HearsayPeer::stop);
-    running.forEach(p -> p.system().getWhenTerminated().toCompletableFuture().join());
-    running.clear();
+    CrashTrials.stopAll(running);
   }
 
   private static void write(Path out, List<Row> rows, int peers, double loss) throws Exception {

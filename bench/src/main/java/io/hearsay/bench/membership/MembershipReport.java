@@ -70,10 +70,10 @@ public final class MembershipReport {
   private long[] convergence(int n) throws ConfigError {
     intervals = PeerConfigs.fabricIntervalsScaledDown(convergeScale);
     long start = System.nanoTime();
-    HearsayPeer bootstrap = start(0, 0, List.of());
+    HearsayPeer bootstrap = start(0, List.of());
     List<HearsayPeer> peers = new ArrayList<>(List.of(bootstrap));
     for (int i = 1; i < n; i++) {
-      peers.add(start(i, 0, List.of(bootstrap.endpoint())));
+      peers.add(start(i, List.of(bootstrap.endpoint())));
     }
     long lastStarted = System.nanoTime();
     CrashTrials.await(peers, v -> v.alive().size() == n - 1, Duration.ofSeconds(120));
@@ -84,10 +84,10 @@ public final class MembershipReport {
   /** Per trial, milliseconds from a peer's crash until every other peer marks it dead. */
   private List<Long> crashDetection(int n, int trials) throws ConfigError {
     intervals = PeerConfigs.fabricIntervalsScaledDown(scale);
-    HearsayPeer bootstrap = start(0, 0, List.of());
+    HearsayPeer bootstrap = start(0, List.of());
     List<HearsayPeer> peers = new ArrayList<>(List.of(bootstrap));
     for (int i = 1; i < n; i++) {
-      peers.add(start(i, 0, List.of(bootstrap.endpoint())));
+      peers.add(start(i, List.of(bootstrap.endpoint())));
     }
     CrashTrials.await(peers, v -> v.alive().size() == n - 1, Duration.ofSeconds(60));
     List<Long> detections = new ArrayList<>();
@@ -96,26 +96,19 @@ public final class MembershipReport {
       detections.add(CrashTrials.crashUntilDead(peers.get(index), peers, running, Duration.ofSeconds(60)));
       // Restarted with a new incarnation on a new port: see the note on same-address restarts in
       // MembershipFailureTest.
-      HearsayPeer restarted = start(index, 0, List.of(bootstrap.endpoint()));
+      HearsayPeer restarted = start(index, List.of(bootstrap.endpoint()));
       peers.set(index, restarted);
       CrashTrials.await(peers, v -> v.alive().size() == n - 1, Duration.ofSeconds(60));
     }
     return detections;
   }
 
-  private HearsayPeer start(int index, int port, List<Endpoint> bootstrap) throws ConfigError {
-    String node = org.nodes().get(index);
-    HearsayPeer peer = HearsayPeer.start(PeerConfigs.forNode(material, org, node,
-        new Endpoint("127.0.0.1", port), bootstrap, intervals).withFallback(PeerConfigs.MANY_PEERS_PER_JVM),
-        node, Map.of());
-    running.add(peer);
-    return peer;
+  private HearsayPeer start(int index, List<Endpoint> bootstrap) throws ConfigError {
+    return CrashTrials.start(material, org, index, bootstrap, com.typesafe.config.ConfigFactory.parseMap(intervals), running);
   }
 
   private void stopAll() {
-    running.forEach(HearsayPeer::stop);
-    running.forEach(p -> p.system().getWhenTerminated().toCompletableFuture().join());
-    running.clear();
+    CrashTrials.stopAll(running);
   }
 
   private void write(Path out, long[] convergenceMs, int convergePeers, List<Long> detections, int peers)
