@@ -106,10 +106,12 @@ public final class Peer {
       ActorRef<Membership.Command> membership = context.spawn(Membership.create(new Membership.Setup(
           parts.signer(), verifier, settings.gossip().withEndpoint(self), self, settings.anchorPeers(), comm,
           parts.rejections(), parts.incarnation(), settings.accrual())), "membership");
+      ChannelSettings channelSettings = channelSettings(settings.gossip(), settings.statePipeline(),
+          settings.plumtree(), settings.stateInfoRumor());
       ActorRef<ChannelRouter.Command> channels = context.spawn(ChannelRouter.create(new ChannelRouter.Setup(
-          settings.localMspId(), parts.signer(), verifier, channelSettings(settings.gossip(), settings.statePipeline(), settings.plumtree(),
-              settings.stateInfoRumor()), parts.incarnation(), comm,
-          membership, parts.rejections(), context.getSystem().settings().config(), leadership(settings.gossip(), settings.deliveryLease()),
+          settings.localMspId(), parts.signer(), verifier, channelSettings, parts.incarnation(), comm,
+          membership, parts.rejections(), context.getSystem().settings().config(),
+          leadership(settings.gossip(), settings.deliveryLease()),
           new io.hearsay.runtime.orderer.DeliverClient.Settings(settings.deliveryClient().connTimeout(),
               settings.deliveryClient().reconnectTotalTimeThreshold()), parts.metrics())), "channels");
       context.spawn(io.hearsay.runtime.admin.MembershipMetrics.create(parts.metrics(), membership), "admin");
