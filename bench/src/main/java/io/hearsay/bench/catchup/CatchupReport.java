@@ -40,11 +40,8 @@ public final class CatchupReport {
   private CatchupReport() {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> options = new java.util.HashMap<>(Map.of("--blocks", "10000", "--profile", "fabric,hearsay",
-        "--seed", "2026", "--out", "bench/results"));
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      options.put(args[i], args[i + 1]);
-    }
+    Map<String, String> options = io.hearsay.bench.report.Options.parse(args, Map.of("--blocks", "10000",
+        "--profile", "fabric,hearsay", "--seed", "2026", "--out", "bench/results"));
     int blocks = Integer.parseInt(options.get("--blocks"));
     long seed = Long.parseLong(options.get("--seed"));
     List<Row> rows = new ArrayList<>();

@@ -40,17 +40,10 @@ public final class DisseminationReport {
   private DisseminationReport() {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> options = new java.util.HashMap<>(Map.of("--peers", "100", "--blocks", "60", "--warmup", "60",
-        "--loss", "0,0.01", "--profile", "fabric,hearsay", "--rate", "2", "--seed", "2026", "--out", "bench/results",
-        "--slowdown", "1"));
-    boolean json = false;
-    for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("--json")) {
-        json = true;
-      } else if (i + 1 < args.length) {
-        options.put(args[i], args[++i]);
-      }
-    }
+    Map<String, String> options = io.hearsay.bench.report.Options.parse(args, Map.of("--peers", "100", "--blocks", "60",
+        "--warmup", "60", "--loss", "0,0.01", "--profile", "fabric,hearsay", "--rate", "2", "--seed", "2026",
+        "--out", "bench/results", "--slowdown", "1"));
+    boolean json = options.containsKey("--json");
     int peers = Integer.parseInt(options.get("--peers"));
     int blocks = Integer.parseInt(options.get("--blocks"));
     int warmup = Integer.parseInt(options.get("--warmup"));

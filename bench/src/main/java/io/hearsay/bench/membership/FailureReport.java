@@ -47,11 +47,8 @@ public final class FailureReport {
   }
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> options = new java.util.HashMap<>(Map.of("--peers", "8", "--quiet", "120", "--trials", "5",
-        "--loss", "0.1", "--profile", "fabric,hearsay", "--out", "bench/results"));
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      options.put(args[i], args[i + 1]);
-    }
+    Map<String, String> options = io.hearsay.bench.report.Options.parse(args, Map.of("--peers", "8", "--quiet", "120",
+        "--trials", "5", "--loss", "0.1", "--profile", "fabric,hearsay", "--out", "bench/results"));
     int peers = Integer.parseInt(options.get("--peers"));
     int quiet = Integer.parseInt(options.get("--quiet"));
     int trials = Integer.parseInt(options.get("--trials"));

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -42,7 +41,7 @@ public final class MembershipReport {
   }
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> options = options(args);
+    Map<String, String> options = io.hearsay.bench.report.Options.parse(args, Map.of());
     int trials = Integer.parseInt(options.getOrDefault("--trials", "20"));
     int peers = Integer.parseInt(options.getOrDefault("--peers", "8"));
     int converge = Integer.parseInt(options.getOrDefault("--converge", "20"));
@@ -160,13 +159,5 @@ public final class MembershipReport {
     }
     Files.writeString(out.resolve("membership.svg"), BarChart.svg("Crash to dead everywhere, per trial", bars));
     System.out.println(md);
-  }
-
-  private static Map<String, String> options(String[] args) {
-    Map<String, String> options = new HashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      options.put(args[i], args[i + 1]);
-    }
-    return options;
   }
 }

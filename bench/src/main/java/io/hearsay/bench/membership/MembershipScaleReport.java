@@ -33,11 +33,8 @@ public final class MembershipScaleReport {
   private MembershipScaleReport() {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> options = new java.util.HashMap<>(Map.of("--peers", "1000", "--slowdown", "16", "--seed", "2026",
-        "--out", "bench/results", "--stagger", "20"));
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      options.put(args[i], args[i + 1]);
-    }
+    Map<String, String> options = io.hearsay.bench.report.Options.parse(args, Map.of("--peers", "1000",
+        "--slowdown", "16", "--seed", "2026", "--out", "bench/results", "--stagger", "20"));
     int n = Integer.parseInt(options.get("--peers"));
     int k = Integer.parseInt(options.get("--slowdown"));
     // Milliseconds between peer starts (real time); 0 starts them in one burst.

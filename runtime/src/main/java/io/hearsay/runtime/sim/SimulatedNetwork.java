@@ -155,11 +155,6 @@ public final class SimulatedNetwork implements AutoCloseable {
     tell(peers.get(peer), new ChannelGossip.CommitBlock(block));
   }
 
-  /** The peer's channel actor, to ask it for its height or status. */
-  public void ask(int peer, ChannelGossip.Command command) {
-    tell(peers.get(peer), command);
-  }
-
   /** The peer stops: its actors end and its links drop everything. */
   public void crash(int peer) {
     links.crash(peer);
