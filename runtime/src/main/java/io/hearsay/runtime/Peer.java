@@ -79,14 +79,14 @@ public final class Peer {
 
   /** How this peer's channels choose their leader: Fabric's orgLeader / useLeaderElection. */
   static io.hearsay.channels.election.Leadership.Settings leadership(io.hearsay.runtime.config.GossipSettings g,
-      java.time.Duration deliveryLease) {
+      io.hearsay.channels.election.Leadership.Handover handover) {
     var mode = g.orgLeader() ? io.hearsay.channels.election.Leadership.Mode.STATIC_LEADER
         : g.useLeaderElection() ? io.hearsay.channels.election.Leadership.Mode.ELECTED
         : io.hearsay.channels.election.Leadership.Mode.FOLLOWER;
     var e = g.election();
     return new io.hearsay.channels.election.Leadership.Settings(mode,
         new io.hearsay.channels.election.ElectionState.Timings(e.startupGracePeriod(), e.membershipSampleInterval(),
-            e.leaderAliveThreshold(), e.leaderElectionDuration()), deliveryLease);
+            e.leaderAliveThreshold(), e.leaderElectionDuration()), handover);
   }
 
   static Behavior<Command> create(Parts parts) {
@@ -111,7 +111,7 @@ public final class Peer {
       ActorRef<ChannelRouter.Command> channels = context.spawn(ChannelRouter.create(new ChannelRouter.Setup(
           settings.localMspId(), parts.signer(), verifier, channelSettings, parts.incarnation(), comm,
           membership, parts.rejections(), context.getSystem().settings().config(),
-          leadership(settings.gossip(), settings.deliveryLease()),
+          leadership(settings.gossip(), settings.handover()),
           new io.hearsay.runtime.orderer.DeliverClient.Settings(settings.deliveryClient().connTimeout(),
               settings.deliveryClient().reconnectTotalTimeThreshold()), parts.metrics())), "channels");
       context.spawn(io.hearsay.runtime.admin.MembershipMetrics.create(parts.metrics(), membership), "admin");

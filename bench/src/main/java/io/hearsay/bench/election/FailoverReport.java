@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Leader failover, {@code fabric} profile against {@code hearsay}, with real peer processes: one
  * org of {@code rounds + 1} peers in one channel, with Fabric's default election timings
- * (leaderAliveThreshold 10 s, leaderElectionDuration 5 s) or hearsay-profile.conf's (600 ms,
- * 300 ms). Each round waits a random part of one leaderAliveThreshold (so the kill falls anywhere
+ * (leaderAliveThreshold 10 s, leaderElectionDuration 5 s) or hearsay-profile.conf's (500 ms after
+ * the last declaration, 200 ms, a 200 ms delivery lease). Each round waits a random part of one leaderAliveThreshold (so the kill falls anywhere
  * in the followers' windows), SIGKILLs the
  * current leader and times how long until another peer reports itself leader on its admin
  * endpoint (polled every 50 ms). Killed peers are not restarted: a restarted peer that has not yet
@@ -47,9 +47,9 @@ public final class FailoverReport {
     StringBuilder json = new StringBuilder("{\"peers\": " + (rounds + 1) + ", \"rounds\": " + rounds + ", \"runs\": [");
     StringBuilder md = new StringBuilder("# Leader failover, fabric against hearsay\n\n"
         + "One org of " + (rounds + 1) + " peer processes, one channel (`bench/run failover`). fabric: Fabric's election\n"
-        + "defaults (leaderAliveThreshold 10 s, leaderElectionDuration 5 s); hearsay: hearsay-profile.conf (600 ms,\n"
-        + "300 ms). After a random wait of up to one leaderAliveThreshold the leader is SIGKILLed; time until another\n"
-        + "peer's deliver client runs (admin endpoint polled every 50 ms; hearsay's leader waits a 300 ms delivery lease).\n"
+        + "defaults (leaderAliveThreshold 10 s, leaderElectionDuration 5 s); hearsay: hearsay-profile.conf (a follower\n"
+        + "elects 500 ms after the last declaration, declarations every 200 ms, elections of 200 ms). After a random wait of up to one leaderAliveThreshold the leader is SIGKILLed; time until another\n"
+        + "peer's deliver client runs (admin endpoint polled every 50 ms; hearsay's leader waits a 200 ms delivery lease).\n"
         + "Two-leader and two-delivering polls: status polls after a failover, while the next settled leader was awaited,\n"
         + "in which two live peers both reported themselves leader, or both had their deliver client running.\n\n"
         + "| profile | median | max | each | two-leader polls | two-delivering polls |\n| --- | --- | --- | --- | --- | --- |\n");
@@ -74,7 +74,7 @@ public final class FailoverReport {
 
   private static Row run(LocalNetwork.Profile profile, int rounds) throws Exception {
     boolean hearsay = profile == LocalNetwork.Profile.HEARSAY;
-    int threshold = hearsay ? 600 : 10_000;
+    int threshold = hearsay ? 500 : 10_000;
     Path dir = Files.createTempDirectory("hearsay-failover");
     LocalNetwork network = LocalNetwork.create(dir, 1, rounds + 1, 1, profile);
     java.util.Random random = new java.util.Random(42);

@@ -19,7 +19,8 @@ import java.util.Set;
  *              proposed, become leader
  *            leader:   declare to the org's channel peers every leaderAliveThreshold / 2
  *            follower: forget the known leader and proposals, wait leaderAliveThreshold; a
- *              declaration in that time keeps the leader, none starts a new election
+ *              declaration in that time keeps the leader, none starts a new election (or, with
+ *              {@link LeaderWatch#LAST_DECLARATION}, each declaration restarts the wait)
  * step down: a leader that hears a declaration from a lower PKI-ID stops leading (after a
  *            partition heals, the lowest leader wins); yield() stops leading and abstains from
  *            elections for 6 x leaderAliveThreshold, or until another leader is elected
@@ -33,6 +34,17 @@ public final class ElectionState {
   /** What the adapter must do after a call. */
   public enum Action { PROPOSE, DECLARE, BECAME_LEADER, STOPPED_LEADING }
 
+  /**
+   * How a follower notices that the leader is gone. {@code PERIOD} is Fabric's loop: forget the
+   * leader, wait a whole leaderAliveThreshold, elect if no declaration came in it, so a dead
+   * leader is noticed one to two thresholds after its last declaration. {@code LAST_DECLARATION}
+   * elects leaderAliveThreshold after the last declaration heard, and the leader declares every
+   * 0.4 x threshold instead of every half: a single lost declaration never starts an election (the
+   * deadline falls half an interval after the second missing one), and a dead leader is noticed
+   * 0.6 to 1 threshold after its last declaration.
+   */
+  public enum LeaderWatch { PERIOD, LAST_DECLARATION }
+
   /** Fabric's {@code peer.gossip.election.*} keys. */
   public record Timings(Duration startupGracePeriod, Duration membershipSampleInterval,
       Duration leaderAliveThreshold, Duration leaderElectionDuration) {}
@@ -40,6 +52,7 @@ public final class ElectionState {
   private enum Phase { STABILIZING, ELECTING, LEADING, FOLLOWING }
 
   private final PkiId self;
+  private final LeaderWatch watch;
   private final long sample;
   private final long aliveThreshold;
   private final long electionDuration;
@@ -52,8 +65,14 @@ public final class ElectionState {
   private boolean leader;
   private long yieldingUntil = Long.MIN_VALUE;
 
+  /** Fabric's election. */
   public ElectionState(PkiId self, Timings timings, long nowNanos, int viewSize) {
+    this(self, timings, LeaderWatch.PERIOD, nowNanos, viewSize);
+  }
+
+  public ElectionState(PkiId self, Timings timings, LeaderWatch watch, long nowNanos, int viewSize) {
     this.self = self;
+    this.watch = watch;
     this.sample = timings.membershipSampleInterval().toNanos();
     this.aliveThreshold = timings.leaderAliveThreshold().toNanos();
     this.electionDuration = timings.leaderElectionDuration().toNanos();
@@ -109,6 +128,9 @@ public final class ElectionState {
       endElection(now, actions);
     } else if (phase == Phase.LEADING) {
       step(now, actions);
+    } else if (phase == Phase.FOLLOWING && watch == LeaderWatch.LAST_DECLARATION) {
+      yieldingUntil = Long.MIN_VALUE;
+      follow(now);
     }
     return actions;
   }
@@ -142,7 +164,7 @@ public final class ElectionState {
     if (leader) {
       actions.add(Action.DECLARE);
       phase = Phase.LEADING;
-      deadline = now + aliveThreshold / 2;
+      deadline = now + (watch == LeaderWatch.PERIOD ? aliveThreshold / 2 : aliveThreshold * 2 / 5);
     } else {
       follow(now);
     }

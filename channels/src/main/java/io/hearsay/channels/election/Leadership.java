@@ -19,11 +19,20 @@ public final class Leadership {
   public enum Mode { STATIC_LEADER, ELECTED, FOLLOWER }
 
   /** How a channel's leader is chosen. */
-  public record Settings(Mode mode, ElectionState.Timings timings, java.time.Duration deliveryLease) {
-    /** Fabric's: a leader delivers as soon as it leads. */
+  public record Settings(Mode mode, ElectionState.Timings timings, Handover handover) {
+    /** Fabric's handover. */
     public Settings(Mode mode, ElectionState.Timings timings) {
-      this(mode, timings, java.time.Duration.ZERO);
+      this(mode, timings, Handover.FABRIC);
     }
+  }
+
+  /**
+   * How leadership passes between elected peers, beyond Fabric's timings: how followers watch the
+   * leader, and how long a new leader leads before its deliver client starts.
+   */
+  public record Handover(ElectionState.LeaderWatch watch, java.time.Duration deliveryLease) {
+    /** Fabric's: a follower waits whole periods; a leader delivers as soon as it leads. */
+    public static final Handover FABRIC = new Handover(ElectionState.LeaderWatch.PERIOD, java.time.Duration.ZERO);
   }
 
   /** Makes the leader's deliver client for a channel; it talks to the channel actor it is given. */
@@ -57,7 +66,7 @@ public final class Leadership {
     // long: a peer elected at the same moment as a lower one hears that one's declaration within
     // it and steps down without ever having delivered.
     Leadership leadership = new Leadership(context, deliverFactory, election, settings.mode() == Mode.ELECTED
-        ? settings.deliveryLease() : java.time.Duration.ZERO);
+        ? settings.handover().deliveryLease() : java.time.Duration.ZERO);
     if (settings.mode() == Mode.STATIC_LEADER) {
       leadership.changed(true);
     }

@@ -27,10 +27,12 @@ class ElectionStateTest {
   private static final class Org {
     final TreeMap<Integer, ElectionState> running = new TreeMap<>();
     BiPredicate<Integer, Integer> linked = (a, b) -> true;
+    ElectionState.LeaderWatch watch = ElectionState.LeaderWatch.PERIOD;
+    int proposals;
     long now;
 
     void start(int id) {
-      running.put(id, new ElectionState(pki(id), FABRIC, now, view(id)));
+      running.put(id, new ElectionState(pki(id), FABRIC, watch, now, view(id)));
     }
 
     void stop(int id) {
@@ -77,6 +79,7 @@ class ElectionStateTest {
             continue;
           }
           if (action == ElectionState.Action.PROPOSE) {
+            proposals++;
             running.get(to).onProposal(pki(from));
           } else if (action == ElectionState.Action.DECLARE) {
             declarations.add(new int[] {from, to});
@@ -186,5 +189,42 @@ class ElectionStateTest {
     assertEquals(Set.of(1), org.leaders(), "the yielding peer abstains; the next lowest leads");
     org.run(Duration.ofSeconds(120));
     assertEquals(Set.of(1), org.leaders(), "after the yield period the new leader is an incumbent");
+  }
+
+  @Test
+  void watchingTheLastDeclarationAFollowerElectsOneThresholdAfterIt() {
+    Org org = new Org();
+    org.watch = ElectionState.LeaderWatch.LAST_DECLARATION;
+    for (int id = 0; id < 5; id++) {
+      org.start(id);
+    }
+    org.run(Duration.ofSeconds(30));
+    assertEquals(Set.of(0), org.leaders());
+    org.run(Duration.ofSeconds(60));
+    assertEquals(Set.of(0), org.leaders(), "declarations every 4 s keep the leader");
+    org.stop(0);
+    // The last declaration was at most 0.4 x 10 s before the stop: 6 to 10 s to notice, 5 s to elect.
+    org.run(Duration.ofMillis(15_100));
+    assertEquals(Set.of(1), org.leaders());
+  }
+
+  @Test
+  void watchingTheLastDeclarationOneLostDeclarationStartsNoElection() {
+    Org org = new Org();
+    org.watch = ElectionState.LeaderWatch.LAST_DECLARATION;
+    for (int id = 0; id < 5; id++) {
+      org.start(id);
+    }
+    org.run(Duration.ofSeconds(30));
+    assertEquals(Set.of(0), org.leaders());
+    int before = org.proposals;
+    for (int i = 0; i < 10; i++) {
+      org.linked = (a, b) -> a != 0 && b != 0;
+      org.run(Duration.ofMillis(4_000)); // one declaration interval: exactly one declaration is lost
+      org.linked = (a, b) -> true;
+      org.run(Duration.ofMillis(8_000));
+    }
+    assertEquals(before, org.proposals, "no follower proposed itself");
+    assertEquals(Set.of(0), org.leaders());
   }
 }

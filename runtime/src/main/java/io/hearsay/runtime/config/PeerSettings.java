@@ -22,7 +22,7 @@ public record PeerSettings(
     Optional<Endpoint> adminEndpoint,
     Optional<io.hearsay.channels.push.Plumtree.Settings> plumtree,
     int statePipeline,
-    Duration deliveryLease,
+    io.hearsay.channels.election.Leadership.Handover handover,
     Optional<io.hearsay.channels.epidemic.RumorMongering.Settings> stateInfoRumor,
     Optional<io.hearsay.runtime.membership.AccrualDetector.Settings> accrual) {
 

@@ -123,9 +123,25 @@ public final class PeerSettingsLoader {
         adminEndpoint(c, source),
         plumtree(c, source),
         statePipeline(c, source),
-        c.getDuration("hearsay.channels.delivery-lease"),
+        handover(c, source),
         stateInfoRumor(c, source),
         accrualSettings(c, source));
+  }
+
+  /** {@code hearsay.channels.leader-watch} and {@code delivery-lease}. */
+  private static io.hearsay.channels.election.Leadership.Handover handover(Config c, String source) throws ConfigError {
+    String key = "hearsay.channels.leader-watch";
+    String watch = c.getString(key);
+    if (!watch.equals("period") && !watch.equals("last-declaration")) {
+      throw new ConfigError(source + ": " + key + " must be \"period\" or \"last-declaration\", not \"" + watch + "\"");
+    }
+    Duration lease = c.getDuration("hearsay.channels.delivery-lease");
+    if (lease.isNegative()) {
+      throw new ConfigError(source + ": hearsay.channels.delivery-lease must not be negative");
+    }
+    return new io.hearsay.channels.election.Leadership.Handover(watch.equals("period")
+        ? io.hearsay.channels.election.ElectionState.LeaderWatch.PERIOD
+        : io.hearsay.channels.election.ElectionState.LeaderWatch.LAST_DECLARATION, lease);
   }
 
   /** {@code hearsay.membership.failure-detector}: Fabric's fixed expiry, or φ accrual on top of it. */

@@ -65,7 +65,9 @@ class PeerSettingsLoaderTest {
     assertEquals(6, hearsay.plumtree().orElseThrow().viewSize());
     assertEquals(8.0, hearsay.accrual().orElseThrow().threshold());
     assertEquals(Duration.ofMillis(500), hearsay.gossip().aliveTimeInterval());
-    assertEquals(Duration.ofMillis(600), hearsay.gossip().election().leaderAliveThreshold());
+    assertEquals(Duration.ofMillis(500), hearsay.gossip().election().leaderAliveThreshold());
+    assertEquals(io.hearsay.channels.election.ElectionState.LeaderWatch.LAST_DECLARATION, hearsay.handover().watch());
+    assertEquals(io.hearsay.channels.election.Leadership.Handover.FABRIC, fabric.handover());
     assertEquals(Duration.ofMillis(400), hearsay.gossip().election().leaderElectionDuration(), "the file's own keys win");
   }
 
@@ -75,6 +77,10 @@ class PeerSettingsLoaderTest {
     assertTrue(dissemination.getMessage().contains("hearsay.channels.dissemination"), dissemination.getMessage());
     ConfigError detector = refused("hearsay.membership.failure-detector = oracle\n");
     assertTrue(detector.getMessage().contains("hearsay.membership.failure-detector"), detector.getMessage());
+    ConfigError watch = refused("hearsay.channels.leader-watch = psychic\n");
+    assertTrue(watch.getMessage().contains("hearsay.channels.leader-watch"), watch.getMessage());
+    ConfigError lease = refused("hearsay.channels.delivery-lease = -1s\n");
+    assertTrue(lease.getMessage().contains("hearsay.channels.delivery-lease"), lease.getMessage());
     ConfigError stateInfo = refused("hearsay.channels.state-info.dissemination = shout\n");
     assertTrue(stateInfo.getMessage().contains("hearsay.channels.state-info.dissemination"), stateInfo.getMessage());
     ConfigError view = refused("hearsay.channels.dissemination = plumtree\nhearsay.channels.plumtree.view-size = 0\n");
