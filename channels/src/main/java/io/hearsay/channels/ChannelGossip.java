@@ -7,7 +7,9 @@ import io.hearsay.channels.committer.ReorderBuffer;
 import io.hearsay.channels.config.ChannelConfig;
 import io.hearsay.channels.election.Election;
 import io.hearsay.channels.election.Leadership;
+import io.hearsay.channels.pull.BlockDigests;
 import io.hearsay.channels.pull.PullMediator;
+import io.hearsay.channels.pull.TargetedPull;
 import io.hearsay.channels.push.BlockPush;
 import io.hearsay.channels.stateinfo.StateInfoTable;
 import io.hearsay.ledger.ChannelLedger;
@@ -25,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -129,6 +132,7 @@ public final class ChannelGossip {
   private final ReorderBuffer buffer;
   private final BlockPush push;
   private final PullMediator pull;
+  private final Optional<TargetedPull> targetedPull;
   private final StateTransfer transfer;
   /** StateInfo as rumors, per subject; empty: every new StateInfo goes to every proven member. */
   private final Optional<io.hearsay.channels.epidemic.RumorMongering<PkiId>> stateInfoRumors;
@@ -170,6 +174,7 @@ public final class ChannelGossip {
         .map(o -> o.mspId()).collect(Collectors.toSet()));
     this.buffer = new ReorderBuffer(s.blockBufferSize());
     this.pull = new PullMediator(s.digestWaitTime(), s.requestWaitTime(), s.responseWaitTime(), random);
+    this.targetedPull = s.targetedPull().map(interval -> new TargetedPull());
     this.push = new BlockPush(channel, setup.signer(), s.propagatePeerNum(), s.propagateIterations(),
         s.maxPropagationBurstSize(), s.maxPropagationBurstLatency(), s.maxBlockCountToStore(), s.plumtree(), random,
         new PushOutbox());
@@ -191,7 +196,7 @@ public final class ChannelGossip {
   private void start(TimerScheduler<Command> timers) {
     this.timers = timers;
     ChannelSettings s = setup.settings();
-    timers.startTimerWithFixedDelay(Tick.PULL, s.pullInterval());
+    timers.startTimerWithFixedDelay(Tick.PULL, s.targetedPull().orElse(s.pullInterval()));
     timers.startTimerWithFixedDelay(Tick.PUBLISH_STATE_INFO, s.publishStateInfoInterval());
     timers.startTimerWithFixedDelay(Tick.PULL_STATE_INFO, s.requestStateInfoInterval());
     timers.startTimerWithFixedDelay(Tick.STATE_CHECK, s.stateCheckInterval());
@@ -307,20 +312,18 @@ public final class ChannelGossip {
         }
       }
       case DATA_DIG, DATA_REQ -> {
-        if (GossipMessages.isLazyPush(m)) {
-          if (isOrgMember(from, "lazy push")) {
-            push.onLazyPush(m, from, Math.max(height, 0));
-          }
-        } else if (m.hasDataDig()) {
-          pull.onDigest(from, m.getDataDig().getNonce(), BlockPush.numbers(m.getDataDig().getDigestsList()), System.nanoTime());
-        } else {
-          onPullRequest(m, from);
+        try {
+          onDigestOrRequest(m, from);
+        } catch (BlockDigests.BadDigest bad) {
+          reject(Rejection.of(RejectionReason.MALFORMED_PAYLOAD, "%s from %s: %s", m.getContentCase(), from,
+              bad.getMessage()), from);
         }
       }
       case HELLO -> {
         if (isOrgMember(from, "pull hello")) {
           var digest = pull.onHello(from, m.getHello().getNonce(), push.store().digest(), System.nanoTime());
-          send(from, GossipMessages.digest(channel, digest.nonce(), BlockPush.digests(digest.items())));
+          send(from, GossipMessages.digest(channel, digest.nonce(), m.getHello().getMetadata().equals(BlockDigests.RANGES)
+              ? BlockDigests.ranges(digest.items()) : BlockDigests.list(digest.items())));
         }
       }
       case DATA_UPDATE -> onPullResponse(m, from);
@@ -402,12 +405,26 @@ public final class ChannelGossip {
     send(from, GossipMessages.stateInfoSnapshot(channel, elements));
   }
 
+  /** Plumtree's IHAVE/GRAFT/PRUNE, or a pull digest or request. */
+  private void onDigestOrRequest(GossipMessage m, PkiId from) {
+    if (GossipMessages.isLazyPush(m)) {
+      if (isOrgMember(from, "lazy push")) {
+        push.onLazyPush(m, from, Math.max(height, 0));
+      }
+    } else if (m.hasDataDig()) {
+      pull.onDigest(from, m.getDataDig().getNonce(), BlockDigests.numbers(m.getDataDig().getDigestsList()),
+          System.nanoTime());
+    } else {
+      onPullRequest(m, from);
+    }
+  }
+
   private void onPullRequest(GossipMessage m, PkiId from) {
     if (!isOrgMember(from, "pull request") || !pull.acceptRequest(from, m.getDataReq().getNonce(), System.nanoTime())) {
       return;
     }
     List<Envelope> blocks = new ArrayList<>();
-    for (long number : BlockPush.numbers(m.getDataReq().getDigestsList())) {
+    for (long number : BlockDigests.numbers(m.getDataReq().getDigestsList())) {
       push.store().get(number).ifPresent(blocks::add);
     }
     send(from, GossipMessages.update(channel, m.getDataReq().getNonce(), blocks));
@@ -541,9 +558,11 @@ public final class ChannelGossip {
     long now = System.nanoTime();
     switch (tick) {
       case PULL -> {
-        List<PkiId> peers = pickRandom(orgMembers(), setup.settings().pullPeerNum());
+        List<PkiId> peers = pickRandom(targetedPull.map(t -> t.due(Math.max(height, 0), announcedHeights()))
+            .orElseGet(this::orgMembers), setup.settings().pullPeerNum());
         for (PullMediator.Outgoing hello : pull.startRound(peers, now)) {
-          send(hello.to(), GossipMessages.hello(channel, hello.nonce()));
+          send(hello.to(), GossipMessages.hello(channel, hello.nonce(),
+              targetedPull.isPresent() ? BlockDigests.RANGES : com.google.protobuf.ByteString.EMPTY));
         }
         if (!peers.isEmpty()) {
           context.scheduleOnce(setup.settings().digestWaitTime(), context.getSelf(), Tick.DIGEST_DEADLINE);
@@ -552,7 +571,7 @@ public final class ChannelGossip {
       case DIGEST_DEADLINE -> {
         if (pull.digestWindowClosed(now)) {
           for (PullMediator.Outgoing request : pull.requests(Math.max(height, 0), Set.copyOf(push.store().digest()), now)) {
-            send(request.to(), GossipMessages.request(channel, request.nonce(), BlockPush.digests(request.items())));
+            send(request.to(), GossipMessages.request(channel, request.nonce(), BlockDigests.list(request.items())));
           }
         }
       }
@@ -656,6 +675,15 @@ public final class ChannelGossip {
   // ---- helpers ----
 
   /** Same-org peers that are alive and have proven channel membership. */
+  /** The ledger heights the org's peers in the channel announced in their StateInfo. */
+  private Map<PkiId, Long> announcedHeights() {
+    Map<PkiId, Long> heights = new java.util.HashMap<>();
+    for (PkiId peer : orgMembers()) {
+      stateInfo.entry(peer).ifPresent(e -> heights.put(peer, e.ledgerHeight()));
+    }
+    return heights;
+  }
+
   private List<PkiId> orgMembers() {
     return alive.stream()
         .filter(m -> m.mspId().equals(setup.ownMspId()))

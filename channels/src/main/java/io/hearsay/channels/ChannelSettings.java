@@ -10,7 +10,9 @@ import java.util.Optional;
  * Fabric's infect-and-die push by {@link Plumtree} ({@code plumtree} present) and asks for
  * {@code statePipeline} state-transfer windows at once (Fabric: 1). A new StateInfo goes to every
  * proven member, or, with {@code stateInfoRumor}, spreads as a rumor (blind rumor mongering) that
- * the StateInfo snapshot pulls (anti-entropy) back up.
+ * the StateInfo snapshot pulls (anti-entropy) back up. With {@code targetedPull}, blocks are
+ * pulled at that interval only while peers announce blocks this one lacks, and only from them
+ * ({@link io.hearsay.channels.pull.TargetedPull}); empty is Fabric's pull every pullInterval.
  */
 public record ChannelSettings(
     int propagatePeerNum,
@@ -32,13 +34,5 @@ public record ChannelSettings(
     int blockBufferSize,
     int statePipeline,
     Optional<Plumtree.Settings> plumtree,
-    Optional<io.hearsay.channels.epidemic.RumorMongering.Settings> stateInfoRumor) {
-
-  /** The same settings with another dissemination: Fabric's push (empty) or Plumtree. */
-  public ChannelSettings withPlumtree(Optional<Plumtree.Settings> dissemination) {
-    return new ChannelSettings(propagatePeerNum, propagateIterations, maxPropagationBurstSize,
-        maxPropagationBurstLatency, pullInterval, pullPeerNum, digestWaitTime, requestWaitTime, responseWaitTime,
-        publishStateInfoInterval, requestStateInfoInterval, maxBlockCountToStore, stateCheckInterval, stateBatchSize,
-        stateResponseTimeout, stateMaxRetries, blockBufferSize, statePipeline, dissemination, stateInfoRumor);
-  }
-}
+    Optional<io.hearsay.channels.epidemic.RumorMongering.Settings> stateInfoRumor,
+    Optional<Duration> targetedPull) {}

@@ -65,18 +65,6 @@ public final class Peer {
 
   private Peer() {}
 
-  /** The per-channel gossip settings: Fabric's core.yaml keys, as read from the peer's config. */
-  public static ChannelSettings channelSettings(io.hearsay.runtime.config.GossipSettings g, int statePipeline,
-      java.util.Optional<io.hearsay.channels.push.Plumtree.Settings> plumtree,
-      java.util.Optional<io.hearsay.channels.epidemic.RumorMongering.Settings> stateInfoRumor) {
-    return new ChannelSettings(g.propagatePeerNum(), g.propagateIterations(), g.maxPropagationBurstSize(),
-        g.maxPropagationBurstLatency(), g.pullInterval(), g.pullPeerNum(),
-        g.digestWaitTime(), g.requestWaitTime(), g.responseWaitTime(), g.publishStateInfoInterval(),
-        g.requestStateInfoInterval(), g.maxBlockCountToStore(), g.state().checkInterval(), g.state().batchSize(),
-        g.state().responseTimeout(), g.state().maxRetries(), g.state().blockBufferSize(), statePipeline, plumtree,
-        stateInfoRumor);
-  }
-
   /** How this peer's channels choose their leader: Fabric's orgLeader / useLeaderElection. */
   static io.hearsay.channels.election.Leadership.Settings leadership(io.hearsay.runtime.config.GossipSettings g,
       io.hearsay.channels.election.Leadership.Handover handover) {
@@ -106,8 +94,7 @@ public final class Peer {
       ActorRef<Membership.Command> membership = context.spawn(Membership.create(new Membership.Setup(
           parts.signer(), verifier, settings.gossip().withEndpoint(self), self, settings.anchorPeers(), comm,
           parts.rejections(), parts.incarnation(), settings.accrual())), "membership");
-      ChannelSettings channelSettings = channelSettings(settings.gossip(), settings.statePipeline(),
-          settings.plumtree(), settings.stateInfoRumor());
+      ChannelSettings channelSettings = settings.channels();
       ActorRef<ChannelRouter.Command> channels = context.spawn(ChannelRouter.create(new ChannelRouter.Setup(
           settings.localMspId(), parts.signer(), verifier, channelSettings, parts.incarnation(), comm,
           membership, parts.rejections(), context.getSystem().settings().config(),

@@ -48,8 +48,9 @@ public final class FailoverReport {
     StringBuilder md = new StringBuilder("# Leader failover, fabric against hearsay\n\n"
         + "One org of " + (rounds + 1) + " peer processes, one channel (`bench/run failover`). fabric: Fabric's election\n"
         + "defaults (leaderAliveThreshold 10 s, leaderElectionDuration 5 s); hearsay: hearsay-profile.conf (a follower\n"
-        + "elects 500 ms after the last declaration, declarations every 200 ms, elections of 200 ms). After a random wait of up to one leaderAliveThreshold the leader is SIGKILLed; time until another\n"
-        + "peer's deliver client runs (admin endpoint polled every 50 ms; hearsay's leader waits a 200 ms delivery lease).\n"
+        + "elects 500 ms after the last declaration, declarations every 200 ms, elections of 200 ms). After a random\n"
+        + "wait of up to one leaderAliveThreshold the leader is SIGKILLed; time until another peer's deliver client runs\n"
+        + "(admin endpoint polled every 50 ms; hearsay's leader waits a 200 ms delivery lease).\n"
         + "Two-leader and two-delivering polls: status polls after a failover, while the next settled leader was awaited,\n"
         + "in which two live peers both reported themselves leader, or both had their deliver client running.\n\n"
         + "| profile | median | max | each | two-leader polls | two-delivering polls |\n| --- | --- | --- | --- | --- | --- |\n");

@@ -1,6 +1,6 @@
 package io.hearsay.channels.push;
 
-import com.google.protobuf.ByteString;
+import io.hearsay.channels.pull.BlockDigests;
 import io.hearsay.protocol.identity.PkiId;
 import io.hearsay.protocol.message.EnvelopeSigner;
 import io.hearsay.protocol.message.GossipMessages;
@@ -118,7 +118,7 @@ public final class BlockPush {
     if (plumtree.isPresent()) {
       Plumtree.Forward<PkiId> forward = plumtree.get().forward(number);
       forward.eager().stream().filter(peer -> store.markPushed(number, peer)).forEach(peer -> outbox.deliver(peer, message));
-      forward.lazy().forEach(peer -> outbox.send(peer, GossipMessages.iHave(channel, digests(List.of(number)))));
+      forward.lazy().forEach(peer -> outbox.send(peer, GossipMessages.iHave(channel, BlockDigests.list(List.of(number)))));
       return;
     }
     List<Long> burst = emitter.add(number, System.nanoTime());
@@ -161,13 +161,13 @@ public final class BlockPush {
     }
     long now = System.nanoTime();
     if (m.hasDataDig()) {
-      plumtree.get().onIHave(from, numbers(m.getDataDig().getDigestsList()), height, now);
+      plumtree.get().onIHave(from, BlockDigests.numbers(m.getDataDig().getDigestsList()), height, now);
       wakeForGrafts(now);
     } else if (m.getDataReq().getNonce() == GossipMessages.PRUNE_NONCE) {
       plumtree.get().onPrune(from);
     } else {
       plumtree.get().onGraft(from);
-      for (long number : numbers(m.getDataReq().getDigestsList())) {
+      for (long number : BlockDigests.numbers(m.getDataReq().getDigestsList())) {
         store.get(number).ifPresent(message -> {
           store.markPushed(number, from);
           outbox.deliver(from, message);
@@ -188,19 +188,9 @@ public final class BlockPush {
   public void graftsDue(long height) {
     long now = System.nanoTime();
     for (Plumtree.Graft<PkiId> graft : plumtree.orElseThrow().due(height, now)) {
-      outbox.send(graft.to(), GossipMessages.graft(channel, digests(graft.numbers())));
+      outbox.send(graft.to(), GossipMessages.graft(channel, BlockDigests.list(graft.numbers())));
     }
     wakeForGrafts(now);
-  }
-
-  /** Block numbers as Fabric's pull digests carry them. */
-  public static List<ByteString> digests(List<Long> numbers) {
-    return numbers.stream().map(n -> ByteString.copyFromUtf8(Long.toString(n))).toList();
-  }
-
-  /** The block numbers of digests; entries that are not numbers are left out. */
-  public static List<Long> numbers(List<ByteString> digests) {
-    return digests.stream().map(d -> parseLong(d.toStringUtf8())).filter(n -> n >= 0).toList();
   }
 
   private void wakeForGrafts(long now) {
@@ -227,14 +217,6 @@ public final class BlockPush {
           sent++;
         }
       }
-    }
-  }
-
-  private static long parseLong(String s) {
-    try {
-      return Long.parseLong(s);
-    } catch (NumberFormatException e) {
-      return -1;
     }
   }
 }

@@ -90,8 +90,13 @@ public final class GossipMessages {
   }
 
   public static GossipMessage hello(String channelId, long nonce) {
+    return hello(channelId, nonce, ByteString.EMPTY);
+  }
+
+  /** A block pull Hello; {@code metadata} tells the responder what the initiator understands. */
+  public static GossipMessage hello(String channelId, long nonce, ByteString metadata) {
     return blockPull(channelId)
-        .setHello(GossipHello.newBuilder().setNonce(nonce).setMsgType(PullMsgType.BLOCK_MSG))
+        .setHello(GossipHello.newBuilder().setNonce(nonce).setMetadata(metadata).setMsgType(PullMsgType.BLOCK_MSG))
         .build();
   }
 

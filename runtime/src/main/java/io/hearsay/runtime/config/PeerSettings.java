@@ -20,10 +20,8 @@ public record PeerSettings(
     List<Path> channelBlocks,
     DeliveryClient deliveryClient,
     Optional<Endpoint> adminEndpoint,
-    Optional<io.hearsay.channels.push.Plumtree.Settings> plumtree,
-    int statePipeline,
+    io.hearsay.channels.ChannelSettings channels,
     io.hearsay.channels.election.Leadership.Handover handover,
-    Optional<io.hearsay.channels.epidemic.RumorMongering.Settings> stateInfoRumor,
     Optional<io.hearsay.runtime.membership.AccrualDetector.Settings> accrual) {
 
   public PeerSettings {

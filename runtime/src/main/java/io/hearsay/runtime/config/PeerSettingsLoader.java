@@ -121,10 +121,8 @@ public final class PeerSettingsLoader {
         new PeerSettings.DeliveryClient(positive(c, "peer.deliveryclient.connTimeout", source),
             positive(c, "peer.deliveryclient.reconnectTotalTimeThreshold", source)),
         adminEndpoint(c, source),
-        plumtree(c, source),
-        statePipeline(c, source),
+        channels(c, gossip, source),
         handover(c, source),
-        stateInfoRumor(c, source),
         accrualSettings(c, source));
   }
 
@@ -170,8 +168,30 @@ public final class PeerSettingsLoader {
    * {@code hearsay.channels.dissemination}), for channels run outside a peer (the simulator).
    */
   public static io.hearsay.channels.ChannelSettings channelSettings(Config c, String source) throws ConfigError {
-    return io.hearsay.runtime.Peer.channelSettings(readGossip(c, source), statePipeline(c, source), plumtree(c, source),
-        stateInfoRumor(c, source));
+    return channels(c, readGossip(c, source), source);
+  }
+
+  private static io.hearsay.channels.ChannelSettings channels(Config c, GossipSettings g, String source)
+      throws ConfigError {
+    return new io.hearsay.channels.ChannelSettings(g.propagatePeerNum(), g.propagateIterations(),
+        g.maxPropagationBurstSize(), g.maxPropagationBurstLatency(), g.pullInterval(), g.pullPeerNum(),
+        g.digestWaitTime(), g.requestWaitTime(), g.responseWaitTime(), g.publishStateInfoInterval(),
+        g.requestStateInfoInterval(), g.maxBlockCountToStore(), g.state().checkInterval(), g.state().batchSize(),
+        g.state().responseTimeout(), g.state().maxRetries(), g.state().blockBufferSize(), statePipeline(c, source),
+        plumtree(c, source), stateInfoRumor(c, source), targetedPull(c, source));
+  }
+
+  /** {@code hearsay.channels.pull}: Fabric's periodic pull from random peers, or targeted pull. */
+  private static Optional<Duration> targetedPull(Config c, String source) throws ConfigError {
+    String key = "hearsay.channels.pull.mode";
+    String mode = c.getString(key);
+    if (mode.equals("fabric")) {
+      return Optional.empty();
+    }
+    if (!mode.equals("targeted")) {
+      throw new ConfigError(source + ": " + key + " must be \"fabric\" or \"targeted\", not \"" + mode + "\"");
+    }
+    return Optional.of(positive(c, "hearsay.channels.pull.targeted-interval", source));
   }
 
   /** {@code hearsay.channels.state-info}: every proven member gets a new StateInfo, or it spreads as a rumor. */

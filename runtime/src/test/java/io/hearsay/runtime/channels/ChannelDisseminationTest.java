@@ -155,15 +155,20 @@ class ChannelDisseminationTest {
     var pullResponse = signer.sign(io.hearsay.protocol.message.GossipMessages.update("mychannel", 77, List.of(push.envelope())));
     var stateResponse = signer.sign(io.hearsay.protocol.message.GossipMessages.remoteStateResponse("mychannel", 78,
         List.of(blockPayload)));
+    var hugeRange = signer.sign(io.hearsay.protocol.message.GossipMessages.request("mychannel", 79,
+        List.of(ByteString.copyFromUtf8("0-9223372036854775806"))));
     for (HearsayPeer victim : peers.subList(1, 4)) {
       rogue.sendEnvelope(victim.endpoint(), push.envelope());
       rogue.sendEnvelope(victim.endpoint(), pullResponse.envelope());
       rogue.sendEnvelope(victim.endpoint(), stateResponse.envelope());
+      rogue.sendEnvelope(victim.endpoint(), hugeRange.envelope());
     }
-    awaitViews(peers.subList(1, 4), Duration.ofSeconds(20), "the forged block was refused by the ledger and the "
-        + "unsolicited responses by their nonces", pv -> pv.peer().rejections().getOrDefault(
+    awaitViews(peers.subList(1, 4), Duration.ofSeconds(20), "the forged block was refused by the ledger, the "
+        + "unsolicited responses by their nonces and the pull request naming 2^63 blocks as malformed",
+        pv -> pv.peer().rejections().getOrDefault(
             io.hearsay.protocol.RejectionReason.MISSING_ORDERER_SIGNATURE, 0L) >= 1
-            && pv.peer().rejections().getOrDefault(io.hearsay.protocol.RejectionReason.NOT_IN_CHANNEL, 0L) >= 2);
+            && pv.peer().rejections().getOrDefault(io.hearsay.protocol.RejectionReason.NOT_IN_CHANNEL, 0L) >= 2
+            && pv.peer().rejections().getOrDefault(io.hearsay.protocol.RejectionReason.MALFORMED_PAYLOAD, 0L) >= 1);
 
     honest.subList(5, 10).forEach(b -> peers.get(0).commitBlock("mychannel", b));
     awaitSameTip(peers, 11, Duration.ofSeconds(60));
@@ -196,6 +201,20 @@ class ChannelDisseminationTest {
   void pullAloneBringsFivePeersToTheSameTip() throws Exception {
     List<HearsayPeer> peers = startPeers(5, Map.of("peer.gossip.propagateIterations", 0,
         "peer.gossip.state.checkInterval", "1h"));
+    Block genesis = GenesisBlocks.create("mychannel", network.material(), Map.of());
+    peers.forEach(p -> p.joinChannel(genesis));
+    List<Block> blocks = chain(genesis, 8);
+    blocks.forEach(b -> peers.get(0).commitBlock("mychannel", b));
+
+    awaitSameTip(peers, 9, Duration.ofSeconds(60));
+  }
+
+  @Test
+  void targetedPullAloneBringsFivePeersToTheSameTip() throws Exception {
+    List<HearsayPeer> peers = startPeers(5, Map.of("peer.gossip.propagateIterations", 0,
+        "peer.gossip.state.checkInterval", "1h", "peer.gossip.publishStateInfoInterval", "500ms",
+        "peer.gossip.pullInterval", "1h", "hearsay.channels.pull.mode", "targeted",
+        "hearsay.channels.pull.targeted-interval", "300ms"));
     Block genesis = GenesisBlocks.create("mychannel", network.material(), Map.of());
     peers.forEach(p -> p.joinChannel(genesis));
     List<Block> blocks = chain(genesis, 8);

@@ -57,12 +57,12 @@ class PeerSettingsLoaderTest {
   @Test
   void fabricProfileIsTheDefaultAndTheHearsayProfileIsOneInclude() throws Exception {
     PeerSettings fabric = PeerSettingsLoader.load(write(""));
-    assertTrue(fabric.plumtree().isEmpty(), "Fabric's push by default");
+    assertTrue(fabric.channels().plumtree().isEmpty(), "Fabric's push by default");
     assertTrue(fabric.accrual().isEmpty(), "Fabric's fixed expiry by default");
 
     PeerSettings hearsay = PeerSettingsLoader.load(write(
         "include classpath(\"hearsay-profile.conf\")\npeer.gossip.election.leaderElectionDuration = 400ms\n"));
-    assertEquals(6, hearsay.plumtree().orElseThrow().viewSize());
+    assertEquals(6, hearsay.channels().plumtree().orElseThrow().viewSize());
     assertEquals(8.0, hearsay.accrual().orElseThrow().threshold());
     assertEquals(Duration.ofMillis(500), hearsay.gossip().aliveTimeInterval());
     assertEquals(Duration.ofMillis(500), hearsay.gossip().election().leaderAliveThreshold());
@@ -72,11 +72,28 @@ class PeerSettingsLoaderTest {
   }
 
   @Test
+  void aProfileWithOneKeyOverriddenMeasuresThatPieceAlone() throws Exception {
+    var load = com.typesafe.config.ConfigFactory.load();
+    var fabricTargeted = PeerSettingsLoader.channelSettings(
+        PeerConfigs.profile("fabric+hearsay.channels.pull.mode=targeted").withFallback(load), "test");
+    assertEquals(Duration.ofSeconds(1), fabricTargeted.targetedPull().orElseThrow());
+    assertTrue(fabricTargeted.plumtree().isEmpty(), "the rest stays Fabric's");
+    var hearsayFabricPull = PeerSettingsLoader.channelSettings(
+        PeerConfigs.profile("hearsay+hearsay.channels.pull.mode=fabric").withFallback(load), "test");
+    assertTrue(hearsayFabricPull.targetedPull().isEmpty());
+    assertTrue(hearsayFabricPull.plumtree().isPresent());
+    assertThrows(IllegalArgumentException.class, () -> PeerConfigs.profile("hearsay+nothing"));
+    assertThrows(IllegalArgumentException.class, () -> PeerConfigs.profile("bitcoin"));
+  }
+
+  @Test
   void unknownDisseminationOrFailureDetectorIsRefusedNamingTheKey() throws Exception {
     ConfigError dissemination = refused("hearsay.channels.dissemination = flooding\n");
     assertTrue(dissemination.getMessage().contains("hearsay.channels.dissemination"), dissemination.getMessage());
     ConfigError detector = refused("hearsay.membership.failure-detector = oracle\n");
     assertTrue(detector.getMessage().contains("hearsay.membership.failure-detector"), detector.getMessage());
+    ConfigError pull = refused("hearsay.channels.pull.mode = telepathy\n");
+    assertTrue(pull.getMessage().contains("hearsay.channels.pull.mode"), pull.getMessage());
     ConfigError watch = refused("hearsay.channels.leader-watch = psychic\n");
     assertTrue(watch.getMessage().contains("hearsay.channels.leader-watch"), watch.getMessage());
     ConfigError lease = refused("hearsay.channels.delivery-lease = -1s\n");

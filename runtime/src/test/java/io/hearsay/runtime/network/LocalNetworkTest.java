@@ -20,13 +20,13 @@ class LocalNetworkTest {
     LocalNetwork hearsay = LocalNetwork.create(dir.resolve("hearsay"), 1, 2, 1, LocalNetwork.Profile.HEARSAY);
     for (LocalNetwork.Node peer : hearsay.peers()) {
       PeerSettings settings = PeerSettingsLoader.load(peer.config());
-      assertTrue(settings.plumtree().isPresent(), peer.name() + " disseminates by Plumtree");
+      assertTrue(settings.channels().plumtree().isPresent(), peer.name() + " disseminates by Plumtree");
       assertTrue(settings.accrual().isPresent(), peer.name() + " detects failures by accrual");
       assertTrue(settings.gossip().useLeaderElection(), "network up elects leaders");
     }
     LocalNetwork fabric = LocalNetwork.create(dir.resolve("fabric"), 1, 2, 1);
     PeerSettings settings = PeerSettingsLoader.load(fabric.peers().get(0).config());
-    assertTrue(settings.plumtree().isEmpty() && settings.accrual().isEmpty());
-    assertEquals(1, settings.statePipeline());
+    assertTrue(settings.channels().plumtree().isEmpty() && settings.accrual().isEmpty());
+    assertEquals(1, settings.channels().statePipeline());
   }
 }
