@@ -420,7 +420,11 @@ public final class ChannelGossip {
   }
 
   private void onPullRequest(GossipMessage m, PkiId from) {
-    if (!isOrgMember(from, "pull request") || !pull.acceptRequest(from, m.getDataReq().getNonce(), System.nanoTime())) {
+    if (!isOrgMember(from, "pull request")) {
+      return;
+    }
+    if (!pull.acceptRequest(from, m.getDataReq().getNonce(), System.nanoTime())) {
+      reject(Rejection.of(RejectionReason.NOT_IN_CHANNEL, "pull request from %s with a nonce we did not answer", from), from);
       return;
     }
     List<Envelope> blocks = new ArrayList<>();

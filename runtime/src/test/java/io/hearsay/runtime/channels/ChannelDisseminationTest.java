@@ -155,19 +155,22 @@ class ChannelDisseminationTest {
     var pullResponse = signer.sign(io.hearsay.protocol.message.GossipMessages.update("mychannel", 77, List.of(push.envelope())));
     var stateResponse = signer.sign(io.hearsay.protocol.message.GossipMessages.remoteStateResponse("mychannel", 78,
         List.of(blockPayload)));
-    var hugeRange = signer.sign(io.hearsay.protocol.message.GossipMessages.request("mychannel", 79,
+    var hugeRange = signer.sign(io.hearsay.protocol.message.GossipMessages.digest("mychannel", 79,
         List.of(ByteString.copyFromUtf8("0-9223372036854775806"))));
+    var unsolicitedRequest = signer.sign(io.hearsay.protocol.message.GossipMessages.request("mychannel", 80,
+        io.hearsay.channels.pull.BlockDigests.list(List.of(3L))));
     for (HearsayPeer victim : peers.subList(1, 4)) {
       rogue.sendEnvelope(victim.endpoint(), push.envelope());
       rogue.sendEnvelope(victim.endpoint(), pullResponse.envelope());
       rogue.sendEnvelope(victim.endpoint(), stateResponse.envelope());
       rogue.sendEnvelope(victim.endpoint(), hugeRange.envelope());
+      rogue.sendEnvelope(victim.endpoint(), unsolicitedRequest.envelope());
     }
     awaitViews(peers.subList(1, 4), Duration.ofSeconds(20), "the forged block was refused by the ledger, the "
-        + "unsolicited responses by their nonces and the pull request naming 2^63 blocks as malformed",
+        + "unsolicited responses by their nonces and the pull digest naming 2^63 blocks as malformed",
         pv -> pv.peer().rejections().getOrDefault(
             io.hearsay.protocol.RejectionReason.MISSING_ORDERER_SIGNATURE, 0L) >= 1
-            && pv.peer().rejections().getOrDefault(io.hearsay.protocol.RejectionReason.NOT_IN_CHANNEL, 0L) >= 2
+            && pv.peer().rejections().getOrDefault(io.hearsay.protocol.RejectionReason.NOT_IN_CHANNEL, 0L) >= 3
             && pv.peer().rejections().getOrDefault(io.hearsay.protocol.RejectionReason.MALFORMED_PAYLOAD, 0L) >= 1);
 
     honest.subList(5, 10).forEach(b -> peers.get(0).commitBlock("mychannel", b));
