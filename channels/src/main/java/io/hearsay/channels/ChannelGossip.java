@@ -491,6 +491,9 @@ public final class ChannelGossip {
         return;
       }
     }
+    if (how.equals("push")) {
+      targetedPull.ifPresent(t -> t.pushed(from, number));
+    }
     if (!how.equals("push")) {
       push.obtained(number);
     } else if (push.pushed(number, from, Math.max(height, 0)) == BlockPush.Copy.DUPLICATE) {
@@ -562,6 +565,9 @@ public final class ChannelGossip {
     long now = System.nanoTime();
     switch (tick) {
       case PULL -> {
+        if (pull.collecting(now)) {
+          return; // a targeted pull's interval may be shorter than digestWaitTime
+        }
         List<PkiId> peers = pickRandom(targetedPull.map(t -> t.due(Math.max(height, 0), announcedHeights()))
             .orElseGet(this::orgMembers), setup.settings().pullPeerNum());
         for (PullMediator.Outgoing hello : pull.startRound(peers, now)) {
@@ -679,11 +685,11 @@ public final class ChannelGossip {
   // ---- helpers ----
 
   /** Same-org peers that are alive and have proven channel membership. */
-  /** The ledger heights the org's peers in the channel announced in their StateInfo. */
+  /** The ledger heights the org's peers in the channel announced in their StateInfo (-1: none yet). */
   private Map<PkiId, Long> announcedHeights() {
     Map<PkiId, Long> heights = new java.util.HashMap<>();
     for (PkiId peer : orgMembers()) {
-      stateInfo.entry(peer).ifPresent(e -> heights.put(peer, e.ledgerHeight()));
+      heights.put(peer, stateInfo.entry(peer).map(StateInfoTable.Entry::ledgerHeight).orElse(-1L));
     }
     return heights;
   }

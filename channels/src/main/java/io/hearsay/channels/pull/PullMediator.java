@@ -80,6 +80,14 @@ public final class PullMediator {
     return true;
   }
 
+  /**
+   * Whether a round has not made its requests yet: a new round would drop its digests. Bounded
+   * by twice the digest window, so a lost deadline cannot stop pulling for good.
+   */
+  public boolean collecting(long nowNanos) {
+    return !roundNonces.isEmpty() && nowNanos - roundStartedNanos < 2 * digestWaitNanos;
+  }
+
   /** Whether the digest window of the current round has closed, so requests can be made. */
   public boolean digestWindowClosed(long nowNanos) {
     return !roundNonces.isEmpty() && nowNanos - roundStartedNanos >= digestWaitNanos;

@@ -2,6 +2,7 @@ package io.hearsay.channels.pull;
 
 import io.hearsay.protocol.identity.PkiId;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -9,27 +10,39 @@ import java.util.Map;
  * When and from whom the hearsay profile pulls blocks. Fabric pulls every 4 s from random peers,
  * whether or not anyone has a block this peer lacks. Here a round is due on a short tick only when
  * the org's peers announced (in their StateInfo) a height this peer had not reached a whole tick
- * earlier, so blocks still on their way by push are not pulled, and it goes only to peers whose
- * announced height shows they hold the next block this peer needs.
+ * earlier, so blocks still on their way by push are not pulled, and it goes only to peers known
+ * to hold the next block this peer needs. A peer is known to hold the blocks below its announced
+ * height, and below any block it pushed to this one: a block pushed past a gap shows the gap at
+ * once, where StateInfo may be seconds old.
  */
 public final class TargetedPull {
 
   /** The highest height announced at the previous tick: what this peer should have by now. */
   private long awaited = Long.MIN_VALUE;
+  /** Per peer, one past the highest block it pushed to this one. */
+  private final Map<PkiId, Long> shownByPush = new HashMap<>();
+
+  /** {@code peer} pushed block {@code number} to this peer. */
+  public void pushed(PkiId peer, long number) {
+    shownByPush.merge(peer, number + 1, Math::max);
+  }
 
   /**
    * The peers a round at this tick may send Hellos to (none when no round is due): those known to
    * hold the next block, given this peer's ledger height and the heights the org's peers in the
-   * channel announced.
+   * channel announced (all of them, -1 where none is known yet).
    */
   public List<PkiId> due(long height, Map<PkiId, Long> announcedHeights) {
+    shownByPush.keySet().retainAll(announcedHeights.keySet());
+    Map<PkiId, Long> known = new HashMap<>(announcedHeights);
+    shownByPush.forEach((peer, shown) -> known.merge(peer, shown, Math::max));
     long target = awaited;
-    awaited = announcedHeights.values().stream().mapToLong(Long::longValue).max().orElse(Long.MIN_VALUE);
+    awaited = known.values().stream().mapToLong(Long::longValue).max().orElse(Long.MIN_VALUE);
     if (height >= target) {
       return List.of();
     }
     List<PkiId> holders = new ArrayList<>();
-    announcedHeights.forEach((peer, announced) -> {
+    known.forEach((peer, announced) -> {
       if (announced > height) {
         holders.add(peer);
       }

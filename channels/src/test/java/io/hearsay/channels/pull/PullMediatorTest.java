@@ -36,9 +36,12 @@ class PullMediatorTest {
     assertTrue(initiator.onDigest(b, digestB.nonce(), digestB.items(), 20 * MS));
     assertTrue(initiator.onDigest(c, digestC.nonce(), digestC.items(), 20 * MS));
     assertFalse(initiator.digestWindowClosed(500 * MS));
+    assertTrue(initiator.collecting(500 * MS), "a new round now would drop these digests");
     assertTrue(initiator.digestWindowClosed(1000 * MS));
+    assertTrue(initiator.collecting(1000 * MS), "until its requests are made");
 
     List<PullMediator.Outgoing> requests = initiator.requests(4, Set.of(6L), 1000 * MS);
+    assertFalse(initiator.collecting(1000 * MS), "requests made: the next round may start");
     List<Long> requested = requests.stream().flatMap(r -> r.items().stream()).sorted().toList();
     assertEquals(List.of(4L, 5L, 7L), requested, "3 is below the height, 6 we have");
     for (PullMediator.Outgoing request : requests) {

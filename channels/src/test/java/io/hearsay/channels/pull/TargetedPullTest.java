@@ -43,4 +43,13 @@ class TargetedPullTest {
         "only peers whose height shows they hold block 10");
     assertEquals(List.of(), pull.due(12, heights), "caught up: no more rounds");
   }
+
+  @Test
+  void aBlockPushedPastAGapShowsItBeforeAnyStateInfoDoes() {
+    TargetedPull pull = new TargetedPull();
+    Map<PkiId, Long> stale = Map.of(peer(1), 10L, peer(2), 10L, peer(3), -1L);
+    pull.pushed(peer(2), 11);
+    assertTrue(pull.due(10, stale).isEmpty(), "block 10 may still be on its way");
+    assertEquals(List.of(peer(2)), pull.due(10, stale), "peer 2 pushed 11, so it holds 10");
+  }
 }
