@@ -27,7 +27,10 @@ import java.util.random.RandomGenerator;
  *
  * With a pipeline above 1 (the hearsay profile), up to that many windows are requested at once,
  * the next window starting after the last one asked for, each preferably from a peer not already
- * serving one; Fabric asks for one window at a time (pipeline 1).
+ * serving one; Fabric asks for one window at a time (pipeline 1). How many windows are in flight
+ * follows what the serving peers deliver, as TCP's congestion window does: a window that times out
+ * halves it, each window answered in time adds one back, up to the pipeline. Overloaded or lossy
+ * peers are then asked for less at once instead of timing out on every window.
  */
 public final class StateTransfer {
 
@@ -44,6 +47,8 @@ public final class StateTransfer {
   private final java.util.LinkedHashMap<Long, Request> pending = new java.util.LinkedHashMap<>();
   /** The last block asked for: the next window starts after it (answered windows may still be buffered). */
   private long requestedUpTo = -1;
+  /** Windows that may be in flight now: between 1 and the pipeline. */
+  private int inFlight;
 
   public StateTransfer(String mspId, int batchSize, Duration responseTimeout, int maxRetries, RandomGenerator random) {
     this(mspId, batchSize, responseTimeout, maxRetries, random, 1);
@@ -55,6 +60,7 @@ public final class StateTransfer {
       throw new IllegalArgumentException("pipeline must be at least 1: " + pipeline);
     }
     this.pipeline = pipeline;
+    this.inFlight = pipeline;
     this.mspId = mspId;
     this.batchSize = batchSize;
     this.responseTimeoutNanos = responseTimeout.toNanos();
@@ -72,7 +78,7 @@ public final class StateTransfer {
 
   /** {@link #check}, asking for no block at or above {@code below} (what the committer can hold). */
   public Optional<Request> check(long ourHeight, long below, StateInfoTable members, long nowNanos) {
-    if (pending.size() >= pipeline) {
+    if (pending.size() >= inFlight) {
       return Optional.empty();
     }
     long highest = Math.min(highest(members), below);
@@ -98,6 +104,7 @@ public final class StateTransfer {
     }
     Request expired = due.get();
     pending.remove(expired.nonce());
+    inFlight = Math.max(1, inFlight / 2);
     if (expired.attempt() >= maxRetries) {
       // Given up: the window is asked for again by a later check.
       requestedUpTo = Math.min(requestedUpTo, expired.start() - 1);
@@ -111,6 +118,7 @@ public final class StateTransfer {
     Request request = pending.get(nonce);
     if (request != null && request.peer().equals(from)) {
       pending.remove(nonce);
+      inFlight = Math.min(pipeline, inFlight + 1);
       return true;
     }
     return false;
@@ -124,6 +132,11 @@ public final class StateTransfer {
     if (pending.isEmpty()) {
       requestedUpTo = ourHeight - 1;
     }
+  }
+
+  /** How many windows may be in flight now. */
+  public int windowsInFlight() {
+    return inFlight;
   }
 
   /** The oldest pending request. */

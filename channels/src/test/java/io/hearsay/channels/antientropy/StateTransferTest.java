@@ -73,6 +73,27 @@ class StateTransferTest {
   }
 
   @Test
+  void windowsThatTimeOutHalveWhatIsInFlightAndAnsweredOnesRegrowIt() {
+    StateTransfer pipelined = new StateTransfer("Org1MSP", 10, Duration.ofSeconds(3), 5, new SplittableRandom(7), 8);
+    advertise(ahead, 1000);
+    advertise(alsoAhead, 1000);
+    List<StateTransfer.Request> asked = new java.util.ArrayList<>();
+    for (var r = pipelined.check(0, members, 0); r.isPresent(); r = pipelined.check(0, members, 0)) {
+      asked.add(r.get());
+    }
+    assertEquals(8, asked.size(), "a full pipeline at first");
+    long late = Duration.ofSeconds(4).toNanos();
+    pipelined.tick(members, late).orElseThrow();
+    assertEquals(4, pipelined.windowsInFlight(), "one window timed out: half as many in flight");
+    pipelined.tick(members, late).orElseThrow();
+    assertEquals(2, pipelined.windowsInFlight());
+    for (StateTransfer.Request r : asked.subList(2, 8)) {
+      pipelined.onResponse(r.peer(), r.nonce());
+    }
+    assertEquals(8, pipelined.windowsInFlight(), "each window answered in time adds one, up to the pipeline");
+  }
+
+  @Test
   void aStalledTransferAsksAgainForWindowsAnsweredButNeverCommitted() {
     advertise(ahead, 30);
     StateTransfer.Request first = transfer.check(0, members, 0).orElseThrow();

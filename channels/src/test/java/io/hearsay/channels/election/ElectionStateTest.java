@@ -191,8 +191,8 @@ class ElectionStateTest {
     assertEquals(Set.of(1), org.leaders(), "after the yield period the new leader is an incumbent");
   }
 
-  @Test
-  void watchingTheLastDeclarationAFollowerElectsOneThresholdAfterIt() {
+  /** Five peers whose followers watch the last declaration, settled on peer 0 as leader. */
+  private static Org fivePeersWatchingTheLastDeclaration() {
     Org org = new Org();
     org.watch = ElectionState.LeaderWatch.LAST_DECLARATION;
     for (int id = 0; id < 5; id++) {
@@ -200,6 +200,12 @@ class ElectionStateTest {
     }
     org.run(Duration.ofSeconds(30));
     assertEquals(Set.of(0), org.leaders());
+    return org;
+  }
+
+  @Test
+  void watchingTheLastDeclarationAFollowerElectsOneThresholdAfterIt() {
+    Org org = fivePeersWatchingTheLastDeclaration();
     org.run(Duration.ofSeconds(60));
     assertEquals(Set.of(0), org.leaders(), "declarations every 4 s keep the leader");
     org.stop(0);
@@ -210,13 +216,7 @@ class ElectionStateTest {
 
   @Test
   void watchingTheLastDeclarationOneLostDeclarationStartsNoElection() {
-    Org org = new Org();
-    org.watch = ElectionState.LeaderWatch.LAST_DECLARATION;
-    for (int id = 0; id < 5; id++) {
-      org.start(id);
-    }
-    org.run(Duration.ofSeconds(30));
-    assertEquals(Set.of(0), org.leaders());
+    Org org = fivePeersWatchingTheLastDeclaration();
     int before = org.proposals;
     for (int i = 0; i < 10; i++) {
       org.linked = (a, b) -> a != 0 && b != 0;

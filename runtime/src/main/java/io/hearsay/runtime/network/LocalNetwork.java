@@ -45,10 +45,10 @@ public final class LocalNetwork {
     this.channels = List.copyOf(channels);
   }
 
-  /** Writes a new network into {@code dir}: blocks of at most 10 transactions or 2 s, as Fabric's test network. */
   /** The gossip profiles a network's peers can run: Fabric's defaults, or hearsay-profile.conf on top. */
   public enum Profile { FABRIC, HEARSAY }
 
+  /** Writes a new network into {@code dir}: blocks of at most 10 transactions or 2 s, as Fabric's test network. */
   public static LocalNetwork create(Path dir, int orgs, int peersPerOrg, int channelCount) throws Exception {
     return create(dir, orgs, peersPerOrg, channelCount, Profile.FABRIC);
   }

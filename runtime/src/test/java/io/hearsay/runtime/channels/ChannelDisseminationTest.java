@@ -202,22 +202,22 @@ class ChannelDisseminationTest {
 
   @Test
   void pullAloneBringsFivePeersToTheSameTip() throws Exception {
-    List<HearsayPeer> peers = startPeers(5, Map.of("peer.gossip.propagateIterations", 0,
-        "peer.gossip.state.checkInterval", "1h"));
-    Block genesis = GenesisBlocks.create("mychannel", network.material(), Map.of());
-    peers.forEach(p -> p.joinChannel(genesis));
-    List<Block> blocks = chain(genesis, 8);
-    blocks.forEach(b -> peers.get(0).commitBlock("mychannel", b));
-
-    awaitSameTip(peers, 9, Duration.ofSeconds(60));
+    pullAloneBringsFivePeersToTheSameTip(Map.of());
   }
 
   @Test
   void targetedPullAloneBringsFivePeersToTheSameTip() throws Exception {
-    List<HearsayPeer> peers = startPeers(5, Map.of("peer.gossip.propagateIterations", 0,
-        "peer.gossip.state.checkInterval", "1h", "peer.gossip.publishStateInfoInterval", "500ms",
+    pullAloneBringsFivePeersToTheSameTip(Map.of("peer.gossip.publishStateInfoInterval", "500ms",
         "peer.gossip.pullInterval", "1h", "hearsay.channels.pull.mode", "targeted",
         "hearsay.channels.pull.targeted-interval", "300ms"));
+  }
+
+  /** No push and no state transfer: only the pull {@code overrides} configure moves blocks. */
+  private void pullAloneBringsFivePeersToTheSameTip(Map<String, Object> overrides) throws Exception {
+    Map<String, Object> settings = new java.util.HashMap<>(overrides);
+    settings.put("peer.gossip.propagateIterations", 0);
+    settings.put("peer.gossip.state.checkInterval", "1h");
+    List<HearsayPeer> peers = startPeers(5, settings);
     Block genesis = GenesisBlocks.create("mychannel", network.material(), Map.of());
     peers.forEach(p -> p.joinChannel(genesis));
     List<Block> blocks = chain(genesis, 8);
