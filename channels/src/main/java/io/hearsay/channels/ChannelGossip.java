@@ -11,6 +11,7 @@ import io.hearsay.channels.pull.BlockDigests;
 import io.hearsay.channels.pull.PullMediator;
 import io.hearsay.channels.pull.TargetedPull;
 import io.hearsay.channels.push.BlockPush;
+import io.hearsay.channels.stateinfo.StateInfoGossip;
 import io.hearsay.channels.stateinfo.StateInfoTable;
 import io.hearsay.ledger.ChannelLedger;
 import io.hearsay.protocol.Rejection;
@@ -20,12 +21,10 @@ import io.hearsay.protocol.identity.PkiId;
 import io.hearsay.protocol.message.EnvelopeSigner;
 import io.hearsay.protocol.message.EnvelopeVerifier;
 import io.hearsay.protocol.message.GossipMessages;
-import io.hearsay.protocol.message.PeerTimes;
 import io.hearsay.protocol.message.SignedGossipMessage;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,8 +43,9 @@ import org.hyperledger.fabric.protos.gossip.Payload;
 
 /**
  * One channel's gossip at one peer, driving the plain protocol classes: StateInfo publish and
- * pull ({@link StateInfoTable}), passing verified blocks on to same-org members ({@link BlockPush}:
- * Fabric's push or Plumtree), the 4-phase pull ({@link PullMediator}), anti-entropy state
+ * pull ({@link StateInfoGossip}), passing verified blocks on to same-org members ({@link BlockPush}:
+ * Fabric's push or Plumtree), the 4-phase pull ({@link PullMediator}, with {@link TargetedPull}
+ * deciding rounds in the hearsay profile), anti-entropy state
  * transfer ({@link StateTransfer}) and the committer ({@link ReorderBuffer} in front of the
  * channel's {@link ChannelLedger}, a child actor).
  *
@@ -128,31 +128,23 @@ public final class ChannelGossip {
   private final Setup setup;
   private final String channel;
   private final ActorRef<ChannelLedger.Command> ledger;
-  private final StateInfoTable stateInfo;
+  private final StateInfoGossip stateInfo;
   private final ReorderBuffer buffer;
   private final BlockPush push;
   private final PullMediator pull;
   private final Optional<TargetedPull> targetedPull;
   private final StateTransfer transfer;
-  /** StateInfo as rumors, per subject; empty: every new StateInfo goes to every proven member. */
-  private final Optional<io.hearsay.channels.epidemic.RumorMongering<PkiId>> stateInfoRumors;
   /** The channel's orderer MSPs, which sign every block; empty when the config names none. */
   private final Optional<io.hearsay.protocol.identity.MspRegistry> ordererMsps;
   private TimerScheduler<Command> timers;
   private Leadership leadership;
   private List<PkiId> orgPeers = List.of();
   private final SplittableRandom random = new SplittableRandom();
-  private final Set<PkiId> provenMembers = new HashSet<>();
   private final List<ActorRef<Event>> subscribers = new ArrayList<>();
-  /** Members that have our latest StateInfo, i.e. can tell we are in the channel. */
-  private final Set<PkiId> haveOurStateInfo = new HashSet<>();
   /** Chunks of ranges being read for state requests, per request nonce (several may interleave). */
   private final java.util.Map<Long, List<Block>> pendingRanges = new java.util.HashMap<>();
   private List<Member> alive = List.of();
   private long height = -1;
-  private long publishedHeight = -1;
-  private long stateInfoSequence;
-  private Envelope ownStateInfo;
   private List<Block> appending = List.of();
   /** The height the last state check found advertised; windows follow one another up to it. */
   private long catchUpTo = -1;
@@ -170,15 +162,15 @@ public final class ChannelGossip {
     ChannelSettings s = setup.settings();
     context.setLoggerName(ChannelGossip.class);
     this.ledger = context.spawn(setup.ledger(), "ledger");
-    this.stateInfo = new StateInfoTable(channel, setup.config().applicationOrgs().stream()
-        .map(o -> o.mspId()).collect(Collectors.toSet()));
+    this.stateInfo = new StateInfoGossip(channel, setup.config().applicationOrgs().stream()
+        .map(o -> o.mspId()).collect(Collectors.toSet()), setup.signer(), setup.verifier(), setup.incarnation(),
+        s.stateInfoRumor(), random, new StateInfoOutbox());
     this.buffer = new ReorderBuffer(s.blockBufferSize());
     this.pull = new PullMediator(s.digestWaitTime(), s.requestWaitTime(), s.responseWaitTime(), random);
     this.targetedPull = s.targetedPull().map(interval -> new TargetedPull());
     this.push = new BlockPush(channel, setup.signer(), s.propagatePeerNum(), s.propagateIterations(),
         s.maxPropagationBurstSize(), s.maxPropagationBurstLatency(), s.maxBlockCountToStore(), s.plumtree(), random,
         new PushOutbox());
-    this.stateInfoRumors = s.stateInfoRumor().map(r -> new io.hearsay.channels.epidemic.RumorMongering<PkiId>(r, random));
     this.ordererMsps = setup.config().ordererOrgs().stream().anyMatch(o -> o.msp().isPresent())
         ? Optional.of(setup.config().ordererMsps()) : Optional.empty();
     this.transfer = new StateTransfer(setup.ownMspId(), s.stateBatchSize(), s.stateResponseTimeout(), s.stateMaxRetries(),
@@ -220,7 +212,6 @@ public final class ChannelGossip {
           alive = List.copyOf(m.alive());
           Set<PkiId> ids = alive.stream().map(Member::pkiId).collect(Collectors.toSet());
           stateInfo.retainOnly(ids);
-          provenMembers.retainAll(ids);
           refreshOrgPeers();
           return Behaviors.same();
         })
@@ -295,15 +286,15 @@ public final class ChannelGossip {
     switch (m.getContentCase()) {
       // Only these three can prove membership, so only they can change the election's peers.
       case STATE_INFO -> {
-        onStateInfo(message, from);
+        stateInfo.onStateInfo(message, from);
         refreshOrgPeers();
       }
       case STATE_INFO_PULL_REQ -> {
-        onStateInfoPullRequest(m, from);
+        stateInfo.onPullRequest(m, from).ifPresent(snapshot -> send(from, snapshot));
         refreshOrgPeers();
       }
       case STATE_SNAPSHOT -> {
-        m.getStateSnapshot().getElementsList().forEach(e -> verifiedStateInfo(e, from));
+        stateInfo.onSnapshot(m.getStateSnapshot().getElementsList(), from);
         refreshOrgPeers();
       }
       case DATA_MSG -> {
@@ -347,62 +338,6 @@ public final class ChannelGossip {
       default -> reject(Rejection.of(RejectionReason.MALFORMED_PAYLOAD, "%s is not a channel message",
           m.getContentCase()), from);
     }
-  }
-
-  private void onStateInfo(SignedGossipMessage message, PkiId from) {
-    StateInfoTable.Outcome outcome = stateInfo.onStateInfo(message);
-    if (outcome instanceof StateInfoTable.Refused refused) {
-      reject(refused.rejection(), from);
-    } else if (outcome instanceof StateInfoTable.Updated updated && stateInfoRumors.isPresent()) {
-      spreadRumor(updated.entry().pkiId(), message.envelope(), new HashSet<>(List.of(from, updated.entry().pkiId())));
-    }
-  }
-
-  /**
-   * Pushes a new StateInfo to random proven members until rumor mongering loses interest in it
-   * (blind: every contact counts, as Fabric's StateInfo has no answer that would tell).
-   */
-  private void spreadRumor(PkiId subject, Envelope stateInfoEnvelope, Set<PkiId> exclude) {
-    var rumors = stateInfoRumors.orElseThrow();
-    rumors.learned(subject);
-    List<PkiId> targets = new ArrayList<>(provenMembersAlive());
-    targets.removeAll(exclude);
-    Collections.shuffle(targets, new java.util.Random(random.nextLong()));
-    for (PkiId target : targets) {
-      if (!rumors.isHot(subject)) {
-        break;
-      }
-      setup.out().tell(new Send(target, stateInfoEnvelope));
-      if (subject.equals(setup.signer().self().pkiId())) {
-        haveOurStateInfo.add(target);
-      }
-      rumors.pushed(subject, false);
-    }
-  }
-
-  private void verifiedStateInfo(Envelope element, PkiId from) {
-    Verdict<SignedGossipMessage> verdict = setup.verifier().verify(element, Optional.empty(), Instant.now());
-    if (!verdict.isAccepted()) {
-      reject(verdict.rejection(), from);
-    } else if (verdict.value().message().hasStateInfo()) {
-      if (!verdict.value().signer().pkiId().equals(setup.signer().self().pkiId())) {
-        onStateInfo(verdict.value(), from);
-      }
-    }
-  }
-
-  private void onStateInfoPullRequest(GossipMessage m, PkiId from) {
-    if (!m.getStateInfoPullReq().getChannelMAC().equals(GossipMessages.channelMac(from, channel))) {
-      reject(Rejection.of(RejectionReason.NOT_IN_CHANNEL, "StateInfo pull request from %s for another channel", from), from);
-      return;
-    }
-    provenMembers.add(from);
-    List<Envelope> elements = new ArrayList<>();
-    if (ownStateInfo != null) {
-      elements.add(ownStateInfo);
-    }
-    stateInfo.entries().forEach(e -> elements.add(e.message().envelope()));
-    send(from, GossipMessages.stateInfoSnapshot(channel, elements));
   }
 
   /** Plumtree's IHAVE/GRAFT/PRUNE, or a pull digest or request. */
@@ -491,13 +426,13 @@ public final class ChannelGossip {
         return;
       }
     }
-    if (how.equals("push")) {
-      targetedPull.ifPresent(t -> t.pushed(from, number));
-    }
     if (!how.equals("push")) {
       push.obtained(number);
-    } else if (push.pushed(number, from, Math.max(height, 0)) == BlockPush.Copy.DUPLICATE) {
-      return;
+    } else {
+      targetedPull.ifPresent(t -> t.pushed(from, number));
+      if (push.pushed(number, from, Math.max(height, 0)) == BlockPush.Copy.DUPLICATE) {
+        return;
+      }
     }
     if (firstPush) {
       push.forward(block);
@@ -585,7 +520,7 @@ public final class ChannelGossip {
           }
         }
       }
-      case PUBLISH_STATE_INFO -> publishStateInfo();
+      case PUBLISH_STATE_INFO -> stateInfo.publish(height);
       case GRAFT -> push.graftsDue(Math.max(height, 0));
       case EMIT -> push.emitDue();
       case PULL_STATE_INFO -> {
@@ -598,7 +533,7 @@ public final class ChannelGossip {
         }
       }
       case STATE_CHECK -> {
-        for (var retry = transfer.tick(stateInfo, now); retry.isPresent(); retry = transfer.tick(stateInfo, now)) {
+        for (var retry = transfer.tick(stateInfo.table(), now); retry.isPresent(); retry = transfer.tick(stateInfo.table(), now)) {
           sendStateRequest(retry.get());
         }
         if (height == heightAtLastCheck) {
@@ -608,7 +543,7 @@ public final class ChannelGossip {
         // peer made no progress since the last check, so blocks still in flight by push are
         // not fetched a second time.
         if (height >= 0 && (!push.isPlumtree() || height == heightAtLastCheck)) {
-          catchUpTo = transfer.highest(stateInfo);
+          catchUpTo = transfer.highest(stateInfo.table());
           requestWindows();
         }
         heightAtLastCheck = height;
@@ -616,30 +551,12 @@ public final class ChannelGossip {
     }
   }
 
-  private void publishStateInfo() {
-    if (height < 0 || height == publishedHeight) {
-      return;
-    }
-    publishedHeight = height;
-    ownStateInfo = setup.signer().sign(GossipMessages.stateInfo(setup.signer().self().pkiId(), channel,
-        PeerTimes.of(setup.incarnation(), ++stateInfoSequence), height)).envelope();
-    haveOurStateInfo.clear();
-    if (stateInfoRumors.isPresent()) {
-      spreadRumor(setup.signer().self().pkiId(), ownStateInfo, Set.of());
-      return;
-    }
-    for (PkiId member : provenMembersAlive()) {
-      setup.out().tell(new Send(member, ownStateInfo));
-      haveOurStateInfo.add(member);
-    }
-  }
-
   /** Asks for the next windows, as many as the pipeline allows and the committer's buffer holds. */
   private void requestWindows() {
     long now = System.nanoTime();
     long below = height + buffer.capacity();
-    for (var request = transfer.check(height, below, stateInfo, now); request.isPresent();
-        request = transfer.check(height, below, stateInfo, now)) {
+    for (var request = transfer.check(height, below, stateInfo.table(), now); request.isPresent();
+        request = transfer.check(height, below, stateInfo.table(), now)) {
       sendStateRequest(request.get());
     }
   }
@@ -689,7 +606,7 @@ public final class ChannelGossip {
   private Map<PkiId, Long> announcedHeights() {
     Map<PkiId, Long> heights = new java.util.HashMap<>();
     for (PkiId peer : orgMembers()) {
-      heights.put(peer, stateInfo.entry(peer).map(StateInfoTable.Entry::ledgerHeight).orElse(-1L));
+      heights.put(peer, stateInfo.table().entry(peer).map(StateInfoTable.Entry::ledgerHeight).orElse(-1L));
     }
     return heights;
   }
@@ -698,7 +615,7 @@ public final class ChannelGossip {
     return alive.stream()
         .filter(m -> m.mspId().equals(setup.ownMspId()))
         .map(Member::pkiId)
-        .filter(p -> stateInfo.isMember(p) || provenMembers.contains(p))
+        .filter(stateInfo::isProvenMember)
         .toList();
   }
 
@@ -710,11 +627,6 @@ public final class ChannelGossip {
       leadership.peers(now);
       push.members(now);
     }
-  }
-
-  private List<PkiId> provenMembersAlive() {
-    return alive.stream().map(Member::pkiId)
-        .filter(p -> stateInfo.isMember(p) || provenMembers.contains(p)).toList();
   }
 
   private boolean isMemberOfOwnOrg(PkiId from) {
@@ -756,16 +668,28 @@ public final class ChannelGossip {
     deliver(to, setup.signer().sign(message).envelope());
   }
 
-  /**
-   * Sends a channel message, preceded (once per StateInfo we publish) by our StateInfo, so the
-   * receiver can tell we are in the channel before the message arrives: membership proofs are
-   * otherwise one-sided for a while, and a block from a peer not yet known as a member is refused.
-   */
+  /** Sends a channel message, our StateInfo first if {@code to} has not had it. */
   private void deliver(PkiId to, Envelope envelope) {
-    if (ownStateInfo != null && haveOurStateInfo.add(to)) {
-      setup.out().tell(new Send(to, ownStateInfo));
-    }
+    stateInfo.introduceTo(to);
     setup.out().tell(new Send(to, envelope));
+  }
+
+  /** What StateInfo gossip sends and reports through. */
+  private final class StateInfoOutbox implements StateInfoGossip.Outbox {
+    @Override
+    public void send(PkiId to, Envelope envelope) {
+      setup.out().tell(new Send(to, envelope));
+    }
+
+    @Override
+    public void reject(Rejection rejection, PkiId from) {
+      ChannelGossip.this.reject(rejection, from);
+    }
+
+    @Override
+    public java.util.Collection<PkiId> alive() {
+      return alive.stream().map(Member::pkiId).toList();
+    }
   }
 
   private void reject(Rejection rejection, Object from) {

@@ -82,7 +82,7 @@ public final class DisseminationReport {
   private static Row run(String profile, int peers, int blocks, int warmup, double rate, double loss, long seed,
       int slowdown) throws Exception {
     ChannelSettings settings = PeerSettingsLoader.channelSettings(Slowdown.apply(
-        PeerConfigs.profile(profile).withFallback(ConfigFactory.load()), slowdown, "peer.gossip", "hearsay.channels.plumtree"),
+        PeerConfigs.profile(profile).withFallback(ConfigFactory.load()), slowdown, "peer.gossip", "hearsay.channels.plumtree", "hearsay.channels.pull"),
         "--profile " + profile);
     System.out.printf("profile %s, %.1f%% loss%n", profile, loss * 100);
     try (SimulatedNetwork network = SimulatedNetwork.start(new SimulatedNetwork.Settings(peers,

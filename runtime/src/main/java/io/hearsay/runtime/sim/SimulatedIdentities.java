@@ -44,7 +44,10 @@ public record SimulatedIdentities(CryptoMaterial material, CryptoMaterial.Org or
   /**
    * The config of a simulated network's ActorSystem: ledgers under {@code dir}, a 2 ms scheduler
    * tick (link delays are milliseconds), and Hearsay's own per-peer info logs off, since a
-   * thousand peers logging every membership change would measure the logger.
+   * thousand peers logging every membership change would measure the logger. All the peers'
+   * ledgers share the system's one journal plugin actor, where each real peer has its own: its
+   * call timeout is raised from 10 s so that a burst of a thousand peers' writes queues instead
+   * of failing (a failed write stops that peer's ledger for the rest of the run).
    */
   public static Config systemConfig(Path dir) {
     ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.hearsay"))
@@ -53,6 +56,7 @@ public record SimulatedIdentities(CryptoMaterial material, CryptoMaterial.Org or
         "hearsay.ledger.data-dir", dir.resolve("ledgers").toString(),
         "pekko.loglevel", "WARNING",
         "pekko.log-dead-letters", "off",
-        "pekko.scheduler.tick-duration", "2ms")));
+        "pekko.scheduler.tick-duration", "2ms",
+        "hearsay.ledger.journal.circuit-breaker.call-timeout", "300s")));
   }
 }
