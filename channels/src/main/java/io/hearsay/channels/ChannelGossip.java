@@ -164,7 +164,7 @@ public final class ChannelGossip {
     this.ledger = context.spawn(setup.ledger(), "ledger");
     this.stateInfo = new StateInfoGossip(channel, setup.config().applicationOrgs().stream()
         .map(o -> o.mspId()).collect(Collectors.toSet()), setup.signer(), setup.verifier(), setup.incarnation(),
-        s.stateInfoRumor(), random, new StateInfoOutbox());
+        s.stateInfo(), random, new StateInfoOutbox());
     this.buffer = new ReorderBuffer(s.blockBufferSize());
     this.pull = new PullMediator(s.digestWaitTime(), s.requestWaitTime(), s.responseWaitTime(), random);
     this.targetedPull = s.targetedPull().map(interval -> new TargetedPull());
@@ -523,15 +523,7 @@ public final class ChannelGossip {
       case PUBLISH_STATE_INFO -> stateInfo.publish(height);
       case GRAFT -> push.graftsDue(Math.max(height, 0));
       case EMIT -> push.emitDue();
-      case PULL_STATE_INFO -> {
-        List<PkiId> candidates = alive.stream().map(Member::pkiId).toList();
-        // Not through deliver(): these peers may not be in the channel, and must not get our StateInfo.
-        Envelope request = setup.signer().sign(
-            GossipMessages.stateInfoPullRequest(setup.signer().self().pkiId(), channel)).envelope();
-        for (PkiId peer : pickRandom(candidates, setup.settings().pullPeerNum())) {
-          setup.out().tell(new Send(peer, request));
-        }
-      }
+      case PULL_STATE_INFO -> stateInfo.antiEntropyRound(setup.settings().pullPeerNum());
       case STATE_CHECK -> {
         for (var retry = transfer.tick(stateInfo.table(), now); retry.isPresent(); retry = transfer.tick(stateInfo.table(), now)) {
           sendStateRequest(retry.get());

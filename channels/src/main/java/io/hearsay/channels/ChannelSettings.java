@@ -8,9 +8,9 @@ import java.util.Optional;
  * The per-channel gossip settings, Fabric's core.yaml keys under {@code peer.gossip} (read by the
  * runtime). Fabric's defaults are the {@code fabric} profile; the {@code hearsay} profile replaces
  * Fabric's infect-and-die push by {@link Plumtree} ({@code plumtree} present) and asks for
- * {@code statePipeline} state-transfer windows at once (Fabric: 1). A new StateInfo goes to every
- * proven member, or, with {@code stateInfoRumor}, spreads as a rumor (blind rumor mongering) that
- * the StateInfo snapshot pulls (anti-entropy) back up. With {@code targetedPull}, blocks are
+ * {@code statePipeline} state-transfer windows at once (Fabric: 1). How a new StateInfo spreads
+ * and how its anti-entropy rounds exchange is {@code stateInfo}
+ * ({@link io.hearsay.channels.stateinfo.StateInfoGossip.Settings}). With {@code targetedPull}, blocks are
  * pulled at that interval only while peers announce blocks this one lacks, and only from them
  * ({@link io.hearsay.channels.pull.TargetedPull}); empty is Fabric's pull every pullInterval.
  */
@@ -34,5 +34,5 @@ public record ChannelSettings(
     int blockBufferSize,
     int statePipeline,
     Optional<Plumtree.Settings> plumtree,
-    Optional<io.hearsay.channels.epidemic.RumorMongering.Settings> stateInfoRumor,
+    io.hearsay.channels.stateinfo.StateInfoGossip.Settings stateInfo,
     Optional<Duration> targetedPull) {}

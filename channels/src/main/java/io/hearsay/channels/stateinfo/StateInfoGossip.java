@@ -14,23 +14,52 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.hyperledger.fabric.protos.gossip.Envelope;
 import org.hyperledger.fabric.protos.gossip.GossipMessage;
+import org.hyperledger.fabric.protos.gossip.PeerTime;
 
 /**
  * One peer's side of a channel's StateInfo, the messages that prove channel membership and
- * announce ledger heights: publishing its own when its height changes (to every proven member, or
- * as a rumor), taking in others' (one by one, or in a snapshot answering a StateInfo pull), and
- * answering StateInfo pull requests, which prove their sender's membership by the channel MAC.
- * Plain state; the channel actor sends what it is handed through {@link Outbox}.
+ * announce ledger heights: publishing its own when its height changes (to every proven member, as
+ * a rumor, or not at all), taking in others' (one by one, or in snapshots), answering StateInfo
+ * pull requests, which prove their sender's membership by the channel MAC, and a periodic
+ * anti-entropy round with random peers in one of three exchange modes. Plain state; the channel
+ * actor sends what it is handed through {@link Outbox}.
  */
 public final class StateInfoGossip {
+
+  /** How a new StateInfo leaves its author, on top of the anti-entropy rounds. */
+  public enum Spread {
+    /** To every proven member at once (n - 1 messages, all from its author). */
+    BROADCAST,
+    /** Blind rumor mongering: every peer that learns it pushes it on until it loses interest. */
+    RUMOR,
+    /** Not at all: only the anti-entropy rounds carry it (the SI epidemic). */
+    ANTI_ENTROPY
+  }
+
+  /**
+   * One anti-entropy round between this peer (A) and a random peer (B), in Fabric's messages.
+   * PULL is Fabric's: A sends a StateInfo pull request, B answers with its snapshot (2 messages).
+   * PUSH: A sends its snapshot to a proven member (1 message). PUSH_PULL: a pull, then A sends B
+   * the entries B's snapshot lacked or held older (3 messages).
+   */
+  public enum Exchange { PULL, PUSH, PUSH_PULL }
+
+  /** {@code rumor} is used with {@link Spread#RUMOR} only. */
+  public record Settings(Spread spread, RumorMongering.Settings rumor, Exchange exchange) {
+    /** Fabric's: broadcast, and pull rounds. */
+    public static final Settings FABRIC = new Settings(Spread.BROADCAST,
+        new RumorMongering.Settings(3, RumorMongering.Feedback.BLIND, RumorMongering.Loss.COUNTER), Exchange.PULL);
+  }
 
   /** What StateInfo gossip needs from the channel actor. */
   public interface Outbox {
@@ -47,6 +76,7 @@ public final class StateInfoGossip {
   private final EnvelopeSigner signer;
   private final EnvelopeVerifier verifier;
   private final long incarnation;
+  private final Settings settings;
   private final Optional<RumorMongering<PkiId>> rumors;
   private final SplittableRandom random;
   private final Outbox outbox;
@@ -55,12 +85,15 @@ public final class StateInfoGossip {
   private final Set<PkiId> provenByMac = new HashSet<>();
   /** Peers our current StateInfo went to, so it precedes our first message to the others. */
   private final Set<PkiId> haveOurs = new HashSet<>();
+  /** Peers asked in this push-pull round, whose snapshot is answered with what they lacked. */
+  private final Set<PkiId> awaitingSnapshot = new HashSet<>();
   private Envelope ours;
+  private PeerTime ownTime;
   private long sequence;
   private long publishedHeight = -1;
 
   public StateInfoGossip(String channel, Set<String> channelOrgs, EnvelopeSigner signer, EnvelopeVerifier verifier,
-      long incarnation, Optional<RumorMongering.Settings> rumor, SplittableRandom random, Outbox outbox) {
+      long incarnation, Settings settings, SplittableRandom random, Outbox outbox) {
     this.channel = channel;
     this.signer = signer;
     this.verifier = verifier;
@@ -68,7 +101,9 @@ public final class StateInfoGossip {
     this.random = random;
     this.outbox = outbox;
     this.table = new StateInfoTable(channel, channelOrgs);
-    this.rumors = rumor.map(r -> new RumorMongering<>(r, random));
+    this.settings = settings;
+    this.rumors = settings.spread() == Spread.RUMOR
+        ? Optional.of(new RumorMongering<>(settings.rumor(), random)) : Optional.empty();
   }
 
   /** The latest StateInfo of every member: heights, and who is in the channel. */
@@ -102,15 +137,55 @@ public final class StateInfoGossip {
     }
   }
 
-  /** The elements of a StateInfo snapshot, each verified on its own (they are others' messages). */
+  /**
+   * The elements of a StateInfo snapshot, each verified on its own (they are others' messages).
+   * A snapshot answering this peer's push-pull request is answered with what it lacked.
+   */
   public void onSnapshot(List<Envelope> elements, PkiId from) {
+    Map<PkiId, PeerTime> theirs = new HashMap<>();
     for (Envelope element : elements) {
       Verdict<SignedGossipMessage> verdict = verifier.verify(element, Optional.empty(), Instant.now());
       if (!verdict.isAccepted()) {
         outbox.reject(verdict.rejection(), from);
-      } else if (verdict.value().message().hasStateInfo()
-          && !verdict.value().signer().pkiId().equals(signer.self().pkiId())) {
-        onStateInfo(verdict.value(), from);
+      } else if (verdict.value().message().hasStateInfo()) {
+        PkiId author = verdict.value().signer().pkiId();
+        theirs.put(author, verdict.value().message().getStateInfo().getTimestamp());
+        if (!author.equals(signer.self().pkiId())) {
+          onStateInfo(verdict.value(), from);
+        }
+      }
+    }
+    if (awaitingSnapshot.remove(from)) {
+      List<Envelope> lacking = new ArrayList<>();
+      if (ours != null && isNewer(signer.self().pkiId(), ownTime, theirs)) {
+        lacking.add(ours);
+      }
+      table.entries().stream().filter(e -> !e.pkiId().equals(from) && isNewer(e.pkiId(), e.time(), theirs))
+          .forEach(e -> lacking.add(e.message().envelope()));
+      if (!lacking.isEmpty()) {
+        outbox.send(from, signer.sign(GossipMessages.stateInfoSnapshot(channel, lacking)).envelope());
+      }
+    }
+  }
+
+  /** One anti-entropy round with {@code peers} random peers, in the configured exchange mode. */
+  public void antiEntropyRound(int peers) {
+    if (settings.exchange() == Exchange.PUSH) {
+      List<Envelope> elements = snapshotElements();
+      if (elements.isEmpty()) {
+        return;
+      }
+      Envelope snapshot = signer.sign(GossipMessages.stateInfoSnapshot(channel, elements)).envelope();
+      pickRandom(provenMembersAlive(), peers).forEach(peer -> outbox.send(peer, snapshot));
+      return;
+    }
+    // A pull request may go to any alive peer: it proves our membership, and reveals nothing.
+    Envelope request = signer.sign(GossipMessages.stateInfoPullRequest(signer.self().pkiId(), channel)).envelope();
+    awaitingSnapshot.clear();
+    for (PkiId peer : pickRandom(List.copyOf(outbox.alive()), peers)) {
+      outbox.send(peer, request);
+      if (settings.exchange() == Exchange.PUSH_PULL) {
+        awaitingSnapshot.add(peer);
       }
     }
   }
@@ -126,12 +201,29 @@ public final class StateInfoGossip {
       return Optional.empty();
     }
     provenByMac.add(from);
+    return Optional.of(GossipMessages.stateInfoSnapshot(channel, snapshotElements()));
+  }
+
+  /** Our StateInfo and every member's latest. */
+  private List<Envelope> snapshotElements() {
     List<Envelope> elements = new ArrayList<>();
     if (ours != null) {
       elements.add(ours);
     }
     table.entries().forEach(e -> elements.add(e.message().envelope()));
-    return Optional.of(GossipMessages.stateInfoSnapshot(channel, elements));
+    return elements;
+  }
+
+  /** Whether {@code time} of {@code subject} is newer than what {@code theirs} holds of it. */
+  private static boolean isNewer(PkiId subject, PeerTime time, Map<PkiId, PeerTime> theirs) {
+    PeerTime known = theirs.get(subject);
+    return known == null || PeerTimes.isNewer(time, known);
+  }
+
+  private List<PkiId> pickRandom(List<PkiId> from, int n) {
+    List<PkiId> copy = new ArrayList<>(from);
+    Collections.shuffle(copy, new Random(random.nextLong()));
+    return copy.subList(0, Math.min(n, copy.size()));
   }
 
   /** Publishes this peer's ledger height if it changed since the last StateInfo. */
@@ -140,11 +232,14 @@ public final class StateInfoGossip {
       return;
     }
     publishedHeight = height;
-    ours = signer.sign(GossipMessages.stateInfo(signer.self().pkiId(), channel,
-        PeerTimes.of(incarnation, ++sequence), height)).envelope();
+    ownTime = PeerTimes.of(incarnation, ++sequence);
+    ours = signer.sign(GossipMessages.stateInfo(signer.self().pkiId(), channel, ownTime, height)).envelope();
     haveOurs.clear();
-    if (rumors.isPresent()) {
+    if (settings.spread() == Spread.RUMOR) {
       spreadRumor(signer.self().pkiId(), ours, Set.of());
+      return;
+    }
+    if (settings.spread() == Spread.ANTI_ENTROPY) {
       return;
     }
     for (PkiId member : provenMembersAlive()) {

@@ -178,7 +178,7 @@ public final class PeerSettingsLoader {
         g.digestWaitTime(), g.requestWaitTime(), g.responseWaitTime(), g.publishStateInfoInterval(),
         g.requestStateInfoInterval(), g.maxBlockCountToStore(), g.state().checkInterval(), g.state().batchSize(),
         g.state().responseTimeout(), g.state().maxRetries(), g.state().blockBufferSize(), statePipeline(c, source),
-        plumtree(c, source), stateInfoRumor(c, source), targetedPull(c, source));
+        plumtree(c, source), stateInfo(c, source), targetedPull(c, source));
   }
 
   /** {@code hearsay.channels.pull}: Fabric's periodic pull from random peers, or targeted pull. */
@@ -194,25 +194,34 @@ public final class PeerSettingsLoader {
     return Optional.of(positive(c, "hearsay.channels.pull.targeted-interval", source));
   }
 
-  /** {@code hearsay.channels.state-info}: every proven member gets a new StateInfo, or it spreads as a rumor. */
-  static Optional<io.hearsay.channels.epidemic.RumorMongering.Settings> stateInfoRumor(Config c, String source)
+  /** {@code hearsay.channels.state-info}: how a new StateInfo spreads, and the anti-entropy exchange. */
+  static io.hearsay.channels.stateinfo.StateInfoGossip.Settings stateInfo(Config c, String source)
       throws ConfigError {
     String p = "hearsay.channels.state-info.";
-    String mode = c.getString(p + "dissemination");
-    if (mode.equals("broadcast")) {
-      return Optional.empty();
-    }
-    if (!mode.equals("rumor")) {
-      throw new ConfigError(source + ": " + p + "dissemination must be \"broadcast\" or \"rumor\", not \"" + mode + "\"");
-    }
+    var spread = choice(c, p + "dissemination", io.hearsay.channels.stateinfo.StateInfoGossip.Spread.class, source);
+    var exchange = choice(c, p + "anti-entropy", io.hearsay.channels.stateinfo.StateInfoGossip.Exchange.class, source);
     int k = c.getInt(p + "rumor-k");
     String loss = c.getString(p + "rumor-loss");
     if (k < 1 || !(loss.equals("counter") || loss.equals("coin"))) {
       throw new ConfigError(source + ": " + p + "rumor-k must be at least 1 and " + p + "rumor-loss counter or coin");
     }
-    return Optional.of(new io.hearsay.channels.epidemic.RumorMongering.Settings(k,
-        io.hearsay.channels.epidemic.RumorMongering.Feedback.BLIND,
-        io.hearsay.channels.epidemic.RumorMongering.Loss.valueOf(loss.toUpperCase(java.util.Locale.ROOT))));
+    return new io.hearsay.channels.stateinfo.StateInfoGossip.Settings(spread,
+        new io.hearsay.channels.epidemic.RumorMongering.Settings(k, io.hearsay.channels.epidemic.RumorMongering.Feedback.BLIND,
+            io.hearsay.channels.epidemic.RumorMongering.Loss.valueOf(loss.toUpperCase(java.util.Locale.ROOT))),
+        exchange);
+  }
+
+  /** A key whose value names a constant of {@code type}, written in lower case with dashes. */
+  private static <E extends Enum<E>> E choice(Config c, String key, Class<E> type, String source) throws ConfigError {
+    String value = c.getString(key);
+    for (E constant : type.getEnumConstants()) {
+      if (constant.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-').equals(value)) {
+        return constant;
+      }
+    }
+    throw new ConfigError(source + ": " + key + " must be one of " + java.util.Arrays.stream(type.getEnumConstants())
+        .map(e -> "\"" + e.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + "\"").toList()
+        + ", not \"" + value + "\"");
   }
 
   /** {@code hearsay.channels.state-transfer-pipeline}: state-transfer windows asked for at once. */

@@ -92,6 +92,9 @@ class PeerSettingsLoaderTest {
     assertTrue(dissemination.getMessage().contains("hearsay.channels.dissemination"), dissemination.getMessage());
     ConfigError detector = refused("hearsay.membership.failure-detector = oracle\n");
     assertTrue(detector.getMessage().contains("hearsay.membership.failure-detector"), detector.getMessage());
+    ConfigError exchange = refused("hearsay.channels.state-info.anti-entropy = gossip-harder\n");
+    assertTrue(exchange.getMessage().contains("hearsay.channels.state-info.anti-entropy")
+        && exchange.getMessage().contains("\"push-pull\""), exchange.getMessage());
     ConfigError pull = refused("hearsay.channels.pull.mode = telepathy\n");
     assertTrue(pull.getMessage().contains("hearsay.channels.pull.mode"), pull.getMessage());
     ConfigError watch = refused("hearsay.channels.leader-watch = psychic\n");

@@ -1,0 +1,91 @@
+package io.hearsay.runtime.sim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hearsay.channels.stateinfo.StateInfoGossip;
+import io.hearsay.channels.stateinfo.StateInfoGossip.Exchange;
+import io.hearsay.channels.stateinfo.StateInfoGossip.Spread;
+import io.hearsay.protocol.identity.IdentityMapper;
+import io.hearsay.protocol.identity.SigningIdentity;
+import io.hearsay.protocol.message.EnvelopeVerifier;
+import io.hearsay.protocol.testing.TestCrypto;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The three anti-entropy exchanges on real StateInfo messages between three peers of one org,
+ * whose new StateInfo is not sent at all (only the exchanges carry it).
+ */
+class StateInfoRoundsTest {
+
+  /** Peer 0 at height 5 and peer 1 at height 7 published, unseen; everyone proved membership before. */
+  private static StateInfoRounds peers(Exchange exchange) {
+    List<SigningIdentity> signers = List.of(TestCrypto.peer(1, 0), TestCrypto.peer(1, 1), TestCrypto.peer(1, 2));
+    IdentityMapper identities = new IdentityMapper(TestCrypto.msps());
+    signers.forEach(s -> identities.learn(s.identity(), Instant.now()));
+    StateInfoRounds rounds = new StateInfoRounds("Org1MSP", signers, new EnvelopeVerifier(identities, 1 << 20),
+        new StateInfoGossip.Settings(Spread.ANTI_ENTROPY, StateInfoGossip.Settings.FABRIC.rumor(), exchange), 1);
+    for (int i = 0; i < 3; i++) {
+      rounds.peer(i).publish(1);
+    }
+    rounds.introduceAll();
+    rounds.peer(0).publish(5);
+    rounds.peer(1).publish(7);
+    rounds.deliver();
+    assertEquals(0, rounds.messages(), "with anti-entropy only, a new StateInfo is not sent");
+    return rounds;
+  }
+
+  @Test
+  void pushIsOneMessageAndOnlyTheReceiverLearns() {
+    StateInfoRounds rounds = peers(Exchange.PUSH);
+    rounds.peer(0).antiEntropyRound(1);
+    rounds.deliver();
+    assertEquals(1, rounds.messages());
+    assertEquals(1, rounds.knowing(0, 5), "one peer learned peer 0's height");
+    assertEquals(1, rounds.heightSeenBy(0, 1), "the pusher learned nothing");
+    assertTrue(rounds.rejections().isEmpty(), rounds.rejections().toString());
+  }
+
+  @Test
+  void pullIsTwoMessagesAndOnlyTheAskerLearns() {
+    StateInfoRounds rounds = peers(Exchange.PULL);
+    rounds.peer(0).antiEntropyRound(1);
+    rounds.deliver();
+    assertEquals(2, rounds.messages());
+    assertEquals(0, rounds.knowing(0, 5), "the answerer learned nothing of peer 0's height");
+    assertTrue(rounds.rejections().isEmpty(), rounds.rejections().toString());
+  }
+
+  @Test
+  void pushPullIsThreeMessagesAndBothSidesLearn() {
+    StateInfoRounds rounds = peers(Exchange.PUSH_PULL);
+    rounds.peer(0).antiEntropyRound(2);
+    rounds.deliver();
+    assertEquals(6, rounds.messages(), "three messages with each of the two peers");
+    assertEquals(7, rounds.heightSeenBy(0, 1), "peer 0 learned peer 1's height");
+    assertEquals(2, rounds.knowing(0, 5), "both peers learned peer 0's height");
+    assertEquals(7, rounds.heightSeenBy(2, 1), "peer 2 learned peer 1's height by way of peer 0");
+    assertTrue(rounds.rejections().isEmpty(), rounds.rejections().toString());
+  }
+
+  @Test
+  void everyModeConvergesAndPushPullNeedsTheFewestRounds() {
+    int[] roundsNeeded = new int[3];
+    for (Exchange exchange : Exchange.values()) {
+      StateInfoRounds rounds = peers(exchange);
+      int r = 0;
+      while (rounds.knowing(0, 5) < 2 || rounds.knowing(1, 7) < 2) {
+        rounds.round(1);
+        r++;
+        assertTrue(r < 50, exchange + " did not converge");
+      }
+      roundsNeeded[exchange.ordinal()] = r;
+    }
+    assertTrue(roundsNeeded[Exchange.PUSH_PULL.ordinal()] <= roundsNeeded[Exchange.PULL.ordinal()]
+        && roundsNeeded[Exchange.PUSH_PULL.ordinal()] <= roundsNeeded[Exchange.PUSH.ordinal()],
+        java.util.Arrays.toString(roundsNeeded));
+  }
+}
