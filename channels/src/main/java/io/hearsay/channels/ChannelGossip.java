@@ -24,7 +24,6 @@ import io.hearsay.protocol.message.GossipMessages;
 import io.hearsay.protocol.message.SignedGossipMessage;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -211,7 +210,7 @@ public final class ChannelGossip {
         .onMessage(MembersChanged.class, m -> {
           alive = List.copyOf(m.alive());
           Set<PkiId> ids = alive.stream().map(Member::pkiId).collect(Collectors.toSet());
-          stateInfo.retainOnly(ids);
+          stateInfo.membersChanged(ids);
           refreshOrgPeers();
           return Behaviors.same();
         })
@@ -503,8 +502,8 @@ public final class ChannelGossip {
         if (pull.collecting(now)) {
           return; // a targeted pull's interval may be shorter than digestWaitTime
         }
-        List<PkiId> peers = pickRandom(targetedPull.map(t -> t.due(Math.max(height, 0), announcedHeights()))
-            .orElseGet(this::orgMembers), setup.settings().pullPeerNum());
+        List<PkiId> peers = RandomPeers.pick(targetedPull.map(t -> t.due(Math.max(height, 0), announcedHeights()))
+            .orElseGet(this::orgMembers), setup.settings().pullPeerNum(), random);
         for (PullMediator.Outgoing hello : pull.startRound(peers, now)) {
           send(hello.to(), GossipMessages.hello(channel, hello.nonce(),
               targetedPull.isPresent() ? BlockDigests.RANGES : com.google.protobuf.ByteString.EMPTY));
@@ -650,11 +649,6 @@ public final class ChannelGossip {
     }
   }
 
-  private List<PkiId> pickRandom(List<PkiId> from, int n) {
-    List<PkiId> copy = new ArrayList<>(from);
-    Collections.shuffle(copy, new java.util.Random(random.nextLong()));
-    return copy.subList(0, Math.min(n, copy.size()));
-  }
 
   private void send(PkiId to, GossipMessage message) {
     deliver(to, setup.signer().sign(message).envelope());

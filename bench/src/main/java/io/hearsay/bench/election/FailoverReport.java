@@ -26,7 +26,8 @@ public final class FailoverReport {
   private FailoverReport() {}
 
   /** One profile's rounds: failover seconds, and polls that saw two live leaders at once. */
-  record Row(String profile, List<Double> seconds, int dualLeaderPolls, int dualDeliveringPolls) {}
+  record Row(String profile, List<Double> seconds, int dualLeaderPolls, int dualDeliveringPolls,
+      int startupDualLeaderPolls, int startupDualDeliveringPolls) {}
 
   public static void main(String[] args) throws Exception {
     Path out = Path.of("bench/results");
@@ -52,19 +53,23 @@ public final class FailoverReport {
         + "wait of up to one leaderAliveThreshold the leader is SIGKILLed; time until another peer's deliver client runs\n"
         + "(admin endpoint polled every 50 ms; hearsay's leader waits a 200 ms delivery lease).\n"
         + "Two-leader and two-delivering polls: status polls after a failover, while the next settled leader was awaited,\n"
-        + "in which two live peers both reported themselves leader, or both had their deliver client running.\n\n"
-        + "| profile | median | max | each | two-leader polls | two-delivering polls |\n| --- | --- | --- | --- | --- | --- |\n");
+        + "in which two live peers both reported themselves leader, or both had their deliver client running; start-up:\n"
+        + "the same from the peers' start until the first settled leader (all peers started at once).\n\n"
+        + "| profile | median | max | each | two-leader polls | two-delivering polls | start-up two-leader | start-up two-delivering |\n"
+        + "| --- | --- | --- | --- | --- | --- | --- | --- |\n");
     for (Row row : rows) {
       List<Double> sorted = row.seconds().stream().sorted().toList();
       double median = sorted.get(sorted.size() / 2);
       double max = sorted.get(sorted.size() - 1);
       json.append(String.format(java.util.Locale.ROOT, "%n  {\"profile\": \"%s\", \"failoverSeconds\": %s, "
-          + "\"medianSeconds\": %.3f, \"maxSeconds\": %.3f, \"dualLeaderPolls\": %d, \"dualDeliveringPolls\": %d}%s",
+          + "\"medianSeconds\": %.3f, \"maxSeconds\": %.3f, \"dualLeaderPolls\": %d, \"dualDeliveringPolls\": %d, "
+          + "\"startupDualLeaderPolls\": %d, \"startupDualDeliveringPolls\": %d}%s",
           row.profile(), row.seconds(), median, max, row.dualLeaderPolls(), row.dualDeliveringPolls(),
+          row.startupDualLeaderPolls(), row.startupDualDeliveringPolls(),
           row == rows.get(rows.size() - 1) ? "" : ","));
-      md.append(String.format(java.util.Locale.ROOT, "| %s | %.2f s | %.2f s | %s | %d | %d |%n", row.profile(), median, max,
-          row.seconds().stream().map(v -> String.format(java.util.Locale.ROOT, "%.2f", v)).toList(), row.dualLeaderPolls(),
-          row.dualDeliveringPolls()));
+      md.append(String.format(java.util.Locale.ROOT, "| %s | %.2f s | %.2f s | %s | %d | %d | %d | %d |%n", row.profile(),
+          median, max, row.seconds().stream().map(v -> String.format(java.util.Locale.ROOT, "%.2f", v)).toList(),
+          row.dualLeaderPolls(), row.dualDeliveringPolls(), row.startupDualLeaderPolls(), row.startupDualDeliveringPolls()));
     }
     json.append("\n]}\n");
     Files.createDirectories(out);
@@ -81,6 +86,7 @@ public final class FailoverReport {
     java.util.Random random = new java.util.Random(42);
     List<Double> seconds = new ArrayList<>();
     int[] dualPolls = {0, 0};
+    int[] startupPolls = {0, 0};
     try {
       for (LocalNetwork.Node node : network.peers()) {
         network.start(node);
@@ -89,7 +95,7 @@ public final class FailoverReport {
       for (int round = 1; round <= rounds; round++) {
         // Start-up's elections, among peers that have not yet proven membership to each other,
         // are not failover: two-leader polls are counted from the first settled leader on.
-        leader = awaitOnlyLeader(network, 120, hearsay ? 3 : 12, round == 1 ? new int[2] : dualPolls);
+        leader = awaitOnlyLeader(network, 120, hearsay ? 3 : 12, round == 1 ? startupPolls : dualPolls);
         Thread.sleep(random.nextInt(threshold));
         ProcessHandle process = ProcessHandle.of(network.pid(leader).orElseThrow()).orElseThrow();
         process.destroyForcibly();
@@ -107,7 +113,8 @@ public final class FailoverReport {
     } finally {
       network.stopAll();
     }
-    return new Row(profile.name().toLowerCase(java.util.Locale.ROOT), seconds, dualPolls[0], dualPolls[1]);
+    return new Row(profile.name().toLowerCase(java.util.Locale.ROOT), seconds, dualPolls[0], dualPolls[1],
+        startupPolls[0], startupPolls[1]);
   }
 
   /**

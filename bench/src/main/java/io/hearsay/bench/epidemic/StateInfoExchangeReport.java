@@ -47,8 +47,7 @@ public final class StateInfoExchangeReport {
   private static Row run(SimulatedIdentities identities, StateInfoGossip.Exchange exchange, long seed) {
     int n = identities.signers().size();
     StateInfoRounds rounds = new StateInfoRounds(identities.org().mspId(), identities.signers(), identities.verifier(),
-        new StateInfoGossip.Settings(StateInfoGossip.Spread.ANTI_ENTROPY, StateInfoGossip.Settings.FABRIC.rumor(),
-            exchange), seed);
+        StateInfoGossip.Settings.FABRIC.with(StateInfoGossip.Spread.ANTI_ENTROPY, exchange), seed);
     for (int i = 0; i < n; i++) {
       rounds.peer(i).publish(1);
     }

@@ -5,8 +5,6 @@ import io.hearsay.protocol.identity.PkiId;
 import io.hearsay.protocol.message.EnvelopeSigner;
 import io.hearsay.protocol.message.GossipMessages;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -205,8 +203,7 @@ public final class BlockPush {
       if (message.isEmpty()) {
         continue;
       }
-      List<PkiId> targets = new ArrayList<>(outbox.orgMembers());
-      Collections.shuffle(targets, new java.util.Random(random.nextLong()));
+      List<PkiId> targets = io.hearsay.channels.RandomPeers.shuffled(outbox.orgMembers(), random);
       int sent = 0;
       for (PkiId target : targets) {
         if (sent >= propagatePeerNum) {

@@ -85,10 +85,9 @@ public final class Plumtree<P> {
     eager.retainAll(members);
     lazy.retainAll(members);
     missing.values().forEach(m -> m.holders().retainAll(members));
-    List<P> candidates = new ArrayList<>(members);
+    List<P> candidates = io.hearsay.channels.RandomPeers.shuffled(members, random);
     candidates.removeAll(eager);
     candidates.removeAll(lazy);
-    Collections.shuffle(candidates, new java.util.Random(random.nextLong()));
     List<P> added = new ArrayList<>();
     for (P peer : candidates) {
       if (eager.size() + lazy.size() >= settings.viewSize()) {

@@ -1,5 +1,6 @@
 package io.hearsay.channels.stateinfo;
 
+import io.hearsay.channels.RandomPeers;
 import io.hearsay.channels.epidemic.RumorMongering;
 import io.hearsay.protocol.Rejection;
 import io.hearsay.protocol.RejectionReason;
@@ -13,13 +14,11 @@ import io.hearsay.protocol.message.SignedGossipMessage;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.hyperledger.fabric.protos.gossip.Envelope;
@@ -54,11 +53,20 @@ public final class StateInfoGossip {
    */
   public enum Exchange { PULL, PUSH, PUSH_PULL }
 
-  /** {@code rumor} is used with {@link Spread#RUMOR} only. */
-  public record Settings(Spread spread, RumorMongering.Settings rumor, Exchange exchange) {
+  /**
+   * {@code rumor} is used with {@link Spread#RUMOR} only. With {@code introduceToNewPeers}, this
+   * peer's StateInfo goes at once to every peer that becomes alive, so membership proofs do not
+   * wait for the next anti-entropy round (at start-up that is what lets elections see each other).
+   */
+  public record Settings(Spread spread, RumorMongering.Settings rumor, Exchange exchange, boolean introduceToNewPeers) {
     /** Fabric's: broadcast, and pull rounds. */
     public static final Settings FABRIC = new Settings(Spread.BROADCAST,
-        new RumorMongering.Settings(3, RumorMongering.Feedback.BLIND, RumorMongering.Loss.COUNTER), Exchange.PULL);
+        new RumorMongering.Settings(3, RumorMongering.Feedback.BLIND, RumorMongering.Loss.COUNTER), Exchange.PULL, false);
+
+    /** These settings with another spread and exchange. */
+    public Settings with(Spread otherSpread, Exchange otherExchange) {
+      return new Settings(otherSpread, rumor, otherExchange, introduceToNewPeers);
+    }
   }
 
   /** What StateInfo gossip needs from the channel actor. */
@@ -87,6 +95,7 @@ public final class StateInfoGossip {
   private final Set<PkiId> haveOurs = new HashSet<>();
   /** Peers asked in this push-pull round, whose snapshot is answered with what they lacked. */
   private final Set<PkiId> awaitingSnapshot = new HashSet<>();
+  private Set<PkiId> lastAlive = Set.of();
   private Envelope ours;
   private PeerTime ownTime;
   private long sequence;
@@ -121,10 +130,17 @@ public final class StateInfoGossip {
     return outbox.alive().stream().filter(this::isProvenMember).toList();
   }
 
-  /** Membership changed: what is known of peers no longer alive is forgotten. */
-  public void retainOnly(Set<PkiId> alive) {
+  /**
+   * Membership changed: what is known of peers no longer alive is forgotten, and (with
+   * introduceToNewPeers) peers newly alive get our StateInfo.
+   */
+  public void membersChanged(Set<PkiId> alive) {
     table.retainOnly(alive);
     provenByMac.retainAll(alive);
+    if (settings.introduceToNewPeers()) {
+      alive.stream().filter(p -> !lastAlive.contains(p)).forEach(this::introduceTo);
+    }
+    lastAlive = Set.copyOf(alive);
   }
 
   /** A verified StateInfo from {@code from} (its author, or a peer relaying it). */
@@ -155,7 +171,8 @@ public final class StateInfoGossip {
         }
       }
     }
-    if (awaitingSnapshot.remove(from)) {
+    // StateInfo goes only to proven members: an answer without its author's StateInfo gets nothing back.
+    if (awaitingSnapshot.remove(from) && isProvenMember(from)) {
       List<Envelope> lacking = new ArrayList<>();
       if (ours != null && isNewer(signer.self().pkiId(), ownTime, theirs)) {
         lacking.add(ours);
@@ -176,13 +193,13 @@ public final class StateInfoGossip {
         return;
       }
       Envelope snapshot = signer.sign(GossipMessages.stateInfoSnapshot(channel, elements)).envelope();
-      pickRandom(provenMembersAlive(), peers).forEach(peer -> outbox.send(peer, snapshot));
+      RandomPeers.pick(provenMembersAlive(), peers, random).forEach(peer -> outbox.send(peer, snapshot));
       return;
     }
     // A pull request may go to any alive peer: it proves our membership, and reveals nothing.
     Envelope request = signer.sign(GossipMessages.stateInfoPullRequest(signer.self().pkiId(), channel)).envelope();
     awaitingSnapshot.clear();
-    for (PkiId peer : pickRandom(List.copyOf(outbox.alive()), peers)) {
+    for (PkiId peer : RandomPeers.pick(outbox.alive(), peers, random)) {
       outbox.send(peer, request);
       if (settings.exchange() == Exchange.PUSH_PULL) {
         awaitingSnapshot.add(peer);
@@ -220,11 +237,6 @@ public final class StateInfoGossip {
     return known == null || PeerTimes.isNewer(time, known);
   }
 
-  private List<PkiId> pickRandom(List<PkiId> from, int n) {
-    List<PkiId> copy = new ArrayList<>(from);
-    Collections.shuffle(copy, new Random(random.nextLong()));
-    return copy.subList(0, Math.min(n, copy.size()));
-  }
 
   /** Publishes this peer's ledger height if it changed since the last StateInfo. */
   public void publish(long height) {
@@ -233,8 +245,12 @@ public final class StateInfoGossip {
     }
     publishedHeight = height;
     ownTime = PeerTimes.of(incarnation, ++sequence);
+    boolean first = ours == null;
     ours = signer.sign(GossipMessages.stateInfo(signer.self().pkiId(), channel, ownTime, height)).envelope();
     haveOurs.clear();
+    if (first && settings.introduceToNewPeers()) {
+      lastAlive.forEach(this::introduceTo);
+    }
     if (settings.spread() == Spread.RUMOR) {
       spreadRumor(signer.self().pkiId(), ours, Set.of());
       return;
@@ -267,9 +283,8 @@ public final class StateInfoGossip {
   private void spreadRumor(PkiId subject, Envelope stateInfo, Set<PkiId> exclude) {
     RumorMongering<PkiId> rumor = rumors.orElseThrow();
     rumor.learned(subject);
-    List<PkiId> targets = new ArrayList<>(provenMembersAlive());
+    List<PkiId> targets = RandomPeers.shuffled(provenMembersAlive(), random);
     targets.removeAll(exclude);
-    Collections.shuffle(targets, new Random(random.nextLong()));
     for (PkiId target : targets) {
       if (!rumor.isHot(subject)) {
         break;

@@ -208,7 +208,7 @@ public final class PeerSettingsLoader {
     return new io.hearsay.channels.stateinfo.StateInfoGossip.Settings(spread,
         new io.hearsay.channels.epidemic.RumorMongering.Settings(k, io.hearsay.channels.epidemic.RumorMongering.Feedback.BLIND,
             io.hearsay.channels.epidemic.RumorMongering.Loss.valueOf(loss.toUpperCase(java.util.Locale.ROOT))),
-        exchange);
+        exchange, c.getBoolean(p + "introduce-to-new-peers"));
   }
 
   /** A key whose value names a constant of {@code type}, written in lower case with dashes. */

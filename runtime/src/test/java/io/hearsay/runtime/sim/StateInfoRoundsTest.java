@@ -26,7 +26,7 @@ class StateInfoRoundsTest {
     IdentityMapper identities = new IdentityMapper(TestCrypto.msps());
     signers.forEach(s -> identities.learn(s.identity(), Instant.now()));
     StateInfoRounds rounds = new StateInfoRounds("Org1MSP", signers, new EnvelopeVerifier(identities, 1 << 20),
-        new StateInfoGossip.Settings(Spread.ANTI_ENTROPY, StateInfoGossip.Settings.FABRIC.rumor(), exchange), 1);
+        StateInfoGossip.Settings.FABRIC.with(Spread.ANTI_ENTROPY, exchange), 1);
     for (int i = 0; i < 3; i++) {
       rounds.peer(i).publish(1);
     }
@@ -87,5 +87,27 @@ class StateInfoRoundsTest {
     assertTrue(roundsNeeded[Exchange.PUSH_PULL.ordinal()] <= roundsNeeded[Exchange.PULL.ordinal()]
         && roundsNeeded[Exchange.PUSH_PULL.ordinal()] <= roundsNeeded[Exchange.PUSH.ordinal()],
         java.util.Arrays.toString(roundsNeeded));
+  }
+
+  @Test
+  void introducedToNewPeersAPeerIsAProvenMemberOnceItIsSeenAlive() {
+    for (boolean introduce : new boolean[] {false, true}) {
+      List<SigningIdentity> signers = List.of(TestCrypto.peer(1, 0), TestCrypto.peer(1, 1), TestCrypto.peer(1, 2));
+      IdentityMapper identities = new IdentityMapper(TestCrypto.msps());
+      signers.forEach(s -> identities.learn(s.identity(), Instant.now()));
+      var fabric = StateInfoGossip.Settings.FABRIC;
+      StateInfoRounds rounds = new StateInfoRounds("Org1MSP", signers, new EnvelopeVerifier(identities, 1 << 20),
+          new StateInfoGossip.Settings(fabric.spread(), fabric.rumor(), fabric.exchange(), introduce), 1);
+      rounds.peer(0).publish(3);
+      rounds.deliver();
+      assertEquals(0, rounds.messages(), "no one is alive yet, so no one is a proven member to send to");
+      rounds.peer(0).membersChanged(java.util.Set.of(rounds.id(1), rounds.id(2)));
+      rounds.deliver();
+      assertEquals(introduce ? 2 : 0, rounds.messages());
+      assertEquals(introduce, rounds.peer(1).isProvenMember(rounds.id(0)), "introduce = " + introduce);
+      rounds.peer(0).membersChanged(java.util.Set.of(rounds.id(1), rounds.id(2)));
+      rounds.deliver();
+      assertEquals(introduce ? 2 : 0, rounds.messages(), "peers already alive are not introduced to again");
+    }
   }
 }
