@@ -193,7 +193,7 @@ public final class ChannelGossip {
     timers.startTimerWithFixedDelay(Tick.STATE_CHECK, s.stateCheckInterval());
     ledger.tell(new ChannelLedger.GetHeight(context.messageAdapter(ChannelLedger.Height.class, LedgerHeightKnown::new)));
     leadership = Leadership.start(context, setup.leadership(), setup.deliver(), new Election.Setup(channel,
-        setup.signer(), setup.incarnation(), setup.leadership().timings(), setup.leadership().handover().watch(),
+        setup.signer(), setup.incarnation(), setup.leadership().timings(), setup.leadership().handover(),
         context.messageAdapter(Send.class, ElectionOut::new),
         context.messageAdapter(Election.LeadershipChanged.class, LeadershipKnown::new), setup.rejections()));
     if (leadership.isLeader()) {

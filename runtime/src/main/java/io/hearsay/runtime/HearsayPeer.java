@@ -86,6 +86,8 @@ public final class HearsayPeer implements AutoCloseable {
     Config effective = PeerSettingsLoader.effective(config, environment);
     SigningIdentity identity = PeerIdentityFiles.signingIdentity(settings);
     IdentityMapper identities = new IdentityMapper(PeerIdentityFiles.msps(settings));
+    // Our own identity too: StateInfo snapshots and membership responses hold our own messages.
+    identities.learn(identity.identity(), Instant.now());
     RejectionLog rejections = new RejectionLog(LoggerFactory.getLogger("io.hearsay.runtime.rejections"),
         settings.rejectionLogInterval());
     Instant now = Instant.now();

@@ -46,7 +46,7 @@ public final class Election {
 
   /** What an election is started with. */
   public record Setup(String channel, EnvelopeSigner signer, long incarnation, ElectionState.Timings timings,
-      ElectionState.LeaderWatch watch, ActorRef<ChannelGossip.Send> out, ActorRef<LeadershipChanged> listener, RejectionSink rejections) {}
+      Leadership.Handover handover, ActorRef<ChannelGossip.Send> out, ActorRef<LeadershipChanged> listener, RejectionSink rejections) {}
 
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
@@ -60,7 +60,8 @@ public final class Election {
     this.context = context;
     this.timers = timers;
     this.setup = setup;
-    this.state = new ElectionState(setup.signer().self().pkiId(), setup.timings(), setup.watch(),
+    this.state = new ElectionState(setup.signer().self().pkiId(), setup.timings(), setup.handover().watch(),
+        setup.handover().awaitPeersAtStart(),
         System.nanoTime(), 0);
   }
 

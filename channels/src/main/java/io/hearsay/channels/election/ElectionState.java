@@ -53,6 +53,7 @@ public final class ElectionState {
 
   private final PkiId self;
   private final LeaderWatch watch;
+  private final boolean awaitPeers;
   private final long sample;
   private final long aliveThreshold;
   private final long electionDuration;
@@ -67,12 +68,18 @@ public final class ElectionState {
 
   /** Fabric's election. */
   public ElectionState(PkiId self, Timings timings, long nowNanos, int viewSize) {
-    this(self, timings, LeaderWatch.PERIOD, nowNanos, viewSize);
+    this(self, timings, LeaderWatch.PERIOD, false, nowNanos, viewSize);
   }
 
-  public ElectionState(PkiId self, Timings timings, LeaderWatch watch, long nowNanos, int viewSize) {
+  /**
+   * With {@code awaitPeers}, start-up does not take an empty view for a stable one before
+   * startupGracePeriod: peers started together see each other before electing, where Fabric's
+   * (two equal samples, 0 included) lets each elect itself while discovery is still under way.
+   */
+  public ElectionState(PkiId self, Timings timings, LeaderWatch watch, boolean awaitPeers, long nowNanos, int viewSize) {
     this.self = self;
     this.watch = watch;
+    this.awaitPeers = awaitPeers;
     this.sample = timings.membershipSampleInterval().toNanos();
     this.aliveThreshold = timings.leaderAliveThreshold().toNanos();
     this.electionDuration = timings.leaderElectionDuration().toNanos();
@@ -98,7 +105,8 @@ public final class ElectionState {
     }
     switch (phase) {
       case STABILIZING -> {
-        if (viewSize == lastViewSize || now >= stabilizeUntil || leaderExists) {
+        boolean stable = viewSize == lastViewSize && !(awaitPeers && viewSize == 0);
+        if (stable || now >= stabilizeUntil || leaderExists) {
           step(now, actions);
         } else {
           lastViewSize = viewSize;

@@ -28,11 +28,12 @@ public final class Leadership {
 
   /**
    * How leadership passes between elected peers, beyond Fabric's timings: how followers watch the
-   * leader, and how long a new leader leads before its deliver client starts.
+   * leader, how long a new leader leads before its deliver client starts, and whether start-up
+   * waits for other peers (see {@link ElectionState}).
    */
-  public record Handover(ElectionState.LeaderWatch watch, java.time.Duration deliveryLease) {
+  public record Handover(ElectionState.LeaderWatch watch, java.time.Duration deliveryLease, boolean awaitPeersAtStart) {
     /** Fabric's: a follower waits whole periods; a leader delivers as soon as it leads. */
-    public static final Handover FABRIC = new Handover(ElectionState.LeaderWatch.PERIOD, java.time.Duration.ZERO);
+    public static final Handover FABRIC = new Handover(ElectionState.LeaderWatch.PERIOD, java.time.Duration.ZERO, false);
   }
 
   /** Makes the leader's deliver client for a channel; it talks to the channel actor it is given. */

@@ -28,11 +28,13 @@ class ElectionStateTest {
     final TreeMap<Integer, ElectionState> running = new TreeMap<>();
     BiPredicate<Integer, Integer> linked = (a, b) -> true;
     ElectionState.LeaderWatch watch = ElectionState.LeaderWatch.PERIOD;
+    boolean awaitPeers;
     int proposals;
+    int mostLeadersAtOnce;
     long now;
 
     void start(int id) {
-      running.put(id, new ElectionState(pki(id), FABRIC, watch, now, view(id)));
+      running.put(id, new ElectionState(pki(id), FABRIC, watch, awaitPeers, now, view(id)));
     }
 
     void stop(int id) {
@@ -53,6 +55,7 @@ class ElectionStateTest {
             dispatch(id, state.onTimer(now, view(id)));
           }
         }
+        mostLeadersAtOnce = Math.max(mostLeadersAtOnce, leaders().size());
       }
     }
 
@@ -225,6 +228,44 @@ class ElectionStateTest {
       org.run(Duration.ofMillis(8_000));
     }
     assertEquals(before, org.proposals, "no follower proposed itself");
+    assertEquals(Set.of(0), org.leaders());
+  }
+
+  /** Two peers start while they cannot see each other yet (discovery under way), then they can. */
+  private static Org twoPeersDiscoveringEachOtherAfterStart(boolean awaitPeers) {
+    Org org = new Org();
+    org.awaitPeers = awaitPeers;
+    org.linked = (a, b) -> false;
+    org.start(0);
+    org.start(1);
+    org.run(Duration.ofSeconds(8)); // past stabilization (2 s) and an election (5 s)
+    org.linked = (a, b) -> true;
+    org.run(Duration.ofSeconds(40));
+    return org;
+  }
+
+  @Test
+  void fabricsStartUpTakesAnEmptyViewForAStableOneAndBothPeersLead() {
+    Org org = twoPeersDiscoveringEachOtherAfterStart(false);
+    assertEquals(2, org.mostLeadersAtOnce, "each elected itself before discovery");
+    assertEquals(Set.of(0), org.leaders());
+  }
+
+  @Test
+  void awaitingPeersAtStartTwoPeersDiscoveringEachOtherNeverLeadAtOnce() {
+    Org org = twoPeersDiscoveringEachOtherAfterStart(true);
+    assertEquals(1, org.mostLeadersAtOnce);
+    assertEquals(Set.of(0), org.leaders());
+  }
+
+  @Test
+  void awaitingPeersAtStartAPeerAloneLeadsAfterTheGracePeriod() {
+    Org org = new Org();
+    org.awaitPeers = true;
+    org.start(0);
+    org.run(Duration.ofSeconds(14));
+    assertTrue(org.leaders().isEmpty(), "still waiting for peers within startupGracePeriod (15 s)");
+    org.run(Duration.ofSeconds(7));
     assertEquals(Set.of(0), org.leaders());
   }
 }

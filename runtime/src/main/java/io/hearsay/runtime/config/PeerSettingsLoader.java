@@ -126,7 +126,7 @@ public final class PeerSettingsLoader {
         accrualSettings(c, source));
   }
 
-  /** {@code hearsay.channels.leader-watch} and {@code delivery-lease}. */
+  /** {@code hearsay.channels.leader-watch}, {@code delivery-lease} and {@code await-peers-at-start}. */
   private static io.hearsay.channels.election.Leadership.Handover handover(Config c, String source) throws ConfigError {
     String key = "hearsay.channels.leader-watch";
     String watch = c.getString(key);
@@ -139,7 +139,8 @@ public final class PeerSettingsLoader {
     }
     return new io.hearsay.channels.election.Leadership.Handover(watch.equals("period")
         ? io.hearsay.channels.election.ElectionState.LeaderWatch.PERIOD
-        : io.hearsay.channels.election.ElectionState.LeaderWatch.LAST_DECLARATION, lease);
+        : io.hearsay.channels.election.ElectionState.LeaderWatch.LAST_DECLARATION, lease,
+        c.getBoolean("hearsay.channels.await-peers-at-start"));
   }
 
   /** {@code hearsay.membership.failure-detector}: Fabric's fixed expiry, or φ accrual on top of it. */
