@@ -20,13 +20,17 @@ import org.junit.jupiter.api.Test;
  */
 class StateInfoRoundsTest {
 
-  /** Peer 0 at height 5 and peer 1 at height 7 published, unseen; everyone proved membership before. */
-  private static StateInfoRounds peers(Exchange exchange) {
+  /** Three peers of Org1 with {@code settings}, nothing sent yet. */
+  private static StateInfoRounds rounds(StateInfoGossip.Settings settings) {
     List<SigningIdentity> signers = List.of(TestCrypto.peer(1, 0), TestCrypto.peer(1, 1), TestCrypto.peer(1, 2));
     IdentityMapper identities = new IdentityMapper(TestCrypto.msps());
     signers.forEach(s -> identities.learn(s.identity(), Instant.now()));
-    StateInfoRounds rounds = new StateInfoRounds("Org1MSP", signers, new EnvelopeVerifier(identities, 1 << 20),
-        StateInfoGossip.Settings.FABRIC.with(Spread.ANTI_ENTROPY, exchange), 1);
+    return new StateInfoRounds("Org1MSP", signers, new EnvelopeVerifier(identities, 1 << 20), settings, 1);
+  }
+
+  /** Peer 0 at height 5 and peer 1 at height 7 published, unseen; everyone proved membership before. */
+  private static StateInfoRounds peers(Exchange exchange) {
+    StateInfoRounds rounds = rounds(StateInfoGossip.Settings.FABRIC.with(Spread.ANTI_ENTROPY, exchange));
     for (int i = 0; i < 3; i++) {
       rounds.peer(i).publish(1);
     }
@@ -92,12 +96,9 @@ class StateInfoRoundsTest {
   @Test
   void introducedToNewPeersAPeerIsAProvenMemberOnceItIsSeenAlive() {
     for (boolean introduce : new boolean[] {false, true}) {
-      List<SigningIdentity> signers = List.of(TestCrypto.peer(1, 0), TestCrypto.peer(1, 1), TestCrypto.peer(1, 2));
-      IdentityMapper identities = new IdentityMapper(TestCrypto.msps());
-      signers.forEach(s -> identities.learn(s.identity(), Instant.now()));
       var fabric = StateInfoGossip.Settings.FABRIC;
-      StateInfoRounds rounds = new StateInfoRounds("Org1MSP", signers, new EnvelopeVerifier(identities, 1 << 20),
-          new StateInfoGossip.Settings(fabric.spread(), fabric.rumor(), fabric.exchange(), introduce), 1);
+      StateInfoRounds rounds = rounds(new StateInfoGossip.Settings(fabric.spread(), fabric.rumor(), fabric.exchange(),
+          introduce));
       rounds.peer(0).publish(3);
       rounds.deliver();
       assertEquals(0, rounds.messages(), "no one is alive yet, so no one is a proven member to send to");
