@@ -93,7 +93,8 @@ public final class Peer {
       }), Comm.LARGE_NAME);
       ActorRef<Membership.Command> membership = context.spawn(Membership.create(new Membership.Setup(
           parts.signer(), verifier, settings.gossip().withEndpoint(self), self, settings.anchorPeers(), comm,
-          parts.rejections(), parts.incarnation(), settings.accrual())), "membership");
+          parts.rejections(), parts.incarnation(), settings.accrual(), settings.membershipAntiEntropy())),
+          "membership");
       ChannelSettings channelSettings = settings.channels();
       ActorRef<ChannelRouter.Command> channels = context.spawn(ChannelRouter.create(new ChannelRouter.Setup(
           settings.localMspId(), parts.signer(), verifier, channelSettings, parts.incarnation(), comm,

@@ -28,7 +28,7 @@ public final class StateInfoExchangeReport {
   private StateInfoExchangeReport() {}
 
   /** One mode: fraction lacking after each round, and traffic. */
-  record Row(StateInfoGossip.Exchange exchange, List<Double> lacking, double messagesPerRound, double bytesPerRound) {}
+  record Row(io.hearsay.channels.epidemic.AntiEntropy.Mode exchange, List<Double> lacking, double messagesPerRound, double bytesPerRound) {}
 
   public static void main(String[] args) throws Exception {
     Map<String, String> options = io.hearsay.bench.report.Options.parse(args, Map.of("--peers", "1000",
@@ -37,14 +37,14 @@ public final class StateInfoExchangeReport {
     long seed = Long.parseLong(options.get("--seed"));
     SimulatedIdentities identities = SimulatedIdentities.generate(n, SimulatedNetwork.scratchDir("stateinfo-exchange"));
     List<Row> rows = new ArrayList<>();
-    for (StateInfoGossip.Exchange exchange : StateInfoGossip.Exchange.values()) {
+    for (io.hearsay.channels.epidemic.AntiEntropy.Mode exchange : io.hearsay.channels.epidemic.AntiEntropy.Mode.values()) {
       rows.add(run(identities, exchange, seed));
       System.out.printf("%s: %d rounds%n", exchange, rows.get(rows.size() - 1).lacking().size());
     }
     write(Path.of(options.get("--out")), n, seed, rows);
   }
 
-  private static Row run(SimulatedIdentities identities, StateInfoGossip.Exchange exchange, long seed) {
+  private static Row run(SimulatedIdentities identities, io.hearsay.channels.epidemic.AntiEntropy.Mode exchange, long seed) {
     int n = identities.signers().size();
     StateInfoRounds rounds = new StateInfoRounds(identities.org().mspId(), identities.signers(), identities.verifier(),
         StateInfoGossip.Settings.FABRIC.with(StateInfoGossip.Spread.ANTI_ENTROPY, exchange), seed);

@@ -1,6 +1,7 @@
 package io.hearsay.channels.stateinfo;
 
 import io.hearsay.channels.RandomPeers;
+import io.hearsay.channels.epidemic.AntiEntropy;
 import io.hearsay.channels.epidemic.RumorMongering;
 import io.hearsay.protocol.Rejection;
 import io.hearsay.protocol.RejectionReason;
@@ -45,26 +46,25 @@ public final class StateInfoGossip {
     ANTI_ENTROPY
   }
 
-  /**
-   * One anti-entropy round between this peer (A) and a random peer (B), in Fabric's messages.
-   * PULL is Fabric's: A sends a StateInfo pull request, B answers with its snapshot (2 messages).
-   * PUSH: A sends its snapshot to a proven member (1 message). PUSH_PULL: a pull, then A sends B
-   * the entries B's snapshot lacked or held older (3 messages).
+  /*
+   * One anti-entropy round between this peer (A) and a random peer (B) uses Fabric's messages:
+   * PULL is Fabric's own (A sends a StateInfo pull request, B answers with its snapshot: 2
+   * messages); PUSH sends A's snapshot to a proven member (1 message); PUSH_PULL is a pull, then A
+   * sends B the entries B's snapshot lacked or held older (3 messages).
    */
-  public enum Exchange { PULL, PUSH, PUSH_PULL }
 
   /**
    * {@code rumor} is used with {@link Spread#RUMOR} only. With {@code introduceToNewPeers}, this
    * peer's StateInfo goes at once to every peer that becomes alive, so membership proofs do not
    * wait for the next anti-entropy round (at start-up that is what lets elections see each other).
    */
-  public record Settings(Spread spread, RumorMongering.Settings rumor, Exchange exchange, boolean introduceToNewPeers) {
+  public record Settings(Spread spread, RumorMongering.Settings rumor, AntiEntropy.Mode exchange, boolean introduceToNewPeers) {
     /** Fabric's: broadcast, and pull rounds. */
     public static final Settings FABRIC = new Settings(Spread.BROADCAST,
-        new RumorMongering.Settings(3, RumorMongering.Feedback.BLIND, RumorMongering.Loss.COUNTER), Exchange.PULL, false);
+        new RumorMongering.Settings(3, RumorMongering.Feedback.BLIND, RumorMongering.Loss.COUNTER), AntiEntropy.Mode.PULL, false);
 
     /** These settings with another spread and exchange. */
-    public Settings with(Spread otherSpread, Exchange otherExchange) {
+    public Settings with(Spread otherSpread, AntiEntropy.Mode otherExchange) {
       return new Settings(otherSpread, rumor, otherExchange, introduceToNewPeers);
     }
   }
@@ -187,7 +187,7 @@ public final class StateInfoGossip {
 
   /** One anti-entropy round with {@code peers} random peers, in the configured exchange mode. */
   public void antiEntropyRound(int peers) {
-    if (settings.exchange() == Exchange.PUSH) {
+    if (settings.exchange() == AntiEntropy.Mode.PUSH) {
       List<Envelope> elements = snapshotElements();
       if (elements.isEmpty()) {
         return;
@@ -201,7 +201,7 @@ public final class StateInfoGossip {
     awaitingSnapshot.clear();
     for (PkiId peer : RandomPeers.pick(outbox.alive(), peers, random)) {
       outbox.send(peer, request);
-      if (settings.exchange() == Exchange.PUSH_PULL) {
+      if (settings.exchange() == AntiEntropy.Mode.PUSH_PULL) {
         awaitingSnapshot.add(peer);
       }
     }

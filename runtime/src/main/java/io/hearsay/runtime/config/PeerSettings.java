@@ -22,7 +22,8 @@ public record PeerSettings(
     Optional<Endpoint> adminEndpoint,
     io.hearsay.channels.ChannelSettings channels,
     io.hearsay.channels.election.Leadership.Handover handover,
-    Optional<io.hearsay.runtime.membership.AccrualDetector.Settings> accrual) {
+    Optional<io.hearsay.runtime.membership.AccrualDetector.Settings> accrual,
+    io.hearsay.channels.epidemic.AntiEntropy.Mode membershipAntiEntropy) {
 
   public PeerSettings {
     orgs = List.copyOf(orgs);

@@ -123,7 +123,8 @@ public final class PeerSettingsLoader {
         adminEndpoint(c, source),
         channels(c, gossip, source),
         handover(c, source),
-        accrualSettings(c, source));
+        accrualSettings(c, source),
+        membershipAntiEntropy(c, source));
   }
 
   /** {@code hearsay.channels.leader-watch}, {@code delivery-lease} and {@code await-peers-at-start}. */
@@ -141,6 +142,12 @@ public final class PeerSettingsLoader {
         ? io.hearsay.channels.election.ElectionState.LeaderWatch.PERIOD
         : io.hearsay.channels.election.ElectionState.LeaderWatch.LAST_DECLARATION, lease,
         c.getBoolean("hearsay.channels.await-peers-at-start"));
+  }
+
+  /** {@code hearsay.membership.anti-entropy}: Fabric's membership pull, a push of the view, or push-pull. */
+  public static io.hearsay.channels.epidemic.AntiEntropy.Mode membershipAntiEntropy(Config c, String source)
+      throws ConfigError {
+    return choice(c, "hearsay.membership.anti-entropy", io.hearsay.channels.epidemic.AntiEntropy.Mode.class, source);
   }
 
   /** {@code hearsay.membership.failure-detector}: Fabric's fixed expiry, or φ accrual on top of it. */
@@ -200,7 +207,7 @@ public final class PeerSettingsLoader {
       throws ConfigError {
     String p = "hearsay.channels.state-info.";
     var spread = choice(c, p + "dissemination", io.hearsay.channels.stateinfo.StateInfoGossip.Spread.class, source);
-    var exchange = choice(c, p + "anti-entropy", io.hearsay.channels.stateinfo.StateInfoGossip.Exchange.class, source);
+    var exchange = choice(c, p + "anti-entropy", io.hearsay.channels.epidemic.AntiEntropy.Mode.class, source);
     int k = c.getInt(p + "rumor-k");
     String loss = c.getString(p + "rumor-loss");
     if (k < 1 || !(loss.equals("counter") || loss.equals("coin"))) {

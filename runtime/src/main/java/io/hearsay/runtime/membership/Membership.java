@@ -5,6 +5,7 @@ import io.hearsay.protocol.Rejection;
 import io.hearsay.protocol.RejectionReason;
 import io.hearsay.protocol.Verdict;
 import io.hearsay.protocol.identity.PeerIdentity;
+import io.hearsay.protocol.identity.PkiId;
 import io.hearsay.protocol.message.EnvelopeSigner;
 import io.hearsay.protocol.message.EnvelopeVerifier;
 import io.hearsay.protocol.message.GossipMessages;
@@ -17,8 +18,10 @@ import io.hearsay.runtime.config.GossipSettings;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -31,6 +34,7 @@ import org.hyperledger.fabric.protos.gossip.Envelope;
 import org.hyperledger.fabric.protos.gossip.GossipMessage.ContentCase;
 import org.hyperledger.fabric.protos.gossip.MembershipRequest;
 import org.hyperledger.fabric.protos.gossip.MembershipResponse;
+import org.hyperledger.fabric.protos.gossip.PeerTime;
 
 /**
  * Fabric discovery as an actor: sends this peer's alive message every {@code aliveTimeInterval}
@@ -62,7 +66,8 @@ public final class Membership {
   /** What membership is started with. */
   public record Setup(EnvelopeSigner signer, EnvelopeVerifier verifier, GossipSettings gossip,
       Endpoint self, List<Endpoint> anchorPeers, ActorRef<Comm.Command> comm, RejectionLog rejections,
-      long incarnation, Optional<AccrualDetector.Settings> accrual) {}
+      long incarnation, Optional<AccrualDetector.Settings> accrual,
+      io.hearsay.channels.epidemic.AntiEntropy.Mode antiEntropy) {}
 
   private final ActorContext<Command> context;
   private final Setup setup;
@@ -76,6 +81,8 @@ public final class Membership {
   private final SplittableRandom random = new SplittableRandom();
   private long sequence;
   private SignedGossipMessage selfAlive;
+  /** Peers asked in this push-pull round, whose view is answered with what it lacked. */
+  private final Set<PkiId> awaitingView = new HashSet<>();
   private MembershipView lastView = new MembershipView(List.of(), List.of());
 
   private Membership(ActorContext<Command> context, Setup setup) {
@@ -162,8 +169,7 @@ public final class Membership {
             m.pkiId(), describe(m), setup.gossip().aliveExpirationTimeout()));
         table.purge(now).forEach(m -> context.getLog().info("peer {} ({}) forgotten", m.pkiId(), describe(m)));
       }
-      case PULL -> pick(table.aliveMembers(), setup.gossip().pullPeerNum(), null)
-          .forEach(m -> endpointOf(m).ifPresent(this::sendMembershipRequest));
+      case PULL -> antiEntropyRound();
       case RECONNECT -> {
         List<Endpoint> probes = new ArrayList<>();
         for (MemberInfo dead : table.deadMembers()) {
@@ -234,23 +240,79 @@ public final class Membership {
     if (!requesterMsp.equals(mspId) && setup.gossip().externalEndpoint().isEmpty()) {
       return;
     }
+    setup.comm().tell(new Comm.Send(inbound.fromEndpoint(), signed(view(requesterMsp, Map.of()))));
+  }
+
+  /**
+   * Our view as a membership response, in the form a peer of {@code toMsp} may see: ourselves, the
+   * alive and the dead, leaving out what {@code theirs} (alive timestamps by PKI-ID) already holds
+   * as new.
+   */
+  private MembershipResponse view(String toMsp, Map<PkiId, PeerTime> theirs) {
     List<Envelope> alives = new ArrayList<>();
-    alives.add(disclosed(selfAlive, requesterMsp));
-    table.aliveMessages(true).stream().filter(m -> discloses(m, requesterMsp))
-        .forEach(m -> alives.add(disclosed(m, requesterMsp)));
-    List<Envelope> dead = table.aliveMessages(false).stream().filter(m -> discloses(m, requesterMsp))
-        .map(m -> disclosed(m, requesterMsp)).toList();
-    setup.comm().tell(new Comm.Send(inbound.fromEndpoint(),
-        setup.signer().sign(GossipMessages.membershipResponse(alives, dead)).envelope()));
+    if (lacks(theirs, selfAlive)) {
+      alives.add(disclosed(selfAlive, toMsp));
+    }
+    table.aliveMessages(true).stream().filter(m -> discloses(m, toMsp) && lacks(theirs, m))
+        .forEach(m -> alives.add(disclosed(m, toMsp)));
+    List<Envelope> dead = table.aliveMessages(false).stream().filter(m -> discloses(m, toMsp) && lacks(theirs, m))
+        .map(m -> disclosed(m, toMsp)).toList();
+    return MembershipResponse.newBuilder().addAllAlive(alives).addAllDead(dead).build();
+  }
+
+  private Envelope signed(MembershipResponse view) {
+    return setup.signer().sign(GossipMessages.membershipResponse(view.getAliveList(), view.getDeadList())).envelope();
+  }
+
+  private static boolean lacks(Map<PkiId, PeerTime> theirs, SignedGossipMessage alive) {
+    PeerTime known = theirs.get(alive.signer().pkiId());
+    return known == null || PeerTimes.isNewer(alive.message().getAliveMsg().getTimestamp(), known);
+  }
+
+  /**
+   * One anti-entropy round with pullPeerNum random peers: Fabric's pull (a membership request,
+   * answered with the peer's view), a push of our view, or push-pull (a pull whose answer is
+   * answered with what it lacked).
+   */
+  private void antiEntropyRound() {
+    awaitingView.clear();
+    for (MemberInfo member : pick(table.aliveMembers(), setup.gossip().pullPeerNum(), null)) {
+      Optional<Endpoint> endpoint = endpointOf(member);
+      if (endpoint.isEmpty()) {
+        continue;
+      }
+      if (setup.antiEntropy() == io.hearsay.channels.epidemic.AntiEntropy.Mode.PUSH) {
+        setup.comm().tell(new Comm.Send(endpoint.get(), signed(view(member.mspId(), Map.of()))));
+      } else {
+        sendMembershipRequest(endpoint.get());
+        if (setup.antiEntropy() == io.hearsay.channels.epidemic.AntiEntropy.Mode.PUSH_PULL) {
+          awaitingView.add(member.pkiId());
+        }
+      }
+    }
   }
 
   private void onMembershipResponse(MembershipResponse response, Comm.Inbound inbound) {
     Instant now = Instant.now();
+    Map<PkiId, PeerTime> theirs = new HashMap<>();
     for (Envelope envelope : response.getAliveList()) {
-      verifiedAlive(envelope, inbound.fromEndpoint(), now).ifPresent(m -> onAlive(m, inbound.sender(), false));
+      verifiedAlive(envelope, inbound.fromEndpoint(), now).ifPresent(m -> {
+        theirs.put(m.signer().pkiId(), m.message().getAliveMsg().getTimestamp());
+        onAlive(m, inbound.sender(), false);
+      });
     }
     for (Envelope envelope : response.getDeadList()) {
-      verifiedAlive(envelope, inbound.fromEndpoint(), now).ifPresent(m -> table.onDeadReport(m, System.nanoTime()));
+      verifiedAlive(envelope, inbound.fromEndpoint(), now).ifPresent(m -> {
+        theirs.put(m.signer().pkiId(), m.message().getAliveMsg().getTimestamp());
+        table.onDeadReport(m, System.nanoTime());
+      });
+    }
+    // Push-pull: the view we asked for is answered with what it lacked.
+    if (awaitingView.remove(inbound.sender().pkiId())) {
+      MembershipResponse lacking = view(inbound.sender().mspId(), theirs);
+      if (lacking.getAliveCount() + lacking.getDeadCount() > 0) {
+        setup.comm().tell(new Comm.Send(inbound.fromEndpoint(), signed(lacking)));
+      }
     }
   }
 

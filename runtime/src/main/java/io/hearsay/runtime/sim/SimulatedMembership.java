@@ -41,6 +41,7 @@ public final class SimulatedMembership implements AutoCloseable {
   private final SimulatedComm.Directory directory;
   private final List<GossipSettings> settings = new ArrayList<>();
   private final Optional<AccrualDetector.Settings> accrual;
+  private final io.hearsay.channels.epidemic.AntiEntropy.Mode antiEntropy;
   private final Map<Integer, ActorRef<Membership.Command>> started = new ConcurrentHashMap<>();
   private final Path dir;
 
@@ -64,6 +65,7 @@ public final class SimulatedMembership implements AutoCloseable {
     java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
     Config base = gossip.withFallback(ConfigFactory.load());
     accrual = PeerSettingsLoader.accrualSettings(base, "simulated membership");
+    antiEntropy = PeerSettingsLoader.membershipAntiEntropy(base, "simulated membership");
     for (int i = 0; i < peers; i++) {
       List<String> bootstrap = new ArrayList<>();
       if (i > 0) {
@@ -91,7 +93,7 @@ public final class SimulatedMembership implements AutoCloseable {
         new EnvelopeSigner(identities.signers().get(i)), identities.verifier(), settings.get(i),
         directory.endpoints().get(i), List.of(), directory.comms().get(i),
         new RejectionLog(org.slf4j.LoggerFactory.getLogger("io.hearsay.sim.rejections"), Duration.ofMinutes(1)),
-        1, accrual)), "membership-" + i, Props.empty());
+        1, accrual, antiEntropy)), "membership-" + i, Props.empty());
     started.put(i, membership);
   }
 

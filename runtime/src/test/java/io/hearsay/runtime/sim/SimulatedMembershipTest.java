@@ -49,6 +49,28 @@ class SimulatedMembershipTest {
     }
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"push", "push-pull"})
+  void peersConvergeAndAJoinSpreadsWithEveryAntiEntropyExchange(String exchange) throws Exception {
+    int peers = 16;
+    var gossip = ConfigFactory.parseMap(Map.of(
+        // Alive messages go out every 30 s, to one peer: within the test only the anti-entropy
+        // rounds spread what a peer learned, so a mode that exchanged nothing would not converge.
+        "peer.gossip.aliveTimeInterval", "30s",
+        "peer.gossip.aliveExpirationTimeout", "150s",
+        "peer.gossip.propagatePeerNum", 1,
+        "peer.gossip.pullInterval", "500ms",
+        "hearsay.membership.anti-entropy", exchange));
+    try (SimulatedMembership network = new SimulatedMembership(peers, LinkModel.Links.lan(), 11, gossip,
+        SimulatedNetwork.scratchDir("membership-test"))) {
+      IntStream.range(0, peers - 1).forEach(network::start);
+      await(network, peers - 1, view -> view.alive().size() == peers - 2, exchange + ": the first peers converge");
+      network.start(peers - 1);
+      await(network, peers, view -> view.alive().size() == peers - 1, exchange + ": the joiner is known everywhere");
+      assertTrue(network.traffic().rejections().isEmpty(), network.traffic().rejections().toString());
+    }
+  }
+
   private static void await(SimulatedMembership network, int started, Predicate<MembershipView> condition, String what)
       throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hearsay.channels.stateinfo.StateInfoGossip;
-import io.hearsay.channels.stateinfo.StateInfoGossip.Exchange;
+import io.hearsay.channels.epidemic.AntiEntropy.Mode;
 import io.hearsay.channels.stateinfo.StateInfoGossip.Spread;
 import io.hearsay.protocol.identity.IdentityMapper;
 import io.hearsay.protocol.identity.SigningIdentity;
@@ -29,7 +29,7 @@ class StateInfoRoundsTest {
   }
 
   /** Peer 0 at height 5 and peer 1 at height 7 published, unseen; everyone proved membership before. */
-  private static StateInfoRounds peers(Exchange exchange) {
+  private static StateInfoRounds peers(Mode exchange) {
     StateInfoRounds rounds = rounds(StateInfoGossip.Settings.FABRIC.with(Spread.ANTI_ENTROPY, exchange));
     for (int i = 0; i < 3; i++) {
       rounds.peer(i).publish(1);
@@ -44,7 +44,7 @@ class StateInfoRoundsTest {
 
   @Test
   void pushIsOneMessageAndOnlyTheReceiverLearns() {
-    StateInfoRounds rounds = peers(Exchange.PUSH);
+    StateInfoRounds rounds = peers(Mode.PUSH);
     rounds.peer(0).antiEntropyRound(1);
     rounds.deliver();
     assertEquals(1, rounds.messages());
@@ -55,7 +55,7 @@ class StateInfoRoundsTest {
 
   @Test
   void pullIsTwoMessagesAndOnlyTheAskerLearns() {
-    StateInfoRounds rounds = peers(Exchange.PULL);
+    StateInfoRounds rounds = peers(Mode.PULL);
     rounds.peer(0).antiEntropyRound(1);
     rounds.deliver();
     assertEquals(2, rounds.messages());
@@ -65,7 +65,7 @@ class StateInfoRoundsTest {
 
   @Test
   void pushPullIsThreeMessagesAndBothSidesLearn() {
-    StateInfoRounds rounds = peers(Exchange.PUSH_PULL);
+    StateInfoRounds rounds = peers(Mode.PUSH_PULL);
     rounds.peer(0).antiEntropyRound(2);
     rounds.deliver();
     assertEquals(6, rounds.messages(), "three messages with each of the two peers");
@@ -78,7 +78,7 @@ class StateInfoRoundsTest {
   @Test
   void everyModeConvergesAndPushPullNeedsTheFewestRounds() {
     int[] roundsNeeded = new int[3];
-    for (Exchange exchange : Exchange.values()) {
+    for (Mode exchange : Mode.values()) {
       StateInfoRounds rounds = peers(exchange);
       int r = 0;
       while (rounds.knowing(0, 5) < 2 || rounds.knowing(1, 7) < 2) {
@@ -88,8 +88,8 @@ class StateInfoRoundsTest {
       }
       roundsNeeded[exchange.ordinal()] = r;
     }
-    assertTrue(roundsNeeded[Exchange.PUSH_PULL.ordinal()] <= roundsNeeded[Exchange.PULL.ordinal()]
-        && roundsNeeded[Exchange.PUSH_PULL.ordinal()] <= roundsNeeded[Exchange.PUSH.ordinal()],
+    assertTrue(roundsNeeded[Mode.PUSH_PULL.ordinal()] <= roundsNeeded[Mode.PULL.ordinal()]
+        && roundsNeeded[Mode.PUSH_PULL.ordinal()] <= roundsNeeded[Mode.PUSH.ordinal()],
         java.util.Arrays.toString(roundsNeeded));
   }
 
