@@ -266,6 +266,7 @@ public final class ChannelGossip {
         })
         .onMessage(LedgerHeightKnown.class, h -> {
           height = h.height().height();
+          stateInfo.heightKnown(height);
           tryCommit();
           return Behaviors.same();
         })
@@ -485,6 +486,7 @@ public final class ChannelGossip {
       }
       // Catching up: ask for the next window as soon as the last one is in, up to the height
       // advertised when the check found us behind, as Fabric's state provider does.
+      stateInfo.heightKnown(height);
       if (height < catchUpTo) {
         requestWindows();
       }

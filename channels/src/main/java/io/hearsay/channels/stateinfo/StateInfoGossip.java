@@ -238,6 +238,17 @@ public final class StateInfoGossip {
   }
 
 
+  /**
+   * The ledger height is known: with introduceToNewPeers, the first StateInfo is published at once
+   * rather than at the next publish interval, so this peer's first channel messages carry their
+   * proof of membership (a message from a peer not yet proven is refused).
+   */
+  public void heightKnown(long height) {
+    if (settings.introduceToNewPeers() && ours == null && height > 0) {
+      publish(height);
+    }
+  }
+
   /** Publishes this peer's ledger height if it changed since the last StateInfo. */
   public void publish(long height) {
     if (height < 0 || height == publishedHeight) {
