@@ -46,15 +46,12 @@ public final class StateInfoGossip {
     ANTI_ENTROPY
   }
 
-  /*
-   * One anti-entropy round between this peer (A) and a random peer (B) uses Fabric's messages:
-   * PULL is Fabric's own (A sends a StateInfo pull request, B answers with its snapshot: 2
-   * messages); PUSH sends A's snapshot to a proven member (1 message); PUSH_PULL is a pull, then A
-   * sends B the entries B's snapshot lacked or held older (3 messages).
-   */
-
   /**
-   * {@code rumor} is used with {@link Spread#RUMOR} only. With {@code introduceToNewPeers}, this
+   * {@code rumor} is used with {@link Spread#RUMOR} only. {@code exchange} is one anti-entropy
+   * round between this peer (A) and a random peer (B) in Fabric's messages: PULL is Fabric's own (A
+   * sends a StateInfo pull request, B answers with its snapshot: 2 messages); PUSH sends A's
+   * snapshot to a proven member (1 message); PUSH_PULL is a pull, then A sends B the entries B's
+   * snapshot lacked or held older (3 messages). With {@code introduceToNewPeers}, this
    * peer's StateInfo goes at once to every peer that becomes alive, so membership proofs do not
    * wait for the next anti-entropy round (at start-up that is what lets elections see each other).
    */
@@ -174,10 +171,10 @@ public final class StateInfoGossip {
     // StateInfo goes only to proven members: an answer without its author's StateInfo gets nothing back.
     if (awaitingSnapshot.remove(from) && isProvenMember(from)) {
       List<Envelope> lacking = new ArrayList<>();
-      if (ours != null && isNewer(signer.self().pkiId(), ownTime, theirs)) {
+      if (ours != null && PeerTimes.isNewerThanKnown(ownTime, theirs, signer.self().pkiId())) {
         lacking.add(ours);
       }
-      table.entries().stream().filter(e -> !e.pkiId().equals(from) && isNewer(e.pkiId(), e.time(), theirs))
+      table.entries().stream().filter(e -> !e.pkiId().equals(from) && PeerTimes.isNewerThanKnown(e.time(), theirs, e.pkiId()))
           .forEach(e -> lacking.add(e.message().envelope()));
       if (!lacking.isEmpty()) {
         outbox.send(from, signer.sign(GossipMessages.stateInfoSnapshot(channel, lacking)).envelope());
@@ -230,13 +227,6 @@ public final class StateInfoGossip {
     table.entries().forEach(e -> elements.add(e.message().envelope()));
     return elements;
   }
-
-  /** Whether {@code time} of {@code subject} is newer than what {@code theirs} holds of it. */
-  private static boolean isNewer(PkiId subject, PeerTime time, Map<PkiId, PeerTime> theirs) {
-    PeerTime known = theirs.get(subject);
-    return known == null || PeerTimes.isNewer(time, known);
-  }
-
 
   /**
    * The ledger height is known: with introduceToNewPeers, the first StateInfo is published at once

@@ -23,4 +23,13 @@ public final class PeerTimes {
   public static boolean isNewer(PeerTime candidate, PeerTime current) {
     return ORDER.compare(candidate, current) > 0;
   }
+
+  /**
+   * True when {@code candidate}, the time of {@code key}'s message, is newer than what
+   * {@code known} holds for it (anything is newer than nothing): what an anti-entropy partner lacks.
+   */
+  public static <K> boolean isNewerThanKnown(PeerTime candidate, java.util.Map<K, PeerTime> known, K key) {
+    PeerTime current = known.get(key);
+    return current == null || isNewer(candidate, current);
+  }
 }

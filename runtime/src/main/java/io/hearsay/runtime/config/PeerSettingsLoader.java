@@ -129,18 +129,13 @@ public final class PeerSettingsLoader {
 
   /** {@code hearsay.channels.leader-watch}, {@code delivery-lease} and {@code await-peers-at-start}. */
   private static io.hearsay.channels.election.Leadership.Handover handover(Config c, String source) throws ConfigError {
-    String key = "hearsay.channels.leader-watch";
-    String watch = c.getString(key);
-    if (!watch.equals("period") && !watch.equals("last-declaration")) {
-      throw new ConfigError(source + ": " + key + " must be \"period\" or \"last-declaration\", not \"" + watch + "\"");
-    }
+    var watch = choice(c, "hearsay.channels.leader-watch",
+        io.hearsay.channels.election.ElectionState.LeaderWatch.class, source);
     Duration lease = c.getDuration("hearsay.channels.delivery-lease");
     if (lease.isNegative()) {
       throw new ConfigError(source + ": hearsay.channels.delivery-lease must not be negative");
     }
-    return new io.hearsay.channels.election.Leadership.Handover(watch.equals("period")
-        ? io.hearsay.channels.election.ElectionState.LeaderWatch.PERIOD
-        : io.hearsay.channels.election.ElectionState.LeaderWatch.LAST_DECLARATION, lease,
+    return new io.hearsay.channels.election.Leadership.Handover(watch, lease,
         c.getBoolean("hearsay.channels.await-peers-at-start"));
   }
 

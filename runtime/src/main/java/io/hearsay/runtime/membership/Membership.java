@@ -31,6 +31,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.hyperledger.fabric.protos.gossip.Envelope;
+import org.hyperledger.fabric.protos.gossip.GossipMessage;
 import org.hyperledger.fabric.protos.gossip.GossipMessage.ContentCase;
 import org.hyperledger.fabric.protos.gossip.MembershipRequest;
 import org.hyperledger.fabric.protos.gossip.MembershipResponse;
@@ -248,7 +249,7 @@ public final class Membership {
    * alive and the dead, leaving out what {@code theirs} (alive timestamps by PKI-ID) already holds
    * as new.
    */
-  private MembershipResponse view(String toMsp, Map<PkiId, PeerTime> theirs) {
+  private GossipMessage view(String toMsp, Map<PkiId, PeerTime> theirs) {
     List<Envelope> alives = new ArrayList<>();
     if (lacks(theirs, selfAlive)) {
       alives.add(disclosed(selfAlive, toMsp));
@@ -257,16 +258,15 @@ public final class Membership {
         .forEach(m -> alives.add(disclosed(m, toMsp)));
     List<Envelope> dead = table.aliveMessages(false).stream().filter(m -> discloses(m, toMsp) && lacks(theirs, m))
         .map(m -> disclosed(m, toMsp)).toList();
-    return MembershipResponse.newBuilder().addAllAlive(alives).addAllDead(dead).build();
+    return GossipMessages.membershipResponse(alives, dead);
   }
 
-  private Envelope signed(MembershipResponse view) {
-    return setup.signer().sign(GossipMessages.membershipResponse(view.getAliveList(), view.getDeadList())).envelope();
+  private Envelope signed(GossipMessage view) {
+    return setup.signer().sign(view).envelope();
   }
 
   private static boolean lacks(Map<PkiId, PeerTime> theirs, SignedGossipMessage alive) {
-    PeerTime known = theirs.get(alive.signer().pkiId());
-    return known == null || PeerTimes.isNewer(alive.message().getAliveMsg().getTimestamp(), known);
+    return PeerTimes.isNewerThanKnown(alive.message().getAliveMsg().getTimestamp(), theirs, alive.signer().pkiId());
   }
 
   /**
@@ -294,23 +294,28 @@ public final class Membership {
 
   private void onMembershipResponse(MembershipResponse response, Comm.Inbound inbound) {
     Instant now = Instant.now();
+    // Push-pull: the view we asked for is answered with what it lacked; only then is it recorded.
+    boolean answer = awaitingView.remove(inbound.sender().pkiId());
     Map<PkiId, PeerTime> theirs = new HashMap<>();
     for (Envelope envelope : response.getAliveList()) {
       verifiedAlive(envelope, inbound.fromEndpoint(), now).ifPresent(m -> {
-        theirs.put(m.signer().pkiId(), m.message().getAliveMsg().getTimestamp());
+        if (answer) {
+          theirs.put(m.signer().pkiId(), m.message().getAliveMsg().getTimestamp());
+        }
         onAlive(m, inbound.sender(), false);
       });
     }
     for (Envelope envelope : response.getDeadList()) {
       verifiedAlive(envelope, inbound.fromEndpoint(), now).ifPresent(m -> {
-        theirs.put(m.signer().pkiId(), m.message().getAliveMsg().getTimestamp());
+        if (answer) {
+          theirs.put(m.signer().pkiId(), m.message().getAliveMsg().getTimestamp());
+        }
         table.onDeadReport(m, System.nanoTime());
       });
     }
-    // Push-pull: the view we asked for is answered with what it lacked.
-    if (awaitingView.remove(inbound.sender().pkiId())) {
-      MembershipResponse lacking = view(inbound.sender().mspId(), theirs);
-      if (lacking.getAliveCount() + lacking.getDeadCount() > 0) {
+    if (answer) {
+      GossipMessage lacking = view(inbound.sender().mspId(), theirs);
+      if (lacking.getMemRes().getAliveCount() + lacking.getMemRes().getDeadCount() > 0) {
         setup.comm().tell(new Comm.Send(inbound.fromEndpoint(), signed(lacking)));
       }
     }
