@@ -138,6 +138,7 @@ public final class ChannelGossip {
   private TimerScheduler<Command> timers;
   private Leadership leadership;
   private List<PkiId> orgPeers = List.of();
+  private int aliveOrgPeers;
   private final SplittableRandom random = new SplittableRandom();
   private final List<ActorRef<Event>> subscribers = new ArrayList<>();
   /** Chunks of ranges being read for state requests, per request nonce (several may interleave). */
@@ -615,10 +616,14 @@ public final class ChannelGossip {
   /** Tells the election and the push tree when the org's peers in the channel changed. */
   private void refreshOrgPeers() {
     List<PkiId> now = orgMembers();
-    if (!now.equals(orgPeers)) {
+    int aliveOfOrg = (int) alive.stream().filter(m -> m.mspId().equals(setup.ownMspId())).count();
+    if (!now.equals(orgPeers) || aliveOfOrg != aliveOrgPeers) {
+      aliveOrgPeers = aliveOfOrg;
+      leadership.peers(now, aliveOfOrg);
+      if (!now.equals(orgPeers)) {
+        push.members(now);
+      }
       orgPeers = now;
-      leadership.peers(now);
-      push.members(now);
     }
   }
 

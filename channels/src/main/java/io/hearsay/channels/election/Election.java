@@ -30,8 +30,11 @@ public final class Election {
 
   public sealed interface Command permits Peers, Inbound, YieldLeadership, Tick {}
 
-  /** The org's peers that are alive and proven members of the channel. */
-  public record Peers(List<PkiId> peers) implements Command {}
+  /**
+   * The org's peers that are alive and proven members of the channel, and how many of the org's
+   * peers are alive (proven or not yet).
+   */
+  public record Peers(List<PkiId> peers, int aliveOrgPeers) implements Command {}
 
   /** A verified leadership message from a peer of this peer's org in the channel. */
   public record Inbound(SignedGossipMessage message, PkiId from) implements Command {}
@@ -54,6 +57,9 @@ public final class Election {
   private final ElectionState state;
   private final Map<PkiId, PeerTime> lastHeard = new HashMap<>();
   private List<PkiId> peers = List.of();
+  private int aliveOrgPeers;
+  /** Our proposal of the election under way, sent also to peers proven while it lasts. */
+  private org.hyperledger.fabric.protos.gossip.Envelope proposal;
   private long sequence;
 
   private Election(ActorContext<Command> context, TimerScheduler<Command> timers, Setup setup) {
@@ -76,7 +82,14 @@ public final class Election {
   private Behavior<Command> behavior() {
     return Behaviors.receive(Command.class)
         .onMessage(Peers.class, p -> {
+          List<PkiId> before = peers;
           peers = List.copyOf(p.peers());
+          aliveOrgPeers = p.aliveOrgPeers();
+          state.provenPeers(java.util.Set.copyOf(peers));
+          if (state.isElecting() && proposal != null) {
+            peers.stream().filter(peer -> !before.contains(peer))
+                .forEach(peer -> setup.out().tell(new ChannelGossip.Send(peer, proposal)));
+          }
           return Behaviors.same();
         })
         .onMessage(Inbound.class, in -> {
@@ -88,7 +101,7 @@ public final class Election {
           return Behaviors.same();
         })
         .onMessage(Tick.class, t -> {
-          apply(state.onTimer(System.nanoTime(), peers.size()));
+          apply(state.onTimer(System.nanoTime(), peers.size(), aliveOrgPeers));
           return Behaviors.same();
         })
         .build();
@@ -135,6 +148,7 @@ public final class Election {
   private void broadcast(boolean declaration) {
     var envelope = setup.signer().sign(GossipMessages.leadership(setup.signer().self().pkiId(), setup.channel(),
         PeerTimes.of(setup.incarnation(), ++sequence), declaration)).envelope();
+    proposal = declaration ? null : envelope;
     peers.forEach(peer -> setup.out().tell(new ChannelGossip.Send(peer, envelope)));
   }
 

@@ -13,7 +13,11 @@ import java.util.Set;
  *
  * <pre>
  * start:     sample the view every membershipSampleInterval until its size is unchanged between
- *            two samples, a leader declares itself, or startupGracePeriod is over
+ *            two samples and every alive peer of the org has proven channel membership, a leader
+ *            declares itself, or startupGracePeriod is over
+ *            (Fabric checks only the size: just after a join, before any membership proof came
+ *            in, an empty view is "stable" at one peer while the others' views still grow, so it
+ *            elects itself before the lowest PKI-ID has proposed, and stays leader as incumbent)
  * loop:      if no leader is known: propose self; collect proposals for leaderElectionDuration
  *              (a declaration ends this early and we follow); then, unless a lower PKI-ID
  *              proposed, become leader
@@ -21,6 +25,9 @@ import java.util.Set;
  *            follower: forget the known leader and proposals, wait leaderAliveThreshold; a
  *              declaration in that time keeps the leader, none starts a new election (or, with
  *              {@link LeaderWatch#LAST_DECLARATION}, each declaration restarts the wait)
+ *            within startupGracePeriod, an election is not decided while a lower PKI-ID that
+ *              proved channel membership has not proposed (the adapter sends our proposal to
+ *              every peer proven while we elect)
  * step down: a leader that hears a declaration from a lower PKI-ID stops leading (after a
  *            partition heals, the lowest leader wins); yield() stops leading and abstains from
  *            elections for 6 x leaderAliveThreshold, or until another leader is elected
@@ -59,6 +66,7 @@ public final class ElectionState {
   private final long electionDuration;
   private final long stabilizeUntil;
   private final Set<PkiId> proposals = new HashSet<>();
+  private Set<PkiId> proven = Set.of();
   private Phase phase = Phase.STABILIZING;
   private long deadline;
   private int lastViewSize;
@@ -97,15 +105,23 @@ public final class ElectionState {
     return leader;
   }
 
-  /** Advances the loop; {@code viewSize} is the number of the org's peers in the channel now. */
+  /** Advances the loop; {@code viewSize} is the number of the org's peers in the channel now, all alive. */
   public List<Action> onTimer(long now, int viewSize) {
+    return onTimer(now, viewSize, viewSize);
+  }
+
+  /**
+   * Advances the loop: {@code viewSize} of the org's peers have proven membership of the channel,
+   * of {@code aliveOrgPeers} peers of the org alive in membership.
+   */
+  public List<Action> onTimer(long now, int viewSize, int aliveOrgPeers) {
     List<Action> actions = new ArrayList<>();
     if (now < deadline) {
       return actions;
     }
     switch (phase) {
       case STABILIZING -> {
-        boolean stable = viewSize == lastViewSize && !(awaitPeers && viewSize == 0);
+        boolean stable = viewSize == lastViewSize && viewSize >= aliveOrgPeers && !(awaitPeers && viewSize == 0);
         if (stable || now >= stabilizeUntil || leaderExists) {
           step(now, actions);
         } else {
@@ -122,6 +138,21 @@ public final class ElectionState {
   /** Another peer of the org proposed itself. */
   public void onProposal(PkiId from) {
     proposals.add(from);
+  }
+
+  /** Whether a proposal of ours is out and its election not decided (a newly proven peer is sent it). */
+  public boolean isElecting() {
+    return phase == Phase.ELECTING;
+  }
+
+  /**
+   * The org's peers that have proven membership of the channel now. During start-up, an election
+   * is not decided while a lower one of them has not proposed: peers that joined together finish
+   * discovering each other at different moments, and the first to decide would otherwise lead (and
+   * keep leading as incumbent) before the lowest PKI-ID could propose.
+   */
+  public void provenPeers(Set<PkiId> peers) {
+    proven = Set.copyOf(peers);
   }
 
   /** Another peer of the org declared itself leader. */
@@ -186,6 +217,11 @@ public final class ElectionState {
     boolean lowerProposed = proposals.stream().anyMatch(p -> p.compareTo(self) < 0);
     if (yielding(now) || lowerProposed) {
       follow(now);
+      return;
+    }
+    boolean lowerYetToPropose = proven.stream().anyMatch(p -> p.compareTo(self) < 0 && !proposals.contains(p));
+    if (now < stabilizeUntil && lowerYetToPropose) {
+      deadline = Math.min(stabilizeUntil, now + sample);
       return;
     }
     leader = true;

@@ -107,10 +107,10 @@ public final class Leadership {
     return deliver != null;
   }
 
-  /** The org's peers in the channel changed. */
-  public void peers(List<PkiId> peers) {
+  /** The org's peers in the channel (proven members), or the number of its alive peers, changed. */
+  public void peers(List<PkiId> peers, int aliveOrgPeers) {
     if (election != null) {
-      election.tell(new Election.Peers(peers));
+      election.tell(new Election.Peers(peers, aliveOrgPeers));
     }
   }
 

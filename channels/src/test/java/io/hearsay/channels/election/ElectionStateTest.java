@@ -27,6 +27,10 @@ class ElectionStateTest {
   private static final class Org {
     final TreeMap<Integer, ElectionState> running = new TreeMap<>();
     BiPredicate<Integer, Integer> linked = (a, b) -> true;
+    /** Whether peer a holds b's proof of channel membership (membership sees every linked peer). */
+    BiPredicate<Integer, Integer> proven = (a, b) -> true;
+    /** Tell the peers only their proven view, as Fabric's election knows it. */
+    boolean fabricStartUp;
     ElectionState.LeaderWatch watch = ElectionState.LeaderWatch.PERIOD;
     boolean awaitPeers;
     int proposals;
@@ -42,6 +46,16 @@ class ElectionStateTest {
     }
 
     int view(int id) {
+      return provenBy(id).size();
+    }
+
+    Set<PkiId> provenBy(int id) {
+      Set<PkiId> ids = new HashSet<>();
+      running.keySet().stream().filter(o -> o != id && linked.test(id, o) && proven.test(id, o)).forEach(o -> ids.add(pki(o)));
+      return ids;
+    }
+
+    int alive(int id) {
       return (int) running.keySet().stream().filter(o -> o != id && linked.test(id, o)).count();
     }
 
@@ -51,8 +65,11 @@ class ElectionStateTest {
         now += 100 * MS;
         for (int id : List.copyOf(running.keySet())) {
           ElectionState state = running.get(id);
+          if (state != null && !fabricStartUp) {
+            state.provenPeers(provenBy(id));
+          }
           if (state != null && state.deadline() <= now) {
-            dispatch(id, state.onTimer(now, view(id)));
+            dispatch(id, state.onTimer(now, view(id), fabricStartUp ? view(id) : alive(id)));
           }
         }
         mostLeadersAtOnce = Math.max(mostLeadersAtOnce, leaders().size());
@@ -78,7 +95,7 @@ class ElectionStateTest {
     private void queue(int from, List<ElectionState.Action> actions, ArrayDeque<int[]> declarations) {
       for (ElectionState.Action action : actions) {
         for (int to : List.copyOf(running.keySet())) {
-          if (to == from || !linked.test(from, to)) {
+          if (to == from || !linked.test(from, to) || !proven.test(from, to)) {
             continue;
           }
           if (action == ElectionState.Action.PROPOSE) {
@@ -118,6 +135,35 @@ class ElectionStateTest {
     assertEquals(Set.of(0), org.leaders());
     org.run(Duration.ofSeconds(60));
     assertEquals(Set.of(0), org.leaders(), "leadership is stable");
+  }
+
+  /**
+   * Ten peers join a channel together and see each other alive from the start, but proofs of
+   * channel membership arrive unevenly: peer 0 (the lowest PKI-ID) learns peer k's at
+   * k x 0.8 s, and the others learn peer 0's only at 8 s.
+   */
+  private static Org peersJoiningTogetherWithTheLowestProvenLate(boolean awaitAliveOrgPeers) {
+    Org org = new Org();
+    org.proven = (a, b) -> a == 0 ? org.now >= 800L * b * MS : b != 0 || org.now >= 8_000 * MS;
+    for (int id = 9; id >= 0; id--) {
+      org.start(id);
+    }
+    // Fabric's start-up: only the size of the proven view counts, and decisions do not wait.
+    org.fabricStartUp = !awaitAliveOrgPeers;
+    org.run(Duration.ofSeconds(60));
+    return org;
+  }
+
+  @Test
+  void peersJoiningTogetherElectTheLowestEvenWhenItsProofArrivesLast() {
+    assertEquals(Set.of(0), peersJoiningTogetherWithTheLowestProvenLate(true).leaders());
+  }
+
+  @Test
+  void fabricsStartUpLetsTheFirstWholeViewWinWhenTheLowestIsProvenLate() {
+    assertEquals(Set.of(1), peersJoiningTogetherWithTheLowestProvenLate(false).leaders(),
+        "peers 1-9 take their 8-peer view for stable and elect 1, whose declaration reaches 0 before its"
+        + " still growing view is stable: 0 follows the incumbent");
   }
 
   @Test

@@ -20,8 +20,23 @@ public final class BlockFileScanner {
   /** One block and where its framed record lies in the file. */
   public record Entry(Block block, long offset, int length) {}
 
-  /** Where the scan stopped: the end of the last good record, and why it stopped there. */
-  public record Result(long goodEnd, long fileSize, Optional<String> tornTail) {}
+  /**
+   * Where the scan stopped: the end of the last good record, and the record cut short there, if
+   * the file ends inside one.
+   */
+  public record Result(long goodEnd, long fileSize, Optional<TornRecord> tornTail) {}
+
+  /**
+   * A record the file ends inside of: at {@code offset}, claiming {@code claimedBytes} (-1 when even
+   * its length prefix is cut) with only {@code remainingBytes} left after the prefix.
+   */
+  public record TornRecord(long offset, long claimedBytes, long remainingBytes) {
+    @Override
+    public String toString() {
+      return claimedBytes < 0 ? "length prefix cut at offset " + offset
+          : "record at offset " + offset + " claims " + claimedBytes + " bytes, " + remainingBytes + " remain";
+    }
+  }
 
   /** A complete record that is not a block. */
   public static final class CorruptionException extends IOException {
@@ -60,13 +75,12 @@ public final class BlockFileScanner {
         try {
           length = Uvarint.read(all);
         } catch (BufferUnderflowException e) {
-          return new Result(offset, size, Optional.of("length prefix cut at offset " + offset));
+          return new Result(offset, size, Optional.of(new TornRecord(offset, -1, size - offset)));
         } catch (IllegalArgumentException e) {
           throw new CorruptionException(file, offset, e.getMessage());
         }
         if (length > all.remaining()) {
-          return new Result(offset, size, Optional.of("record at offset " + offset + " claims " + length
-              + " bytes, " + all.remaining() + " remain"));
+          return new Result(offset, size, Optional.of(new TornRecord(offset, length, all.remaining())));
         }
         byte[] record = new byte[(int) length];
         all.get(record);

@@ -22,11 +22,17 @@ public final class ChainVerifier {
   /** A problem of one block. */
   public record Problem(long block, Rejection rejection) {}
 
-  /** What the chain looked like. */
-  public record Report(long height, ByteString tipHash, List<Problem> problems, long signedBlocks,
-      long unsignedBlocks) {
+  /**
+   * Bytes of the file that do not read as a record: at {@code offset}, a record claiming
+   * {@code claimedBytes} of which {@code remainingBytes} are there (-1 where not known), and why.
+   */
+  public record Unreadable(long offset, long claimedBytes, long remainingBytes, String detail) {}
+
+  /** What the chain looked like. A chain with any problem or unreadable bytes is not valid. */
+  public record Report(long height, ByteString tipHash, List<Problem> problems, List<Unreadable> unreadable,
+      long signedBlocks, long unsignedBlocks) {
     public boolean valid() {
-      return problems.isEmpty();
+      return problems.isEmpty() && unreadable.isEmpty();
     }
   }
 
@@ -35,6 +41,7 @@ public final class ChainVerifier {
   private ByteString tipHash = ByteString.EMPTY;
   private Optional<MspRegistry> ordererOrgs = Optional.empty();
   private final List<Problem> problems = new ArrayList<>();
+  private final List<Unreadable> unreadable = new ArrayList<>();
   private long signed;
   private long unsigned;
 
@@ -72,7 +79,17 @@ public final class ChainVerifier {
     tipHash = BlockHashes.headerHash(block.getHeader());
   }
 
+  /** The file holds bytes after the last block that are not a whole record. */
+  public void unreadable(BlockFileScanner.TornRecord torn) {
+    unreadable.add(new Unreadable(torn.offset(), torn.claimedBytes(), torn.remainingBytes(), torn.toString()));
+  }
+
+  /** A complete record of the file is not a block; nothing after it was read. */
+  public void unreadable(BlockFileScanner.CorruptionException corrupt) {
+    unreadable.add(new Unreadable(corrupt.offset(), -1, -1, corrupt.getMessage()));
+  }
+
   public Report report() {
-    return new Report(height, tipHash, List.copyOf(problems), signed, unsigned);
+    return new Report(height, tipHash, List.copyOf(problems), List.copyOf(unreadable), signed, unsigned);
   }
 }

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -65,16 +66,18 @@ final class LedgerCommand implements Runnable {
       ChainVerifier verifier = new ChainVerifier(Instant.now());
       try {
         if (isSingleBlock(file)) {
-          Block block = Block.parseFrom(Files.readAllBytes(file));
-          // Alone, a block's link cannot be checked: take its number and previous hash as given.
-          verifier = new ChainVerifier(Instant.now(), block.getHeader().getNumber(), block.getHeader().getPreviousHash());
-          verifier.accept(block);
-        } else {
-          ChainVerifier chain = verifier;
-          var result = BlockFileScanner.scan(file, 0, entry -> chain.accept(entry.block()));
-          if (result.tornTail().isPresent()) {
-            spec.commandLine().getErr().println("hearsay ledger verify: " + file + ": " + result.tornTail().get());
+          byte[] bytes = Files.readAllBytes(file);
+          try {
+            Block block = Block.parseFrom(bytes);
+            // Alone, a block's link cannot be checked: take its number and previous hash as given.
+            verifier = new ChainVerifier(Instant.now(), block.getHeader().getNumber(), block.getHeader().getPreviousHash());
+            verifier.accept(block);
+          } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            verifier.unreadable(new BlockFileScanner.CorruptionException(file, 0,
+                bytes.length + " bytes are not a common.Block: " + e.getMessage()));
           }
+        } else {
+          scan(file, verifier);
         }
       } catch (IOException e) {
         spec.commandLine().getErr().println("hearsay ledger verify: cannot read " + file + ": " + e.getMessage());
@@ -88,10 +91,14 @@ final class LedgerCommand implements Runnable {
     private void print(ChainVerifier.Report report, PrintWriter out) {
       if (json) {
         out.printf("{\"file\": \"%s\", \"height\": %d, \"tipHash\": \"%s\", \"valid\": %b, \"signedBlocks\": %d, "
-                + "\"unsignedBlocks\": %d, \"problems\": [%s]}%n", io.hearsay.runtime.admin.Json.escape(file.toString()), report.height(),
+                + "\"unsignedBlocks\": %d, \"problems\": [%s], \"unreadable\": [%s]}%n",
+            io.hearsay.runtime.admin.Json.escape(file.toString()), report.height(),
             BlockValidator.hex(report.tipHash()), report.valid(), report.signedBlocks(), report.unsignedBlocks(),
             report.problems().stream().map(p -> String.format("{\"block\": %d, \"reason\": \"%s\", \"detail\": \"%s\"}",
-                p.block(), p.rejection().reason(), io.hearsay.runtime.admin.Json.escape(p.rejection().detail()))).collect(Collectors.joining(", ")));
+                p.block(), p.rejection().reason(), io.hearsay.runtime.admin.Json.escape(p.rejection().detail()))).collect(Collectors.joining(", ")),
+            report.unreadable().stream().map(u -> String.format("{\"offset\": %d, \"claimedBytes\": %d, "
+                + "\"remainingBytes\": %d, \"detail\": \"%s\"}", u.offset(), u.claimedBytes(), u.remainingBytes(),
+                io.hearsay.runtime.admin.Json.escape(u.detail()))).collect(Collectors.joining(", ")));
         return;
       }
       out.printf("file:     %s%nheight:   %d%ntip hash: %s%nsigned:   %d blocks with a valid orderer signature, %d unsigned%n",
@@ -100,6 +107,23 @@ final class LedgerCommand implements Runnable {
         out.println("valid");
       }
       report.problems().forEach(p -> out.println("bad link: " + p.rejection()));
+      report.unreadable().forEach(u -> out.println("unreadable: " + u.detail()));
+    }
+  }
+
+  /**
+   * Feeds every block of a block file to {@code verifier}; bytes that do not read as a record (a
+   * record cut short, or one that is not a block) are reported to it as unreadable. Throws only
+   * when the file cannot be read at all.
+   */
+  static void scan(Path file, ChainVerifier verifier) throws IOException {
+    if (!Files.isReadable(file)) {
+      throw new IOException(file + " is not a readable file");
+    }
+    try {
+      BlockFileScanner.scan(file, 0, entry -> verifier.accept(entry.block())).tornTail().ifPresent(verifier::unreadable);
+    } catch (BlockFileScanner.CorruptionException e) {
+      verifier.unreadable(e);
     }
   }
 
@@ -128,7 +152,12 @@ final class LedgerCommand implements Runnable {
             org.apache.pekko.actor.typed.Props.empty());
         long[] counts = new long[2];
         String[] failure = {null};
-        BlockFileScanner.scan(file, 0, entry -> {
+        if (!Files.isReadable(file)) {
+          throw new IOException(file + " is not a readable file");
+        }
+        Optional<BlockFileScanner.TornRecord> torn = Optional.empty();
+        try {
+          torn = BlockFileScanner.scan(file, 0, entry -> {
           if (failure[0] != null) {
             return;
           }
@@ -136,14 +165,20 @@ final class LedgerCommand implements Runnable {
               replyTo -> new ChannelLedger.AppendBlock(entry.block(), replyTo), Duration.ofSeconds(30),
               system.scheduler()).toCompletableFuture().join();
           if (result instanceof ChannelLedger.Rejected rejected) {
-            failure[0] = rejected.rejection().toString();
+            failure[0] = "a refused block: " + rejected.rejection();
           } else {
             counts[result instanceof ChannelLedger.Committed ? 0 : 1]++;
           }
-        });
+          }).tornTail();
+        } catch (BlockFileScanner.CorruptionException e) {
+          failure[0] = "unreadable record: " + e.getMessage();
+        }
+        if (failure[0] == null && torn.isPresent()) {
+          failure[0] = "unreadable record: " + file + ": " + torn.get();
+        }
         spec.commandLine().getOut().printf("imported %d blocks into %s (%d already there)%n", counts[0], channel, counts[1]);
         if (failure[0] != null) {
-          spec.commandLine().getErr().println("hearsay ledger import: stopped at a refused block: " + failure[0]);
+          spec.commandLine().getErr().println("hearsay ledger import: stopped at " + failure[0]);
           return HearsayCommand.CHECK_FAILED;
         }
         return HearsayCommand.OK;

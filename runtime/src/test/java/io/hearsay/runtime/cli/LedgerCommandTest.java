@@ -39,13 +39,31 @@ class LedgerCommandTest extends CliTestBase {
   }
 
   @Test
-  void unreadableFilesExitWithTwo() throws Exception {
+  void unreadableRecordsAreProblemsAndOnlyMissingFilesExitWithTwo() throws Exception {
     Path garbage = Files.write(tmp.resolve("blockfile_000000"), new byte[] {5, (byte) 0xff, (byte) 0xff, 1, 2, 3, 9});
-    assertEquals(2, run("ledger", "verify", garbage.toString()));
-    assertTrue(err().contains("offset 0"), this::err);
+    assertEquals(1, run("ledger", "verify", garbage.toString()));
+    assertTrue(out().contains("unreadable: ") && out().contains("offset 0"), this::out);
     assertEquals(2, run("ledger", "verify", tmp.resolve("missing").toString()));
     Path notABlock = Files.write(tmp.resolve("x.block"), new byte[] {(byte) 0xff, 1});
-    assertEquals(2, run("ledger", "verify", notABlock.toString()));
+    assertEquals(1, run("ledger", "verify", notABlock.toString()));
+    assertTrue(out().contains("are not a common.Block"), this::out);
+  }
+
+  @Test
+  void aTruncatedFabricBlockFileIsNotValid() throws Exception {
+    byte[] fabric = Files.readAllBytes(FabricTestData.ledger("v2.0-testchannel.blockfile"));
+    Path truncated = Files.write(tmp.resolve("blockfile_000000"), java.util.Arrays.copyOf(fabric, 5000));
+    assertEquals(1, run("ledger", "verify", truncated.toString()));
+    assertTrue(!out().contains("valid\n") && out().contains("unreadable: record at offset 0 claims 23980 bytes, 4997 remain"),
+        this::out);
+    assertEquals(1, run("ledger", "verify", "--json", truncated.toString()));
+    assertTrue(out().contains("\"valid\": false") && out().contains("\"unreadable\": [{\"offset\": 0, \"claimedBytes\": 23980, "
+        + "\"remainingBytes\": 4997"), this::out);
+
+    Path data = tmp.resolve("data");
+    assertEquals(1, run("ledger", "import", truncated.toString(), "--channel", "testchannel", "--data", data.toString()));
+    assertTrue(err().contains("unreadable record") && err().contains("claims 23980 bytes, 4997 remain"), this::err);
+    assertTrue(out().contains("imported 0 blocks"), this::out);
   }
 
   @Test
