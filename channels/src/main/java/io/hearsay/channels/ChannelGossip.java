@@ -441,7 +441,9 @@ public final class ChannelGossip {
     if (height >= 0 && block.getHeader().getNumber() < height) {
       return;
     }
-    buffer.offer(block, Math.max(height, 0));
+    if (buffer.offer(block, Math.max(height, 0)) == ReorderBuffer.Outcome.TOO_FAR_AHEAD) {
+      setup.observer().blockBeyondBuffer(channel);
+    }
     tryCommit();
   }
 

@@ -8,6 +8,12 @@ public interface ChannelObserver {
   /** {@code count} blocks were committed in one ledger append that took {@code appendNanos}. */
   default void blocksCommitted(String channel, int count, long appendNanos) {}
 
+  /**
+   * A block from gossip was not kept: it lies beyond the committer's reorder buffer
+   * ({@code peer.gossip.state.blockBufferSize} past the height), so state transfer fetches it later.
+   */
+  default void blockBeyondBuffer(String channel) {}
+
   /** This peer became, or stopped being, its org's leader for the channel. */
   default void leadershipChanged(String channel, boolean leader) {}
 }

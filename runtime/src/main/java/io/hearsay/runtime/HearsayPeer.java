@@ -94,7 +94,7 @@ public final class HearsayPeer implements AutoCloseable {
     long incarnation = now.getEpochSecond() * 1_000_000_000L + now.getNano();
     MessageCounts received = new MessageCounts();
     MessageCounts sent = new MessageCounts();
-    MessageCounts dropped = new MessageCounts();
+    var dropped = new io.hearsay.runtime.comm.DroppedMessages();
     var metrics = new io.hearsay.runtime.admin.NodeMetrics(received, sent, dropped, rejections);
     Peer.Parts parts = new Peer.Parts(settings, new EnvelopeSigner(identity), identities, rejections, received, sent,
         dropped,
@@ -267,7 +267,7 @@ public final class HearsayPeer implements AutoCloseable {
     return received.snapshot();
   }
 
-  /** Messages the transport dropped (full send queue, quarantine), per content type and channel. */
+  /** Messages this peer did not send (transport, peer gone, unreachable org, faults), per content type and channel. */
   public Map<String, Long> droppedMessages() {
     return metrics.dropped();
   }

@@ -58,7 +58,7 @@ public final class Peer {
   /** Everything the guardian's children are built from, prepared before the system starts. */
   record Parts(PeerSettings settings, EnvelopeSigner signer, IdentityMapper identities,
       RejectionLog rejections, io.hearsay.runtime.comm.MessageCounts received,
-      io.hearsay.runtime.comm.MessageCounts sent, io.hearsay.runtime.comm.MessageCounts dropped,
+      io.hearsay.runtime.comm.MessageCounts sent, io.hearsay.runtime.comm.DroppedMessages dropped,
       ByteString tlsCertificateHash, long incarnation,
       java.util.List<org.hyperledger.fabric.protos.common.Block> channelBlocks,
       io.hearsay.runtime.admin.NodeMetrics metrics) {}
@@ -101,7 +101,7 @@ public final class Peer {
           membership, parts.rejections(), context.getSystem().settings().config(),
           leadership(settings.gossip(), settings.handover()),
           new io.hearsay.runtime.orderer.DeliverClient.Settings(settings.deliveryClient().connTimeout(),
-              settings.deliveryClient().reconnectTotalTimeThreshold()), parts.metrics())), "channels");
+              settings.deliveryClient().reconnectTotalTimeThreshold()), parts.metrics(), parts.dropped())), "channels");
       context.spawn(io.hearsay.runtime.admin.MembershipMetrics.create(parts.metrics(), membership), "admin");
       parts.channelBlocks().forEach(block -> channels.tell(new ChannelRouter.Join(block)));
       context.getLog().info("peer {} of {} started at {} (PKI-ID {})", settings.id(),

@@ -147,7 +147,7 @@ public final class StateTransfer {
   /** Empty when a peer's request may be served, else why not. */
   public Optional<Rejection> checkRequest(PkiId requester, long start, long end, boolean requesterIsMember) {
     if (!requesterIsMember) {
-      return Optional.of(Rejection.of(RejectionReason.SPOOFED_SENDER,
+      return Optional.of(Rejection.of(RejectionReason.NOT_IN_CHANNEL,
           "state request from %s, which has not proven channel membership", requester));
     }
     if (end < start || end - start + 1 > batchSize) {

@@ -97,6 +97,7 @@ public final class StateInfoGossip {
   private PeerTime ownTime;
   private long sequence;
   private long publishedHeight = -1;
+  private long knownHeight = -1;
 
   public StateInfoGossip(String channel, Set<String> channelOrgs, EnvelopeSigner signer, EnvelopeVerifier verifier,
       long incarnation, Settings settings, SplittableRandom random, Outbox outbox) {
@@ -234,6 +235,7 @@ public final class StateInfoGossip {
    * proof of membership (a message from a peer not yet proven is refused).
    */
   public void heightKnown(long height) {
+    knownHeight = height;
     if (settings.introduceToNewPeers() && ours == null && height > 0) {
       publish(height);
     }
@@ -272,6 +274,11 @@ public final class StateInfoGossip {
    * a member is refused.
    */
   public void introduceTo(PkiId to) {
+    if (ours == null && knownHeight > 0) {
+      // A first message before the first publish tick (a state request, a pull hello) would
+      // otherwise reach a peer that cannot tell we are in the channel, and be refused.
+      publish(knownHeight);
+    }
     if (ours != null && haveOurs.add(to)) {
       outbox.send(to, ours);
     }

@@ -136,7 +136,8 @@ class StateTransferTest {
 
   @Test
   void requestsTooLargeOrFromNonMembersAreRefused() {
-    assertEquals(RejectionReason.SPOOFED_SENDER,
+    // A non-member is NOT_IN_CHANNEL, as the channel actor calls every other message from one.
+    assertEquals(RejectionReason.NOT_IN_CHANNEL,
         transfer.checkRequest(behind.pkiId(), 0, 9, false).orElseThrow().reason());
     assertEquals(RejectionReason.OVERSIZED_PAYLOAD,
         transfer.checkRequest(behind.pkiId(), 0, 10, true).orElseThrow().reason());

@@ -2,12 +2,14 @@ package io.hearsay.runtime.admin;
 
 import io.hearsay.channels.ChannelObserver;
 import io.hearsay.protocol.RejectionReason;
+import io.hearsay.runtime.comm.DroppedMessages;
 import io.hearsay.runtime.comm.MessageCounts;
 import io.hearsay.runtime.comm.RejectionLog;
 import io.hearsay.runtime.membership.MembershipView;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -26,12 +28,12 @@ public final class NodeMetrics implements ChannelObserver {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final MessageCounts received;
   private final MessageCounts sent;
-  private final MessageCounts dropped;
+  private final DroppedMessages dropped;
   private final AtomicInteger alive = new AtomicInteger();
   private final AtomicInteger dead = new AtomicInteger();
   private final Map<String, AtomicInteger> leader = new ConcurrentHashMap<>();
 
-  public NodeMetrics(MessageCounts received, MessageCounts sent, MessageCounts dropped, RejectionLog rejections) {
+  public NodeMetrics(MessageCounts received, MessageCounts sent, DroppedMessages dropped, RejectionLog rejections) {
     this.received = received;
     this.sent = sent;
     this.dropped = dropped;
@@ -62,6 +64,12 @@ public final class NodeMetrics implements ChannelObserver {
   }
 
   @Override
+  public void blockBeyondBuffer(String channel) {
+    Counter.builder("hearsay.blocks.dropped").tag("channel", channel).tag("reason", "BEYOND_REORDER_BUFFER")
+        .description("Blocks from gossip not kept (state transfer fetches them later)").register(registry).increment();
+  }
+
+  @Override
   public void leadershipChanged(String channel, boolean isLeader) {
     leader.computeIfAbsent(channel, c -> {
       AtomicInteger flag = new AtomicInteger();
@@ -73,25 +81,29 @@ public final class NodeMetrics implements ChannelObserver {
         .description("Times this peer became or stopped being leader").register(registry).increment();
   }
 
-  /** Messages the transport dropped so far, per content type and channel. */
+  /** Messages dropped so far (every reason), per content type and channel. */
   public Map<String, Long> dropped() {
     return dropped.snapshot();
   }
 
   /** The Prometheus text exposition of every metric. */
   public String scrape() {
-    register("hearsay.messages.received", received, "Verified messages received, per type and channel");
-    register("hearsay.messages.sent", sent, "Messages sent, per type and channel");
-    register("hearsay.messages.dropped", dropped, "Messages the transport dropped (full send queue), per type and channel");
+    register("hearsay.messages.received", received, "Verified messages received, per type and channel", Tags.empty());
+    register("hearsay.messages.sent", sent, "Messages sent, per type and channel", Tags.empty());
+    for (DroppedMessages.Reason reason : DroppedMessages.Reason.values()) {
+      register("hearsay.messages.dropped", dropped.of(reason), "Messages not sent, per reason, type and channel",
+          Tags.of("reason", reason.name()));
+    }
     return registry.scrape();
   }
 
   /** Message types appear as they are first seen; each gets its counter once. */
-  private void register(String name, MessageCounts counts, String description) {
+  private void register(String name, MessageCounts counts, String description, Tags tags) {
     for (String key : counts.snapshot().keySet()) {
       int at = key.indexOf('@');
       FunctionCounter.builder(name, counts, c -> c.count(key))
           .description(description)
+          .tags(tags)
           .tag("type", at < 0 ? key : key.substring(0, at))
           .tag("channel", at < 0 ? "" : key.substring(at + 1))
           .register(registry);

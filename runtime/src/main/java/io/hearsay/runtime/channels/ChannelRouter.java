@@ -15,7 +15,9 @@ import io.hearsay.protocol.message.EnvelopeSigner;
 import io.hearsay.protocol.message.EnvelopeVerifier;
 import io.hearsay.protocol.message.GossipMessages;
 import io.hearsay.runtime.comm.Comm;
+import io.hearsay.runtime.comm.DroppedMessages;
 import io.hearsay.runtime.comm.RejectionLog;
+import io.hearsay.runtime.config.Endpoint;
 import io.hearsay.runtime.membership.MemberInfo;
 import io.hearsay.runtime.membership.Membership;
 import io.hearsay.runtime.membership.MembershipView;
@@ -73,7 +75,7 @@ public final class ChannelRouter {
   public record Setup(String ownMspId, EnvelopeSigner signer, EnvelopeVerifier verifier, ChannelSettings settings,
       long incarnation, ActorRef<Comm.Command> comm, ActorRef<Membership.Command> membership,
       RejectionLog rejections, Config systemConfig, Leadership.Settings leadership,
-      DeliverClient.Settings deliverClient, ChannelObserver observer) {}
+      DeliverClient.Settings deliverClient, ChannelObserver observer, DroppedMessages dropped) {}
 
   private record Joined(ChannelConfig config, ActorRef<ChannelGossip.Command> actor) {}
 
@@ -246,9 +248,33 @@ public final class ChannelRouter {
   }
 
   private void send(ChannelGossip.Send send) {
-    Optional<MemberInfo> member = view.alive().stream().filter(m -> m.pkiId().equals(send.to())).findFirst();
-    member.flatMap(m -> m.endpointFor(setup.ownMspId()))
-        .ifPresent(endpoint -> setup.comm().tell(new Comm.Send(endpoint, send.envelope())));
+    Address address = addressOf(view, send.to(), setup.ownMspId());
+    if (address instanceof Reachable reachable) {
+      setup.comm().tell(new Comm.Send(reachable.endpoint(), send.envelope()));
+    } else if (address instanceof Unreachable unreachable) {
+      setup.dropped().record(unreachable.reason(), send.envelope());
+    }
+  }
+
+  /** Where a channel message to a peer goes. */
+  sealed interface Address permits Reachable, Unreachable {}
+
+  record Reachable(Endpoint endpoint) implements Address {}
+
+  record Unreachable(DroppedMessages.Reason reason) implements Address {}
+
+  /**
+   * The endpoint of {@code to} for a peer of {@code ownMspId}: its internal endpoint inside the
+   * org, its external one from another org; a peer not alive, or of another org without an
+   * external endpoint, cannot be sent to (and the message is counted as dropped).
+   */
+  static Address addressOf(MembershipView view, PkiId to, String ownMspId) {
+    Optional<MemberInfo> member = view.alive().stream().filter(m -> m.pkiId().equals(to)).findFirst();
+    if (member.isEmpty()) {
+      return new Unreachable(DroppedMessages.Reason.PEER_NOT_ALIVE);
+    }
+    return member.get().endpointFor(ownMspId).<Address>map(Reachable::new)
+        .orElse(new Unreachable(DroppedMessages.Reason.NO_ENDPOINT_FOR_ORG));
   }
 
   private void reject(Rejection rejection, Comm.Inbound from) {

@@ -85,7 +85,7 @@ public final class Comm {
   /** What comm is started with. */
   public record Setup(String systemName, Endpoint self, EnvelopeSigner signer,
       EnvelopeVerifier verifier, RejectionLog rejections, MessageCounts received, MessageCounts sent,
-      MessageCounts dropped, ByteString tlsCertificateHash, Duration handshakeRetry, int largeMessageThreshold) {}
+      DroppedMessages dropped, ByteString tlsCertificateHash, Duration handshakeRetry, int largeMessageThreshold) {}
 
   private record Subscription(ActorRef<Event> subscriber, Set<ContentCase> contents) {}
 
@@ -162,16 +162,13 @@ public final class Comm {
 
   private Behavior<Command> onFrameDropped(FrameDropped dropped) {
     if (dropped.letter().message() instanceof WireFrame frame && frame.kind() == WireFrame.Kind.GOSSIP) {
-      try {
-        setup.dropped().recordSent(Envelope.parseFrom(frame.envelope()));
-      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-        setup.dropped().recordSent(Envelope.getDefaultInstance());
-      }
-      long total = setup.dropped().snapshot().values().stream().mapToLong(Long::longValue).sum();
+      setup.dropped().record(DroppedMessages.Reason.TRANSPORT_GAVE_UP, envelopeOf(frame));
+      long total = setup.dropped().total(DroppedMessages.Reason.TRANSPORT_GAVE_UP);
       if (Long.bitCount(total) == 1) {
         // Logged at the 1st, 2nd, 4th, 8th... drop, so a burst does not flood the log.
         context.getLog().warn("{} frame(s) dropped by the transport so far (last to {}): {}", total,
-            dropped.letter().recipient().path().address(), setup.dropped().snapshot());
+            dropped.letter().recipient().path().address(),
+            setup.dropped().of(DroppedMessages.Reason.TRANSPORT_GAVE_UP).snapshot());
       }
     }
     return Behaviors.same();
@@ -243,9 +240,20 @@ public final class Comm {
     transmit(to, new WireFrame(kind, self, handshake.toByteString()));
   }
 
+  private static Envelope envelopeOf(WireFrame frame) {
+    try {
+      return Envelope.parseFrom(frame.envelope());
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      return Envelope.getDefaultInstance();
+    }
+  }
+
   private void transmit(Endpoint to, WireFrame frame) {
     Optional<Duration> decision = faults.outbound(to, random);
     if (decision.isEmpty()) {
+      if (frame.kind() == WireFrame.Kind.GOSSIP) {
+        setup.dropped().record(DroppedMessages.Reason.INJECTED_FAULT, envelopeOf(frame));
+      }
       return;
     }
     if (decision.get().isZero()) {

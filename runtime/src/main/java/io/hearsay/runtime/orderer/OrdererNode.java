@@ -78,7 +78,7 @@ public final class OrdererNode implements AutoCloseable {
     var adminEndpoint = PeerSettingsLoader.adminEndpoint(effective, source);
     if (adminEndpoint.isPresent()) {
       var metrics = new io.hearsay.runtime.admin.NodeMetrics(new io.hearsay.runtime.comm.MessageCounts(),
-          new io.hearsay.runtime.comm.MessageCounts(), new io.hearsay.runtime.comm.MessageCounts(), rejections);
+          new io.hearsay.runtime.comm.MessageCounts(), new io.hearsay.runtime.comm.DroppedMessages(), rejections);
       try {
         node.admin = java.util.Optional.of(io.hearsay.runtime.admin.AdminServer.start(adminEndpoint.get(),
             new io.hearsay.runtime.admin.AdminServer.Routes() {
