@@ -3,6 +3,7 @@ package io.hearsay.channels;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.hearsay.channels.antientropy.StateTransfer;
+import io.hearsay.channels.committer.OrdererOrgs;
 import io.hearsay.channels.committer.ReorderBuffer;
 import io.hearsay.channels.config.ChannelConfig;
 import io.hearsay.channels.election.Election;
@@ -61,7 +62,7 @@ public final class ChannelGossip {
 
   public sealed interface Command permits Inbound, MembersChanged, CommitBlock, GetHeight, GetStatus, Subscribe,
       OrdererUnreachable, Tick, Appended, LedgerHeightKnown, RangeRead, ElectionOut, LeadershipKnown, StatusAnswer,
-      LeaseHeld {}
+      LeaseHeld, LastConfigKnown {}
 
   /** A verified message for this channel from {@code from}, whose org is in the channel. */
   public record Inbound(SignedGossipMessage message, PkiId from) implements Command {}
@@ -117,6 +118,8 @@ public final class ChannelGossip {
 
   private record StatusAnswer(ChannelLedger.Height height, ActorRef<Status> replyTo) implements Command {}
 
+  private record LastConfigKnown(Optional<Block> block) implements Command {}
+
   /** What a channel is started with. */
   public record Setup(ChannelConfig config, String ownMspId, EnvelopeSigner signer, EnvelopeVerifier verifier,
       ChannelSettings settings, long incarnation, ActorRef<Send> out, Behavior<ChannelLedger.Command> ledger,
@@ -133,8 +136,8 @@ public final class ChannelGossip {
   private final PullMediator pull;
   private final Optional<TargetedPull> targetedPull;
   private final StateTransfer transfer;
-  /** The channel's orderer MSPs, which sign every block; empty when the config names none. */
-  private final Optional<io.hearsay.protocol.identity.MspRegistry> ordererMsps;
+  /** Who signs the channel's blocks, as the newest verified config block before each says. */
+  private final OrdererOrgs ordererOrgs;
   private TimerScheduler<Command> timers;
   private Leadership leadership;
   private List<PkiId> orgPeers = List.of();
@@ -171,8 +174,8 @@ public final class ChannelGossip {
     this.push = new BlockPush(channel, setup.signer(), s.propagatePeerNum(), s.propagateIterations(),
         s.maxPropagationBurstSize(), s.maxPropagationBurstLatency(), s.maxBlockCountToStore(), s.plumtree(), random,
         new PushOutbox());
-    this.ordererMsps = setup.config().ordererOrgs().stream().anyMatch(o -> o.msp().isPresent())
-        ? Optional.of(setup.config().ordererMsps()) : Optional.empty();
+    this.ordererOrgs = new OrdererOrgs(setup.config().configBlockNumber(),
+        setup.config().ordererOrgs().stream().flatMap(o -> o.msp().stream()).toList());
     this.transfer = new StateTransfer(setup.ownMspId(), s.stateBatchSize(), s.stateResponseTimeout(), s.stateMaxRetries(),
         random, s.statePipeline());
   }
@@ -193,6 +196,10 @@ public final class ChannelGossip {
     timers.startTimerWithFixedDelay(Tick.PULL_STATE_INFO, s.requestStateInfoInterval());
     timers.startTimerWithFixedDelay(Tick.STATE_CHECK, s.stateCheckInterval());
     ledger.tell(new ChannelLedger.GetHeight(context.messageAdapter(ChannelLedger.Height.class, LedgerHeightKnown::new)));
+    // After a restart the ledger may hold config blocks newer than the genesis (orderer rotations).
+    context.ask(ChannelLedger.LastConfigBlock.class, ledger, java.time.Duration.ofSeconds(10),
+        ChannelLedger.GetLastConfigBlock::new,
+        (last, failure) -> new LastConfigKnown(last == null ? Optional.empty() : last.block()));
     leadership = Leadership.start(context, setup.leadership(), setup.deliver(), new Election.Setup(channel,
         setup.signer(), setup.incarnation(), setup.leadership().timings(), setup.leadership().handover(),
         context.messageAdapter(Send.class, ElectionOut::new),
@@ -215,9 +222,12 @@ public final class ChannelGossip {
           refreshOrgPeers();
           return Behaviors.same();
         })
+        .onMessage(LastConfigKnown.class, l -> {
+          l.block().ifPresent(ordererOrgs::verified);
+          return Behaviors.same();
+        })
         .onMessage(CommitBlock.class, c -> {
-          Optional<Rejection> refused = c.block().getHeader().getNumber() == 0 ? Optional.empty()
-              : io.hearsay.ledger.block.BlockValidator.checkOnArrival(c.block(), ordererMsps, Instant.now());
+          Optional<Rejection> refused = c.block().getHeader().getNumber() == 0 ? Optional.empty() : checkOnArrival(c.block());
           if (refused.isPresent()) {
             reject(refused.get(), "the channel's source");
             return Behaviors.same();
@@ -420,8 +430,7 @@ public final class ChannelGossip {
     }
     boolean firstPush = how.equals("push") && (height < 0 || number >= height) && push.store().get(number).isEmpty();
     if (firstPush) {
-      Optional<Rejection> refused =
-          io.hearsay.ledger.block.BlockValidator.checkOnArrival(block, ordererMsps, Instant.now());
+      Optional<Rejection> refused = checkOnArrival(block);
       if (refused.isPresent()) {
         reject(refused.get(), from);
         return;
@@ -445,6 +454,19 @@ public final class ChannelGossip {
       setup.observer().blockBeyondBuffer(channel);
     }
     tryCommit();
+  }
+
+  /**
+   * Data hash and orderer signature, by the orgs of the newest config block before it; a block
+   * that passes and is a config block names who signs the blocks after it.
+   */
+  private Optional<Rejection> checkOnArrival(Block block) {
+    Optional<Rejection> refused = io.hearsay.ledger.block.BlockValidator.checkOnArrival(block,
+        ordererOrgs.forBlock(block.getHeader().getNumber()), Instant.now());
+    if (refused.isEmpty()) {
+      ordererOrgs.verified(block);
+    }
+    return refused;
   }
 
   private void tryCommit() {
@@ -475,6 +497,7 @@ public final class ChannelGossip {
       setup.observer().blocksCommitted(channel, appended.blocks().size(), System.nanoTime() - appended.startedAt());
       long last = appended.blocks().get(appended.blocks().size() - 1).getHeader().getNumber();
       for (Block block : appended.blocks()) {
+        ordererOrgs.verified(block);
         height = block.getHeader().getNumber() + 1;
         subscribers.forEach(sub -> sub.tell(new BlockCommitted(channel, block.getHeader().getNumber())));
         // Only the newest blocks of a run are kept for pull (the store holds no more), and
@@ -490,6 +513,7 @@ public final class ChannelGossip {
       // Catching up: ask for the next window as soon as the last one is in, up to the height
       // advertised when the check found us behind, as Fabric's state provider does.
       stateInfo.heightKnown(height);
+      ordererOrgs.committedBelow(height);
       if (height < catchUpTo) {
         requestWindows();
       }

@@ -40,7 +40,8 @@ import org.hyperledger.fabric.protos.common.Block;
 public final class ChannelLedger
     extends EventSourcedBehavior<ChannelLedger.Command, ChannelLedger.BlockCommitted, LedgerState> {
 
-  public sealed interface Command permits AppendBlock, AppendBlocks, GetHeight, GetBlock, ReadRange, GetValue {}
+  public sealed interface Command permits AppendBlock, AppendBlocks, GetHeight, GetBlock, ReadRange, GetValue,
+      GetLastConfigBlock {}
 
   /** Validates and commits a block. */
   public record AppendBlock(Block block, ActorRef<AppendResult> replyTo) implements Command {}
@@ -55,6 +56,11 @@ public final class ChannelLedger
   public record GetHeight(ActorRef<Height> replyTo) implements Command {}
 
   public record GetBlock(long number, ActorRef<Optional<Block>> replyTo) implements Command {}
+
+  /** Asks for the newest committed config block (empty before the genesis block is committed). */
+  public record GetLastConfigBlock(ActorRef<LastConfigBlock> replyTo) implements Command {}
+
+  public record LastConfigBlock(Optional<Block> block) {}
 
   /**
    * Reads blocks {@code from..to} (inclusive, clipped to the height) as a sequence of chunks of
@@ -180,6 +186,8 @@ public final class ChannelLedger
         .onCommand(GetHeight.class, (state, get) -> Effect().reply(get.replyTo(),
             new Height(state.height(), state.tipHash())))
         .onCommand(GetBlock.class, (state, get) -> Effect().reply(get.replyTo(), read(state, get.number())))
+        .onCommand(GetLastConfigBlock.class, (state, get) -> Effect().reply(get.replyTo(),
+            new LastConfigBlock(state.lastConfigBlock())))
         .onCommand(ReadRange.class, this::onReadRange)
         .onCommand(GetValue.class, (state, get) -> Effect().reply(get.replyTo(),
             state.worldState().get(get.namespace(), get.key())))

@@ -95,6 +95,8 @@ public final class DisseminationReport {
       double copies = result.blocks().stream().mapToInt(DisseminationRun.BlockResult::copies).sum() / pairs;
       double byPush = result.blocks().stream().mapToInt(DisseminationRun.BlockResult::firstByPush).sum() / pairs;
       System.out.printf("  rejections %s%n", network.traffic().rejections());
+      network.traffic().rejectionSamples().forEach((reason, details) ->
+          details.forEach(detail -> System.out.printf("    e.g. %s: %s%n", reason, detail)));
       return new Row(profile, loss, percentile(allPeers, 0.5), percentile(allPeers, 0.99), allPeers[allPeers.length - 1],
           copies, result.bytesSent() / (double) result.blocks().size(), 1 - byPush, allPeers, result.copiesByWay());
     }

@@ -50,6 +50,20 @@ public final class GenesisBlocks {
 
   public static Block create(String channelId, CryptoMaterial material, Map<String, List<AnchorPeer>> anchors,
       Ordering ordering) throws IOException, CertificateException {
+    return BlockBuilder.block(0, ByteString.EMPTY, List.of(configEnvelope(channelId, material, anchors, ordering)));
+  }
+
+  /**
+   * A config block after {@code previous} (unsigned: the orderer signs it) that makes the
+   * material's orgs the channel's, as a config update would: e.g. new orderer certificates.
+   */
+  public static Block next(Block previous, String channelId, CryptoMaterial material, Map<String, List<AnchorPeer>> anchors,
+      Ordering ordering) throws IOException, CertificateException {
+    return BlockBuilder.next(previous, List.of(configEnvelope(channelId, material, anchors, ordering)));
+  }
+
+  private static ByteString configEnvelope(String channelId, CryptoMaterial material,
+      Map<String, List<AnchorPeer>> anchors, Ordering ordering) throws IOException, CertificateException {
     ConfigGroup.Builder orderer = ConfigGroup.newBuilder();
     ConfigGroup.Builder application = ConfigGroup.newBuilder();
     for (CryptoMaterial.Org member : material.orgs()) {
@@ -86,8 +100,7 @@ public final class GenesisBlocks {
             .build().toByteString()))
         .setData(ConfigEnvelope.newBuilder().setConfig(config).build().toByteString())
         .build();
-    Envelope envelope = Envelope.newBuilder().setPayload(payload.toByteString()).build();
-    return BlockBuilder.block(0, ByteString.EMPTY, List.of(envelope.toByteString()));
+    return Envelope.newBuilder().setPayload(payload.toByteString()).build().toByteString();
   }
 
   private static ByteString msp(CryptoMaterial material, CryptoMaterial.Org org)

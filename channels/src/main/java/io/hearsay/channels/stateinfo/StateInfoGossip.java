@@ -90,6 +90,8 @@ public final class StateInfoGossip {
   private final Set<PkiId> provenByMac = new HashSet<>();
   /** Peers our current StateInfo went to, so it precedes our first message to the others. */
   private final Set<PkiId> haveOurs = new HashSet<>();
+  /** Peers sent a StateInfo pull request, as our proof, before we had a StateInfo to send. */
+  private final Set<PkiId> askedBeforeFirstPublish = new HashSet<>();
   /** Peers asked in this push-pull round, whose snapshot is answered with what they lacked. */
   private final Set<PkiId> awaitingSnapshot = new HashSet<>();
   private Set<PkiId> lastAlive = Set.of();
@@ -279,8 +281,14 @@ public final class StateInfoGossip {
       // otherwise reach a peer that cannot tell we are in the channel, and be refused.
       publish(knownHeight);
     }
-    if (ours != null && haveOurs.add(to)) {
-      outbox.send(to, ours);
+    if (ours != null) {
+      if (haveOurs.add(to)) {
+        outbox.send(to, ours);
+      }
+    } else if (askedBeforeFirstPublish.add(to)) {
+      // No height to announce yet (the ledger is still opening): a StateInfo pull request proves
+      // membership as well, by its channel MAC, and the answer brings the peer's snapshot.
+      outbox.send(to, signer.sign(GossipMessages.stateInfoPullRequest(signer.self().pkiId(), channel)).envelope());
     }
   }
 

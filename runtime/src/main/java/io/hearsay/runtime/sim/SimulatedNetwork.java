@@ -109,8 +109,11 @@ public final class SimulatedNetwork implements AutoCloseable {
       ActorRef<SimulatedPeer.Command> peer = refs.get(i);
       tell(peer, new ChannelGossip.Subscribe(listener));
       tell(peer, new ChannelGossip.MembersChanged(everyone.stream().filter(m -> !m.pkiId().equals(pkiIds.get(index))).toList()));
-      tell(peer, new ChannelGossip.CommitBlock(genesis));
     }
+    // Every peer knows the others alive before any has a ledger height to announce: a real peer's
+    // membership comes before its channels' traffic, and a message from a peer not known alive
+    // would be refused as coming from outside the channel.
+    refs.forEach(peer -> tell(peer, new ChannelGossip.CommitBlock(genesis)));
   }
 
   /**

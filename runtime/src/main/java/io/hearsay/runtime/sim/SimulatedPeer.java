@@ -23,6 +23,10 @@ import org.hyperledger.fabric.protos.gossip.Envelope;
  * child, and in place of comm and the channel router a link to the other simulated peers through
  * the {@link LinkModel}. What comm does on arrival is done here too: the envelope is verified
  * (real signatures, against the sender the link is bound to) before the channel sees it.
+ *
+ * <p>A link keeps its order as TCP does: the link model never lets a message's arrival time pass
+ * an earlier one's, and the scheduler may still fire two due in the same tick either way, so each
+ * delivered message carries its number on the link and the receiver hands them on in that order.
  */
 public final class SimulatedPeer {
 
@@ -31,8 +35,8 @@ public final class SimulatedPeer {
   /** The channel sends {@code send}. */
   private record Outbound(ChannelGossip.Send send) implements Command {}
 
-  /** An envelope sent by peer {@code from} arrives here. */
-  public record Arrive(int from, Envelope envelope) implements Command {}
+  /** An envelope sent by peer {@code from} arrives here, the {@code sequence}-th delivered on that link. */
+  public record Arrive(int from, Envelope envelope, long sequence) implements Command {}
 
   /** Hands {@code command} to the peer's channel actor. */
   public record ToChannel(ChannelGossip.Command command) implements Command {}
@@ -42,13 +46,23 @@ public final class SimulatedPeer {
 
   /** How the peers of one simulated network find each other, and what they count. */
   public record Network(List<PkiId> pkiIds, Map<PkiId, Integer> indexOf, List<ActorRef<Command>> peers,
-      LinkModel links, EnvelopeVerifier verifier, Traffic traffic) {}
+      LinkModel links, EnvelopeVerifier verifier, Traffic traffic, long[] sentOnLink) {
+    public Network(List<PkiId> pkiIds, Map<PkiId, Integer> indexOf, List<ActorRef<Command>> peers,
+        LinkModel links, EnvelopeVerifier verifier, Traffic traffic) {
+      this(pkiIds, indexOf, peers, links, verifier, traffic, new long[pkiIds.size() * pkiIds.size()]);
+    }
+  }
 
   /** Traffic counted over the whole network. */
   public record Traffic(LongAdder messagesSent, LongAdder bytesSent, LongAdder messagesLost,
-      java.util.concurrent.ConcurrentHashMap<io.hearsay.protocol.RejectionReason, LongAdder> rejected) {
+      java.util.concurrent.ConcurrentHashMap<io.hearsay.protocol.RejectionReason, LongAdder> rejected,
+      java.util.concurrent.ConcurrentHashMap<io.hearsay.protocol.RejectionReason, List<String>> samples) {
+    /** Rejection details kept per reason, so a run shows what was refused, not only how often. */
+    private static final int SAMPLES = 3;
+
     public static Traffic create() {
-      return new Traffic(new LongAdder(), new LongAdder(), new LongAdder(), new java.util.concurrent.ConcurrentHashMap<>());
+      return new Traffic(new LongAdder(), new LongAdder(), new LongAdder(), new java.util.concurrent.ConcurrentHashMap<>(),
+          new java.util.concurrent.ConcurrentHashMap<>());
     }
 
     /**
@@ -67,6 +81,15 @@ public final class SimulatedPeer {
 
     public void reject(io.hearsay.protocol.Rejection rejection) {
       rejected.computeIfAbsent(rejection.reason(), r -> new LongAdder()).increment();
+      List<String> kept = samples.computeIfAbsent(rejection.reason(), r -> new java.util.concurrent.CopyOnWriteArrayList<>());
+      if (kept.size() < SAMPLES) {
+        kept.add(rejection.detail());
+      }
+    }
+
+    /** The first few rejection details of each reason. */
+    public java.util.Map<io.hearsay.protocol.RejectionReason, List<String>> rejectionSamples() {
+      return new java.util.TreeMap<>(samples);
     }
 
     /** Rejections so far, per reason. */
@@ -85,13 +108,20 @@ public final class SimulatedPeer {
     return Behaviors.setup(context -> {
       ActorRef<ChannelGossip.Command> gossip =
           context.spawn(channel.apply(context.messageAdapter(ChannelGossip.Send.class, Outbound::new)), "channel");
+      long[] expected = new long[network.pkiIds().size()];
+      Map<Integer, java.util.TreeMap<Long, Arrive>> early = new java.util.HashMap<>();
       return Behaviors.receive(Command.class)
           .onMessage(Outbound.class, o -> {
             send(context, index, network, o.send());
             return Behaviors.same();
           })
           .onMessage(Arrive.class, a -> {
-            arrive(network, index, a, gossip);
+            var waiting = early.computeIfAbsent(a.from(), f -> new java.util.TreeMap<>());
+            waiting.put(a.sequence(), a);
+            for (Arrive next = waiting.remove(expected[a.from()]); next != null; next = waiting.remove(expected[a.from()])) {
+              expected[a.from()]++;
+              arrive(network, index, next, gossip);
+            }
             return Behaviors.same();
           })
           .onMessage(ToChannel.class, t -> {
@@ -109,7 +139,8 @@ public final class SimulatedPeer {
       return;
     }
     network.traffic().send(network.links(), index, to, send.envelope().getSerializedSize())
-        .ifPresent(delay -> context.scheduleOnce(delay, network.peers().get(to), new Arrive(index, send.envelope())));
+        .ifPresent(delay -> context.scheduleOnce(delay, network.peers().get(to),
+            new Arrive(index, send.envelope(), network.sentOnLink()[index * network.pkiIds().size() + to]++)));
   }
 
   private static void arrive(Network network, int index, Arrive arrive, ActorRef<ChannelGossip.Command> gossip) {
