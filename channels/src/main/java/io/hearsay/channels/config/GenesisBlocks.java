@@ -50,23 +50,28 @@ public final class GenesisBlocks {
 
   public static Block create(String channelId, CryptoMaterial material, Map<String, List<AnchorPeer>> anchors,
       Ordering ordering) throws IOException, CertificateException {
-    return BlockBuilder.block(0, ByteString.EMPTY, List.of(configEnvelope(channelId, material, anchors, ordering)));
+    return BlockBuilder.block(0, ByteString.EMPTY, List.of(configEnvelope(channelId, material, material, anchors, ordering)));
   }
 
   /**
-   * A config block after {@code previous} (unsigned: the orderer signs it) that makes the
-   * material's orgs the channel's, as a config update would: e.g. new orderer certificates.
+   * A config block after {@code previous} (unsigned: the orderer signs it) whose application orgs
+   * are {@code applicationOrgs}' peer orgs and whose orderer orgs are {@code ordererOrgs}' orderer
+   * orgs, as a config update would make them: e.g. new orderer certificates.
    */
-  public static Block next(Block previous, String channelId, CryptoMaterial material, Map<String, List<AnchorPeer>> anchors,
-      Ordering ordering) throws IOException, CertificateException {
-    return BlockBuilder.next(previous, List.of(configEnvelope(channelId, material, anchors, ordering)));
+  public static Block next(Block previous, String channelId, CryptoMaterial applicationOrgs, CryptoMaterial ordererOrgs,
+      Map<String, List<AnchorPeer>> anchors, Ordering ordering) throws IOException, CertificateException {
+    return BlockBuilder.next(previous, List.of(configEnvelope(channelId, applicationOrgs, ordererOrgs, anchors, ordering)));
   }
 
-  private static ByteString configEnvelope(String channelId, CryptoMaterial material,
+  private static ByteString configEnvelope(String channelId, CryptoMaterial applicationOrgs, CryptoMaterial ordererOrgs,
       Map<String, List<AnchorPeer>> anchors, Ordering ordering) throws IOException, CertificateException {
     ConfigGroup.Builder orderer = ConfigGroup.newBuilder();
     ConfigGroup.Builder application = ConfigGroup.newBuilder();
-    for (CryptoMaterial.Org member : material.orgs()) {
+    List<CryptoMaterial.Org> members = new java.util.ArrayList<>();
+    applicationOrgs.orgs().stream().filter(o -> o.kind() == CryptoMaterial.Kind.PEER).forEach(members::add);
+    ordererOrgs.orgs().stream().filter(o -> o.kind() == CryptoMaterial.Kind.ORDERER).forEach(members::add);
+    for (CryptoMaterial.Org member : members) {
+      CryptoMaterial material = member.kind() == CryptoMaterial.Kind.ORDERER ? ordererOrgs : applicationOrgs;
       ConfigGroup.Builder group = ConfigGroup.newBuilder().putValues("MSP", value(msp(material, member)));
       List<AnchorPeer> orgAnchors = anchors.getOrDefault(member.mspId(), List.of());
       if (!orgAnchors.isEmpty()) {

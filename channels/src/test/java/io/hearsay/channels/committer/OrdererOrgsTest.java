@@ -67,7 +67,7 @@ class OrdererOrgsTest {
     Block genesis = genesis();
     OrdererOrgs orgs = from(genesis);
     Block block1 = data(genesis, orderer(before));
-    Block rotation = OrdererSignatures.sign(GenesisBlocks.next(block1, "mychannel", after, Map.of(), Ordering.FABRIC_DEFAULTS),
+    Block rotation = OrdererSignatures.sign(GenesisBlocks.next(block1, "mychannel", before, after, Map.of(), Ordering.FABRIC_DEFAULTS),
         orderer(before));
     Block block3 = data(rotation, orderer(after));
     Instant now = Instant.now();

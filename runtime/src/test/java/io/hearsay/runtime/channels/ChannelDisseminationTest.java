@@ -201,6 +201,44 @@ class ChannelDisseminationTest {
   }
 
   @Test
+  void blocksSignedByRotatedOrdererCertificatesAreCommittedAfterTheConfigBlockThatRotatesThem() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("rotated-orderer");
+    try {
+      CryptoMaterial rotated = io.hearsay.protocol.cryptogen.CryptoMaterialGenerator.generate(
+          new io.hearsay.protocol.cryptogen.CryptoMaterialGenerator.Request(dir, 1, 1, true, false));
+      CryptoMaterial.Org newOrg = rotated.org("OrdererMSP");
+      SigningIdentity newOrderer = rotated.signingIdentity(newOrg, newOrg.nodes().get(0));
+      CryptoMaterial.Org oldOrg = network.material().org("OrdererMSP");
+      SigningIdentity oldOrderer = network.material().signingIdentity(oldOrg, oldOrg.nodes().get(0));
+
+      List<HearsayPeer> peers = startPeers(3, Map.of());
+      Block genesis = GenesisBlocks.create("mychannel", network.material(), Map.of());
+      peers.forEach(p -> p.joinChannel(genesis));
+      Block before = chain(genesis, 1).get(0);
+      Block rotation = OrdererSignatures.sign(GenesisBlocks.next(before, "mychannel", network.material(), rotated,
+          Map.of(), io.hearsay.channels.config.Ordering.FABRIC_DEFAULTS), oldOrderer);
+      List<Block> after = new ArrayList<>();
+      Block previous = rotation;
+      for (int i = 0; i < 5; i++) {
+        previous = OrdererSignatures.sign(BlockBuilder.next(previous, List.of(ByteString.copyFromUtf8("after " + i))),
+            newOrderer);
+        after.add(previous);
+      }
+      // The first peer is the channel's source: it checks every block before passing it on.
+      peers.get(0).commitBlock("mychannel", before);
+      peers.get(0).commitBlock("mychannel", rotation);
+      after.forEach(b -> peers.get(0).commitBlock("mychannel", b));
+      awaitSameTip(peers, 8, Duration.ofSeconds(60));
+      for (HearsayPeer peer : peers) {
+        org.junit.jupiter.api.Assertions.assertEquals(0L, peer.rejections().getOrDefault(
+            io.hearsay.protocol.RejectionReason.BAD_ORDERER_SIGNATURE, 0L), peer.endpoint() + ": " + peer.rejections());
+      }
+    } finally {
+      io.hearsay.protocol.testing.TestCrypto.deleteQuietly(dir);
+    }
+  }
+
+  @Test
   void pullAloneBringsFivePeersToTheSameTip() throws Exception {
     pullAloneBringsFivePeersToTheSameTip(Map.of());
   }
