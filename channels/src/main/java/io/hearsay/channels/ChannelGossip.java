@@ -425,6 +425,13 @@ public final class ChannelGossip {
 
   private void receive(Block block, String how, PkiId from) {
     long number = block.getHeader().getNumber();
+    if (number == 0) {
+      // The genesis block is the join's trust anchor, unsigned by any orderer: taken from gossip,
+      // a forged one could take the place of the join's in a ledger not yet started.
+      reject(Rejection.of(RejectionReason.MALFORMED_BLOCK, "block 0 of %s by %s: the genesis block comes from the join, "
+          + "never from gossip", channel, how), from);
+      return;
+    }
     for (ActorRef<Event> subscriber : subscribers) {
       subscriber.tell(new BlockArrived(channel, number, how));
     }
@@ -502,7 +509,8 @@ public final class ChannelGossip {
         subscribers.forEach(sub -> sub.tell(new BlockCommitted(channel, block.getHeader().getNumber())));
         // Only the newest blocks of a run are kept for pull (the store holds no more), and
         // passed on: a long run is a catch-up whose older blocks the others have.
-        if (last - block.getHeader().getNumber() < setup.settings().maxBlockCountToStore()) {
+        if (block.getHeader().getNumber() > 0
+            && last - block.getHeader().getNumber() < setup.settings().maxBlockCountToStore()) {
           if (push.isPlumtree()) {
             push.forward(block);
           } else {
