@@ -70,5 +70,17 @@ public enum RejectionReason {
   /** A message not newer than one already taken from its sender (replayed or stale). */
   STALE_MESSAGE,
   /** A channel message for a channel this peer has not joined, or from a peer outside the channel. */
-  NOT_IN_CHANNEL
+  NOT_IN_CHANNEL,
+  /** An admin request whose bytes are not the signed request they should be (e.g. not a SignedProposal). */
+  MALFORMED_REQUEST,
+  /** An admin request signed by an identity of the org that is not one of its admins. */
+  NOT_AN_ADMIN,
+  /** An admin request whose timestamp lies outside the accepted window around this node's clock. */
+  STALE_REQUEST,
+  /** An admin request seen before (its transaction id), sent again. */
+  REPLAYED_REQUEST,
+  /** A channel config whose MSP for this node's own org trusts other CAs than the node's configured MSP. */
+  CONFLICTING_MSP,
+  /** A ConnEstablish whose tls_cert_hash is not the certificate the sender presented on the TLS connection. */
+  TLS_CERT_HASH_MISMATCH
 }

@@ -23,7 +23,9 @@ import java.util.stream.Collectors;
  * DIR/peerOrganizations/org1.example.com/
  *     ca/ca.org1.example.com-cert.pem, priv_sk   the org's root CA
  *     tlsca/tlsca.org1.example.com-cert.pem, priv_sk
- *     msp/cacerts/, msp/tlscacerts/              the org's MSP (what other orgs trust)
+ *     msp/cacerts/, msp/tlscacerts/, config.yaml the org's MSP (what other orgs trust), NodeOUs on
+ *     users/Admin@org1.example.com/              the org's admin (OU admin): msp/, tls/client.crt, client.key
+ *     users/User1@org1.example.com/              a client (OU client), same shape
  *     peers/peer0.org1.example.com/
  *         msp/signcerts/peer0.org1.example.com-cert.pem, msp/keystore/priv_sk, msp/cacerts/
  *         tls/ca.crt, server.crt, server.key     as Fabric writes them
@@ -38,6 +40,9 @@ public final class CryptoMaterial {
   public static final String KEY_STORE_FILE = "keystore.p12";
   public static final String TRUST_STORE_FILE = "truststore.p12";
   public static final String STORE_PASSWORD_FILE = "store.password";
+  /** The users cryptogen writes per org: an admin (OU admin) and a client (OU client). */
+  public static final String ADMIN = "Admin";
+  public static final String USER = "User1";
 
   /** Whether an org runs peers or the ordering service; decides Fabric's directory names. */
   public enum Kind {
@@ -108,6 +113,18 @@ public final class CryptoMaterial {
 
   public Path orgDir(Org org) {
     return root.resolve(org.kind().orgsDir).resolve(org.domain());
+  }
+
+  /** A user's directory ({@code msp/}, {@code tls/client.crt, client.key, ca.crt}): users/NAME@domain. */
+  public Path userDir(Org org, String user) {
+    return orgDir(org).resolve("users").resolve(user + "@" + org.domain());
+  }
+
+  /** The signing identity of one of the org's users ({@link #ADMIN}, {@link #USER}). */
+  public SigningIdentity userIdentity(Org org, String user) throws IOException, CertificateException {
+    Path msp = userDir(org, user).resolve("msp");
+    return SigningIdentity.load(org.mspId(), msp.resolve("signcerts").resolve(user + "@" + org.domain() + "-cert.pem"),
+        msp.resolve("keystore").resolve("priv_sk"));
   }
 
   public Path nodeDir(Org org, String node) {

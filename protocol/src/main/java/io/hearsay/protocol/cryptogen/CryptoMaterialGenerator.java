@@ -108,13 +108,42 @@ public final class CryptoMaterialGenerator {
     for (String node : org.nodes()) {
       writeNode(material.nodeDir(org, node), org, node, cas, tlsRoots, notBefore, notAfter);
     }
+    // As cryptogen: an admin (OU admin) and a user (OU client) per org, with client TLS material.
+    writeUser(material.userDir(org, CryptoMaterial.ADMIN), org, cas, "admin", notBefore, notAfter);
+    writeUser(material.userDir(org, CryptoMaterial.USER), org, cas, "client", notBefore, notAfter);
+  }
+
+  private static void writeUser(Path userDir, CryptoMaterial.Org org, OrgCas cas, String orgUnit, Instant notBefore,
+      Instant notAfter) throws IOException {
+    String name = userDir.getFileName().toString();
+    KeyPair signing = CertificateAuthority.newKeyPair();
+    Path msp = userDir.resolve("msp");
+    writeMsp(msp, org, cas);
+    writePem(msp.resolve("signcerts").resolve(name + "-cert.pem"),
+        Pem.encode(cas.ca().issueSigningCertificate(name, orgUnit, signing.getPublic(), notBefore, notAfter)));
+    writePem(msp.resolve("keystore").resolve("priv_sk"), Pem.encode(signing.getPrivate()));
+    KeyPair tls = CertificateAuthority.newKeyPair();
+    Path tlsDir = userDir.resolve("tls");
+    writePem(tlsDir.resolve("ca.crt"), Pem.encode(cas.tlsCa().certificate()));
+    writePem(tlsDir.resolve("client.crt"), Pem.encode(cas.tlsCa().issueTlsCertificate(name, tls.getPublic(),
+        List.of(name, "localhost", "127.0.0.1"), notBefore, notAfter)));
+    writePem(tlsDir.resolve("client.key"), Pem.encode(tls.getPrivate()));
   }
 
   private static void writeMsp(Path msp, CryptoMaterial.Org org, OrgCas cas) throws IOException {
-    writePem(msp.resolve("cacerts").resolve("ca." + org.domain() + "-cert.pem"),
-        Pem.encode(cas.ca().certificate()));
+    String caFile = "ca." + org.domain() + "-cert.pem";
+    writePem(msp.resolve("cacerts").resolve(caFile), Pem.encode(cas.ca().certificate()));
     writePem(msp.resolve("tlscacerts").resolve("tlsca." + org.domain() + "-cert.pem"),
         Pem.encode(cas.tlsCa().certificate()));
+    Files.createDirectories(msp.resolve("admincerts"));
+    // Fabric's NodeOUs, as cryptogen writes them: roles are told apart by the certificates' OU.
+    StringBuilder yaml = new StringBuilder("NodeOUs:\n  Enable: true\n");
+    for (String[] role : new String[][] {{"Client", "client"}, {"Peer", "peer"}, {"Admin", "admin"}, {"Orderer", "orderer"}}) {
+      yaml.append("  ").append(role[0]).append("OUIdentifier:\n")
+          .append("    Certificate: cacerts/").append(caFile).append('\n')
+          .append("    OrganizationalUnitIdentifier: ").append(role[1]).append('\n');
+    }
+    writePem(msp.resolve("config.yaml"), yaml.toString().getBytes(StandardCharsets.US_ASCII));
   }
 
   private static void writeNode(Path nodeDir, CryptoMaterial.Org org, String node, OrgCas cas,

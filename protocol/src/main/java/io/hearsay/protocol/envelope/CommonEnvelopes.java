@@ -40,7 +40,7 @@ public final class CommonEnvelopes {
     return sign(creator, channel, type, data, nonce());
   }
 
-  /** As {@link #sign(SigningIdentity, String, HeaderType, ByteString)}, with the nonce given (its hex is the tx id). */
+  /** As {@link #sign(SigningIdentity, String, HeaderType, ByteString)}, with the nonce given. */
   public static Envelope sign(SigningIdentity creator, String channel, HeaderType type, ByteString data, byte[] nonce) {
     SignatureHeader signatureHeader = SignatureHeader.newBuilder()
         .setCreator(creator.identity().serialized())
@@ -50,7 +50,7 @@ public final class CommonEnvelopes {
     ChannelHeader channelHeader = ChannelHeader.newBuilder()
         .setType(type.getNumber())
         .setChannelId(channel)
-        .setTxId(HexFormat.of().formatHex(nonce))
+        .setTxId(txId(nonce, creator.identity().serialized()))
         .setTimestamp(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
         .build();
     Payload payload = Payload.newBuilder()
@@ -63,6 +63,14 @@ public final class CommonEnvelopes {
         .setPayload(payload.toByteString())
         .setSignature(ByteString.copyFrom(creator.sign(payload.toByteArray())))
         .build();
+  }
+
+  /** Fabric's transaction id: hex of SHA-256(nonce ‖ serialized creator). */
+  public static String txId(byte[] nonce, ByteString serializedCreator) {
+    var digest = Ecdsa.sha256();
+    digest.update(nonce);
+    digest.update(serializedCreator.toByteArray());
+    return HexFormat.of().formatHex(digest.digest());
   }
 
   /** 24 random bytes, Fabric's nonce size. */

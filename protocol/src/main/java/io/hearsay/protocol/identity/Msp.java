@@ -123,6 +123,27 @@ public final class Msp {
     return dates.<Verdict<ValidityWindow>>map(Verdict::reject).orElseGet(() -> Verdict.accept(window));
   }
 
+  /** The CAs of this org that certify {@code cert}, its issuer first, up to a root (as far as the chain goes). */
+  public List<X509Certificate> certifiersOf(X509Certificate cert) {
+    List<X509Certificate> certifiers = new ArrayList<>();
+    X509Certificate current = cert;
+    while (!isRoot(current) && certifiers.size() <= MAX_CHAIN_LENGTH) {
+      Optional<X509Certificate> issuer = issuerOf(current);
+      if (issuer.isEmpty()) {
+        break;
+      }
+      current = issuer.get();
+      certifiers.add(current);
+    }
+    return certifiers;
+  }
+
+  /** Whether {@code other} trusts exactly the same root and intermediate CAs. */
+  public boolean sameCertificatesAs(Msp other) {
+    return java.util.Set.copyOf(roots).equals(java.util.Set.copyOf(other.roots))
+        && java.util.Set.copyOf(intermediates).equals(java.util.Set.copyOf(other.intermediates));
+  }
+
   private boolean isRoot(X509Certificate cert) {
     return roots.contains(cert);
   }
