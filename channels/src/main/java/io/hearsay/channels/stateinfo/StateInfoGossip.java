@@ -145,6 +145,12 @@ public final class StateInfoGossip {
 
   /** A verified StateInfo from {@code from} (its author, or a peer relaying it). */
   public void onStateInfo(SignedGossipMessage message, PkiId from) {
+    // Its author (maybe relayed) must be who it claims by this channel's MSPs, not only by some channel's.
+    Optional<Rejection> invalid = verifier.identities().validInChannel(channel, message.signer(), Instant.now());
+    if (invalid.isPresent()) {
+      outbox.reject(invalid.get(), from);
+      return;
+    }
     StateInfoTable.Outcome outcome = table.onStateInfo(message);
     if (outcome instanceof StateInfoTable.Refused refused) {
       outbox.reject(refused.rejection(), from);

@@ -162,8 +162,10 @@ public final class ChannelRouter {
     if (channels.containsKey(config.channelId())) {
       return;
     }
-    if (config.applicationOrg(setup.ownMspId()).isEmpty()) {
-      context.getLog().error("cannot join channel {}: org {} is not one of its orgs", config.channelId(), setup.ownMspId());
+    Optional<Rejection> refused = ChannelJoins.check(config, setup.verifier().identities().msps(), setup.ownMspId());
+    if (refused.isPresent()) {
+      context.getLog().error("cannot join channel {}: {}", config.channelId(), refused.get());
+      setup.rejections().record(refused.get(), "channel join", System.nanoTime());
       return;
     }
     Behavior<ChannelLedger.Command> ledger;
@@ -187,13 +189,13 @@ public final class ChannelRouter {
   }
 
   /**
-   * A joined channel's config names its orgs: their MSPs become known (an org this peer already
-   * knows keeps the MSP it was configured with) and other orgs' anchor peers are dialled.
+   * A joined channel's config names its orgs: their MSPs decide who is who in this channel (and
+   * only in it), and other orgs' anchor peers are dialled.
    */
   private void learnOrgs(ChannelConfig config) {
-    var msps = setup.verifier().identities().msps();
-    java.util.stream.Stream.concat(config.applicationOrgs().stream(), config.ordererOrgs().stream())
-        .forEach(org -> org.msp().filter(m -> msps.get(m.mspId()).isEmpty()).ifPresent(msps::add));
+    setup.verifier().identities().channelMsps(config.channelId(), new io.hearsay.protocol.identity.MspRegistry(
+        java.util.stream.Stream.concat(config.applicationOrgs().stream(), config.ordererOrgs().stream())
+            .flatMap(org -> org.msp().stream()).toList()));
     List<io.hearsay.runtime.config.Endpoint> anchors = config.applicationOrgs().stream()
         .filter(org -> !org.mspId().equals(setup.ownMspId()))
         .flatMap(org -> org.anchorPeers().stream())
@@ -221,9 +223,16 @@ public final class ChannelRouter {
           message.getContentCase(), inbound.sender()), inbound);
       return;
     }
+    String channel = target.get().config().channelId();
     if (target.get().config().applicationOrg(inbound.sender().mspId()).isEmpty()) {
       reject(Rejection.of(RejectionReason.NOT_IN_CHANNEL, "%s for channel %s from %s, whose org is not in it",
-          message.getContentCase(), target.get().config().channelId(), inbound.sender()), inbound);
+          message.getContentCase(), channel, inbound.sender()), inbound);
+      return;
+    }
+    // Who the sender is in this channel is decided by this channel's MSPs alone.
+    Optional<Rejection> invalid = setup.verifier().identities().validInChannel(channel, inbound.sender(), java.time.Instant.now());
+    if (invalid.isPresent()) {
+      reject(invalid.get(), inbound);
       return;
     }
     target.get().actor().tell(new ChannelGossip.Inbound(inbound.message(), sender));

@@ -38,28 +38,26 @@ class ChannelOrgsAndFabricDataTest {
     return peer.channelHeight(channel).toCompletableFuture().join().height();
   }
 
+  /**
+   * Fabric's v2.0 testchannel names Org1MSP with Fabric's own CA; these peers are of an Org1MSP
+   * with another CA, so the channel's config does not recognize them: the join is refused, naming
+   * both CAs, and nothing of the channel starts. (Hearsay peers serve a real Fabric channel when
+   * their certificates come from its CAs: the Fabric interop tests use net.sh's spare peer
+   * certificates for that.)
+   */
   @Test
-  void aRealFabricLedgerReachesFreshPeersByStateTransferUnchanged() throws Exception {
-    network = new TestNetwork(1, 3);
+  void aRealFabricChannelWhoseOrg1MspHasOtherCasIsNotJoined() throws Exception {
+    network = new TestNetwork(1, 1);
     List<Block> fabric = new ArrayList<>();
     BlockFileScanner.scan(FabricTestData.ledger("v2.0-testchannel.blockfile"), 0, e -> fabric.add(e.block()));
-    HearsayPeer holder = network.start(1, 0, List.of());
-    List<HearsayPeer> peers = new ArrayList<>(List.of(holder, network.start(1, 1, List.of(holder.endpoint())),
-        network.start(1, 2, List.of(holder.endpoint()))));
-    awaitViews(peers, Duration.ofSeconds(30), "full view", pv -> pv.seesAlive(peers));
-
-    holder.joinChannel(fabric.get(0));
-    fabric.subList(1, fabric.size()).forEach(b -> holder.commitBlock("testchannel", b));
-    awaitViews(List.of(holder), Duration.ofSeconds(30), "the Fabric ledger imported",
-        pv -> height(pv.peer(), "testchannel") == fabric.size());
-    peers.subList(1, 3).forEach(p -> p.joinChannel(fabric.get(0)));
-
-    awaitViews(peers, Duration.ofSeconds(60), "the fresh peers caught up",
-        pv -> height(pv.peer(), "testchannel") == fabric.size());
-    for (HearsayPeer peer : peers) {
-      assertEquals(BlockHashes.headerHash(fabric.get(fabric.size() - 1).getHeader()),
-          peer.channelHeight("testchannel").toCompletableFuture().join().tipHash(), "same chain as Fabric wrote");
-    }
+    HearsayPeer peer = network.start(1, 0, List.of());
+    peer.joinChannel(fabric.get(0));
+    peer.joinChannel(GenesisBlocks.create("mychannel", network.material(), Map.of()));
+    awaitViews(List.of(peer), Duration.ofSeconds(30), "its own channel joined",
+        pv -> pv.peer().channels().toCompletableFuture().join().size() == 1);
+    assertEquals(List.of("mychannel"), peer.channels().toCompletableFuture().join().stream()
+        .map(io.hearsay.channels.ChannelGossip.Status::channel).toList(), "testchannel was refused");
+    assertEquals(1L, peer.rejections().get(io.hearsay.protocol.RejectionReason.CONFLICTING_MSP), "and counted");
   }
 
   @Test
