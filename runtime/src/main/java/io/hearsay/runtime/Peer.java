@@ -86,7 +86,10 @@ public final class Peer {
       context.spawn(Identities.create(parts.identities(), settings.identityPurgeInterval()), "identities");
       ActorRef<Comm.Command> comm = context.spawn(Comm.create(new Comm.Setup(
           context.getSystem().name(), self, parts.signer(), verifier, parts.rejections(), parts.received(),
-          parts.sent(), parts.dropped(), parts.tlsCertificateHash(), settings.handshakeRetry(), settings.largeMessageThreshold())), Comm.NAME);
+          parts.sent(), parts.dropped(), parts.tlsCertificateHash(),
+          settings.tls().map(tls -> io.hearsay.runtime.comm.TlsEngineProvider.sessions(
+              org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(context.getSystem()))),
+          settings.handshakeRetry(), settings.largeMessageThreshold())), Comm.NAME);
       context.spawn(Behaviors.<Comm.Command>receiveMessage(frame -> {
         comm.tell(frame);
         return Behaviors.same();

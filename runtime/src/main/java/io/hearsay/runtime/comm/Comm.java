@@ -85,7 +85,8 @@ public final class Comm {
   /** What comm is started with. */
   public record Setup(String systemName, Endpoint self, EnvelopeSigner signer,
       EnvelopeVerifier verifier, RejectionLog rejections, MessageCounts received, MessageCounts sent,
-      DroppedMessages dropped, ByteString tlsCertificateHash, Duration handshakeRetry, int largeMessageThreshold) {}
+      DroppedMessages dropped, ByteString tlsCertificateHash, Optional<TlsSessions> tlsSessions, Duration handshakeRetry,
+      int largeMessageThreshold) {}
 
   private record Subscription(ActorRef<Event> subscriber, Set<ContentCase> contents) {}
 
@@ -217,6 +218,15 @@ public final class Comm {
       return;
     }
     PeerIdentity peer = verdict.value().signer();
+    ByteString certHash = verdict.value().message().getConn().getTlsCertHash();
+    if (setup.tlsSessions().isPresent() && !setup.tlsSessions().get().presented(certHash)) {
+      // Fabric binds the handshake to the TLS session it arrived on; Artery does not say which
+      // session carried a frame, so the hash must at least be a certificate a session presented.
+      reject(Rejection.of(RejectionReason.TLS_CERT_HASH_MISMATCH, "ConnEstablish from %s (%s) names TLS certificate %s, "
+          + "which no TLS session with this peer presented", endpoint, peer,
+          certHash.isEmpty() ? "(none)" : java.util.HexFormat.of().formatHex(certHash.toByteArray())), endpoint);
+      return;
+    }
     PeerIdentity previous = bound.put(endpoint, peer);
     handshakeSentAt.remove(endpoint);
     if (!peer.equals(previous)) {

@@ -1,39 +1,58 @@
 package io.hearsay.runtime.comm;
 
-import io.hearsay.protocol.Rejection;
-import io.hearsay.protocol.RejectionReason;
-import java.security.cert.CertificateException;
-import java.security.cert.X509Certificate;
+import io.hearsay.runtime.tls.CountingTrustManager;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.remote.artery.tcp.ConfigSSLEngineProvider;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import scala.Option;
 
 /**
- * Artery's TLS engine with a trust manager that logs and counts every certificate it refuses.
- * Pekko's own provider refuses an unknown CA's certificate silently on the accepting side; an
- * operator needs to see who knocked. Counts are kept per ActorSystem, so peers sharing a JVM in
- * tests do not mix them up.
+ * Artery's TLS engine with a trust manager that logs and counts every certificate it refuses
+ * (Pekko's own provider refuses an unknown CA's certificate silently on the accepting side; an
+ * operator needs to see who knocked), and that records the certificate every established session
+ * presented ({@link TlsSessions}), which comm checks ConnEstablish's {@code tls_cert_hash} against.
+ * Both are kept per ActorSystem, so peers sharing a JVM in tests do not mix them up.
  */
 public final class TlsEngineProvider extends ConfigSSLEngineProvider {
 
-  private static final Logger LOG = LoggerFactory.getLogger(TlsEngineProvider.class);
   private static final ConcurrentHashMap<String, LongAdder> REFUSED = new ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<String, TlsSessions> SESSIONS = new ConcurrentHashMap<>();
 
   private final String systemName;
 
   public TlsEngineProvider(ActorSystem system) {
     super(system);
-    this.systemName = system.name() + "@" + System.identityHashCode(system);
+    this.systemName = key(system);
+  }
+
+  /** The TLS sessions of {@code system}'s Artery (the registry exists before the first connection). */
+  public static TlsSessions sessions(ActorSystem system) {
+    return SESSIONS.computeIfAbsent(key(system), k -> new TlsSessions());
+  }
+
+  private static String key(ActorSystem system) {
+    return system.name() + "@" + System.identityHashCode(system);
+  }
+
+  @Override
+  public Option<Throwable> verifyClientSession(String hostname, SSLSession session) {
+    SESSIONS.computeIfAbsent(systemName, k -> new TlsSessions()).sessionEstablished(session);
+    return super.verifyClientSession(hostname, session);
+  }
+
+  @Override
+  public Option<Throwable> verifyServerSession(String hostname, SSLSession session) {
+    SESSIONS.computeIfAbsent(systemName, k -> new TlsSessions()).sessionEstablished(session);
+    return super.verifyServerSession(hostname, session);
   }
 
   /** Certificates refused by the TLS engine of {@code system} so far. */
   public static long refusedCertificates(ActorSystem system) {
-    LongAdder adder = REFUSED.get(system.name() + "@" + System.identityHashCode(system));
+    LongAdder adder = REFUSED.get(key(system));
     return adder == null ? 0 : adder.sum();
   }
 
@@ -42,55 +61,9 @@ public final class TlsEngineProvider extends ConfigSSLEngineProvider {
     TrustManager[] managers = super.trustManagers();
     for (int i = 0; i < managers.length; i++) {
       if (managers[i] instanceof X509TrustManager x509) {
-        managers[i] = new Counting(x509);
+        managers[i] = new CountingTrustManager(x509, REFUSED.computeIfAbsent(systemName, k -> new LongAdder()), "Artery");
       }
     }
     return managers;
-  }
-
-  @FunctionalInterface
-  private interface TrustCheck {
-    void run() throws CertificateException;
-  }
-
-  private final class Counting implements X509TrustManager {
-    private final X509TrustManager delegate;
-
-    Counting(X509TrustManager delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-      check("inbound connection", chain, () -> delegate.checkClientTrusted(chain, authType));
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-      check("outbound connection", chain, () -> delegate.checkServerTrusted(chain, authType));
-    }
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return delegate.getAcceptedIssuers();
-    }
-
-    private void check(String direction, X509Certificate[] chain, TrustCheck check) throws CertificateException {
-      try {
-        check.run();
-      } catch (CertificateException e) {
-        refused(direction, chain, e);
-        throw e;
-      }
-    }
-
-    private void refused(String direction, X509Certificate[] chain, CertificateException e) {
-      REFUSED.computeIfAbsent(systemName, k -> new LongAdder()).increment();
-      String subject = chain == null || chain.length == 0 ? "no certificate"
-          : chain[0].getSubjectX500Principal().getName() + " issued by "
-              + chain[0].getIssuerX500Principal().getName();
-      LOG.warn("TLS {} refused: {}", direction, Rejection.of(RejectionReason.UNTRUSTED_TLS_CERTIFICATE,
-          "%s: %s", subject, e.getMessage()));
-    }
   }
 }

@@ -110,6 +110,43 @@ class CommSecurityTest {
     }
   }
 
+  @Test
+  void overTlsAConnEstablishNamingACertificateNoSessionPresentedIsRefusedAndTheHonestOneBinds() throws Exception {
+    CryptoMaterial material = network.material();
+    List<String> nodes = material.org("Org1MSP").nodes();
+    HearsayPeer a = network.start(network.config(1, 0, List.of(), tls(material, nodes.get(0), null)));
+    // The intruder holds a valid TLS certificate of the org (node 1's) and replays node 2's
+    // identity: its signed handshake names node 2's TLS certificate, which it cannot present.
+    Map<String, Object> values = new HashMap<>(tls(material, nodes.get(1), null));
+    values.put("peer.gossip.endpoint", "127.0.0.1:0");
+    Config intruderConfig = HearsayPeer.systemConfig(new io.hearsay.runtime.config.Endpoint("127.0.0.1", 0),
+        io.hearsay.runtime.config.PeerSettingsLoader.readTls(ConfigFactory.parseMap(values).getConfig("hearsay.tls"), "test"),
+        ConfigFactory.parseString("pekko.actor.provider = remote\npekko.loglevel = WARNING").withFallback(ConfigFactory.load()));
+    ActorSystem<Comm.Command> intruder = ActorSystem.create(Behaviors.ignore(), "hearsay", intruderConfig);
+    try {
+      var org = material.org("Org1MSP");
+      var node2 = material.signingIdentity(org, nodes.get(2));
+      byte[] node2Tls = io.hearsay.runtime.tls.PemTls.certificate(new io.hearsay.runtime.tls.PemTls.KeyPair(
+          material.nodeDir(org, nodes.get(2)).resolve("tls/server.crt"), material.nodeDir(org, nodes.get(2)).resolve("tls/server.key")))
+          .getEncoded();
+      ByteString handshake = new EnvelopeSigner(node2).sign(GossipMessages.connEstablish(node2.identity(),
+          ByteString.copyFrom(io.hearsay.protocol.crypto.Ecdsa.sha256(node2Tls)), false)).envelope().toByteString();
+      ActorRef<Comm.Command> target = ActorRefResolver.get(intruder).resolveActorRef(
+          "pekko://hearsay@" + a.endpoint() + "/user/" + Comm.NAME);
+      target.tell(new WireFrame(WireFrame.Kind.HANDSHAKE, intruder, handshake));
+      awaitViews(List.of(a), Duration.ofSeconds(20), "A refused the replayed handshake", pv -> pv.peer().rejections()
+          .getOrDefault(RejectionReason.TLS_CERT_HASH_MISMATCH, 0L) >= 1);
+    } finally {
+      intruder.terminate();
+      intruder.getWhenTerminated().toCompletableFuture().join();
+    }
+    // An honest peer over TLS binds: its handshake names the certificate its session presented.
+    HearsayPeer b = network.start(network.config(1, 1, List.of(a.endpoint()), tls(material, nodes.get(1), null)));
+    awaitViews(List.of(a, b), Duration.ofSeconds(20), "TLS peers see each other", pv -> pv.seesAlive(List.of(a, b)));
+    org.junit.jupiter.api.Assertions.assertEquals(1L, a.rejections().get(RejectionReason.TLS_CERT_HASH_MISMATCH),
+        "only the intruder's handshake was refused: " + a.rejections());
+  }
+
   /** Our node's trust store re-saved under the rogue's store password. */
   private static Path trustStoreWithPassword(CryptoMaterial ours, String ourNode, CryptoMaterial theirs,
       String theirNode) throws Exception {
