@@ -102,10 +102,13 @@ public final class HearsayPeer implements AutoCloseable {
     ActorSystem<Peer.Command> system =
         ActorSystem.create(Peer.create(parts), SYSTEM_NAME, systemConfig(settings, effective));
     HearsayPeer peer = new HearsayPeer(system, settings.id(), identity, rejections, received, metrics);
-    if (settings.adminEndpoint().isPresent()) {
+    if (settings.admin().endpoint().isPresent()) {
       try {
-        peer.admin = java.util.Optional.of(io.hearsay.runtime.admin.AdminServer.start(settings.adminEndpoint().get(),
-            peer.adminRoutes()));
+        var joins = new io.hearsay.runtime.admin.ChannelJoinRequests(new io.hearsay.protocol.admin.AdminRequests(
+            PeerIdentityFiles.localMsp(settings), settings.admin().requestTimeWindow()), identities.msps(),
+            settings.localMspId(), rejections, peer::joinChannel);
+        peer.admin = java.util.Optional.of(io.hearsay.runtime.admin.AdminServer.start(system, settings.admin(),
+            peer.adminRoutes(joins)));
       } catch (ConfigError e) {
         peer.close();
         throw e;
@@ -114,7 +117,7 @@ public final class HearsayPeer implements AutoCloseable {
     return peer;
   }
 
-  private io.hearsay.runtime.admin.AdminServer.Routes adminRoutes() {
+  private io.hearsay.runtime.admin.AdminServer.Routes adminRoutes(io.hearsay.runtime.admin.AdminServer.Join joins) {
     return new io.hearsay.runtime.admin.AdminServer.Routes() {
       @Override
       public CompletionStage<String> status() {
@@ -128,18 +131,8 @@ public final class HearsayPeer implements AutoCloseable {
       }
 
       @Override
-      public java.util.Optional<java.util.function.Function<byte[], String>> join() {
-        return java.util.Optional.of(bytes -> {
-          org.hyperledger.fabric.protos.common.Block block;
-          try {
-            block = org.hyperledger.fabric.protos.common.Block.parseFrom(bytes);
-          } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-            throw new IllegalArgumentException("the body is not a common.Block: " + e.getMessage(), e);
-          }
-          String channel = io.hearsay.channels.config.ChannelConfig.of(block).channelId();
-          joinChannel(block);
-          return "joining channel " + channel;
-        });
+      public java.util.Optional<io.hearsay.runtime.admin.AdminServer.Join> join() {
+        return java.util.Optional.of(joins);
       }
     };
   }
@@ -147,6 +140,11 @@ public final class HearsayPeer implements AutoCloseable {
   /** Where this peer's admin endpoint listens, when it has one. */
   public java.util.Optional<Endpoint> adminEndpoint() {
     return admin.map(io.hearsay.runtime.admin.AdminServer::endpoint);
+  }
+
+  /** TLS client certificates the admin endpoint refused so far. */
+  public long refusedAdminClientCertificates() {
+    return admin.map(io.hearsay.runtime.admin.AdminServer::refusedClientCertificates).orElse(0L);
   }
 
   /** This peer's metrics (what {@code GET /metrics} serves). */

@@ -44,6 +44,15 @@ public final class PeerIdentityFiles {
     return new MspRegistry(msps);
   }
 
+  /** The node's own MSP with its admins and NodeOUs, from {@code peer.mspConfigPath}. */
+  static io.hearsay.protocol.identity.LocalMsp localMsp(PeerSettings settings) throws ConfigError {
+    try {
+      return io.hearsay.protocol.identity.LocalMsp.read(settings.localMspId(), settings.mspConfigPath());
+    } catch (IOException | CertificateException e) {
+      throw new ConfigError("peer.mspConfigPath = " + settings.mspConfigPath() + ": " + e.getMessage(), e);
+    }
+  }
+
   /** The MSP (root CAs) in a directory; {@code key} names the config key in errors. */
   public static Msp msp(String mspId, Path dir, String key) throws ConfigError {
     try {

@@ -1,6 +1,5 @@
 package io.hearsay.bench.election;
 
-import io.hearsay.runtime.admin.AdminClient;
 import io.hearsay.runtime.network.LocalNetwork;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -131,9 +130,9 @@ public final class FailoverReport {
       List<LocalNetwork.Node> leaders = new ArrayList<>();
       int delivering = 0;
       for (LocalNetwork.Node peer : network.running()) {
-        if (!peer.orderer() && flag(peer, "leader")) {
+        if (!peer.orderer() && flag(network, peer, "leader")) {
           leaders.add(peer);
-          delivering += flag(peer, "delivering") ? 1 : 0;
+          delivering += flag(network, peer, "delivering") ? 1 : 0;
         }
       }
       dualPolls[0] += leaders.size() > 1 ? 1 : 0;
@@ -152,9 +151,9 @@ public final class FailoverReport {
 
   @SuppressWarnings("unchecked")
   /** A flag of the peer's first channel in its admin status ("leader", "delivering"). */
-  private static boolean flag(LocalNetwork.Node peer, String name) {
+  private static boolean flag(LocalNetwork network, LocalNetwork.Node peer, String name) {
     try {
-      var channels = (List<Map<String, Object>>) AdminClient.status(peer.admin()).get("channels");
+      var channels = (List<Map<String, Object>>) network.status(peer).get("channels");
       return !channels.isEmpty() && Boolean.TRUE.equals(channels.get(0).get(name));
     } catch (IOException notUp) {
       return false;
@@ -170,7 +169,7 @@ public final class FailoverReport {
         if (!candidate.test(peer)) {
           continue;
         }
-        if (flag(peer, "delivering")) {
+        if (flag(network, peer, "delivering")) {
           return peer;
         }
       }

@@ -1,24 +1,39 @@
 package io.hearsay.runtime.admin;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.hearsay.runtime.config.ConfigError;
 import io.hearsay.runtime.config.Endpoint;
+import io.hearsay.runtime.tls.CountingTrustManager;
+import io.hearsay.runtime.tls.PemTls;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
+import java.util.concurrent.atomic.LongAdder;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.ConnectionContext;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.ServerBuilder;
+import org.apache.pekko.http.javadsl.model.ContentType;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /**
- * A node's HTTP admin endpoint (the JDK's HTTP server, one thread): {@code GET /status} (JSON),
- * {@code GET /metrics} (Prometheus text format) and, where the node can join channels,
- * {@code POST /channels} with a genesis block as the body.
+ * A node's admin endpoint on pekko-http, in the node's own ActorSystem: {@code GET /status}
+ * (JSON), {@code GET /metrics} (Prometheus text) and, where the node joins channels,
+ * {@code POST /channels} with a signed join request as the body. With {@code operations.tls} it
+ * serves HTTPS, and with {@code clientAuthRequired} only clients whose certificate one of
+ * {@code clientRootCAs} issued get a connection at all (refusals are logged and counted). Without
+ * TLS, status and metrics are open to whoever reaches the port; a join is always authenticated by
+ * its admin signature. {@link #routes} is the route an application can mount in its own server.
  */
 public final class AdminServer implements AutoCloseable {
 
@@ -28,86 +43,103 @@ public final class AdminServer implements AutoCloseable {
 
     String metrics();
 
-    /** Joins the channel a posted block defines; answers a message, or fails with IllegalArgumentException. */
-    default Optional<Function<byte[], String>> join() {
+    /** Carries out a posted channel join request from {@code remote}, if this node joins channels. */
+    default Optional<Join> join() {
       return Optional.empty();
     }
   }
 
-  private final HttpServer server;
-  private final ExecutorService executor;
-
-  private AdminServer(HttpServer server, ExecutorService executor) {
-    this.server = server;
-    this.executor = executor;
+  /** A channel join: the answer to a posted body. */
+  @FunctionalInterface
+  public interface Join {
+    Answer apply(byte[] body, String remote);
   }
 
-  /** Listens on {@code endpoint} (port 0: any free port). */
-  public static AdminServer start(Endpoint endpoint, Routes routes) throws ConfigError {
-    HttpServer server;
-    try {
-      server = HttpServer.create(new InetSocketAddress(endpoint.host(), endpoint.port()), 16);
-    } catch (IOException e) {
-      throw new ConfigError("hearsay.admin.endpoint = " + endpoint + ": cannot listen: " + e.getMessage(), e);
+  /** An HTTP status and a one-line message. */
+  public record Answer(int status, String message) {}
+
+  private static final ContentType.NonBinary PROMETHEUS =
+      (ContentType.NonBinary) ContentTypes.parse("text/plain; version=0.0.4; charset=UTF-8");
+  private static final Duration BIND_TIMEOUT = Duration.ofSeconds(10);
+
+  private final ServerBinding binding;
+  private final LongAdder refusedClients;
+
+  private AdminServer(ServerBinding binding, LongAdder refusedClients) {
+    this.binding = binding;
+    this.refusedClients = refusedClients;
+  }
+
+  /** Listens where {@code settings} say (port 0: any free port) in {@code system}. */
+  public static AdminServer start(ActorSystem<?> system, AdminSettings settings, Routes routes) throws ConfigError {
+    Endpoint endpoint = settings.endpoint().orElseThrow(() -> new IllegalArgumentException("no admin endpoint configured"));
+    LongAdder refused = new LongAdder();
+    ServerBuilder server = Http.get(system).newServerAt(endpoint.host(), endpoint.port());
+    if (settings.tls().isPresent()) {
+      AdminSettings.Tls tls = settings.tls().get();
+      SSLContext context;
+      try {
+        context = PemTls.context(Optional.of(tls.keyPair()), tls.clientRootCAs(),
+            trust -> new CountingTrustManager(trust, refused, "admin endpoint " + endpoint));
+      } catch (IOException e) {
+        throw new ConfigError("operations.tls: " + e.getMessage(), e);
+      }
+      server = server.enableHttps(ConnectionContext.httpsServer(() -> {
+        SSLEngine engine = context.createSSLEngine();
+        engine.setUseClientMode(false);
+        engine.setNeedClientAuth(tls.clientAuthRequired());
+        return engine;
+      }));
     }
-    ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-      Thread thread = new Thread(r, "hearsay-admin-" + endpoint.port());
-      thread.setDaemon(true);
-      return thread;
-    });
-    server.setExecutor(executor);
-    server.createContext("/status", exchange -> {
-      if (method(exchange, "GET")) {
-        try {
-          respond(exchange, 200, "application/json", routes.status().toCompletableFuture().get(20, TimeUnit.SECONDS));
-        } catch (Exception e) {
-          respond(exchange, 503, "text/plain", "status unavailable: " + e + "\n");
-        }
-      }
-    });
-    server.createContext("/metrics", exchange -> {
-      if (method(exchange, "GET")) {
-        respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", routes.metrics());
-      }
-    });
-    routes.join().ifPresent(join -> server.createContext("/channels", exchange -> {
-      if (method(exchange, "POST")) {
-        try {
-          respond(exchange, 202, "text/plain", join.apply(exchange.getRequestBody().readAllBytes()) + "\n");
-        } catch (IllegalArgumentException e) {
-          respond(exchange, 400, "text/plain", e.getMessage() + "\n");
-        }
-      }
-    }));
-    server.start();
-    return new AdminServer(server, executor);
+    try {
+      ServerBinding binding = server.bind(routes(routes)).toCompletableFuture()
+          .get(BIND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      return new AdminServer(binding, refused);
+    } catch (Exception e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw new ConfigError("hearsay.admin.endpoint = " + endpoint + ": cannot listen: " + cause.getMessage(), cause);
+    }
+  }
+
+  /** The admin routes, for an application that serves them from its own pekko-http server. */
+  public static Route routes(Routes routes) {
+    return new Directives(routes).route();
+  }
+
+  private static final class Directives extends AllDirectives {
+    private final Routes routes;
+
+    Directives(Routes routes) {
+      this.routes = routes;
+    }
+
+    Route route() {
+      Route status = path("status", () -> get(() -> onComplete(routes.status(), answer -> answer.isSuccess()
+          ? complete(HttpEntities.create(ContentTypes.APPLICATION_JSON, answer.get()))
+          : complete(StatusCodes.SERVICE_UNAVAILABLE, "status unavailable: " + answer.failed().get() + "\n"))));
+      Route metrics = path("metrics", () -> get(() -> complete(HttpEntities.create(PROMETHEUS, routes.metrics()))));
+      return routes.join().map(join -> concat(status, metrics, path("channels", () -> post(() -> extractClientIP(ip ->
+          entity(Unmarshaller.entityToByteArray(), body -> {
+            Answer answer = join.apply(body, ip.getAddress().map(Object::toString).orElse("unknown"));
+            return complete(HttpResponse.create().withStatus(answer.status())
+                .withEntity(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, answer.message() + "\n")));
+          }))))))
+          .orElse(concat(status, metrics));
+    }
   }
 
   /** Where the endpoint listens (the real port when 0 was configured). */
   public Endpoint endpoint() {
-    return new Endpoint(server.getAddress().getHostString(), server.getAddress().getPort());
+    return new Endpoint(binding.localAddress().getHostString(), binding.localAddress().getPort());
   }
 
-  private static boolean method(HttpExchange exchange, String expected) throws IOException {
-    if (exchange.getRequestMethod().equals(expected)) {
-      return true;
-    }
-    respond(exchange, 405, "text/plain", exchange.getRequestMethod() + " is not allowed here; use " + expected + "\n");
-    return false;
-  }
-
-  private static void respond(HttpExchange exchange, int status, String type, String body) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", type);
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
+  /** TLS client certificates refused so far. */
+  public long refusedClientCertificates() {
+    return refusedClients.sum();
   }
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    binding.unbind().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
   }
 }

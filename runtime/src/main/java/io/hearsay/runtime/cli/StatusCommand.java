@@ -19,8 +19,8 @@ final class StatusCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--admin", required = true, description = "The node's admin endpoint, host:port.")
-  String admin;
+  @CommandLine.Mixin
+  AdminConnection connection;
 
   @Option(names = "--json", description = "Print the status JSON as served.")
   boolean json;
@@ -28,18 +28,22 @@ final class StatusCommand implements Callable<Integer> {
   @Override
   @SuppressWarnings("unchecked")
   public Integer call() {
-    Endpoint endpoint = Endpoint.parse(admin).orElse(null);
-    if (endpoint == null) {
-      spec.commandLine().getErr().println("hearsay status: --admin " + admin + " is not host:port");
+    Endpoint endpoint;
+    AdminClient client;
+    try {
+      endpoint = connection.endpoint();
+      client = connection.client();
+    } catch (IllegalArgumentException | IOException e) {
+      spec.commandLine().getErr().println("hearsay status: " + e.getMessage());
       return HearsayCommand.CANNOT_RUN;
     }
     PrintWriter out = spec.commandLine().getOut();
     try {
       if (json) {
-        out.println(AdminClient.get(endpoint, "/status").strip());
+        out.println(client.get(endpoint, "/status").strip());
         return HearsayCommand.OK;
       }
-      Map<String, Object> status = AdminClient.status(endpoint);
+      Map<String, Object> status = client.status(endpoint);
       out.printf("%s %s of %s at %s%n", status.get("role"), status.get("node"), status.get("mspId"), status.get("endpoint"));
       if (status.get("membership") instanceof Map<?, ?> membership) {
         List<Map<String, Object>> alive = (List<Map<String, Object>>) membership.get("alive");

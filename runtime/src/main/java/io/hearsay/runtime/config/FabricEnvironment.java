@@ -14,21 +14,26 @@ import java.util.Map;
 /**
  * Fabric's environment overrides: {@code CORE_} followed by a core.yaml key path in upper case
  * with dots as underscores, e.g. {@code CORE_PEER_GOSSIP_ALIVETIMEINTERVAL=2s} for
- * {@code peer.gossip.aliveTimeInterval}. Only keys that exist under {@code peer} are overridden;
+ * {@code peer.gossip.aliveTimeInterval}. Only keys that exist under {@code peer} and
+ * {@code operations} are overridden;
  * list keys take Fabric's space-separated form ({@code CORE_PEER_GOSSIP_BOOTSTRAP="a:1 b:2"}).
  */
 public final class FabricEnvironment {
 
   private static final String PREFIX = "CORE_";
+  /** The core.yaml sections Hearsay reads. */
+  private static final List<String> ROOTS = List.of("peer", "operations");
 
   private FabricEnvironment() {}
 
   /** The overrides the environment makes to the keys {@code reference} defines under {@code peer}. */
   public static Config overrides(Map<String, String> environment, Config reference) {
     Map<String, String> pathByVariable = new HashMap<>();
-    for (Map.Entry<String, ConfigValue> entry : reference.getConfig("peer").entrySet()) {
-      String path = "peer." + entry.getKey();
-      pathByVariable.put(PREFIX + path.toUpperCase(Locale.ROOT).replace('.', '_'), path);
+    for (String root : ROOTS) {
+      for (Map.Entry<String, ConfigValue> entry : reference.getConfig(root).entrySet()) {
+        String path = root + "." + entry.getKey();
+        pathByVariable.put(PREFIX + path.toUpperCase(Locale.ROOT).replace('.', '_'), path);
+      }
     }
     Map<String, Object> overrides = new HashMap<>();
     environment.forEach((variable, value) -> {

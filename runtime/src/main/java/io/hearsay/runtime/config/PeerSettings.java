@@ -19,7 +19,7 @@ public record PeerSettings(
     Duration identityPurgeInterval,
     List<Path> channelBlocks,
     DeliveryClient deliveryClient,
-    Optional<Endpoint> adminEndpoint,
+    io.hearsay.runtime.admin.AdminSettings admin,
     io.hearsay.channels.ChannelSettings channels,
     io.hearsay.channels.election.Leadership.Handover handover,
     Optional<io.hearsay.runtime.membership.AccrualDetector.Settings> accrual,

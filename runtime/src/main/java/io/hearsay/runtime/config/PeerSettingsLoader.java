@@ -120,7 +120,7 @@ public final class PeerSettingsLoader {
         c.getStringList("hearsay.channels.join").stream().map(Path::of).toList(),
         new PeerSettings.DeliveryClient(positive(c, "peer.deliveryclient.connTimeout", source),
             positive(c, "peer.deliveryclient.reconnectTotalTimeThreshold", source)),
-        adminEndpoint(c, source),
+        io.hearsay.runtime.admin.AdminSettings.read(c, source),
         channels(c, gossip, source),
         handover(c, source),
         accrualSettings(c, source),
@@ -257,12 +257,6 @@ public final class PeerSettingsLoader {
       }
       default -> throw new ConfigError(source + ": " + key + " must be \"push\" or \"plumtree\", not \"" + mode + "\"");
     }
-  }
-
-  /** {@code hearsay.admin.endpoint}: empty serves no admin endpoint. */
-  public static Optional<Endpoint> adminEndpoint(Config c, String source) throws ConfigError {
-    String admin = c.getString("hearsay.admin.endpoint");
-    return admin.isBlank() ? Optional.empty() : Optional.of(endpoint(admin, "hearsay.admin.endpoint", source));
   }
 
   /** The {@code peer.gossip} settings {@code c} describes, for membership run outside a peer (the simulator). */

@@ -38,6 +38,7 @@ public final class LocalNetwork {
   private final Path dir;
   private final List<Node> nodes;
   private final List<String> channels;
+  private final Map<String, io.hearsay.runtime.admin.AdminClient> adminClients = new java.util.concurrent.ConcurrentHashMap<>();
 
   private LocalNetwork(Path dir, List<Node> nodes, List<String> channels) {
     this.dir = dir;
@@ -132,6 +133,33 @@ public final class LocalNetwork {
 
   public CryptoMaterial material() throws IOException {
     return CryptoMaterial.load(dir.resolve("crypto"));
+  }
+
+  /**
+   * A client for a node's admin endpoint: HTTPS with client certificates, as the network's nodes
+   * serve it, presenting the TLS certificate of the node's org's admin (users/Admin@DOMAIN/tls).
+   */
+  public io.hearsay.runtime.admin.AdminClient adminClient(Node node) throws IOException {
+    try {
+      return adminClients.computeIfAbsent(node.name(), name -> {
+        try {
+          CryptoMaterial material = material();
+          CryptoMaterial.Org org = material.org(node.mspId());
+          Path adminTls = material.userDir(org, CryptoMaterial.ADMIN).resolve("tls");
+          return io.hearsay.runtime.admin.AdminClient.tls(adminTls.resolve("ca.crt"), Optional.of(
+              new io.hearsay.runtime.tls.PemTls.KeyPair(adminTls.resolve("client.crt"), adminTls.resolve("client.key"))));
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  /** {@code GET /status} of a node, parsed. */
+  public Map<String, Object> status(Node node) throws IOException {
+    return adminClient(node).status(node.admin());
   }
 
   /** The nodes whose recorded process is alive. */
@@ -247,13 +275,22 @@ public final class LocalNetwork {
     write(orderer.config(), ConfigFactory.parseMap(values), "");
   }
 
-  /** Mutual TLS settings of a node, from its generated PKCS#12 stores. */
+  /**
+   * Mutual TLS settings of a node: Artery's from its generated PKCS#12 stores, and its admin
+   * endpoint's as Fabric's operations.tls, HTTPS with its TLS certificate, taking only clients whose
+   * certificate its own org's TLS CA issued (the org's admin).
+   */
   static Map<String, Object> tls(CryptoMaterial material, CryptoMaterial.Org org, String node) {
-    Path tlsDir = material.keyStore(org, node).getParent();
+    Path tlsDir = material.keyStore(org, node).getParent().toAbsolutePath();
     return Map.of("hearsay.tls.enabled", true,
         "hearsay.tls.keyStore", material.keyStore(org, node).toAbsolutePath().toString(),
         "hearsay.tls.trustStore", material.trustStore(org, node).toAbsolutePath().toString(),
-        "hearsay.tls.passwordFile", tlsDir.resolve(CryptoMaterial.STORE_PASSWORD_FILE).toAbsolutePath().toString());
+        "hearsay.tls.passwordFile", tlsDir.resolve(CryptoMaterial.STORE_PASSWORD_FILE).toString(),
+        "operations.tls.enabled", true,
+        "operations.tls.cert.file", tlsDir.resolve("server.crt").toString(),
+        "operations.tls.key.file", tlsDir.resolve("server.key").toString(),
+        "operations.tls.clientAuthRequired", true,
+        "operations.tls.clientRootCAs.files", List.of(tlsDir.resolve("ca.crt").toString()));
   }
 
   private static void write(Path file, Config config, String includes) throws IOException {

@@ -6,7 +6,6 @@ import io.hearsay.ledger.state.KeyValueTransactions;
 import io.hearsay.protocol.cryptogen.CryptoMaterial;
 import io.hearsay.protocol.identity.SigningIdentity;
 import io.hearsay.runtime.HearsayPeer;
-import io.hearsay.runtime.admin.AdminClient;
 import io.hearsay.runtime.admin.Json;
 import io.hearsay.runtime.config.Endpoint;
 import io.hearsay.runtime.config.PeerSettings;
@@ -136,7 +135,7 @@ public final class NetworkRun implements AutoCloseable {
     for (LocalNetwork.Node node : network.nodes()) {
       while (true) {
         try {
-          AdminClient.status(node.admin());
+          network.status(node);
           break;
         } catch (IOException e) {
           if (!network.pid(node).flatMap(ProcessHandle::of).map(ProcessHandle::isAlive).orElse(false)) {
@@ -188,7 +187,7 @@ public final class NetworkRun implements AutoCloseable {
     for (LocalNetwork.Node peer : network.peers()) {
       Map<String, ChannelState> perChannel = new TreeMap<>();
       try {
-        Map<String, Object> status = AdminClient.status(peer.admin());
+        Map<String, Object> status = network.status(peer);
         int alive = ((List<Object>) ((Map<String, Object>) status.get("membership")).get("alive")).size();
         for (Map<String, Object> c : (List<Map<String, Object>>) status.get("channels")) {
           ChannelState state = new ChannelState(((Double) c.get("height")).longValue(), (String) c.get("tipHash"),
@@ -208,7 +207,7 @@ public final class NetworkRun implements AutoCloseable {
   @SuppressWarnings("unchecked")
   private Map<String, ChannelState> ordererTips() throws IOException {
     Map<String, ChannelState> tips = new TreeMap<>();
-    for (Map<String, Object> c : (List<Map<String, Object>>) AdminClient.status(network.orderer().admin()).get("channels")) {
+    for (Map<String, Object> c : (List<Map<String, Object>>) network.status(network.orderer()).get("channels")) {
       tips.put((String) c.get("channel"), new ChannelState(((Double) c.get("height")).longValue(),
           (String) c.get("tipHash"), false, 0));
     }

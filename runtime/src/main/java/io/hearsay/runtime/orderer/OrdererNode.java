@@ -75,12 +75,12 @@ public final class OrdererNode implements AutoCloseable {
     });
     OrdererNode node = new OrdererNode(ActorSystem.create(guardian, HearsayPeer.SYSTEM_NAME, systemConfig), rejections,
         channels);
-    var adminEndpoint = PeerSettingsLoader.adminEndpoint(effective, source);
-    if (adminEndpoint.isPresent()) {
+    var admin = io.hearsay.runtime.admin.AdminSettings.read(effective, source);
+    if (admin.endpoint().isPresent()) {
       var metrics = new io.hearsay.runtime.admin.NodeMetrics(new io.hearsay.runtime.comm.MessageCounts(),
           new io.hearsay.runtime.comm.MessageCounts(), new io.hearsay.runtime.comm.DroppedMessages(), rejections);
       try {
-        node.admin = java.util.Optional.of(io.hearsay.runtime.admin.AdminServer.start(adminEndpoint.get(),
+        node.admin = java.util.Optional.of(io.hearsay.runtime.admin.AdminServer.start(node.system(), admin,
             new io.hearsay.runtime.admin.AdminServer.Routes() {
               @Override
               public CompletionStage<String> status() {

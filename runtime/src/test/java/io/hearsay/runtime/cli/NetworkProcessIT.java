@@ -4,7 +4,6 @@ import static io.hearsay.runtime.cli.LauncherIT.hearsay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hearsay.runtime.admin.AdminClient;
 import io.hearsay.runtime.network.LocalNetwork;
 import java.nio.file.Path;
 import java.util.List;
@@ -49,7 +48,7 @@ class NetworkProcessIT {
 
     LocalNetwork.Node victim = network.peers().stream().filter(p -> p.name().startsWith("peer1.org1")).findFirst()
         .orElseThrow();
-    double heightBefore = (Double) channel(AdminClient.status(victim.admin())).get("height");
+    double heightBefore = (Double) channel(network.status(victim)).get("height");
     ProcessHandle process = ProcessHandle.of(network.pid(victim).orElseThrow()).orElseThrow();
     process.destroyForcibly();
     process.onExit().get(10, TimeUnit.SECONDS);
@@ -61,9 +60,9 @@ class NetworkProcessIT {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     Double firstHeight = null;
     while (true) {
-      Map<String, Object> orderer = channel(AdminClient.status(network.orderer().admin()));
+      Map<String, Object> orderer = channel(network.status(network.orderer()));
       try {
-        Map<String, Object> peer = channel(AdminClient.status(victim.admin()));
+        Map<String, Object> peer = channel(network.status(victim));
         if (firstHeight == null) {
           firstHeight = (Double) peer.get("height");
           assertTrue(firstHeight >= heightBefore, "the restarted peer recovered its ledger: " + firstHeight
