@@ -107,9 +107,16 @@ public final class ChannelLedger
     Block block(long number) throws IOException;
   }
 
-  /** What a channel ledger is started with. */
+  /**
+   * What a channel ledger is started with. {@code storedHeight} is how many blocks the store
+   * holds: a snapshot taken past it (the store was repaired back to an earlier block) is not used.
+   */
   public record Settings(String channel, String journalPluginId, String snapshotPluginId, int snapshotEvery,
-      BlockReader reader) {}
+      BlockReader reader, java.util.function.LongSupplier storedHeight) {
+    public Settings(String channel, String journalPluginId, String snapshotPluginId, int snapshotEvery, BlockReader reader) {
+      this(channel, journalPluginId, snapshotPluginId, snapshotEvery, reader, () -> Long.MAX_VALUE);
+    }
+  }
 
   private final Settings settings;
 
@@ -135,8 +142,8 @@ public final class ChannelLedger
     int snapshotEvery = ledger.getInt("snapshot-every");
     if (journal.equals("hearsay.ledger.journal")) {
       var store = io.hearsay.ledger.store.LedgerStores.store(java.nio.file.Path.of(ledger.getString("data-dir")),
-          channel, ledger.getBytes("max-segment-bytes"));
-      return create(new Settings(channel, journal, snapshots, snapshotEvery, store::block));
+          channel, ledger.getBytes("max-segment-bytes"), LedgerJournal.onCorruption(ledger.getString("on-corruption")));
+      return create(new Settings(channel, journal, snapshots, snapshotEvery, store::block, store::height));
     }
     String readJournal = ledger.getString("read-journal-plugin");
     return Behaviors.setup(context -> {
@@ -145,7 +152,7 @@ public final class ChannelLedger
             .toCompletableFuture().get();
       }
       return new ChannelLedger(new Settings(channel, journal, snapshots, snapshotEvery,
-          new QueryBlockReader(context.getSystem(), readJournal, LedgerJournal.persistenceId(channel))));
+          new QueryBlockReader(context.getSystem(), readJournal, LedgerJournal.persistenceId(channel)), () -> Long.MAX_VALUE));
     });
   }
 
@@ -157,6 +164,18 @@ public final class ChannelLedger
   @Override
   public String snapshotPluginId() {
     return settings.snapshotPluginId();
+  }
+
+  /**
+   * Recovers from the newest snapshot the store's blocks still cover: after a repair moved
+   * damaged blocks aside, a snapshot taken past them would claim blocks the store no longer holds.
+   */
+  @Override
+  public org.apache.pekko.persistence.typed.javadsl.Recovery recovery() {
+    long stored = settings.storedHeight().getAsLong();
+    return stored == Long.MAX_VALUE ? super.recovery() : org.apache.pekko.persistence.typed.javadsl.Recovery
+        .withSnapshotSelectionCriteria(org.apache.pekko.persistence.typed.SnapshotSelectionCriteria.latest()
+            .withMaxSequenceNr(stored));
   }
 
   @Override

@@ -146,6 +146,44 @@ class ChannelLedgerTest {
   }
 
   @Test
+  void aLedgerRepairedBelowItsSnapshotsRecoversFromTheBlocksItStillHolds() throws Exception {
+    if (!onBlockFiles()) {
+      return; // repair is the block-file journal's: a database journal has no files to repair
+    }
+    testKit(10);
+    var ledger = ledger("mychannel");
+    List<Block> blocks = chain(30);
+    blocks.forEach(b -> assertInstanceOf(ChannelLedger.Committed.class, append(ledger, b)));
+    testKit.shutdownTestKit();
+    LedgerStores.close(tmp, "mychannel");
+    // Block 15's record: damage in the middle of the file, below the snapshots at 20 and 30.
+    Path segment = LedgerStores.channelDir(tmp, "mychannel").resolve("blockfile_000000");
+    long offset = 0;
+    for (int n = 0; n < 15; n++) {
+      offset += io.hearsay.ledger.block.BlockRecords.frame(io.hearsay.ledger.block.BlockRecords.encode(blocks.get(n))).length;
+    }
+    try (var file = new java.io.RandomAccessFile(segment.toFile(), "rw")) {
+      file.seek(offset + 30);
+      int b = file.read();
+      file.seek(offset + 30);
+      file.write(~b);
+    }
+    testKit(10);
+    var repaired = ledger("mychannel");
+    ChannelLedger.Height height = height(repaired);
+    assertEquals(15, height.height(), "the snapshots past the damage were not used");
+    assertEquals(BlockHashes.headerHash(blocks.get(14).getHeader()), height.tipHash());
+    TestProbe<Optional<io.hearsay.ledger.state.WorldState.VersionedValue>> value = testKit.createTestProbe();
+    repaired.tell(new ChannelLedger.GetValue("basic", "k20", value.getRef()));
+    assertTrue(value.receiveMessage().isEmpty(), "the world state is the one of the blocks still held");
+    for (Block block : blocks.subList(15, 30)) {
+      assertInstanceOf(ChannelLedger.Committed.class, append(repaired, block));
+    }
+    assertEquals(30, height(repaired).height());
+    assertEquals(1, LedgerStores.repairs(tmp).size());
+  }
+
+  @Test
   void aBatchCommitsWhollyOrNotAtAll() throws Exception {
     testKit(1000);
     var ledger = ledger("mychannel");

@@ -1,7 +1,6 @@
 package io.hearsay.ledger.store;
 
 import com.google.protobuf.ByteString;
-import io.hearsay.ledger.block.BlockFileScanner;
 import io.hearsay.ledger.block.BlockHashes;
 import io.hearsay.ledger.block.BlockRecords;
 import java.io.IOException;
@@ -14,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
@@ -31,10 +31,11 @@ import org.slf4j.LoggerFactory;
  * while a force is running are written together and share the next force (group commit), on one
  * writer thread per store.
  *
- * <p>Recovery, on open: the index is checked against the files and extended by scanning from
- * the last indexed record; a record cut short at the end of the last segment (a crash during an
+ * <p>Recovery, on open ({@link BlockStoreRecovery}): every record is read back and checked as the
+ * chain, the index against it; a record cut short at the end of the last segment (a crash during an
  * append, never acknowledged) is truncated; anything else that does not read as the next block is
- * a {@link LedgerCorruptedException} naming the file and offset.
+ * damage, refused as a {@link LedgerCorruptedException} naming the file and offset, or repaired:
+ * the chain ends at the last good block and the rest is moved into quarantine, never deleted.
  */
 public final class BlockStore implements AutoCloseable {
 
@@ -43,8 +44,25 @@ public final class BlockStore implements AutoCloseable {
 
   private record PendingAppend(List<Block> blocks, CompletableFuture<Void> done) {}
 
+  /** What to do with a store whose files do not read back as a chain to their end ({@code hearsay.ledger.on-corruption}). */
+  public enum OnCorruption {
+    /** Keep the chain up to the damage, move the rest aside into quarantine, let state transfer fetch it again. */
+    REPAIR,
+    /** Refuse to open: a {@link LedgerCorruptedException} naming file, offset and blocks lost. */
+    FAIL
+  }
+
+  /**
+   * A repair made on open: the damage at {@code offset} of {@code file} ended the chain at
+   * {@code height} (the index had held {@code indexedBefore} blocks); what followed is in {@code quarantined}.
+   */
+  public record Repair(Path file, long offset, long height, long indexedBefore, Path quarantined) {}
+
   private final Path dir;
   private final long maxSegmentBytes;
+  private final OnCorruption onCorruption;
+  private final Path quarantineRoot;
+  private Optional<Repair> repair = Optional.empty();
   private final BlockIndex index;
   private final Map<Integer, FileChannel> readers = new HashMap<>();
   private final LinkedBlockingQueue<PendingAppend> queue = new LinkedBlockingQueue<>();
@@ -56,9 +74,12 @@ public final class BlockStore implements AutoCloseable {
   private long segmentSize;
   private volatile boolean closed;
 
-  private BlockStore(Path dir, Path indexFile, long maxSegmentBytes) throws IOException {
+  private BlockStore(Path dir, Path indexFile, long maxSegmentBytes, OnCorruption onCorruption, Path quarantineRoot)
+      throws IOException {
     this.dir = dir;
     this.maxSegmentBytes = maxSegmentBytes;
+    this.onCorruption = onCorruption;
+    this.quarantineRoot = quarantineRoot;
     Files.createDirectories(dir);
     Files.createDirectories(indexFile.getParent());
     this.index = new BlockIndex(indexFile);
@@ -68,9 +89,23 @@ public final class BlockStore implements AutoCloseable {
     writer.start();
   }
 
-  /** Opens (and recovers) the store of the blocks in {@code dir}, indexed in {@code indexFile}. */
+  /**
+   * Opens (and recovers) the store of the blocks in {@code dir}, indexed in {@code indexFile};
+   * damage is repaired into {@code quarantineRoot} or refused, as {@code onCorruption} says.
+   */
+  public static BlockStore open(Path dir, Path indexFile, long maxSegmentBytes, OnCorruption onCorruption,
+      Path quarantineRoot) throws IOException {
+    return new BlockStore(dir, indexFile, maxSegmentBytes, onCorruption, quarantineRoot);
+  }
+
+  /** Opens a store that refuses damage (tools that must not change what they read). */
   public static BlockStore open(Path dir, Path indexFile, long maxSegmentBytes) throws IOException {
-    return new BlockStore(dir, indexFile, maxSegmentBytes);
+    return new BlockStore(dir, indexFile, maxSegmentBytes, OnCorruption.FAIL, dir);
+  }
+
+  /** The repair made when this store was opened, if its files were damaged. */
+  public Optional<Repair> repair() {
+    return repair;
   }
 
   public long height() {
@@ -156,77 +191,54 @@ public final class BlockStore implements AutoCloseable {
 
   private void recover() throws IOException {
     List<Integer> segments = segments();
-    long indexed = index.size();
-    if (indexed > 0) {
-      try {
-        BlockIndex.Location last = index.get(indexed - 1);
-        read(last, indexed - 1);
-      } catch (IOException | IllegalArgumentException e) {
-        LOG.warn("index of {} is stale ({}); rebuilding it from the block files", dir, e.getMessage());
-        index.truncate(0);
-        indexed = 0;
+    BlockStoreRecovery.Outcome outcome = BlockStoreRecovery.scan(segments, this::segmentFile, index);
+    if (outcome.damage().isPresent()) {
+      BlockStoreRecovery.Damage damage = outcome.damage().get();
+      String lost = "blocks from " + outcome.height() + " on" + (outcome.indexedBefore() > outcome.height()
+          ? " (the index held up to block " + (outcome.indexedBefore() - 1) + ")" : "");
+      String what = "corrupted block file: " + damage.file() + " at offset " + damage.offset() + ": " + damage.reason();
+      if (onCorruption == OnCorruption.FAIL) {
+        throw new LedgerCorruptedException(what + "; " + lost + " cannot be read (hearsay.ledger.on-corruption = fail)");
       }
+      Path kept = quarantine(segments, damage);
+      repair = Optional.of(new Repair(damage.file(), damage.offset(), outcome.height(), outcome.indexedBefore(), kept));
+      LOG.error("{}; the ledger is reopened at height {}, {} are fetched again from other peers; the damaged bytes are "
+          + "kept in {}", what, outcome.height(), lost, kept);
+      segments = segments();
     }
-    int startSegment = segments.isEmpty() ? 0 : segments.get(0);
-    long startOffset = 0;
-    if (indexed > 0) {
-      BlockIndex.Location last = index.get(indexed - 1);
-      startSegment = last.segment();
-      startOffset = last.offset() + last.length();
-    }
-    long[] next = {indexed};
-    ByteString[] tip = {indexed > 0 ? BlockHashes.headerHash(block(indexed - 1).getHeader()) : ByteString.EMPTY};
-    for (int s : segments) {
-      if (s < startSegment) {
-        continue;
-      }
-      Path file = segmentFile(s);
-      long from = s == startSegment ? startOffset : 0;
-      BlockFileScanner.Result result;
-      try {
-        result = BlockFileScanner.scan(file, from, entry -> {
-          var header = entry.block().getHeader();
-          if (header.getNumber() != next[0]) {
-            throw new IllegalStateException(file + " at offset " + entry.offset() + ": block "
-                + header.getNumber() + " where block " + next[0] + " was expected");
-          }
-          if (!BlockHashes.dataHash(entry.block().getData()).equals(header.getDataHash())
-              || (next[0] > 0 && !header.getPreviousHash().equals(tip[0]))) {
-            throw new IllegalStateException(file + " at offset " + entry.offset() + ": block "
-                + header.getNumber() + " does not match its hashes");
-          }
-          tip[0] = BlockHashes.headerHash(header);
-          try {
-            index.append(new BlockIndex.Location(s, entry.offset(), entry.length()));
-          } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-          }
-          next[0]++;
-        });
-      } catch (BlockFileScanner.CorruptionException e) {
-        throw new LedgerCorruptedException("corrupted block file: " + e.getMessage(), e);
-      } catch (IllegalStateException e) {
-        throw new LedgerCorruptedException("corrupted block file: " + e.getMessage(), e);
-      }
-      if (result.tornTail().isPresent()) {
-        if (s != segments.get(segments.size() - 1)) {
-          throw new LedgerCorruptedException("corrupted block file: " + file + ": "
-              + result.tornTail().get() + ", but later segments exist");
-        }
-        LOG.warn("{}: truncating a torn last record ({}) at offset {}", file, result.tornTail().get(), result.goodEnd());
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-          channel.truncate(result.goodEnd());
-          channel.force(true);
-        }
-      }
-    }
-    height = next[0];
-    if (height > 0) {
-      tipHash = BlockHashes.headerHash(block(height - 1).getHeader());
-    }
+    height = outcome.height();
+    tipHash = outcome.tipHash();
     segment = segments.isEmpty() ? 0 : segments.get(segments.size() - 1);
     segmentWriter = FileChannel.open(segmentFile(segment), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     segmentSize = segmentWriter.size();
+  }
+
+  /**
+   * Moves everything from the damage on out of the store, never deleting it: the damaged
+   * segment's bytes from the offset (then truncated there) and every later segment, into a new
+   * directory under the quarantine root. Returns that directory.
+   */
+  private Path quarantine(List<Integer> segments, BlockStoreRecovery.Damage damage) throws IOException {
+    Path kept = quarantineRoot.resolve(dir.getFileName() + "-" + java.time.format.DateTimeFormatter
+        .ofPattern("yyyyMMdd'T'HHmmss.SSS").withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now()));
+    Files.createDirectories(kept);
+    Path tail = kept.resolve(damage.file().getFileName() + ".from-offset-" + damage.offset());
+    try (FileChannel in = FileChannel.open(damage.file(), StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileChannel out = FileChannel.open(tail, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      long size = in.size();
+      for (long at = damage.offset(); at < size; ) {
+        at += in.transferTo(at, size - at, out);
+      }
+      out.force(true);
+      in.truncate(damage.offset());
+      in.force(true);
+    }
+    for (int s : segments) {
+      if (s > damage.segment()) {
+        Files.move(segmentFile(s), kept.resolve(segmentFile(s).getFileName()));
+      }
+    }
+    return kept;
   }
 
   private List<Integer> segments() throws IOException {

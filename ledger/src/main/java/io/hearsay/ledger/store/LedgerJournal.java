@@ -31,6 +31,7 @@ public final class LedgerJournal extends AsyncWriteJournal {
 
   private final Path dataDir;
   private final long maxSegmentBytes;
+  private final BlockStore.OnCorruption onCorruption;
   private final ExecutorService reads = Executors.newFixedThreadPool(2, r -> {
     Thread t = new Thread(r, "ledger-journal-reads");
     t.setDaemon(true);
@@ -40,6 +41,17 @@ public final class LedgerJournal extends AsyncWriteJournal {
   public LedgerJournal(Config config) {
     this.dataDir = Path.of(config.getString("data-dir"));
     this.maxSegmentBytes = config.getBytes("max-segment-bytes");
+    this.onCorruption = onCorruption(config.getString("on-corruption"));
+  }
+
+  /** {@code hearsay.ledger.on-corruption}: "repair" or "fail". */
+  public static BlockStore.OnCorruption onCorruption(String value) {
+    return switch (value) {
+      case "repair" -> BlockStore.OnCorruption.REPAIR;
+      case "fail" -> BlockStore.OnCorruption.FAIL;
+      default -> throw new IllegalArgumentException("hearsay.ledger.on-corruption must be \"repair\" or \"fail\", not \""
+          + value + "\"");
+    };
   }
 
   public static String persistenceId(String channel) {
@@ -50,7 +62,8 @@ public final class LedgerJournal extends AsyncWriteJournal {
     if (!persistenceId.startsWith(PERSISTENCE_ID_PREFIX)) {
       throw new IOException("the ledger journal stores only channel ledgers (ledger|CHANNEL), not " + persistenceId);
     }
-    return LedgerStores.store(dataDir, persistenceId.substring(PERSISTENCE_ID_PREFIX.length()), maxSegmentBytes);
+    return LedgerStores.store(dataDir, persistenceId.substring(PERSISTENCE_ID_PREFIX.length()), maxSegmentBytes,
+        onCorruption);
   }
 
   @Override

@@ -35,14 +35,28 @@ public final class LedgerStores {
     }
   }
 
-  /** The store of a channel, opened (and recovered) on first use. */
+  /** Where damaged block files of a channel are moved on repair: {@code DATA/quarantine/}. */
+  public static Path quarantineDir(Path dataDir) {
+    return dataDir.resolve("quarantine");
+  }
+
+  /** The store of a channel, opened (and recovered, refusing damage) on first use. */
   public static BlockStore store(Path dataDir, String channel, long maxSegmentBytes) throws IOException {
+    return store(dataDir, channel, maxSegmentBytes, BlockStore.OnCorruption.FAIL);
+  }
+
+  /**
+   * The store of a channel, opened on first use and recovered as {@code onCorruption} says (the
+   * first to open a store decides; the peer opens its channels' stores before anything else).
+   */
+  public static BlockStore store(Path dataDir, String channel, long maxSegmentBytes, BlockStore.OnCorruption onCorruption)
+      throws IOException {
     checkChannelName(channel);
     Path dir = channelDir(dataDir, channel).toAbsolutePath().normalize();
     try {
       return OPEN.computeIfAbsent(dir, d -> {
         try {
-          return BlockStore.open(d, indexFile(dataDir, channel), maxSegmentBytes);
+          return BlockStore.open(d, indexFile(dataDir, channel), maxSegmentBytes, onCorruption, quarantineDir(dataDir));
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
@@ -50,6 +64,13 @@ public final class LedgerStores {
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
+  }
+
+  /** The repairs made opening the stores under {@code dataDir} in this JVM. */
+  public static java.util.List<BlockStore.Repair> repairs(Path dataDir) {
+    Path root = dataDir.toAbsolutePath().normalize();
+    return OPEN.entrySet().stream().filter(e -> e.getKey().startsWith(root))
+        .flatMap(e -> e.getValue().repair().stream()).toList();
   }
 
   /** Closes the store of a channel (tests, shutdown); the next use reopens and recovers it. */

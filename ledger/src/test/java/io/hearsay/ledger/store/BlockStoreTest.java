@@ -144,17 +144,11 @@ class BlockStoreTest {
   }
 
   @Test
-  void blockThatDoesNotReadBackIsReportedWhenRead() throws Exception {
+  void blockDamagedWhileTheStoreIsOpenIsReportedWhenRead() throws Exception {
     List<Block> blocks = chain(10, 200);
     try (BlockStore store = open(1 << 20)) {
       store.append(blocks).get();
-    }
-    Path segment = dir().resolve("blockfile_000000");
-    try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
-      file.seek(300);
-      file.write(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff});
-    }
-    try (BlockStore store = open(1 << 20)) {
+      flip(dir().resolve("blockfile_000000"), 300, 5);
       boolean anyUnreadable = false;
       for (int n = 0; n < 10; n++) {
         try {
@@ -165,6 +159,74 @@ class BlockStoreTest {
         }
       }
       assertTrue(anyUnreadable);
+    }
+  }
+
+  private static void flip(Path file, long offset, int bytes) throws Exception {
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+      f.seek(offset);
+      byte[] damaged = new byte[bytes];
+      f.readFully(damaged);
+      for (int i = 0; i < bytes; i++) {
+        damaged[i] = (byte) ~damaged[i];
+      }
+      f.seek(offset);
+      f.write(damaged);
+    }
+  }
+
+  /** The offset of block {@code number}'s record in a single-segment store of {@code blocks}. */
+  private static long offsetOf(List<Block> blocks, int number) {
+    long offset = 0;
+    for (int n = 0; n < number; n++) {
+      offset += io.hearsay.ledger.block.BlockRecords.frame(io.hearsay.ledger.block.BlockRecords.encode(blocks.get(n))).length;
+    }
+    return offset;
+  }
+
+  @Test
+  void aByteFlippedInTheMiddleOfTheIndexedChainIsFoundOnOpenAndRefusedWhenTheStoreMustNotRepair() throws Exception {
+    List<Block> blocks = chain(10, 200);
+    try (BlockStore store = open(1 << 20)) {
+      store.append(blocks).get();
+    }
+    flip(dir().resolve("blockfile_000000"), offsetOf(blocks, 5) + 40, 1);
+    LedgerCorruptedException e = assertThrows(LedgerCorruptedException.class, () -> open(1 << 20));
+    assertTrue(e.getMessage().contains("blockfile_000000 at offset " + offsetOf(blocks, 5))
+        && e.getMessage().contains("blocks from 5 on") && e.getMessage().contains("index held up to block 9"), e.getMessage());
+  }
+
+  @Test
+  void repairKeepsTheChainBeforeTheDamageAndMovesTheRestIntoQuarantineNeverDeletingIt() throws Exception {
+    List<Block> blocks = chain(30, 300);
+    try (BlockStore store = open(4096)) {
+      store.append(blocks).get();
+    }
+    Path first = dir().resolve("blockfile_000000");
+    byte[] before = Files.readAllBytes(first);
+    long damagedAt = offsetOf(blocks, 5);
+    flip(first, damagedAt + 40, 1);
+    Path quarantine = tmp.resolve("quarantine");
+    try (BlockStore store = BlockStore.open(dir(), indexFile(), 4096, BlockStore.OnCorruption.REPAIR, quarantine)) {
+      assertEquals(5, store.height(), "reopened at the last block that reads back and verifies");
+      assertEquals(BlockHashes.headerHash(blocks.get(4).getHeader()), store.tipHash());
+      BlockStore.Repair repair = store.repair().orElseThrow();
+      assertEquals(damagedAt, repair.offset());
+      assertEquals(5, repair.height());
+      assertEquals(30, repair.indexedBefore());
+      Path tail = repair.quarantined().resolve("blockfile_000000.from-offset-" + damagedAt);
+      byte[] kept = Files.readAllBytes(tail);
+      assertEquals(before.length - damagedAt, kept.length, "the damaged segment's tail, byte for byte");
+      assertEquals(before[(int) damagedAt + 41], kept[41]);
+      assertTrue(Files.exists(repair.quarantined().resolve("blockfile_000001")), "later segments moved whole");
+      assertTrue(repair.quarantined().startsWith(quarantine));
+      store.append(blocks.subList(5, 30)).get();
+      assertEquals(30, store.height(), "the lost blocks are appended again");
+    }
+    try (BlockStore store = open(4096)) {
+      assertEquals(30, store.height());
+      assertTrue(store.repair().isEmpty(), "a repaired store opens clean");
+      assertEquals(blocks.get(29), store.block(29));
     }
   }
 }
