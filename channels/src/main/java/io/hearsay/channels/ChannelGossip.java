@@ -81,8 +81,21 @@ public final class ChannelGossip {
   /** Asks for the channel's {@link Status}. */
   public record GetStatus(ActorRef<Status> replyTo) implements Command {}
 
-  /** The channel as its operator sees it at this peer. */
-  public record Status(String channel, long height, ByteString tipHash, boolean leader, boolean delivering) {}
+  /**
+   * The channel as its operator sees it at this peer; {@code failure} says why it does not run
+   * (its ledger stopped or could not open), empty while it runs.
+   */
+  public record Status(String channel, long height, ByteString tipHash, boolean leader, boolean delivering,
+      Optional<String> failure) {
+    public Status(String channel, long height, ByteString tipHash, boolean leader, boolean delivering) {
+      this(channel, height, tipHash, leader, delivering, Optional.empty());
+    }
+
+    /** A channel that does not run, and why. */
+    public static Status failed(String channel, String why) {
+      return new Status(channel, -1, ByteString.EMPTY, false, false, Optional.of(why));
+    }
+  }
 
   /** An elected leader's term {@code term} has lasted one declaration interval: it may deliver. */
   public record LeaseHeld(int term) implements Command {}
@@ -165,6 +178,7 @@ public final class ChannelGossip {
     ChannelSettings s = setup.settings();
     context.setLoggerName(ChannelGossip.class);
     this.ledger = context.spawn(setup.ledger(), "ledger");
+    context.watch(ledger);
     this.stateInfo = new StateInfoGossip(channel, setup.config().applicationOrgs().stream()
         .map(o -> o.mspId()).collect(Collectors.toSet()), setup.signer(), setup.verifier(), setup.incarnation(),
         s.stateInfo(), random, new StateInfoOutbox());
@@ -287,6 +301,44 @@ public final class ChannelGossip {
           onTick(tick);
           return Behaviors.same();
         })
+        .onSignal(org.apache.pekko.actor.typed.Terminated.class, stopped -> ledgerStopped(stopped))
+        .build();
+  }
+
+  /**
+   * The ledger stopped (a journal failure, a store that cannot be read): the channel stops too,
+   * never silently. It stops publishing StateInfo (so its org stops taking it for a member that
+   * can serve blocks), stops leading and delivering, refuses every message for the channel with
+   * LEDGER_NOT_RUNNING, and reports itself failed with the reason.
+   */
+  private Behavior<Command> ledgerStopped(org.apache.pekko.actor.typed.Terminated stopped) {
+    String why = "its ledger stopped" + (stopped instanceof org.apache.pekko.actor.typed.ChildFailed failed
+        ? ": " + failed.getCause() : "");
+    context.getLog().error("channel {} stopped: {}", channel, why);
+    timers.cancelAll();
+    leadership.changed(false);
+    leadership.stopElection();
+    setup.observer().channelFailed(channel, why);
+    return Behaviors.receive(Command.class)
+        .onMessage(GetStatus.class, g -> {
+          g.replyTo().tell(Status.failed(channel, why));
+          return Behaviors.same();
+        })
+        .onMessage(GetHeight.class, g -> {
+          g.replyTo().tell(new ChannelLedger.Height(-1, ByteString.EMPTY));
+          return Behaviors.same();
+        })
+        .onMessage(Inbound.class, in -> {
+          reject(Rejection.of(RejectionReason.LEDGER_NOT_RUNNING, "%s for channel %s, whose ledger is not running: %s",
+              in.message().message().getContentCase(), channel, why), in.from());
+          return Behaviors.same();
+        })
+        .onMessage(CommitBlock.class, c -> {
+          reject(Rejection.of(RejectionReason.LEDGER_NOT_RUNNING, "block %d for channel %s, whose ledger is not running",
+              c.block().getHeader().getNumber(), channel), "the channel's source");
+          return Behaviors.same();
+        })
+        .onAnyMessage(other -> Behaviors.same())
         .build();
   }
 

@@ -14,6 +14,9 @@ public interface ChannelObserver {
    */
   default void blockBeyondBuffer(String channel) {}
 
+  /** The channel stopped running (its ledger stopped, or could not open): {@code why}. */
+  default void channelFailed(String channel, String why) {}
+
   /** This peer became, or stopped being, its org's leader for the channel. */
   default void leadershipChanged(String channel, boolean leader) {}
 }

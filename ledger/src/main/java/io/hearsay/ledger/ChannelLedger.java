@@ -140,9 +140,9 @@ public final class ChannelLedger
     String journal = ledger.getString("journal-plugin");
     String snapshots = ledger.getString("snapshot-plugin");
     int snapshotEvery = ledger.getInt("snapshot-every");
-    if (journal.equals("hearsay.ledger.journal")) {
-      var store = io.hearsay.ledger.store.LedgerStores.store(java.nio.file.Path.of(ledger.getString("data-dir")),
-          channel, ledger.getBytes("max-segment-bytes"), LedgerJournal.onCorruption(ledger.getString("on-corruption")));
+    var blockFiles = openStore(config, channel);
+    if (blockFiles.isPresent()) {
+      var store = blockFiles.get();
       return create(new Settings(channel, journal, snapshots, snapshotEvery, store::block, store::height));
     }
     String readJournal = ledger.getString("read-journal-plugin");
@@ -154,6 +154,21 @@ public final class ChannelLedger
       return new ChannelLedger(new Settings(channel, journal, snapshots, snapshotEvery,
           new QueryBlockReader(context.getSystem(), readJournal, LedgerJournal.persistenceId(channel)), () -> Long.MAX_VALUE));
     });
+  }
+
+  /**
+   * The channel's block store when {@code hearsay.ledger} uses Hearsay's block-file journal, opened
+   * and recovered (damage repaired or refused as {@code hearsay.ledger.on-corruption} says); empty
+   * on another journal.
+   */
+  public static Optional<io.hearsay.ledger.store.BlockStore> openStore(com.typesafe.config.Config config, String channel)
+      throws IOException {
+    com.typesafe.config.Config ledger = config.getConfig("hearsay.ledger");
+    if (!ledger.getString("journal-plugin").equals("hearsay.ledger.journal")) {
+      return Optional.empty();
+    }
+    return Optional.of(io.hearsay.ledger.store.LedgerStores.store(java.nio.file.Path.of(ledger.getString("data-dir")),
+        channel, ledger.getBytes("max-segment-bytes"), LedgerJournal.onCorruption(ledger.getString("on-corruption"))));
   }
 
   @Override

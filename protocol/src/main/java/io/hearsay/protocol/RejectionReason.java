@@ -81,6 +81,8 @@ public enum RejectionReason {
   REPLAYED_REQUEST,
   /** A channel config whose MSP for this node's own org trusts other CAs than the node's configured MSP. */
   CONFLICTING_MSP,
+  /** A message or block for a channel whose ledger is not running (it failed; see the peer's status). */
+  LEDGER_NOT_RUNNING,
   /** A ConnEstablish whose tls_cert_hash is not the certificate the sender presented on the TLS connection. */
   TLS_CERT_HASH_MISMATCH
 }

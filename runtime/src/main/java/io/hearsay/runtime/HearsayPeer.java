@@ -57,6 +57,7 @@ public final class HearsayPeer implements AutoCloseable {
   private final String id;
   private final io.hearsay.runtime.admin.NodeMetrics metrics;
   private java.util.Optional<io.hearsay.runtime.admin.AdminServer> admin = java.util.Optional.empty();
+  private java.nio.file.Path ledgerData;
 
   private HearsayPeer(ActorSystem<Peer.Command> system, String id, SigningIdentity identity, RejectionLog rejections,
       MessageCounts received, io.hearsay.runtime.admin.NodeMetrics metrics) {
@@ -96,12 +97,16 @@ public final class HearsayPeer implements AutoCloseable {
     MessageCounts sent = new MessageCounts();
     var dropped = new io.hearsay.runtime.comm.DroppedMessages();
     var metrics = new io.hearsay.runtime.admin.NodeMetrics(received, sent, dropped, rejections);
+    openLedgers(settings, effective);
+    java.nio.file.Path ledgerData = java.nio.file.Path.of(effective.getString("hearsay.ledger.data-dir"));
+    metrics.ledgerRepairs(() -> io.hearsay.ledger.store.LedgerStores.repairs(ledgerData));
     Peer.Parts parts = new Peer.Parts(settings, new EnvelopeSigner(identity), identities, rejections, received, sent,
         dropped,
         tlsCertificateHash(settings), incarnation, channelBlocks(settings), metrics);
     ActorSystem<Peer.Command> system =
         ActorSystem.create(Peer.create(parts), SYSTEM_NAME, systemConfig(settings, effective));
     HearsayPeer peer = new HearsayPeer(system, settings.id(), identity, rejections, received, metrics);
+    peer.ledgerData = ledgerData;
     if (settings.admin().endpoint().isPresent()) {
       try {
         var joins = new io.hearsay.runtime.admin.ChannelJoinRequests(new io.hearsay.protocol.admin.AdminRequests(
@@ -177,6 +182,27 @@ public final class HearsayPeer implements AutoCloseable {
         .append("  require-mutual-authentication = on\n")
         .append("  hostname-verification = off\n}\n"));
     return ConfigFactory.parseString(overrides.toString()).withFallback(effective).resolve();
+  }
+
+  /**
+   * Opens the ledgers of the channels joined at start before the peer runs, so that damaged block
+   * files are repaired (and logged) before any gossip, or, with {@code hearsay.ledger.on-corruption
+   * = fail}, stop the start with the file, offset and blocks lost.
+   */
+  private static void openLedgers(PeerSettings settings, Config effective) throws ConfigError {
+    for (org.hyperledger.fabric.protos.common.Block block : channelBlocks(settings)) {
+      String channel;
+      try {
+        channel = io.hearsay.channels.config.ChannelConfig.of(block).channelId();
+      } catch (IllegalArgumentException e) {
+        throw new ConfigError("hearsay.channels.join: " + e.getMessage(), e);
+      }
+      try {
+        io.hearsay.ledger.ChannelLedger.openStore(effective, channel);
+      } catch (java.io.IOException | IllegalArgumentException e) {
+        throw new ConfigError("hearsay.ledger: the ledger of channel " + channel + " cannot open: " + e.getMessage(), e);
+      }
+    }
   }
 
   private static java.util.List<org.hyperledger.fabric.protos.common.Block> channelBlocks(PeerSettings settings)
@@ -296,11 +322,18 @@ public final class HearsayPeer implements AutoCloseable {
     return AskPattern.ask(system, Peer.GetChannels::new, Duration.ofSeconds(15), system.scheduler());
   }
 
-  /** Stops the peer through coordinated shutdown. */
+  /** Stops the peer through coordinated shutdown; its ledgers' files are closed once it has stopped. */
   public CompletionStage<Done> stop() {
     admin.ifPresent(io.hearsay.runtime.admin.AdminServer::close);
     system.terminate();
-    return system.getWhenTerminated();
+    return system.getWhenTerminated().thenApply(done -> {
+      try {
+        io.hearsay.ledger.store.LedgerStores.closeAll(ledgerData);
+      } catch (java.io.IOException e) {
+        LoggerFactory.getLogger(HearsayPeer.class).warn("closing the ledgers under {}: {}", ledgerData, e.getMessage());
+      }
+      return done;
+    });
   }
 
   @Override

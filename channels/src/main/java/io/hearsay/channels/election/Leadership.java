@@ -120,6 +120,13 @@ public final class Leadership {
     }
   }
 
+  /** The channel stops: an elected peer takes no part in elections any more. */
+  public void stopElection() {
+    if (election != null) {
+      context.stop(election);
+    }
+  }
+
   /** The deliver client cannot reach the ordering service: an elected leader steps down for a while. */
   public void ordererUnreachable() {
     if (election != null) {

@@ -3,6 +3,7 @@ package io.hearsay.ledger.store;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
@@ -71,6 +72,19 @@ public final class LedgerStores {
     Path root = dataDir.toAbsolutePath().normalize();
     return OPEN.entrySet().stream().filter(e -> e.getKey().startsWith(root))
         .flatMap(e -> e.getValue().repair().stream()).toList();
+  }
+
+  /** Closes every store under {@code dataDir} (a peer stopping in a JVM that goes on); the next use reopens them. */
+  public static void closeAll(Path dataDir) throws IOException {
+    Path root = dataDir.toAbsolutePath().normalize();
+    for (Path dir : List.copyOf(OPEN.keySet())) {
+      if (dir.startsWith(root)) {
+        BlockStore store = OPEN.remove(dir);
+        if (store != null) {
+          store.close();
+        }
+      }
+    }
   }
 
   /** Closes the store of a channel (tests, shutdown); the next use reopens and recovers it. */

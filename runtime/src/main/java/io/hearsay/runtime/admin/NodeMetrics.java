@@ -32,6 +32,7 @@ public final class NodeMetrics implements ChannelObserver {
   private final AtomicInteger alive = new AtomicInteger();
   private final AtomicInteger dead = new AtomicInteger();
   private final Map<String, AtomicInteger> leader = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> failedChannels = new ConcurrentHashMap<>();
 
   public NodeMetrics(MessageCounts received, MessageCounts sent, DroppedMessages dropped, RejectionLog rejections) {
     this.received = received;
@@ -61,6 +62,24 @@ public final class NodeMetrics implements ChannelObserver {
     Timer.builder("hearsay.ledger.append").tag("channel", channel)
         .description("Time to append a run of blocks to the ledger (durable)").register(registry)
         .record(Duration.ofNanos(appendNanos));
+  }
+
+  @Override
+  public void channelFailed(String channel, String why) {
+    failedChannels.computeIfAbsent(channel, c -> {
+      AtomicInteger flag = new AtomicInteger();
+      Gauge.builder("hearsay.channel.failed", flag, AtomicInteger::get).tag("channel", c)
+          .description("1 when the channel does not run at this peer (its ledger stopped or cannot open)")
+          .register(registry);
+      return flag;
+    }).set(1);
+  }
+
+  /** Counts the ledger repairs made opening this node's channel ledgers (what {@code repairs} returns). */
+  public void ledgerRepairs(java.util.function.Supplier<? extends java.util.Collection<?>> repairs) {
+    FunctionCounter.builder("hearsay.ledger.repairs", repairs, r -> r.get().size())
+        .description("Channel ledgers whose damaged block files were repaired on open (the rest moved into quarantine)")
+        .register(registry);
   }
 
   @Override

@@ -38,6 +38,8 @@ public final class StatusJson {
     return Json.array(channels.stream().map(c -> "{\"channel\": " + Json.quote(c.channel())
         + ", \"height\": " + c.height()
         + ", \"tipHash\": " + Json.quote(HexFormat.of().formatHex(c.tipHash().toByteArray()))
-        + ", \"leader\": " + c.leader() + ", \"delivering\": " + c.delivering() + "}").toList());
+        + ", \"leader\": " + c.leader() + ", \"delivering\": " + c.delivering()
+        + ", \"state\": " + Json.quote(c.failure().isPresent() ? "failed" : "running")
+        + c.failure().map(why -> ", \"failure\": " + Json.quote(why)).orElse("") + "}").toList());
   }
 }

@@ -82,6 +82,8 @@ public final class ChannelRouter {
   private final ActorContext<Command> context;
   private final Setup setup;
   private final Map<String, Joined> channels = new HashMap<>();
+  /** Channels whose ledger could not open, and why: reported failed, their traffic refused. */
+  private final Map<String, String> failed = new HashMap<>();
   private final ActorRef<ChannelGossip.Send> outgoing;
   private MembershipView view = new MembershipView(List.of(), List.of());
 
@@ -123,7 +125,9 @@ public final class ChannelRouter {
               .map(j -> (java.util.function.Consumer<ActorRef<ChannelGossip.Status>>)
                   replyTo -> j.actor().tell(new ChannelGossip.GetStatus(replyTo)))
               .toList();
-          context.spawnAnonymous(StatusCollector.create(askers, g.replyTo()));
+          List<ChannelGossip.Status> failures = failed.entrySet().stream()
+              .map(f -> ChannelGossip.Status.failed(f.getKey(), f.getValue())).toList();
+          context.spawnAnonymous(StatusCollector.create(askers, failures, g.replyTo()));
           return Behaviors.same();
         })
         .onMessage(SubscribeChannel.class, sub -> {
@@ -173,8 +177,11 @@ public final class ChannelRouter {
       ledger = ChannelLedger.create(setup.systemConfig(), config.channelId());
     } catch (IOException e) {
       context.getLog().error("cannot open the ledger of channel {}: {}", config.channelId(), e.getMessage());
+      failed.put(config.channelId(), "its ledger cannot open: " + e.getMessage());
+      setup.observer().channelFailed(config.channelId(), failed.get(config.channelId()));
       return;
     }
+    failed.remove(config.channelId());
     ActorRef<ChannelGossip.Command> actor = context.spawn(ChannelGossip.create(new ChannelGossip.Setup(config,
         setup.ownMspId(), setup.signer(), setup.verifier(), setup.settings(), setup.incarnation(), outgoing, ledger,
         (rejection, peer) -> setup.rejections().record(rejection, peer, System.nanoTime()), setup.leadership(),
@@ -218,6 +225,12 @@ public final class ChannelRouter {
     GossipMessage message = inbound.message().message();
     PkiId sender = inbound.sender().pkiId();
     Optional<Joined> target = channelOf(message, sender);
+    if (target.isEmpty() && !message.getChannel().isEmpty() && failed.containsKey(message.getChannel().toStringUtf8())) {
+      reject(Rejection.of(RejectionReason.LEDGER_NOT_RUNNING, "%s from %s for channel %s, which is not running: %s",
+          message.getContentCase(), inbound.sender(), message.getChannel().toStringUtf8(),
+          failed.get(message.getChannel().toStringUtf8())), inbound);
+      return;
+    }
     if (target.isEmpty()) {
       reject(Rejection.of(RejectionReason.NOT_IN_CHANNEL, "%s from %s for a channel this peer has not joined",
           message.getContentCase(), inbound.sender()), inbound);

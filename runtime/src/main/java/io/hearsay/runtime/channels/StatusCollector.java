@@ -17,23 +17,28 @@ public final class StatusCollector {
 
   private StatusCollector() {}
 
-  /** Asks each of {@code channels} (a function sending a status request to the given reply target). */
+  /**
+   * Asks each of {@code channels} (a function sending a status request to the given reply target)
+   * and answers with their statuses and {@code known} (channels that are not running).
+   */
   public static Behavior<Object> create(List<java.util.function.Consumer<ActorRef<ChannelGossip.Status>>> channels,
-      ActorRef<List<ChannelGossip.Status>> replyTo) {
+      List<ChannelGossip.Status> known, ActorRef<List<ChannelGossip.Status>> replyTo) {
     if (channels.isEmpty()) {
-      replyTo.tell(List.of());
+      List<ChannelGossip.Status> sorted = new ArrayList<>(known);
+      sorted.sort(Comparator.comparing(ChannelGossip.Status::channel));
+      replyTo.tell(List.copyOf(sorted));
       return Behaviors.stopped();
     }
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
       ActorRef<ChannelGossip.Status> self = context.getSelf().narrow();
       channels.forEach(ask -> ask.accept(self));
       timers.startSingleTimer("timeout", Duration.ofSeconds(5));
-      List<ChannelGossip.Status> statuses = new ArrayList<>();
+      List<ChannelGossip.Status> statuses = new ArrayList<>(known);
       return Behaviors.receiveMessage(message -> {
         if (message instanceof ChannelGossip.Status status) {
           statuses.add(status);
         }
-        if (statuses.size() < channels.size() && message instanceof ChannelGossip.Status) {
+        if (statuses.size() < channels.size() + known.size() && message instanceof ChannelGossip.Status) {
           return Behaviors.same();
         }
         statuses.sort(Comparator.comparing(ChannelGossip.Status::channel));

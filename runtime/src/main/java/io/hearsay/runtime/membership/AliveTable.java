@@ -184,9 +184,13 @@ public final class AliveTable {
         || info.externalEndpoint().map(neverForget::contains).orElse(false);
   }
 
-  /** A forwarded copy may have lost its secret envelope; an org-mate's endpoint is kept. */
+  /**
+   * A forwarded copy may have lost its secret envelope: an org-mate's internal endpoint is kept,
+   * but only within one incarnation, since a restarted peer may listen somewhere else.
+   */
   private static MemberInfo keepInternalEndpoint(MemberInfo info, Entry known) {
-    if (info.internalEndpoint().isPresent() || known == null || known.info.internalEndpoint().isEmpty()) {
+    if (info.internalEndpoint().isPresent() || known == null || known.info.internalEndpoint().isEmpty()
+        || info.time().getIncNum() != known.info.time().getIncNum()) {
       return info;
     }
     return new MemberInfo(info.pkiId(), info.mspId(), info.externalEndpoint(),

@@ -461,8 +461,18 @@ public final class Membership {
     lastView = view;
   }
 
+  /**
+   * Whether two views hold the same members at the same endpoints: a peer restarted at another
+   * address keeps its PKI-ID, and the channels must learn where it is now.
+   */
   private static boolean sameMembers(MembershipView a, MembershipView b) {
-    return a.alivePkiIds().equals(b.alivePkiIds()) && a.deadPkiIds().equals(b.deadPkiIds());
+    return addresses(a.alive()).equals(addresses(b.alive())) && a.deadPkiIds().equals(b.deadPkiIds());
+  }
+
+  private static Map<PkiId, List<Optional<Endpoint>>> addresses(List<MemberInfo> members) {
+    Map<PkiId, List<Optional<Endpoint>>> addresses = new HashMap<>();
+    members.forEach(m -> addresses.put(m.pkiId(), List.of(m.internalEndpoint(), m.externalEndpoint())));
+    return addresses;
   }
 
   private void reject(Rejection rejection, Endpoint from) {

@@ -63,7 +63,7 @@ public final class OrderingService {
                     .map(c -> (java.util.function.Consumer<ActorRef<io.hearsay.channels.ChannelGossip.Status>>)
                         replyTo -> c.tell(new OrdererChannel.GetStatus(replyTo)))
                     .toList();
-            context.spawnAnonymous(io.hearsay.runtime.channels.StatusCollector.create(askers, g.replyTo()));
+            context.spawnAnonymous(io.hearsay.runtime.channels.StatusCollector.create(askers, List.of(), g.replyTo()));
             return Behaviors.same();
           })
           .build();

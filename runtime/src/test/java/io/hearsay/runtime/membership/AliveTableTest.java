@@ -43,6 +43,25 @@ class AliveTableTest {
     assertEquals(2, table.member(other.pkiId()).orElseThrow().time().getSeqNum());
   }
 
+  /** The copy a peer of another path forwards: the same message, its secret envelope stripped. */
+  private SignedGossipMessage withoutSecret(SignedGossipMessage alive) {
+    return new io.hearsay.protocol.message.EnvelopeVerifier(new io.hearsay.protocol.identity.IdentityMapper(TestCrypto.msps()),
+        1 << 20).verify(alive.envelopeWithoutSecret(), Optional.empty(), java.time.Instant.now()).value();
+  }
+
+  @Test
+  void aForwardedCopyKeepsTheInternalEndpointOfItsIncarnationButNotOfAnEarlierOne() {
+    table.onAlive(alive(other, 1, 1, "127.0.0.1:1"), 0);
+    table.onAlive(withoutSecret(alive(other, 1, 2, "127.0.0.1:1")), SECOND);
+    assertEquals(Optional.of(new Endpoint("127.0.0.1", 1)), table.member(other.pkiId()).orElseThrow().internalEndpoint());
+    // Restarted elsewhere: its first alive message to arrive is a forwarded copy without the secret.
+    table.onAlive(withoutSecret(alive(other, 2, 1, "127.0.0.1:2")), 2 * SECOND);
+    assertEquals(Optional.empty(), table.member(other.pkiId()).orElseThrow().internalEndpoint(),
+        "the old incarnation's address is not where the new one listens");
+    table.onAlive(alive(other, 2, 2, "127.0.0.1:2"), 3 * SECOND);
+    assertEquals(Optional.of(new Endpoint("127.0.0.1", 2)), table.member(other.pkiId()).orElseThrow().internalEndpoint());
+  }
+
   @Test
   void ownAliveMessageIsIgnored() {
     assertEquals(AliveTable.Outcome.STALE, table.onAlive(alive(self, 1, 1, "127.0.0.1:1"), 0));

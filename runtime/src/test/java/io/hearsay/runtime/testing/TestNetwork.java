@@ -106,6 +106,20 @@ public final class TestNetwork implements AutoCloseable {
     return material;
   }
 
+  /** The ledger data directory of peer {@code peer} (0-based) of org {@code org} (1-based). */
+  public Path ledgerDir(int org, int peer) {
+    return dir.resolve("ledgers").resolve(material.org("Org" + org + "MSP").nodes().get(peer));
+  }
+
+  /** Writes {@code block} to a file of this network's directory (for hearsay.channels.join). */
+  public Path write(String name, org.hyperledger.fabric.protos.common.Block block) {
+    try {
+      return Files.write(dir.resolve(name), block.toByteArray());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The config of peer {@code peer} (0-based) of org {@code org} (1-based). */
   public Config config(int org, int peer, List<Endpoint> bootstrap, Map<String, Object> overrides) {
     CryptoMaterial.Org o = material.org("Org" + org + "MSP");
