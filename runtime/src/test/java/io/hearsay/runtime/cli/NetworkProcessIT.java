@@ -83,4 +83,49 @@ class NetworkProcessIT {
     assertEquals(0, down.exit(), down.output());
     assertTrue(network.running().isEmpty(), "network down stopped every node");
   }
+
+  @Test
+  void aPeerWhoseBlockFileWasDamagedWhileStoppedRepairsItOnRestartAndIsBackAtTheTip() throws Exception {
+    Path dir = tmp.resolve("network");
+    var up = hearsay("network", "up", "--orgs", "1", "--peers-per-org", "2", "--blocks", "20", "--dir", dir.toString(),
+        "--keep-running", "--json");
+    network = LocalNetwork.load(dir);
+    assertEquals(0, up.exit(), up.output());
+    LocalNetwork.Node victim = network.peers().stream().filter(p -> p.name().startsWith("peer1.org1")).findFirst()
+        .orElseThrow();
+    network.stop(victim);
+
+    Path data = dir.resolve("data").resolve(victim.name());
+    Path blockFile = io.hearsay.ledger.store.LedgerStores.channelDir(data, "mychannel").resolve("blockfile_000000");
+    long middle = java.nio.file.Files.size(blockFile) / 2;
+    try (var file = new java.io.RandomAccessFile(blockFile.toFile(), "rw")) {
+      file.seek(middle);
+      int b = file.read();
+      file.seek(middle);
+      file.write(~b);
+    }
+    network.start(victim);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (true) {
+      Map<String, Object> orderer = channel(network.status(network.orderer()));
+      try {
+        Map<String, Object> peer = channel(network.status(victim));
+        if (peer.get("height").equals(orderer.get("height")) && peer.get("tipHash").equals(orderer.get("tipHash"))) {
+          assertEquals("running", peer.get("state"));
+          break;
+        }
+      } catch (java.io.IOException notYetUp) {
+        // The restarted peer is still starting.
+      }
+      assertTrue(System.nanoTime() < deadline, "the repaired peer did not get back to the orderer's tip " + orderer);
+      Thread.sleep(300);
+    }
+    Path quarantine = io.hearsay.ledger.store.LedgerStores.quarantineDir(data);
+    try (var kept = java.nio.file.Files.walk(quarantine)) {
+      assertTrue(kept.anyMatch(p -> p.getFileName().toString().startsWith("blockfile_000000.from-offset-")
+          && p.toFile().length() > 0), "the damaged bytes are kept under " + quarantine);
+    }
+    String log = java.nio.file.Files.readString(dir.resolve("logs").resolve(victim.name() + ".log"));
+    assertTrue(log.contains("corrupted block file: " + blockFile.toAbsolutePath()) && log.contains("at offset"), log);
+  }
 }
