@@ -101,7 +101,13 @@ public final class Election {
           return Behaviors.same();
         })
         .onMessage(Tick.class, t -> {
-          apply(state.onTimer(System.nanoTime(), peers.size(), aliveOrgPeers));
+          long now = System.nanoTime();
+          ElectionState.Phase before = state.phase();
+          apply(state.onTimer(now, peers.size(), aliveOrgPeers));
+          if (before != state.phase() && context.getLog().isDebugEnabled()) {
+            context.getLog().debug("channel {}: {} -> {} ({} proven of {} alive{})", setup.channel(), before, state.phase(),
+                peers.size(), aliveOrgPeers, state.pastGracePeriod(now) ? ", past the start-up grace period" : "");
+          }
           return Behaviors.same();
         })
         .build();
@@ -120,6 +126,10 @@ public final class Election {
       return;
     }
     lastHeard.put(from, message.getTimestamp());
+    if (context.getLog().isDebugEnabled()) {
+      context.getLog().debug("channel {}: {} from {}", setup.channel(), message.getIsDeclaration() ? "declaration" : "proposal",
+          from);
+    }
     if (message.getIsDeclaration()) {
       apply(state.onDeclaration(from, System.nanoTime()));
     } else {
@@ -129,6 +139,10 @@ public final class Election {
 
   private void apply(List<ElectionState.Action> actions) {
     for (ElectionState.Action action : actions) {
+      if (context.getLog().isDebugEnabled()) {
+        context.getLog().debug("channel {}: {} with {} proven of {} alive peers of the org", setup.channel(), action,
+            peers.size(), aliveOrgPeers);
+      }
       switch (action) {
         case PROPOSE -> broadcast(false);
         case DECLARE -> broadcast(true);

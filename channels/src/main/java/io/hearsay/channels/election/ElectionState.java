@@ -56,7 +56,8 @@ public final class ElectionState {
   public record Timings(Duration startupGracePeriod, Duration membershipSampleInterval,
       Duration leaderAliveThreshold, Duration leaderElectionDuration) {}
 
-  private enum Phase { STABILIZING, ELECTING, LEADING, FOLLOWING }
+  /** Where the loop is: waiting for a stable view, electing, leading or following. */
+  public enum Phase { STABILIZING, ELECTING, LEADING, FOLLOWING }
 
   private final PkiId self;
   private final LeaderWatch watch;
@@ -103,6 +104,15 @@ public final class ElectionState {
 
   public boolean isLeader() {
     return leader;
+  }
+
+  public Phase phase() {
+    return phase;
+  }
+
+  /** Whether the start-up grace period is over at {@code now}. */
+  public boolean pastGracePeriod(long now) {
+    return now >= stabilizeUntil;
   }
 
   /** Advances the loop; {@code viewSize} is the number of the org's peers in the channel now, all alive. */
