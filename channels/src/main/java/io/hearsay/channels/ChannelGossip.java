@@ -215,7 +215,7 @@ public final class ChannelGossip {
         ChannelLedger.GetLastConfigBlock::new,
         (last, failure) -> new LastConfigKnown(last == null ? Optional.empty() : last.block()));
     leadership = Leadership.start(context, setup.leadership(), setup.deliver(), new Election.Setup(channel,
-        setup.signer(), setup.incarnation(), setup.leadership().timings(), setup.leadership().handover(),
+        setup.signer(), setup.leadership().timings(), setup.leadership().handover(),
         context.messageAdapter(Send.class, ElectionOut::new),
         context.messageAdapter(Election.LeadershipChanged.class, LeadershipKnown::new), setup.rejections()));
     if (leadership.isLeader()) {

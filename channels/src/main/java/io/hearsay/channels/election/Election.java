@@ -48,7 +48,7 @@ public final class Election {
   public record LeadershipChanged(boolean leader) {}
 
   /** What an election is started with. */
-  public record Setup(String channel, EnvelopeSigner signer, long incarnation, ElectionState.Timings timings,
+  public record Setup(String channel, EnvelopeSigner signer, ElectionState.Timings timings,
       Leadership.Handover handover, ActorRef<ChannelGossip.Send> out, ActorRef<LeadershipChanged> listener, RejectionSink rejections) {}
 
   private final ActorContext<Command> context;
@@ -56,6 +56,11 @@ public final class Election {
   private final Setup setup;
   private final ElectionState state;
   private final Map<PkiId, PeerTime> lastHeard = new HashMap<>();
+  /**
+   * When this channel's election began, by the wall clock: the incNum of our leadership messages,
+   * as Fabric's election adapter stamps them, so that peers can tell who started with whom.
+   */
+  private final long startedAt;
   private List<PkiId> peers = List.of();
   private int aliveOrgPeers;
   /** Our proposal of the election under way, sent also to peers proven while it lasts. */
@@ -64,8 +69,11 @@ public final class Election {
 
   private Election(ActorContext<Command> context, TimerScheduler<Command> timers, Setup setup) {
     this.context = context;
+    context.setLoggerName(Election.class);
     this.timers = timers;
     this.setup = setup;
+    java.time.Instant now = java.time.Instant.now();
+    this.startedAt = now.getEpochSecond() * 1_000_000_000L + now.getNano();
     this.state = new ElectionState(setup.signer().self().pkiId(), setup.timings(), setup.handover().watch(),
         setup.handover().awaitPeersAtStart(),
         System.nanoTime(), 0);
@@ -131,7 +139,9 @@ public final class Election {
           from);
     }
     if (message.getIsDeclaration()) {
-      apply(state.onDeclaration(from, System.nanoTime()));
+      boolean startedWithUs = startedAt < message.getTimestamp().getIncNum()
+          + ElectionState.leastTimeToWin(setup.timings()).toNanos();
+      apply(state.onDeclaration(from, System.nanoTime(), startedWithUs));
     } else {
       state.onProposal(from);
     }
@@ -161,7 +171,7 @@ public final class Election {
 
   private void broadcast(boolean declaration) {
     var envelope = setup.signer().sign(GossipMessages.leadership(setup.signer().self().pkiId(), setup.channel(),
-        PeerTimes.of(setup.incarnation(), ++sequence), declaration)).envelope();
+        PeerTimes.of(startedAt, ++sequence), declaration)).envelope();
     proposal = declaration ? null : envelope;
     peers.forEach(peer -> setup.out().tell(new ChannelGossip.Send(peer, envelope)));
   }

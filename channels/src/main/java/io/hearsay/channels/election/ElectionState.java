@@ -28,6 +28,11 @@ import java.util.Set;
  *            within startupGracePeriod, an election is not decided while a lower PKI-ID that
  *              proved channel membership has not proposed (the adapter sends our proposal to
  *              every peer proven while we elect)
+ *            in its first election, a peer does not give up for a declaration from a higher
+ *              PKI-ID that started with it (whose election began less than 2 x
+ *              membershipSampleInterval + leaderElectionDuration, the least time to win, before
+ *              ours): that leader won before this peer could be heard, so it elects on, and once it
+ *              declares the higher one steps down; a peer that started later follows the incumbent
  * step down: a leader that hears a declaration from a lower PKI-ID stops leading (after a
  *            partition heals, the lowest leader wins); yield() stops leading and abstains from
  *            elections for 6 x leaderAliveThreshold, or until another leader is elected
@@ -73,6 +78,8 @@ public final class ElectionState {
   private int lastViewSize;
   private boolean leaderExists;
   private boolean leader;
+  /** Until this peer first leads or follows: its start-up election. */
+  private boolean firstElection = true;
   private long yieldingUntil = Long.MIN_VALUE;
 
   /** Fabric's election. */
@@ -108,6 +115,15 @@ public final class ElectionState {
 
   public Phase phase() {
     return phase;
+  }
+
+  /**
+   * The least time from the start of an election to leading: two equal view samples, then a
+   * whole election. A peer whose own election began later than that after a leader's began came
+   * after it could have won.
+   */
+  public static java.time.Duration leastTimeToWin(Timings timings) {
+    return timings.membershipSampleInterval().multipliedBy(2).plus(timings.leaderElectionDuration());
   }
 
   /** Whether the start-up grace period is over at {@code now}. */
@@ -165,9 +181,21 @@ public final class ElectionState {
     proven = Set.copyOf(peers);
   }
 
-  /** Another peer of the org declared itself leader. */
+  /** Another peer of the org declared itself leader (one that started before us, as Fabric assumes). */
   public List<Action> onDeclaration(PkiId from, long now) {
+    return onDeclaration(from, now, false);
+  }
+
+  /**
+   * Another peer of the org declared itself leader; {@code startedWithUs} when its election began
+   * too shortly before ours for it to have won before we could be heard.
+   */
+  public List<Action> onDeclaration(PkiId from, long now, boolean startedWithUs) {
     List<Action> actions = new ArrayList<>();
+    if (firstElection && startedWithUs && !leader && from.compareTo(self) > 0
+        && (phase == Phase.STABILIZING || phase == Phase.ELECTING)) {
+      return actions; // it won a race we were in: elect on, and it steps down once we declare
+    }
     leaderExists = true;
     if (leader && from.compareTo(self) < 0) {
       stopLeading(actions);
@@ -236,11 +264,13 @@ public final class ElectionState {
     }
     leader = true;
     leaderExists = true;
+    firstElection = false;
     actions.add(Action.BECAME_LEADER);
     step(now, actions);
   }
 
   private void follow(long now) {
+    firstElection = false;
     proposals.clear();
     leaderExists = false;
     phase = Phase.FOLLOWING;

@@ -31,6 +31,8 @@ class ElectionStateTest {
     BiPredicate<Integer, Integer> proven = (a, b) -> true;
     /** Tell the peers only their proven view, as Fabric's election knows it. */
     boolean fabricStartUp;
+    /** When each peer's election started (for "started with us"); Fabric's rule ignores it. */
+    final java.util.Map<Integer, Long> startedAt = new java.util.HashMap<>();
     ElectionState.LeaderWatch watch = ElectionState.LeaderWatch.PERIOD;
     boolean awaitPeers;
     int proposals;
@@ -39,6 +41,12 @@ class ElectionStateTest {
 
     void start(int id) {
       running.put(id, new ElectionState(pki(id), FABRIC, watch, awaitPeers, now, view(id)));
+      startedAt.put(id, now);
+    }
+
+    boolean startedWith(int receiver, int sender) {
+      return !fabricStartUp
+          && startedAt.get(receiver) < startedAt.get(sender) + ElectionState.leastTimeToWin(FABRIC).toNanos();
     }
 
     void stop(int id) {
@@ -87,7 +95,7 @@ class ElectionStateTest {
         int[] d = declarations.poll();
         ElectionState receiver = running.get(d[1]);
         if (receiver != null) {
-          queue(d[1], receiver.onDeclaration(pki(d[0]), now), declarations);
+          queue(d[1], receiver.onDeclaration(pki(d[0]), now, startedWith(d[1], d[0])), declarations);
         }
       }
     }
@@ -164,6 +172,33 @@ class ElectionStateTest {
     assertEquals(Set.of(1), peersJoiningTogetherWithTheLowestProvenLate(false).leaders(),
         "peers 1-9 take their 8-peer view for stable and elect 1, whose declaration reaches 0 before its"
         + " still growing view is stable: 0 follows the incumbent");
+  }
+
+  /**
+   * Ten peers start together, but the others see peer 0 (the lowest) only at 8 s, after they
+   * elected peer 1 among themselves; peer 0 sees the others' proofs one by one until 7.2 s, and
+   * proposes at 8 s, while it still has not heard peer 1's declaration (it comes at 11 s).
+   */
+  private static Org theLowestUnseenUntilAfterTheOthersElected(boolean fabric) {
+    Org org = new Org();
+    org.linked = (a, b) -> a == 0 || b != 0 || org.now >= 8_000 * MS;
+    org.proven = (a, b) -> a != 0 || org.now >= 800L * b * MS;
+    org.fabricStartUp = fabric;
+    for (int id = 9; id >= 0; id--) {
+      org.start(id);
+    }
+    org.run(Duration.ofSeconds(60));
+    return org;
+  }
+
+  @Test
+  void aPeerThatStartedWithTheLeaderButWasSeenLateStillWinsItsFirstElection() {
+    assertEquals(Set.of(0), theLowestUnseenUntilAfterTheOthersElected(false).leaders());
+  }
+
+  @Test
+  void fabricsStartUpKeepsTheLeaderThePartialViewElected() {
+    assertEquals(Set.of(1), theLowestUnseenUntilAfterTheOthersElected(true).leaders());
   }
 
   @Test
