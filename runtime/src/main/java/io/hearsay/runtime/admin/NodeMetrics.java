@@ -33,6 +33,7 @@ public final class NodeMetrics implements ChannelObserver {
   private final AtomicInteger dead = new AtomicInteger();
   private final Map<String, AtomicInteger> leader = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> failedChannels = new ConcurrentHashMap<>();
+  private java.util.function.Supplier<? extends java.util.Collection<?>> repairs;
 
   public NodeMetrics(MessageCounts received, MessageCounts sent, DroppedMessages dropped, RejectionLog rejections) {
     this.received = received;
@@ -77,6 +78,9 @@ public final class NodeMetrics implements ChannelObserver {
 
   /** Counts the ledger repairs made opening this node's channel ledgers (what {@code repairs} returns). */
   public void ledgerRepairs(java.util.function.Supplier<? extends java.util.Collection<?>> repairs) {
+    // Micrometer holds a function counter's object weakly: without this reference the supplier
+    // could be collected and the counter read 0.
+    this.repairs = repairs;
     FunctionCounter.builder("hearsay.ledger.repairs", repairs, r -> r.get().size())
         .description("Channel ledgers whose damaged block files were repaired on open (the rest moved into quarantine)")
         .register(registry);
