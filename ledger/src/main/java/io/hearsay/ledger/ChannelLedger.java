@@ -3,8 +3,11 @@ package io.hearsay.ledger;
 import com.google.protobuf.ByteString;
 import io.hearsay.ledger.block.BlockHashes;
 import io.hearsay.ledger.block.BlockValidator;
+import io.hearsay.ledger.config.ConfigBlocks;
 import io.hearsay.ledger.state.WorldState;
-import io.hearsay.ledger.store.LedgerJournal;
+import io.hearsay.ledger.store.BlockCommitted;
+import io.hearsay.ledger.store.BlockStore;
+import io.hearsay.ledger.store.LedgerStores;
 import io.hearsay.protocol.Rejection;
 import io.hearsay.protocol.RejectionReason;
 import io.hearsay.protocol.identity.MspRegistry;
@@ -13,18 +16,24 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.SnapshotSelectionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.Recovery;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import org.hyperledger.fabric.protos.common.Block;
+import org.slf4j.LoggerFactory;
 
 /**
  * One channel's ledger: a persistent actor whose events are the committed blocks (persistence id
@@ -38,7 +47,7 @@ import org.hyperledger.fabric.protos.common.Block;
  * does not replay every block.
  */
 public final class ChannelLedger
-    extends EventSourcedBehavior<ChannelLedger.Command, ChannelLedger.BlockCommitted, LedgerState> {
+    extends EventSourcedBehavior<ChannelLedger.Command, BlockCommitted, LedgerState> {
 
   public sealed interface Command permits AppendBlock, AppendBlocks, GetHeight, GetBlock, ReadRange, GetValue,
       GetLastConfigBlock {}
@@ -71,9 +80,6 @@ public final class ChannelLedger
   public record GetValue(String namespace, String key, ActorRef<Optional<WorldState.VersionedValue>> replyTo)
       implements Command {}
 
-  /** The event: a block, validated and now part of the chain. */
-  public record BlockCommitted(Block block) {}
-
   /** The ledger's height and the header hash of its last block. */
   public record Height(long height, ByteString tipHash) {}
 
@@ -85,11 +91,11 @@ public final class ChannelLedger
    * shared by all ranges read at once, and could not tell whose chunk arrived).
    */
   public static <T> Behavior<BlockChunk> forwardChunks(ActorRef<T> target,
-      java.util.function.Function<BlockChunk, T> wrap) {
-    return org.apache.pekko.actor.typed.javadsl.Behaviors.receiveMessage(chunk -> {
+      Function<BlockChunk, T> wrap) {
+    return Behaviors.receiveMessage(chunk -> {
       target.tell(wrap.apply(chunk));
-      return chunk.last() ? org.apache.pekko.actor.typed.javadsl.Behaviors.stopped()
-          : org.apache.pekko.actor.typed.javadsl.Behaviors.same();
+      return chunk.last() ? Behaviors.stopped()
+          : Behaviors.same();
     });
   }
 
@@ -112,7 +118,7 @@ public final class ChannelLedger
    * holds: a snapshot taken past it (the store was repaired back to an earlier block) is not used.
    */
   public record Settings(String channel, String journalPluginId, String snapshotPluginId, int snapshotEvery,
-      BlockReader reader, java.util.function.LongSupplier storedHeight) {
+      BlockReader reader, LongSupplier storedHeight) {
     public Settings(String channel, String journalPluginId, String snapshotPluginId, int snapshotEvery, BlockReader reader) {
       this(channel, journalPluginId, snapshotPluginId, snapshotEvery, reader, () -> Long.MAX_VALUE);
     }
@@ -121,7 +127,7 @@ public final class ChannelLedger
   private final Settings settings;
 
   private ChannelLedger(Settings settings) {
-    super(PersistenceId.ofUniqueId(LedgerJournal.persistenceId(settings.channel())));
+    super(PersistenceId.ofUniqueId(BlockCommitted.persistenceId(settings.channel())));
     this.settings = settings;
   }
 
@@ -130,45 +136,38 @@ public final class ChannelLedger
   }
 
   /**
-   * The ledger of {@code channel} as {@code hearsay.ledger} in {@code config} describes it. On
-   * Hearsay's ledger journal, block bodies are read from the channel's block store, opened and
-   * recovered here, so a corrupted store is an error at start naming the file and offset. On
-   * another journal (jdbc), they are read through its read journal.
+   * The ledger of {@code channel} as {@code settings} describe it. On Hearsay's ledger journal,
+   * block bodies are read from the channel's block store, opened and recovered here, so damaged
+   * block files are repaired (or refused) at the start naming the file and offset. On another
+   * journal (jdbc), they are read through its read journal.
    */
-  public static Behavior<Command> create(com.typesafe.config.Config config, String channel) throws IOException {
-    com.typesafe.config.Config ledger = config.getConfig("hearsay.ledger");
-    String journal = ledger.getString("journal-plugin");
-    String snapshots = ledger.getString("snapshot-plugin");
-    int snapshotEvery = ledger.getInt("snapshot-every");
-    var blockFiles = openStore(config, channel);
+  public static Behavior<Command> create(LedgerSettings settings, String channel) throws IOException {
+    var blockFiles = openStore(settings, channel);
     if (blockFiles.isPresent()) {
       var store = blockFiles.get();
-      return create(new Settings(channel, journal, snapshots, snapshotEvery, store::block, store::height));
+      return create(new Settings(channel, settings.journalPlugin(), settings.snapshotPlugin(), settings.snapshotEvery(),
+          store::block, store::height));
     }
-    String readJournal = ledger.getString("read-journal-plugin");
     return Behaviors.setup(context -> {
-      if (ledger.getBoolean("create-jdbc-schema")) {
-        org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils.createIfNotExists(context.getSystem())
+      if (settings.createJdbcSchema()) {
+        SchemaUtils.createIfNotExists(context.getSystem())
             .toCompletableFuture().get();
       }
-      return new ChannelLedger(new Settings(channel, journal, snapshots, snapshotEvery,
-          new QueryBlockReader(context.getSystem(), readJournal, LedgerJournal.persistenceId(channel)), () -> Long.MAX_VALUE));
+      return new ChannelLedger(new Settings(channel, settings.journalPlugin(), settings.snapshotPlugin(),
+          settings.snapshotEvery(), new QueryBlockReader(context.getSystem(), settings.readJournalPlugin(),
+              BlockCommitted.persistenceId(channel)), () -> Long.MAX_VALUE));
     });
   }
 
   /**
-   * The channel's block store when {@code hearsay.ledger} uses Hearsay's block-file journal, opened
-   * and recovered (damage repaired or refused as {@code hearsay.ledger.on-corruption} says); empty
-   * on another journal.
+   * The channel's block store on Hearsay's block-file journal, opened and recovered (damage repaired
+   * or refused as {@code hearsay.ledger.on-corruption} says); empty on another journal.
    */
-  public static Optional<io.hearsay.ledger.store.BlockStore> openStore(com.typesafe.config.Config config, String channel)
-      throws IOException {
-    com.typesafe.config.Config ledger = config.getConfig("hearsay.ledger");
-    if (!ledger.getString("journal-plugin").equals("hearsay.ledger.journal")) {
+  public static Optional<BlockStore> openStore(LedgerSettings settings, String channel) throws IOException {
+    if (!settings.onBlockFiles()) {
       return Optional.empty();
     }
-    return Optional.of(io.hearsay.ledger.store.LedgerStores.store(java.nio.file.Path.of(ledger.getString("data-dir")),
-        channel, ledger.getBytes("max-segment-bytes"), LedgerJournal.onCorruption(ledger.getString("on-corruption"))));
+    return Optional.of(LedgerStores.store(settings.dataDir(), channel, settings.maxSegmentBytes(), settings.onCorruption()));
   }
 
   @Override
@@ -186,10 +185,10 @@ public final class ChannelLedger
    * damaged blocks aside, a snapshot taken past them would claim blocks the store no longer holds.
    */
   @Override
-  public org.apache.pekko.persistence.typed.javadsl.Recovery recovery() {
+  public Recovery recovery() {
     long stored = settings.storedHeight().getAsLong();
-    return stored == Long.MAX_VALUE ? super.recovery() : org.apache.pekko.persistence.typed.javadsl.Recovery
-        .withSnapshotSelectionCriteria(org.apache.pekko.persistence.typed.SnapshotSelectionCriteria.latest()
+    return stored == Long.MAX_VALUE ? super.recovery() : Recovery
+        .withSnapshotSelectionCriteria(SnapshotSelectionCriteria.latest()
             .withMaxSequenceNr(stored));
   }
 
@@ -207,7 +206,7 @@ public final class ChannelLedger
   @Override
   public SignalHandler<LedgerState> signalHandler() {
     return newSignalHandlerBuilder()
-        .onSignal(RecoveryCompleted.instance(), state -> org.slf4j.LoggerFactory.getLogger(ChannelLedger.class)
+        .onSignal(RecoveryCompleted.instance(), state -> LoggerFactory.getLogger(ChannelLedger.class)
             .info("ledger of channel {} recovered at height {}", settings.channel(), state.height()))
         .build();
   }
@@ -266,8 +265,8 @@ public final class ChannelLedger
       events.add(new BlockCommitted(block));
       height++;
       tip = BlockHashes.headerHash(block.getHeader());
-      if (io.hearsay.ledger.config.ConfigBlocks.isConfigBlock(block)) {
-        var msps = io.hearsay.ledger.config.ConfigBlocks.ordererMsps(block);
+      if (ConfigBlocks.isConfigBlock(block)) {
+        var msps = ConfigBlocks.ordererMsps(block);
         orderers = msps.isEmpty() ? orderers : Optional.of(new MspRegistry(msps));
       }
     }

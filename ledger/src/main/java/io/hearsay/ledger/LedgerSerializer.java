@@ -1,5 +1,6 @@
 package io.hearsay.ledger;
 
+import io.hearsay.ledger.store.BlockCommitted;
 import com.google.protobuf.ByteString;
 import io.hearsay.ledger.state.WorldState;
 import java.io.ByteArrayInputStream;
@@ -33,7 +34,7 @@ public final class LedgerSerializer extends SerializerWithStringManifest {
 
   @Override
   public String manifest(Object o) {
-    if (o instanceof ChannelLedger.BlockCommitted) {
+    if (o instanceof BlockCommitted) {
       return BLOCK;
     }
     if (o instanceof LedgerState) {
@@ -44,7 +45,7 @@ public final class LedgerSerializer extends SerializerWithStringManifest {
 
   @Override
   public byte[] toBinary(Object o) {
-    if (o instanceof ChannelLedger.BlockCommitted committed) {
+    if (o instanceof BlockCommitted committed) {
       return committed.block().toByteArray();
     }
     if (o instanceof LedgerState state) {
@@ -57,7 +58,7 @@ public final class LedgerSerializer extends SerializerWithStringManifest {
   public Object fromBinary(byte[] bytes, String manifest) throws NotSerializableException {
     try {
       return switch (manifest) {
-        case BLOCK -> new ChannelLedger.BlockCommitted(Block.parseFrom(bytes));
+        case BLOCK -> new BlockCommitted(Block.parseFrom(bytes));
         case STATE -> state(bytes);
         default -> throw new NotSerializableException("unknown manifest " + manifest);
       };

@@ -1,5 +1,6 @@
 package io.hearsay.ledger;
 
+import io.hearsay.ledger.store.BlockCommitted;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
@@ -38,7 +39,7 @@ final class QueryBlockReader implements ChannelLedger.BlockReader {
       Optional<EventEnvelope> event = query.currentEventsByPersistenceId(persistenceId, number + 1, number + 1)
           .runWith(Sink.headOption(), system)
           .toCompletableFuture().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      if (event.isEmpty() || !(event.get().event() instanceof ChannelLedger.BlockCommitted committed)) {
+      if (event.isEmpty() || !(event.get().event() instanceof BlockCommitted committed)) {
         throw new IOException(persistenceId + ": block " + number + " not found in the journal");
       }
       return committed.block();

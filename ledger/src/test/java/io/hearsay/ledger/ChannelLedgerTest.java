@@ -10,14 +10,20 @@ import com.typesafe.config.ConfigFactory;
 import io.hearsay.ledger.block.BlockBuilder;
 import io.hearsay.ledger.block.BlockFileScanner;
 import io.hearsay.ledger.block.BlockHashes;
+import io.hearsay.ledger.block.BlockRecords;
+import io.hearsay.ledger.state.KeyValueTransactions;
+import io.hearsay.ledger.state.WorldState;
 import io.hearsay.ledger.store.LedgerStores;
 import io.hearsay.protocol.RejectionReason;
 import io.hearsay.protocol.testing.FabricTestData;
+import io.hearsay.protocol.testing.TestCrypto;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -64,7 +70,7 @@ class ChannelLedgerTest {
   }
 
   private ActorRef<ChannelLedger.Command> ledger(String channel) throws Exception {
-    return testKit.spawn(ChannelLedger.create(testKit.system().settings().config(), channel));
+    return testKit.spawn(ChannelLedger.create(LedgerSettings.read(testKit.system().settings().config()), channel));
   }
 
   private ChannelLedger.AppendResult append(ActorRef<ChannelLedger.Command> ledger, Block block) {
@@ -84,9 +90,9 @@ class ChannelLedgerTest {
     Block previous = BlockBuilder.block(0, ByteString.EMPTY, List.of(ByteString.copyFromUtf8("genesis")));
     blocks.add(previous);
     for (int i = 1; i < count; i++) {
-      previous = BlockBuilder.next(previous, List.of(io.hearsay.ledger.state.KeyValueTransactions.write(
-          io.hearsay.protocol.testing.TestCrypto.peer(1, 0), "mychannel", "basic",
-          java.util.Map.of("k" + i, ByteString.copyFromUtf8("v" + i))).toByteString()));
+      previous = BlockBuilder.next(previous, List.of(KeyValueTransactions.write(
+          TestCrypto.peer(1, 0), "mychannel", "basic",
+          Map.of("k" + i, ByteString.copyFromUtf8("v" + i))).toByteString()));
       blocks.add(previous);
     }
     return blocks;
@@ -127,7 +133,7 @@ class ChannelLedgerTest {
     testKit.stop(ledger);
     var again = ledger("mychannel");
     assertEquals(25, height(again).height());
-    TestProbe<Optional<io.hearsay.ledger.state.WorldState.VersionedValue>> value = testKit.createTestProbe();
+    TestProbe<Optional<WorldState.VersionedValue>> value = testKit.createTestProbe();
     again.tell(new ChannelLedger.GetValue("basic", "k24", value.getRef()));
     assertEquals(ByteString.copyFromUtf8("v24"), value.receiveMessage().orElseThrow().value(),
         "the world state survived the snapshot and the replay after it");
@@ -160,9 +166,9 @@ class ChannelLedgerTest {
     Path segment = LedgerStores.channelDir(tmp, "mychannel").resolve("blockfile_000000");
     long offset = 0;
     for (int n = 0; n < 15; n++) {
-      offset += io.hearsay.ledger.block.BlockRecords.frame(io.hearsay.ledger.block.BlockRecords.encode(blocks.get(n))).length;
+      offset += BlockRecords.frame(BlockRecords.encode(blocks.get(n))).length;
     }
-    try (var file = new java.io.RandomAccessFile(segment.toFile(), "rw")) {
+    try (var file = new RandomAccessFile(segment.toFile(), "rw")) {
       file.seek(offset + 30);
       int b = file.read();
       file.seek(offset + 30);
@@ -173,7 +179,7 @@ class ChannelLedgerTest {
     ChannelLedger.Height height = height(repaired);
     assertEquals(15, height.height(), "the snapshots past the damage were not used");
     assertEquals(BlockHashes.headerHash(blocks.get(14).getHeader()), height.tipHash());
-    TestProbe<Optional<io.hearsay.ledger.state.WorldState.VersionedValue>> value = testKit.createTestProbe();
+    TestProbe<Optional<WorldState.VersionedValue>> value = testKit.createTestProbe();
     repaired.tell(new ChannelLedger.GetValue("basic", "k20", value.getRef()));
     assertTrue(value.receiveMessage().isEmpty(), "the world state is the one of the blocks still held");
     for (Block block : blocks.subList(15, 30)) {

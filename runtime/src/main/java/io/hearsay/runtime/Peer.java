@@ -1,27 +1,40 @@
 package io.hearsay.runtime;
 
 import com.google.protobuf.ByteString;
+import io.hearsay.channels.ChannelGossip;
+import io.hearsay.channels.ChannelStatus;
+import io.hearsay.ledger.ChannelLedger;
 import io.hearsay.protocol.identity.IdentityMapper;
 import io.hearsay.protocol.message.EnvelopeSigner;
 import io.hearsay.protocol.message.EnvelopeVerifier;
-import io.hearsay.channels.ChannelSettings;
+import io.hearsay.runtime.admin.MembershipMetrics;
+import io.hearsay.runtime.admin.NodeMetrics;
 import io.hearsay.runtime.channels.ChannelRouter;
+import io.hearsay.runtime.channels.StatusCollector;
 import io.hearsay.runtime.comm.Comm;
+import io.hearsay.runtime.comm.DroppedMessages;
 import io.hearsay.runtime.comm.LinkFaults;
+import io.hearsay.runtime.comm.MessageCounts;
 import io.hearsay.runtime.comm.RejectionLog;
+import io.hearsay.runtime.comm.TlsEngineProvider;
 import io.hearsay.runtime.config.Endpoint;
 import io.hearsay.runtime.config.PeerSettings;
 import io.hearsay.runtime.identities.Identities;
 import io.hearsay.runtime.membership.Membership;
 import io.hearsay.runtime.membership.MembershipView;
+import java.util.List;
+import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.BehaviorBuilder;
+import org.hyperledger.fabric.protos.common.Block;
 import org.hyperledger.fabric.protos.gossip.Envelope;
 
 /**
- * The guardian of one peer: starts the identity store, comm and membership, and routes the
- * public commands of {@link HearsayPeer} to them.
+ * The guardian of one peer: starts the identity store, comm, membership and the channel router,
+ * and hands the public commands of {@link HearsayPeer} to them.
  */
 public final class Peer {
 
@@ -29,12 +42,10 @@ public final class Peer {
       CommitBlock, GetChannelHeight, GetChannels, SubscribeChannel {}
 
   /** The status of every joined channel (height, tip, leadership). */
-  public record GetChannels(ActorRef<java.util.List<io.hearsay.channels.ChannelGossip.Status>> replyTo)
-      implements Command {}
+  public record GetChannels(ActorRef<List<ChannelStatus>> replyTo) implements Command {}
 
   /** Subscribes to a joined channel's block events (arrivals and commits). */
-  public record SubscribeChannel(String channel, ActorRef<io.hearsay.channels.ChannelGossip.Event> subscriber)
-      implements Command {}
+  public record SubscribeChannel(String channel, ActorRef<ChannelGossip.Event> subscriber) implements Command {}
 
   public record GetMembership(ActorRef<MembershipView> replyTo) implements Command {}
 
@@ -47,106 +58,67 @@ public final class Peer {
   public record SendEnvelope(Endpoint to, Envelope envelope) implements Command {}
 
   /** Joins the channel a genesis config block defines. */
-  public record JoinChannel(org.hyperledger.fabric.protos.common.Block genesis) implements Command {}
+  public record JoinChannel(Block genesis) implements Command {}
 
   /** Hands a block from the channel's source (ordering service, or a test) to the channel. */
-  public record CommitBlock(String channel, org.hyperledger.fabric.protos.common.Block block) implements Command {}
+  public record CommitBlock(String channel, Block block) implements Command {}
 
-  public record GetChannelHeight(String channel, ActorRef<io.hearsay.ledger.ChannelLedger.Height> replyTo)
-      implements Command {}
+  public record GetChannelHeight(String channel, ActorRef<ChannelLedger.Height> replyTo) implements Command {}
 
   /** Everything the guardian's children are built from, prepared before the system starts. */
-  record Parts(PeerSettings settings, EnvelopeSigner signer, IdentityMapper identities,
-      RejectionLog rejections, io.hearsay.runtime.comm.MessageCounts received,
-      io.hearsay.runtime.comm.MessageCounts sent, io.hearsay.runtime.comm.DroppedMessages dropped,
-      ByteString tlsCertificateHash, long incarnation,
-      java.util.List<org.hyperledger.fabric.protos.common.Block> channelBlocks,
-      io.hearsay.runtime.admin.NodeMetrics metrics) {}
+  record Parts(PeerSettings settings, EnvelopeSigner signer, IdentityMapper identities, RejectionLog rejections,
+      MessageCounts received, MessageCounts sent, DroppedMessages dropped, ByteString tlsCertificateHash, long incarnation,
+      List<Block> channelBlocks, NodeMetrics metrics) {}
 
   private Peer() {}
-
-  /** How this peer's channels choose their leader: Fabric's orgLeader / useLeaderElection. */
-  static io.hearsay.channels.election.Leadership.Settings leadership(io.hearsay.runtime.config.GossipSettings g,
-      io.hearsay.channels.election.Leadership.Handover handover) {
-    var mode = g.orgLeader() ? io.hearsay.channels.election.Leadership.Mode.STATIC_LEADER
-        : g.useLeaderElection() ? io.hearsay.channels.election.Leadership.Mode.ELECTED
-        : io.hearsay.channels.election.Leadership.Mode.FOLLOWER;
-    var e = g.election();
-    return new io.hearsay.channels.election.Leadership.Settings(mode,
-        new io.hearsay.channels.election.ElectionState.Timings(e.startupGracePeriod(), e.membershipSampleInterval(),
-            e.leaderAliveThreshold(), e.leaderElectionDuration()), handover);
-  }
 
   static Behavior<Command> create(Parts parts) {
     return Behaviors.setup(context -> {
       var address = PeerAddress.of(context.getSystem());
       Endpoint self = new Endpoint(address.getHost().get(), address.getPort().get());
       PeerSettings settings = parts.settings();
-      var verifier = new EnvelopeVerifier(parts.identities(), settings.gossip().maxMessageSize());
+      var verifier = new EnvelopeVerifier(parts.identities(), settings.comm().maxMessageSize());
       context.spawn(Identities.create(parts.identities(), settings.identityPurgeInterval()), "identities");
-      ActorRef<Comm.Command> comm = context.spawn(Comm.create(new Comm.Setup(
-          context.getSystem().name(), self, parts.signer(), verifier, parts.rejections(), parts.received(),
-          parts.sent(), parts.dropped(), parts.tlsCertificateHash(),
-          settings.tls().map(tls -> io.hearsay.runtime.comm.TlsEngineProvider.sessions(
-              org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(context.getSystem()))),
-          settings.handshakeRetry(), settings.largeMessageThreshold())), Comm.NAME);
+      ActorRef<Comm.Command> comm = context.spawn(Comm.create(new Comm.Setup(context.getSystem().name(), self,
+          parts.signer(), verifier, parts.rejections(), parts.received(), parts.sent(), parts.dropped(),
+          parts.tlsCertificateHash(), settings.tls().map(tls -> TlsEngineProvider.sessions(Adapter.toClassic(context.getSystem()))),
+          settings.comm())), Comm.NAME);
+      // Artery's large-message lane is chosen by the destination's path: large frames come here.
       context.spawn(Behaviors.<Comm.Command>receiveMessage(frame -> {
         comm.tell(frame);
         return Behaviors.same();
       }), Comm.LARGE_NAME);
-      ActorRef<Membership.Command> membership = context.spawn(Membership.create(new Membership.Setup(
-          parts.signer(), verifier, settings.gossip().withEndpoint(self), self, settings.anchorPeers(), comm,
-          parts.rejections(), parts.incarnation(), settings.accrual(), settings.membershipAntiEntropy())),
-          "membership");
-      ChannelSettings channelSettings = settings.channels();
+      ActorRef<Membership.Command> membership = context.spawn(Membership.create(new Membership.Setup(parts.signer(),
+          verifier, settings.membership().withEndpoint(self), self, settings.anchorPeers(), comm, parts.rejections(),
+          parts.incarnation())), "membership");
       ActorRef<ChannelRouter.Command> channels = context.spawn(ChannelRouter.create(new ChannelRouter.Setup(
-          settings.localMspId(), parts.signer(), verifier, channelSettings, parts.incarnation(), comm,
-          membership, parts.rejections(), context.getSystem().settings().config(),
-          leadership(settings.gossip(), settings.handover()),
-          new io.hearsay.runtime.orderer.DeliverClient.Settings(settings.deliveryClient().connTimeout(),
-              settings.deliveryClient().reconnectTotalTimeThreshold()), parts.metrics(), parts.dropped())), "channels");
-      context.spawn(io.hearsay.runtime.admin.MembershipMetrics.create(parts.metrics(), membership), "admin");
+          settings.localMspId(), parts.signer(), verifier, settings.channels(), settings.ledger(), settings.deliveryClient(),
+          parts.incarnation(), comm, membership, parts.rejections(), parts.metrics(), parts.dropped(),
+          StatusCollector.within(settings.apiTimeout()))), "channels");
+      context.spawn(MembershipMetrics.create(parts.metrics(), membership), "admin");
       parts.channelBlocks().forEach(block -> channels.tell(new ChannelRouter.Join(block)));
-      context.getLog().info("peer {} of {} started at {} (PKI-ID {})", settings.id(),
-          settings.localMspId(), self, parts.signer().self().pkiId());
-      return Behaviors.receive(Command.class)
-          .onMessage(GetMembership.class, get -> {
-            membership.tell(new Membership.GetView(get.replyTo()));
-            return Behaviors.same();
-          })
-          .onMessage(SubscribeMembership.class, s -> {
-            membership.tell(new Membership.Subscribe(s.subscriber()));
-            return Behaviors.same();
-          })
-          .onMessage(SetFaults.class, f -> {
-            comm.tell(new Comm.SetFaults(f.faults()));
-            return Behaviors.same();
-          })
-          .onMessage(SendEnvelope.class, s -> {
-            comm.tell(new Comm.Send(s.to(), s.envelope()));
-            return Behaviors.same();
-          })
-          .onMessage(JoinChannel.class, j -> {
-            channels.tell(new ChannelRouter.Join(j.genesis()));
-            return Behaviors.same();
-          })
-          .onMessage(CommitBlock.class, c -> {
-            channels.tell(new ChannelRouter.CommitBlock(c.channel(), c.block()));
-            return Behaviors.same();
-          })
-          .onMessage(SubscribeChannel.class, sub -> {
-            channels.tell(new ChannelRouter.SubscribeChannel(sub.channel(), sub.subscriber()));
-            return Behaviors.same();
-          })
-          .onMessage(GetChannels.class, g -> {
-            channels.tell(new ChannelRouter.GetStatus(g.replyTo()));
-            return Behaviors.same();
-          })
-          .onMessage(GetChannelHeight.class, g -> {
-            channels.tell(new ChannelRouter.GetHeight(g.channel(), g.replyTo()));
-            return Behaviors.same();
-          })
-          .build();
+      context.getLog().info("peer {} of {} started at {} (PKI-ID {})", settings.id(), settings.localMspId(), self,
+          parts.signer().self().pkiId());
+      BehaviorBuilder<Command> receive = Behaviors.receive(Command.class);
+      receive = forward(receive, GetMembership.class, membership, g -> new Membership.GetView(g.replyTo()));
+      receive = forward(receive, SubscribeMembership.class, membership, s -> new Membership.Subscribe(s.subscriber()));
+      receive = forward(receive, SetFaults.class, comm, f -> new Comm.SetFaults(f.faults()));
+      receive = forward(receive, SendEnvelope.class, comm, s -> new Comm.Send(s.to(), s.envelope()));
+      receive = forward(receive, JoinChannel.class, channels, j -> new ChannelRouter.Join(j.genesis()));
+      receive = forward(receive, CommitBlock.class, channels, c -> new ChannelRouter.CommitBlock(c.channel(), c.block()));
+      receive = forward(receive, SubscribeChannel.class, channels, s -> new ChannelRouter.SubscribeChannel(s.channel(), s.subscriber()));
+      receive = forward(receive, GetChannels.class, channels, g -> new ChannelRouter.GetStatus(g.replyTo()));
+      receive = forward(receive, GetChannelHeight.class, channels, g -> new ChannelRouter.GetHeight(g.channel(), g.replyTo()));
+      return receive.build();
+    });
+  }
+
+  /** Hands every {@code type} command to {@code child}, as {@code as} turns it into the child's command. */
+  private static <M extends Command, T> BehaviorBuilder<Command> forward(BehaviorBuilder<Command> receive, Class<M> type,
+      ActorRef<T> child, Function<M, T> as) {
+    return receive.onMessage(type, message -> {
+      child.tell(as.apply(message));
+      return Behaviors.same();
     });
   }
 }

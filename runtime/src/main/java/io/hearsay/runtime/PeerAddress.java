@@ -1,5 +1,6 @@
 package io.hearsay.runtime;
 
+import io.hearsay.runtime.config.Endpoint;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -15,8 +16,8 @@ public final class PeerAddress {
   }
 
   /** The same address as the host:port other nodes reach the system at. */
-  public static io.hearsay.runtime.config.Endpoint endpoint(ActorSystem<?> system) {
+  public static Endpoint endpoint(ActorSystem<?> system) {
     Address address = of(system);
-    return new io.hearsay.runtime.config.Endpoint(address.getHost().get(), address.getPort().get());
+    return new Endpoint(address.getHost().get(), address.getPort().get());
   }
 }

@@ -1,5 +1,6 @@
 package io.hearsay.runtime;
 
+import io.hearsay.protocol.identity.LocalMsp;
 import io.hearsay.protocol.identity.Msp;
 import io.hearsay.protocol.identity.MspRegistry;
 import io.hearsay.protocol.identity.SigningIdentity;
@@ -45,9 +46,9 @@ public final class PeerIdentityFiles {
   }
 
   /** The node's own MSP with its admins and NodeOUs, from {@code peer.mspConfigPath}. */
-  static io.hearsay.protocol.identity.LocalMsp localMsp(PeerSettings settings) throws ConfigError {
+  static LocalMsp localMsp(PeerSettings settings) throws ConfigError {
     try {
-      return io.hearsay.protocol.identity.LocalMsp.read(settings.localMspId(), settings.mspConfigPath());
+      return LocalMsp.read(settings.localMspId(), settings.mspConfigPath());
     } catch (IOException | CertificateException e) {
       throw new ConfigError("peer.mspConfigPath = " + settings.mspConfigPath() + ": " + e.getMessage(), e);
     }

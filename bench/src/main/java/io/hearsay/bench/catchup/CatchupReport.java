@@ -2,14 +2,17 @@ package io.hearsay.bench.catchup;
 
 import com.typesafe.config.ConfigFactory;
 import io.hearsay.bench.ledger.LedgerReport;
+import io.hearsay.bench.report.Options;
 import io.hearsay.channels.ChannelGossip;
 import io.hearsay.channels.ChannelSettings;
 import io.hearsay.ledger.ChannelLedger;
-import io.hearsay.runtime.config.PeerConfigs;
-import io.hearsay.runtime.config.PeerSettingsLoader;
-import io.hearsay.runtime.sim.DisseminationRun;
-import io.hearsay.runtime.sim.LinkModel;
-import io.hearsay.runtime.sim.SimulatedNetwork;
+import io.hearsay.ledger.LedgerSettings;
+import io.hearsay.protocol.files.Directories;
+import io.hearsay.runtime.config.ChannelSettingsReader;
+import io.hearsay.testkit.TestConfigs;
+import io.hearsay.testkit.sim.DisseminationRun;
+import io.hearsay.testkit.sim.LinkModel;
+import io.hearsay.testkit.sim.SimulatedNetwork;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,7 +43,7 @@ public final class CatchupReport {
   private CatchupReport() {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> options = io.hearsay.bench.report.Options.parse(args, Map.of("--blocks", "10000",
+    Map<String, String> options = Options.parse(args, Map.of("--blocks", "10000",
         "--profile", "fabric,hearsay", "--seed", "2026", "--out", "bench/results"));
     int blocks = Integer.parseInt(options.get("--blocks"));
     long seed = Long.parseLong(options.get("--seed"));
@@ -54,8 +57,8 @@ public final class CatchupReport {
 
   /** Catches a peer up on one profile; the first call also measures the raw append rate into {@code raw[0]}. */
   private static Row catchUp(String profile, int blocks, long seed, double[] raw) throws Exception {
-    ChannelSettings settings = PeerSettingsLoader.channelSettings(
-        PeerConfigs.profile(profile).withFallback(ConfigFactory.load()), "--profile " + profile);
+    ChannelSettings settings = ChannelSettingsReader.read(
+        TestConfigs.profile(profile).withFallback(ConfigFactory.load()), "--profile " + profile);
     try (SimulatedNetwork network = SimulatedNetwork.start(new SimulatedNetwork.Settings(3, LinkModel.Links.lan(), seed,
         settings, SimulatedNetwork.scratchDir("catchup")))) {
       if (raw[0] == 0) {
@@ -108,7 +111,7 @@ public final class CatchupReport {
       for (int b = 0; b < blocks; b++) {
         chain.add(DisseminationRun.next(chain.get(chain.size() - 1), 1, 1024, orderer));
       }
-      var ledger = system.systemActorOf(ChannelLedger.create(config, "raw"), "ledger", Props.empty());
+      var ledger = system.systemActorOf(ChannelLedger.create(LedgerSettings.read(config), "raw"), "ledger", Props.empty());
       LedgerReport.appendAll(system, ledger, chain.subList(0, 1), 1);
       long start = System.nanoTime();
       LedgerReport.appendAll(system, ledger, chain.subList(1, chain.size()), 10);
@@ -116,7 +119,7 @@ public final class CatchupReport {
     } finally {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().join();
-      io.hearsay.protocol.cryptogen.CryptoMaterialGenerator.deleteRecursively(dir);
+      Directories.deleteRecursively(dir);
     }
   }
 

@@ -12,14 +12,20 @@ import io.hearsay.runtime.HearsayPeer;
 import io.hearsay.runtime.Peer;
 import io.hearsay.runtime.config.Endpoint;
 import io.hearsay.runtime.config.PeerConfigs;
+import io.hearsay.testkit.Eventually;
+import io.hearsay.testkit.TestConfigs;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -37,7 +43,7 @@ public final class FabricDisseminationReport {
   private FabricDisseminationReport() {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> options = new java.util.HashMap<>();
+    Map<String, String> options = new HashMap<>();
     for (int i = 0; i + 1 < args.length; i += 2) {
       options.put(args[i], args[i + 1]);
     }
@@ -59,7 +65,7 @@ public final class FabricDisseminationReport {
         List<Endpoint> bootstrap = i == 0 ? List.of() : List.of(peers.get(0).endpoint());
         peers.add(HearsayPeer.start(PeerConfigs.forNode(material, org, node, new Endpoint("127.0.0.1", 0), bootstrap,
             Map.of("hearsay.ledger.data-dir", dir.resolve("ledgers").resolve(node).toString()))
-            .withFallback(PeerConfigs.MANY_PEERS_PER_JVM), node, Map.of()));
+            .withFallback(TestConfigs.MANY_PEERS_PER_JVM), node, Map.of()));
       }
       await(() -> peers.stream().allMatch(p -> p.membership().toCompletableFuture().join().alive().size() == n - 1), 120);
       Block genesis = GenesisBlocks.create("mychannel", material, Map.of());
@@ -88,11 +94,11 @@ public final class FabricDisseminationReport {
         Thread.sleep((long) (1000 / rate));
       }
       await(() -> commitTimes.size() == blocks && commitTimes.values().stream()
-          .allMatch(times -> java.util.Arrays.stream(times).allMatch(t -> t > 0)), 180);
+          .allMatch(times -> Arrays.stream(times).allMatch(t -> t > 0)), 180);
       List<Double> spreads = new ArrayList<>();
       for (long[] times : commitTimes.values()) {
-        long first = java.util.Arrays.stream(times).min().orElseThrow();
-        long last = java.util.Arrays.stream(times).max().orElseThrow();
+        long first = Arrays.stream(times).min().orElseThrow();
+        long last = Arrays.stream(times).max().orElseThrow();
         spreads.add((last - first) / 1e6);
       }
       spreads.sort(Double::compare);
@@ -105,14 +111,8 @@ public final class FabricDisseminationReport {
     }
   }
 
-  private static void await(java.util.function.BooleanSupplier condition, int seconds) throws InterruptedException {
-    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("not reached within " + seconds + " s");
-      }
-      Thread.sleep(50);
-    }
+  private static void await(BooleanSupplier condition, int seconds) {
+    Eventually.await(Duration.ofSeconds(seconds), "the network", condition::getAsBoolean);
   }
 
   private static void write(Path out, List<Double> spreads, double copies, int peers, int blocks, double rate)

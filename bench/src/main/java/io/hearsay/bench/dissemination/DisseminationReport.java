@@ -2,13 +2,14 @@ package io.hearsay.bench.dissemination;
 
 import com.typesafe.config.ConfigFactory;
 import io.hearsay.bench.report.LineChart;
+import io.hearsay.bench.report.Options;
 import io.hearsay.channels.ChannelSettings;
-import io.hearsay.runtime.config.PeerConfigs;
-import io.hearsay.runtime.config.PeerSettingsLoader;
-import io.hearsay.runtime.sim.DisseminationRun;
-import io.hearsay.runtime.sim.LinkModel;
-import io.hearsay.runtime.sim.SimulatedNetwork;
-import io.hearsay.runtime.sim.Slowdown;
+import io.hearsay.runtime.config.ChannelSettingsReader;
+import io.hearsay.testkit.TestConfigs;
+import io.hearsay.testkit.sim.DisseminationRun;
+import io.hearsay.testkit.sim.LinkModel;
+import io.hearsay.testkit.sim.SimulatedNetwork;
+import io.hearsay.testkit.sim.Slowdown;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,7 +41,7 @@ public final class DisseminationReport {
   private DisseminationReport() {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> options = io.hearsay.bench.report.Options.parse(args, Map.of("--peers", "100", "--blocks", "60",
+    Map<String, String> options = Options.parse(args, Map.of("--peers", "100", "--blocks", "60",
         "--warmup", "60", "--loss", "0,0.01", "--profile", "fabric,hearsay", "--rate", "2", "--seed", "2026",
         "--out", "bench/results", "--slowdown", "1"));
     boolean json = options.containsKey("--json");
@@ -81,8 +82,8 @@ public final class DisseminationReport {
 
   private static Row run(String profile, int peers, int blocks, int warmup, double rate, double loss, long seed,
       int slowdown) throws Exception {
-    ChannelSettings settings = PeerSettingsLoader.channelSettings(Slowdown.apply(
-        PeerConfigs.profile(profile).withFallback(ConfigFactory.load()), slowdown, "peer.gossip", "hearsay.channels.plumtree", "hearsay.channels.pull"),
+    ChannelSettings settings = ChannelSettingsReader.read(Slowdown.apply(
+        TestConfigs.profile(profile).withFallback(ConfigFactory.load()), slowdown, "peer.gossip", "hearsay.channels.plumtree", "hearsay.channels.pull"),
         "--profile " + profile);
     System.out.printf("profile %s, %.1f%% loss%n", profile, loss * 100);
     try (SimulatedNetwork network = SimulatedNetwork.start(new SimulatedNetwork.Settings(peers,

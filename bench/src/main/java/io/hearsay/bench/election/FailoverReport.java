@@ -6,8 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * Leader failover, {@code fabric} profile against {@code hearsay}, with real peer processes: one
@@ -42,7 +45,7 @@ public final class FailoverReport {
     }
     List<Row> rows = new ArrayList<>();
     for (String profile : profiles.split(",")) {
-      rows.add(run(LocalNetwork.Profile.valueOf(profile.toUpperCase(java.util.Locale.ROOT)), rounds));
+      rows.add(run(LocalNetwork.Profile.valueOf(profile.toUpperCase(Locale.ROOT)), rounds));
     }
     StringBuilder json = new StringBuilder("{\"peers\": " + (rounds + 1) + ", \"rounds\": " + rounds + ", \"runs\": [");
     StringBuilder md = new StringBuilder("# Leader failover, fabric against hearsay\n\n"
@@ -60,14 +63,14 @@ public final class FailoverReport {
       List<Double> sorted = row.seconds().stream().sorted().toList();
       double median = sorted.get(sorted.size() / 2);
       double max = sorted.get(sorted.size() - 1);
-      json.append(String.format(java.util.Locale.ROOT, "%n  {\"profile\": \"%s\", \"failoverSeconds\": %s, "
+      json.append(String.format(Locale.ROOT, "%n  {\"profile\": \"%s\", \"failoverSeconds\": %s, "
           + "\"medianSeconds\": %.3f, \"maxSeconds\": %.3f, \"dualLeaderPolls\": %d, \"dualDeliveringPolls\": %d, "
           + "\"startupDualLeaderPolls\": %d, \"startupDualDeliveringPolls\": %d}%s",
           row.profile(), row.seconds(), median, max, row.dualLeaderPolls(), row.dualDeliveringPolls(),
           row.startupDualLeaderPolls(), row.startupDualDeliveringPolls(),
           row == rows.get(rows.size() - 1) ? "" : ","));
-      md.append(String.format(java.util.Locale.ROOT, "| %s | %.2f s | %.2f s | %s | %d | %d | %d | %d |%n", row.profile(),
-          median, max, row.seconds().stream().map(v -> String.format(java.util.Locale.ROOT, "%.2f", v)).toList(),
+      md.append(String.format(Locale.ROOT, "| %s | %.2f s | %.2f s | %s | %d | %d | %d | %d |%n", row.profile(),
+          median, max, row.seconds().stream().map(v -> String.format(Locale.ROOT, "%.2f", v)).toList(),
           row.dualLeaderPolls(), row.dualDeliveringPolls(), row.startupDualLeaderPolls(), row.startupDualDeliveringPolls()));
     }
     json.append("\n]}\n");
@@ -82,7 +85,7 @@ public final class FailoverReport {
     int threshold = hearsay ? 500 : 10_000;
     Path dir = Files.createTempDirectory("hearsay-failover");
     LocalNetwork network = LocalNetwork.create(dir, 1, rounds + 1, 1, profile);
-    java.util.Random random = new java.util.Random(42);
+    Random random = new Random(42);
     List<Double> seconds = new ArrayList<>();
     int[] dualPolls = {0, 0};
     int[] startupPolls = {0, 0};
@@ -112,7 +115,7 @@ public final class FailoverReport {
     } finally {
       network.stopAll();
     }
-    return new Row(profile.name().toLowerCase(java.util.Locale.ROOT), seconds, dualPolls[0], dualPolls[1],
+    return new Row(profile.name().toLowerCase(Locale.ROOT), seconds, dualPolls[0], dualPolls[1],
         startupPolls[0], startupPolls[1]);
   }
 
@@ -162,7 +165,7 @@ public final class FailoverReport {
 
   /** A peer accepted by {@code candidate} whose deliver client runs, waiting up to {@code seconds}. */
   private static LocalNetwork.Node awaitLeader(LocalNetwork network,
-      java.util.function.Predicate<LocalNetwork.Node> candidate, int seconds) throws Exception {
+      Predicate<LocalNetwork.Node> candidate, int seconds) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (System.nanoTime() < deadline) {
       for (LocalNetwork.Node peer : network.peers()) {

@@ -2,7 +2,7 @@ package io.hearsay.bench.epidemic;
 
 import io.hearsay.bench.report.BarChart;
 import io.hearsay.channels.epidemic.AntiEntropy;
-import io.hearsay.channels.epidemic.Rounds;
+import io.hearsay.testkit.epidemic.Rounds;
 import io.hearsay.channels.epidemic.RumorMongering;
 import java.nio.file.Files;
 import java.nio.file.Path;

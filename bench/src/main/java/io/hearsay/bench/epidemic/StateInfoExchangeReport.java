@@ -1,10 +1,12 @@
 package io.hearsay.bench.epidemic;
 
 import io.hearsay.bench.report.LineChart;
+import io.hearsay.bench.report.Options;
+import io.hearsay.channels.epidemic.AntiEntropy;
 import io.hearsay.channels.stateinfo.StateInfoGossip;
-import io.hearsay.runtime.sim.SimulatedIdentities;
-import io.hearsay.runtime.sim.SimulatedNetwork;
-import io.hearsay.runtime.sim.StateInfoRounds;
+import io.hearsay.testkit.sim.SimulatedIdentities;
+import io.hearsay.testkit.sim.SimulatedNetwork;
+import io.hearsay.testkit.sim.StateInfoRounds;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,23 +30,23 @@ public final class StateInfoExchangeReport {
   private StateInfoExchangeReport() {}
 
   /** One mode: fraction lacking after each round, and traffic. */
-  record Row(io.hearsay.channels.epidemic.AntiEntropy.Mode exchange, List<Double> lacking, double messagesPerRound, double bytesPerRound) {}
+  record Row(AntiEntropy.Mode exchange, List<Double> lacking, double messagesPerRound, double bytesPerRound) {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> options = io.hearsay.bench.report.Options.parse(args, Map.of("--peers", "1000",
+    Map<String, String> options = Options.parse(args, Map.of("--peers", "1000",
         "--seed", "2026", "--out", "bench/results"));
     int n = Integer.parseInt(options.get("--peers"));
     long seed = Long.parseLong(options.get("--seed"));
     SimulatedIdentities identities = SimulatedIdentities.generate(n, SimulatedNetwork.scratchDir("stateinfo-exchange"));
     List<Row> rows = new ArrayList<>();
-    for (io.hearsay.channels.epidemic.AntiEntropy.Mode exchange : io.hearsay.channels.epidemic.AntiEntropy.Mode.values()) {
+    for (AntiEntropy.Mode exchange : AntiEntropy.Mode.values()) {
       rows.add(run(identities, exchange, seed));
       System.out.printf("%s: %d rounds%n", exchange, rows.get(rows.size() - 1).lacking().size());
     }
     write(Path.of(options.get("--out")), n, seed, rows);
   }
 
-  private static Row run(SimulatedIdentities identities, io.hearsay.channels.epidemic.AntiEntropy.Mode exchange, long seed) {
+  private static Row run(SimulatedIdentities identities, AntiEntropy.Mode exchange, long seed) {
     int n = identities.signers().size();
     StateInfoRounds rounds = new StateInfoRounds(identities.org().mspId(), identities.signers(), identities.verifier(),
         StateInfoGossip.Settings.FABRIC.with(StateInfoGossip.Spread.ANTI_ENTROPY, exchange), seed);

@@ -5,10 +5,13 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.hearsay.bench.report.BarChart;
 import io.hearsay.ledger.ChannelLedger;
+import io.hearsay.ledger.LedgerSettings;
 import io.hearsay.ledger.block.BlockBuilder;
 import io.hearsay.ledger.block.BlockRecords;
 import io.hearsay.ledger.store.LedgerStores;
+import io.hearsay.protocol.files.Directories;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -62,7 +65,7 @@ public final class LedgerReport {
     rows.add(measure(work.resolve("h100k"), 100 * 1024, 200 / scale, 1, 10, true));
     long[] recovery = recovery(work.resolve("recovery"), 10_000 / scale);
     write(out, rows, recovery, 10_000 / scale);
-    deleteQuietly(work);
+    Directories.deleteQuietly(work);
   }
 
   /**
@@ -86,7 +89,7 @@ public final class LedgerReport {
     try {
       List<ActorRef<ChannelLedger.Command>> ledgers = new ArrayList<>();
       for (int c = 0; c < channels; c++) {
-        ledgers.add(system.systemActorOf(ChannelLedger.create(config, "ch" + c), "ledger-" + c, Props.empty()));
+        ledgers.add(system.systemActorOf(ChannelLedger.create(LedgerSettings.read(config), "ch" + c), "ledger-" + c, Props.empty()));
       }
       int warmUp = Math.max(batch, blocks / 10 / batch * batch);
       appendAll(system, ledgers.get(0), chains.get(0).subList(0, warmUp), batch);
@@ -138,7 +141,7 @@ public final class LedgerReport {
             }
           }
         } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
+          throw new UncheckedIOException(e);
         }
       }));
     }
@@ -156,13 +159,13 @@ public final class LedgerReport {
       Path data = dir.resolve("r" + i);
       Config config = config(data, snapshotEvery[i]);
       ActorSystem<Void> writer = ActorSystem.create(Behaviors.empty(), "bench", config);
-      appendAll(writer, writer.systemActorOf(ChannelLedger.create(config, "recovery"), "ledger", Props.empty()), chain, 10);
+      appendAll(writer, writer.systemActorOf(ChannelLedger.create(LedgerSettings.read(config), "recovery"), "ledger", Props.empty()), chain, 10);
       writer.terminate();
       writer.getWhenTerminated().toCompletableFuture().join();
       LedgerStores.close(data, "recovery");
       ActorSystem<Void> reader = ActorSystem.create(Behaviors.empty(), "bench", config);
       long start = System.nanoTime();
-      var ledger = reader.systemActorOf(ChannelLedger.create(config, "recovery"), "ledger", Props.empty());
+      var ledger = reader.systemActorOf(ChannelLedger.create(LedgerSettings.read(config), "recovery"), "ledger", Props.empty());
       ChannelLedger.Height height = AskPattern.<ChannelLedger.Command, ChannelLedger.Height>ask(ledger,
           ChannelLedger.GetHeight::new, Duration.ofMinutes(5), reader.scheduler()).toCompletableFuture().join();
       times[i] = (System.nanoTime() - start) / 1_000_000;
@@ -261,13 +264,5 @@ public final class LedgerReport {
     Files.writeString(out.resolve("ledger.json"), json);
     Files.writeString(out.resolve("ledger.svg"), BarChart.svg("Durable append, ledger / raw fsync (same run)", bars));
     System.out.println(md);
-  }
-
-  private static void deleteQuietly(Path dir) {
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // a leftover temp directory is harmless
-    }
   }
 }

@@ -7,6 +7,8 @@ import io.hearsay.runtime.config.ConfigError;
 import io.hearsay.runtime.config.Endpoint;
 import io.hearsay.runtime.config.PeerConfigs;
 import io.hearsay.runtime.membership.MembershipView;
+import io.hearsay.testkit.Eventually;
+import io.hearsay.testkit.TestConfigs;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +25,7 @@ final class CrashTrials {
       Config config, List<HearsayPeer> running) throws ConfigError {
     String node = org.nodes().get(index);
     HearsayPeer peer = HearsayPeer.start(PeerConfigs.forNode(material, org, node, new Endpoint("127.0.0.1", 0),
-        bootstrap, Map.of()).withFallback(config).withFallback(PeerConfigs.MANY_PEERS_PER_JVM), node, Map.of());
+        bootstrap, Map.of()).withFallback(config).withFallback(TestConfigs.MANY_PEERS_PER_JVM), node, Map.of());
     running.add(peer);
     return peer;
   }
@@ -39,20 +41,10 @@ final class CrashTrials {
     return peer.membership().toCompletableFuture().join();
   }
 
-  /** Waits, polling every 10 ms, until every peer's view satisfies {@code condition}. */
+  /** Waits, polling every 10 ms (the resolution of the times measured), until every peer's view satisfies {@code condition}. */
   static void await(List<HearsayPeer> peers, Predicate<MembershipView> condition, Duration within) {
-    long deadline = System.nanoTime() + within.toNanos();
-    while (!peers.stream().allMatch(p -> condition.test(view(p)))) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("condition not reached within " + within);
-      }
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
+    Eventually.await(within, Duration.ofMillis(10), "every peer's view", () -> peers.stream()
+        .allMatch(p -> condition.test(view(p))), () -> "");
   }
 
   /**

@@ -1,14 +1,16 @@
 package io.hearsay.bench.membership;
 
 import com.typesafe.config.Config;
+import io.hearsay.bench.report.Options;
 import io.hearsay.protocol.cryptogen.CryptoMaterial;
 import io.hearsay.protocol.cryptogen.CryptoMaterialGenerator;
+import io.hearsay.protocol.files.Directories;
 import io.hearsay.protocol.identity.PkiId;
 import io.hearsay.runtime.HearsayPeer;
 import io.hearsay.runtime.comm.LinkFaults;
 import io.hearsay.runtime.config.ConfigError;
 import io.hearsay.runtime.config.Endpoint;
-import io.hearsay.runtime.config.PeerConfigs;
+import io.hearsay.testkit.TestConfigs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,7 +49,7 @@ public final class FailureReport {
   }
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> options = io.hearsay.bench.report.Options.parse(args, Map.of("--peers", "8", "--quiet", "120",
+    Map<String, String> options = Options.parse(args, Map.of("--peers", "8", "--quiet", "120",
         "--trials", "5", "--loss", "0.1", "--profile", "fabric,hearsay", "--out", "bench/results"));
     int peers = Integer.parseInt(options.get("--peers"));
     int quiet = Integer.parseInt(options.get("--quiet"));
@@ -60,7 +62,7 @@ public final class FailureReport {
     List<Row> rows = new ArrayList<>();
     try {
       for (String name : options.get("--profile").split(",")) {
-        report.profile = PeerConfigs.profile(name);
+        report.profile = TestConfigs.profile(name);
         System.out.printf("profile %s: %d peers, %.0f%% loss on every link, %d s quiet, %d crashes%n",
             name, peers, loss * 100, quiet, trials);
         rows.add(report.run(name, peers, quiet, trials));
@@ -68,7 +70,7 @@ public final class FailureReport {
       }
     } finally {
       report.stopAll();
-      CryptoMaterialGenerator.deleteRecursively(dir);
+      Directories.deleteRecursively(dir);
     }
     write(Path.of(options.get("--out")), rows, peers, loss);
   }

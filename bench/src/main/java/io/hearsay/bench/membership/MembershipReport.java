@@ -1,12 +1,14 @@
 package io.hearsay.bench.membership;
 
+import com.typesafe.config.ConfigFactory;
 import io.hearsay.bench.report.BarChart;
+import io.hearsay.bench.report.Options;
 import io.hearsay.protocol.cryptogen.CryptoMaterial;
 import io.hearsay.protocol.cryptogen.CryptoMaterialGenerator;
 import io.hearsay.runtime.HearsayPeer;
 import io.hearsay.runtime.config.ConfigError;
 import io.hearsay.runtime.config.Endpoint;
-import io.hearsay.runtime.config.PeerConfigs;
+import io.hearsay.testkit.TestConfigs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +43,7 @@ public final class MembershipReport {
   }
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> options = io.hearsay.bench.report.Options.parse(args, Map.of());
+    Map<String, String> options = Options.parse(args, Map.of());
     int trials = Integer.parseInt(options.getOrDefault("--trials", "20"));
     int peers = Integer.parseInt(options.getOrDefault("--peers", "8"));
     int converge = Integer.parseInt(options.getOrDefault("--converge", "20"));
@@ -67,7 +69,7 @@ public final class MembershipReport {
    * first peer's start and from the last one's (starting a peer takes a while here).
    */
   private long[] convergence(int n) throws ConfigError {
-    intervals = PeerConfigs.fabricIntervalsScaledDown(convergeScale);
+    intervals = TestConfigs.fabricIntervalsScaledDown(convergeScale);
     long start = System.nanoTime();
     HearsayPeer bootstrap = start(0, List.of());
     List<HearsayPeer> peers = new ArrayList<>(List.of(bootstrap));
@@ -82,7 +84,7 @@ public final class MembershipReport {
 
   /** Per trial, milliseconds from a peer's crash until every other peer marks it dead. */
   private List<Long> crashDetection(int n, int trials) throws ConfigError {
-    intervals = PeerConfigs.fabricIntervalsScaledDown(scale);
+    intervals = TestConfigs.fabricIntervalsScaledDown(scale);
     HearsayPeer bootstrap = start(0, List.of());
     List<HearsayPeer> peers = new ArrayList<>(List.of(bootstrap));
     for (int i = 1; i < n; i++) {
@@ -103,7 +105,7 @@ public final class MembershipReport {
   }
 
   private HearsayPeer start(int index, List<Endpoint> bootstrap) throws ConfigError {
-    return CrashTrials.start(material, org, index, bootstrap, com.typesafe.config.ConfigFactory.parseMap(intervals), running);
+    return CrashTrials.start(material, org, index, bootstrap, ConfigFactory.parseMap(intervals), running);
   }
 
   private void stopAll() {

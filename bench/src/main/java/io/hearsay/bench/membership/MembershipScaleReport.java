@@ -2,18 +2,24 @@ package io.hearsay.bench.membership;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.hearsay.bench.report.Options;
 import io.hearsay.protocol.identity.PkiId;
-import io.hearsay.runtime.sim.LinkModel;
-import io.hearsay.runtime.sim.SimulatedMembership;
-import io.hearsay.runtime.sim.SimulatedNetwork;
-import io.hearsay.runtime.sim.Slowdown;
+import io.hearsay.runtime.membership.MembershipView;
+import io.hearsay.testkit.Eventually;
+import io.hearsay.testkit.sim.LinkModel;
+import io.hearsay.testkit.sim.SimulatedMembership;
+import io.hearsay.testkit.sim.SimulatedNetwork;
+import io.hearsay.testkit.sim.Slowdown;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Membership at scale on the simulated network: the real membership actors of {@code --peers}
@@ -33,7 +39,7 @@ public final class MembershipScaleReport {
   private MembershipScaleReport() {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> options = io.hearsay.bench.report.Options.parse(args, Map.of("--peers", "1000",
+    Map<String, String> options = Options.parse(args, Map.of("--peers", "1000",
         "--slowdown", "16", "--seed", "2026", "--out", "bench/results", "--stagger", "20"));
     int n = Integer.parseInt(options.get("--peers"));
     int k = Integer.parseInt(options.get("--slowdown"));
@@ -71,7 +77,7 @@ public final class MembershipScaleReport {
       int needed = (int) Math.ceil(0.999 * (n - 1));
       // Reading a thousand full views is itself heavy: once per real second (1/k s of network
       // time), and only the views of peers not yet known to hold the joiner.
-      java.util.Set<Integer> notYet = new java.util.HashSet<>(first);
+      Set<Integer> notYet = new HashSet<>(first);
       while (first.size() - notYet.size() < needed) {
         if (System.nanoTime() - joinStart > Duration.ofMinutes(60).toNanos()) {
           throw new IllegalStateException("the join reached " + (first.size() - notYet.size()) + " of " + needed + " peers");
@@ -87,21 +93,12 @@ public final class MembershipScaleReport {
 
   /** Waits until every peer's view met {@code condition} once; views already seen meeting it are not read again. */
   private static void awaitAll(SimulatedMembership network, List<Integer> peers,
-      java.util.function.Predicate<io.hearsay.runtime.membership.MembershipView> condition, Duration within)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + within.toNanos();
-    java.util.Set<Integer> notYet = new java.util.HashSet<>(peers);
-    while (true) {
+      Predicate<MembershipView> condition, Duration within) {
+    Set<Integer> notYet = new HashSet<>(peers);
+    Eventually.await(within, Duration.ofSeconds(1), "every peer's view", () -> {
       notYet.removeIf(i -> condition.test(network.view(i).toCompletableFuture().join()));
-      if (notYet.isEmpty()) {
-        return;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException((peers.size() - notYet.size()) + " of " + peers.size()
-            + " peers reached the condition within " + within);
-      }
-      Thread.sleep(1000);
-    }
+      return notYet.isEmpty();
+    }, () -> (peers.size() - notYet.size()) + " of " + peers.size() + " peers reached the condition");
   }
 
   private static void write(Path out, int n, int k, long seed, long stagger, double converge, double join, double bytes,

@@ -1,10 +1,10 @@
 package io.hearsay.channels.antientropy;
 
 import io.hearsay.channels.stateinfo.StateInfoTable;
-import io.hearsay.protocol.Rejection;
-import io.hearsay.protocol.RejectionReason;
 import io.hearsay.protocol.identity.PkiId;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
@@ -21,9 +21,11 @@ import java.util.random.RandomGenerator;
  *   to the committer, which verifies every one before commit
  * on tick after responseTimeout without a response: ask another random member that has the
  *   window, up to maxRetries attempts; then give up until the next check
- * serving: a request is refused if the requester is not a channel member or asks for more than
- *   batchSize blocks
+ * catching up: the height advertised when a check found us behind is the goal; as Fabric's state
+ *   provider, the next window is asked for as soon as one is buffered or committed, up to it
  * </pre>
+ *
+ * Serving the requests of others is {@link StateServer}'s.
  *
  * With a pipeline above 1 (the hearsay profile), up to that many windows are requested at once,
  * the next window starting after the last one asked for, each preferably from a peer not already
@@ -44,11 +46,14 @@ public final class StateTransfer {
   private final RandomGenerator random;
   private final int pipeline;
   /** Outstanding requests by nonce, oldest first. */
-  private final java.util.LinkedHashMap<Long, Request> pending = new java.util.LinkedHashMap<>();
+  private final LinkedHashMap<Long, Request> pending = new LinkedHashMap<>();
   /** The last block asked for: the next window starts after it (answered windows may still be buffered). */
   private long requestedUpTo = -1;
   /** Windows that may be in flight now: between 1 and the pipeline. */
   private int inFlight;
+  /** The height the last check found advertised: windows follow one another up to it. */
+  private long catchUpTo = -1;
+  private long heightAtLastCheck = -1;
 
   public StateTransfer(String mspId, int batchSize, Duration responseTimeout, int maxRetries, RandomGenerator random) {
     this(mspId, batchSize, responseTimeout, maxRetries, random, 1);
@@ -144,17 +149,44 @@ public final class StateTransfer {
     return pending.values().stream().findFirst();
   }
 
-  /** Empty when a peer's request may be served, else why not. */
-  public Optional<Rejection> checkRequest(PkiId requester, long start, long end, boolean requesterIsMember) {
-    if (!requesterIsMember) {
-      return Optional.of(Rejection.of(RejectionReason.NOT_IN_CHANNEL,
-          "state request from %s, which has not proven channel membership", requester));
+  /**
+   * The periodic check at ledger height {@code height} (every state.checkInterval): late windows
+   * are asked again elsewhere, windows answered but never committed since the last check are asked
+   * again, and the catch-up goal becomes the highest advertised height, with its first windows
+   * below {@code below} (what the committer can hold). Fabric sets the goal at every check;
+   * {@code onlyWhenStalled} only when this peer made no progress since the last one, so blocks
+   * still arriving by push are not fetched a second time.
+   */
+  public List<Request> periodicCheck(long height, long below, StateInfoTable members, boolean onlyWhenStalled,
+      long nowNanos) {
+    List<Request> requests = new ArrayList<>();
+    for (var retry = tick(members, nowNanos); retry.isPresent(); retry = tick(members, nowNanos)) {
+      requests.add(retry.get());
     }
-    if (end < start || end - start + 1 > batchSize) {
-      return Optional.of(Rejection.of(RejectionReason.OVERSIZED_PAYLOAD,
-          "state request from %s for blocks %d..%d exceeds the batch size %d", requester, start, end, batchSize));
+    if (height == heightAtLastCheck) {
+      stalled(Math.max(height, 0));
     }
-    return Optional.empty();
+    if (height >= 0 && (!onlyWhenStalled || height == heightAtLastCheck)) {
+      catchUpTo = highest(members);
+      requests.addAll(windows(height, below, members, nowNanos));
+    }
+    heightAtLastCheck = height;
+    return requests;
+  }
+
+  /** A window was buffered or a run committed at {@code height}: the next windows, while catching up. */
+  public List<Request> continueCatchUp(long height, long below, StateInfoTable members, long nowNanos) {
+    return height >= 0 && height < catchUpTo ? windows(height, below, members, nowNanos) : List.of();
+  }
+
+  /** As many windows as the pipeline allows, below {@code below}. */
+  private List<Request> windows(long height, long below, StateInfoTable members, long nowNanos) {
+    List<Request> requests = new ArrayList<>();
+    for (var request = check(height, below, members, nowNanos); request.isPresent();
+        request = check(height, below, members, nowNanos)) {
+      requests.add(request.get());
+    }
+    return requests;
   }
 
   private Optional<Request> request(long start, long end, StateInfoTable members, long nowNanos, int attempt,

@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.hyperledger.fabric.protos.common.Block;
 import org.hyperledger.fabric.protos.common.ConfigGroup;
 import org.hyperledger.fabric.protos.common.OrdererAddresses;
@@ -74,7 +75,7 @@ public record ChannelConfig(String channelId, long configBlockNumber, List<OrgDe
 
   /** Go's duration syntax as Fabric writes BatchTimeout: "2s", "500ms", "1m". */
   public static Duration fabricDuration(String value) {
-    var matcher = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h)").matcher(value.trim());
+    var matcher = Pattern.compile("(\\d+)(ms|s|m|h)").matcher(value.trim());
     if (!matcher.matches()) {
       throw new IllegalArgumentException("BatchTimeout \"" + value + "\" is not a duration like 2s or 500ms");
     }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.hyperledger.fabric.protos.common.Block;
@@ -23,12 +24,12 @@ import org.hyperledger.fabric.protos.common.Envelope;
 import org.hyperledger.fabric.protos.common.Header;
 import org.hyperledger.fabric.protos.common.HeaderType;
 import org.hyperledger.fabric.protos.common.OrdererAddresses;
-import org.hyperledger.fabric.protos.orderer.BatchSize;
-import org.hyperledger.fabric.protos.orderer.BatchTimeout;
 import org.hyperledger.fabric.protos.common.Payload;
 import org.hyperledger.fabric.protos.msp.FabricCryptoConfig;
 import org.hyperledger.fabric.protos.msp.FabricMSPConfig;
 import org.hyperledger.fabric.protos.msp.MSPConfig;
+import org.hyperledger.fabric.protos.orderer.BatchSize;
+import org.hyperledger.fabric.protos.orderer.BatchTimeout;
 import org.hyperledger.fabric.protos.peer.AnchorPeers;
 
 /**
@@ -67,7 +68,7 @@ public final class GenesisBlocks {
       Map<String, List<AnchorPeer>> anchors, Ordering ordering) throws IOException, CertificateException {
     ConfigGroup.Builder orderer = ConfigGroup.newBuilder();
     ConfigGroup.Builder application = ConfigGroup.newBuilder();
-    List<CryptoMaterial.Org> members = new java.util.ArrayList<>();
+    List<CryptoMaterial.Org> members = new ArrayList<>();
     applicationOrgs.orgs().stream().filter(o -> o.kind() == CryptoMaterial.Kind.PEER).forEach(members::add);
     ordererOrgs.orgs().stream().filter(o -> o.kind() == CryptoMaterial.Kind.ORDERER).forEach(members::add);
     for (CryptoMaterial.Org member : members) {

@@ -1,7 +1,7 @@
 package io.hearsay.channels.election;
 
-import io.hearsay.channels.ChannelGossip;
-import io.hearsay.channels.RejectionSink;
+import io.hearsay.channels.common.ChannelOutbound;
+import io.hearsay.channels.common.RejectionSink;
 import io.hearsay.protocol.Rejection;
 import io.hearsay.protocol.RejectionReason;
 import io.hearsay.protocol.identity.PkiId;
@@ -10,14 +10,17 @@ import io.hearsay.protocol.message.GossipMessages;
 import io.hearsay.protocol.message.PeerTimes;
 import io.hearsay.protocol.message.SignedGossipMessage;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.hyperledger.fabric.protos.gossip.Envelope;
 import org.hyperledger.fabric.protos.gossip.LeadershipMessage;
 import org.hyperledger.fabric.protos.gossip.PeerTime;
 
@@ -28,7 +31,9 @@ import org.hyperledger.fabric.protos.gossip.PeerTime;
  */
 public final class Election {
 
-  public sealed interface Command permits Peers, Inbound, YieldLeadership, Tick {}
+  public sealed interface Command permits Peers, Inbound, YieldLeadership, InternalCommand {}
+
+  private sealed interface InternalCommand extends Command permits Tick {}
 
   /**
    * The org's peers that are alive and proven members of the channel, and how many of the org's
@@ -42,14 +47,14 @@ public final class Election {
   /** The ordering service is unreachable: step down for a while. */
   public enum YieldLeadership implements Command { INSTANCE }
 
-  private enum Tick implements Command { INSTANCE }
+  private enum Tick implements InternalCommand { INSTANCE }
 
   /** What the channel hears. */
   public record LeadershipChanged(boolean leader) {}
 
   /** What an election is started with. */
   public record Setup(String channel, EnvelopeSigner signer, ElectionState.Timings timings,
-      Leadership.Handover handover, ActorRef<ChannelGossip.Send> out, ActorRef<LeadershipChanged> listener, RejectionSink rejections) {}
+      Leadership.Handover handover, ChannelOutbound out, ActorRef<LeadershipChanged> listener, RejectionSink rejections) {}
 
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
@@ -64,7 +69,7 @@ public final class Election {
   private List<PkiId> peers = List.of();
   private int aliveOrgPeers;
   /** Our proposal of the election under way, sent also to peers proven while it lasts. */
-  private org.hyperledger.fabric.protos.gossip.Envelope proposal;
+  private Envelope proposal;
   private long sequence;
 
   private Election(ActorContext<Command> context, TimerScheduler<Command> timers, Setup setup) {
@@ -72,7 +77,7 @@ public final class Election {
     context.setLoggerName(Election.class);
     this.timers = timers;
     this.setup = setup;
-    java.time.Instant now = java.time.Instant.now();
+    Instant now = Instant.now();
     this.startedAt = now.getEpochSecond() * 1_000_000_000L + now.getNano();
     this.state = new ElectionState(setup.signer().self().pkiId(), setup.timings(), setup.handover().watch(),
         setup.handover().awaitPeersAtStart(),
@@ -93,10 +98,10 @@ public final class Election {
           List<PkiId> before = peers;
           peers = List.copyOf(p.peers());
           aliveOrgPeers = p.aliveOrgPeers();
-          state.provenPeers(java.util.Set.copyOf(peers));
+          state.provenPeers(Set.copyOf(peers));
           if (state.isElecting() && proposal != null) {
             peers.stream().filter(peer -> !before.contains(peer))
-                .forEach(peer -> setup.out().tell(new ChannelGossip.Send(peer, proposal)));
+                .forEach(peer -> setup.out().send(peer, proposal));
           }
           return Behaviors.same();
         })
@@ -173,7 +178,7 @@ public final class Election {
     var envelope = setup.signer().sign(GossipMessages.leadership(setup.signer().self().pkiId(), setup.channel(),
         PeerTimes.of(startedAt, ++sequence), declaration)).envelope();
     proposal = declaration ? null : envelope;
-    peers.forEach(peer -> setup.out().tell(new ChannelGossip.Send(peer, envelope)));
+    peers.forEach(peer -> setup.out().send(peer, envelope));
   }
 
   private void schedule() {

@@ -122,7 +122,7 @@ public final class ElectionState {
    * whole election. A peer whose own election began later than that after a leader's began came
    * after it could have won.
    */
-  public static java.time.Duration leastTimeToWin(Timings timings) {
+  public static Duration leastTimeToWin(Timings timings) {
     return timings.membershipSampleInterval().multipliedBy(2).plus(timings.leaderElectionDuration());
   }
 

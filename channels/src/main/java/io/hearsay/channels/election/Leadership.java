@@ -1,12 +1,11 @@
 package io.hearsay.channels.election;
 
-import io.hearsay.channels.ChannelGossip;
 import io.hearsay.protocol.identity.PkiId;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.javadsl.ActorContext;
 
 /**
  * Whether this peer is its org's leader for a channel, and what follows from it: the leader alone
@@ -31,16 +30,17 @@ public final class Leadership {
    * leader, how long a new leader leads before its deliver client starts, and whether start-up
    * waits for other peers (see {@link ElectionState}).
    */
-  public record Handover(ElectionState.LeaderWatch watch, java.time.Duration deliveryLease, boolean awaitPeersAtStart) {
+  public record Handover(ElectionState.LeaderWatch watch, Duration deliveryLease, boolean awaitPeersAtStart) {
     /** Fabric's: a follower waits whole periods; a leader delivers as soon as it leads. */
-    public static final Handover FABRIC = new Handover(ElectionState.LeaderWatch.PERIOD, java.time.Duration.ZERO, false);
+    public static final Handover FABRIC = new Handover(ElectionState.LeaderWatch.PERIOD, Duration.ZERO, false);
   }
 
-  /** Makes the leader's deliver client for a channel; it talks to the channel actor it is given. */
+  /** Makes the leader's deliver client for a channel; it hands blocks to the delivery it is given. */
   @FunctionalInterface
-  public interface DeliverFactory extends Function<ActorRef<ChannelGossip.Command>, Behavior<?>> {}
+  public interface DeliverFactory extends Function<Delivery, Behavior<?>> {}
 
-  private final ActorContext<ChannelGossip.Command> context;
+  private final LeadershipHooks hooks;
+  private final Delivery delivery;
   private final DeliverFactory deliverFactory;
   private final ActorRef<Election.Command> election;
   private ActorRef<?> deliver;
@@ -48,26 +48,30 @@ public final class Leadership {
   private int term;
   private boolean leader;
   /** How long an elected leader waits before delivering; zero for a static leader. */
-  private final java.time.Duration lease;
+  private final Duration lease;
 
-  private Leadership(ActorContext<ChannelGossip.Command> context, DeliverFactory deliverFactory,
-      ActorRef<Election.Command> election, java.time.Duration lease) {
+  private Leadership(LeadershipHooks hooks, Delivery delivery, DeliverFactory deliverFactory,
+      ActorRef<Election.Command> election, Duration lease) {
     this.lease = lease;
-    this.context = context;
+    this.hooks = hooks;
+    this.delivery = delivery;
     this.deliverFactory = deliverFactory;
     this.election = election;
   }
 
-  /** Starts leadership for a channel; {@code electionSetup} is used only in ELECTED mode. */
-  public static Leadership start(ActorContext<ChannelGossip.Command> context, Settings settings,
+  /**
+   * Starts leadership for a channel: a leader's deliver client hands blocks to {@code delivery};
+   * {@code electionSetup} is used only in ELECTED mode.
+   */
+  public static Leadership start(LeadershipHooks hooks, Delivery delivery, Settings settings,
       DeliverFactory deliverFactory, Election.Setup electionSetup) {
     ActorRef<Election.Command> election = settings.mode() == Mode.ELECTED
-        ? context.spawn(Election.create(electionSetup), "election") : null;
+        ? hooks.spawn(Election.create(electionSetup), "election") : null;
     // With a lease (the hearsay profile), an elected leader delivers only after leading that
     // long: a peer elected at the same moment as a lower one hears that one's declaration within
     // it and steps down without ever having delivered.
-    Leadership leadership = new Leadership(context, deliverFactory, election, settings.mode() == Mode.ELECTED
-        ? settings.handover().deliveryLease() : java.time.Duration.ZERO);
+    Leadership leadership = new Leadership(hooks, delivery, deliverFactory, election, settings.mode() == Mode.ELECTED
+        ? settings.handover().deliveryLease() : Duration.ZERO);
     if (settings.mode() == Mode.STATIC_LEADER) {
       leadership.changed(true);
     }
@@ -88,9 +92,9 @@ public final class Leadership {
     if (leader && lease.isZero()) {
       startDelivering(term);
     } else if (leader) {
-      context.scheduleOnce(lease, context.getSelf(), new ChannelGossip.LeaseHeld(term));
+      hooks.afterLease(lease, term);
     } else if (deliver != null) {
-      context.stop(deliver);
+      hooks.stop(deliver);
       deliver = null;
     }
   }
@@ -98,7 +102,7 @@ public final class Leadership {
   /** The lease of term {@code heldTerm} ran out: if that term still lasts, its leader delivers. */
   public void startDelivering(int heldTerm) {
     if (leader && heldTerm == term && deliver == null) {
-      deliver = spawn(context, deliverFactory.apply(context.getSelf()), "deliver-" + term);
+      deliver = hooks.spawn(deliverFactory.apply(delivery), "deliver-" + term);
     }
   }
 
@@ -123,7 +127,7 @@ public final class Leadership {
   /** The channel stops: an elected peer takes no part in elections any more. */
   public void stopElection() {
     if (election != null) {
-      context.stop(election);
+      hooks.stop(election);
     }
   }
 
@@ -132,9 +136,5 @@ public final class Leadership {
     if (election != null) {
       election.tell(Election.YieldLeadership.INSTANCE);
     }
-  }
-
-  private static <T> ActorRef<T> spawn(ActorContext<?> context, Behavior<T> behavior, String name) {
-    return context.spawn(behavior, name);
   }
 }

@@ -1,6 +1,9 @@
 package io.hearsay.channels.push;
 
-import io.hearsay.channels.pull.BlockDigests;
+import io.hearsay.channels.common.ArrivalPath;
+import io.hearsay.channels.common.Batcher;
+import io.hearsay.channels.common.BlockDigests;
+import io.hearsay.channels.common.RandomPeers;
 import io.hearsay.protocol.identity.PkiId;
 import io.hearsay.protocol.message.EnvelopeSigner;
 import io.hearsay.protocol.message.GossipMessages;
@@ -8,20 +11,29 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.stream.LongStream;
 import org.hyperledger.fabric.protos.common.Block;
 import org.hyperledger.fabric.protos.gossip.Envelope;
 import org.hyperledger.fabric.protos.gossip.GossipMessage;
 
 /**
  * How one channel passes verified blocks on, driven by the channel actor: Fabric's
- * infect-and-die push through the {@link PushEmitter} ({@code propagatePeerNum} random same-org
+ * infect-and-die push through the {@link Batcher} ({@code propagatePeerNum} random same-org
  * members per block, once each), or the hearsay profile's {@link Plumtree}. Either way the block
  * message, signed by this peer, goes into the {@link BlockMessageStore} that pull digests, pull
  * requests and grafts are answered from.
  *
+ * <p>Which verified block is passed on, and when, is decided here alone:
+ *
  * <pre>
- *   forward(block)         store it and pass it on, once per block
- *   keep(block)            store it only (blocks obtained by pull or state transfer, Fabric)
+ *   arrived(block, path)   verified on arrival (data hash, orderer signature): from the source or
+ *                          as a first push copy, it is stored and passed on at once, before
+ *                          earlier blocks came and before the ledger committed it (Fabric's
+ *                          VerifyBlock, then forward); by pull or state transfer, not yet
+ *   committed(block, new)  committed, among the newest of its run: Plumtree passes it down the
+ *                          tree whatever way it came (peers below may lack it); Fabric's push only
+ *                          keeps it for pull. Either way at most once per block: a block stored
+ *                          already is never passed on again
  *   pushed(n, from, h)     a push copy arrived: with Plumtree, a duplicate prunes its sender and
  *                          a first copy makes the blocks just below it awaited from that sender
  *   onLazyPush(m, from)    IHAVE, GRAFT, PRUNE
@@ -58,7 +70,7 @@ public final class BlockPush {
   private final Duration burstLatency;
   private final int lookBehind;
   private final BlockMessageStore store;
-  private final PushEmitter<Long> emitter;
+  private final Batcher<Long> emitter;
   private final Optional<Plumtree<PkiId>> plumtree;
   private final SplittableRandom random;
   private final Outbox outbox;
@@ -67,18 +79,16 @@ public final class BlockPush {
    * {@code propagateIterations} 0 turns passing on off (blocks are still stored for pull);
    * {@code plumtree} empty is Fabric's push.
    */
-  public BlockPush(String channel, EnvelopeSigner signer, int propagatePeerNum, int propagateIterations,
-      int maxPropagationBurstSize, Duration maxPropagationBurstLatency, int maxBlockCountToStore,
-      Optional<Plumtree.Settings> plumtree, SplittableRandom random, Outbox outbox) {
+  public BlockPush(String channel, EnvelopeSigner signer, PushSettings settings, SplittableRandom random, Outbox outbox) {
     this.channel = channel;
     this.signer = signer;
-    this.propagatePeerNum = propagatePeerNum;
-    this.enabled = propagateIterations >= 1;
-    this.burstLatency = maxPropagationBurstLatency;
-    this.lookBehind = maxBlockCountToStore;
-    this.store = new BlockMessageStore(maxBlockCountToStore);
-    this.emitter = new PushEmitter<>(maxPropagationBurstSize, maxPropagationBurstLatency);
-    this.plumtree = plumtree.map(p -> new Plumtree<PkiId>(p, random));
+    this.propagatePeerNum = settings.propagatePeerNum();
+    this.enabled = settings.propagateIterations() >= 1;
+    this.burstLatency = settings.maxPropagationBurstLatency();
+    this.lookBehind = settings.maxBlockCountToStore();
+    this.store = new BlockMessageStore(settings.maxBlockCountToStore());
+    this.emitter = new Batcher<>(settings.maxPropagationBurstSize(), settings.maxPropagationBurstLatency());
+    this.plumtree = settings.plumtree().map(p -> new Plumtree<PkiId>(p, random));
     this.random = random;
     this.outbox = outbox;
   }
@@ -97,8 +107,29 @@ public final class BlockPush {
         .forEach(newcomer -> outbox.send(newcomer, GossipMessages.graft(channel, List.of()))));
   }
 
+  /** A block verified on arrival by {@code path}: passed on now if it came from the source or by push. */
+  public void arrived(Block block, ArrivalPath path) {
+    if (path == ArrivalPath.SOURCE || path == ArrivalPath.PUSH) {
+      forward(block);
+    } else {
+      obtained(block.getHeader().getNumber());
+    }
+  }
+
+  /** A committed block; {@code recent} when it is among the newest maxBlockCountToStore of its run. */
+  public void committed(Block block, boolean recent) {
+    if (!recent) {
+      return; // a long run is a catch-up whose older blocks the others have
+    }
+    if (plumtree.isPresent()) {
+      forward(block);
+    } else {
+      keep(block);
+    }
+  }
+
   /** Stores a block for pull (and pull requests and grafts) unless stored already; true if it was not. */
-  public boolean keep(Block block) {
+  private boolean keep(Block block) {
     long number = block.getHeader().getNumber();
     if (store.get(number).isPresent()) {
       return false;
@@ -107,7 +138,7 @@ public final class BlockPush {
   }
 
   /** Stores a verified block and passes it on, once: down the tree, or through the emitter. */
-  public void forward(Block block) {
+  private void forward(Block block) {
     long number = block.getHeader().getNumber();
     if (!keep(block) || !enabled) {
       return;
@@ -128,7 +159,7 @@ public final class BlockPush {
   }
 
   /** A block obtained by pull or state transfer: Plumtree no longer awaits it. */
-  public void obtained(long number) {
+  private void obtained(long number) {
     plumtree.ifPresent(tree -> tree.obtained(number));
   }
 
@@ -147,7 +178,7 @@ public final class BlockPush {
     }
     long now = System.nanoTime();
     long lowest = Math.max(height, number - lookBehind + 1);
-    plumtree.get().onIHave(from, java.util.stream.LongStream.range(lowest, number).boxed().toList(), height, now);
+    plumtree.get().onIHave(from, LongStream.range(lowest, number).boxed().toList(), height, now);
     wakeForGrafts(now);
     return Copy.FIRST;
   }
@@ -203,7 +234,7 @@ public final class BlockPush {
       if (message.isEmpty()) {
         continue;
       }
-      List<PkiId> targets = io.hearsay.channels.RandomPeers.shuffled(outbox.orgMembers(), random);
+      List<PkiId> targets = RandomPeers.shuffled(outbox.orgMembers(), random);
       int sent = 0;
       for (PkiId target : targets) {
         if (sent >= propagatePeerNum) {

@@ -1,5 +1,6 @@
 package io.hearsay.channels.push;
 
+import io.hearsay.channels.common.RandomPeers;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -7,6 +8,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -85,7 +87,7 @@ public final class Plumtree<P> {
     eager.retainAll(members);
     lazy.retainAll(members);
     missing.values().forEach(m -> m.holders().retainAll(members));
-    List<P> candidates = io.hearsay.channels.RandomPeers.shuffled(members, random);
+    List<P> candidates = RandomPeers.shuffled(members, random);
     candidates.removeAll(eager);
     candidates.removeAll(lazy);
     List<P> added = new ArrayList<>();
@@ -164,7 +166,7 @@ public final class Plumtree<P> {
    */
   public List<Graft<P>> due(long height, long nowNanos) {
     missing.headMap(height).clear();
-    Map<P, List<Long>> asks = new java.util.LinkedHashMap<>();
+    Map<P, List<Long>> asks = new LinkedHashMap<>();
     for (var entry : new ArrayList<>(missing.entrySet())) {
       Missing<P> m = entry.getValue();
       if (m.deadlineNanos() > nowNanos) {

@@ -1,6 +1,6 @@
 package io.hearsay.channels.stateinfo;
 
-import io.hearsay.channels.RandomPeers;
+import io.hearsay.channels.common.RandomPeers;
 import io.hearsay.channels.epidemic.AntiEntropy;
 import io.hearsay.channels.epidemic.RumorMongering;
 import io.hearsay.protocol.Rejection;

@@ -13,8 +13,8 @@ import io.hearsay.ledger.block.OrdererSignatures;
 import io.hearsay.protocol.RejectionReason;
 import io.hearsay.protocol.cryptogen.CryptoMaterial;
 import io.hearsay.protocol.cryptogen.CryptoMaterialGenerator;
+import io.hearsay.protocol.files.Directories;
 import io.hearsay.protocol.identity.SigningIdentity;
-import io.hearsay.protocol.testing.TestCrypto;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -41,7 +41,7 @@ class OrdererOrgsTest {
 
   @AfterAll
   static void cleanUp() {
-    TestCrypto.deleteQuietly(dir);
+    Directories.deleteQuietly(dir);
   }
 
   private static SigningIdentity orderer(CryptoMaterial material) throws Exception {

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hearsay.ledger.block.BlockFileScanner;
 import io.hearsay.protocol.testing.FabricTestData;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.List;
 import org.hyperledger.fabric.protos.common.Block;
 import org.junit.jupiter.api.Test;
@@ -49,8 +51,8 @@ class ChannelConfigTest {
 
   @Test
   void aBlockThatIsNotAConfigBlockIsRefused() throws Exception {
-    List<Block> blocks = new java.util.ArrayList<>();
-    io.hearsay.ledger.block.BlockFileScanner.scan(FabricTestData.ledger("v2.0-testchannel.blockfile"), 0,
+    List<Block> blocks = new ArrayList<>();
+    BlockFileScanner.scan(FabricTestData.ledger("v2.0-testchannel.blockfile"), 0,
         e -> blocks.add(e.block()));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ChannelConfig.of(blocks.get(7)));
     assertTrue(e.getMessage().contains("block 7"), e.getMessage());

@@ -3,11 +3,14 @@ package io.hearsay.channels.election;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.ByteString;
 import io.hearsay.protocol.identity.PkiId;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BiPredicate;
@@ -32,7 +35,7 @@ class ElectionStateTest {
     /** Tell the peers only their proven view, as Fabric's election knows it. */
     boolean fabricStartUp;
     /** When each peer's election started (for "started with us"); Fabric's rule ignores it. */
-    final java.util.Map<Integer, Long> startedAt = new java.util.HashMap<>();
+    final Map<Integer, Long> startedAt = new HashMap<>();
     ElectionState.LeaderWatch watch = ElectionState.LeaderWatch.PERIOD;
     boolean awaitPeers;
     int proposals;
@@ -130,7 +133,7 @@ class ElectionStateTest {
   private static PkiId pki(int id) {
     byte[] bytes = new byte[32];
     bytes[0] = (byte) (0x10 + id);
-    return PkiId.fromBytes(com.google.protobuf.ByteString.copyFrom(bytes));
+    return PkiId.fromBytes(ByteString.copyFrom(bytes));
   }
 
   @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +21,7 @@ class PlumtreeTest {
   void viewHoldsViewSizePeersAllEagerAndNewcomersAreReturnedForAGraft() {
     List<String> added = tree.members(List.of("a", "b", "c", "d", "e"));
     assertEquals(3, added.size());
-    assertEquals(java.util.Set.copyOf(added), tree.eagerPeers());
+    assertEquals(Set.copyOf(added), tree.eagerPeers());
     // A departed view peer is replaced; the survivors stay.
     String gone = added.get(0);
     List<String> refill = tree.members(List.of("a", "b", "c", "d", "e").stream().filter(p -> !p.equals(gone)).toList());
@@ -86,9 +87,9 @@ class PlumtreeTest {
   void graftAndPruneMoveTheLink() {
     tree.members(List.of("a"));
     tree.onPrune("a");
-    assertEquals(java.util.Set.of("a"), tree.lazyPeers());
+    assertEquals(Set.of("a"), tree.lazyPeers());
     tree.onGraft("a");
-    assertEquals(java.util.Set.of("a"), tree.eagerPeers());
+    assertEquals(Set.of("a"), tree.eagerPeers());
     assertTrue(tree.lazyPeers().isEmpty());
   }
 }

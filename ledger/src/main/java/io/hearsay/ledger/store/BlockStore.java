@@ -3,12 +3,16 @@ package io.hearsay.ledger.store;
 import com.google.protobuf.ByteString;
 import io.hearsay.ledger.block.BlockHashes;
 import io.hearsay.ledger.block.BlockRecords;
+import io.hearsay.ledger.block.Uvarint;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.hyperledger.fabric.protos.common.Block;
@@ -49,7 +54,17 @@ public final class BlockStore implements AutoCloseable {
     /** Keep the chain up to the damage, move the rest aside into quarantine, let state transfer fetch it again. */
     REPAIR,
     /** Refuse to open: a {@link LedgerCorruptedException} naming file, offset and blocks lost. */
-    FAIL
+    FAIL;
+
+    /** {@code hearsay.ledger.on-corruption}: "repair" or "fail". */
+    public static OnCorruption parse(String value) {
+      return switch (value) {
+        case "repair" -> REPAIR;
+        case "fail" -> FAIL;
+        default -> throw new IllegalArgumentException("hearsay.ledger.on-corruption must be \"repair\" or \"fail\", not \""
+            + value + "\"");
+      };
+    }
   }
 
   /**
@@ -159,7 +174,7 @@ public final class BlockStore implements AutoCloseable {
     }
     frame.flip();
     try {
-      io.hearsay.ledger.block.Uvarint.read(frame);
+      Uvarint.read(frame);
       byte[] record = new byte[frame.remaining()];
       frame.get(record);
       Block block = BlockRecords.decode(record);
@@ -219,8 +234,8 @@ public final class BlockStore implements AutoCloseable {
    * directory under the quarantine root. Returns that directory.
    */
   private Path quarantine(List<Integer> segments, BlockStoreRecovery.Damage damage) throws IOException {
-    Path kept = quarantineRoot.resolve(dir.getFileName() + "-" + java.time.format.DateTimeFormatter
-        .ofPattern("yyyyMMdd'T'HHmmss.SSS").withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now()));
+    Path kept = quarantineRoot.resolve(dir.getFileName() + "-" + DateTimeFormatter
+        .ofPattern("yyyyMMdd'T'HHmmss.SSS").withZone(ZoneOffset.UTC).format(Instant.now()));
     Files.createDirectories(kept);
     Path tail = kept.resolve(damage.file().getFileName() + ".from-offset-" + damage.offset());
     try (FileChannel in = FileChannel.open(damage.file(), StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -255,7 +270,7 @@ public final class BlockStore implements AutoCloseable {
     List<PendingAppend> batch = new ArrayList<>();
     while (!closed || !queue.isEmpty()) {
       try {
-        PendingAppend first = queue.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+        PendingAppend first = queue.poll(100, TimeUnit.MILLISECONDS);
         if (first == null) {
           continue;
         }

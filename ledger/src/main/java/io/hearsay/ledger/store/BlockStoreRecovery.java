@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.hearsay.ledger.block.BlockFileScanner;
 import io.hearsay.ledger.block.BlockHashes;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -77,7 +78,7 @@ final class BlockStoreRecovery {
         return damaged(index, next[0], tip[0], new Damage(file, segment, bad.offset, bad.getMessage()), indexedBefore);
       } catch (BlockFileScanner.CorruptionException bad) {
         return damaged(index, next[0], tip[0], new Damage(file, segment, bad.offset(), bad.getMessage()), indexedBefore);
-      } catch (java.io.UncheckedIOException e) {
+      } catch (UncheckedIOException e) {
         throw e.getCause();
       }
       if (result.tornTail().isPresent()) {
@@ -113,7 +114,7 @@ final class BlockStoreRecovery {
       }
       index.append(location);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 }

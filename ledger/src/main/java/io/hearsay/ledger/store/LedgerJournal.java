@@ -1,13 +1,13 @@
 package io.hearsay.ledger.store;
 
 import com.typesafe.config.Config;
-import io.hearsay.ledger.ChannelLedger;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
@@ -27,8 +27,6 @@ import scala.jdk.javaapi.FutureConverters;
  */
 public final class LedgerJournal extends AsyncWriteJournal {
 
-  public static final String PERSISTENCE_ID_PREFIX = "ledger|";
-
   private final Path dataDir;
   private final long maxSegmentBytes;
   private final BlockStore.OnCorruption onCorruption;
@@ -41,28 +39,15 @@ public final class LedgerJournal extends AsyncWriteJournal {
   public LedgerJournal(Config config) {
     this.dataDir = Path.of(config.getString("data-dir"));
     this.maxSegmentBytes = config.getBytes("max-segment-bytes");
-    this.onCorruption = onCorruption(config.getString("on-corruption"));
+    this.onCorruption = BlockStore.OnCorruption.parse(config.getString("on-corruption"));
   }
 
-  /** {@code hearsay.ledger.on-corruption}: "repair" or "fail". */
-  public static BlockStore.OnCorruption onCorruption(String value) {
-    return switch (value) {
-      case "repair" -> BlockStore.OnCorruption.REPAIR;
-      case "fail" -> BlockStore.OnCorruption.FAIL;
-      default -> throw new IllegalArgumentException("hearsay.ledger.on-corruption must be \"repair\" or \"fail\", not \""
-          + value + "\"");
-    };
-  }
-
-  public static String persistenceId(String channel) {
-    return PERSISTENCE_ID_PREFIX + channel;
-  }
 
   private BlockStore storeOf(String persistenceId) throws IOException {
-    if (!persistenceId.startsWith(PERSISTENCE_ID_PREFIX)) {
+    if (!persistenceId.startsWith(BlockCommitted.PERSISTENCE_ID_PREFIX)) {
       throw new IOException("the ledger journal stores only channel ledgers (ledger|CHANNEL), not " + persistenceId);
     }
-    return LedgerStores.store(dataDir, persistenceId.substring(PERSISTENCE_ID_PREFIX.length()), maxSegmentBytes,
+    return LedgerStores.store(dataDir, persistenceId.substring(BlockCommitted.PERSISTENCE_ID_PREFIX.length()), maxSegmentBytes,
         onCorruption);
   }
 
@@ -81,7 +66,7 @@ public final class LedgerJournal extends AsyncWriteJournal {
   private CompletableFuture<Optional<Exception>> write(AtomicWrite write) {
     List<Block> blocks = new ArrayList<>();
     for (PersistentRepr repr : CollectionConverters.asJava(write.payload())) {
-      if (!(repr.payload() instanceof ChannelLedger.BlockCommitted committed)
+      if (!(repr.payload() instanceof BlockCommitted committed)
           || committed.block().getHeader().getNumber() != repr.sequenceNr() - 1) {
         // Rejected, not failed: the ledger keeps running and nothing is written.
         return CompletableFuture.completedFuture(Optional.of(new IllegalArgumentException(
@@ -112,11 +97,11 @@ public final class LedgerJournal extends AsyncWriteJournal {
         long last = Math.min(toSequenceNr, store.height());
         long count = 0;
         for (long seq = Math.max(1, fromSequenceNr); seq <= last && count < max; seq++, count++) {
-          replayCallback.accept(PersistentRepr.apply(new ChannelLedger.BlockCommitted(store.block(seq - 1)), seq,
+          replayCallback.accept(PersistentRepr.apply(new BlockCommitted(store.block(seq - 1)), seq,
               persistenceId, "", false, null, ""));
         }
       } catch (IOException e) {
-        throw new java.util.concurrent.CompletionException(e);
+        throw new CompletionException(e);
       }
     }, reads).thenApply(v -> (Void) null));
   }
@@ -127,7 +112,7 @@ public final class LedgerJournal extends AsyncWriteJournal {
       try {
         return storeOf(persistenceId).height();
       } catch (IOException e) {
-        throw new java.util.concurrent.CompletionException(e);
+        throw new CompletionException(e);
       }
     }, reads));
   }

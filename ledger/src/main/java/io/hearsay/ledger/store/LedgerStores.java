@@ -68,7 +68,7 @@ public final class LedgerStores {
   }
 
   /** The repairs made opening the stores under {@code dataDir} in this JVM. */
-  public static java.util.List<BlockStore.Repair> repairs(Path dataDir) {
+  public static List<BlockStore.Repair> repairs(Path dataDir) {
     Path root = dataDir.toAbsolutePath().normalize();
     return OPEN.entrySet().stream().filter(e -> e.getKey().startsWith(root))
         .flatMap(e -> e.getValue().repair().stream()).toList();

@@ -4,13 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.ByteString;
+import io.hearsay.ledger.config.ConfigBlocks;
 import io.hearsay.protocol.RejectionReason;
+import io.hearsay.protocol.identity.MspRegistry;
 import io.hearsay.protocol.testing.FabricTestData;
+import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.hyperledger.fabric.protos.common.Block;
 import org.junit.jupiter.api.Test;
 
@@ -63,37 +68,37 @@ class FabricLedgerConformanceTest {
   void tamperedFabricBlocksAreRefusedWithTheirReason() throws Exception {
     List<Block> blocks = new ArrayList<>();
     verify(FabricTestData.ledger("v2.0-testchannel.blockfile"), blocks);
-    var orderers = new io.hearsay.protocol.identity.MspRegistry(
-        io.hearsay.ledger.config.ConfigBlocks.ordererMsps(blocks.get(0)));
+    var orderers = new MspRegistry(
+        ConfigBlocks.ordererMsps(blocks.get(0)));
     Block five = blocks.get(5);
     var tip = BlockHashes.headerHash(blocks.get(4).getHeader());
     var now = Instant.now();
-    assertTrue(BlockValidator.check(five, 5, tip, java.util.Optional.of(orderers), now).isEmpty());
+    assertTrue(BlockValidator.check(five, 5, tip, Optional.of(orderers), now).isEmpty());
 
     Block otherData = five.toBuilder().setData(five.getData().toBuilder()
-        .setData(0, com.google.protobuf.ByteString.copyFromUtf8("forged transaction"))).build();
+        .setData(0, ByteString.copyFromUtf8("forged transaction"))).build();
     assertEquals(RejectionReason.BAD_DATA_HASH,
-        BlockValidator.check(otherData, 5, tip, java.util.Optional.of(orderers), now).orElseThrow().reason());
+        BlockValidator.check(otherData, 5, tip, Optional.of(orderers), now).orElseThrow().reason());
 
     // A consistent block (right data hash) whose header no orderer signed.
     Block resealed = otherData.toBuilder().setHeader(otherData.getHeader().toBuilder()
         .setDataHash(BlockHashes.dataHash(otherData.getData()))).build();
     assertEquals(RejectionReason.BAD_ORDERER_SIGNATURE,
-        BlockValidator.check(resealed, 5, tip, java.util.Optional.of(orderers), now).orElseThrow().reason());
+        BlockValidator.check(resealed, 5, tip, Optional.of(orderers), now).orElseThrow().reason());
 
     Block unsigned = five.toBuilder().setMetadata(five.getMetadata().toBuilder()
-        .setMetadata(0, com.google.protobuf.ByteString.EMPTY)).build();
+        .setMetadata(0, ByteString.EMPTY)).build();
     assertEquals(RejectionReason.MISSING_ORDERER_SIGNATURE,
-        BlockValidator.check(unsigned, 5, tip, java.util.Optional.of(orderers), now).orElseThrow().reason());
+        BlockValidator.check(unsigned, 5, tip, Optional.of(orderers), now).orElseThrow().reason());
     assertEquals(RejectionReason.WRONG_BLOCK_NUMBER,
-        BlockValidator.check(five, 6, tip, java.util.Optional.of(orderers), now).orElseThrow().reason());
+        BlockValidator.check(five, 6, tip, Optional.of(orderers), now).orElseThrow().reason());
   }
 
   @Test
   void recordsReencodeToTheSameBytes() throws Exception {
     Path file = FabricTestData.ledger("v2.0-testchannel.blockfile");
     byte[] original = Files.readAllBytes(file);
-    var out = new java.io.ByteArrayOutputStream();
+    var out = new ByteArrayOutputStream();
     BlockFileScanner.scan(file, 0, entry -> out.writeBytes(BlockRecords.frame(BlockRecords.encode(entry.block()))));
     assertArrayEquals(original, out.toByteArray());
   }

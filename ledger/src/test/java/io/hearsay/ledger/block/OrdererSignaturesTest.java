@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.hearsay.protocol.RejectionReason;
+import io.hearsay.protocol.identity.MspRegistry;
 import io.hearsay.protocol.testing.TestCrypto;
 import java.time.Instant;
 import java.util.List;
@@ -18,7 +19,7 @@ class OrdererSignaturesTest {
     var material = TestCrypto.material();
     var ordererOrg = material.org("OrdererMSP");
     var orderer = material.signingIdentity(ordererOrg, ordererOrg.nodes().get(0));
-    var orderers = new io.hearsay.protocol.identity.MspRegistry(List.of(material.msp(ordererOrg)));
+    var orderers = new MspRegistry(List.of(material.msp(ordererOrg)));
     Block block = BlockBuilder.block(1, ByteString.copyFromUtf8("previous"), List.of(ByteString.copyFromUtf8("tx")));
 
     assertTrue(OrdererSignatures.check(OrdererSignatures.sign(block, orderer), orderers, Instant.now()).isEmpty());

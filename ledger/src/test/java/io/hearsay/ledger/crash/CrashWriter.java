@@ -4,12 +4,14 @@ import com.google.protobuf.ByteString;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.hearsay.ledger.ChannelLedger;
+import io.hearsay.ledger.LedgerSettings;
 import io.hearsay.ledger.block.BlockBuilder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.hyperledger.fabric.protos.common.Block;
@@ -26,8 +28,8 @@ public final class CrashWriter {
         "hearsay.ledger.data-dir", args[0], "hearsay.ledger.snapshot-every", 50, "pekko.loglevel", "WARNING")));
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "crash-writer", config);
     try {
-      var ledger = system.systemActorOf(ChannelLedger.create(config, args[1]), "ledger",
-          org.apache.pekko.actor.typed.Props.empty());
+      var ledger = system.systemActorOf(ChannelLedger.create(LedgerSettings.read(config), args[1]), "ledger",
+          Props.empty());
       ChannelLedger.Height height = AskPattern.<ChannelLedger.Command, ChannelLedger.Height>ask(ledger,
           ChannelLedger.GetHeight::new, Duration.ofSeconds(30), system.scheduler()).toCompletableFuture().join();
       System.out.println("HEIGHT " + height.height());

@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.ByteString;
 import io.hearsay.ledger.block.BlockBuilder;
 import io.hearsay.ledger.block.BlockHashes;
+import io.hearsay.ledger.block.BlockRecords;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -115,9 +118,9 @@ class BlockStoreTest {
     }
     Path segment = dir().resolve("blockfile_000000");
     long goodSize = Files.size(segment);
-    byte[] half = java.util.Arrays.copyOf(io.hearsay.ledger.block.BlockRecords.frame(
-        io.hearsay.ledger.block.BlockRecords.encode(blocks.get(9))), 100);
-    Files.write(segment, half, java.nio.file.StandardOpenOption.APPEND);
+    byte[] half = Arrays.copyOf(BlockRecords.frame(
+        BlockRecords.encode(blocks.get(9))), 100);
+    Files.write(segment, half, StandardOpenOption.APPEND);
 
     try (BlockStore store = open(1 << 20)) {
       assertEquals(9, store.height());
@@ -179,7 +182,7 @@ class BlockStoreTest {
   private static long offsetOf(List<Block> blocks, int number) {
     long offset = 0;
     for (int n = 0; n < number; n++) {
-      offset += io.hearsay.ledger.block.BlockRecords.frame(io.hearsay.ledger.block.BlockRecords.encode(blocks.get(n))).length;
+      offset += BlockRecords.frame(BlockRecords.encode(blocks.get(n))).length;
     }
     return offset;
   }

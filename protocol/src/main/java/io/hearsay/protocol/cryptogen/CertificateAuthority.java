@@ -1,5 +1,6 @@
 package io.hearsay.protocol.cryptogen;
 
+import java.io.IOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -66,7 +67,7 @@ public final class CertificateAuthority {
           .addExtension(Extension.subjectKeyIdentifier, false,
               ext.createSubjectKeyIdentifier(keys.getPublic()));
       return new CertificateAuthority(keys, sign(builder, keys));
-    } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
+    } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
       throw new IllegalStateException("cannot create CA " + commonName, e);
     }
   }
@@ -88,7 +89,7 @@ public final class CertificateAuthority {
           .addExtension(Extension.authorityKeyIdentifier, false,
               ext.createAuthorityKeyIdentifier(certificate));
       return new CertificateAuthority(keys, sign(builder, keyPair));
-    } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
+    } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
       throw new IllegalStateException("cannot create intermediate CA " + commonName, e);
     }
   }
@@ -150,7 +151,7 @@ public final class CertificateAuthority {
             hostNames.stream().map(CertificateAuthority::generalName).toArray(GeneralName[]::new)));
       }
       return sign(builder, keyPair);
-    } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
+    } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
       throw new IllegalStateException("cannot issue certificate for " + commonName, e);
     }
   }

@@ -1,6 +1,7 @@
 package io.hearsay.protocol.cryptogen;
 
 import io.hearsay.protocol.crypto.Pem;
+import io.hearsay.protocol.files.Directories;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -90,7 +90,7 @@ public final class CryptoMaterialGenerator {
       if (!force) {
         throw new IOException(out + " already exists and is not empty; use --force to overwrite");
       }
-      deleteRecursively(out);
+      Directories.deleteRecursively(out);
     }
     Files.createDirectories(out);
   }
@@ -213,15 +213,6 @@ public final class CryptoMaterialGenerator {
     }
     try (Stream<Path> entries = Files.list(dir)) {
       return entries.findAny().isEmpty();
-    }
-  }
-
-  /** Deletes a directory tree (a previous output being replaced). */
-  public static void deleteRecursively(Path dir) throws IOException {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
     }
   }
 }

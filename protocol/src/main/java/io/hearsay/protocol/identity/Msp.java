@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
@@ -140,8 +141,8 @@ public final class Msp {
 
   /** Whether {@code other} trusts exactly the same root and intermediate CAs. */
   public boolean sameCertificatesAs(Msp other) {
-    return java.util.Set.copyOf(roots).equals(java.util.Set.copyOf(other.roots))
-        && java.util.Set.copyOf(intermediates).equals(java.util.Set.copyOf(other.intermediates));
+    return Set.copyOf(roots).equals(Set.copyOf(other.roots))
+        && Set.copyOf(intermediates).equals(Set.copyOf(other.intermediates));
   }
 
   private boolean isRoot(X509Certificate cert) {

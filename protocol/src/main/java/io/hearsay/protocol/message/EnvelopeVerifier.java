@@ -9,6 +9,8 @@ import io.hearsay.protocol.crypto.Ecdsa;
 import io.hearsay.protocol.identity.IdentityMapper;
 import io.hearsay.protocol.identity.PeerIdentity;
 import io.hearsay.protocol.identity.PkiId;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -108,8 +110,8 @@ public final class EnvelopeVerifier {
 
   /** SHA-256 of the bytes as they lie in the ByteString, without copying them out. */
   private static byte[] sha256(ByteString bytes) {
-    java.security.MessageDigest digest = Ecdsa.sha256();
-    for (java.nio.ByteBuffer piece : bytes.asReadOnlyByteBufferList()) {
+    MessageDigest digest = Ecdsa.sha256();
+    for (ByteBuffer piece : bytes.asReadOnlyByteBufferList()) {
       digest.update(piece);
     }
     return digest.digest();

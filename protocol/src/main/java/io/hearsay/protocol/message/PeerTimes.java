@@ -1,6 +1,7 @@
 package io.hearsay.protocol.message;
 
 import java.util.Comparator;
+import java.util.Map;
 import org.hyperledger.fabric.protos.gossip.PeerTime;
 
 /**
@@ -28,7 +29,7 @@ public final class PeerTimes {
    * True when {@code candidate}, the time of {@code key}'s message, is newer than what
    * {@code known} holds for it (anything is newer than nothing): what an anti-entropy partner lacks.
    */
-  public static <K> boolean isNewerThanKnown(PeerTime candidate, java.util.Map<K, PeerTime> known, K key) {
+  public static <K> boolean isNewerThanKnown(PeerTime candidate, Map<K, PeerTime> known, K key) {
     PeerTime current = known.get(key);
     return current == null || isNewer(candidate, current);
   }

@@ -13,6 +13,9 @@ import java.time.Duration;
 import java.time.Instant;
 import org.hyperledger.fabric.protos.common.Block;
 import org.hyperledger.fabric.protos.common.BlockHeader;
+import org.hyperledger.fabric.protos.common.ChannelHeader;
+import org.hyperledger.fabric.protos.common.Header;
+import org.hyperledger.fabric.protos.peer.Proposal;
 import org.hyperledger.fabric.protos.peer.SignedProposal;
 import org.junit.jupiter.api.Test;
 
@@ -81,9 +84,9 @@ class AdminRequestsTest {
   void aRequestWhoseTxIdIsNotTheHashOfItsNonceAndCreatorIsRefused() throws Exception {
     SigningIdentity admin = user("Org1MSP", CryptoMaterial.ADMIN);
     SignedProposal signed = JoinChainProposal.create(admin, BLOCK, NOW);
-    var proposal = org.hyperledger.fabric.protos.peer.Proposal.parseFrom(signed.getProposalBytes());
-    var header = org.hyperledger.fabric.protos.common.Header.parseFrom(proposal.getHeader());
-    var channelHeader = org.hyperledger.fabric.protos.common.ChannelHeader.parseFrom(header.getChannelHeader())
+    var proposal = Proposal.parseFrom(signed.getProposalBytes());
+    var header = Header.parseFrom(proposal.getHeader());
+    var channelHeader = ChannelHeader.parseFrom(header.getChannelHeader())
         .toBuilder().setTxId("0123").build();
     ByteString forged = proposal.toBuilder().setHeader(header.toBuilder().setChannelHeader(channelHeader.toByteString())
         .build().toByteString()).build().toByteString();

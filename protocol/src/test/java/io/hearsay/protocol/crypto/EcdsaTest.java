@@ -8,6 +8,7 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.Signature;
+import java.util.Arrays;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1Sequence;
 import org.junit.jupiter.api.Test;
@@ -62,6 +63,6 @@ class EcdsaTest {
     byte[] signature = Ecdsa.sign(Ecdsa.privateKeyParameters(keys.getPrivate()), message);
     var key = Ecdsa.publicKeyParameters(keys.getPublic());
     assertEquals(Ecdsa.Check.MALFORMED, Ecdsa.verify(key, message, new byte[0]));
-    assertEquals(Ecdsa.Check.MALFORMED, Ecdsa.verify(key, message, java.util.Arrays.copyOf(signature, 10)));
+    assertEquals(Ecdsa.Check.MALFORMED, Ecdsa.verify(key, message, Arrays.copyOf(signature, 10)));
   }
 }

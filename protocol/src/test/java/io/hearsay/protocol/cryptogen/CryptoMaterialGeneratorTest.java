@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -99,11 +100,11 @@ class CryptoMaterialGeneratorTest {
 
     IOException refused = assertThrows(IOException.class, () -> generate(out, false));
     assertTrue(refused.getMessage().contains("--force"), refused.getMessage());
-    assertTrue(java.util.Arrays.equals(before,
+    assertTrue(Arrays.equals(before,
         Files.readAllBytes(out.resolve("peerOrganizations/org1.example.com/ca/priv_sk"))), "untouched");
 
     generate(out, true);
-    assertTrue(!java.util.Arrays.equals(before,
+    assertTrue(!Arrays.equals(before,
         Files.readAllBytes(out.resolve("peerOrganizations/org1.example.com/ca/priv_sk"))), "regenerated");
   }
 

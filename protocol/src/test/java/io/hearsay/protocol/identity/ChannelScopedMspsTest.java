@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.hearsay.protocol.RejectionReason;
 import io.hearsay.protocol.cryptogen.CryptoMaterial;
 import io.hearsay.protocol.cryptogen.CryptoMaterialGenerator;
+import io.hearsay.protocol.files.Directories;
 import io.hearsay.protocol.testing.TestCrypto;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ class ChannelScopedMspsTest {
 
   @AfterAll
   static void cleanUp() {
-    TestCrypto.deleteQuietly(dir);
+    Directories.deleteQuietly(dir);
   }
 
   private static Msp msp(CryptoMaterial material, String mspId) throws Exception {

@@ -3,8 +3,10 @@ package io.hearsay.protocol.identity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.ByteString;
 import io.hearsay.protocol.RejectionReason;
 import io.hearsay.protocol.Verdict;
+import io.hearsay.protocol.crypto.Pem;
 import io.hearsay.protocol.cryptogen.CertificateAuthority;
 import io.hearsay.protocol.testing.TestCrypto;
 import java.security.KeyPair;
@@ -14,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.hyperledger.fabric.protos.msp.SerializedIdentity;
 import org.junit.jupiter.api.Test;
 
 class MspTest {
@@ -100,9 +103,9 @@ class MspTest {
     rsa.initialize(2048);
     X509Certificate cert = ca.issueSigningCertificate("rsa.test.org", "peer",
         rsa.generateKeyPair().getPublic(), YEAR_AGO, IN_A_YEAR);
-    var serialized = org.hyperledger.fabric.protos.msp.SerializedIdentity.newBuilder()
+    var serialized = SerializedIdentity.newBuilder()
         .setMspid("TestMSP")
-        .setIdBytes(com.google.protobuf.ByteString.copyFrom(io.hearsay.protocol.crypto.Pem.encode(cert)))
+        .setIdBytes(ByteString.copyFrom(Pem.encode(cert)))
         .build().toByteString();
     assertEquals(RejectionReason.UNSUPPORTED_KEY, PeerIdentity.parse(serialized).rejection().reason());
   }

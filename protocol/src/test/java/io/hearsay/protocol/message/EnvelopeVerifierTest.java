@@ -8,6 +8,7 @@ import com.google.protobuf.ByteString;
 import io.hearsay.protocol.RejectionReason;
 import io.hearsay.protocol.Verdict;
 import io.hearsay.protocol.crypto.Ecdsa;
+import io.hearsay.protocol.crypto.Pem;
 import io.hearsay.protocol.cryptogen.CertificateAuthority;
 import io.hearsay.protocol.identity.IdentityMapper;
 import io.hearsay.protocol.identity.MspRegistry;
@@ -17,16 +18,19 @@ import io.hearsay.protocol.identity.SigningIdentity;
 import io.hearsay.protocol.testing.TestCrypto;
 import java.math.BigInteger;
 import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.DERSequence;
 import org.hyperledger.fabric.protos.gossip.Envelope;
 import org.hyperledger.fabric.protos.gossip.GossipMessage;
 import org.hyperledger.fabric.protos.gossip.SecretEnvelope;
+import org.hyperledger.fabric.protos.msp.SerializedIdentity;
 import org.junit.jupiter.api.Test;
 
 /** One test per way an envelope can be wrong, each expecting its own rejection reason. */
@@ -165,7 +169,7 @@ class EnvelopeVerifierTest {
     ASN1Sequence rs = ASN1Sequence.getInstance(good.getSignature().toByteArray());
     BigInteger s = ASN1Integer.getInstance(rs.getObjectAt(1)).getValue();
     BigInteger highS = Ecdsa.DOMAIN.getN().subtract(s);
-    byte[] flipped = new DERSequence(new org.bouncycastle.asn1.ASN1Encodable[] {
+    byte[] flipped = new DERSequence(new ASN1Encodable[] {
         rs.getObjectAt(0), new ASN1Integer(highS)}).getEncoded();
     Envelope envelope = good.toBuilder().setSignature(ByteString.copyFrom(flipped)).build();
     assertEquals(RejectionReason.NON_CANONICAL_SIGNATURE, reasonFor(envelope));
@@ -278,7 +282,7 @@ class EnvelopeVerifierTest {
     var material = TestCrypto.material();
     var org1 = material.org("Org1MSP");
     var caCert = material.msp(org1).roots().get(0);
-    var caKey = io.hearsay.protocol.crypto.Pem.readPrivateKey(material.orgDir(org1).resolve("ca/priv_sk"));
+    var caKey = Pem.readPrivateKey(material.orgDir(org1).resolve("ca/priv_sk"));
     SigningIdentity ca = SigningIdentity.of("Org1MSP", caCert, caKey);
     assertEquals(RejectionReason.BAD_KEY_USAGE, reasonFor(new EnvelopeSigner(ca).sign(aliveOf(ca)).envelope()));
   }
@@ -286,12 +290,12 @@ class EnvelopeVerifierTest {
   @Test
   void nonP256KeyIsRefused() throws Exception {
     CertificateAuthority ca = CertificateAuthority.create("ca.x", "x", NOW.minusSeconds(60), NOW.plusSeconds(3600));
-    var rsa = java.security.KeyPairGenerator.getInstance("RSA");
+    var rsa = KeyPairGenerator.getInstance("RSA");
     rsa.initialize(2048);
     KeyPair keys = rsa.generateKeyPair();
     var cert = ca.issueSigningCertificate("rsa.x", "peer", keys.getPublic(), NOW.minusSeconds(60), NOW.plusSeconds(3600));
-    ByteString identity = org.hyperledger.fabric.protos.msp.SerializedIdentity.newBuilder().setMspid("Org1MSP")
-        .setIdBytes(ByteString.copyFrom(io.hearsay.protocol.crypto.Pem.encode(cert))).build().toByteString();
+    ByteString identity = SerializedIdentity.newBuilder().setMspid("Org1MSP")
+        .setIdBytes(ByteString.copyFrom(Pem.encode(cert))).build().toByteString();
     GossipMessage alive = aliveOf(peer0).toBuilder()
         .setAliveMsg(aliveOf(peer0).getAliveMsg().toBuilder().setIdentity(identity)).build();
     assertEquals(RejectionReason.UNSUPPORTED_KEY, reasonFor(resign(alive, peer0)));

@@ -2,6 +2,7 @@ package io.hearsay.protocol.testing;
 
 import io.hearsay.protocol.cryptogen.CryptoMaterial;
 import io.hearsay.protocol.cryptogen.CryptoMaterialGenerator;
+import io.hearsay.protocol.files.Directories;
 import io.hearsay.protocol.identity.MspRegistry;
 import io.hearsay.protocol.identity.SigningIdentity;
 import java.io.IOException;
@@ -9,8 +10,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateException;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * Crypto material for tests, generated once per JVM by the real generator: two peer orgs with
@@ -29,7 +28,7 @@ public final class TestCrypto {
     if (material == null) {
       try {
         Path dir = Files.createTempDirectory("hearsay-test-crypto");
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(dir)));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> Directories.deleteQuietly(dir)));
         material = CryptoMaterialGenerator.generate(
             new CryptoMaterialGenerator.Request(dir, ORGS, PEERS_PER_ORG, true, false));
       } catch (IOException e) {
@@ -63,11 +62,4 @@ public final class TestCrypto {
     }
   }
 
-  public static void deleteQuietly(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // best effort: a temp directory left behind is harmless
-    }
-  }
 }

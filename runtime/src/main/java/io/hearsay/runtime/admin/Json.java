@@ -1,6 +1,10 @@
 package io.hearsay.runtime.admin;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /** The little JSON the command line and the admin endpoint write: quoted strings and arrays. */
@@ -101,8 +105,8 @@ public final class Json {
       };
     }
 
-    private java.util.Map<String, Object> object() {
-      java.util.Map<String, Object> map = new java.util.LinkedHashMap<>();
+    private Map<String, Object> object() {
+      Map<String, Object> map = new LinkedHashMap<>();
       at++;
       skipSpace();
       if (peek() == '}') {
@@ -125,8 +129,8 @@ public final class Json {
       }
     }
 
-    private java.util.List<Object> array() {
-      java.util.List<Object> list = new java.util.ArrayList<>();
+    private List<Object> array() {
+      List<Object> list = new ArrayList<>();
       at++;
       skipSpace();
       if (peek() == ']') {

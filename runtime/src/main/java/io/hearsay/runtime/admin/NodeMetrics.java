@@ -14,9 +14,11 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * One node's metrics in a Micrometer Prometheus registry: messages sent, received, dropped by the
@@ -33,7 +35,7 @@ public final class NodeMetrics implements ChannelObserver {
   private final AtomicInteger dead = new AtomicInteger();
   private final Map<String, AtomicInteger> leader = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> failedChannels = new ConcurrentHashMap<>();
-  private java.util.function.Supplier<? extends java.util.Collection<?>> repairs;
+  private Supplier<? extends Collection<?>> repairs;
 
   public NodeMetrics(MessageCounts received, MessageCounts sent, DroppedMessages dropped, RejectionLog rejections) {
     this.received = received;
@@ -77,7 +79,7 @@ public final class NodeMetrics implements ChannelObserver {
   }
 
   /** Counts the ledger repairs made opening this node's channel ledgers (what {@code repairs} returns). */
-  public void ledgerRepairs(java.util.function.Supplier<? extends java.util.Collection<?>> repairs) {
+  public void ledgerRepairs(Supplier<? extends Collection<?>> repairs) {
     // Micrometer holds a function counter's object weakly: without this reference the supplier
     // could be collected and the counter read 0.
     this.repairs = repairs;

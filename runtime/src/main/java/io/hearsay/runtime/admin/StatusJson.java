@@ -1,6 +1,6 @@
 package io.hearsay.runtime.admin;
 
-import io.hearsay.channels.ChannelGossip;
+import io.hearsay.channels.ChannelStatus;
 import io.hearsay.runtime.config.Endpoint;
 import io.hearsay.runtime.membership.MemberInfo;
 import io.hearsay.runtime.membership.MembershipView;
@@ -14,7 +14,7 @@ public final class StatusJson {
 
   /** A peer's status. */
   public static String peer(String id, String mspId, String pkiId, Endpoint endpoint, MembershipView view,
-      List<ChannelGossip.Status> channels) {
+      List<ChannelStatus> channels) {
     return "{\"node\": " + Json.quote(id) + ", \"role\": \"peer\", \"mspId\": " + Json.quote(mspId)
         + ", \"pkiId\": " + Json.quote(pkiId) + ", \"endpoint\": " + Json.quote(endpoint.toString())
         + ", \"membership\": {\"alive\": " + members(view.alive()) + ", \"dead\": " + members(view.dead()) + "}"
@@ -22,7 +22,7 @@ public final class StatusJson {
   }
 
   /** An orderer's status. */
-  public static String orderer(String id, String mspId, Endpoint endpoint, List<ChannelGossip.Status> channels) {
+  public static String orderer(String id, String mspId, Endpoint endpoint, List<ChannelStatus> channels) {
     return "{\"node\": " + Json.quote(id) + ", \"role\": \"orderer\", \"mspId\": " + Json.quote(mspId)
         + ", \"endpoint\": " + Json.quote(endpoint.toString()) + ", \"channels\": " + channels(channels) + "}";
   }
@@ -34,7 +34,7 @@ public final class StatusJson {
         + "}").toList());
   }
 
-  private static String channels(List<ChannelGossip.Status> channels) {
+  private static String channels(List<ChannelStatus> channels) {
     return Json.array(channels.stream().map(c -> "{\"channel\": " + Json.quote(c.channel())
         + ", \"height\": " + c.height()
         + ", \"tipHash\": " + Json.quote(HexFormat.of().formatHex(c.tipHash().toByteArray()))

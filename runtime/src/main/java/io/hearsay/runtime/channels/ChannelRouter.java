@@ -1,15 +1,17 @@
 package io.hearsay.runtime.channels;
 
-import com.typesafe.config.Config;
+import com.google.protobuf.ByteString;
 import io.hearsay.channels.ChannelGossip;
 import io.hearsay.channels.ChannelObserver;
-import io.hearsay.channels.election.Leadership;
-import io.hearsay.runtime.orderer.DeliverClient;
 import io.hearsay.channels.ChannelSettings;
+import io.hearsay.channels.ChannelStatus;
+import io.hearsay.channels.common.ChannelOutbound;
 import io.hearsay.channels.config.ChannelConfig;
 import io.hearsay.ledger.ChannelLedger;
+import io.hearsay.ledger.LedgerSettings;
 import io.hearsay.protocol.Rejection;
 import io.hearsay.protocol.RejectionReason;
+import io.hearsay.protocol.identity.MspRegistry;
 import io.hearsay.protocol.identity.PkiId;
 import io.hearsay.protocol.message.EnvelopeSigner;
 import io.hearsay.protocol.message.EnvelopeVerifier;
@@ -18,20 +20,28 @@ import io.hearsay.runtime.comm.Comm;
 import io.hearsay.runtime.comm.DroppedMessages;
 import io.hearsay.runtime.comm.RejectionLog;
 import io.hearsay.runtime.config.Endpoint;
+import io.hearsay.runtime.deliver.DeliverClient;
+import io.hearsay.runtime.deliver.DeliveryClientSettings;
 import io.hearsay.runtime.membership.MemberInfo;
 import io.hearsay.runtime.membership.Membership;
 import io.hearsay.runtime.membership.MembershipView;
+import io.hearsay.runtime.orderer.OrdererClient;
 import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.hyperledger.fabric.protos.common.Block;
+import org.hyperledger.fabric.protos.gossip.Envelope;
 import org.hyperledger.fabric.protos.gossip.GossipMessage;
 import org.hyperledger.fabric.protos.gossip.GossipMessage.ContentCase;
 
@@ -43,11 +53,12 @@ import org.hyperledger.fabric.protos.gossip.GossipMessage.ContentCase;
  */
 public final class ChannelRouter {
 
-  public sealed interface Command permits Join, CommitBlock, GetHeight, GetStatus, SubscribeChannel, FromComm,
-      ViewChanged, Outgoing {}
+  public sealed interface Command permits Join, CommitBlock, GetHeight, GetStatus, SubscribeChannel, InternalCommand {}
+
+  private sealed interface InternalCommand extends Command permits FromComm, ViewChanged, Outgoing {}
 
   /** Asks every joined channel for its status; the reply lists them by name. */
-  public record GetStatus(ActorRef<List<ChannelGossip.Status>> replyTo) implements Command {}
+  public record GetStatus(ActorRef<List<ChannelStatus>> replyTo) implements Command {}
 
   /** Subscribes to a joined channel's block events. */
   public record SubscribeChannel(String channel, ActorRef<ChannelGossip.Event> subscriber) implements Command {}
@@ -59,11 +70,11 @@ public final class ChannelRouter {
 
   public record GetHeight(String channel, ActorRef<ChannelLedger.Height> replyTo) implements Command {}
 
-  private record FromComm(Comm.Event event) implements Command {}
+  private record FromComm(Comm.Event event) implements InternalCommand {}
 
-  private record ViewChanged(MembershipView view) implements Command {}
+  private record ViewChanged(MembershipView view) implements InternalCommand {}
 
-  private record Outgoing(ChannelGossip.Send send) implements Command {}
+  private record Outgoing(PkiId to, Envelope envelope) implements InternalCommand {}
 
   /** The channel message types the router receives from comm. */
   static final Set<ContentCase> CHANNEL_CONTENT = Set.of(ContentCase.DATA_MSG, ContentCase.HELLO,
@@ -73,9 +84,9 @@ public final class ChannelRouter {
 
   /** What the router is started with. */
   public record Setup(String ownMspId, EnvelopeSigner signer, EnvelopeVerifier verifier, ChannelSettings settings,
-      long incarnation, ActorRef<Comm.Command> comm, ActorRef<Membership.Command> membership,
-      RejectionLog rejections, Config systemConfig, Leadership.Settings leadership,
-      DeliverClient.Settings deliverClient, ChannelObserver observer, DroppedMessages dropped) {}
+      LedgerSettings ledger, DeliveryClientSettings deliveryClient, long incarnation, ActorRef<Comm.Command> comm,
+      ActorRef<Membership.Command> membership, RejectionLog rejections, ChannelObserver observer, DroppedMessages dropped,
+      Duration statusTimeout) {}
 
   private record Joined(ChannelConfig config, ActorRef<ChannelGossip.Command> actor) {}
 
@@ -84,14 +95,15 @@ public final class ChannelRouter {
   private final Map<String, Joined> channels = new HashMap<>();
   /** Channels whose ledger could not open, and why: reported failed, their traffic refused. */
   private final Map<String, String> failed = new HashMap<>();
-  private final ActorRef<ChannelGossip.Send> outgoing;
+  private final ChannelOutbound outgoing;
   private MembershipView view = new MembershipView(List.of(), List.of());
 
   private ChannelRouter(ActorContext<Command> context, Setup setup) {
     this.context = context;
     this.setup = setup;
     context.setLoggerName(ChannelRouter.class);
-    this.outgoing = context.messageAdapter(ChannelGossip.Send.class, Outgoing::new);
+    ActorRef<Command> self = context.getSelf();
+    this.outgoing = (to, envelope) -> self.tell(new Outgoing(to, envelope));
     setup.comm().tell(new Comm.Subscribe(context.messageAdapter(Comm.Event.class, FromComm::new), CHANNEL_CONTENT));
     setup.membership().tell(new Membership.Subscribe(context.messageAdapter(MembershipView.class, ViewChanged::new)));
   }
@@ -121,13 +133,13 @@ public final class ChannelRouter {
           return Behaviors.same();
         })
         .onMessage(GetStatus.class, g -> {
-          List<java.util.function.Consumer<ActorRef<ChannelGossip.Status>>> askers = channels.values().stream()
-              .map(j -> (java.util.function.Consumer<ActorRef<ChannelGossip.Status>>)
+          List<Consumer<ActorRef<ChannelStatus>>> askers = channels.values().stream()
+              .map(j -> (Consumer<ActorRef<ChannelStatus>>)
                   replyTo -> j.actor().tell(new ChannelGossip.GetStatus(replyTo)))
               .toList();
-          List<ChannelGossip.Status> failures = failed.entrySet().stream()
-              .map(f -> ChannelGossip.Status.failed(f.getKey(), f.getValue())).toList();
-          context.spawnAnonymous(StatusCollector.create(askers, failures, g.replyTo()));
+          List<ChannelStatus> failures = failed.entrySet().stream()
+              .map(f -> ChannelStatus.failed(f.getKey(), f.getValue())).toList();
+          context.spawnAnonymous(StatusCollector.create(askers, failures, setup.statusTimeout(), g.replyTo()));
           return Behaviors.same();
         })
         .onMessage(SubscribeChannel.class, sub -> {
@@ -149,7 +161,7 @@ public final class ChannelRouter {
           return Behaviors.same();
         })
         .onMessage(Outgoing.class, o -> {
-          send(o.send());
+          send(o);
           return Behaviors.same();
         })
         .build();
@@ -174,7 +186,7 @@ public final class ChannelRouter {
     }
     Behavior<ChannelLedger.Command> ledger;
     try {
-      ledger = ChannelLedger.create(setup.systemConfig(), config.channelId());
+      ledger = ChannelLedger.create(setup.ledger(), config.channelId());
     } catch (IOException e) {
       context.getLog().error("cannot open the ledger of channel {}: {}", config.channelId(), e.getMessage());
       failed.put(config.channelId(), "its ledger cannot open: " + e.getMessage());
@@ -184,8 +196,9 @@ public final class ChannelRouter {
     failed.remove(config.channelId());
     ActorRef<ChannelGossip.Command> actor = context.spawn(ChannelGossip.create(new ChannelGossip.Setup(config,
         setup.ownMspId(), setup.signer(), setup.verifier(), setup.settings(), setup.incarnation(), outgoing, ledger,
-        (rejection, peer) -> setup.rejections().record(rejection, peer, System.nanoTime()), setup.leadership(),
-        channel -> DeliverClient.create(config, setup.signer().self(), setup.deliverClient(), channel), setup.observer())),
+        (rejection, peer) -> setup.rejections().record(rejection, peer, System.nanoTime()),
+        delivery -> DeliverClient.create(config, setup.signer().self(), setup.deliveryClient(), delivery,
+            orderer -> OrdererClient.serviceAt(context.getSystem(), orderer)), setup.observer())),
         "channel-" + config.channelId());
     learnOrgs(config);
     Joined joined = new Joined(config, actor);
@@ -200,13 +213,13 @@ public final class ChannelRouter {
    * only in it), and other orgs' anchor peers are dialled.
    */
   private void learnOrgs(ChannelConfig config) {
-    setup.verifier().identities().channelMsps(config.channelId(), new io.hearsay.protocol.identity.MspRegistry(
-        java.util.stream.Stream.concat(config.applicationOrgs().stream(), config.ordererOrgs().stream())
+    setup.verifier().identities().channelMsps(config.channelId(), new MspRegistry(
+        Stream.concat(config.applicationOrgs().stream(), config.ordererOrgs().stream())
             .flatMap(org -> org.msp().stream()).toList()));
-    List<io.hearsay.runtime.config.Endpoint> anchors = config.applicationOrgs().stream()
+    List<Endpoint> anchors = config.applicationOrgs().stream()
         .filter(org -> !org.mspId().equals(setup.ownMspId()))
         .flatMap(org -> org.anchorPeers().stream())
-        .map(a -> new io.hearsay.runtime.config.Endpoint(a.host(), a.port()))
+        .map(a -> new Endpoint(a.host(), a.port()))
         .toList();
     if (!anchors.isEmpty()) {
       setup.membership().tell(new Membership.AddAnchorPeers(anchors));
@@ -243,7 +256,7 @@ public final class ChannelRouter {
       return;
     }
     // Who the sender is in this channel is decided by this channel's MSPs alone.
-    Optional<Rejection> invalid = setup.verifier().identities().validInChannel(channel, inbound.sender(), java.time.Instant.now());
+    Optional<Rejection> invalid = setup.verifier().identities().validInChannel(channel, inbound.sender(), Instant.now());
     if (invalid.isPresent()) {
       reject(invalid.get(), inbound);
       return;
@@ -255,7 +268,7 @@ public final class ChannelRouter {
     if (!message.getChannel().isEmpty()) {
       return Optional.ofNullable(channels.get(message.getChannel().toStringUtf8()));
     }
-    com.google.protobuf.ByteString mac = switch (message.getContentCase()) {
+    ByteString mac = switch (message.getContentCase()) {
       case STATE_INFO -> message.getStateInfo().getChannelMAC();
       case STATE_INFO_PULL_REQ -> message.getStateInfoPullReq().getChannelMAC();
       default -> null;
@@ -269,7 +282,7 @@ public final class ChannelRouter {
         .findFirst();
   }
 
-  private void send(ChannelGossip.Send send) {
+  private void send(Outgoing send) {
     Address address = addressOf(view, send.to(), setup.ownMspId());
     if (address instanceof Reachable reachable) {
       setup.comm().tell(new Comm.Send(reachable.endpoint(), send.envelope()));

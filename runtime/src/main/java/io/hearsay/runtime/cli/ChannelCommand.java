@@ -2,16 +2,22 @@ package io.hearsay.runtime.cli;
 
 import io.hearsay.channels.config.AnchorPeer;
 import io.hearsay.channels.config.ChannelConfig;
-import io.hearsay.channels.config.Ordering;
 import io.hearsay.channels.config.GenesisBlocks;
+import io.hearsay.channels.config.Ordering;
 import io.hearsay.channels.config.OrgDefinition;
+import io.hearsay.ledger.store.LedgerStores;
+import io.hearsay.protocol.admin.JoinChainProposal;
 import io.hearsay.protocol.cryptogen.CryptoMaterial;
+import io.hearsay.runtime.PeerIdentityFiles;
+import io.hearsay.runtime.admin.Json;
+import io.hearsay.runtime.config.ConfigError;
 import io.hearsay.runtime.config.Endpoint;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,15 +34,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "channel", mixinStandardHelpOptions = true,
     description = "Read and write Fabric channel config blocks.",
     subcommands = {ChannelCommand.Inspect.class, ChannelCommand.Create.class, ChannelCommand.Join.class})
-final class ChannelCommand implements Runnable {
-
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
+final class ChannelCommand extends CommandGroup {
 
   @Command(name = "inspect", mixinStandardHelpOptions = true,
       description = "Print a config block's channel name, orgs (MSP id, number of root certificates) and"
@@ -68,8 +66,8 @@ final class ChannelCommand implements Runnable {
         Ordering ordering = config.ordering();
         out.printf("{\"channel\": \"%s\", \"ordererOrgs\": [%s], \"applicationOrgs\": [%s], \"ordererAddresses\": [%s], "
             + "\"maxMessageCount\": %d, \"batchTimeoutMillis\": %d}%n",
-            io.hearsay.runtime.admin.Json.escape(config.channelId()), orgsJson(config.ordererOrgs()), orgsJson(config.applicationOrgs()),
-            ordering.ordererAddresses().stream().map(a -> "\"" + io.hearsay.runtime.admin.Json.escape(a) + "\"").collect(Collectors.joining(", ")),
+            Json.escape(config.channelId()), orgsJson(config.ordererOrgs()), orgsJson(config.applicationOrgs()),
+            ordering.ordererAddresses().stream().map(a -> "\"" + Json.escape(a) + "\"").collect(Collectors.joining(", ")),
             ordering.maxMessageCount(), ordering.batchTimeout().toMillis());
       } else {
         out.println("channel: " + config.channelId());
@@ -92,9 +90,9 @@ final class ChannelCommand implements Runnable {
 
     private static String orgsJson(List<OrgDefinition> orgs) {
       return orgs.stream().map(o -> String.format("{\"mspId\": \"%s\", \"rootCerts\": %d, \"mspType\": \"%s\", \"anchorPeers\": [%s]}",
-          io.hearsay.runtime.admin.Json.escape(o.mspId()), o.msp().map(m -> m.roots().size()).orElse(0),
+          Json.escape(o.mspId()), o.msp().map(m -> m.roots().size()).orElse(0),
           o.msp().isPresent() ? "x509" : "idemix",
-          o.anchorPeers().stream().map(a -> "\"" + io.hearsay.runtime.admin.Json.escape(a.toString()) + "\"").collect(Collectors.joining(", "))))
+          o.anchorPeers().stream().map(a -> "\"" + Json.escape(a.toString()) + "\"").collect(Collectors.joining(", "))))
           .collect(Collectors.joining(", "));
     }
   }
@@ -131,7 +129,7 @@ final class ChannelCommand implements Runnable {
     @Override
     public Integer call() {
       try {
-        io.hearsay.ledger.store.LedgerStores.checkChannelName(name);
+        LedgerStores.checkChannelName(name);
         Map<String, List<AnchorPeer>> byOrg = new HashMap<>();
         for (String anchor : anchors) {
           int eq = anchor.indexOf('=');
@@ -195,9 +193,9 @@ final class ChannelCommand implements Runnable {
       }
       try {
         Endpoint endpoint = connection.endpoint();
-        var admin = io.hearsay.runtime.PeerIdentityFiles.signingIdentity(mspId, msp, "--msp");
+        var admin = PeerIdentityFiles.signingIdentity(mspId, msp, "--msp");
         Block genesis = Block.parseFrom(Files.readAllBytes(block));
-        byte[] request = io.hearsay.protocol.admin.JoinChainProposal.create(admin, genesis, java.time.Instant.now())
+        byte[] request = JoinChainProposal.create(admin, genesis, Instant.now())
             .toByteArray();
         String answer = connection.client().post(endpoint, "/channels", request, 202);
         spec.commandLine().getOut().println(answer.strip());
@@ -206,7 +204,7 @@ final class ChannelCommand implements Runnable {
         boolean refused = e.getMessage() != null && (e.getMessage().startsWith("HTTP 403") || e.getMessage().startsWith("HTTP 400"));
         spec.commandLine().getErr().println("hearsay channel join: " + e.getMessage());
         return refused ? HearsayCommand.CHECK_FAILED : HearsayCommand.CANNOT_RUN;
-      } catch (IllegalArgumentException | io.hearsay.runtime.config.ConfigError e) {
+      } catch (IllegalArgumentException | ConfigError e) {
         spec.commandLine().getErr().println("hearsay channel join: " + e.getMessage());
         return HearsayCommand.CANNOT_RUN;
       }

@@ -22,15 +22,7 @@ import picocli.CommandLine.Option;
 @Command(name = "crypto", mixinStandardHelpOptions = true,
     description = "Generate and check MSP and TLS material (Fabric cryptogen layout).",
     subcommands = {CryptoCommand.Generate.class, CryptoCommand.Verify.class})
-final class CryptoCommand implements Runnable {
-
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
+final class CryptoCommand extends CommandGroup {
 
   @Command(name = "generate", mixinStandardHelpOptions = true,
       description = "Write CAs, signing and TLS material for N orgs of M peers (and an orderer org),"

@@ -1,14 +1,17 @@
 package io.hearsay.runtime.cli;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.hearsay.ledger.ChannelLedger;
+import io.hearsay.ledger.LedgerSettings;
 import io.hearsay.ledger.block.BlockFileScanner;
 import io.hearsay.ledger.block.BlockRecords;
 import io.hearsay.ledger.block.BlockValidator;
 import io.hearsay.ledger.block.ChainVerifier;
 import io.hearsay.ledger.store.BlockStore;
 import io.hearsay.ledger.store.LedgerStores;
+import io.hearsay.runtime.admin.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -16,10 +19,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.hyperledger.fabric.protos.common.Block;
@@ -32,15 +37,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "ledger", mixinStandardHelpOptions = true,
     description = "Verify Fabric block files; import them into a channel ledger and export them back.",
     subcommands = {LedgerCommand.Verify.class, LedgerCommand.Import.class, LedgerCommand.Export.class})
-final class LedgerCommand implements Runnable {
-
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
+final class LedgerCommand extends CommandGroup {
 
   /** A Fabric block file, or a single {@code common.Block} protobuf when named *.block or *.pb. */
   static boolean isSingleBlock(Path file) {
@@ -72,7 +69,7 @@ final class LedgerCommand implements Runnable {
             // Alone, a block's link cannot be checked: take its number and previous hash as given.
             verifier = new ChainVerifier(Instant.now(), block.getHeader().getNumber(), block.getHeader().getPreviousHash());
             verifier.accept(block);
-          } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+          } catch (InvalidProtocolBufferException e) {
             verifier.unreadable(new BlockFileScanner.CorruptionException(file, 0,
                 bytes.length + " bytes are not a common.Block: " + e.getMessage()));
           }
@@ -92,13 +89,13 @@ final class LedgerCommand implements Runnable {
       if (json) {
         out.printf("{\"file\": \"%s\", \"height\": %d, \"tipHash\": \"%s\", \"valid\": %b, \"signedBlocks\": %d, "
                 + "\"unsignedBlocks\": %d, \"problems\": [%s], \"unreadable\": [%s]}%n",
-            io.hearsay.runtime.admin.Json.escape(file.toString()), report.height(),
+            Json.escape(file.toString()), report.height(),
             BlockValidator.hex(report.tipHash()), report.valid(), report.signedBlocks(), report.unsignedBlocks(),
             report.problems().stream().map(p -> String.format("{\"block\": %d, \"reason\": \"%s\", \"detail\": \"%s\"}",
-                p.block(), p.rejection().reason(), io.hearsay.runtime.admin.Json.escape(p.rejection().detail()))).collect(Collectors.joining(", ")),
+                p.block(), p.rejection().reason(), Json.escape(p.rejection().detail()))).collect(Collectors.joining(", ")),
             report.unreadable().stream().map(u -> String.format("{\"offset\": %d, \"claimedBytes\": %d, "
                 + "\"remainingBytes\": %d, \"detail\": \"%s\"}", u.offset(), u.claimedBytes(), u.remainingBytes(),
-                io.hearsay.runtime.admin.Json.escape(u.detail()))).collect(Collectors.joining(", ")));
+                Json.escape(u.detail()))).collect(Collectors.joining(", ")));
         return;
       }
       out.printf("file:     %s%nheight:   %d%ntip hash: %s%nsigned:   %d blocks with a valid orderer signature, %d unsigned%n",
@@ -144,12 +141,12 @@ final class LedgerCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      Config config = ConfigFactory.load(ConfigFactory.parseMap(java.util.Map.of(
+      Config config = ConfigFactory.load(ConfigFactory.parseMap(Map.of(
           "hearsay.ledger.data-dir", data.toAbsolutePath().toString(), "pekko.loglevel", "WARNING")));
       ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "hearsay-ledger", config);
       try {
-        var ledger = system.systemActorOf(ChannelLedger.create(config, channel), "ledger-" + channel,
-            org.apache.pekko.actor.typed.Props.empty());
+        var ledger = system.systemActorOf(ChannelLedger.create(LedgerSettings.read(config), channel), "ledger-" + channel,
+            Props.empty());
         long[] counts = new long[2];
         String[] failure = {null};
         if (!Files.isReadable(file)) {
@@ -240,6 +237,4 @@ final class LedgerCommand implements Runnable {
       }
     }
   }
-
-
 }

@@ -3,6 +3,7 @@ package io.hearsay.runtime.cli;
 import io.hearsay.runtime.network.LocalNetwork;
 import io.hearsay.runtime.network.NetworkRun;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,15 +12,7 @@ import picocli.CommandLine.Option;
 /** {@code hearsay network up|down|tx}: a local multi-org network of separate peer and orderer processes. */
 @Command(name = "network", mixinStandardHelpOptions = true, description = "Run a local Fabric-style network.",
     subcommands = {NetworkCommand.Up.class, NetworkCommand.Down.class, NetworkCommand.Tx.class})
-final class NetworkCommand implements Runnable {
-
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
+final class NetworkCommand extends CommandGroup {
 
   @Command(name = "up", mixinStandardHelpOptions = true,
       description = "Generate crypto material, channel blocks and configs, start an orderer and every peer as separate"
@@ -71,7 +64,7 @@ final class NetworkCommand implements Runnable {
       LocalNetwork network;
       try {
         network = LocalNetwork.create(dir, orgs, peersPerOrg, channels,
-            LocalNetwork.Profile.valueOf(profile.toUpperCase(java.util.Locale.ROOT)));
+            LocalNetwork.Profile.valueOf(profile.toUpperCase(Locale.ROOT)));
       } catch (Exception e) {
         spec.commandLine().getErr().println("hearsay network up: " + e.getMessage());
         return HearsayCommand.CANNOT_RUN;

@@ -1,13 +1,8 @@
 package io.hearsay.runtime.cli;
 
 import io.hearsay.runtime.HearsayPeer;
-import io.hearsay.runtime.config.ConfigError;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.apache.pekko.Done;
-import org.apache.pekko.actor.CoordinatedShutdown;
-import org.apache.pekko.actor.typed.javadsl.Adapter;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,15 +10,7 @@ import picocli.CommandLine.Option;
 /** {@code hearsay peer start --config FILE}: one peer in the foreground until SIGTERM. */
 @Command(name = "peer", mixinStandardHelpOptions = true, description = "Run a peer.",
     subcommands = {PeerCommand.Start.class})
-final class PeerCommand implements Runnable {
-
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
+final class PeerCommand extends CommandGroup {
 
   @Command(name = "start", mixinStandardHelpOptions = true,
       description = "Start a peer from a HOCON config file (Fabric's CORE_PEER_* variables override"
@@ -37,21 +24,10 @@ final class PeerCommand implements Runnable {
 
     @Override
     public Integer call() {
-      HearsayPeer peer;
-      try {
-        peer = HearsayPeer.start(config);
-      } catch (ConfigError e) {
-        spec.commandLine().getErr().println("hearsay peer start: " + e.getMessage());
-        return HearsayCommand.CANNOT_RUN;
-      }
-      CoordinatedShutdown.get(Adapter.toClassic(peer.system())).addTask(
-          CoordinatedShutdown.PhaseBeforeServiceUnbind(), "announce-stop", () -> {
-            LoggerFactory.getLogger(PeerCommand.class).info("peer {} stopping (coordinated shutdown)",
-                peer.endpoint());
-            return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
-          });
-      return HearsayCommand.runUntilTerminated(spec,
-          "peer " + peer.endpoint() + " started, PKI-ID " + peer.pkiId().hex(), peer.system());
+      return HearsayCommand.runNode(spec, "hearsay peer start", () -> {
+        HearsayPeer peer = HearsayPeer.start(config);
+        return new HearsayCommand.Started(peer.system(), "peer " + peer.endpoint(), "PKI-ID " + peer.pkiId().hex());
+      });
     }
   }
 }

@@ -1,11 +1,11 @@
 package io.hearsay.runtime.comm;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.hearsay.protocol.Rejection;
 import io.hearsay.protocol.RejectionReason;
 import io.hearsay.protocol.Verdict;
 import io.hearsay.protocol.identity.PeerIdentity;
-import io.hearsay.protocol.identity.PkiId;
 import io.hearsay.protocol.message.EnvelopeSigner;
 import io.hearsay.protocol.message.EnvelopeVerifier;
 import io.hearsay.protocol.message.GossipMessages;
@@ -15,15 +15,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.DeadLetter;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.hyperledger.fabric.protos.gossip.Envelope;
@@ -50,7 +53,9 @@ public final class Comm {
    */
   public static final String LARGE_NAME = "comm-large";
 
-  public sealed interface Command permits WireFrame, Send, Connect, Subscribe, SetFaults, DelayedFrame, FrameDropped {}
+  public sealed interface Command permits WireFrame, Send, Connect, Subscribe, SetFaults, InternalCommand {}
+
+  private sealed interface InternalCommand extends Command permits DelayedFrame, FrameDropped {}
 
   /** Sends a signed envelope to the peer at {@code to}. */
   public record Send(Endpoint to, Envelope envelope) implements Command {}
@@ -67,10 +72,10 @@ public final class Comm {
   /** Replaces the link faults (tests). */
   public record SetFaults(LinkFaults faults) implements Command {}
 
-  private record DelayedFrame(Endpoint to, WireFrame frame) implements Command {}
+  private record DelayedFrame(Endpoint to, WireFrame frame) implements InternalCommand {}
 
   /** Artery gave up on a frame (full send queue, quarantine): it reached dead letters. */
-  private record FrameDropped(org.apache.pekko.actor.DeadLetter letter) implements Command {}
+  private record FrameDropped(DeadLetter letter) implements InternalCommand {}
 
   /** What comm tells its subscribers. */
   public sealed interface Event permits Inbound, PeerConnected {}
@@ -85,8 +90,7 @@ public final class Comm {
   /** What comm is started with. */
   public record Setup(String systemName, Endpoint self, EnvelopeSigner signer,
       EnvelopeVerifier verifier, RejectionLog rejections, MessageCounts received, MessageCounts sent,
-      DroppedMessages dropped, ByteString tlsCertificateHash, Optional<TlsSessions> tlsSessions, Duration handshakeRetry,
-      int largeMessageThreshold) {}
+      DroppedMessages dropped, ByteString tlsCertificateHash, Optional<TlsSessions> tlsSessions, CommSettings settings) {}
 
   private record Subscription(ActorRef<Event> subscriber, Set<ContentCase> contents) {}
 
@@ -111,9 +115,9 @@ public final class Comm {
         setup.signer().self().identity(), setup.tlsCertificateHash(), false)).envelope();
     // Artery drops silently (a debug log) when an outbound queue is full; the dropped frame goes
     // to dead letters, which is where it is counted.
-    context.getSystem().eventStream().tell(new org.apache.pekko.actor.typed.eventstream.EventStream.Subscribe<>(
-        org.apache.pekko.actor.DeadLetter.class,
-        context.messageAdapter(org.apache.pekko.actor.DeadLetter.class, FrameDropped::new)));
+    context.getSystem().eventStream().tell(new EventStream.Subscribe<>(
+        DeadLetter.class,
+        context.messageAdapter(DeadLetter.class, FrameDropped::new)));
   }
 
   public static Behavior<Command> create(Setup setup) {
@@ -224,7 +228,7 @@ public final class Comm {
       // session carried a frame, so the hash must at least be a certificate a session presented.
       reject(Rejection.of(RejectionReason.TLS_CERT_HASH_MISMATCH, "ConnEstablish from %s (%s) names TLS certificate %s, "
           + "which no TLS session with this peer presented", endpoint, peer,
-          certHash.isEmpty() ? "(none)" : java.util.HexFormat.of().formatHex(certHash.toByteArray())), endpoint);
+          certHash.isEmpty() ? "(none)" : HexFormat.of().formatHex(certHash.toByteArray())), endpoint);
       return;
     }
     PeerIdentity previous = bound.put(endpoint, peer);
@@ -243,7 +247,7 @@ public final class Comm {
   private void sendHandshake(Endpoint to, WireFrame.Kind kind, boolean always) {
     long now = System.nanoTime();
     Long last = handshakeSentAt.get(to);
-    if (!always && last != null && now - last < setup.handshakeRetry().toNanos()) {
+    if (!always && last != null && now - last < setup.settings().handshakeRetry().toNanos()) {
       return;
     }
     handshakeSentAt.put(to, now);
@@ -253,7 +257,7 @@ public final class Comm {
   private static Envelope envelopeOf(WireFrame frame) {
     try {
       return Envelope.parseFrom(frame.envelope());
-    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+    } catch (InvalidProtocolBufferException e) {
       return Envelope.getDefaultInstance();
     }
   }
@@ -286,7 +290,7 @@ public final class Comm {
   }
 
   private void send(Endpoint to, WireFrame frame) {
-    if (frame.envelope().size() > setup.largeMessageThreshold()) {
+    if (frame.envelope().size() > setup.settings().largeMessageThreshold()) {
       largeRefs.computeIfAbsent(to, e -> resolve(e, LARGE_NAME)).tell(frame);
     } else {
       refs.computeIfAbsent(to, e -> resolve(e, NAME)).tell(frame);

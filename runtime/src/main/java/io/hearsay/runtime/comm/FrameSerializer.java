@@ -19,27 +19,35 @@ import org.apache.pekko.serialization.SerializerWithStringManifest;
  * @param <K> the frame's kinds
  * @param <F> the frame
  */
-public abstract class FrameSerializer<K extends Enum<K>, F> extends SerializerWithStringManifest {
+public abstract class FrameSerializer<K extends Enum<K>, F extends Frame<K>> extends SerializerWithStringManifest {
+
+  /** Makes a frame from what was read (the reference resolved, of the type the frame's kind implies). */
+  @FunctionalInterface
+  protected interface Factory<K, F> {
+    F frame(K kind, ActorRef<?> ref, ByteString bytes);
+  }
 
   private final ActorRefResolver resolver;
+  private final int identifier;
   private final Class<F> frameClass;
   private final K[] kinds;
+  private final Factory<K, F> factory;
   private final String manifest;
 
-  protected FrameSerializer(ExtendedActorSystem system, Class<F> frameClass, Class<K> kindClass) {
+  protected FrameSerializer(ExtendedActorSystem system, int identifier, Class<F> frameClass, Class<K> kindClass,
+      Factory<K, F> factory) {
     this.resolver = ActorRefResolver.get(Adapter.toTyped(system));
+    this.identifier = identifier;
     this.frameClass = frameClass;
     this.kinds = kindClass.getEnumConstants();
+    this.factory = factory;
     this.manifest = "hearsay." + frameClass.getSimpleName();
   }
 
-  protected abstract K kind(F frame);
-
-  protected abstract ActorRef<?> ref(F frame);
-
-  protected abstract ByteString bytes(F frame);
-
-  protected abstract F frame(K kind, ActorRef<?> ref, ByteString bytes);
+  @Override
+  public int identifier() {
+    return identifier;
+  }
 
   @Override
   public String manifest(Object o) {
@@ -52,12 +60,12 @@ public abstract class FrameSerializer<K extends Enum<K>, F> extends SerializerWi
       throw new IllegalArgumentException("cannot serialize " + o.getClass().getName());
     }
     F frame = frameClass.cast(o);
-    ActorRef<?> ref = ref(frame);
+    ActorRef<?> ref = frame.ref();
     // A frame that expects no answer carries no reference: an empty path.
     byte[] path = ref == null ? new byte[0] : resolver.toSerializationFormat(ref).getBytes(StandardCharsets.UTF_8);
-    ByteString bytes = bytes(frame);
+    ByteString bytes = frame.bytes();
     ByteBuffer buffer = ByteBuffer.allocate(1 + 4 + path.length + bytes.size());
-    buffer.put((byte) kind(frame).ordinal()).putInt(path.length).put(path);
+    buffer.put((byte) frame.kind().ordinal()).putInt(path.length).put(path);
     bytes.copyTo(buffer);
     return buffer.array();
   }
@@ -76,7 +84,7 @@ public abstract class FrameSerializer<K extends Enum<K>, F> extends SerializerWi
       }
       String path = new String(bytes, 5, pathLength, StandardCharsets.UTF_8);
       ActorRef<?> ref = path.isEmpty() ? null : resolver.resolveActorRef(path);
-      return frame(kinds[kind], ref, ByteString.copyFrom(bytes, 5 + pathLength, bytes.length - 5 - pathLength));
+      return factory.frame(kinds[kind], ref, ByteString.copyFrom(bytes, 5 + pathLength, bytes.length - 5 - pathLength));
     } catch (RuntimeException e) {
       throw new NotSerializableException("malformed " + this.manifest + ": " + e.getMessage());
     }

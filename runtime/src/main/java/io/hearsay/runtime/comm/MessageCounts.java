@@ -1,9 +1,11 @@
 package io.hearsay.runtime.comm;
 
+import java.io.IOException;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import org.hyperledger.fabric.protos.gossip.Envelope;
 import org.hyperledger.fabric.protos.gossip.GossipMessage;
 
 /**
@@ -15,12 +17,12 @@ public final class MessageCounts {
   private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
 
   /** Counts a sent envelope by its message's type, parsing without copying its bytes fields. */
-  void recordSent(org.hyperledger.fabric.protos.gossip.Envelope envelope) {
+  void recordSent(Envelope envelope) {
     try {
       var input = envelope.getPayload().newCodedInput();
       input.enableAliasing(true);
       record(GossipMessage.parseFrom(input));
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       counts.computeIfAbsent("MALFORMED", k -> new LongAdder()).increment();
     }
   }

@@ -9,8 +9,18 @@ import org.apache.pekko.actor.typed.ActorRef;
  * handshake and the envelope signatures check), and the signed envelope's bytes exactly as signed.
  */
 public record WireFrame(Kind kind, ActorRef<Comm.Command> from, ByteString envelope)
-    implements Comm.Command {
+    implements Comm.Command, Frame<WireFrame.Kind> {
 
   /** A handshake carries a signed ConnEstablish; a reply is not answered again. */
   public enum Kind { HANDSHAKE, HANDSHAKE_REPLY, GOSSIP }
+
+  @Override
+  public ActorRef<?> ref() {
+    return from;
+  }
+
+  @Override
+  public ByteString bytes() {
+    return envelope;
+  }
 }

@@ -1,29 +1,40 @@
 package io.hearsay.runtime.config;
 
+import io.hearsay.channels.ChannelSettings;
+import io.hearsay.ledger.LedgerSettings;
+import io.hearsay.runtime.admin.AdminSettings;
+import io.hearsay.runtime.comm.CommSettings;
+import io.hearsay.runtime.deliver.DeliveryClientSettings;
+import io.hearsay.runtime.membership.MembershipSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** Everything one peer is started with, read and checked once from its config. */
+/**
+ * Everything one peer is started with, read and checked once from its config, one record per
+ * subtree: who it is ({@code peer.id}, {@code localMspId}, {@code mspConfigPath}), the orgs it
+ * knows before any channel config ({@code hearsay.orgs}), Artery TLS ({@code hearsay.tls}), its
+ * links ({@link CommSettings}), discovery ({@link MembershipSettings}), its channels
+ * ({@link ChannelSettings}), the leader's deliver client ({@link DeliveryClientSettings}), its
+ * ledgers ({@link LedgerSettings}), its admin endpoint ({@link AdminSettings}), and how long the
+ * embedding API waits for the peer's actors ({@code hearsay.api-timeout}).
+ */
 public record PeerSettings(
     String id,
     String localMspId,
     Path mspConfigPath,
-    GossipSettings gossip,
     List<Org> orgs,
     Optional<Tls> tls,
-    Duration rejectionLogInterval,
-    Duration handshakeRetry,
-    int largeMessageThreshold,
+    CommSettings comm,
+    MembershipSettings membership,
+    ChannelSettings channels,
+    DeliveryClientSettings deliveryClient,
+    LedgerSettings ledger,
+    AdminSettings admin,
     Duration identityPurgeInterval,
     List<Path> channelBlocks,
-    DeliveryClient deliveryClient,
-    io.hearsay.runtime.admin.AdminSettings admin,
-    io.hearsay.channels.ChannelSettings channels,
-    io.hearsay.channels.election.Leadership.Handover handover,
-    Optional<io.hearsay.runtime.membership.AccrualDetector.Settings> accrual,
-    io.hearsay.channels.epidemic.AntiEntropy.Mode membershipAntiEntropy) {
+    Duration apiTimeout) {
 
   public PeerSettings {
     orgs = List.copyOf(orgs);
@@ -36,9 +47,6 @@ public record PeerSettings(
       anchorPeers = List.copyOf(anchorPeers);
     }
   }
-
-  /** Fabric's {@code peer.deliveryclient} keys. */
-  public record DeliveryClient(Duration connTimeout, Duration reconnectTotalTimeThreshold) {}
 
   /** Artery mutual TLS material (PKCS#12). */
   public record Tls(Path keyStore, Path trustStore, String password) {}

@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.slf4j.LoggerFactory;
 
 /**
  * The identity store: PKI-ID to certificate, validated by the MSPs of known orgs. Comm and
@@ -37,7 +38,7 @@ public final class Identities {
           .onMessage(Purge.class, purge -> {
             int dropped = identities.purgeExpired(Instant.now());
             if (dropped > 0) {
-              org.slf4j.LoggerFactory.getLogger(Identities.class)
+              LoggerFactory.getLogger(Identities.class)
                   .info("forgot {} identities whose certificates expired", dropped);
             }
             return Behaviors.same();

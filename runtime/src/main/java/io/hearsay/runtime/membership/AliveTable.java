@@ -7,6 +7,7 @@ import io.hearsay.runtime.config.Endpoint;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -70,7 +71,7 @@ public final class AliveTable {
     this.self = self;
     this.expiryNanos = aliveExpirationTimeout.toNanos();
     this.purgeNanos = purgeAfter.toNanos();
-    this.neverForget = new java.util.HashSet<>(neverForget);
+    this.neverForget = new HashSet<>(neverForget);
   }
 
   /** Adds an endpoint (a newly learned anchor peer) whose member is never forgotten. */

@@ -1,6 +1,8 @@
 package io.hearsay.runtime.membership;
 
 import com.google.protobuf.ByteString;
+import io.hearsay.channels.common.RandomPeers;
+import io.hearsay.channels.epidemic.AntiEntropy;
 import io.hearsay.protocol.Rejection;
 import io.hearsay.protocol.RejectionReason;
 import io.hearsay.protocol.Verdict;
@@ -14,8 +16,6 @@ import io.hearsay.protocol.message.SignedGossipMessage;
 import io.hearsay.runtime.comm.Comm;
 import io.hearsay.runtime.comm.RejectionLog;
 import io.hearsay.runtime.config.Endpoint;
-import io.hearsay.runtime.config.GossipSettings;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,7 +50,9 @@ import org.hyperledger.fabric.protos.gossip.PeerTime;
  */
 public final class Membership {
 
-  public sealed interface Command permits GetView, Subscribe, AddAnchorPeers, FromComm, Tick {}
+  public sealed interface Command permits GetView, Subscribe, AddAnchorPeers, InternalCommand {}
+
+  private sealed interface InternalCommand extends Command permits FromComm, Tick {}
 
   /** Anchor peers of other orgs learned from a channel's config block: dialled, never forgotten. */
   public record AddAnchorPeers(List<Endpoint> anchors) implements Command {}
@@ -60,24 +62,22 @@ public final class Membership {
   /** Sends the view to {@code subscriber} now and after every change. */
   public record Subscribe(ActorRef<MembershipView> subscriber) implements Command {}
 
-  private record FromComm(Comm.Event event) implements Command {}
+  private record FromComm(Comm.Event event) implements InternalCommand {}
 
-  private enum Tick implements Command { ALIVE, EXPIRY, PULL, RECONNECT }
+  private enum Tick implements InternalCommand { ALIVE, EXPIRY, PULL, RECONNECT }
 
   /** What membership is started with. */
-  public record Setup(EnvelopeSigner signer, EnvelopeVerifier verifier, GossipSettings gossip,
+  public record Setup(EnvelopeSigner signer, EnvelopeVerifier verifier, MembershipSettings settings,
       Endpoint self, List<Endpoint> anchorPeers, ActorRef<Comm.Command> comm, RejectionLog rejections,
-      long incarnation, Optional<AccrualDetector.Settings> accrual,
-      io.hearsay.channels.epidemic.AntiEntropy.Mode antiEntropy) {}
+      long incarnation) {}
 
   private final ActorContext<Command> context;
   private final Setup setup;
   private final String mspId;
+  private final MembershipSettings settings;
+  private final DisclosurePolicy disclosure;
   private final AliveTable table;
-  private final Set<Endpoint> bootstrap;
-  private final Set<Endpoint> refusedBootstrap = new HashSet<>();
-  private final Set<Endpoint> awaitingHandshake = new HashSet<>();
-  private final List<Endpoint> anchors = new ArrayList<>();
+  private final KnownEndpoints known;
   private final List<ActorRef<MembershipView>> subscribers = new ArrayList<>();
   private final SplittableRandom random = new SplittableRandom();
   private long sequence;
@@ -91,14 +91,12 @@ public final class Membership {
     context.setLoggerName(Membership.class);
     this.setup = setup;
     this.mspId = setup.signer().self().mspId();
-    this.bootstrap = new HashSet<>(setup.gossip().bootstrap());
-    bootstrap.remove(setup.self());
-    Set<Endpoint> neverForget = new HashSet<>(bootstrap);
-    neverForget.addAll(setup.anchorPeers());
-    anchors.addAll(setup.anchorPeers());
-    this.table = new AliveTable(setup.signer().self().pkiId(), setup.gossip().aliveExpirationTimeout(),
-        setup.gossip().purgeAfter(), neverForget,
-        setup.accrual().map(a -> new AccrualDetector(a, setup.gossip().aliveTimeInterval())));
+    this.settings = setup.settings();
+    this.disclosure = new DisclosurePolicy(mspId, settings.externalEndpoint().isPresent());
+    this.known = new KnownEndpoints(mspId, setup.self(), settings.bootstrap(), setup.anchorPeers());
+    this.table = new AliveTable(setup.signer().self().pkiId(), settings.aliveExpirationTimeout(),
+        settings.purgeAfter(), known.neverForget(),
+        settings.accrual().map(a -> new AccrualDetector(a, settings.aliveTimeInterval())));
   }
 
   public static Behavior<Command> create(Setup setup) {
@@ -110,17 +108,16 @@ public final class Membership {
   }
 
   private void start(TimerScheduler<Command> timers) {
-    GossipSettings g = setup.gossip();
     setup.comm().tell(new Comm.Subscribe(context.messageAdapter(Comm.Event.class, FromComm::new),
         Set.of(ContentCase.ALIVE_MSG, ContentCase.MEM_REQ, ContentCase.MEM_RES)));
-    timers.startTimerWithFixedDelay(Tick.ALIVE, g.aliveTimeInterval());
+    timers.startTimerWithFixedDelay(Tick.ALIVE, settings.aliveTimeInterval());
     // The accrual detector suspects within a few alive intervals; the check keeps up with it.
-    timers.startTimerWithFixedDelay(Tick.EXPIRY, setup.accrual().isPresent()
-        ? g.aliveTimeInterval().dividedBy(4) : g.aliveExpirationTimeout().dividedBy(10));
-    timers.startTimerWithFixedDelay(Tick.PULL, g.pullInterval());
-    timers.startTimerWithFixedDelay(Tick.RECONNECT, g.reconnectInterval());
+    timers.startTimerWithFixedDelay(Tick.EXPIRY, settings.accrual().isPresent()
+        ? settings.aliveTimeInterval().dividedBy(4) : settings.aliveExpirationTimeout().dividedBy(10));
+    timers.startTimerWithFixedDelay(Tick.PULL, settings.pullInterval());
+    timers.startTimerWithFixedDelay(Tick.RECONNECT, settings.reconnectInterval());
     renewSelfAlive();
-    contactEndpoints(contactable(bootstrap, anchors));
+    dial(known.toDial(table::isAliveAt));
   }
 
   private Behavior<Command> behavior() {
@@ -135,10 +132,9 @@ public final class Membership {
           return Behaviors.same();
         })
         .onMessage(AddAnchorPeers.class, add -> {
-          List<Endpoint> fresh = add.anchors().stream().filter(a -> !anchors.contains(a) && !a.equals(setup.self())).toList();
-          anchors.addAll(fresh);
+          List<Endpoint> fresh = known.addAnchors(add.anchors());
           fresh.forEach(table::neverForget);
-          contactEndpoints(contactable(Set.of(), fresh));
+          dial(fresh.stream().filter(e -> !table.isAliveAt(e)).toList());
           return Behaviors.same();
         })
         .onMessage(FromComm.class, f -> {
@@ -159,35 +155,39 @@ public final class Membership {
     switch (tick) {
       case ALIVE -> {
         renewSelfAlive();
-        List<MemberInfo> targets = pick(table.aliveMembers(), setup.gossip().propagatePeerNum(), null);
+        List<MemberInfo> targets = pick(table.aliveMembers(), settings.propagatePeerNum(), null);
         if (targets.isEmpty()) {
-          contactEndpoints(contactable(bootstrap, anchors));
+          dial(known.toDial(table::isAliveAt));
         }
         targets.forEach(t -> sendAlive(selfAlive, t));
       }
       case EXPIRY -> {
         table.expire(now).forEach(m -> context.getLog().info("peer {} ({}) is dead: not heard from for {}",
-            m.pkiId(), describe(m), setup.gossip().aliveExpirationTimeout()));
+            m.pkiId(), describe(m), settings.aliveExpirationTimeout()));
         table.purge(now).forEach(m -> context.getLog().info("peer {} ({}) forgotten", m.pkiId(), describe(m)));
       }
       case PULL -> antiEntropyRound();
       case RECONNECT -> {
         List<Endpoint> probes = new ArrayList<>();
         for (MemberInfo dead : table.deadMembers()) {
-          endpointOf(dead).ifPresent(probes::add);
+          disclosure.endpointOf(dead).ifPresent(probes::add);
         }
-        probes.addAll(contactable(bootstrap, anchors));
-        contactEndpoints(probes);
+        probes.addAll(known.toDial(table::isAliveAt));
+        dial(probes);
       }
     }
   }
 
   private void onCommEvent(Comm.Event event) {
     if (event instanceof Comm.PeerConnected connected) {
-      if (checkBootstrapOrg(connected.peer(), connected.endpoint())) {
+      KnownEndpoints.Handshake handshake = known.onHandshake(connected.peer(), connected.endpoint());
+      handshake.refusedBootstrap().ifPresent(refused -> {
+        reject(refused, connected.endpoint());
+        context.getLog().error("bootstrap peer {} belongs to org {}, not to {}: refused", connected.endpoint(),
+            connected.peer().mspId(), mspId);
+      });
+      if (handshake.contact()) {
         contact(connected.peer(), connected.endpoint());
-      } else {
-        awaitingHandshake.remove(connected.endpoint());
       }
       return;
     }
@@ -216,7 +216,7 @@ public final class Membership {
           outcome == AliveTable.Outcome.RESURRECTED ? " again" : "");
     }
     if (forward) {
-      pick(table.aliveMembers(), setup.gossip().propagatePeerNum(), new HashSet<>(List.of(info.pkiId(), relayedBy.pkiId())))
+      pick(table.aliveMembers(), settings.propagatePeerNum(), new HashSet<>(List.of(info.pkiId(), relayedBy.pkiId())))
           .forEach(target -> sendAlive(alive, target));
     }
   }
@@ -238,7 +238,7 @@ public final class Membership {
     }
     onAlive(alive, inbound.sender(), false);
     String requesterMsp = inbound.sender().mspId();
-    if (!requesterMsp.equals(mspId) && setup.gossip().externalEndpoint().isEmpty()) {
+    if (!disclosure.talksTo(requesterMsp)) {
       return;
     }
     setup.comm().tell(new Comm.Send(inbound.fromEndpoint(), signed(view(requesterMsp, Map.of()))));
@@ -251,22 +251,15 @@ public final class Membership {
    */
   private GossipMessage view(String toMsp, Map<PkiId, PeerTime> theirs) {
     List<Envelope> alives = new ArrayList<>();
-    if (lacks(theirs, selfAlive)) {
-      alives.add(disclosed(selfAlive, toMsp));
+    if (DisclosurePolicy.lacks(theirs, selfAlive)) {
+      alives.add(disclosure.disclosed(selfAlive, toMsp));
     }
-    table.aliveMessages(true).stream().filter(m -> discloses(m, toMsp) && lacks(theirs, m))
-        .forEach(m -> alives.add(disclosed(m, toMsp)));
-    List<Envelope> dead = table.aliveMessages(false).stream().filter(m -> discloses(m, toMsp) && lacks(theirs, m))
-        .map(m -> disclosed(m, toMsp)).toList();
-    return GossipMessages.membershipResponse(alives, dead);
+    alives.addAll(disclosure.shown(table.aliveMessages(true), toMsp, theirs));
+    return GossipMessages.membershipResponse(alives, disclosure.shown(table.aliveMessages(false), toMsp, theirs));
   }
 
   private Envelope signed(GossipMessage view) {
     return setup.signer().sign(view).envelope();
-  }
-
-  private static boolean lacks(Map<PkiId, PeerTime> theirs, SignedGossipMessage alive) {
-    return PeerTimes.isNewerThanKnown(alive.message().getAliveMsg().getTimestamp(), theirs, alive.signer().pkiId());
   }
 
   /**
@@ -276,16 +269,16 @@ public final class Membership {
    */
   private void antiEntropyRound() {
     awaitingView.clear();
-    for (MemberInfo member : pick(table.aliveMembers(), setup.gossip().pullPeerNum(), null)) {
-      Optional<Endpoint> endpoint = endpointOf(member);
+    for (MemberInfo member : pick(table.aliveMembers(), settings.pullPeerNum(), null)) {
+      Optional<Endpoint> endpoint = disclosure.endpointOf(member);
       if (endpoint.isEmpty()) {
         continue;
       }
-      if (setup.antiEntropy() == io.hearsay.channels.epidemic.AntiEntropy.Mode.PUSH) {
+      if (settings.antiEntropy() == AntiEntropy.Mode.PUSH) {
         setup.comm().tell(new Comm.Send(endpoint.get(), signed(view(member.mspId(), Map.of()))));
       } else {
         sendMembershipRequest(endpoint.get());
-        if (setup.antiEntropy() == io.hearsay.channels.epidemic.AntiEntropy.Mode.PUSH_PULL) {
+        if (settings.antiEntropy() == AntiEntropy.Mode.PUSH_PULL) {
           awaitingView.add(member.pkiId());
         }
       }
@@ -297,21 +290,19 @@ public final class Membership {
     // Push-pull: the view we asked for is answered with what it lacked; only then is it recorded.
     boolean answer = awaitingView.remove(inbound.sender().pkiId());
     Map<PkiId, PeerTime> theirs = new HashMap<>();
-    for (Envelope envelope : response.getAliveList()) {
-      verifiedAlive(envelope, inbound.fromEndpoint(), now).ifPresent(m -> {
-        if (answer) {
-          theirs.put(m.signer().pkiId(), m.message().getAliveMsg().getTimestamp());
-        }
-        onAlive(m, inbound.sender(), false);
-      });
-    }
-    for (Envelope envelope : response.getDeadList()) {
-      verifiedAlive(envelope, inbound.fromEndpoint(), now).ifPresent(m -> {
-        if (answer) {
-          theirs.put(m.signer().pkiId(), m.message().getAliveMsg().getTimestamp());
-        }
-        table.onDeadReport(m, System.nanoTime());
-      });
+    for (boolean alive : new boolean[] {true, false}) {
+      for (Envelope envelope : alive ? response.getAliveList() : response.getDeadList()) {
+        verifiedAlive(envelope, inbound.fromEndpoint(), now).ifPresent(m -> {
+          if (answer) {
+            theirs.put(m.signer().pkiId(), m.message().getAliveMsg().getTimestamp());
+          }
+          if (alive) {
+            onAlive(m, inbound.sender(), false);
+          } else {
+            table.onDeadReport(m, System.nanoTime());
+          }
+        });
+      }
     }
     if (answer) {
       GossipMessage lacking = view(inbound.sender().mspId(), theirs);
@@ -335,49 +326,30 @@ public final class Membership {
     return Optional.of(verdict.value());
   }
 
-  /** Refuses a bootstrap peer of another org; true when the peer may be contacted. */
-  private boolean checkBootstrapOrg(PeerIdentity peer, Endpoint endpoint) {
-    if (!bootstrap.contains(endpoint) || peer.mspId().equals(mspId)) {
-      return true;
-    }
-    if (refusedBootstrap.add(endpoint)) {
-      reject(Rejection.of(RejectionReason.FOREIGN_BOOTSTRAP_PEER, "bootstrap peer %s is %s of org %s, "
-          + "not of this peer's org %s; it is not used (reach other orgs through anchor peers)",
-          endpoint, peer.subject(), peer.mspId(), mspId), endpoint);
-      context.getLog().error("bootstrap peer {} belongs to org {}, not to {}: refused", endpoint,
-          peer.mspId(), mspId);
-    }
-    return false;
-  }
-
   private void renewSelfAlive() {
     var self = setup.signer().self().identity();
-    String external = setup.gossip().externalEndpoint().map(Endpoint::toString).orElse("");
+    String external = settings.externalEndpoint().map(Endpoint::toString).orElse("");
     selfAlive = setup.signer().sign(GossipMessages.alive(self, external,
         PeerTimes.of(setup.incarnation(), ++sequence), ByteString.EMPTY), setup.self().toString());
   }
 
   /**
-   * Contacts bootstrap, anchor and dead peers' endpoints. Who is behind an endpoint is unknown
-   * until the handshake, so comm connects first; {@link #contact} then sends the alive message
-   * and a membership request in the form the peer's org may see.
+   * Dials bootstrap, anchor and dead peers' endpoints. Who is behind an endpoint is unknown until
+   * the handshake, so comm connects first; {@link #contact} then sends the alive message and a
+   * membership request in the form the peer's org may see.
    */
-  private void contactEndpoints(List<Endpoint> endpoints) {
+  private void dial(List<Endpoint> endpoints) {
     for (Endpoint endpoint : endpoints) {
-      awaitingHandshake.add(endpoint);
+      known.dialling(endpoint);
       setup.comm().tell(new Comm.Connect(endpoint));
     }
   }
 
   private void contact(PeerIdentity peer, Endpoint endpoint) {
-    if (!awaitingHandshake.remove(endpoint)) {
+    if (!disclosure.talksTo(peer.mspId())) {
       return;
     }
-    boolean ownOrg = peer.mspId().equals(mspId);
-    if (!ownOrg && setup.gossip().externalEndpoint().isEmpty()) {
-      return;
-    }
-    Envelope alive = ownOrg ? selfAlive.envelope() : selfAlive.envelopeWithoutSecret();
+    Envelope alive = disclosure.disclosed(selfAlive, peer.mspId());
     setup.comm().tell(new Comm.Send(endpoint, alive));
     sendMembershipRequest(endpoint, alive);
   }
@@ -394,85 +366,25 @@ public final class Membership {
   }
 
   private void sendAlive(SignedGossipMessage alive, MemberInfo target) {
-    if (discloses(alive, target.mspId())) {
-      endpointOf(target).ifPresent(e -> setup.comm().tell(new Comm.Send(e, disclosed(alive, target.mspId()))));
+    if (disclosure.discloses(alive, target.mspId())) {
+      disclosure.endpointOf(target).ifPresent(e -> setup.comm().tell(new Comm.Send(e,
+          disclosure.disclosed(alive, target.mspId()))));
     }
-  }
-
-  /** Whether the alive message may be shown to a peer of {@code viewerMsp} at all. */
-  private boolean discloses(SignedGossipMessage alive, String viewerMsp) {
-    if (viewerMsp.equals(mspId)) {
-      return true;
-    }
-    return setup.gossip().externalEndpoint().isPresent()
-        && (alive.signer().mspId().equals(viewerMsp)
-            || !alive.message().getAliveMsg().getMembership().getEndpoint().isEmpty());
-  }
-
-  /** The envelope as a peer of {@code viewerMsp} may see it: no internal endpoint across orgs. */
-  private Envelope disclosed(SignedGossipMessage alive, String viewerMsp) {
-    return viewerMsp.equals(alive.signer().mspId()) ? alive.envelope() : alive.envelopeWithoutSecret();
-  }
-
-  private Optional<Endpoint> endpointOf(MemberInfo member) {
-    if (!member.mspId().equals(mspId) && setup.gossip().externalEndpoint().isEmpty()) {
-      return Optional.empty();
-    }
-    return member.endpointFor(mspId);
   }
 
   /** Up to {@code n} random members reachable from here, excluding {@code except}. */
   private List<MemberInfo> pick(List<MemberInfo> members, int n, Set<?> except) {
-    List<MemberInfo> candidates = new ArrayList<>();
-    for (MemberInfo m : members) {
-      if ((except == null || !except.contains(m.pkiId())) && endpointOf(m).isPresent()) {
-        candidates.add(m);
-      }
-    }
-    for (int i = candidates.size() - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      MemberInfo tmp = candidates.get(i);
-      candidates.set(i, candidates.get(j));
-      candidates.set(j, tmp);
-    }
-    return candidates.subList(0, Math.min(n, candidates.size()));
-  }
-
-  private List<Endpoint> contactable(Set<Endpoint> bootstrapPeers, List<Endpoint> anchors) {
-    List<Endpoint> out = new ArrayList<>();
-    for (Endpoint e : bootstrapPeers) {
-      if (!refusedBootstrap.contains(e) && !table.isAliveAt(e)) {
-        out.add(e);
-      }
-    }
-    for (Endpoint e : anchors) {
-      if (!e.equals(setup.self()) && !table.isAliveAt(e)) {
-        out.add(e);
-      }
-    }
-    return out;
+    return RandomPeers.pick(members.stream()
+        .filter(m -> (except == null || !except.contains(m.pkiId())) && disclosure.endpointOf(m).isPresent())
+        .toList(), n, random);
   }
 
   private void publishIfChanged() {
     MembershipView view = table.view();
-    if (!subscribers.isEmpty() && !sameMembers(view, lastView)) {
+    if (!subscribers.isEmpty() && !view.sameMembersAs(lastView)) {
       subscribers.forEach(s -> s.tell(view));
     }
     lastView = view;
-  }
-
-  /**
-   * Whether two views hold the same members at the same endpoints: a peer restarted at another
-   * address keeps its PKI-ID, and the channels must learn where it is now.
-   */
-  private static boolean sameMembers(MembershipView a, MembershipView b) {
-    return addresses(a.alive()).equals(addresses(b.alive())) && a.deadPkiIds().equals(b.deadPkiIds());
-  }
-
-  private static Map<PkiId, List<Optional<Endpoint>>> addresses(List<MemberInfo> members) {
-    Map<PkiId, List<Optional<Endpoint>>> addresses = new HashMap<>();
-    members.forEach(m -> addresses.put(m.pkiId(), List.of(m.internalEndpoint(), m.externalEndpoint())));
-    return addresses;
   }
 
   private void reject(Rejection rejection, Endpoint from) {

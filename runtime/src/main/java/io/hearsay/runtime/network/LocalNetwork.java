@@ -8,9 +8,13 @@ import io.hearsay.channels.config.GenesisBlocks;
 import io.hearsay.channels.config.Ordering;
 import io.hearsay.protocol.cryptogen.CryptoMaterial;
 import io.hearsay.protocol.cryptogen.CryptoMaterialGenerator;
+import io.hearsay.protocol.files.Directories;
+import io.hearsay.runtime.admin.AdminClient;
+import io.hearsay.runtime.cli.HearsayCommand;
 import io.hearsay.runtime.config.Endpoint;
 import io.hearsay.runtime.config.FreePorts;
 import io.hearsay.runtime.config.PeerConfigs;
+import io.hearsay.runtime.tls.PemTls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,6 +25,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A local multi-org network in one directory: crypto material, one genesis block per channel,
@@ -38,7 +44,7 @@ public final class LocalNetwork {
   private final Path dir;
   private final List<Node> nodes;
   private final List<String> channels;
-  private final Map<String, io.hearsay.runtime.admin.AdminClient> adminClients = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, AdminClient> adminClients = new ConcurrentHashMap<>();
 
   private LocalNetwork(Path dir, List<Node> nodes, List<String> channels) {
     this.dir = dir;
@@ -139,15 +145,15 @@ public final class LocalNetwork {
    * A client for a node's admin endpoint: HTTPS with client certificates, as the network's nodes
    * serve it, presenting the TLS certificate of the node's org's admin (users/Admin@DOMAIN/tls).
    */
-  public io.hearsay.runtime.admin.AdminClient adminClient(Node node) throws IOException {
+  public AdminClient adminClient(Node node) throws IOException {
     try {
       return adminClients.computeIfAbsent(node.name(), name -> {
         try {
           CryptoMaterial material = material();
           CryptoMaterial.Org org = material.org(node.mspId());
           Path adminTls = material.userDir(org, CryptoMaterial.ADMIN).resolve("tls");
-          return io.hearsay.runtime.admin.AdminClient.tls(adminTls.resolve("ca.crt"), Optional.of(
-              new io.hearsay.runtime.tls.PemTls.KeyPair(adminTls.resolve("client.crt"), adminTls.resolve("client.key"))));
+          return AdminClient.tls(adminTls.resolve("ca.crt"), Optional.of(
+              new PemTls.KeyPair(adminTls.resolve("client.crt"), adminTls.resolve("client.key"))));
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
@@ -173,7 +179,7 @@ public final class LocalNetwork {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx192m", "-Xss512k", "-XX:+UseSerialGC",
         "-XX:TieredStopAtLevel=1", "-XX:MaxDirectMemorySize=160m", "-cp", System.getProperty("java.class.path"),
-        io.hearsay.runtime.cli.HearsayCommand.class.getName(), node.orderer() ? "orderer" : "peer", "start",
+        HearsayCommand.class.getName(), node.orderer() ? "orderer" : "peer", "start",
         "--config", node.config().toString()));
     Process process = new ProcessBuilder(command)
         .redirectErrorStream(true)
@@ -197,7 +203,7 @@ public final class LocalNetwork {
     pid(node).flatMap(ProcessHandle::of).ifPresent(process -> {
       process.destroy();
       try {
-        process.onExit().get(15, java.util.concurrent.TimeUnit.SECONDS);
+        process.onExit().get(15, TimeUnit.SECONDS);
       } catch (Exception e) {
         process.destroyForcibly();
       }
@@ -234,7 +240,7 @@ public final class LocalNetwork {
       if (Files.isRegularFile(dir.resolve(INDEX)) && !load(dir).running().isEmpty()) {
         throw new IOException("the network in " + dir + " is running; stop it with: hearsay network down --dir " + dir);
       }
-      CryptoMaterialGenerator.deleteRecursively(dir);
+      Directories.deleteRecursively(dir);
     }
     Files.createDirectories(dir);
   }

@@ -5,15 +5,14 @@ import com.typesafe.config.ConfigFactory;
 import io.hearsay.ledger.state.KeyValueTransactions;
 import io.hearsay.protocol.cryptogen.CryptoMaterial;
 import io.hearsay.protocol.identity.SigningIdentity;
-import io.hearsay.runtime.HearsayPeer;
 import io.hearsay.runtime.admin.Json;
 import io.hearsay.runtime.config.Endpoint;
 import io.hearsay.runtime.config.PeerSettings;
 import io.hearsay.runtime.config.PeerSettingsLoader;
+import io.hearsay.runtime.node.NodeSystems;
 import io.hearsay.runtime.orderer.OrdererClient;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -294,9 +294,9 @@ public final class NetworkRun implements AutoCloseable {
     String node = org.nodes().get(0);
     var tls = new PeerSettings.Tls(material.keyStore(org, node), material.trustStore(org, node),
         material.storePassword(org, node));
-    var config = HearsayPeer.systemConfig(new Endpoint("127.0.0.1", 0), Optional.of(tls),
+    var config = NodeSystems.systemConfig(new Endpoint("127.0.0.1", 0), Optional.of(tls),
         PeerSettingsLoader.effective(ConfigFactory.parseString("pekko.loglevel = WARNING"), Map.of()));
-    client = ActorSystem.create(Behaviors.empty(), HearsayPeer.SYSTEM_NAME, config);
+    client = ActorSystem.create(Behaviors.empty(), NodeSystems.SYSTEM_NAME, config);
     return new OrdererClient(client, network.orderer().endpoint(), Duration.ofSeconds(10));
   }
 
@@ -325,7 +325,7 @@ public final class NetworkRun implements AutoCloseable {
       try {
         // Bounded: the command exits through System.exit anyway, and Artery's shutdown flush
         // towards nodes left running was seen to hang the client's termination.
-        client.getWhenTerminated().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        client.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
       } catch (Exception e) {
         out.println("(the client's ActorSystem did not terminate within 10 s; exiting anyway)");
         out.flush();

@@ -2,6 +2,8 @@ package io.hearsay.runtime.orderer;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.hearsay.channels.ChannelStatus;
+import io.hearsay.channels.common.Batcher;
 import io.hearsay.channels.config.ChannelConfig;
 import io.hearsay.ledger.ChannelLedger;
 import io.hearsay.ledger.block.BlockBuilder;
@@ -11,6 +13,7 @@ import io.hearsay.protocol.Rejection;
 import io.hearsay.protocol.RejectionReason;
 import io.hearsay.protocol.Verdict;
 import io.hearsay.protocol.envelope.CommonEnvelopes;
+import io.hearsay.protocol.identity.Msp;
 import io.hearsay.protocol.identity.MspRegistry;
 import io.hearsay.protocol.identity.SigningIdentity;
 import io.hearsay.runtime.comm.RejectionLog;
@@ -22,6 +25,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -36,7 +40,7 @@ import org.hyperledger.fabric.protos.orderer.SeekPosition;
 
 /**
  * One channel at the ordering service: it takes transactions signed by members of the channel's
- * application orgs, cuts them into blocks ({@link BlockCutter}, by count or time), builds each block
+ * application orgs, cuts them into blocks ({@link Batcher}, by count or time), builds each block
  * on the previous header's hash, signs it into the SIGNATURES metadata, appends it to the channel's
  * own durable ledger, and streams blocks to deliver clients of the channel's orgs from any height.
  *
@@ -51,13 +55,15 @@ final class OrdererChannel {
    * A stream whose window has been full this long without an acknowledgement is forgotten: its
    * client is gone (a leader that stepped down or crashed opens a new stream when it returns).
    */
-  private static final long STALLED_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+  private static final long STALLED_NANOS = TimeUnit.SECONDS.toNanos(60);
   /** Recent blocks kept in memory so live streams need no ledger read. */
   private static final int RECENT = 64;
 
-  sealed interface Command permits Broadcast, Deliver, Ack, GetStatus, CutDue, Appended, Chunk, HeightKnown {}
+  sealed interface Command permits Broadcast, Deliver, Ack, GetStatus, InternalCommand {}
 
-  record GetStatus(ActorRef<io.hearsay.channels.ChannelGossip.Status> replyTo) implements Command {}
+  private sealed interface InternalCommand extends Command permits CutDue, Appended, Chunk, HeightKnown {}
+
+  record GetStatus(ActorRef<ChannelStatus> replyTo) implements Command {}
 
   record Broadcast(Envelope envelope, ActorRef<OrdererFrame> replyTo) implements Command {}
 
@@ -65,13 +71,13 @@ final class OrdererChannel {
 
   record Ack(ActorRef<OrdererFrame> client, long number) implements Command {}
 
-  private enum CutDue implements Command { INSTANCE }
+  private enum CutDue implements InternalCommand { INSTANCE }
 
-  private record Appended(Block block, ChannelLedger.AppendResult result) implements Command {}
+  private record Appended(Block block, ChannelLedger.AppendResult result) implements InternalCommand {}
 
-  private record Chunk(ActorRef<OrdererFrame> client, ChannelLedger.BlockChunk chunk) implements Command {}
+  private record Chunk(ActorRef<OrdererFrame> client, ChannelLedger.BlockChunk chunk) implements InternalCommand {}
 
-  private record HeightKnown(ChannelLedger.Height height) implements Command {}
+  private record HeightKnown(ChannelLedger.Height height) implements InternalCommand {}
 
   /** One deliver stream: the next block to send, the last acknowledged, where it stops. */
   private static final class Stream {
@@ -98,7 +104,8 @@ final class OrdererChannel {
   private final SigningIdentity orderer;
   private final RejectionLog rejections;
   private final ActorRef<ChannelLedger.Command> ledger;
-  private final BlockCutter cutter;
+  private final Batcher<ByteString> cutter;
+  private final Duration ledgerTimeout;
   private final MspRegistry readers;
   private final ArrayDeque<List<ByteString>> batches = new ArrayDeque<>();
   private final Map<ActorRef<OrdererFrame>, Stream> streams = new HashMap<>();
@@ -114,16 +121,17 @@ final class OrdererChannel {
   private boolean appending;
 
   private OrdererChannel(ActorContext<Command> context, TimerScheduler<Command> timers, Block genesis,
-      SigningIdentity orderer, Behavior<ChannelLedger.Command> ledger, RejectionLog rejections) {
+      SigningIdentity orderer, Behavior<ChannelLedger.Command> ledger, RejectionLog rejections, Duration ledgerTimeout) {
     this.context = context;
+    this.ledgerTimeout = ledgerTimeout;
     this.timers = timers;
     this.genesis = genesis;
     this.config = ChannelConfig.of(genesis);
     this.orderer = orderer;
     this.rejections = rejections;
     this.ledger = context.spawn(ledger, "ledger");
-    this.cutter = new BlockCutter(config.ordering().maxMessageCount(), config.ordering().batchTimeout());
-    List<io.hearsay.protocol.identity.Msp> msps = new ArrayList<>();
+    this.cutter = new Batcher<>(config.ordering().maxMessageCount(), config.ordering().batchTimeout());
+    List<Msp> msps = new ArrayList<>();
     config.applicationOrgs().forEach(o -> o.msp().ifPresent(msps::add));
     config.ordererOrgs().forEach(o -> o.msp().ifPresent(msps::add));
     this.readers = new MspRegistry(msps);
@@ -131,9 +139,9 @@ final class OrdererChannel {
   }
 
   static Behavior<Command> create(Block genesis, SigningIdentity orderer, Behavior<ChannelLedger.Command> ledger,
-      RejectionLog rejections) {
+      RejectionLog rejections, Duration ledgerTimeout) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
-      OrdererChannel channel = new OrdererChannel(context, timers, genesis, orderer, ledger, rejections);
+      OrdererChannel channel = new OrdererChannel(context, timers, genesis, orderer, ledger, rejections, ledgerTimeout);
       channel.ledger.tell(new ChannelLedger.GetHeight(context.messageAdapter(ChannelLedger.Height.class, HeightKnown::new)));
       return channel.behavior();
     }));
@@ -152,7 +160,7 @@ final class OrdererChannel {
           return Behaviors.same();
         })
         .onMessage(GetStatus.class, g -> {
-          g.replyTo().tell(new io.hearsay.channels.ChannelGossip.Status(config.channelId(), Math.max(height, 0), tipHash, false, false));
+          g.replyTo().tell(new ChannelStatus(config.channelId(), Math.max(height, 0), tipHash, false, false));
           return Behaviors.same();
         })
         .onMessage(Broadcast.class, b -> {
@@ -173,7 +181,7 @@ final class OrdererChannel {
           return Behaviors.same();
         })
         .onMessage(CutDue.class, c -> {
-          enqueue(cutter.timedOut(System.nanoTime()));
+          enqueue(cutter.due(System.nanoTime()));
           scheduleCut();
           return Behaviors.same();
         })
@@ -293,7 +301,7 @@ final class OrdererChannel {
 
   private void append(Block block) {
     appending = true;
-    context.ask(ChannelLedger.AppendResult.class, ledger, Duration.ofSeconds(30),
+    context.ask(ChannelLedger.AppendResult.class, ledger, ledgerTimeout,
         replyTo -> new ChannelLedger.AppendBlock(block, replyTo),
         (result, failure) -> new Appended(block, result != null ? result : new ChannelLedger.Rejected(
             Rejection.of(RejectionReason.MALFORMED_BLOCK, "ledger did not answer: %s", failure))));

@@ -1,5 +1,6 @@
 package io.hearsay.runtime.orderer;
 
+import io.hearsay.runtime.node.NodeSystems;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.hearsay.runtime.config.Endpoint;
 import java.time.Duration;
@@ -25,8 +26,8 @@ public final class OrdererClient {
   }
 
   /** The ordering service of the orderer node at {@code endpoint}. */
-  static ActorRef<OrdererFrame> serviceAt(ActorSystem<?> system, Endpoint endpoint) {
-    return ActorRefResolver.get(system).resolveActorRef("pekko://" + io.hearsay.runtime.HearsayPeer.SYSTEM_NAME + "@"
+  public static ActorRef<OrdererFrame> serviceAt(ActorSystem<?> system, Endpoint endpoint) {
+    return ActorRefResolver.get(system).resolveActorRef("pekko://" + NodeSystems.SYSTEM_NAME + "@"
         + endpoint.host() + ":" + endpoint.port() + "/user/" + OrdererFrame.SERVICE_NAME);
   }
 

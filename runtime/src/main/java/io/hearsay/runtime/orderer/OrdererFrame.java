@@ -1,6 +1,7 @@
 package io.hearsay.runtime.orderer;
 
 import com.google.protobuf.ByteString;
+import io.hearsay.runtime.comm.Frame;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
@@ -10,7 +11,7 @@ import org.apache.pekko.actor.typed.ActorRef;
  * {@code orderer.SeekPosition} acknowledging a delivered block).
  */
 public record OrdererFrame(Kind kind, ActorRef<OrdererFrame> replyTo, ByteString bytes)
-    implements OrderingService.Command, DeliverClient.Command {
+    implements OrderingService.Command, Frame<OrdererFrame.Kind> {
 
   public enum Kind {
     /** A transaction to order ({@code common.Envelope}). */
@@ -26,6 +27,11 @@ public record OrdererFrame(Kind kind, ActorRef<OrdererFrame> replyTo, ByteString
     /** Liveness check of an idle stream; answered with PONG. */
     PING,
     PONG
+  }
+
+  @Override
+  public ActorRef<?> ref() {
+    return replyTo;
   }
 
   /** The path of the ordering service under an orderer node's guardian. */

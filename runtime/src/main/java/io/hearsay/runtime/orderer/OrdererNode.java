@@ -1,25 +1,38 @@
 package io.hearsay.runtime.orderer;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import io.hearsay.channels.config.ChannelConfig;
 import io.hearsay.protocol.RejectionReason;
 import io.hearsay.protocol.identity.SigningIdentity;
-import io.hearsay.runtime.HearsayPeer;
+import io.hearsay.channels.ChannelStatus;
+import io.hearsay.ledger.store.LedgerStores;
 import io.hearsay.runtime.PeerAddress;
 import io.hearsay.runtime.PeerIdentityFiles;
+import io.hearsay.runtime.admin.AdminServer;
+import io.hearsay.runtime.admin.NodeMetrics;
+import io.hearsay.runtime.admin.StatusJson;
+import io.hearsay.runtime.channels.StatusCollector;
+import io.hearsay.runtime.comm.DroppedMessages;
+import io.hearsay.runtime.comm.MessageCounts;
 import io.hearsay.runtime.comm.RejectionLog;
 import io.hearsay.runtime.config.ConfigError;
+import io.hearsay.runtime.config.ConfigReader;
 import io.hearsay.runtime.config.Endpoint;
 import io.hearsay.runtime.config.PeerSettingsLoader;
+import io.hearsay.runtime.node.NodeSystems;
+import io.hearsay.runtime.node.RunningNode;
+import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.hyperledger.fabric.protos.common.Block;
 import org.slf4j.LoggerFactory;
@@ -31,16 +44,20 @@ import org.slf4j.LoggerFactory;
 public final class OrdererNode implements AutoCloseable {
 
   private final ActorSystem<OrderingService.Command> system;
+  private final OrdererSettings settings;
   private final RejectionLog rejections;
   private final Endpoint endpoint;
   private final List<String> channels;
-  private java.util.Optional<io.hearsay.runtime.admin.AdminServer> admin = java.util.Optional.empty();
+  private final RunningNode node;
 
-  private OrdererNode(ActorSystem<OrderingService.Command> system, RejectionLog rejections, List<String> channels) {
+  private OrdererNode(ActorSystem<OrderingService.Command> system, OrdererSettings settings, RejectionLog rejections,
+      List<String> channels) {
     this.system = system;
+    this.settings = settings;
     this.rejections = rejections;
     this.channels = channels;
     this.endpoint = PeerAddress.endpoint(system);
+    this.node = new RunningNode(system, this::closeLedgers);
   }
 
   /** Starts an orderer from a config file, with the process environment's overrides. */
@@ -50,10 +67,15 @@ public final class OrdererNode implements AutoCloseable {
 
   public static OrdererNode start(Config config, String source, Map<String, String> environment) throws ConfigError {
     Config effective = PeerSettingsLoader.effective(config, environment);
-    OrdererSettings settings = OrdererSettings.read(effective, source);
+    OrdererSettings settings;
+    try {
+      settings = OrdererSettings.read(new ConfigReader(effective, source));
+    } catch (ConfigException e) {
+      throw new ConfigError(source + ": " + e.getMessage(), e);
+    }
     SigningIdentity identity = PeerIdentityFiles.signingIdentity(settings.localMspId(), settings.mspConfigPath(),
         "orderer.mspConfigPath");
-    List<Block> genesis = HearsayPeer.readBlocks(settings.channelBlocks(), "orderer.channels");
+    List<Block> genesis = NodeSystems.readBlocks(settings.channelBlocks(), "orderer.channels");
     List<String> channels;
     try {
       channels = genesis.stream().map(b -> ChannelConfig.of(b).channelId()).toList();
@@ -61,9 +83,9 @@ public final class OrdererNode implements AutoCloseable {
       throw new ConfigError(source + ": orderer.channels: " + e.getMessage(), e);
     }
     RejectionLog rejections = new RejectionLog(LoggerFactory.getLogger("io.hearsay.runtime.rejections"),
-        effective.getDuration("hearsay.comm.rejection-log-interval"));
-    Config systemConfig = HearsayPeer.systemConfig(settings.endpoint(), settings.tls(), effective);
-    OrderingService.Setup setup = new OrderingService.Setup(identity, genesis, systemConfig, rejections);
+        settings.comm().rejectionLogInterval());
+    OrderingService.Setup setup = new OrderingService.Setup(identity, genesis, settings.ledger(), rejections,
+        settings.ledgerTimeout(), StatusCollector.within(settings.apiTimeout()));
     Behavior<OrderingService.Command> guardian = Behaviors.setup(context -> {
       ActorRef<OrderingService.Command> service = context.spawn(OrderingService.create(setup), OrdererFrame.SERVICE_NAME);
       context.getLog().info("orderer {} of {} started at {}", settings.id(), settings.localMspId(),
@@ -73,37 +95,37 @@ public final class OrdererNode implements AutoCloseable {
         return Behaviors.same();
       });
     });
-    OrdererNode node = new OrdererNode(ActorSystem.create(guardian, HearsayPeer.SYSTEM_NAME, systemConfig), rejections,
-        channels);
-    var admin = io.hearsay.runtime.admin.AdminSettings.read(effective, source);
-    if (admin.endpoint().isPresent()) {
-      var metrics = new io.hearsay.runtime.admin.NodeMetrics(new io.hearsay.runtime.comm.MessageCounts(),
-          new io.hearsay.runtime.comm.MessageCounts(), new io.hearsay.runtime.comm.DroppedMessages(), rejections);
-      try {
-        node.admin = java.util.Optional.of(io.hearsay.runtime.admin.AdminServer.start(node.system(), admin,
-            new io.hearsay.runtime.admin.AdminServer.Routes() {
-              @Override
-              public CompletionStage<String> status() {
-                return node.channelStatus().thenApply(c -> io.hearsay.runtime.admin.StatusJson.orderer(settings.id(),
-                    settings.localMspId(), node.endpoint(), c));
-              }
-
-              @Override
-              public String metrics() {
-                return metrics.scrape();
-              }
-            }));
-      } catch (ConfigError e) {
-        node.close();
-        throw e;
+    ActorSystem<OrderingService.Command> system = ActorSystem.create(guardian, NodeSystems.SYSTEM_NAME,
+        NodeSystems.systemConfig(settings.endpoint(), settings.tls(), effective));
+    OrdererNode orderer = new OrdererNode(system, settings, rejections, channels);
+    NodeMetrics metrics = new NodeMetrics(new MessageCounts(), new MessageCounts(), new DroppedMessages(), rejections);
+    orderer.node.serveAdmin(settings.admin(), new AdminServer.Routes() {
+      @Override
+      public CompletionStage<String> status() {
+        return orderer.channelStatus().thenApply(c -> StatusJson.orderer(settings.id(), settings.localMspId(),
+            orderer.endpoint(), c));
       }
+
+      @Override
+      public String metrics() {
+        return metrics.scrape();
+      }
+    });
+    return orderer;
+  }
+
+  private void closeLedgers() {
+    try {
+      LedgerStores.closeAll(settings.ledger().dataDir());
+    } catch (IOException e) {
+      LoggerFactory.getLogger(OrdererNode.class).warn("closing the ledgers under {}: {}", settings.ledger().dataDir(),
+          e.getMessage());
     }
-    return node;
   }
 
   /** Where the admin endpoint listens, when there is one. */
-  public java.util.Optional<Endpoint> adminEndpoint() {
-    return admin.map(io.hearsay.runtime.admin.AdminServer::endpoint);
+  public Optional<Endpoint> adminEndpoint() {
+    return node.adminEndpoint();
   }
 
   public ActorSystem<OrderingService.Command> system() {
@@ -111,9 +133,8 @@ public final class OrdererNode implements AutoCloseable {
   }
 
   /** Height and tip of every channel this orderer serves. */
-  public CompletionStage<List<io.hearsay.channels.ChannelGossip.Status>> channelStatus() {
-    return org.apache.pekko.actor.typed.javadsl.AskPattern.ask(system, OrderingService.GetChannels::new,
-        Duration.ofSeconds(10), system.scheduler());
+  public CompletionStage<List<ChannelStatus>> channelStatus() {
+    return AskPattern.ask(system, OrderingService.GetChannels::new, settings.apiTimeout(), system.scheduler());
   }
 
   public Endpoint endpoint() {
@@ -131,13 +152,12 @@ public final class OrdererNode implements AutoCloseable {
 
   /** A client for this orderer from another ActorSystem. */
   public OrdererClient clientFrom(ActorSystem<?> client) {
-    return new OrdererClient(client, endpoint, Duration.ofSeconds(10));
+    return new OrdererClient(client, endpoint, settings.apiTimeout());
   }
 
+  /** Stops the orderer through coordinated shutdown; its ledgers' files are closed once it has stopped. */
   public CompletionStage<Done> stop() {
-    admin.ifPresent(io.hearsay.runtime.admin.AdminServer::close);
-    system.terminate();
-    return system.getWhenTerminated();
+    return node.stop();
   }
 
   @Override

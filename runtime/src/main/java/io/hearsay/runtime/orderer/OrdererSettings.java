@@ -1,38 +1,40 @@
 package io.hearsay.runtime.orderer;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
+import io.hearsay.ledger.LedgerSettings;
+import io.hearsay.runtime.admin.AdminSettings;
+import io.hearsay.runtime.comm.CommSettings;
 import io.hearsay.runtime.config.ConfigError;
+import io.hearsay.runtime.config.ConfigReader;
 import io.hearsay.runtime.config.Endpoint;
 import io.hearsay.runtime.config.PeerSettings;
 import io.hearsay.runtime.config.PeerSettingsLoader;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** An orderer node's settings ({@code orderer.*} and {@code hearsay.tls}), read and checked once. */
+/**
+ * An orderer node's settings ({@code orderer.*}, and the {@code hearsay.tls}, {@code hearsay.comm},
+ * {@code hearsay.ledger} and {@code hearsay.admin} subtrees it shares with peers, and the API and
+ * ledger timeouts), read and checked once.
+ */
 public record OrdererSettings(String id, String localMspId, Path mspConfigPath, Endpoint endpoint,
-    List<Path> channelBlocks, Optional<PeerSettings.Tls> tls) {
+    List<Path> channelBlocks, Optional<PeerSettings.Tls> tls, CommSettings comm, LedgerSettings ledger,
+    AdminSettings admin, Duration apiTimeout, Duration ledgerTimeout) {
 
   public OrdererSettings {
     channelBlocks = List.copyOf(channelBlocks);
   }
 
   /** Reads an effective (resolved) config; {@code source} names it in errors. */
-  public static OrdererSettings read(Config c, String source) throws ConfigError {
-    try {
-      Path msp = Path.of(PeerSettingsLoader.required(c, "orderer.mspConfigPath", source));
-      PeerSettingsLoader.checkIdentityFiles(msp, "orderer.mspConfigPath", source);
-      List<Path> channels = c.getStringList("orderer.channels").stream().map(Path::of).toList();
-      if (channels.isEmpty()) {
-        throw new ConfigError(source + ": orderer.channels names no genesis block; an orderer needs a channel");
-      }
-      return new OrdererSettings(PeerSettingsLoader.required(c, "orderer.id", source),
-          PeerSettingsLoader.required(c, "orderer.localMspId", source), msp,
-          PeerSettingsLoader.endpoint(c.getString("orderer.endpoint"), "orderer.endpoint", source), channels,
-          PeerSettingsLoader.readTls(c.getConfig("hearsay.tls"), source));
-    } catch (ConfigException e) {
-      throw new ConfigError(source + ": " + e.getMessage(), e);
+  public static OrdererSettings read(ConfigReader c) throws ConfigError {
+    List<Path> channels = c.strings("orderer.channels").stream().map(Path::of).toList();
+    if (channels.isEmpty()) {
+      throw new ConfigError(c.source() + ": orderer.channels names no genesis block; an orderer needs a channel");
     }
+    return new OrdererSettings(c.required("orderer.id"), c.required("orderer.localMspId"),
+        c.mspDirectory("orderer.mspConfigPath"), c.endpoint("orderer.endpoint"), channels, PeerSettingsLoader.tls(c),
+        CommSettings.read(c), PeerSettingsLoader.ledger(c), AdminSettings.read(c), c.positive("hearsay.api-timeout"),
+        c.positive("hearsay.channels.ledger-timeout"));
   }
 }

@@ -1,23 +1,30 @@
 package io.hearsay.runtime.orderer;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.hearsay.channels.ChannelStatus;
 import io.hearsay.channels.config.ChannelConfig;
 import io.hearsay.ledger.ChannelLedger;
+import io.hearsay.ledger.LedgerSettings;
 import io.hearsay.protocol.Rejection;
 import io.hearsay.protocol.RejectionReason;
 import io.hearsay.protocol.Verdict;
 import io.hearsay.protocol.envelope.CommonEnvelopes;
 import io.hearsay.protocol.identity.SigningIdentity;
+import io.hearsay.runtime.channels.StatusCollector;
 import io.hearsay.runtime.comm.RejectionLog;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.hyperledger.fabric.protos.common.Block;
+import org.hyperledger.fabric.protos.common.ChannelHeader;
 import org.hyperledger.fabric.protos.common.Envelope;
 import org.hyperledger.fabric.protos.common.Status;
 import org.hyperledger.fabric.protos.orderer.SeekPosition;
@@ -33,11 +40,11 @@ public final class OrderingService {
   public sealed interface Command permits OrdererFrame, GetChannels {}
 
   /** The height and tip of every channel this orderer serves. */
-  public record GetChannels(ActorRef<List<io.hearsay.channels.ChannelGossip.Status>> replyTo) implements Command {}
+  public record GetChannels(ActorRef<List<ChannelStatus>> replyTo) implements Command {}
 
   /** What the ordering service is started with. */
-  public record Setup(SigningIdentity orderer, List<Block> genesisBlocks, com.typesafe.config.Config systemConfig,
-      RejectionLog rejections) {}
+  public record Setup(SigningIdentity orderer, List<Block> genesisBlocks, LedgerSettings ledger, RejectionLog rejections,
+      Duration ledgerTimeout, Duration statusTimeout) {}
 
   private final ActorContext<Command> context;
   private final Setup setup;
@@ -58,12 +65,10 @@ public final class OrderingService {
       return Behaviors.receive(Command.class)
           .onMessage(OrdererFrame.class, service::onFrame)
           .onMessage(GetChannels.class, g -> {
-            List<java.util.function.Consumer<ActorRef<io.hearsay.channels.ChannelGossip.Status>>> askers =
-                service.channels.values().stream()
-                    .map(c -> (java.util.function.Consumer<ActorRef<io.hearsay.channels.ChannelGossip.Status>>)
-                        replyTo -> c.tell(new OrdererChannel.GetStatus(replyTo)))
-                    .toList();
-            context.spawnAnonymous(io.hearsay.runtime.channels.StatusCollector.create(askers, List.of(), g.replyTo()));
+            List<Consumer<ActorRef<ChannelStatus>>> askers = service.channels.values().stream()
+                .map(c -> (Consumer<ActorRef<ChannelStatus>>) replyTo -> c.tell(new OrdererChannel.GetStatus(replyTo)))
+                .toList();
+            context.spawnAnonymous(StatusCollector.create(askers, List.of(), setup.statusTimeout(), g.replyTo()));
             return Behaviors.same();
           })
           .build();
@@ -72,9 +77,9 @@ public final class OrderingService {
 
   private void serve(Block genesis) throws IOException {
     ChannelConfig config = ChannelConfig.of(genesis);
-    Behavior<ChannelLedger.Command> ledger = ChannelLedger.create(setup.systemConfig(), config.channelId());
+    Behavior<ChannelLedger.Command> ledger = ChannelLedger.create(setup.ledger(), config.channelId());
     channels.put(config.channelId(), context.spawn(OrdererChannel.create(genesis, setup.orderer(), ledger,
-        setup.rejections()), "channel-" + config.channelId()));
+        setup.rejections(), setup.ledgerTimeout()), "channel-" + config.channelId()));
     context.getLog().info("ordering channel {} ({} transactions or {} ms per block)", config.channelId(),
         config.ordering().maxMessageCount(), config.ordering().batchTimeout().toMillis());
   }
@@ -84,7 +89,7 @@ public final class OrderingService {
       return Behaviors.same();
     }
     switch (frame.kind()) {
-      case PING -> frame.replyTo().tell(new OrdererFrame(OrdererFrame.Kind.PONG, null, com.google.protobuf.ByteString.EMPTY));
+      case PING -> frame.replyTo().tell(new OrdererFrame(OrdererFrame.Kind.PONG, null, ByteString.EMPTY));
       case BROADCAST -> request(frame, true);
       case DELIVER -> request(frame, false);
       case DELIVER_ACK -> {
@@ -109,7 +114,7 @@ public final class OrderingService {
           "not a common.Envelope: %s", e.getMessage()));
       return;
     }
-    Verdict<org.hyperledger.fabric.protos.common.ChannelHeader> header = CommonEnvelopes.channelHeader(envelope);
+    Verdict<ChannelHeader> header = CommonEnvelopes.channelHeader(envelope);
     if (!header.isAccepted()) {
       answer(frame, broadcast, Status.BAD_REQUEST, header.rejection());
       return;

@@ -2,6 +2,7 @@ package io.hearsay.runtime.tls;
 
 import io.hearsay.protocol.crypto.Pem;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -10,6 +11,7 @@ import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -35,7 +37,7 @@ public final class PemTls {
   /** The certificate a key pair presents (the first one of its file). */
   public static X509Certificate certificate(KeyPair pair) throws IOException {
     try {
-      return Pem.certificates(java.nio.file.Files.readAllBytes(pair.certificate())).get(0);
+      return Pem.certificates(Files.readAllBytes(pair.certificate())).get(0);
     } catch (CertificateException | IndexOutOfBoundsException e) {
       throw new IOException(pair.certificate() + ": no PEM certificate: " + e.getMessage(), e);
     }
@@ -53,7 +55,7 @@ public final class PemTls {
         char[] password = randomPassword();
         KeyStore keys = KeyStore.getInstance("PKCS12");
         keys.load(null, null);
-        List<X509Certificate> chain = Pem.certificates(java.nio.file.Files.readAllBytes(own.get().certificate()));
+        List<X509Certificate> chain = Pem.certificates(Files.readAllBytes(own.get().certificate()));
         if (chain.isEmpty()) {
           throw new IOException(own.get().certificate() + ": no PEM certificate");
         }
@@ -67,7 +69,7 @@ public final class PemTls {
       trust.load(null, null);
       List<X509Certificate> cas = new ArrayList<>();
       for (Path root : roots) {
-        cas.addAll(Pem.certificates(java.nio.file.Files.readAllBytes(root)));
+        cas.addAll(Pem.certificates(Files.readAllBytes(root)));
       }
       for (int i = 0; i < cas.size(); i++) {
         trust.setCertificateEntry("ca-" + i, cas.get(i));
@@ -92,6 +94,6 @@ public final class PemTls {
   private static char[] randomPassword() {
     byte[] bytes = new byte[16];
     new SecureRandom().nextBytes(bytes);
-    return java.util.HexFormat.of().formatHex(bytes).toCharArray();
+    return HexFormat.of().formatHex(bytes).toCharArray();
   }
 }

@@ -3,6 +3,7 @@ package io.hearsay.runtime.admin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,7 @@ class JsonTest {
     Object parsed = Json.parse("{\"node\": \"peer0\", \"height\": 12, \"leader\": true, \"dead\": [],"
         + " \"channels\": [{\"channel\": \"mychannel\", \"tip\": null}]}");
     assertEquals(Map.of("node", "peer0", "height", 12.0, "leader", true, "dead", List.of(),
-        "channels", List.of(java.util.Collections.singletonMap("channel", "mychannel"))).keySet(),
+        "channels", List.of(Collections.singletonMap("channel", "mychannel"))).keySet(),
         ((Map<?, ?>) parsed).keySet());
     assertEquals(12.0, ((Map<?, ?>) parsed).get("height"));
     assertEquals("mychannel", ((Map<?, ?>) ((List<?>) ((Map<?, ?>) parsed).get("channels")).get(0)).get("channel"));

@@ -9,6 +9,7 @@ import io.hearsay.protocol.Rejection;
 import io.hearsay.protocol.RejectionReason;
 import io.hearsay.protocol.cryptogen.CryptoMaterial;
 import io.hearsay.protocol.cryptogen.CryptoMaterialGenerator;
+import io.hearsay.protocol.files.Directories;
 import io.hearsay.protocol.identity.MspRegistry;
 import io.hearsay.protocol.testing.TestCrypto;
 import java.nio.file.Files;
@@ -38,7 +39,7 @@ class ChannelJoinsTest {
       assertEquals(RejectionReason.NOT_IN_CHANNEL, ChannelJoins.check(ChannelConfig.of(GenesisBlocks.create("mychannel",
           real, Map.of())), local, "Org9MSP").orElseThrow().reason());
     } finally {
-      TestCrypto.deleteQuietly(dir);
+      Directories.deleteQuietly(dir);
     }
   }
 }

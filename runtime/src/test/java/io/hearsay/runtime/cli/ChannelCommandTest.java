@@ -3,9 +3,14 @@ package io.hearsay.runtime.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hearsay.ledger.block.BlockFileScanner;
 import io.hearsay.protocol.testing.FabricTestData;
 import io.hearsay.protocol.testing.TestCrypto;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.hyperledger.fabric.protos.common.Block;
 import org.junit.jupiter.api.Test;
 
 class ChannelCommandTest extends CliTestBase {
@@ -22,9 +27,9 @@ class ChannelCommandTest extends CliTestBase {
   @Test
   void inspectRefusesABlockThatIsNotAConfigBlock() throws Exception {
     Path block = tmp.resolve("five.block");
-    java.util.List<org.hyperledger.fabric.protos.common.Block> blocks = new java.util.ArrayList<>();
-    io.hearsay.ledger.block.BlockFileScanner.scan(FabricTestData.ledger("v2.0-testchannel.blockfile"), 0, e -> blocks.add(e.block()));
-    java.nio.file.Files.write(block, blocks.get(5).toByteArray());
+    List<Block> blocks = new ArrayList<>();
+    BlockFileScanner.scan(FabricTestData.ledger("v2.0-testchannel.blockfile"), 0, e -> blocks.add(e.block()));
+    Files.write(block, blocks.get(5).toByteArray());
     assertEquals(1, run("channel", "inspect", block.toString()));
     assertTrue(err().contains("not a config block"), this::err);
   }

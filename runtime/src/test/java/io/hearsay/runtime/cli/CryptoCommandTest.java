@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import org.junit.jupiter.api.Test;
 
 class CryptoCommandTest extends CliTestBase {
@@ -28,7 +29,7 @@ class CryptoCommandTest extends CliTestBase {
         "peerOrganizations/org1.example.com/peers/peer0.org1.example.com/msp/signcerts/peer0.org1.example.com-cert.pem");
     Path org2Cert = dir.resolve(
         "peerOrganizations/org2.example.com/peers/peer0.org2.example.com/msp/signcerts/peer0.org2.example.com-cert.pem");
-    Files.copy(org2Cert, org1Cert, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(org2Cert, org1Cert, StandardCopyOption.REPLACE_EXISTING);
 
     assertEquals(1, run("crypto", "verify", "--dir", dir.toString()));
     assertTrue(err().contains("UNTRUSTED_CERTIFICATE"), this::err);

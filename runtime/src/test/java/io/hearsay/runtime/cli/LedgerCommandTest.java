@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.hearsay.protocol.testing.FabricTestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class LedgerCommandTest extends CliTestBase {
@@ -52,7 +53,7 @@ class LedgerCommandTest extends CliTestBase {
   @Test
   void aTruncatedFabricBlockFileIsNotValid() throws Exception {
     byte[] fabric = Files.readAllBytes(FabricTestData.ledger("v2.0-testchannel.blockfile"));
-    Path truncated = Files.write(tmp.resolve("blockfile_000000"), java.util.Arrays.copyOf(fabric, 5000));
+    Path truncated = Files.write(tmp.resolve("blockfile_000000"), Arrays.copyOf(fabric, 5000));
     assertEquals(1, run("ledger", "verify", truncated.toString()));
     assertTrue(!out().contains("valid\n") && out().contains("unreadable: record at offset 0 claims 23980 bytes, 4997 remain"),
         this::out);

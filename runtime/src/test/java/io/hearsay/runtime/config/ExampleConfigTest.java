@@ -8,6 +8,7 @@ import io.hearsay.protocol.cryptogen.CryptoMaterialGenerator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,9 +29,9 @@ class ExampleConfigTest {
     PeerSettings settings = PeerSettingsLoader.load(ConfigFactory.parseString(text), example.toString(), Map.of());
 
     assertEquals("Org1MSP", settings.localMspId());
-    assertEquals(new Endpoint("127.0.0.1", 7051), settings.gossip().endpoint());
-    assertEquals(Duration.ofSeconds(5), settings.gossip().aliveTimeInterval());
+    assertEquals(new Endpoint("127.0.0.1", 7051), settings.membership().endpoint());
+    assertEquals(Duration.ofSeconds(5), settings.membership().aliveTimeInterval());
     assertTrue(settings.tls().isPresent());
-    assertEquals(java.util.List.of(new Endpoint("127.0.0.1", 8051)), settings.anchorPeers());
+    assertEquals(List.of(new Endpoint("127.0.0.1", 8051)), settings.anchorPeers());
   }
 }

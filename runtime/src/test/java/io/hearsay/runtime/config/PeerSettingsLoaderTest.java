@@ -1,12 +1,16 @@
 package io.hearsay.runtime.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.typesafe.config.ConfigFactory;
+import io.hearsay.channels.ChannelSettings;
+import io.hearsay.channels.election.ElectionState;
+import io.hearsay.channels.election.Leadership;
 import io.hearsay.protocol.cryptogen.CryptoMaterial;
 import io.hearsay.protocol.testing.TestCrypto;
+import io.hearsay.runtime.membership.MembershipSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,49 +45,38 @@ class PeerSettingsLoaderTest {
   @Test
   void fabricDefaultsApplyWhenTheFileSetsOnlyTheIdentity() throws Exception {
     PeerSettings settings = PeerSettingsLoader.load(write(""));
-    GossipSettings g = settings.gossip();
-    assertEquals(Duration.ofSeconds(5), g.aliveTimeInterval());
-    assertEquals(Duration.ofSeconds(25), g.aliveExpirationTimeout());
-    assertEquals(Duration.ofSeconds(25), g.reconnectInterval());
-    assertEquals(Duration.ofSeconds(4), g.pullInterval());
-    assertEquals(3, g.pullPeerNum());
-    assertEquals(3, g.propagatePeerNum());
-    assertEquals(10, g.maxPropagationBurstSize());
-    assertEquals(Duration.ofSeconds(15), g.election().startupGracePeriod());
-    assertEquals(10, g.state().batchSize());
-    assertEquals(20, g.state().blockBufferSize());
+    MembershipSettings m = settings.membership();
+    assertEquals(Duration.ofSeconds(5), m.aliveTimeInterval());
+    assertEquals(Duration.ofSeconds(25), m.aliveExpirationTimeout());
+    assertEquals(Duration.ofSeconds(25), m.reconnectInterval());
+    ChannelSettings c = settings.channels();
+    assertEquals(Duration.ofSeconds(4), c.pull().pullInterval());
+    assertEquals(3, c.pull().pullPeerNum());
+    assertEquals(3, c.push().propagatePeerNum());
+    assertEquals(10, c.push().maxPropagationBurstSize());
+    assertEquals(Duration.ofSeconds(15), c.leadership().timings().startupGracePeriod());
+    assertEquals(Leadership.Mode.STATIC_LEADER, c.leadership().mode(), "Fabric's default orgLeader = true");
+    assertEquals(10, c.stateTransfer().batchSize());
+    assertEquals(20, c.stateTransfer().blockBufferSize());
+    assertEquals(Duration.ofSeconds(15), settings.apiTimeout());
   }
 
   @Test
   void fabricProfileIsTheDefaultAndTheHearsayProfileIsOneInclude() throws Exception {
     PeerSettings fabric = PeerSettingsLoader.load(write(""));
-    assertTrue(fabric.channels().plumtree().isEmpty(), "Fabric's push by default");
-    assertTrue(fabric.accrual().isEmpty(), "Fabric's fixed expiry by default");
+    assertTrue(fabric.channels().push().plumtree().isEmpty(), "Fabric's push by default");
+    assertTrue(fabric.membership().accrual().isEmpty(), "Fabric's fixed expiry by default");
 
     PeerSettings hearsay = PeerSettingsLoader.load(write(
         "include classpath(\"hearsay-profile.conf\")\npeer.gossip.election.leaderElectionDuration = 400ms\n"));
-    assertEquals(6, hearsay.channels().plumtree().orElseThrow().viewSize());
-    assertEquals(8.0, hearsay.accrual().orElseThrow().threshold());
-    assertEquals(Duration.ofMillis(500), hearsay.gossip().aliveTimeInterval());
-    assertEquals(Duration.ofMillis(500), hearsay.gossip().election().leaderAliveThreshold());
-    assertEquals(io.hearsay.channels.election.ElectionState.LeaderWatch.LAST_DECLARATION, hearsay.handover().watch());
-    assertEquals(io.hearsay.channels.election.Leadership.Handover.FABRIC, fabric.handover());
-    assertEquals(Duration.ofMillis(400), hearsay.gossip().election().leaderElectionDuration(), "the file's own keys win");
-  }
-
-  @Test
-  void aProfileWithOneKeyOverriddenMeasuresThatPieceAlone() throws Exception {
-    var load = com.typesafe.config.ConfigFactory.load();
-    var fabricTargeted = PeerSettingsLoader.channelSettings(
-        PeerConfigs.profile("fabric+hearsay.channels.pull.mode=targeted").withFallback(load), "test");
-    assertEquals(Duration.ofSeconds(1), fabricTargeted.targetedPull().orElseThrow());
-    assertTrue(fabricTargeted.plumtree().isEmpty(), "the rest stays Fabric's");
-    var hearsayFabricPull = PeerSettingsLoader.channelSettings(
-        PeerConfigs.profile("hearsay+hearsay.channels.pull.mode=fabric").withFallback(load), "test");
-    assertTrue(hearsayFabricPull.targetedPull().isEmpty());
-    assertTrue(hearsayFabricPull.plumtree().isPresent());
-    assertThrows(IllegalArgumentException.class, () -> PeerConfigs.profile("hearsay+nothing"));
-    assertThrows(IllegalArgumentException.class, () -> PeerConfigs.profile("bitcoin"));
+    assertEquals(6, hearsay.channels().push().plumtree().orElseThrow().viewSize());
+    assertEquals(8.0, hearsay.membership().accrual().orElseThrow().threshold());
+    assertEquals(Duration.ofMillis(500), hearsay.membership().aliveTimeInterval());
+    Leadership.Settings leadership = hearsay.channels().leadership();
+    assertEquals(Duration.ofMillis(500), leadership.timings().leaderAliveThreshold());
+    assertEquals(ElectionState.LeaderWatch.LAST_DECLARATION, leadership.handover().watch());
+    assertEquals(Leadership.Handover.FABRIC, fabric.channels().leadership().handover());
+    assertEquals(Duration.ofMillis(400), leadership.timings().leaderElectionDuration(), "the file's own keys win");
   }
 
   @Test
@@ -110,17 +103,18 @@ class PeerSettingsLoaderTest {
   @Test
   void fabricEnvironmentVariablesOverrideTheFile() throws Exception {
     Path file = write("peer.gossip.aliveTimeInterval = 9s\n");
-    PeerSettings settings = PeerSettingsLoader.load(com.typesafe.config.ConfigFactory.parseFile(file.toFile()),
+    PeerSettings settings = PeerSettingsLoader.load(ConfigFactory.parseFile(file.toFile()),
         file.toString(), Map.of("CORE_PEER_GOSSIP_ALIVETIMEINTERVAL", "2s",
             "CORE_PEER_GOSSIP_ORGLEADER", "false",
             "CORE_PEER_GOSSIP_BOOTSTRAP", "127.0.0.1:7051 127.0.0.1:8051",
             "CORE_PEER_GOSSIP_ELECTION_LEADERALIVETHRESHOLD", "3s",
             "UNRELATED", "x"));
-    assertEquals(Duration.ofSeconds(2), settings.gossip().aliveTimeInterval());
-    assertFalse(settings.gossip().orgLeader(), "Fabric's default orgLeader = true is overridden");
+    assertEquals(Duration.ofSeconds(2), settings.membership().aliveTimeInterval());
+    assertEquals(Leadership.Mode.FOLLOWER, settings.channels().leadership().mode(),
+        "Fabric's default orgLeader = true is overridden");
     assertEquals(List.of(new Endpoint("127.0.0.1", 7051), new Endpoint("127.0.0.1", 8051)),
-        settings.gossip().bootstrap());
-    assertEquals(Duration.ofSeconds(3), settings.gossip().election().leaderAliveThreshold());
+        settings.membership().bootstrap());
+    assertEquals(Duration.ofSeconds(3), settings.channels().leadership().timings().leaderAliveThreshold());
   }
 
   @Test

@@ -5,14 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import io.hearsay.protocol.identity.IdentityMapper;
 import io.hearsay.protocol.identity.SigningIdentity;
 import io.hearsay.protocol.message.EnvelopeSigner;
+import io.hearsay.protocol.message.EnvelopeVerifier;
 import io.hearsay.protocol.message.GossipMessages;
 import io.hearsay.protocol.message.PeerTimes;
 import io.hearsay.protocol.message.SignedGossipMessage;
 import io.hearsay.protocol.testing.TestCrypto;
 import io.hearsay.runtime.config.Endpoint;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -45,8 +48,8 @@ class AliveTableTest {
 
   /** The copy a peer of another path forwards: the same message, its secret envelope stripped. */
   private SignedGossipMessage withoutSecret(SignedGossipMessage alive) {
-    return new io.hearsay.protocol.message.EnvelopeVerifier(new io.hearsay.protocol.identity.IdentityMapper(TestCrypto.msps()),
-        1 << 20).verify(alive.envelopeWithoutSecret(), Optional.empty(), java.time.Instant.now()).value();
+    return new EnvelopeVerifier(new IdentityMapper(TestCrypto.msps()),
+        1 << 20).verify(alive.envelopeWithoutSecret(), Optional.empty(), Instant.now()).value();
   }
 
   @Test
@@ -108,10 +111,10 @@ class AliveTableTest {
   void aForwardedCopyWithoutSecretKeepsTheKnownInternalEndpoint() {
     table.onAlive(alive(other, 1, 1, "127.0.0.1:9"), 0);
     SignedGossipMessage stripped = alive(other, 1, 2, "127.0.0.1:9");
-    var verifier = new io.hearsay.protocol.message.EnvelopeVerifier(
-        new io.hearsay.protocol.identity.IdentityMapper(TestCrypto.msps()), 1 << 20);
+    var verifier = new EnvelopeVerifier(
+        new IdentityMapper(TestCrypto.msps()), 1 << 20);
     SignedGossipMessage withoutSecret = verifier.verify(stripped.envelopeWithoutSecret(), Optional.empty(),
-        java.time.Instant.now()).value();
+        Instant.now()).value();
     table.onAlive(withoutSecret, SECOND);
     assertEquals(Optional.of(new Endpoint("127.0.0.1", 9)), table.member(other.pkiId()).orElseThrow().internalEndpoint());
   }

@@ -1,0 +1,56 @@
+package io.hearsay.channels;
+
+import io.hearsay.channels.antientropy.StateTransfer;
+import io.hearsay.channels.committer.Committer;
+import io.hearsay.channels.stateinfo.StateInfoGossip;
+import io.hearsay.protocol.identity.PkiId;
+import io.hearsay.protocol.message.GossipMessages;
+
+/**
+ * State transfer wired into the channel: {@link StateTransfer} decides which windows to ask whom
+ * for, against the heights StateInfo announced; the committer bounds how far ahead of its height
+ * the windows may go; requests leave through the channel's ports.
+ */
+final class CatchUp {
+
+  private final String channel;
+  private final StateTransfer transfer;
+  private final Committer committer;
+  private final StateInfoGossip stateInfo;
+  private final ChannelPorts ports;
+  private final boolean onlyWhenStalled;
+
+  /** With Plumtree, blocks still arriving by push are not fetched again: state transfer waits for a stall. */
+  CatchUp(String channel, StateTransfer transfer, Committer committer, StateInfoGossip stateInfo, ChannelPorts ports,
+      boolean onlyWhenStalled) {
+    this.channel = channel;
+    this.transfer = transfer;
+    this.committer = committer;
+    this.stateInfo = stateInfo;
+    this.ports = ports;
+    this.onlyWhenStalled = onlyWhenStalled;
+  }
+
+  /** Every {@code state.checkInterval}. */
+  void periodicCheck(long nowNanos) {
+    long height = committer.height();
+    transfer.periodicCheck(height, height + committer.capacity(), stateInfo.table(), onlyWhenStalled, nowNanos)
+        .forEach(this::send);
+  }
+
+  /** A window was buffered or a run committed: the next windows, while catching up (as Fabric's state provider). */
+  void progressed(long nowNanos) {
+    long height = committer.height();
+    transfer.continueCatchUp(height, height + committer.capacity(), stateInfo.table(), nowNanos).forEach(this::send);
+  }
+
+  /** Whether a state response from {@code from} answers a request of ours; if so that request is done. */
+  boolean answers(PkiId from, long nonce) {
+    return transfer.onResponse(from, nonce);
+  }
+
+  private void send(StateTransfer.Request request) {
+    ports.send(request.peer(), GossipMessages.remoteStateRequest(channel, request.start(), request.end()).toBuilder()
+        .setNonce(request.nonce()).build());
+  }
+}

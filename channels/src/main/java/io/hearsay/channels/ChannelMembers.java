@@ -1,0 +1,79 @@
+package io.hearsay.channels;
+
+import io.hearsay.channels.stateinfo.StateInfoGossip;
+import io.hearsay.channels.stateinfo.StateInfoTable;
+import io.hearsay.protocol.identity.PkiId;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Who a channel's peers are at this peer: alive in membership (of the channel's orgs) and, among
+ * them, the peers of this peer's org that proved membership of the channel by their StateInfo.
+ * Only those take part in block push, pull, state transfer and elections.
+ */
+final class ChannelMembers {
+
+  /** The org's peers as the election and the push tree see them. */
+  record OrgPeers(List<PkiId> proven, int aliveOfOrg, boolean provenChanged) {}
+
+  private final String ownMspId;
+  private final StateInfoGossip stateInfo;
+  private List<ChannelGossip.Member> alive = List.of();
+  private List<PkiId> lastProven = List.of();
+  private int lastAliveOfOrg;
+
+  ChannelMembers(String ownMspId, StateInfoGossip stateInfo) {
+    this.ownMspId = ownMspId;
+    this.stateInfo = stateInfo;
+  }
+
+  /** Membership's alive peers of the channel's orgs changed. */
+  void alive(List<ChannelGossip.Member> members) {
+    alive = List.copyOf(members);
+    stateInfo.membersChanged(alive.stream().map(ChannelGossip.Member::pkiId).collect(Collectors.toSet()));
+  }
+
+  /** The alive peers, of any org of the channel. */
+  Collection<PkiId> aliveIds() {
+    return alive.stream().map(ChannelGossip.Member::pkiId).toList();
+  }
+
+  /** Same-org peers that are alive and have proven channel membership. */
+  List<PkiId> orgMembers() {
+    return alive.stream()
+        .filter(m -> m.mspId().equals(ownMspId))
+        .map(ChannelGossip.Member::pkiId)
+        .filter(stateInfo::isProvenMember)
+        .toList();
+  }
+
+  boolean isMemberOfOwnOrg(PkiId peer) {
+    return orgMembers().contains(peer);
+  }
+
+  /** The ledger heights the org's proven members announced in their StateInfo (-1: none yet). */
+  Map<PkiId, Long> announcedHeights() {
+    Map<PkiId, Long> heights = new HashMap<>();
+    for (PkiId peer : orgMembers()) {
+      heights.put(peer, stateInfo.table().entry(peer).map(StateInfoTable.Entry::ledgerHeight).orElse(-1L));
+    }
+    return heights;
+  }
+
+  /** The org's peers, if the proven ones or the number alive changed since the last call. */
+  Optional<OrgPeers> refresh() {
+    List<PkiId> proven = orgMembers();
+    int aliveOfOrg = (int) alive.stream().filter(m -> m.mspId().equals(ownMspId)).count();
+    boolean provenChanged = !proven.equals(lastProven);
+    if (!provenChanged && aliveOfOrg == lastAliveOfOrg) {
+      return Optional.empty();
+    }
+    lastProven = proven;
+    lastAliveOfOrg = aliveOfOrg;
+    return Optional.of(new OrgPeers(proven, aliveOfOrg, provenChanged));
+  }
+}

@@ -1,0 +1,12 @@
+package io.hearsay.channels.antientropy;
+
+import java.time.Duration;
+
+/**
+ * Fabric's {@code peer.gossip.state} keys: a check every {@code checkInterval}, windows of
+ * {@code batchSize} blocks, {@code responseTimeout} and {@code maxRetries} per window, a reorder
+ * buffer of {@code blockBufferSize} blocks; and {@code pipeline} windows in flight at once
+ * ({@code hearsay.channels.state-transfer-pipeline}, Fabric: 1).
+ */
+public record StateTransferSettings(Duration checkInterval, int batchSize, Duration responseTimeout, int maxRetries,
+    int blockBufferSize, int pipeline) {}

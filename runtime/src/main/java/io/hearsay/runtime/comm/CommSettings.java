@@ -1,0 +1,20 @@
+package io.hearsay.runtime.comm;
+
+import io.hearsay.runtime.config.ConfigError;
+import io.hearsay.runtime.config.ConfigReader;
+import java.time.Duration;
+
+/**
+ * A node's links to other peers: the largest envelope payload taken ({@code
+ * peer.gossip.maxMessageSize}), envelopes larger than {@code largeMessageThreshold} on Artery's
+ * large-message lane, a handshake sent again after {@code handshakeRetry}, and rejections logged at
+ * most once per peer and reason per {@code rejectionLogInterval} ({@code hearsay.comm.*}).
+ */
+public record CommSettings(int maxMessageSize, int largeMessageThreshold, Duration handshakeRetry,
+    Duration rejectionLogInterval) {
+
+  public static CommSettings read(ConfigReader c) throws ConfigError {
+    return new CommSettings(c.bytes("peer.gossip.maxMessageSize"), c.bytes("hearsay.comm.large-message-threshold"),
+        c.positive("hearsay.comm.handshake-retry"), c.positive("hearsay.comm.rejection-log-interval"));
+  }
+}

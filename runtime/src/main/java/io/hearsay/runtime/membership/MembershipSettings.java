@@ -1,0 +1,61 @@
+package io.hearsay.runtime.membership;
+
+import io.hearsay.channels.epidemic.AntiEntropy;
+import io.hearsay.runtime.config.ConfigError;
+import io.hearsay.runtime.config.ConfigReader;
+import io.hearsay.runtime.config.Endpoint;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Fabric discovery's keys ({@code peer.gossip}: bootstrap, endpoint, externalEndpoint,
+ * aliveTimeInterval, aliveExpirationTimeout, reconnectInterval, msgExpirationFactor, pullInterval,
+ * pullPeerNum, propagatePeerNum) and Hearsay's ({@code hearsay.membership}: how a silent peer is
+ * declared dead, and the anti-entropy exchange).
+ */
+public record MembershipSettings(List<Endpoint> bootstrap, Endpoint endpoint, Optional<Endpoint> externalEndpoint,
+    Duration aliveTimeInterval, Duration aliveExpirationTimeout, Duration reconnectInterval, int msgExpirationFactor,
+    Duration pullInterval, int pullPeerNum, int propagatePeerNum, Optional<AccrualDetector.Settings> accrual,
+    AntiEntropy.Mode antiEntropy) {
+
+  public MembershipSettings {
+    bootstrap = List.copyOf(bootstrap);
+  }
+
+  /** How a silent peer is declared dead: Fabric's fixed expiry, or φ accrual on top of it. */
+  public enum FailureDetector { TIMEOUT, ACCRUAL }
+
+  /** A dead peer is forgotten this long after it was last heard from. */
+  public Duration purgeAfter() {
+    return aliveExpirationTimeout.multipliedBy(msgExpirationFactor);
+  }
+
+  /** These settings with the endpoint the peer really listens on (port 0 in config). */
+  public MembershipSettings withEndpoint(Endpoint bound) {
+    return new MembershipSettings(bootstrap, bound, externalEndpoint, aliveTimeInterval, aliveExpirationTimeout,
+        reconnectInterval, msgExpirationFactor, pullInterval, pullPeerNum, propagatePeerNum, accrual, antiEntropy);
+  }
+
+  public static MembershipSettings read(ConfigReader c) throws ConfigError {
+    String g = "peer.gossip.";
+    return new MembershipSettings(c.endpoints(g + "bootstrap"), c.endpoint(g + "endpoint"),
+        c.optionalEndpoint(g + "externalEndpoint"), c.positive(g + "aliveTimeInterval"),
+        c.positive(g + "aliveExpirationTimeout"), c.positive(g + "reconnectInterval"), c.atLeastOne(g + "msgExpirationFactor"),
+        c.positive(g + "pullInterval"), c.atLeastOne(g + "pullPeerNum"), c.atLeastOne(g + "propagatePeerNum"),
+        accrual(c), c.choice("hearsay.membership.anti-entropy", AntiEntropy.Mode.class));
+  }
+
+  private static Optional<AccrualDetector.Settings> accrual(ConfigReader c) throws ConfigError {
+    if (c.choice("hearsay.membership.failure-detector", FailureDetector.class) == FailureDetector.TIMEOUT) {
+      return Optional.empty();
+    }
+    String a = "hearsay.membership.accrual.";
+    double threshold = c.number(a + "threshold");
+    if (threshold <= 0) {
+      throw c.error(a + "threshold", "must be positive, not " + threshold);
+    }
+    return Optional.of(new AccrualDetector.Settings(threshold, c.atLeastOne(a + "max-sample-size"),
+        c.positive(a + "min-std-deviation"), c.notNegativeDuration(a + "acceptable-heartbeat-pause")));
+  }
+}

@@ -1,0 +1,58 @@
+package io.hearsay.runtime.node;
+
+import io.hearsay.runtime.admin.AdminServer;
+import io.hearsay.runtime.admin.AdminSettings;
+import io.hearsay.runtime.config.ConfigError;
+import io.hearsay.runtime.config.Endpoint;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorSystem;
+
+/**
+ * A node's running parts that peers and orderers share: its ActorSystem and its admin endpoint.
+ * Stopping closes the endpoint, then terminates the system through coordinated shutdown, then runs
+ * what the node has to do once its actors are gone.
+ */
+public final class RunningNode {
+
+  private final ActorSystem<?> system;
+  private final Runnable afterStop;
+  private Optional<AdminServer> admin = Optional.empty();
+
+  public RunningNode(ActorSystem<?> system, Runnable afterStop) {
+    this.system = system;
+    this.afterStop = afterStop;
+  }
+
+  /** Serves the admin endpoint the settings name, if any; a failure stops the node and is thrown. */
+  public void serveAdmin(AdminSettings settings, AdminServer.Routes routes) throws ConfigError {
+    if (settings.endpoint().isEmpty()) {
+      return;
+    }
+    try {
+      admin = Optional.of(AdminServer.start(system, settings, routes));
+    } catch (ConfigError e) {
+      stop().toCompletableFuture().join();
+      throw e;
+    }
+  }
+
+  public Optional<Endpoint> adminEndpoint() {
+    return admin.map(AdminServer::endpoint);
+  }
+
+  /** TLS client certificates the admin endpoint refused so far. */
+  public long refusedAdminClientCertificates() {
+    return admin.map(AdminServer::refusedClientCertificates).orElse(0L);
+  }
+
+  public CompletionStage<Done> stop() {
+    admin.ifPresent(AdminServer::close);
+    system.terminate();
+    return system.getWhenTerminated().thenApply(done -> {
+      afterStop.run();
+      return done;
+    });
+  }
+}

@@ -1,0 +1,163 @@
+package io.hearsay.runtime.membership;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.hearsay.channels.epidemic.AntiEntropy;
+import io.hearsay.protocol.RejectionReason;
+import io.hearsay.protocol.identity.IdentityMapper;
+import io.hearsay.protocol.identity.SigningIdentity;
+import io.hearsay.protocol.message.EnvelopeSigner;
+import io.hearsay.protocol.message.EnvelopeVerifier;
+import io.hearsay.protocol.message.GossipMessages;
+import io.hearsay.protocol.message.PeerTimes;
+import io.hearsay.protocol.message.SignedGossipMessage;
+import io.hearsay.protocol.testing.TestCrypto;
+import io.hearsay.runtime.comm.Comm;
+import io.hearsay.runtime.comm.RejectionLog;
+import io.hearsay.runtime.config.Endpoint;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.hyperledger.fabric.protos.gossip.GossipMessage;
+import org.hyperledger.fabric.protos.gossip.GossipMessage.ContentCase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The membership actor with a probe for comm, its one port: what it dials and sends, and what it
+ * makes of the alive messages and membership requests comm hands it. Fabric's intervals divided by 25.
+ */
+class MembershipActorTest {
+
+  private static final ActorTestKit TEST_KIT = ActorTestKit.create();
+  private static final Endpoint SELF = new Endpoint("10.0.0.1", 7051);
+  private static final Endpoint BOOTSTRAP = new Endpoint("10.0.0.2", 7051);
+  private static final Endpoint ANCHOR = new Endpoint("10.0.1.1", 7051);
+
+  private final SigningIdentity self = TestCrypto.peer(1, 0);
+  private final SigningIdentity sameOrg = TestCrypto.peer(1, 1);
+  private final SigningIdentity otherOrg = TestCrypto.peer(2, 0);
+  private final TestProbe<Comm.Command> comm = TEST_KIT.createTestProbe();
+  private final RejectionLog rejections = new RejectionLog(LoggerFactory.getLogger("test.rejections"),
+      Duration.ofMinutes(1));
+  private ActorRef<Comm.Event> events;
+
+  @AfterAll
+  static void stop() {
+    TEST_KIT.shutdownTestKit();
+  }
+
+  private static MembershipSettings settings(List<Endpoint> bootstrap, Optional<Endpoint> external) {
+    return new MembershipSettings(bootstrap, SELF, external, Duration.ofMillis(200), Duration.ofSeconds(1),
+        Duration.ofSeconds(1), 20, Duration.ofMillis(160), 3, 3, Optional.empty(), AntiEntropy.Mode.PULL);
+  }
+
+  private ActorRef<Membership.Command> start(List<Endpoint> bootstrap, Optional<Endpoint> external) {
+    IdentityMapper identities = new IdentityMapper(TestCrypto.msps());
+    List.of(self, sameOrg, otherOrg).forEach(p -> identities.learn(p.identity(), Instant.now()));
+    ActorRef<Membership.Command> membership = TEST_KIT.spawn(Membership.create(new Membership.Setup(
+        new EnvelopeSigner(self), new EnvelopeVerifier(identities, 1 << 20), settings(bootstrap, external), SELF,
+        List.of(ANCHOR), comm.getRef(), rejections, 1)));
+    Comm.Subscribe subscribe = comm.expectMessageClass(Comm.Subscribe.class, Duration.ofSeconds(5));
+    assertEquals(Set.of(ContentCase.ALIVE_MSG, ContentCase.MEM_REQ, ContentCase.MEM_RES), subscribe.contents());
+    events = subscribe.subscriber();
+    return membership;
+  }
+
+  private static SignedGossipMessage alive(SigningIdentity peer, String external, long seq) {
+    return new EnvelopeSigner(peer).sign(GossipMessages.alive(peer.identity(), external, PeerTimes.of(7, seq),
+        ByteString.EMPTY), "10.0.0.9:7051");
+  }
+
+  private static GossipMessage content(Comm.Send send) throws Exception {
+    return GossipMessage.parseFrom(send.envelope().getPayload());
+  }
+
+  /** The next message sent, past the dialling that goes on every alive interval while no peer is alive. */
+  private Comm.Send nextSend() {
+    List<Comm.Command> seen = comm.fishForMessage(Duration.ofSeconds(5), m -> m instanceof Comm.Send
+        ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
+    return (Comm.Send) seen.get(seen.size() - 1);
+  }
+
+  private MembershipView view(ActorRef<Membership.Command> membership) {
+    TestProbe<MembershipView> reply = TEST_KIT.createTestProbe();
+    membership.tell(new Membership.GetView(reply.getRef()));
+    return reply.receiveMessage(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void bootstrapAndAnchorPeersAreDialledAndAPeerIsContactedOnceItsHandshakeNamesIt() throws Exception {
+    start(List.of(BOOTSTRAP), Optional.of(SELF));
+    List<Comm.Connect> dialled = comm.receiveSeveralMessages(2, Duration.ofSeconds(5)).stream()
+        .map(Comm.Connect.class::cast).toList();
+    assertEquals(Set.of(BOOTSTRAP, ANCHOR), dialled.stream().map(Comm.Connect::to).collect(
+        Collectors.toSet()));
+
+    events.tell(new Comm.PeerConnected(sameOrg.identity(), BOOTSTRAP));
+    Comm.Send alive = nextSend();
+    Comm.Send request = nextSend();
+    assertEquals(BOOTSTRAP, alive.to());
+    assertTrue(content(alive).hasAliveMsg());
+    assertTrue(alive.envelope().hasSecretEnvelope(), "a peer of our org sees our internal endpoint");
+    assertTrue(content(request).hasMemReq());
+
+    events.tell(new Comm.PeerConnected(otherOrg.identity(), ANCHOR));
+    Comm.Send toAnchor = nextSend();
+    assertEquals(ANCHOR, toAnchor.to());
+    assertFalse(toAnchor.envelope().hasSecretEnvelope(), "another org never sees our internal endpoint");
+  }
+
+  @Test
+  void aBootstrapPeerOfAnotherOrgIsRefusedOnceAndNotContacted() {
+    start(List.of(BOOTSTRAP), Optional.empty());
+    comm.receiveSeveralMessages(2, Duration.ofSeconds(5));
+    events.tell(new Comm.PeerConnected(otherOrg.identity(), BOOTSTRAP));
+    events.tell(new Comm.PeerConnected(otherOrg.identity(), BOOTSTRAP));
+    comm.awaitAssert(Duration.ofSeconds(5), () -> {
+      assertEquals(1L, rejections.counts().get(RejectionReason.FOREIGN_BOOTSTRAP_PEER));
+      return null;
+    });
+    // Dialling goes on every alive interval while no peer is alive: to the anchor, never again to it
+    // (past what a tick may have queued before the refusal).
+    List<Comm.Command> next = comm.receiveSeveralMessages(10, Duration.ofSeconds(10));
+    for (Comm.Command later : next.subList(4, 10)) {
+      assertEquals(new Comm.Connect(ANCHOR), later, next.toString());
+    }
+    assertEquals(1L, rejections.counts().get(RejectionReason.FOREIGN_BOOTSTRAP_PEER));
+  }
+
+  @Test
+  void anAliveMessageMakesAPeerAliveAndItsSilenceMakesItDead() {
+    ActorRef<Membership.Command> membership = start(List.of(), Optional.empty());
+    events.tell(new Comm.Inbound(alive(sameOrg, "", 1), sameOrg.identity(), BOOTSTRAP));
+    assertEquals(Set.of(sameOrg.pkiId()), view(membership).alivePkiIds());
+    TestProbe<MembershipView> subscriber = TEST_KIT.createTestProbe();
+    membership.tell(new Membership.Subscribe(subscriber.getRef()));
+    subscriber.fishForMessage(Duration.ofSeconds(5), v -> v.deadPkiIds().contains(sameOrg.pkiId())
+        ? FishingOutcomes.complete()
+        : FishingOutcomes.continueAndIgnore());
+  }
+
+  @Test
+  void aMembershipRequestCarryingAnotherPeersAliveMessageIsSpoofed() {
+    ActorRef<Membership.Command> membership = start(List.of(), Optional.empty());
+    var request = new EnvelopeSigner(otherOrg).sign(GossipMessages.membershipRequest(alive(sameOrg, "", 1).envelope(),
+        List.of()));
+    events.tell(new Comm.Inbound(request, otherOrg.identity(), BOOTSTRAP));
+    view(membership);
+    assertEquals(1L, rejections.counts().get(RejectionReason.SPOOFED_SENDER));
+    assertTrue(view(membership).alivePkiIds().isEmpty(), "the relayed alive message is not taken");
+  }
+}

@@ -1,0 +1,44 @@
+package io.hearsay.testkit.sim;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueType;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Runs a simulated network {@code factor} times slower than its configuration says: every
+ * duration under the given config sections, and the links' latency, is multiplied, so that a
+ * network too large for this machine in real time keeps its timing relations. Measured times are
+ * divided by the factor to be read in the network's own time; CPU work is not slowed, so they
+ * describe peers that many times faster than this machine's share of a core per peer.
+ */
+public final class Slowdown {
+
+  private Slowdown() {}
+
+  /** {@code config} with every duration under {@code sections} multiplied by {@code factor}. */
+  public static Config apply(Config config, int factor, String... sections) {
+    Map<String, Object> scaled = new HashMap<>();
+    for (String section : sections) {
+      for (var entry : config.getConfig(section).entrySet()) {
+        if (entry.getValue().valueType() != ConfigValueType.STRING) {
+          continue;
+        }
+        String path = section + "." + entry.getKey();
+        try {
+          scaled.put(path, config.getDuration(path).toMillis() * factor + "ms");
+        } catch (ConfigException.BadValue notADuration) {
+          // a string setting that is not a duration (an endpoint, a mode)
+        }
+      }
+    }
+    return ConfigFactory.parseMap(scaled).withFallback(config);
+  }
+
+  public static LinkModel.Links apply(LinkModel.Links links, int factor) {
+    return new LinkModel.Links(links.latency().multipliedBy(factor), links.jitter().multipliedBy(factor), links.loss(),
+        links.bytesPerSecond());
+  }
+}
