@@ -24,6 +24,7 @@ import io.hearsay.runtime.config.ConfigError;
 import io.hearsay.runtime.config.Endpoint;
 import io.hearsay.runtime.config.PeerSettings;
 import io.hearsay.runtime.config.PeerSettingsLoader;
+import io.hearsay.runtime.grpc.AtomicBroadcastClient;
 import io.hearsay.runtime.membership.MembershipView;
 import io.hearsay.runtime.node.NodeSystems;
 import io.hearsay.runtime.node.RunningNode;
@@ -106,11 +107,19 @@ public final class HearsayPeer implements AutoCloseable {
     openLedgers(settings, channelBlocks);
     Path ledgerData = settings.ledger().dataDir();
     metrics.ledgerRepairs(() -> LedgerStores.repairs(ledgerData));
+    AtomicBroadcastClient orderers;
+    try {
+      orderers = new AtomicBroadcastClient(settings.tls(), settings.deliveryClient().keepAlive());
+    } catch (IOException e) {
+      throw new ConfigError("peer.tls: " + e.getMessage(), e);
+    }
     Peer.Parts parts = new Peer.Parts(settings, new EnvelopeSigner(identity), identities, rejections, received, sent,
-        dropped, NodeSystems.tlsCertificateHash(settings.tls()), NodeSystems.incarnation(), channelBlocks, metrics);
+        dropped, NodeSystems.tlsCertificateHash(settings.arteryTls()), NodeSystems.incarnation(), channelBlocks, metrics,
+        orderers);
     ActorSystem<Peer.Command> system = ActorSystem.create(Peer.create(parts), NodeSystems.SYSTEM_NAME,
-        NodeSystems.systemConfig(settings.membership().endpoint(), settings.tls(), effective));
+        NodeSystems.systemConfig(settings.membership().endpoint(), settings.arteryTls(), effective));
     HearsayPeer peer = new HearsayPeer(system, settings, identity, rejections, received, metrics);
+    peer.node.closeOnStop(orderers);
     if (settings.admin().endpoint().isPresent()) {
       var joins = new ChannelJoinRequests(new AdminRequests(PeerIdentityFiles.localMsp(settings),
           settings.admin().requestTimeWindow()), identities.msps(), settings.localMspId(), rejections, peer::joinChannel);

@@ -19,6 +19,7 @@ import io.hearsay.runtime.comm.RejectionLog;
 import io.hearsay.runtime.comm.TlsEngineProvider;
 import io.hearsay.runtime.config.Endpoint;
 import io.hearsay.runtime.config.PeerSettings;
+import io.hearsay.runtime.deliver.DeliverStreams;
 import io.hearsay.runtime.identities.Identities;
 import io.hearsay.runtime.membership.Membership;
 import io.hearsay.runtime.membership.MembershipView;
@@ -27,8 +28,8 @@ import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.BehaviorBuilder;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.hyperledger.fabric.protos.common.Block;
 import org.hyperledger.fabric.protos.gossip.Envelope;
 
@@ -68,7 +69,7 @@ public final class Peer {
   /** Everything the guardian's children are built from, prepared before the system starts. */
   record Parts(PeerSettings settings, EnvelopeSigner signer, IdentityMapper identities, RejectionLog rejections,
       MessageCounts received, MessageCounts sent, DroppedMessages dropped, ByteString tlsCertificateHash, long incarnation,
-      List<Block> channelBlocks, NodeMetrics metrics) {}
+      List<Block> channelBlocks, NodeMetrics metrics, DeliverStreams deliverStreams) {}
 
   private Peer() {}
 
@@ -81,7 +82,7 @@ public final class Peer {
       context.spawn(Identities.create(parts.identities(), settings.identityPurgeInterval()), "identities");
       ActorRef<Comm.Command> comm = context.spawn(Comm.create(new Comm.Setup(context.getSystem().name(), self,
           parts.signer(), verifier, parts.rejections(), parts.received(), parts.sent(), parts.dropped(),
-          parts.tlsCertificateHash(), settings.tls().map(tls -> TlsEngineProvider.sessions(Adapter.toClassic(context.getSystem()))),
+          parts.tlsCertificateHash(), settings.arteryTls().map(tls -> TlsEngineProvider.sessions(Adapter.toClassic(context.getSystem()))),
           settings.comm())), Comm.NAME);
       // Artery's large-message lane is chosen by the destination's path: large frames come here.
       context.spawn(Behaviors.<Comm.Command>receiveMessage(frame -> {
@@ -94,7 +95,7 @@ public final class Peer {
       ActorRef<ChannelRouter.Command> channels = context.spawn(ChannelRouter.create(new ChannelRouter.Setup(
           settings.localMspId(), parts.signer(), verifier, settings.channels(), settings.ledger(), settings.deliveryClient(),
           parts.incarnation(), comm, membership, parts.rejections(), parts.metrics(), parts.dropped(),
-          StatusCollector.within(settings.apiTimeout()))), "channels");
+          StatusCollector.within(settings.apiTimeout()), parts.deliverStreams(), parts.metrics())), "channels");
       context.spawn(MembershipMetrics.create(parts.metrics(), membership), "admin");
       parts.channelBlocks().forEach(block -> channels.tell(new ChannelRouter.Join(block)));
       context.getLog().info("peer {} of {} started at {} (PKI-ID {})", settings.id(), settings.localMspId(), self,

@@ -3,6 +3,7 @@ package io.hearsay.channels.config;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.hearsay.ledger.config.ConfigBlocks;
 import io.hearsay.protocol.identity.MspRegistry;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -98,6 +99,11 @@ public record ChannelConfig(String channelId, long configBlockNumber, List<OrgDe
     return new MspRegistry(ordererOrgs.stream().flatMap(o -> o.msp().stream()).toList());
   }
 
+  /** The CAs of the orderers' TLS certificates, from the orderer orgs' MSPs. */
+  public List<X509Certificate> ordererTlsCas() {
+    return ordererOrgs.stream().flatMap(o -> o.tlsCas().stream()).toList();
+  }
+
   /** The application orgs' MSPs: whose peers may join the channel. */
   public MspRegistry applicationMsps() {
     return new MspRegistry(applicationOrgs.stream().flatMap(o -> o.msp().stream()).toList());
@@ -114,7 +120,7 @@ public record ChannelConfig(String channelId, long configBlockNumber, List<OrgDe
         continue;
       }
       orgs.add(new OrgDefinition(org.getKey(), mspId.get(), ConfigBlocks.msp(org.getKey(), org.getValue()),
-          anchorPeers(org.getKey(), org.getValue())));
+          anchorPeers(org.getKey(), org.getValue()), ConfigBlocks.tlsCas(org.getKey(), org.getValue())));
     }
     orgs.sort(Comparator.comparing(OrgDefinition::mspId));
     return orgs;

@@ -113,6 +113,26 @@ public final class ConfigBlocks {
     }
   }
 
+  /** The CAs of an org's TLS certificates (root and intermediate); none without an X.509 MSP. */
+  public static List<X509Certificate> tlsCas(String orgName, ConfigGroup org) {
+    var value = org.getValuesMap().get("MSP");
+    if (value == null) {
+      return List.of();
+    }
+    try {
+      MSPConfig mspConfig = MSPConfig.parseFrom(value.getValue());
+      if (mspConfig.getType() != FABRIC_MSP_TYPE) {
+        return List.of();
+      }
+      FabricMSPConfig fabric = FabricMSPConfig.parseFrom(mspConfig.getConfig());
+      List<X509Certificate> cas = new ArrayList<>(certificates(fabric.getTlsRootCertsList()));
+      cas.addAll(certificates(fabric.getTlsIntermediateCertsList()));
+      return cas;
+    } catch (InvalidProtocolBufferException | CertificateException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("org " + orgName + " has unreadable TLS CAs: " + e.getMessage(), e);
+    }
+  }
+
   /** The MSP id of an org's config group, whatever kind of MSP it is; empty without an MSP. */
   public static Optional<String> mspId(String orgName, ConfigGroup org) {
     var value = org.getValuesMap().get("MSP");

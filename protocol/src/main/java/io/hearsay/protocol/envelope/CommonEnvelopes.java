@@ -42,6 +42,16 @@ public final class CommonEnvelopes {
 
   /** As {@link #sign(SigningIdentity, String, HeaderType, ByteString)}, with the nonce given. */
   public static Envelope sign(SigningIdentity creator, String channel, HeaderType type, ByteString data, byte[] nonce) {
+    return sign(creator, channel, type, data, nonce, ByteString.EMPTY);
+  }
+
+  /**
+   * As {@link #sign(SigningIdentity, String, HeaderType, ByteString, byte[])}, bound to the TLS
+   * session: the channel header's {@code tls_cert_hash} is SHA-256 of the client certificate the
+   * signer presents (Fabric's orderer checks it when it requires mutual TLS); empty for none.
+   */
+  public static Envelope sign(SigningIdentity creator, String channel, HeaderType type, ByteString data, byte[] nonce,
+      ByteString tlsCertHash) {
     SignatureHeader signatureHeader = SignatureHeader.newBuilder()
         .setCreator(creator.identity().serialized())
         .setNonce(ByteString.copyFrom(nonce))
@@ -52,6 +62,7 @@ public final class CommonEnvelopes {
         .setChannelId(channel)
         .setTxId(txId(nonce, creator.identity().serialized()))
         .setTimestamp(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
+        .setTlsCertHash(tlsCertHash)
         .build();
     Payload payload = Payload.newBuilder()
         .setHeader(Header.newBuilder()

@@ -4,6 +4,7 @@ import io.hearsay.runtime.config.ConfigError;
 import io.hearsay.runtime.config.Endpoint;
 import io.hearsay.runtime.tls.CountingTrustManager;
 import io.hearsay.runtime.tls.PemTls;
+import io.hearsay.runtime.tls.TlsSettings;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
@@ -76,10 +77,10 @@ public final class AdminServer implements AutoCloseable {
     LongAdder refused = new LongAdder();
     ServerBuilder server = Http.get(system).newServerAt(endpoint.host(), endpoint.port());
     if (settings.tls().isPresent()) {
-      AdminSettings.Tls tls = settings.tls().get();
+      TlsSettings tls = settings.tls().get();
       SSLContext context;
       try {
-        context = PemTls.context(Optional.of(tls.keyPair()), tls.clientRootCAs(),
+        context = PemTls.context(Optional.of(tls.keyPair()), tls.clientRootCas(),
             trust -> new CountingTrustManager(trust, refused, "admin endpoint " + endpoint));
       } catch (IOException e) {
         throw new ConfigError("operations.tls: " + e.getMessage(), e);

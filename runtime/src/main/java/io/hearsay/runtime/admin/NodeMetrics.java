@@ -5,6 +5,7 @@ import io.hearsay.protocol.RejectionReason;
 import io.hearsay.runtime.comm.DroppedMessages;
 import io.hearsay.runtime.comm.MessageCounts;
 import io.hearsay.runtime.comm.RejectionLog;
+import io.hearsay.runtime.deliver.DeliverObserver;
 import io.hearsay.runtime.membership.MembershipView;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -19,13 +20,14 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.hyperledger.fabric.protos.common.Status;
 
 /**
  * One node's metrics in a Micrometer Prometheus registry: messages sent, received, dropped by the
  * transport and rejected (per type and reason, read from comm's counters when scraped), blocks committed and ledger
  * append latency per channel, membership size, leadership and leader changes per channel.
  */
-public final class NodeMetrics implements ChannelObserver {
+public final class NodeMetrics implements ChannelObserver, DeliverObserver {
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final MessageCounts received;
@@ -86,6 +88,19 @@ public final class NodeMetrics implements ChannelObserver {
     FunctionCounter.builder("hearsay.ledger.repairs", repairs, r -> r.get().size())
         .description("Channel ledgers whose damaged block files were repaired on open (the rest moved into quarantine)")
         .register(registry);
+  }
+
+  @Override
+  public void deliverRefused(String channel, Status status) {
+    Counter.builder("hearsay.deliver.refusals").tag("channel", channel).tag("status", status.name())
+        .description("Deliver streams an orderer ended with a Status (NOT_FOUND, FORBIDDEN, SERVICE_UNAVAILABLE, ...)")
+        .register(registry).increment();
+  }
+
+  @Override
+  public void deliverReconnecting(String channel) {
+    Counter.builder("hearsay.deliver.reconnects").tag("channel", channel)
+        .description("Deliver streams that failed and were tried again").register(registry).increment();
   }
 
   @Override

@@ -21,11 +21,12 @@ import io.hearsay.runtime.comm.DroppedMessages;
 import io.hearsay.runtime.comm.RejectionLog;
 import io.hearsay.runtime.config.Endpoint;
 import io.hearsay.runtime.deliver.DeliverClient;
+import io.hearsay.runtime.deliver.DeliverObserver;
+import io.hearsay.runtime.deliver.DeliverStreams;
 import io.hearsay.runtime.deliver.DeliveryClientSettings;
 import io.hearsay.runtime.membership.MemberInfo;
 import io.hearsay.runtime.membership.Membership;
 import io.hearsay.runtime.membership.MembershipView;
-import io.hearsay.runtime.orderer.OrdererClient;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -86,7 +87,7 @@ public final class ChannelRouter {
   public record Setup(String ownMspId, EnvelopeSigner signer, EnvelopeVerifier verifier, ChannelSettings settings,
       LedgerSettings ledger, DeliveryClientSettings deliveryClient, long incarnation, ActorRef<Comm.Command> comm,
       ActorRef<Membership.Command> membership, RejectionLog rejections, ChannelObserver observer, DroppedMessages dropped,
-      Duration statusTimeout) {}
+      Duration statusTimeout, DeliverStreams deliverStreams, DeliverObserver deliverObserver) {}
 
   private record Joined(ChannelConfig config, ActorRef<ChannelGossip.Command> actor) {}
 
@@ -198,7 +199,7 @@ public final class ChannelRouter {
         setup.ownMspId(), setup.signer(), setup.verifier(), setup.settings(), setup.incarnation(), outgoing, ledger,
         (rejection, peer) -> setup.rejections().record(rejection, peer, System.nanoTime()),
         delivery -> DeliverClient.create(config, setup.signer().self(), setup.deliveryClient(), delivery,
-            orderer -> OrdererClient.serviceAt(context.getSystem(), orderer)), setup.observer())),
+            setup.deliverStreams(), setup.deliverObserver()), setup.observer())),
         "channel-" + config.channelId());
     learnOrgs(config);
     Joined joined = new Joined(config, actor);

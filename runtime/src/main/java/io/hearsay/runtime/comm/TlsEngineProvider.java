@@ -1,8 +1,16 @@
 package io.hearsay.runtime.comm;
 
+import com.typesafe.config.Config;
+import io.hearsay.runtime.tls.ArteryTls;
 import io.hearsay.runtime.tls.CountingTrustManager;
+import io.hearsay.runtime.tls.PemTls;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
@@ -11,7 +19,8 @@ import org.apache.pekko.remote.artery.tcp.ConfigSSLEngineProvider;
 import scala.Option;
 
 /**
- * Artery's TLS engine with a trust manager that logs and counts every certificate it refuses
+ * Artery's TLS engine, from PKCS#12 stores or from Fabric's PEM files ({@code hearsay.artery-pem},
+ * written by {@link ArteryTls.Pem}: key and trust stores in memory), with a trust manager that logs and counts every certificate it refuses
  * (Pekko's own provider refuses an unknown CA's certificate silently on the accepting side; an
  * operator needs to see who knocked), and that records the certificate every established session
  * presented ({@link TlsSessions}), which comm checks ConnEstablish's {@code tls_cert_hash} against.
@@ -22,11 +31,31 @@ public final class TlsEngineProvider extends ConfigSSLEngineProvider {
   private static final ConcurrentHashMap<String, LongAdder> REFUSED = new ConcurrentHashMap<>();
   private static final ConcurrentHashMap<String, TlsSessions> SESSIONS = new ConcurrentHashMap<>();
 
+  private static final String PEM = "hearsay.artery-pem";
+
   private final String systemName;
+  /** The PEM material of {@code hearsay.artery-pem}, when the node's TLS is Fabric's PEM files. */
+  private final Optional<ArteryTls.Pem> pem;
 
   public TlsEngineProvider(ActorSystem system) {
     super(system);
     this.systemName = key(system);
+    Config config = system.settings().config();
+    this.pem = !config.hasPath(PEM) ? Optional.empty() : Optional.of(new ArteryTls.Pem(new PemTls.KeyPair(
+        Path.of(config.getString(PEM + ".certificate")), Path.of(config.getString(PEM + ".private-key"))),
+        config.getStringList(PEM + ".cas").stream().map(Path::of).toList()));
+  }
+
+  @Override
+  public KeyManager[] keyManagers() {
+    if (pem.isEmpty()) {
+      return super.keyManagers();
+    }
+    try {
+      return PemTls.keyManagers(pem.get().keyPair());
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException("Artery TLS from " + pem.get().keyPair() + ": " + e.getMessage(), e);
+    }
   }
 
   /** The TLS sessions of {@code system}'s Artery (the registry exists before the first connection). */
@@ -58,7 +87,12 @@ public final class TlsEngineProvider extends ConfigSSLEngineProvider {
 
   @Override
   public TrustManager[] trustManagers() {
-    TrustManager[] managers = super.trustManagers();
+    TrustManager[] managers;
+    try {
+      managers = pem.isEmpty() ? super.trustManagers() : PemTls.trustManagers(pem.get().trustedCas());
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException("Artery TLS trusting " + pem.get().trustedCas() + ": " + e.getMessage(), e);
+    }
     for (int i = 0; i < managers.length; i++) {
       if (managers[i] instanceof X509TrustManager x509) {
         managers[i] = new CountingTrustManager(x509, REFUSED.computeIfAbsent(systemName, k -> new LongAdder()), "Artery");

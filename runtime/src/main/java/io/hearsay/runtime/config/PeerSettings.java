@@ -6,6 +6,8 @@ import io.hearsay.runtime.admin.AdminSettings;
 import io.hearsay.runtime.comm.CommSettings;
 import io.hearsay.runtime.deliver.DeliveryClientSettings;
 import io.hearsay.runtime.membership.MembershipSettings;
+import io.hearsay.runtime.tls.ArteryTls;
+import io.hearsay.runtime.tls.TlsSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -14,7 +16,8 @@ import java.util.Optional;
 /**
  * Everything one peer is started with, read and checked once from its config, one record per
  * subtree: who it is ({@code peer.id}, {@code localMspId}, {@code mspConfigPath}), the orgs it
- * knows before any channel config ({@code hearsay.orgs}), Artery TLS ({@code hearsay.tls}), its
+ * knows before any channel config ({@code hearsay.orgs}), its TLS ({@code peer.tls}: Fabric's PEM
+ * files, for Artery and for its gRPC clients; or {@code hearsay.tls}, PKCS#12 for Artery alone), its
  * links ({@link CommSettings}), discovery ({@link MembershipSettings}), its channels
  * ({@link ChannelSettings}), the leader's deliver client ({@link DeliveryClientSettings}), its
  * ledgers ({@link LedgerSettings}), its admin endpoint ({@link AdminSettings}), and how long the
@@ -25,7 +28,8 @@ public record PeerSettings(
     String localMspId,
     Path mspConfigPath,
     List<Org> orgs,
-    Optional<Tls> tls,
+    Optional<TlsSettings> tls,
+    Optional<ArteryTls> arteryTls,
     CommSettings comm,
     MembershipSettings membership,
     ChannelSettings channels,
@@ -47,9 +51,6 @@ public record PeerSettings(
       anchorPeers = List.copyOf(anchorPeers);
     }
   }
-
-  /** Artery mutual TLS material (PKCS#12). */
-  public record Tls(Path keyStore, Path trustStore, String password) {}
 
   public List<Endpoint> anchorPeers() {
     return orgs.stream().flatMap(o -> o.anchorPeers().stream()).toList();

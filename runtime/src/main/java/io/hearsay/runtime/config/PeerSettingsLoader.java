@@ -9,6 +9,8 @@ import io.hearsay.runtime.admin.AdminSettings;
 import io.hearsay.runtime.comm.CommSettings;
 import io.hearsay.runtime.deliver.DeliveryClientSettings;
 import io.hearsay.runtime.membership.MembershipSettings;
+import io.hearsay.runtime.tls.ArteryTls;
+import io.hearsay.runtime.tls.TlsSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,7 +111,8 @@ public final class PeerSettingsLoader {
       orgs.add(new PeerSettings.Org(org.required("mspId"), dir,
           orgConfigs.get(i).hasPath("anchorPeers") ? org.endpoints("anchorPeers") : List.of()));
     }
-    return new PeerSettings(c.required("peer.id"), mspId, msp, orgs, tls(c), CommSettings.read(c),
+    Optional<TlsSettings> tls = TlsSettings.read(c, "peer.tls");
+    return new PeerSettings(c.required("peer.id"), mspId, msp, orgs, tls, arteryTls(c, tls, orgs), CommSettings.read(c),
         MembershipSettings.read(c), ChannelSettingsReader.read(c), DeliveryClientSettings.read(c), ledger(c),
         AdminSettings.read(c), c.positive("hearsay.identities.purge-interval"),
         c.strings("hearsay.channels.join").stream().map(Path::of).toList(), c.positive("hearsay.api-timeout"));
@@ -124,8 +127,40 @@ public final class PeerSettingsLoader {
     }
   }
 
+  /**
+   * Artery's mutual TLS: from {@code peer.tls}'s PEM files when it is on (trusting its own TLS CA,
+   * its client CAs and the {@code tlscacerts} of every org in {@code hearsay.orgs}), else from
+   * {@code hearsay.tls}'s PKCS#12 stores when that is on; none otherwise (tests only).
+   */
+  static Optional<ArteryTls> arteryTls(ConfigReader c, Optional<TlsSettings> tls, List<PeerSettings.Org> orgs)
+      throws ConfigError {
+    if (tls.isPresent()) {
+      List<Path> cas = new ArrayList<>(tls.get().trustedCas());
+      for (PeerSettings.Org org : orgs) {
+        cas.addAll(files(org.mspDir().resolve("tlscacerts")));
+      }
+      if (cas.isEmpty()) {
+        throw c.error("peer.tls.rootcert.file", "is not set and no org in hearsay.orgs has tlscacerts: Artery would "
+            + "trust no peer");
+      }
+      return Optional.of(new ArteryTls.Pem(tls.get().keyPair(), cas));
+    }
+    return pkcs12(c);
+  }
+
+  private static List<Path> files(Path dir) throws ConfigError {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (var listing = Files.list(dir)) {
+      return listing.filter(Files::isRegularFile).sorted().toList();
+    } catch (IOException e) {
+      throw new ConfigError("cannot list " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
   /** {@code hearsay.tls}: Artery's mutual TLS from PKCS#12 stores, when enabled. */
-  public static Optional<PeerSettings.Tls> tls(ConfigReader c) throws ConfigError {
+  public static Optional<ArteryTls> pkcs12(ConfigReader c) throws ConfigError {
     if (!c.bool("hearsay.tls.enabled")) {
       return Optional.empty();
     }
@@ -133,7 +168,7 @@ public final class PeerSettingsLoader {
     Path trustStore = c.existingFile("hearsay.tls.trustStore");
     Path passwordFile = c.existingFile("hearsay.tls.passwordFile");
     try {
-      return Optional.of(new PeerSettings.Tls(keyStore, trustStore, Files.readString(passwordFile).trim()));
+      return Optional.of(new ArteryTls.Pkcs12(keyStore, trustStore, Files.readString(passwordFile).trim()));
     } catch (IOException ex) {
       throw new ConfigError(c.source() + ": hearsay.tls.passwordFile = " + passwordFile + ": " + ex.getMessage(), ex);
     }

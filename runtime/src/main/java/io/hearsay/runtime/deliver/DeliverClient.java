@@ -1,19 +1,20 @@
 package io.hearsay.runtime.deliver;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
-import io.hearsay.channels.election.Delivery;
 import io.hearsay.channels.config.ChannelConfig;
+import io.hearsay.channels.election.Delivery;
 import io.hearsay.ledger.ChannelLedger;
 import io.hearsay.protocol.envelope.CommonEnvelopes;
 import io.hearsay.protocol.identity.SigningIdentity;
 import io.hearsay.runtime.config.Endpoint;
-import io.hearsay.runtime.orderer.OrdererFrame;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.hyperledger.fabric.protos.common.HeaderType;
 import org.hyperledger.fabric.protos.orderer.DeliverResponse;
 import org.hyperledger.fabric.protos.orderer.SeekInfo;
@@ -21,67 +22,87 @@ import org.hyperledger.fabric.protos.orderer.SeekPosition;
 import org.hyperledger.fabric.protos.orderer.SeekSpecified;
 
 /**
- * The leader's deliver client for one channel (Fabric's deliverservice): it opens a deliver stream
- * at one of the channel's orderers from the ledger height, hands every block to the channel
- * (which commits, then pushes it), and acknowledges it so the orderer sends more. An idle stream is
- * checked with a ping every {@code connTimeout}; an unanswered ping or a refused stream moves to the
- * next orderer at the next check. After {@code reconnectTotalTimeThreshold} without a working stream the channel is
- * told the orderer is unreachable, and an elected leader yields.
+ * The leader's deliver client for one channel (Fabric's deliverservice / blocksprovider):
+ *
+ * <pre>
+ * open AtomicBroadcast.Deliver at one of the channel's orderer endpoints (channel group
+ *   OrdererAddresses, else the orderer orgs' Endpoints), trusting the orderer orgs' TLS CAs, with
+ *   a SeekInfo signed by this peer: from the ledger height to the end, BLOCK_UNTIL_READY
+ * each block at the expected number goes to the channel, which verifies it (orderer signatures,
+ *   hash chain) before it commits, then pushes it; a block already had is skipped; a gap fails
+ * the stream fails when it ends, when the orderer answers a Status (NOT_FOUND, FORBIDDEN,
+ *   SERVICE_UNAVAILABLE, ...: logged and counted), or when its connection is not up within
+ *   connTimeout; then the next orderer is tried after a backoff doubling from 100 ms up to
+ *   reconnectBackoffThreshold, reset by the next block
+ * after reconnectTotalTimeThreshold of failures the channel is told the ordering service is
+ *   unreachable (an elected leader yields), and the client goes on trying
+ * </pre>
  */
 public final class DeliverClient {
 
   public sealed interface Command permits InternalCommand {}
 
-  private sealed interface InternalCommand extends Command permits FromOrderer, HeightKnown, Tick {}
-
-  /** A frame of the deliver stream. */
-  private record FromOrderer(OrdererFrame frame) implements InternalCommand {}
+  private sealed interface InternalCommand extends Command permits HeightKnown, Response, Ended, ConnectCheck,
+      Attempt {}
 
   private record HeightKnown(ChannelLedger.Height height) implements InternalCommand {}
 
-  private enum Tick implements InternalCommand { INSTANCE }
+  /** A response on the stream of attempt {@code attempt}. */
+  private record Response(int attempt, DeliverResponse response) implements InternalCommand {}
+
+  private record Ended(int attempt, String why) implements InternalCommand {}
+
+  /** connTimeout after attempt {@code attempt} opened its stream. */
+  private record ConnectCheck(int attempt) implements InternalCommand {}
+
+  /** The backoff is over: the next attempt. */
+  private enum Attempt implements InternalCommand { INSTANCE }
 
   private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
   private final ChannelConfig config;
   private final SigningIdentity signer;
   private final DeliveryClientSettings settings;
   private final Delivery channel;
-  private final OrderingServices services;
+  private final DeliverStreams streams;
+  private final DeliverObserver observer;
   private final List<Endpoint> orderers;
-  private ActorRef<OrdererFrame> orderer;
-  private final ActorRef<OrdererFrame> replies;
+  private final List<X509Certificate> ordererCas;
   private int ordererIndex = -1;
+  private int attempt;
+  private DeliverStreams.Stream stream;
+  private boolean heardThisAttempt;
   private long next = -1;
-  private long lastHeard;
-  private long pingSentAt = -1;
+  private int failures;
   private long failingSince = -1;
-  private boolean streaming;
 
-  private DeliverClient(ActorContext<Command> context, ChannelConfig config, SigningIdentity signer,
-      DeliveryClientSettings settings, Delivery channel, OrderingServices services) {
+  private DeliverClient(ActorContext<Command> context, TimerScheduler<Command> timers, ChannelConfig config,
+      SigningIdentity signer, DeliveryClientSettings settings, Delivery channel, DeliverStreams streams,
+      DeliverObserver observer) {
     this.context = context;
-    this.services = services;
+    this.timers = timers;
     this.config = config;
     this.signer = signer;
     this.settings = settings;
     this.channel = channel;
+    this.streams = streams;
+    this.observer = observer;
     this.orderers = config.ordering().ordererAddresses().stream().flatMap(a -> Endpoint.parse(a).stream()).toList();
-    this.replies = context.messageAdapter(OrdererFrame.class, FromOrderer::new);
+    this.ordererCas = config.ordererTlsCas();
     context.setLoggerName(DeliverClient.class);
   }
 
-  /** The deliver client of the channel {@code config} defines, reaching its orderers through {@code services}. */
+  /** The deliver client of the channel {@code config} defines, opening its streams through {@code streams}. */
   public static Behavior<Command> create(ChannelConfig config, SigningIdentity signer, DeliveryClientSettings settings,
-      Delivery channel, OrderingServices services) {
+      Delivery channel, DeliverStreams streams, DeliverObserver observer) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
-      DeliverClient client = new DeliverClient(context, config, signer, settings, channel, services);
+      DeliverClient client = new DeliverClient(context, timers, config, signer, settings, channel, streams, observer);
       if (client.orderers.isEmpty()) {
         context.getLog().warn("channel {}: its config names no orderer address; this leader delivers nothing",
             config.channelId());
         return Behaviors.ignore();
       }
       channel.askHeight(context.messageAdapter(ChannelLedger.Height.class, HeightKnown::new));
-      timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.connTimeout());
       return client.behavior();
     }));
   }
@@ -93,66 +114,61 @@ public final class DeliverClient {
           connect();
           return Behaviors.same();
         })
-        .onMessage(FromOrderer.class, f -> onFrame(f.frame()))
-        .onMessage(Tick.class, t -> {
-          onTick();
+        .onMessage(Response.class, r -> {
+          if (r.attempt() == attempt) {
+            onResponse(r.response());
+          }
+          return Behaviors.same();
+        })
+        .onMessage(Ended.class, e -> {
+          if (e.attempt() == attempt) {
+            failed(e.why());
+          }
+          return Behaviors.same();
+        })
+        .onMessage(ConnectCheck.class, c -> {
+          if (c.attempt() == attempt && stream != null && !heardThisAttempt && !stream.connected()) {
+            failed("not connected within " + settings.connTimeout());
+          }
+          return Behaviors.same();
+        })
+        .onMessage(Attempt.class, a -> {
+          connect();
+          return Behaviors.same();
+        })
+        .onSignal(PostStop.class, s -> {
+          closeStream();
           return Behaviors.same();
         })
         .build();
   }
 
-  private Behavior<Command> onFrame(OrdererFrame frame) {
-    lastHeard = System.nanoTime();
-    pingSentAt = -1;
-    if (frame.kind() != OrdererFrame.Kind.DELIVER_RESPONSE) {
-      return Behaviors.same();
-    }
-    DeliverResponse response;
-    try {
-      response = DeliverResponse.parseFrom(frame.bytes());
-    } catch (InvalidProtocolBufferException e) {
-      context.getLog().warn("channel {}: malformed deliver response from {}", config.channelId(), orderer);
-      return Behaviors.same();
-    }
-    if (response.hasBlock()) {
-      failingSince = -1;
-      long number = response.getBlock().getHeader().getNumber();
-      if (number == next) {
-        channel.deliver(response.getBlock());
-        next++;
-      }
-      orderer.tell(new OrdererFrame(OrdererFrame.Kind.DELIVER_ACK, replies,
-          SeekPosition.newBuilder().setSpecified(SeekSpecified.newBuilder().setNumber(number)).build().toByteString()));
-    } else {
+  private void onResponse(DeliverResponse response) {
+    heardThisAttempt = true;
+    if (!response.hasBlock()) {
       context.getLog().warn("channel {}: orderer {} ended the deliver stream with {}", config.channelId(),
           orderers.get(ordererIndex), response.getStatus());
-      failed();
+      observer.deliverRefused(config.channelId(), response.getStatus());
+      failed("status " + response.getStatus());
+      return;
     }
-    return Behaviors.same();
+    long number = response.getBlock().getHeader().getNumber();
+    if (number < next) {
+      return;
+    }
+    if (number > next) {
+      failed("block " + number + " arrived where block " + next + " was expected");
+      return;
+    }
+    channel.deliver(response.getBlock());
+    next++;
+    failures = 0;
+    failingSince = -1;
   }
 
-  private void onTick() {
-    long now = System.nanoTime();
-    if (next < 0) {
-      return;
-    }
-    if (!streaming) {
-      connect();
-      return;
-    }
-    if (now - lastHeard < settings.connTimeout().toNanos()) {
-      return;
-    }
-    if (pingSentAt >= 0 && now - pingSentAt >= settings.connTimeout().toNanos()) {
-      context.getLog().info("channel {}: orderer {} does not answer", config.channelId(), orderers.get(ordererIndex));
-      failed();
-    } else if (pingSentAt < 0) {
-      pingSentAt = now;
-      orderer.tell(new OrdererFrame(OrdererFrame.Kind.PING, replies, ByteString.EMPTY));
-    }
-  }
-
-  private void failed() {
+  private void failed(String why) {
+    closeStream();
+    failures++;
     long now = System.nanoTime();
     if (failingSince < 0) {
       failingSince = now;
@@ -162,24 +178,46 @@ public final class DeliverClient {
       failingSince = now;
       channel.ordererUnreachable();
     }
-    // The next orderer is tried at the next tick, so a refusing orderer is not hammered.
-    streaming = false;
+    Duration backoff = settings.backoff(failures);
+    context.getLog().info("channel {}: deliver stream from {} failed ({}); next attempt in {} ms", config.channelId(),
+        orderers.get(ordererIndex), why, backoff.toMillis());
+    observer.deliverReconnecting(config.channelId());
+    timers.startSingleTimer(Attempt.INSTANCE, backoff);
   }
 
   private void connect() {
+    closeStream();
     ordererIndex = (ordererIndex + 1) % orderers.size();
-    orderer = services.at(orderers.get(ordererIndex));
+    Endpoint orderer = orderers.get(ordererIndex);
+    int current = ++attempt;
+    heardThisAttempt = false;
     SeekInfo seek = SeekInfo.newBuilder()
         .setStart(SeekPosition.newBuilder().setSpecified(SeekSpecified.newBuilder().setNumber(next)))
         .setStop(SeekPosition.newBuilder().setSpecified(SeekSpecified.newBuilder().setNumber(Long.MAX_VALUE)))
         .setBehavior(SeekInfo.SeekBehavior.BLOCK_UNTIL_READY)
         .build();
-    var request = CommonEnvelopes.sign(signer, config.channelId(), HeaderType.DELIVER_SEEK_INFO, seek.toByteString());
-    orderer.tell(new OrdererFrame(OrdererFrame.Kind.DELIVER, replies, request.toByteString()));
-    lastHeard = System.nanoTime();
-    pingSentAt = -1;
-    streaming = true;
-    context.getLog().info("channel {}: delivering from orderer {} at block {}", config.channelId(),
-        orderers.get(ordererIndex), next);
+    var request = CommonEnvelopes.sign(signer, config.channelId(), HeaderType.DELIVER_SEEK_INFO, seek.toByteString(),
+        CommonEnvelopes.nonce(), streams.clientCertificateHash());
+    ActorRef<Command> self = context.getSelf();
+    stream = streams.open(orderer, ordererCas, request, new DeliverStreams.Listener() {
+      @Override
+      public void onResponse(DeliverResponse response) {
+        self.tell(new Response(current, response));
+      }
+
+      @Override
+      public void onEnd(String why) {
+        self.tell(new Ended(current, why));
+      }
+    });
+    timers.startSingleTimer(ConnectCheck.class, new ConnectCheck(current), settings.connTimeout());
+    context.getLog().info("channel {}: delivering from orderer {} at block {}", config.channelId(), orderer, next);
+  }
+
+  private void closeStream() {
+    if (stream != null) {
+      stream.close();
+      stream = null;
+    }
   }
 }

@@ -257,7 +257,7 @@ public final class LocalNetwork {
     List<Endpoint> bootstrap = peers.stream()
         .filter(p -> p.mspId().equals(peer.mspId()) && p.name().startsWith("peer0.") && !p.equals(peer))
         .map(Node::endpoint).toList();
-    Map<String, Object> values = new HashMap<>(tls(material, org, peer.name()));
+    Map<String, Object> values = new HashMap<>(tls(material, org, peer.name(), "peer.tls"));
     values.put("peer.gossip.externalEndpoint", peer.endpoint().toString());
     values.put("peer.gossip.orgLeader", false);
     values.put("peer.gossip.useLeaderElection", true);
@@ -270,7 +270,7 @@ public final class LocalNetwork {
 
   private static void writeOrdererConfig(Path dir, CryptoMaterial material, CryptoMaterial.Org org, Node orderer,
       List<String> blocks) throws IOException {
-    Map<String, Object> values = new HashMap<>(tls(material, org, orderer.name()));
+    Map<String, Object> values = new HashMap<>(tls(material, org, orderer.name(), "orderer.tls"));
     values.put("orderer.id", orderer.name());
     values.put("orderer.localMspId", org.mspId());
     values.put("orderer.mspConfigPath", material.nodeDir(org, orderer.name()).resolve("msp").toAbsolutePath().toString());
@@ -282,16 +282,17 @@ public final class LocalNetwork {
   }
 
   /**
-   * Mutual TLS settings of a node: Artery's from its generated PKCS#12 stores, and its admin
-   * endpoint's as Fabric's operations.tls, HTTPS with its TLS certificate, taking only clients whose
-   * certificate its own org's TLS CA issued (the org's admin).
+   * TLS settings of a node from its generated PEM files, as cryptogen writes them: the node's own
+   * ({@code peer.tls}: Artery and its deliver client; {@code orderer.tls}: its gRPC endpoint), and
+   * its admin endpoint's as Fabric's operations.tls, HTTPS with its TLS certificate, taking only
+   * clients whose certificate its own org's TLS CA issued (the org's admin).
    */
-  static Map<String, Object> tls(CryptoMaterial material, CryptoMaterial.Org org, String node) {
-    Path tlsDir = material.keyStore(org, node).getParent().toAbsolutePath();
-    return Map.of("hearsay.tls.enabled", true,
-        "hearsay.tls.keyStore", material.keyStore(org, node).toAbsolutePath().toString(),
-        "hearsay.tls.trustStore", material.trustStore(org, node).toAbsolutePath().toString(),
-        "hearsay.tls.passwordFile", tlsDir.resolve(CryptoMaterial.STORE_PASSWORD_FILE).toString(),
+  static Map<String, Object> tls(CryptoMaterial material, CryptoMaterial.Org org, String node, String prefix) {
+    Path tlsDir = material.nodeDir(org, node).resolve("tls").toAbsolutePath();
+    return Map.of(prefix + ".enabled", true,
+        prefix + ".cert.file", tlsDir.resolve("server.crt").toString(),
+        prefix + ".key.file", tlsDir.resolve("server.key").toString(),
+        prefix + ".rootcert.file", tlsDir.resolve("ca.crt").toString(),
         "operations.tls.enabled", true,
         "operations.tls.cert.file", tlsDir.resolve("server.crt").toString(),
         "operations.tls.key.file", tlsDir.resolve("server.key").toString(),

@@ -1,18 +1,17 @@
 package io.hearsay.runtime.network;
 
 import com.google.protobuf.ByteString;
-import com.typesafe.config.ConfigFactory;
 import io.hearsay.ledger.state.KeyValueTransactions;
 import io.hearsay.protocol.cryptogen.CryptoMaterial;
 import io.hearsay.protocol.identity.SigningIdentity;
 import io.hearsay.runtime.admin.Json;
-import io.hearsay.runtime.config.Endpoint;
-import io.hearsay.runtime.config.PeerSettings;
-import io.hearsay.runtime.config.PeerSettingsLoader;
-import io.hearsay.runtime.node.NodeSystems;
+import io.hearsay.runtime.grpc.AtomicBroadcastClient;
 import io.hearsay.runtime.orderer.OrdererClient;
+import io.hearsay.runtime.tls.PemTls;
+import io.hearsay.runtime.tls.TlsSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,15 +20,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.hyperledger.fabric.protos.common.Status;
 
 /**
- * Drives a {@link LocalNetwork}: starts its processes, submits transactions to the orderer from a
- * client ActorSystem (mutual TLS, signed by an org's identity), shows progress from the nodes'
+ * Drives a {@link LocalNetwork}: starts its processes, submits transactions to the orderer over
+ * gRPC (AtomicBroadcast.Broadcast, TLS, signed by an org's identity), shows progress from the nodes'
  * admin endpoints, and checks that every peer ends at the orderer's height and tip.
  */
 public final class NetworkRun implements AutoCloseable {
@@ -44,7 +40,7 @@ public final class NetworkRun implements AutoCloseable {
   private final PrintWriter out;
   private final boolean json;
   private final boolean terminal = System.console() != null;
-  private ActorSystem<Void> client;
+  private AtomicBroadcastClient connections;
   /** Per peer and channel: the first time (ms since submission began) each height was seen. */
   private final Map<String, TreeMap<Long, Long>> firstSeen = new HashMap<>();
   private long submitStart;
@@ -288,16 +284,21 @@ public final class NetworkRun implements AutoCloseable {
     out.flush();
   }
 
+  /**
+   * A broadcast client to the network's orderer over gRPC and TLS, as an org's admin would submit:
+   * presenting org 1's admin TLS certificate, trusting the orderer org's TLS CA.
+   */
   private OrdererClient ordererClient() throws Exception {
     CryptoMaterial material = network.material();
     CryptoMaterial.Org org = material.orgs().get(0);
-    String node = org.nodes().get(0);
-    var tls = new PeerSettings.Tls(material.keyStore(org, node), material.trustStore(org, node),
-        material.storePassword(org, node));
-    var config = NodeSystems.systemConfig(new Endpoint("127.0.0.1", 0), Optional.of(tls),
-        PeerSettingsLoader.effective(ConfigFactory.parseString("pekko.loglevel = WARNING"), Map.of()));
-    client = ActorSystem.create(Behaviors.empty(), NodeSystems.SYSTEM_NAME, config);
-    return new OrdererClient(client, network.orderer().endpoint(), Duration.ofSeconds(10));
+    Path adminTls = material.userDir(org, CryptoMaterial.ADMIN).resolve("tls");
+    CryptoMaterial.Org ordererOrg = material.orgs().stream().filter(o -> o.kind() == CryptoMaterial.Kind.ORDERER)
+        .findFirst().orElseThrow();
+    Path ordererCa = material.nodeDir(ordererOrg, ordererOrg.nodes().get(0)).resolve("tls").resolve("ca.crt");
+    PemTls.KeyPair admin = new PemTls.KeyPair(adminTls.resolve("client.crt"), adminTls.resolve("client.key"));
+    connections = new AtomicBroadcastClient(Optional.of(new TlsSettings(admin, List.of(ordererCa), false, List.of(),
+        admin)), new AtomicBroadcastClient.KeepAlive(Duration.ofSeconds(60), Duration.ofSeconds(20)));
+    return new OrdererClient(connections, network.orderer().endpoint(), List.of(), Duration.ofSeconds(10));
   }
 
   /** Transactions are signed by the first org's peer0 identity (Hearsay's cryptogen issues no user certificates). */
@@ -320,16 +321,8 @@ public final class NetworkRun implements AutoCloseable {
 
   @Override
   public void close() {
-    if (client != null) {
-      client.terminate();
-      try {
-        // Bounded: the command exits through System.exit anyway, and Artery's shutdown flush
-        // towards nodes left running was seen to hang the client's termination.
-        client.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        out.println("(the client's ActorSystem did not terminate within 10 s; exiting anyway)");
-        out.flush();
-      }
+    if (connections != null) {
+      connections.close();
     }
   }
 }

@@ -4,15 +4,13 @@ import com.google.protobuf.ByteString;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.hearsay.protocol.crypto.Ecdsa;
-import io.hearsay.runtime.comm.TlsEngineProvider;
 import io.hearsay.runtime.config.ConfigError;
 import io.hearsay.runtime.config.Endpoint;
-import io.hearsay.runtime.config.PeerSettings;
+import io.hearsay.runtime.tls.ArteryTls;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
+import java.security.cert.CertificateEncodingException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,25 +26,11 @@ public final class NodeSystems {
   private NodeSystems() {}
 
   /** A node's ActorSystem config: its Artery endpoint and mutual TLS over {@code effective}. */
-  public static Config systemConfig(Endpoint endpoint, Optional<PeerSettings.Tls> tlsSettings, Config effective) {
-    StringBuilder overrides = new StringBuilder()
-        .append("pekko.remote.artery.canonical.hostname = \"").append(endpoint.host()).append("\"\n")
-        .append("pekko.remote.artery.canonical.port = ").append(endpoint.port()).append('\n');
-    tlsSettings.ifPresent(tls -> overrides
-        .append("pekko.remote.artery.transport = tls-tcp\n")
-        .append("pekko.remote.artery.ssl.ssl-engine-provider = \"").append(TlsEngineProvider.class.getName()).append("\"\n")
-        .append("pekko.remote.artery.ssl.config-ssl-engine {\n")
-        .append("  key-store = \"").append(tls.keyStore().toAbsolutePath()).append("\"\n")
-        .append("  trust-store = \"").append(tls.trustStore().toAbsolutePath()).append("\"\n")
-        .append("  key-store-password = \"").append(tls.password()).append("\"\n")
-        .append("  key-password = \"").append(tls.password()).append("\"\n")
-        .append("  trust-store-password = \"").append(tls.password()).append("\"\n")
-        // EC keys: TLS 1.3 suites work; Pekko's default TLS_ECDHE_RSA_* suites do not.
-        .append("  protocol = \"TLSv1.3\"\n")
-        .append("  enabled-algorithms = [TLS_AES_256_GCM_SHA384, TLS_AES_128_GCM_SHA256]\n")
-        .append("  require-mutual-authentication = on\n")
-        .append("  hostname-verification = off\n}\n"));
-    return ConfigFactory.parseString(overrides.toString()).withFallback(effective).resolve();
+  public static Config systemConfig(Endpoint endpoint, Optional<ArteryTls> tls, Config effective) {
+    String overrides = "pekko.remote.artery.canonical.hostname = \"" + endpoint.host() + "\"\n"
+        + "pekko.remote.artery.canonical.port = " + endpoint.port() + "\n"
+        + tls.map(ArteryTls::arteryConfig).orElse("");
+    return ConfigFactory.parseString(overrides).withFallback(effective).resolve();
   }
 
   /** Reads the block files a config key lists; an unreadable one is a {@link ConfigError} naming key and file. */
@@ -64,18 +48,14 @@ public final class NodeSystems {
   }
 
   /** SHA-256 of the TLS certificate a node presents (Fabric's tls_cert_hash); empty without TLS. */
-  public static ByteString tlsCertificateHash(Optional<PeerSettings.Tls> settings) throws ConfigError {
-    if (settings.isEmpty()) {
+  public static ByteString tlsCertificateHash(Optional<ArteryTls> tls) throws ConfigError {
+    if (tls.isEmpty()) {
       return ByteString.EMPTY;
     }
-    PeerSettings.Tls tls = settings.get();
-    try (InputStream in = Files.newInputStream(tls.keyStore())) {
-      KeyStore store = KeyStore.getInstance("PKCS12");
-      store.load(in, tls.password().toCharArray());
-      return ByteString.copyFrom(Ecdsa.sha256(store.getCertificate(store.aliases().nextElement()).getEncoded()));
-    } catch (Exception e) {
-      throw new ConfigError("hearsay.tls.keyStore = " + tls.keyStore() + ": cannot read it with the "
-          + "password from hearsay.tls.passwordFile: " + e.getMessage(), e);
+    try {
+      return ByteString.copyFrom(Ecdsa.sha256(tls.get().certificate().getEncoded()));
+    } catch (IOException | CertificateEncodingException e) {
+      throw new ConfigError("the node's TLS certificate: " + e.getMessage(), e);
     }
   }
 

@@ -4,21 +4,25 @@ import io.hearsay.runtime.admin.AdminServer;
 import io.hearsay.runtime.admin.AdminSettings;
 import io.hearsay.runtime.config.ConfigError;
 import io.hearsay.runtime.config.Endpoint;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.slf4j.LoggerFactory;
 
 /**
- * A node's running parts that peers and orderers share: its ActorSystem and its admin endpoint.
- * Stopping closes the endpoint, then terminates the system through coordinated shutdown, then runs
- * what the node has to do once its actors are gone.
+ * A node's running parts that peers and orderers share: its ActorSystem, its admin endpoint and
+ * its other endpoints (gRPC). Stopping closes the endpoints, then terminates the system through
+ * coordinated shutdown, then runs what the node has to do once its actors are gone.
  */
 public final class RunningNode {
 
   private final ActorSystem<?> system;
   private final Runnable afterStop;
   private Optional<AdminServer> admin = Optional.empty();
+  private final List<AutoCloseable> endpoints = new ArrayList<>();
 
   public RunningNode(ActorSystem<?> system, Runnable afterStop) {
     this.system = system;
@@ -38,6 +42,11 @@ public final class RunningNode {
     }
   }
 
+  /** An endpoint of the node (a gRPC server) closed first when it stops, before its actors. */
+  public void closeOnStop(AutoCloseable endpoint) {
+    endpoints.add(endpoint);
+  }
+
   public Optional<Endpoint> adminEndpoint() {
     return admin.map(AdminServer::endpoint);
   }
@@ -49,6 +58,14 @@ public final class RunningNode {
 
   public CompletionStage<Done> stop() {
     admin.ifPresent(AdminServer::close);
+    for (AutoCloseable endpoint : endpoints) {
+      try {
+        endpoint.close();
+      } catch (Exception e) {
+        LoggerFactory.getLogger(RunningNode.class).warn("closing {}: {}", endpoint, e.getMessage());
+      }
+    }
+    endpoints.clear();
     system.terminate();
     return system.getWhenTerminated().thenApply(done -> {
       afterStop.run();

@@ -44,8 +44,9 @@ import org.hyperledger.fabric.protos.orderer.SeekPosition;
  * on the previous header's hash, signs it into the SIGNATURES metadata, appends it to the channel's
  * own durable ledger, and streams blocks to deliver clients of the channel's orgs from any height.
  *
- * <p>Streams are flow-controlled: at most {@link #WINDOW} blocks are sent beyond what the client
- * acknowledged, so a slow or vanished client cannot fill Artery's send queue.
+ * <p>Streams are flow-controlled: at most {@link #WINDOW} blocks are sent beyond what the client's
+ * stream acknowledged (it does once gRPC could take more), so a slow client cannot fill memory; a
+ * stream whose actor stops (its client went away) is forgotten.
  */
 final class OrdererChannel {
 
@@ -61,7 +62,7 @@ final class OrdererChannel {
 
   sealed interface Command permits Broadcast, Deliver, Ack, GetStatus, InternalCommand {}
 
-  private sealed interface InternalCommand extends Command permits CutDue, Appended, Chunk, HeightKnown {}
+  private sealed interface InternalCommand extends Command permits CutDue, Appended, Chunk, HeightKnown, ClientGone {}
 
   record GetStatus(ActorRef<ChannelStatus> replyTo) implements Command {}
 
@@ -78,6 +79,9 @@ final class OrdererChannel {
   private record Chunk(ActorRef<OrdererFrame> client, ChannelLedger.BlockChunk chunk) implements InternalCommand {}
 
   private record HeightKnown(ChannelLedger.Height height) implements InternalCommand {}
+
+  /** A deliver stream's actor stopped: its client went away. */
+  private record ClientGone(ActorRef<OrdererFrame> client) implements InternalCommand {}
 
   /** One deliver stream: the next block to send, the last acknowledged, where it stops. */
   private static final class Stream {
@@ -185,6 +189,10 @@ final class OrdererChannel {
           scheduleCut();
           return Behaviors.same();
         })
+        .onMessage(ClientGone.class, g -> {
+          streams.remove(g.client());
+          return Behaviors.same();
+        })
         .onMessage(Appended.class, this::onAppended)
         .onMessage(Chunk.class, this::onChunk)
         .build();
@@ -225,7 +233,9 @@ final class OrdererChannel {
       return;
     }
     Stream stream = new Stream(start, stop);
-    streams.put(d.replyTo(), stream);
+    if (streams.put(d.replyTo(), stream) == null) {
+      context.watchWith(d.replyTo(), new ClientGone(d.replyTo()));
+    }
     context.getLog().debug("channel {}: deliver to {} from {}", config.channelId(), verdict.value().creator(), start);
     pump(d.replyTo(), stream);
   }

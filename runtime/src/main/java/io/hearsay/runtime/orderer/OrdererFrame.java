@@ -1,17 +1,17 @@
 package io.hearsay.runtime.orderer;
 
 import com.google.protobuf.ByteString;
-import io.hearsay.runtime.comm.Frame;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
- * What clients and the ordering service exchange over Artery, Fabric's AtomicBroadcast service as
- * frames: the kind, where to answer, and protobuf bytes ({@code common.Envelope} for broadcast and
- * deliver requests, {@code orderer.BroadcastResponse}, {@code orderer.DeliverResponse}, or an
- * {@code orderer.SeekPosition} acknowledging a delivered block).
+ * What a gRPC stream of Fabric's AtomicBroadcast service ({@link AtomicBroadcastService}) and the
+ * ordering service actor exchange: the kind, the stream's actor to answer, and protobuf bytes
+ * ({@code common.Envelope} for broadcast and deliver requests, {@code orderer.BroadcastResponse},
+ * {@code orderer.DeliverResponse}, or an {@code orderer.SeekPosition} acknowledging a delivered
+ * block once the stream could take more).
  */
 public record OrdererFrame(Kind kind, ActorRef<OrdererFrame> replyTo, ByteString bytes)
-    implements OrderingService.Command, Frame<OrdererFrame.Kind> {
+    implements OrderingService.Command {
 
   public enum Kind {
     /** A transaction to order ({@code common.Envelope}). */
@@ -23,15 +23,7 @@ public record OrdererFrame(Kind kind, ActorRef<OrdererFrame> replyTo, ByteString
     /** A block or the stream's end status ({@code orderer.DeliverResponse}). */
     DELIVER_RESPONSE,
     /** The client took blocks up to a number ({@code orderer.SeekPosition}): the stream may send more. */
-    DELIVER_ACK,
-    /** Liveness check of an idle stream; answered with PONG. */
-    PING,
-    PONG
-  }
-
-  @Override
-  public ActorRef<?> ref() {
-    return replyTo;
+    DELIVER_ACK
   }
 
   /** The path of the ordering service under an orderer node's guardian. */

@@ -2,12 +2,12 @@ package io.hearsay.runtime.orderer;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
 import io.hearsay.channels.config.ChannelConfig;
 import io.hearsay.protocol.RejectionReason;
 import io.hearsay.protocol.identity.SigningIdentity;
 import io.hearsay.channels.ChannelStatus;
 import io.hearsay.ledger.store.LedgerStores;
-import io.hearsay.runtime.PeerAddress;
 import io.hearsay.runtime.PeerIdentityFiles;
 import io.hearsay.runtime.admin.AdminServer;
 import io.hearsay.runtime.admin.NodeMetrics;
@@ -20,10 +20,14 @@ import io.hearsay.runtime.config.ConfigError;
 import io.hearsay.runtime.config.ConfigReader;
 import io.hearsay.runtime.config.Endpoint;
 import io.hearsay.runtime.config.PeerSettingsLoader;
+import io.hearsay.runtime.grpc.AtomicBroadcastClient;
+import io.hearsay.runtime.grpc.GrpcServer;
+import io.hearsay.runtime.tls.TlsSettings;
 import io.hearsay.runtime.node.NodeSystems;
 import io.hearsay.runtime.node.RunningNode;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,12 +55,12 @@ public final class OrdererNode implements AutoCloseable {
   private final RunningNode node;
 
   private OrdererNode(ActorSystem<OrderingService.Command> system, OrdererSettings settings, RejectionLog rejections,
-      List<String> channels) {
+      List<String> channels, Endpoint endpoint) {
     this.system = system;
     this.settings = settings;
     this.rejections = rejections;
     this.channels = channels;
-    this.endpoint = PeerAddress.endpoint(system);
+    this.endpoint = endpoint;
     this.node = new RunningNode(system, this::closeLedgers);
   }
 
@@ -88,16 +92,26 @@ public final class OrdererNode implements AutoCloseable {
         settings.ledgerTimeout(), StatusCollector.within(settings.apiTimeout()));
     Behavior<OrderingService.Command> guardian = Behaviors.setup(context -> {
       ActorRef<OrderingService.Command> service = context.spawn(OrderingService.create(setup), OrdererFrame.SERVICE_NAME);
-      context.getLog().info("orderer {} of {} started at {}", settings.id(), settings.localMspId(),
-          context.getSystem().address());
       return Behaviors.receiveMessage(command -> {
         service.tell(command);
         return Behaviors.same();
       });
     });
+    // Clients reach the orderer over gRPC alone: its ActorSystem needs no Artery.
     ActorSystem<OrderingService.Command> system = ActorSystem.create(guardian, NodeSystems.SYSTEM_NAME,
-        NodeSystems.systemConfig(settings.endpoint(), settings.tls(), effective));
-    OrdererNode orderer = new OrdererNode(system, settings, rejections, channels);
+        ConfigFactory.parseString("pekko.actor.provider = local").withFallback(effective).resolve());
+    GrpcServer grpc;
+    try {
+      grpc = GrpcServer.start(settings.endpoint(), settings.tls(), "orderer.endpoint",
+          new AtomicBroadcastService(system, system));
+    } catch (ConfigError e) {
+      system.terminate();
+      throw e;
+    }
+    OrdererNode orderer = new OrdererNode(system, settings, rejections, channels, grpc.endpoint());
+    orderer.node.closeOnStop(grpc);
+    LoggerFactory.getLogger(OrdererNode.class).info("orderer {} of {} serves AtomicBroadcast at {}{}", settings.id(),
+        settings.localMspId(), grpc.endpoint(), settings.tls().isPresent() ? " over TLS" : " (no TLS)");
     NodeMetrics metrics = new NodeMetrics(new MessageCounts(), new MessageCounts(), new DroppedMessages(), rejections);
     orderer.node.serveAdmin(settings.admin(), new AdminServer.Routes() {
       @Override
@@ -150,9 +164,17 @@ public final class OrdererNode implements AutoCloseable {
     return rejections.counts();
   }
 
-  /** A client for this orderer from another ActorSystem. */
-  public OrdererClient clientFrom(ActorSystem<?> client) {
-    return new OrdererClient(client, endpoint, settings.apiTimeout());
+  /**
+   * A broadcast client for this orderer (tests, tools): plain gRPC, or with the orderer's TLS on,
+   * trusting the orderer's own certificate and presenting it.
+   */
+  public OrdererClient client() throws IOException {
+    Optional<TlsSettings> tls = settings.tls().map(t -> new TlsSettings(t.keyPair(),
+        List.of(t.keyPair().certificate()), false, List.of(), t.keyPair()));
+    AtomicBroadcastClient connections = new AtomicBroadcastClient(tls,
+        new AtomicBroadcastClient.KeepAlive(Duration.ofSeconds(60), Duration.ofSeconds(20)));
+    node.closeOnStop(connections);
+    return new OrdererClient(connections, endpoint, List.of(), settings.apiTimeout());
   }
 
   /** Stops the orderer through coordinated shutdown; its ledgers' files are closed once it has stopped. */

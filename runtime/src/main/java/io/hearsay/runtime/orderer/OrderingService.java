@@ -1,6 +1,5 @@
 package io.hearsay.runtime.orderer;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.hearsay.channels.ChannelStatus;
 import io.hearsay.channels.config.ChannelConfig;
@@ -89,7 +88,6 @@ public final class OrderingService {
       return Behaviors.same();
     }
     switch (frame.kind()) {
-      case PING -> frame.replyTo().tell(new OrdererFrame(OrdererFrame.Kind.PONG, null, ByteString.EMPTY));
       case BROADCAST -> request(frame, true);
       case DELIVER -> request(frame, false);
       case DELIVER_ACK -> {

@@ -50,45 +50,56 @@ public final class PemTls {
   public static SSLContext context(Optional<KeyPair> own, List<Path> roots, UnaryOperator<X509TrustManager> wrapTrust)
       throws IOException {
     try {
-      KeyManager[] keyManagers = null;
-      if (own.isPresent()) {
-        char[] password = randomPassword();
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        keys.load(null, null);
-        List<X509Certificate> chain = Pem.certificates(Files.readAllBytes(own.get().certificate()));
-        if (chain.isEmpty()) {
-          throw new IOException(own.get().certificate() + ": no PEM certificate");
-        }
-        PrivateKey key = Pem.readPrivateKey(own.get().privateKey());
-        keys.setKeyEntry("own", key, password, chain.toArray(X509Certificate[]::new));
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keys, password);
-        keyManagers = kmf.getKeyManagers();
-      }
-      KeyStore trust = KeyStore.getInstance("PKCS12");
-      trust.load(null, null);
-      List<X509Certificate> cas = new ArrayList<>();
-      for (Path root : roots) {
-        cas.addAll(Pem.certificates(Files.readAllBytes(root)));
-      }
-      for (int i = 0; i < cas.size(); i++) {
-        trust.setCertificateEntry("ca-" + i, cas.get(i));
-      }
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(trust);
-      TrustManager[] trustManagers = tmf.getTrustManagers();
+      TrustManager[] trustManagers = trustManagers(roots);
       for (int i = 0; i < trustManagers.length; i++) {
         if (trustManagers[i] instanceof X509TrustManager x509) {
           trustManagers[i] = wrapTrust.apply(x509);
         }
       }
       SSLContext context = SSLContext.getInstance("TLSv1.3");
-      context.init(keyManagers, trustManagers, new SecureRandom());
+      context.init(own.isPresent() ? keyManagers(own.get()) : null, trustManagers, new SecureRandom());
       return context;
     } catch (GeneralSecurityException e) {
       throw new IOException("cannot build TLS from " + own.map(Object::toString).orElse("no certificate") + " and "
           + roots + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Key managers presenting {@code own}: its certificate chain and private key, in an in-memory store. */
+  public static KeyManager[] keyManagers(KeyPair own) throws IOException, GeneralSecurityException {
+    char[] password = randomPassword();
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    keys.load(null, null);
+    List<X509Certificate> chain = Pem.certificates(Files.readAllBytes(own.certificate()));
+    if (chain.isEmpty()) {
+      throw new IOException(own.certificate() + ": no PEM certificate");
+    }
+    PrivateKey key = Pem.readPrivateKey(own.privateKey());
+    keys.setKeyEntry("own", key, password, chain.toArray(X509Certificate[]::new));
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(keys, password);
+    return kmf.getKeyManagers();
+  }
+
+  /** Trust managers trusting the CAs of the PEM files {@code roots} (each may hold several). */
+  public static TrustManager[] trustManagers(List<Path> roots) throws IOException, GeneralSecurityException {
+    List<X509Certificate> cas = new ArrayList<>();
+    for (Path root : roots) {
+      cas.addAll(Pem.certificates(Files.readAllBytes(root)));
+    }
+    return trustManagersOf(cas);
+  }
+
+  /** Trust managers trusting {@code cas}. */
+  public static TrustManager[] trustManagersOf(List<X509Certificate> cas) throws GeneralSecurityException, IOException {
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    for (int i = 0; i < cas.size(); i++) {
+      trust.setCertificateEntry("ca-" + i, cas.get(i));
+    }
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    return tmf.getTrustManagers();
   }
 
   private static char[] randomPassword() {

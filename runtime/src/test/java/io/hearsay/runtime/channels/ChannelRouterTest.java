@@ -28,8 +28,11 @@ import io.hearsay.runtime.comm.Comm;
 import io.hearsay.runtime.comm.DroppedMessages;
 import io.hearsay.runtime.comm.RejectionLog;
 import io.hearsay.runtime.config.ChannelSettingsReader;
+import io.hearsay.runtime.config.ConfigReader;
 import io.hearsay.runtime.config.Endpoint;
+import io.hearsay.runtime.deliver.DeliverObserver;
 import io.hearsay.runtime.deliver.DeliveryClientSettings;
+import io.hearsay.runtime.grpc.AtomicBroadcastClient;
 import io.hearsay.runtime.membership.MemberInfo;
 import io.hearsay.runtime.membership.Membership;
 import io.hearsay.runtime.membership.MembershipView;
@@ -132,6 +135,14 @@ class ChannelRouterTest {
   private final TestProbe<Comm.Command> comm = TEST_KIT.createTestProbe();
   private final TestProbe<Membership.Command> membership = TEST_KIT.createTestProbe();
 
+  /** The router's channels are followers here: their deliver streams are never opened. */
+  private final AtomicBroadcastClient streams;
+
+  ChannelRouterTest() throws Exception {
+    streams = new AtomicBroadcastClient(Optional.empty(),
+        new AtomicBroadcastClient.KeepAlive(Duration.ofSeconds(60), Duration.ofSeconds(20)));
+  }
+
   private Running start() throws Exception {
     identities.learn(self.identity(), Instant.now());
     identities.learn(other.identity(), Instant.now());
@@ -142,9 +153,9 @@ class ChannelRouterTest {
         PersistenceTestKitSnapshotPlugin.PluginId(), PersistenceTestKitReadJournal.Identifier(), false,
         BlockStore.OnCorruption.REPAIR);
     ActorRef<ChannelRouter.Command> router = TEST_KIT.spawn(ChannelRouter.create(new ChannelRouter.Setup("Org1MSP",
-        new EnvelopeSigner(self), verifier, settings, ledger, new DeliveryClientSettings(Duration.ofSeconds(1),
-            Duration.ofSeconds(5)), 1, comm.getRef(), membership.getRef(), rejections, new ChannelObserver() {},
-        new DroppedMessages(), Duration.ofSeconds(3))));
+        new EnvelopeSigner(self), verifier, settings, ledger, DeliveryClientSettings.read(
+            new ConfigReader(ConfigFactory.load(), "test")), 1, comm.getRef(), membership.getRef(), rejections,
+        new ChannelObserver() {}, new DroppedMessages(), Duration.ofSeconds(3), streams, new DeliverObserver() {})));
     ActorRef<Comm.Event> commEvents = comm.expectMessageClass(Comm.Subscribe.class, Duration.ofSeconds(5)).subscriber();
     ActorRef<MembershipView> views = membership.expectMessageClass(Membership.Subscribe.class, Duration.ofSeconds(5))
         .subscriber();

@@ -127,7 +127,7 @@ class CommSecurityTest {
     Map<String, Object> values = new HashMap<>(tls(material, nodes.get(1), null));
     values.put("peer.gossip.endpoint", "127.0.0.1:0");
     Config intruderConfig = NodeSystems.systemConfig(new Endpoint("127.0.0.1", 0),
-        PeerSettingsLoader.tls(new ConfigReader(ConfigFactory.parseMap(values), "test")),
+        PeerSettingsLoader.pkcs12(new ConfigReader(ConfigFactory.parseMap(values), "test")),
         ConfigFactory.parseString("pekko.actor.provider = remote\npekko.loglevel = WARNING").withFallback(ConfigFactory.load()));
     ActorSystem<Comm.Command> intruder = ActorSystem.create(Behaviors.ignore(), "hearsay", intruderConfig);
     try {

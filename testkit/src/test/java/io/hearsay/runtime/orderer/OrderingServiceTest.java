@@ -100,7 +100,7 @@ class OrderingServiceTest {
     HearsayPeer leader = peers.stream().filter(p -> p.channels().toCompletableFuture().join().get(0).leader())
         .findFirst().orElseThrow();
 
-    OrdererClient client = orderer.clientFrom(orderer.system());
+    OrdererClient client = orderer.client();
     SigningIdentity creator = client();
     for (int i = 0; i < 100; i++) {
       if (i == 40) {
@@ -118,7 +118,7 @@ class OrderingServiceTest {
   @Test
   void badTransactionsAreRefusedWithAReasonAndTheStreamContinues() throws Exception {
     List<HearsayPeer> peers = startPeers(2);
-    OrdererClient client = orderer.clientFrom(orderer.system());
+    OrdererClient client = orderer.client();
     SigningIdentity creator = client();
 
     Envelope unsigned = tx(creator, "mychannel", 1).toBuilder().clearSignature().build();

@@ -1,0 +1,13 @@
+package io.hearsay.runtime.deliver;
+
+import org.hyperledger.fabric.protos.common.Status;
+
+/** What the deliver clients report for the node's metrics. */
+public interface DeliverObserver {
+
+  /** An orderer ended {@code channel}'s deliver stream with {@code status} (NOT_FOUND, FORBIDDEN, ...). */
+  default void deliverRefused(String channel, Status status) {}
+
+  /** {@code channel}'s deliver stream failed and is tried again (at the next orderer). */
+  default void deliverReconnecting(String channel) {}
+}
