@@ -6,6 +6,7 @@ import io.hearsay.channels.common.RejectionSink;
 import io.hearsay.channels.committer.Committer;
 import io.hearsay.channels.committer.OrdererOrgs;
 import io.hearsay.channels.committer.ReorderBuffer;
+import io.hearsay.channels.election.Delivery;
 import io.hearsay.channels.pull.BlockPull;
 import io.hearsay.channels.push.BlockPush;
 import io.hearsay.ledger.block.BlockValidator;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.hyperledger.fabric.protos.common.Block;
 import org.hyperledger.fabric.protos.gossip.Payload;
 
@@ -58,12 +60,16 @@ final class BlockIntake {
     this.events = events;
   }
 
-  /** A block from the channel's source; block 0 is the genesis the channel was joined with. */
-  void fromSource(Block block) {
+  /**
+   * A block from the channel's source; block 0 is the genesis the channel was joined with. A block
+   * refused on arrival is counted and reported to {@code refusals}.
+   */
+  void fromSource(Block block, Optional<ActorRef<Delivery.Refused>> refusals) {
     if (block.getHeader().getNumber() > 0) {
       Optional<Rejection> refused = checkOnArrival(block);
       if (refused.isPresent()) {
         rejections.reject(refused.get(), "the channel's source");
+        refusals.ifPresent(r -> r.tell(new Delivery.Refused(block.getHeader().getNumber(), refused.get())));
         return;
       }
       push.arrived(block, ArrivalPath.SOURCE);

@@ -9,6 +9,7 @@ import io.hearsay.channels.common.RejectionSink;
 import io.hearsay.channels.committer.Committer;
 import io.hearsay.channels.committer.OrdererOrgs;
 import io.hearsay.channels.config.ChannelConfig;
+import io.hearsay.channels.election.Delivery;
 import io.hearsay.channels.election.Election;
 import io.hearsay.channels.election.Leadership;
 import io.hearsay.channels.pull.BlockPull;
@@ -66,8 +67,15 @@ public final class ChannelGossip {
   /** The alive peers of the channel's orgs changed. */
   public record MembersChanged(List<Member> alive) implements Command {}
 
-  /** A block for the channel from its source (the ordering service, through the leader). */
-  public record CommitBlock(Block block) implements Command {}
+  /**
+   * A block for the channel from its source (the ordering service, through the leader); a refused
+   * block is reported to {@code refusals} when given.
+   */
+  public record CommitBlock(Block block, Optional<ActorRef<Delivery.Refused>> refusals) implements Command {
+    public CommitBlock(Block block) {
+      this(block, Optional.empty());
+    }
+  }
 
   public record GetHeight(ActorRef<ChannelLedger.Height> replyTo) implements Command {}
 
@@ -203,7 +211,7 @@ public final class ChannelGossip {
           members.alive(m.alive());
           refreshOrgPeers();
         }))
-        .onMessage(CommitBlock.class, c -> same(() -> intake.fromSource(c.block())))
+        .onMessage(CommitBlock.class, c -> same(() -> intake.fromSource(c.block(), c.refusals())))
         .onMessage(Subscribe.class, s -> same(() -> subscribers.add(s.subscriber())))
         .onMessage(GetHeight.class, g -> same(() -> ledger.tell(new ChannelLedger.GetHeight(g.replyTo()))))
         .onMessage(GetStatus.class, g -> same(() -> context.ask(ChannelLedger.Height.class, ledger, settings.ledgerTimeout(),

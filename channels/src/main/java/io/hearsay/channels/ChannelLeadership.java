@@ -4,6 +4,7 @@ import io.hearsay.channels.election.Delivery;
 import io.hearsay.channels.election.LeadershipHooks;
 import io.hearsay.ledger.ChannelLedger;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -45,8 +46,8 @@ final class ChannelLeadership {
       }
 
       @Override
-      public void deliver(Block block) {
-        channel.tell(new ChannelGossip.CommitBlock(block));
+      public void deliver(Block block, ActorRef<Refused> refusals) {
+        channel.tell(new ChannelGossip.CommitBlock(block, Optional.of(refusals)));
       }
 
       @Override

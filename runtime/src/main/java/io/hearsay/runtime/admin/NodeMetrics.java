@@ -98,6 +98,13 @@ public final class NodeMetrics implements ChannelObserver, DeliverObserver {
   }
 
   @Override
+  public void deliverBlockRefused(String channel) {
+    Counter.builder("hearsay.deliver.blocks.refused").tag("channel", channel)
+        .description("Blocks from an orderer that did not verify (the deliver client then left that orderer)")
+        .register(registry).increment();
+  }
+
+  @Override
   public void deliverReconnecting(String channel) {
     Counter.builder("hearsay.deliver.reconnects").tag("channel", channel)
         .description("Deliver streams that failed and were tried again").register(registry).increment();

@@ -43,7 +43,7 @@ public final class DeliverClient {
   public sealed interface Command permits InternalCommand {}
 
   private sealed interface InternalCommand extends Command permits HeightKnown, Response, Ended, ConnectCheck,
-      Attempt {}
+      Attempt, SourceRefused {}
 
   private record HeightKnown(ChannelLedger.Height height) implements InternalCommand {}
 
@@ -54,6 +54,9 @@ public final class DeliverClient {
 
   /** connTimeout after attempt {@code attempt} opened its stream. */
   private record ConnectCheck(int attempt) implements InternalCommand {}
+
+  /** The channel refused a block this client handed on. */
+  private record SourceRefused(Delivery.Refused refused) implements InternalCommand {}
 
   /** The backoff is over: the next attempt. */
   private enum Attempt implements InternalCommand { INSTANCE }
@@ -68,6 +71,7 @@ public final class DeliverClient {
   private final DeliverObserver observer;
   private final List<Endpoint> orderers;
   private final List<X509Certificate> ordererCas;
+  private final ActorRef<Delivery.Refused> refusals;
   private int ordererIndex = -1;
   private int attempt;
   private DeliverStreams.Stream stream;
@@ -89,6 +93,7 @@ public final class DeliverClient {
     this.observer = observer;
     this.orderers = config.ordering().ordererAddresses().stream().flatMap(a -> Endpoint.parse(a).stream()).toList();
     this.ordererCas = config.ordererTlsCas();
+    this.refusals = context.messageAdapter(Delivery.Refused.class, SourceRefused::new);
     context.setLoggerName(DeliverClient.class);
   }
 
@@ -132,6 +137,10 @@ public final class DeliverClient {
           }
           return Behaviors.same();
         })
+        .onMessage(SourceRefused.class, r -> {
+          onRefused(r.refused());
+          return Behaviors.same();
+        })
         .onMessage(Attempt.class, a -> {
           connect();
           return Behaviors.same();
@@ -160,10 +169,23 @@ public final class DeliverClient {
       failed("block " + number + " arrived where block " + next + " was expected");
       return;
     }
-    channel.deliver(response.getBlock());
+    channel.deliver(response.getBlock(), refusals);
     next++;
     failures = 0;
     failingSince = -1;
+  }
+
+  /**
+   * A block from the current orderer did not verify: as Fabric's deliver client, leave that
+   * orderer and ask again from the refused block, so no later block waits behind a gap.
+   */
+  private void onRefused(Delivery.Refused refused) {
+    if (refused.number() >= next) {
+      return;
+    }
+    observer.deliverBlockRefused(config.channelId());
+    next = refused.number();
+    failed("block " + refused.number() + " does not verify: " + refused.rejection());
   }
 
   private void failed(String why) {

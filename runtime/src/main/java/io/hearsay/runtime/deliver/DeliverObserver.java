@@ -8,6 +8,9 @@ public interface DeliverObserver {
   /** An orderer ended {@code channel}'s deliver stream with {@code status} (NOT_FOUND, FORBIDDEN, ...). */
   default void deliverRefused(String channel, Status status) {}
 
+  /** An orderer sent {@code channel} a block that does not verify; the client leaves it. */
+  default void deliverBlockRefused(String channel) {}
+
   /** {@code channel}'s deliver stream failed and is tried again (at the next orderer). */
   default void deliverReconnecting(String channel) {}
 }

@@ -9,6 +9,8 @@ import io.hearsay.channels.config.Ordering;
 import io.hearsay.channels.election.Delivery;
 import io.hearsay.ledger.ChannelLedger;
 import io.hearsay.ledger.block.BlockBuilder;
+import io.hearsay.protocol.Rejection;
+import io.hearsay.protocol.RejectionReason;
 import io.hearsay.protocol.envelope.CommonEnvelopes;
 import io.hearsay.protocol.testing.TestCrypto;
 import io.hearsay.runtime.config.Endpoint;
@@ -77,6 +79,11 @@ class DeliverClientTest {
 
   /** A deliver client whose channel's ledger is at {@code height}; its streams connect when {@code connect}. */
   private ActorRef<DeliverClient.Command> start(Block genesis, long height, boolean connect) {
+    return start(genesis, height, connect, -1);
+  }
+
+  /** As above, with a channel that refuses block {@code refuse} every time it is delivered. */
+  private ActorRef<DeliverClient.Command> start(Block genesis, long height, boolean connect, long refuse) {
     Delivery channel = new Delivery() {
       @Override
       public void askHeight(ActorRef<ChannelLedger.Height> replyTo) {
@@ -84,8 +91,12 @@ class DeliverClientTest {
       }
 
       @Override
-      public void deliver(Block block) {
+      public void deliver(Block block, ActorRef<Refused> refusals) {
         delivered.getRef().tell(block);
+        if (block.getHeader().getNumber() == refuse) {
+          refusals.tell(new Refused(block.getHeader().getNumber(),
+              Rejection.of(RejectionReason.BAD_DATA_HASH, "block %d was tampered with", refuse)));
+        }
       }
 
       @Override
@@ -180,5 +191,22 @@ class DeliverClientTest {
     delivered.expectNoMessage(Duration.ofMillis(100));
     next.listener().onEnd("connection reset");
     assertEquals(1, opened.receiveMessage(Duration.ofSeconds(5)).seekStart(), "a stream that ends is opened again");
+  }
+
+  @Test
+  void aBlockTheChannelRefusesMakesTheClientLeaveThatOrdererAndAskTheNextFromTheRefusedBlock() throws Exception {
+    Block genesis = genesis();
+    Block one = BlockBuilder.next(genesis, List.of(ByteString.copyFromUtf8("tx1")));
+    Block two = BlockBuilder.next(one, List.of(ByteString.copyFromUtf8("tx2")));
+    start(genesis, 1, true, 2);
+    Opened first = opened.receiveMessage(Duration.ofSeconds(5));
+    first.block(one);
+    first.block(two);
+    assertEquals(one, delivered.receiveMessage(Duration.ofSeconds(5)));
+    assertEquals(two, delivered.receiveMessage(Duration.ofSeconds(5)));
+    Opened next = opened.receiveMessage(Duration.ofSeconds(5));
+    assertEquals(SECOND, next.orderer(), "the orderer that sent a block that does not verify is left");
+    assertEquals(2, next.seekStart(), "from the refused block, not past it");
+    assertEquals(false, first.connected().get(), "the first stream is closed");
   }
 }
