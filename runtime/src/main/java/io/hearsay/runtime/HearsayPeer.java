@@ -109,7 +109,7 @@ public final class HearsayPeer implements AutoCloseable {
     metrics.ledgerRepairs(() -> LedgerStores.repairs(ledgerData));
     AtomicBroadcastClient orderers;
     try {
-      orderers = new AtomicBroadcastClient(settings.tls(), settings.deliveryClient().keepAlive());
+      orderers = AtomicBroadcastClient.of(settings.tls(), settings.deliveryClient().keepAlive());
     } catch (IOException e) {
       throw new ConfigError("peer.tls: " + e.getMessage(), e);
     }

@@ -95,7 +95,9 @@ public final class Peer {
       ActorRef<ChannelRouter.Command> channels = context.spawn(ChannelRouter.create(new ChannelRouter.Setup(
           settings.localMspId(), parts.signer(), verifier, settings.channels(), settings.ledger(), settings.deliveryClient(),
           parts.incarnation(), comm, membership, parts.rejections(), parts.metrics(), parts.dropped(),
-          StatusCollector.within(settings.apiTimeout()), parts.deliverStreams(), parts.metrics())), "channels");
+          StatusCollector.within(settings.apiTimeout()), parts.deliverStreams(), parts.metrics(),
+          settings.arteryTls().map(tls -> TlsEngineProvider.trustedCas(Adapter.toClassic(context.getSystem()))))),
+          "channels");
       context.spawn(MembershipMetrics.create(parts.metrics(), membership), "admin");
       parts.channelBlocks().forEach(block -> channels.tell(new ChannelRouter.Join(block)));
       context.getLog().info("peer {} of {} started at {} (PKI-ID {})", settings.id(), settings.localMspId(), self,

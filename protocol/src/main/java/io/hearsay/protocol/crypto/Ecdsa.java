@@ -113,6 +113,15 @@ public final class Ecdsa {
     return new ECPrivateKeyParameters(ec.getS(), DOMAIN);
   }
 
+  /** Whether {@code privateKey} is the key of {@code publicKey} (its point is d·G). */
+  public static boolean matches(PrivateKey privateKey, PublicKey publicKey) {
+    if (!isP256(publicKey)) {
+      return false;
+    }
+    ECPrivateKeyParameters priv = privateKeyParameters(privateKey);
+    return DOMAIN.getG().multiply(priv.getD()).normalize().equals(publicKeyParameters(publicKey).getQ().normalize());
+  }
+
   private static byte[] derEncode(BigInteger r, BigInteger s) {
     ASN1EncodableVector v = new ASN1EncodableVector(2);
     v.add(new ASN1Integer(r));

@@ -23,6 +23,7 @@ import io.hearsay.runtime.config.Endpoint;
 import io.hearsay.runtime.deliver.DeliverClient;
 import io.hearsay.runtime.deliver.DeliverObserver;
 import io.hearsay.runtime.deliver.DeliverStreams;
+import io.hearsay.runtime.tls.TrustedCas;
 import io.hearsay.runtime.deliver.DeliveryClientSettings;
 import io.hearsay.runtime.membership.MemberInfo;
 import io.hearsay.runtime.membership.Membership;
@@ -87,7 +88,8 @@ public final class ChannelRouter {
   public record Setup(String ownMspId, EnvelopeSigner signer, EnvelopeVerifier verifier, ChannelSettings settings,
       LedgerSettings ledger, DeliveryClientSettings deliveryClient, long incarnation, ActorRef<Comm.Command> comm,
       ActorRef<Membership.Command> membership, RejectionLog rejections, ChannelObserver observer, DroppedMessages dropped,
-      Duration statusTimeout, DeliverStreams deliverStreams, DeliverObserver deliverObserver) {}
+      Duration statusTimeout, DeliverStreams deliverStreams, DeliverObserver deliverObserver,
+      Optional<TrustedCas> arteryTrust) {}
 
   private record Joined(ChannelConfig config, ActorRef<ChannelGossip.Command> actor) {}
 
@@ -211,12 +213,18 @@ public final class ChannelRouter {
 
   /**
    * A joined channel's config names its orgs: their MSPs decide who is who in this channel (and
-   * only in it), and other orgs' anchor peers are dialled.
+   * only in it), Artery's TLS trusts their TLS CAs (peers of the channel's other orgs connect), and
+   * other orgs' anchor peers are dialled.
    */
   private void learnOrgs(ChannelConfig config) {
     setup.verifier().identities().channelMsps(config.channelId(), new MspRegistry(
         Stream.concat(config.applicationOrgs().stream(), config.ordererOrgs().stream())
             .flatMap(org -> org.msp().stream()).toList()));
+    setup.arteryTrust().ifPresent(trust -> {
+      if (trust.add(config.applicationOrgs().stream().flatMap(org -> org.tlsCas().stream()).toList())) {
+        context.getLog().info("channel {}: Artery's TLS now trusts the TLS CAs of its orgs", config.channelId());
+      }
+    });
     List<Endpoint> anchors = config.applicationOrgs().stream()
         .filter(org -> !org.mspId().equals(setup.ownMspId()))
         .flatMap(org -> org.anchorPeers().stream())

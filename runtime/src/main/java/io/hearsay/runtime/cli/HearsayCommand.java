@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
     version = "hearsay 0.1.0",
     description = "Hyperledger Fabric's peer gossip on Apache Pekko.",
     subcommands = {NetworkCommand.class, CryptoCommand.class, PeerCommand.class, OrdererCommand.class,
-        ChannelCommand.class, LedgerCommand.class, StatusCommand.class})
+        ChannelCommand.class, LedgerCommand.class, StatusCommand.class, TxCommand.class})
 public final class HearsayCommand extends CommandGroup {
 
   public static final int OK = 0;

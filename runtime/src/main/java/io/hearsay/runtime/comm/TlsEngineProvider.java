@@ -4,9 +4,12 @@ import com.typesafe.config.Config;
 import io.hearsay.runtime.tls.ArteryTls;
 import io.hearsay.runtime.tls.CountingTrustManager;
 import io.hearsay.runtime.tls.PemTls;
+import io.hearsay.runtime.tls.TrustedCas;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -24,12 +27,14 @@ import scala.Option;
  * (Pekko's own provider refuses an unknown CA's certificate silently on the accepting side; an
  * operator needs to see who knocked), and that records the certificate every established session
  * presented ({@link TlsSessions}), which comm checks ConnEstablish's {@code tls_cert_hash} against.
- * Both are kept per ActorSystem, so peers sharing a JVM in tests do not mix them up.
+ * The CAs it trusts grow as the peer joins channels ({@link TrustedCas}). All three are kept per
+ * ActorSystem, so peers sharing a JVM in tests do not mix them up.
  */
 public final class TlsEngineProvider extends ConfigSSLEngineProvider {
 
   private static final ConcurrentHashMap<String, LongAdder> REFUSED = new ConcurrentHashMap<>();
   private static final ConcurrentHashMap<String, TlsSessions> SESSIONS = new ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<String, TrustedCas> TRUSTED = new ConcurrentHashMap<>();
 
   private static final String PEM = "hearsay.artery-pem";
 
@@ -67,6 +72,14 @@ public final class TlsEngineProvider extends ConfigSSLEngineProvider {
     return system.name() + "@" + System.identityHashCode(system);
   }
 
+  /**
+   * The CAs {@code system}'s Artery trusts, live: a CA added is trusted from the next handshake on
+   * (the channel router adds the TLS CAs of every channel the peer joins).
+   */
+  public static TrustedCas trustedCas(ActorSystem system) {
+    return TRUSTED.computeIfAbsent(key(system), k -> new TrustedCas(List.of()));
+  }
+
   @Override
   public Option<Throwable> verifyClientSession(String hostname, SSLSession session) {
     SESSIONS.computeIfAbsent(systemName, k -> new TlsSessions()).sessionEstablished(session);
@@ -87,17 +100,19 @@ public final class TlsEngineProvider extends ConfigSSLEngineProvider {
 
   @Override
   public TrustManager[] trustManagers() {
-    TrustManager[] managers;
+    TrustManager[] configured;
     try {
-      managers = pem.isEmpty() ? super.trustManagers() : PemTls.trustManagers(pem.get().trustedCas());
+      configured = pem.isEmpty() ? super.trustManagers() : PemTls.trustManagers(pem.get().trustedCas());
     } catch (IOException | GeneralSecurityException e) {
       throw new IllegalStateException("Artery TLS trusting " + pem.get().trustedCas() + ": " + e.getMessage(), e);
     }
-    for (int i = 0; i < managers.length; i++) {
-      if (managers[i] instanceof X509TrustManager x509) {
-        managers[i] = new CountingTrustManager(x509, REFUSED.computeIfAbsent(systemName, k -> new LongAdder()), "Artery");
+    TrustedCas trusted = TRUSTED.computeIfAbsent(systemName, k -> new TrustedCas(List.of()));
+    for (TrustManager manager : configured) {
+      if (manager instanceof X509TrustManager x509) {
+        trusted.add(Arrays.asList(x509.getAcceptedIssuers()));
       }
     }
-    return managers;
+    return new TrustManager[] {
+        new CountingTrustManager(trusted, REFUSED.computeIfAbsent(systemName, k -> new LongAdder()), "Artery")};
   }
 }

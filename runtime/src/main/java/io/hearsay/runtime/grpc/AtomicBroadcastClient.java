@@ -39,23 +39,30 @@ public final class AtomicBroadcastClient implements DeliverStreams, AutoCloseabl
   /** gRPC keepalive on the connection: ping after {@code interval} idle, give up {@code timeout} later. */
   public record KeepAlive(Duration interval, Duration timeout) {}
 
-  private final Optional<TlsSettings> tls;
+  private final Optional<ClientTls> tls;
   private final KeepAlive keepAlive;
   private final Map<String, ManagedChannel> channels = new HashMap<>();
   private final ByteString clientCertificateHash;
 
-  public AtomicBroadcastClient(Optional<TlsSettings> tls, KeepAlive keepAlive) throws IOException {
+  /** Plain gRPC without {@code tls}. */
+  public AtomicBroadcastClient(Optional<ClientTls> tls, KeepAlive keepAlive) throws IOException {
     this.tls = tls;
     this.keepAlive = keepAlive;
     ByteString hash = ByteString.EMPTY;
-    if (tls.isPresent()) {
+    if (tls.isPresent() && tls.get().clientKeyPair().isPresent()) {
+      PemTls.KeyPair client = tls.get().clientKeyPair().get();
       try {
-        hash = ByteString.copyFrom(Ecdsa.sha256(PemTls.certificate(tls.get().clientKeyPair()).getEncoded()));
+        hash = ByteString.copyFrom(Ecdsa.sha256(PemTls.certificate(client).getEncoded()));
       } catch (CertificateEncodingException e) {
-        throw new IOException(tls.get().clientKeyPair() + ": " + e.getMessage(), e);
+        throw new IOException(client + ": " + e.getMessage(), e);
       }
     }
     this.clientCertificateHash = hash;
+  }
+
+  /** A node's client: TLS as its {@code peer.tls} (or the orderer's own) says, plain gRPC without. */
+  public static AtomicBroadcastClient of(Optional<TlsSettings> tls, KeepAlive keepAlive) throws IOException {
+    return new AtomicBroadcastClient(tls.map(ClientTls::of), keepAlive);
   }
 
   @Override
@@ -75,8 +82,8 @@ public final class AtomicBroadcastClient implements DeliverStreams, AutoCloseabl
           .keepAliveTimeout(keepAlive.timeout().toMillis(), TimeUnit.MILLISECONDS);
       if (tls.isPresent()) {
         List<X509Certificate> trusted = new ArrayList<>(cas);
-        trusted.addAll(GrpcTls.certificates(tls.get().rootCas()));
-        builder.sslContext(GrpcTls.client(trusted, Optional.of(tls.get().clientKeyPair())));
+        trusted.addAll(GrpcTls.certificates(tls.get().trustedCas()));
+        builder.sslContext(GrpcTls.client(trusted, tls.get().clientKeyPair()));
       } else {
         builder.usePlaintext();
       }

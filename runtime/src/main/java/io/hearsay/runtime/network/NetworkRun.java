@@ -6,9 +6,9 @@ import io.hearsay.protocol.cryptogen.CryptoMaterial;
 import io.hearsay.protocol.identity.SigningIdentity;
 import io.hearsay.runtime.admin.Json;
 import io.hearsay.runtime.grpc.AtomicBroadcastClient;
+import io.hearsay.runtime.grpc.ClientTls;
 import io.hearsay.runtime.orderer.OrdererClient;
 import io.hearsay.runtime.tls.PemTls;
-import io.hearsay.runtime.tls.TlsSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -296,16 +296,19 @@ public final class NetworkRun implements AutoCloseable {
         .findFirst().orElseThrow();
     Path ordererCa = material.nodeDir(ordererOrg, ordererOrg.nodes().get(0)).resolve("tls").resolve("ca.crt");
     PemTls.KeyPair admin = new PemTls.KeyPair(adminTls.resolve("client.crt"), adminTls.resolve("client.key"));
-    connections = new AtomicBroadcastClient(Optional.of(new TlsSettings(admin, List.of(ordererCa), false, List.of(),
-        admin)), new AtomicBroadcastClient.KeepAlive(Duration.ofSeconds(60), Duration.ofSeconds(20)));
+    connections = new AtomicBroadcastClient(Optional.of(new ClientTls(List.of(ordererCa), Optional.of(admin))),
+        new AtomicBroadcastClient.KeepAlive(Duration.ofSeconds(60), Duration.ofSeconds(20)));
     return new OrdererClient(connections, network.orderer().endpoint(), List.of(), Duration.ofSeconds(10));
   }
 
-  /** Transactions are signed by the first org's peer0 identity (Hearsay's cryptogen issues no user certificates). */
+  /**
+   * Transactions are signed by the first org's User1, a client: Fabric's channel Writers policy
+   * takes admins and clients, not peers.
+   */
   private SigningIdentity creator() throws Exception {
     CryptoMaterial material = network.material();
     CryptoMaterial.Org org = material.orgs().get(0);
-    return material.signingIdentity(org, org.nodes().get(0));
+    return material.userIdentity(org, CryptoMaterial.USER);
   }
 
   private void log(String format, Object... args) {

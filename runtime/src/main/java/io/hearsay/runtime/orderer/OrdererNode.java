@@ -21,8 +21,8 @@ import io.hearsay.runtime.config.ConfigReader;
 import io.hearsay.runtime.config.Endpoint;
 import io.hearsay.runtime.config.PeerSettingsLoader;
 import io.hearsay.runtime.grpc.AtomicBroadcastClient;
+import io.hearsay.runtime.grpc.ClientTls;
 import io.hearsay.runtime.grpc.GrpcServer;
-import io.hearsay.runtime.tls.TlsSettings;
 import io.hearsay.runtime.node.NodeSystems;
 import io.hearsay.runtime.node.RunningNode;
 import java.io.IOException;
@@ -169,8 +169,8 @@ public final class OrdererNode implements AutoCloseable {
    * trusting the orderer's own certificate and presenting it.
    */
   public OrdererClient client() throws IOException {
-    Optional<TlsSettings> tls = settings.tls().map(t -> new TlsSettings(t.keyPair(),
-        List.of(t.keyPair().certificate()), false, List.of(), t.keyPair()));
+    Optional<ClientTls> tls = settings.tls().map(t -> new ClientTls(List.of(t.keyPair().certificate()),
+        Optional.of(t.keyPair())));
     AtomicBroadcastClient connections = new AtomicBroadcastClient(tls,
         new AtomicBroadcastClient.KeepAlive(Duration.ofSeconds(60), Duration.ofSeconds(20)));
     node.closeOnStop(connections);

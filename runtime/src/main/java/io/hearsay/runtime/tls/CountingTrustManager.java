@@ -4,6 +4,7 @@ import io.hearsay.protocol.Rejection;
 import io.hearsay.protocol.RejectionReason;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import javax.net.ssl.X509TrustManager;
 import org.slf4j.Logger;
@@ -16,6 +17,9 @@ import org.slf4j.LoggerFactory;
 public final class CountingTrustManager implements X509TrustManager {
 
   private static final Logger LOG = LoggerFactory.getLogger(CountingTrustManager.class);
+
+  private static final long LOG_INTERVAL_NANOS = 60_000_000_000L;
+  private static final ConcurrentHashMap<String, Long> LAST_LOGGED = new ConcurrentHashMap<>();
 
   private final X509TrustManager delegate;
   private final LongAdder refused;
@@ -55,8 +59,15 @@ public final class CountingTrustManager implements X509TrustManager {
       refused.increment();
       String subject = chain == null || chain.length == 0 ? "no certificate"
           : chain[0].getSubjectX500Principal().getName() + " issued by " + chain[0].getIssuerX500Principal().getName();
-      LOG.warn("{}: TLS {} refused: {}", what, direction, Rejection.of(RejectionReason.UNTRUSTED_TLS_CERTIFICATE,
-          "%s: %s", subject, e.getMessage()));
+      String key = what + "|" + direction + "|" + subject;
+      long now = System.nanoTime();
+      Long last = LAST_LOGGED.get(key);
+      // Once a minute per certificate: a peer that keeps dialling would otherwise fill the log.
+      if (last == null || now - last >= LOG_INTERVAL_NANOS) {
+        LAST_LOGGED.put(key, now);
+        LOG.warn("{}: TLS {} refused: {} (logged once a minute per certificate; all are counted)", what, direction,
+            Rejection.of(RejectionReason.UNTRUSTED_TLS_CERTIFICATE, "%s: %s", subject, e.getMessage()));
+      }
       throw e;
     }
   }

@@ -1,5 +1,8 @@
 package io.hearsay.runtime.channels;
 
+import io.hearsay.channels.config.ChannelConfig;
+import java.security.cert.X509Certificate;
+import io.hearsay.runtime.tls.TrustedCas;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -138,6 +141,8 @@ class ChannelRouterTest {
   /** The router's channels are followers here: their deliver streams are never opened. */
   private final AtomicBroadcastClient streams;
 
+  private final TrustedCas arteryTrust = new TrustedCas(List.of());
+
   ChannelRouterTest() throws Exception {
     streams = new AtomicBroadcastClient(Optional.empty(),
         new AtomicBroadcastClient.KeepAlive(Duration.ofSeconds(60), Duration.ofSeconds(20)));
@@ -155,7 +160,8 @@ class ChannelRouterTest {
     ActorRef<ChannelRouter.Command> router = TEST_KIT.spawn(ChannelRouter.create(new ChannelRouter.Setup("Org1MSP",
         new EnvelopeSigner(self), verifier, settings, ledger, DeliveryClientSettings.read(
             new ConfigReader(ConfigFactory.load(), "test")), 1, comm.getRef(), membership.getRef(), rejections,
-        new ChannelObserver() {}, new DroppedMessages(), Duration.ofSeconds(3), streams, new DeliverObserver() {})));
+        new ChannelObserver() {}, new DroppedMessages(), Duration.ofSeconds(3), streams, new DeliverObserver() {},
+        Optional.of(arteryTrust))));
     ActorRef<Comm.Event> commEvents = comm.expectMessageClass(Comm.Subscribe.class, Duration.ofSeconds(5)).subscriber();
     ActorRef<MembershipView> views = membership.expectMessageClass(Membership.Subscribe.class, Duration.ofSeconds(5))
         .subscriber();
@@ -182,7 +188,7 @@ class ChannelRouterTest {
   }
 
   @Test
-  void aJoinDialsTheOtherOrgsAnchorPeersAndTheChannelReportsItsStatus() throws Exception {
+  void aJoinDialsTheOtherOrgsAnchorPeersTrustsTheirTlsCasAndTheChannelReportsItsStatus() throws Exception {
     Running running = start();
     String name = "ch" + CHANNELS.incrementAndGet();
     Block genesis = GenesisBlocks.create(name, TestCrypto.material(),
@@ -191,6 +197,10 @@ class ChannelRouterTest {
 
     assertEquals(new Membership.AddAnchorPeers(List.of(new Endpoint("10.0.1.1", 7051))),
         membership.expectMessageClass(Membership.AddAnchorPeers.class, Duration.ofSeconds(5)), "only other orgs' anchors");
+    List<X509Certificate> tlsCas = ChannelConfig.of(genesis).applicationOrgs().stream()
+        .flatMap(org -> org.tlsCas().stream()).toList();
+    assertEquals(2, tlsCas.size(), "the config names a TLS CA per org");
+    assertTrue(arteryTrust.cas().containsAll(tlsCas), "Artery trusts the TLS CAs of the channel's orgs");
     comm.awaitAssert(Duration.ofSeconds(5), () -> {
       List<ChannelStatus> status = status(running.router());
       assertEquals(1, status.size());
