@@ -6,7 +6,6 @@ import io.hearsay.protocol.Rejection;
 import io.hearsay.protocol.RejectionReason;
 import io.hearsay.protocol.Verdict;
 import io.hearsay.protocol.envelope.CommonEnvelopes;
-import io.hearsay.protocol.crypto.Ecdsa;
 import io.hearsay.protocol.identity.MspRegistry;
 import io.hearsay.protocol.identity.PeerIdentity;
 import io.hearsay.protocol.identity.SigningIdentity;

@@ -39,6 +39,31 @@ public final class FreePorts {
     throw new IllegalStateException("no free loopback port between " + LOWEST + " and " + below);
   }
 
+  /**
+   * The first of {@code count} consecutive loopback ports that are all free now, outside the
+   * ephemeral range and not handed out before (for programs that place their ports at offsets
+   * from a base, as Fabric's test network does).
+   */
+  public static int range(int count) {
+    int below = ephemeralLow();
+    for (int attempt = 0; attempt < 1000; attempt++) {
+      int first = ThreadLocalRandom.current().nextInt(LOWEST, below - count);
+      synchronized (HANDED_OUT) {
+        boolean free = true;
+        for (int port = first; port < first + count && free; port++) {
+          free = !HANDED_OUT.contains(port) && bindable(port);
+        }
+        if (free) {
+          for (int port = first; port < first + count; port++) {
+            HANDED_OUT.add(port);
+          }
+          return first;
+        }
+      }
+    }
+    throw new IllegalStateException("no " + count + " free consecutive loopback ports between " + LOWEST + " and " + below);
+  }
+
   private static boolean bindable(int port) {
     try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
       return true;

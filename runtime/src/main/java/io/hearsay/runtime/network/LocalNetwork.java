@@ -10,7 +10,7 @@ import io.hearsay.protocol.cryptogen.CryptoMaterial;
 import io.hearsay.protocol.cryptogen.CryptoMaterialGenerator;
 import io.hearsay.protocol.files.Directories;
 import io.hearsay.runtime.admin.AdminClient;
-import io.hearsay.runtime.cli.HearsayCommand;
+import io.hearsay.runtime.node.NodeLauncher;
 import io.hearsay.runtime.config.Endpoint;
 import io.hearsay.runtime.config.FreePorts;
 import io.hearsay.runtime.config.PeerConfigs;
@@ -175,16 +175,8 @@ public final class LocalNetwork {
 
   /** Starts a node as a separate JVM running this jar; its output goes to {@code logs/NAME.log}. */
   public ProcessHandle start(Node node) throws IOException {
-    Path logs = Files.createDirectories(dir.resolve("logs"));
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx192m", "-Xss512k", "-XX:+UseSerialGC",
-        "-XX:TieredStopAtLevel=1", "-XX:MaxDirectMemorySize=160m", "-cp", System.getProperty("java.class.path"),
-        HearsayCommand.class.getName(), node.orderer() ? "orderer" : "peer", "start",
-        "--config", node.config().toString()));
-    Process process = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(node.name() + ".log").toFile()))
-        .start();
+    Process process = NodeLauncher.start(node.orderer() ? "orderer" : "peer", node.config(),
+        dir.resolve("logs").resolve(node.name() + ".log"));
     Files.createDirectories(dir.resolve("pids"));
     Files.writeString(pidFile(node), Long.toString(process.pid()));
     return process.toHandle();

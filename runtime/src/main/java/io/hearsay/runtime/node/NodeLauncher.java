@@ -1,0 +1,31 @@
+package io.hearsay.runtime.node;
+
+import io.hearsay.runtime.cli.HearsayCommand;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Starts a node ({@code hearsay peer start} or {@code hearsay orderer start}) as a separate JVM on
+ * this JVM's class path, small enough that several share a 2-core machine, its output appended to
+ * a log file.
+ */
+public final class NodeLauncher {
+
+  private NodeLauncher() {}
+
+  /** Starts {@code role} ("peer" or "orderer") from {@code config}; stdout and stderr go to {@code log}. */
+  public static Process start(String role, Path config, Path log) throws IOException {
+    Files.createDirectories(log.toAbsolutePath().getParent());
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx192m", "-Xss512k", "-XX:+UseSerialGC",
+        "-XX:TieredStopAtLevel=1", "-XX:MaxDirectMemorySize=160m", "-cp", System.getProperty("java.class.path"),
+        HearsayCommand.class.getName(), role, "start", "--config", config.toString()));
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .start();
+  }
+}
