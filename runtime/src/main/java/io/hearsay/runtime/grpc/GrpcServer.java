@@ -3,6 +3,7 @@ package io.hearsay.runtime.grpc;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.hearsay.runtime.config.ConfigError;
 import io.hearsay.runtime.config.Endpoint;
 import io.hearsay.runtime.tls.TlsSettings;
@@ -27,7 +28,9 @@ public final class GrpcServer implements AutoCloseable {
       throws ConfigError {
     NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(endpoint.host(), endpoint.port()))
         // Fabric's orderer takes messages up to 100 MiB (General.MaxRecvMsgSize); a block is one message.
-        .maxInboundMessageSize(100 << 20);
+        .maxInboundMessageSize(100 << 20)
+        // A node restarted on its port must bind while its old connections linger in TIME_WAIT.
+        .withOption(ChannelOption.SO_REUSEADDR, true);
     try {
       if (tls.isPresent()) {
         builder.sslContext(GrpcTls.server(tls.get()));

@@ -190,6 +190,49 @@ public final class FabricNetwork implements AutoCloseable {
     return dir.resolve("artifacts").resolve(CHANNEL + ".block");
   }
 
+  /**
+   * A genesis block for the same channel name in which {@code org} ("org3") takes Org1's place:
+   * the org is made with cryptogen ({@code cryptogen extend}, one peer, NodeOUs) and the block with
+   * configtxgen from net.sh's configtx.yaml, orderer org and consenters unchanged. The orderer
+   * serves the real channel, which does not name the org: what an operator who joined a peer with
+   * the wrong block, or an org removed from the channel, meets.
+   */
+  public Path outsiderChannelBlock(String org) throws IOException, InterruptedException {
+    String mspId = Character.toUpperCase(org.charAt(0)) + org.substring(1) + "MSP";
+    Path work = Files.createDirectories(dir.resolve("outsider-" + org));
+    Path cryptoConfig = work.resolve("crypto-config.yaml");
+    Files.writeString(cryptoConfig, """
+        PeerOrgs:
+          - Name: %s
+            Domain: %s.example.com
+            EnableNodeOUs: true
+            Template: {Count: 1, SANS: [localhost, 127.0.0.1]}
+            Users: {Count: 1}
+        """.formatted(mspId.replace("MSP", ""), org));
+    run(work, Map.of(), bin.resolve("cryptogen").toString(), "extend", "--input=" + crypto(),
+        "--config=" + cryptoConfig);
+    String configtx = Files.readString(dir.resolve("config/configtx.yaml"))
+        .replace(org("org1").resolve("msp").toString(), org(org).resolve("msp").toString())
+        .replace("Org1MSP", mspId);
+    Files.writeString(work.resolve("configtx.yaml"), configtx);
+    Path block = work.resolve(CHANNEL + ".block");
+    run(work, Map.of("FABRIC_CFG_PATH", work.toString()), bin.resolve("configtxgen").toString(), "-profile",
+        "AppChannelEtcdRaft", "-channelID", CHANNEL, "-outputBlock", block.toString());
+    return block;
+  }
+
+  private static void run(Path dir, Map<String, String> env, String... command) throws IOException, InterruptedException {
+    Path output = dir.resolve(Path.of(command[0]).getFileName() + ".out");
+    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+        .redirectOutput(output.toFile());
+    builder.environment().putAll(env);
+    Process process = builder.start();
+    if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+      process.destroyForcibly();
+      throw new IOException(String.join(" ", command) + " failed:\n" + tail(output));
+    }
+  }
+
   /** Where the orderer serves AtomicBroadcast (TLS). */
   public Endpoint orderer() {
     return new Endpoint("127.0.0.1", base + 50);
@@ -223,7 +266,7 @@ public final class FabricNetwork implements AutoCloseable {
     orderer = Optional.of(process);
   }
 
-  /** Starts the killed orderer again, as net.sh started it, and waits until it serves. */
+  /** Starts the killed orderer again, as net.sh started it, and waits until it serves and leads its Raft. */
   public void restartOrderer() throws IOException, InterruptedException {
     RestartableProcess process = orderer.orElseThrow(() -> new IllegalStateException("the orderer was not killed"));
     long logged = Files.size(log("orderer"));
@@ -231,7 +274,8 @@ public final class FabricNetwork implements AutoCloseable {
     long deadline = System.nanoTime() + UP_TIMEOUT.toNanos();
     while (true) {
       String text = Files.readString(log("orderer"), StandardCharsets.UTF_8);
-      if (text.substring((int) Math.min(logged, text.length())).contains("Beginning to serve requests")) {
+      String since = text.substring((int) Math.min(logged, text.length()));
+      if (since.contains("Beginning to serve requests") && since.contains("Raft leader changed: 0 -> 1")) {
         return;
       }
       if (!process.alive() || System.nanoTime() > deadline) {

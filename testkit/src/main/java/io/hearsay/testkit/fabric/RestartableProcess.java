@@ -35,7 +35,9 @@ final class RestartableProcess {
   static RestartableProcess of(Path pidFile) throws IOException {
     long pid = Long.parseLong(Files.readString(pidFile).trim());
     Path proc = Path.of("/proc", String.valueOf(pid));
-    List<String> command = split(Files.readAllBytes(proc.resolve("cmdline")));
+    List<String> command = new ArrayList<>(split(Files.readAllBytes(proc.resolve("cmdline"))));
+    // argv[0] was found on the process's PATH; the executable itself is what runs again.
+    command.set(0, Files.readSymbolicLink(proc.resolve("exe")).toString());
     Map<String, String> environment = new LinkedHashMap<>();
     for (String entry : split(Files.readAllBytes(proc.resolve("environ")))) {
       int eq = entry.indexOf('=');
