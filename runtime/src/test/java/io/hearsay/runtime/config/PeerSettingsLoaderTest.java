@@ -11,6 +11,8 @@ import io.hearsay.channels.election.Leadership;
 import io.hearsay.protocol.cryptogen.CryptoMaterial;
 import io.hearsay.protocol.testing.TestCrypto;
 import io.hearsay.runtime.membership.MembershipSettings;
+import io.hearsay.runtime.tls.ArteryTls;
+import io.hearsay.runtime.tls.TlsSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -115,6 +117,34 @@ class PeerSettingsLoaderTest {
     assertEquals(List.of(new Endpoint("127.0.0.1", 7051), new Endpoint("127.0.0.1", 8051)),
         settings.membership().bootstrap());
     assertEquals(Duration.ofSeconds(3), settings.channels().leadership().timings().leaderAliveThreshold());
+  }
+
+  @Test
+  void tlsComesFromFabricsPemFilesNamedByTheCoreYamlKeysOrTheirEnvironmentVariables() throws Exception {
+    Path tls = material.nodeDir(org1, org1.nodes().get(0)).resolve("tls");
+    Path file = write("peer.tls.enabled = false\n");
+    PeerSettings settings = PeerSettingsLoader.load(ConfigFactory.parseFile(file.toFile()), file.toString(), Map.of(
+        "CORE_PEER_TLS_ENABLED", "true",
+        "CORE_PEER_TLS_CERT_FILE", tls.resolve("server.crt").toString(),
+        "CORE_PEER_TLS_KEY_FILE", tls.resolve("server.key").toString(),
+        "CORE_PEER_TLS_ROOTCERT_FILE", tls.resolve("ca.crt").toString(),
+        "CORE_PEER_TLS_CLIENTAUTHREQUIRED", "true",
+        "CORE_PEER_TLS_CLIENTROOTCAS_FILES", tls.resolve("ca.crt").toString()));
+    TlsSettings peerTls = settings.tls().orElseThrow();
+    assertEquals(tls.resolve("server.crt"), peerTls.keyPair().certificate());
+    assertEquals(List.of(tls.resolve("ca.crt")), peerTls.rootCas());
+    assertTrue(peerTls.clientAuthRequired());
+    assertEquals(peerTls.keyPair(), peerTls.clientKeyPair(), "it dials with its server certificate, as Fabric's peer");
+    ArteryTls.Pem artery = (ArteryTls.Pem) settings.arteryTls().orElseThrow();
+    assertEquals(tls.resolve("server.crt"), artery.keyPair().certificate(), "Artery's TLS is built from the same PEM files");
+    assertTrue(artery.trustedCas().contains(tls.resolve("ca.crt")));
+  }
+
+  @Test
+  void aMissingTlsFileIsRefusedNamingItsKey() throws Exception {
+    ConfigError e = refused("peer.tls { enabled = true, cert.file = \"" + tmp.resolve("no.crt") + "\", key.file = \""
+        + tmp.resolve("no.key") + "\" }\n");
+    assertTrue(e.getMessage().contains("peer.tls.cert.file"), e.getMessage());
   }
 
   @Test
