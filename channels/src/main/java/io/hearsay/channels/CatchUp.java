@@ -19,10 +19,12 @@ final class CatchUp {
   private final StateInfoGossip stateInfo;
   private final ChannelPorts ports;
   private final boolean onlyWhenStalled;
+  private final boolean onGap;
 
   /** With Plumtree, blocks still arriving by push are not fetched again: state transfer waits for a stall. */
   CatchUp(String channel, StateTransfer transfer, Committer committer, StateInfoGossip stateInfo, ChannelPorts ports,
-      boolean onlyWhenStalled) {
+      boolean onlyWhenStalled, boolean onGap) {
+    this.onGap = onGap;
     this.channel = channel;
     this.transfer = transfer;
     this.committer = committer;
@@ -36,6 +38,14 @@ final class CatchUp {
     long height = committer.height();
     transfer.periodicCheck(height, height + committer.capacity(), stateInfo.table(), onlyWhenStalled, nowNanos)
         .forEach(this::send);
+  }
+
+  /** StateInfo told heights: with state-transfer-on-gap, a peer beyond the reorder buffer is caught up with now. */
+  void heightsLearned(long nowNanos) {
+    if (onGap) {
+      long height = committer.height();
+      transfer.onHeightsLearned(height, height + committer.capacity(), stateInfo.table(), nowNanos).forEach(this::send);
+    }
   }
 
   /** A window was buffered or a run committed: the next windows, while catching up (as Fabric's state provider). */

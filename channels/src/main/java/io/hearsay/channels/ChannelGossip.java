@@ -165,7 +165,8 @@ public final class ChannelGossip {
     this.committer = new Committer(settings.stateTransfer().blockBufferSize(), this::append);
     this.catchUp = new CatchUp(channel, new StateTransfer(setup.ownMspId(), settings.stateTransfer().batchSize(),
         settings.stateTransfer().responseTimeout(), settings.stateTransfer().maxRetries(), random,
-        settings.stateTransfer().pipeline()), committer, stateInfo, ports, push.isPlumtree());
+        settings.stateTransfer().pipeline()), committer, stateInfo, ports, push.isPlumtree(),
+        settings.stateTransfer().onGap());
     this.server = new StateServer(channel, settings.stateTransfer().batchSize(), this::readRange, ports);
     this.intake = new BlockIntake(channel, new OrdererOrgs(setup.config().configBlockNumber(),
         setup.config().ordererOrgs().stream().flatMap(o -> o.msp().stream()).toList()), push, pull, committer,

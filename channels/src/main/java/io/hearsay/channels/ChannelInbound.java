@@ -72,6 +72,7 @@ final class ChannelInbound {
       case STATE_INFO -> {
         stateInfo.onStateInfo(message, from);
         membersMayHaveChanged.run();
+        catchUp.heightsLearned(nowNanos);
       }
       case STATE_INFO_PULL_REQ -> {
         stateInfo.onPullRequest(m, from).ifPresent(snapshot -> ports.send(from, snapshot));
@@ -80,6 +81,7 @@ final class ChannelInbound {
       case STATE_SNAPSHOT -> {
         stateInfo.onSnapshot(m.getStateSnapshot().getElementsList(), from);
         membersMayHaveChanged.run();
+        catchUp.heightsLearned(nowNanos);
       }
       case DATA_MSG -> {
         if (isOrgMember(from, "block")) {
@@ -125,7 +127,7 @@ final class ChannelInbound {
 
   private void onStateResponse(GossipMessage m, PkiId from, long nowNanos) {
     if (!catchUp.answers(from, m.getNonce())) {
-      reject(Rejection.of(RejectionReason.NOT_IN_CHANNEL, "state response from %s answers no request of ours", from), from);
+      reject(Rejection.of(RejectionReason.UNSOLICITED_MESSAGE, "state response from %s answers no request of ours in flight", from), from);
       return;
     }
     m.getStateResponse().getPayloadsList().forEach(p -> intake.fromGossip(p, ArrivalPath.STATE_TRANSFER, from));

@@ -71,6 +71,12 @@ public enum RejectionReason {
   STALE_MESSAGE,
   /** A channel message for a channel this peer has not joined, or from a peer outside the channel. */
   NOT_IN_CHANNEL,
+  /**
+   * A pull or state-transfer message that answers nothing this peer asked: a response whose nonce
+   * is not one of its requests in flight (never sent, or answered too late), or a pull request
+   * for a digest it never sent.
+   */
+  UNSOLICITED_MESSAGE,
   /** An admin request whose bytes are not the signed request they should be (e.g. not a SignedProposal). */
   MALFORMED_REQUEST,
   /** An admin request signed by an identity of the org that is not one of its admins. */

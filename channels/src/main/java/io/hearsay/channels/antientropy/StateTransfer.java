@@ -23,6 +23,8 @@ import java.util.random.RandomGenerator;
  *   window, up to maxRetries attempts; then give up until the next check
  * catching up: the height advertised when a check found us behind is the goal; as Fabric's state
  *   provider, the next window is asked for as soon as one is buffered or committed, up to it
+ * on a gap (hearsay: state-transfer-on-gap): a StateInfo advertising a height beyond the reorder
+ *   buffer starts the catch-up at once, as a check would
  * </pre>
  *
  * Serving the requests of others is {@link StateServer}'s.
@@ -172,6 +174,20 @@ public final class StateTransfer {
     }
     heightAtLastCheck = height;
     return requests;
+  }
+
+  /**
+   * Heights were learned from StateInfo: when a member of our org advertises a height beyond
+   * {@code below} (blocks the reorder buffer would drop, so push and pull cannot bring them), the
+   * catch-up starts now instead of at the next periodic check.
+   */
+  public List<Request> onHeightsLearned(long height, long below, StateInfoTable members, long nowNanos) {
+    long highest = highest(members);
+    if (height < 0 || highest <= below) {
+      return List.of();
+    }
+    catchUpTo = Math.max(catchUpTo, highest);
+    return windows(height, below, members, nowNanos);
   }
 
   /** A window was buffered or a run committed at {@code height}: the next windows, while catching up. */

@@ -124,7 +124,7 @@ public final class BlockPull {
   /** A Request from a same-org member; a malformed one is a {@link BlockDigests.BadDigest}. */
   public void onRequest(GossipMessage request, PkiId from, long now) {
     if (!mediator.acceptRequest(from, request.getDataReq().getNonce(), now)) {
-      outbox.reject(Rejection.of(RejectionReason.NOT_IN_CHANNEL, "pull request from %s with a nonce we did not answer",
+      outbox.reject(Rejection.of(RejectionReason.UNSOLICITED_MESSAGE, "pull request from %s with a nonce we did not answer",
           from), from);
       return;
     }
@@ -138,7 +138,7 @@ public final class BlockPull {
   /** A Response to one of our Requests: each block message is verified on its own. */
   public void onResponse(GossipMessage response, PkiId from, long now) {
     if (!mediator.acceptResponse(from, response.getDataUpdate().getNonce(), now)) {
-      outbox.reject(Rejection.of(RejectionReason.NOT_IN_CHANNEL, "pull response from %s with a nonce we did not send",
+      outbox.reject(Rejection.of(RejectionReason.UNSOLICITED_MESSAGE, "pull response from %s with a nonce we did not send",
           from), from);
       return;
     }

@@ -73,6 +73,21 @@ class StateTransferTest {
   }
 
   @Test
+  void aHeightBeyondTheReorderBufferStartsTheCatchUpAtOnceOneWithinItWaitsForTheCheck() {
+    StateTransfer pipelined = new StateTransfer("Org1MSP", 10, Duration.ofSeconds(3), 3, new SplittableRandom(7), 2);
+    advertise(ahead, 15);
+    assertTrue(pipelined.onHeightsLearned(1, 21, members, 0).isEmpty(),
+        "block 14 is within the buffer of 20: push and pull may still bring it");
+    advertise(ahead, 1003);
+    List<StateTransfer.Request> now = pipelined.onHeightsLearned(1, 21, members, 0);
+    assertEquals(List.of(1L, 11L), now.stream().map(StateTransfer.Request::start).toList(),
+        "a peer 1000 blocks ahead: the pipeline's windows go out now");
+    assertTrue(pipelined.onResponse(ahead.pkiId(), now.get(0).nonce()));
+    assertEquals(21, pipelined.continueCatchUp(11, 31, members, SECOND).get(0).start(),
+        "and the catch-up goes on to the advertised height");
+  }
+
+  @Test
   void windowsThatTimeOutHalveWhatIsInFlightAndAnsweredOnesRegrowIt() {
     StateTransfer pipelined = new StateTransfer("Org1MSP", 10, Duration.ofSeconds(3), 5, new SplittableRandom(7), 8);
     advertise(ahead, 1000);

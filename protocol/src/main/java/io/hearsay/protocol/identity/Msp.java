@@ -12,7 +12,10 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
@@ -30,11 +33,24 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
 public final class Msp {
 
   private static final int MAX_CHAIN_LENGTH = 6;
+  /** Chains verified per certificate: every block's orderer and every message's peer is one of a few. */
+  private static final int CHAINS_KEPT = 1024;
   private static final BouncyCastleProvider BC = new BouncyCastleProvider();
 
   private final String mspId;
   private final List<X509Certificate> roots;
   private final List<X509Certificate> intermediates;
+  /**
+   * The verified chain (leaf to root) of each certificate validated lately: a chain's signatures
+   * are checked once, its dates at every validation.
+   */
+  private final Map<X509Certificate, List<X509Certificate>> chains = Collections.synchronizedMap(
+      new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<X509Certificate, List<X509Certificate>> eldest) {
+          return size() > CHAINS_KEPT;
+        }
+      });
 
   public Msp(String mspId, List<X509Certificate> roots, List<X509Certificate> intermediates) {
     if (roots.isEmpty()) {
@@ -91,6 +107,10 @@ public final class Msp {
     if (keyUsage != null && !keyUsage[0]) {
       return refuse(RejectionReason.BAD_KEY_USAGE, subject, "key usage lacks digitalSignature");
     }
+    List<X509Certificate> known = chains.get(leaf);
+    if (known != null) {
+      return datesOf(known, now, subject);
+    }
     List<X509Certificate> chain = new ArrayList<>();
     chain.add(leaf);
     X509Certificate current = leaf;
@@ -107,6 +127,7 @@ public final class Msp {
       current = issuer.get();
       chain.add(current);
     }
+    chains.put(leaf, List.copyOf(chain));
     return datesOf(chain, now, subject);
   }
 

@@ -8,6 +8,9 @@ import io.hearsay.protocol.crypto.Ecdsa;
 import io.hearsay.protocol.crypto.Pem;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.hyperledger.fabric.protos.msp.SerializedIdentity;
 
@@ -15,9 +18,19 @@ import org.hyperledger.fabric.protos.msp.SerializedIdentity;
  * A peer's identity as Fabric serializes it, {@code msp.SerializedIdentity{mspid, id_bytes = PEM
  * X.509 certificate}}, parsed once: the certificate, the PKI-ID and the decoded verification key
  * (decoding a key per message halves verify throughput). Parsing says nothing about trust; an
- * {@link Msp} decides that.
+ * {@link Msp} decides that. Identities parsed lately are kept (bounded), since blocks and messages
+ * carry the same few creators over and over.
  */
 public final class PeerIdentity {
+
+  private static final int PARSED_KEPT = 4096;
+  private static final Map<ByteString, PeerIdentity> PARSED = Collections.synchronizedMap(
+      new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ByteString, PeerIdentity> eldest) {
+          return size() > PARSED_KEPT;
+        }
+      });
 
   private final String mspId;
   private final ByteString serialized;
@@ -36,6 +49,18 @@ public final class PeerIdentity {
 
   /** Parses serialized identity bytes; fails as MALFORMED_IDENTITY or UNSUPPORTED_KEY. */
   public static Verdict<PeerIdentity> parse(ByteString serializedIdentity) {
+    PeerIdentity known = PARSED.get(serializedIdentity);
+    if (known != null) {
+      return Verdict.accept(known);
+    }
+    Verdict<PeerIdentity> parsed = parseAnew(serializedIdentity);
+    if (parsed.isAccepted()) {
+      PARSED.put(serializedIdentity, parsed.value());
+    }
+    return parsed;
+  }
+
+  private static Verdict<PeerIdentity> parseAnew(ByteString serializedIdentity) {
     SerializedIdentity sid;
     try {
       sid = SerializedIdentity.parseFrom(serializedIdentity);

@@ -9,10 +9,15 @@ import java.util.List;
 
 /**
  * Starts a node ({@code hearsay peer start} or {@code hearsay orderer start}) as a separate JVM on
- * this JVM's class path, small enough that several share a 2-core machine, its output appended to
- * a log file.
+ * this JVM's class path, its output appended to a log file. By default the JVM is small enough
+ * that several share a 2-core machine (C1 only, serial GC, 192 MiB); a benchmark that measures
+ * the nodes sets {@code -Dhearsay.node.jvm-options="..."} to run them as an operator would.
  */
 public final class NodeLauncher {
+
+  /** The JVM options of a node unless {@code hearsay.node.jvm-options} says otherwise. */
+  public static final String SMALL = "-Xmx192m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 "
+      + "-XX:MaxDirectMemorySize=160m";
 
   private NodeLauncher() {}
 
@@ -20,9 +25,10 @@ public final class NodeLauncher {
   public static Process start(String role, Path config, Path log) throws IOException {
     Files.createDirectories(log.toAbsolutePath().getParent());
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx192m", "-Xss512k", "-XX:+UseSerialGC",
-        "-XX:TieredStopAtLevel=1", "-XX:MaxDirectMemorySize=160m", "-cp", System.getProperty("java.class.path"),
-        HearsayCommand.class.getName(), role, "start", "--config", config.toString()));
+    List<String> command = new ArrayList<>(List.of(java.toString()));
+    command.addAll(List.of(System.getProperty("hearsay.node.jvm-options", SMALL).trim().split("\\s+")));
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), HearsayCommand.class.getName(), role, "start",
+        "--config", config.toString()));
     return new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))

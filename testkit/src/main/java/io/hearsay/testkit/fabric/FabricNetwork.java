@@ -233,6 +233,22 @@ public final class FabricNetwork implements AutoCloseable {
     }
   }
 
+  /**
+   * A further application channel on the orderer, as an operator makes one: configtxgen's block
+   * from net.sh's profile (the same orgs), joined by the orderer with osnadmin. No Fabric peer
+   * joins it.
+   */
+  public Path createChannel(String name) throws IOException, InterruptedException {
+    Path block = dir.resolve("artifacts").resolve(name + ".block");
+    run(dir, Map.of("FABRIC_CFG_PATH", dir.resolve("config").toString()), bin.resolve("configtxgen").toString(),
+        "-profile", "AppChannelEtcdRaft", "-channelID", name, "-outputBlock", block.toString());
+    Path admin = ordererOrg().resolve("users/Admin@example.com/tls");
+    run(dir, Map.of(), bin.resolve("osnadmin").toString(), "channel", "join", "--channelID", name, "--config-block",
+        block.toString(), "-o", "127.0.0.1:" + (base + 53), "--ca-file", ordererTlsCa().toString(), "--client-cert",
+        admin.resolve("client.crt").toString(), "--client-key", admin.resolve("client.key").toString());
+    return block;
+  }
+
   /** Where the orderer serves AtomicBroadcast (TLS). */
   public Endpoint orderer() {
     return new Endpoint("127.0.0.1", base + 50);
@@ -246,7 +262,12 @@ public final class FabricNetwork implements AutoCloseable {
 
   /** The orderer's block file of the channel (Fabric's block-file format). */
   public Path ordererBlockFile() {
-    return dir.resolve("data/orderer/ledger/chains").resolve(CHANNEL).resolve("blockfile_000000");
+    return ordererBlockFile(CHANNEL);
+  }
+
+  /** The orderer's block file of {@code channel}. */
+  public Path ordererBlockFile(String channel) {
+    return dir.resolve("data/orderer/ledger/chains").resolve(channel).resolve("blockfile_000000");
   }
 
   /** A Fabric peer's block file of the channel, e.g. {@code fabricPeerBlockFile("peer1.org1")}. */

@@ -3,6 +3,8 @@ package io.hearsay.testkit.fabric;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigRenderOptions;
+import io.hearsay.protocol.admin.JoinChainProposal;
+import io.hearsay.protocol.identity.SigningIdentity;
 import io.hearsay.runtime.admin.AdminClient;
 import io.hearsay.runtime.config.Endpoint;
 import io.hearsay.runtime.node.NodeLauncher;
@@ -11,11 +13,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.hyperledger.fabric.protos.common.Block;
 
 /**
  * A Hearsay peer process in a real Fabric network's org, started from a config file that names
@@ -109,13 +113,23 @@ public final class FabricOrgPeer implements AutoCloseable {
     return process.pid();
   }
 
+  /** CPU time its process has used so far (user and system). */
+  public Duration cpuTime() {
+    return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
+  }
+
   public boolean alive() {
     return process.isAlive();
   }
 
   /** Its block file of the channel (Fabric's format). */
   public Path blockFile() {
-    return data.resolve("chains/chains").resolve(FabricNetwork.CHANNEL).resolve("blockfile_000000");
+    return blockFile(FabricNetwork.CHANNEL);
+  }
+
+  /** Its block file of {@code channel}. */
+  public Path blockFile(String channel) {
+    return data.resolve("chains/chains").resolve(channel).resolve("blockfile_000000");
   }
 
   /** What it logged so far. */
@@ -145,16 +159,43 @@ public final class FabricOrgPeer implements AutoCloseable {
     }
   }
 
-  /** The channel's entry of its status: height, tipHash, leader, delivering, state. */
+  /**
+   * Joins the peer to the channel of {@code genesis} as an operator does: Fabric's join request
+   * signed by {@code admin} (an admin of the peer's org), posted to its admin endpoint.
+   */
+  public void join(Path genesis, SigningIdentity admin) throws IOException {
+    Block block = Block.parseFrom(Files.readAllBytes(genesis));
+    AdminClient.PLAIN.post(spec.admin(), "/channels", JoinChainProposal.create(admin, block, Instant.now()).toByteArray(),
+        202);
+  }
+
+  /** How many peers its membership view holds alive. */
   @SuppressWarnings("unchecked")
+  public int aliveMembers() {
+    return status().map(s -> ((List<Object>) ((Map<String, Object>) s.get("membership")).get("alive")).size())
+        .orElse(0);
+  }
+
+  /** The channel's entry of its status: height, tipHash, leader, delivering, state. */
   public Optional<Map<String, Object>> channel() {
+    return channel(FabricNetwork.CHANNEL);
+  }
+
+  /** {@code name}'s entry of its status. */
+  @SuppressWarnings("unchecked")
+  public Optional<Map<String, Object>> channel(String name) {
     return status().flatMap(s -> ((List<Map<String, Object>>) s.get("channels")).stream()
-        .filter(c -> FabricNetwork.CHANNEL.equals(c.get("channel"))).findFirst());
+        .filter(c -> name.equals(c.get("channel"))).findFirst());
   }
 
   /** Its ledger height of the channel; -1 while unknown. */
   public long height() {
-    return channel().map(c -> ((Number) c.get("height")).longValue()).orElse(-1L);
+    return height(FabricNetwork.CHANNEL);
+  }
+
+  /** Its ledger height of {@code channel}; -1 while unknown. */
+  public long height(String channel) {
+    return channel(channel).map(c -> ((Number) c.get("height")).longValue()).orElse(-1L);
   }
 
   /** Whether its deliver client runs (it is its org's leader and pulls from the orderer). */

@@ -185,7 +185,7 @@ class ChannelDisseminationTest {
         + "unsolicited responses by their nonces and the pull digest naming 2^63 blocks as malformed",
         pv -> pv.peer().rejections().getOrDefault(
             RejectionReason.MISSING_ORDERER_SIGNATURE, 0L) >= 1
-            && pv.peer().rejections().getOrDefault(RejectionReason.NOT_IN_CHANNEL, 0L) >= 3
+            && pv.peer().rejections().getOrDefault(RejectionReason.UNSOLICITED_MESSAGE, 0L) >= 3
             && pv.peer().rejections().getOrDefault(RejectionReason.MALFORMED_PAYLOAD, 0L) >= 1);
 
     honest.subList(5, 10).forEach(b -> peers.get(0).commitBlock("mychannel", b));
