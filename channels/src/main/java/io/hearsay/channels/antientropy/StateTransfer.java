@@ -179,11 +179,13 @@ public final class StateTransfer {
   /**
    * Heights were learned from StateInfo: when a member of our org advertises a height beyond
    * {@code below} (blocks the reorder buffer would drop, so push and pull cannot bring them), the
-   * catch-up starts now instead of at the next periodic check.
+   * catch-up starts now instead of at the next periodic check; a catch-up under way extends its
+   * goal to the new height (the blocks it still lacks are not coming by push either).
    */
   public List<Request> onHeightsLearned(long height, long below, StateInfoTable members, long nowNanos) {
     long highest = highest(members);
-    if (height < 0 || highest <= below) {
+    boolean catchingUp = height >= 0 && height < catchUpTo;
+    if (height < 0 || highest <= height || (highest <= below && !catchingUp)) {
       return List.of();
     }
     catchUpTo = Math.max(catchUpTo, highest);

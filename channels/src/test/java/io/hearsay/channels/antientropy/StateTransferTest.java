@@ -88,6 +88,33 @@ class StateTransferTest {
   }
 
   @Test
+  void aCatchUpUnderWayFollowsANewHeightEvenWithinTheBufferButNoneStartsWithinIt() {
+    // A reorder buffer of 50 blocks past the height; one window of 10 at a time.
+    StateTransfer transfer = new StateTransfer("Org1MSP", 10, Duration.ofSeconds(3), 3, new SplittableRandom(7), 1);
+    advertise(ahead, 100);
+    StateTransfer.Request window = transfer.onHeightsLearned(1, 51, members, 0).get(0);
+    for (long height = 11; height <= 61; height += 10) {
+      assertTrue(transfer.onResponse(ahead.pkiId(), window.nonce()));
+      window = transfer.continueCatchUp(height, height + 50, members, SECOND).get(0);
+    }
+    assertEquals(61, window.start(), "catching up towards 100");
+    assertTrue(transfer.onResponse(ahead.pkiId(), window.nonce()));
+    advertise(ahead, 105);
+    window = transfer.onHeightsLearned(71, 121, members, SECOND).get(0);
+    assertEquals(71, window.start(), "105 is within the buffer, but the catch-up under way takes it as its goal");
+    for (long height = 81; height <= 101; height += 10) {
+      assertTrue(transfer.onResponse(ahead.pkiId(), window.nonce()));
+      window = transfer.continueCatchUp(height, height + 50, members, SECOND).get(0);
+    }
+    assertEquals(List.of(101L, 104L), List.of(window.start(), window.end()), "past the first goal of 100, up to 105");
+    assertTrue(transfer.onResponse(ahead.pkiId(), window.nonce()));
+    assertTrue(transfer.continueCatchUp(105, 155, members, SECOND).isEmpty(), "caught up");
+    advertise(ahead, 115);
+    assertTrue(transfer.onHeightsLearned(105, 155, members, SECOND).isEmpty(),
+        "a peer 10 ahead, within the buffer: push and pull bring those");
+  }
+
+  @Test
   void windowsThatTimeOutHalveWhatIsInFlightAndAnsweredOnesRegrowIt() {
     StateTransfer pipelined = new StateTransfer("Org1MSP", 10, Duration.ofSeconds(3), 5, new SplittableRandom(7), 8);
     advertise(ahead, 1000);

@@ -96,40 +96,42 @@ public final class ConfigBlocks {
    * another kind (idemix), which Hearsay does not validate.
    */
   public static Optional<Msp> msp(String orgName, ConfigGroup org) {
-    var value = org.getValuesMap().get("MSP");
-    if (value == null) {
-      return Optional.empty();
-    }
     try {
-      MSPConfig mspConfig = MSPConfig.parseFrom(value.getValue());
-      if (mspConfig.getType() != FABRIC_MSP_TYPE) {
-        return Optional.empty();
-      }
-      FabricMSPConfig fabric = FabricMSPConfig.parseFrom(mspConfig.getConfig());
-      return Optional.of(new Msp(fabric.getName(), certificates(fabric.getRootCertsList()),
-          certificates(fabric.getIntermediateCertsList())));
-    } catch (InvalidProtocolBufferException | CertificateException | IllegalArgumentException e) {
+      Optional<FabricMSPConfig> fabric = fabricMsp(orgName, org);
+      return fabric.isEmpty() ? Optional.empty() : Optional.of(new Msp(fabric.get().getName(),
+          certificates(fabric.get().getRootCertsList()), certificates(fabric.get().getIntermediateCertsList())));
+    } catch (CertificateException | IllegalArgumentException e) {
       throw new IllegalArgumentException("org " + orgName + " has an unreadable MSP: " + e.getMessage(), e);
     }
   }
 
   /** The CAs of an org's TLS certificates (root and intermediate); none without an X.509 MSP. */
   public static List<X509Certificate> tlsCas(String orgName, ConfigGroup org) {
+    try {
+      Optional<FabricMSPConfig> fabric = fabricMsp(orgName, org);
+      if (fabric.isEmpty()) {
+        return List.of();
+      }
+      List<X509Certificate> cas = new ArrayList<>(certificates(fabric.get().getTlsRootCertsList()));
+      cas.addAll(certificates(fabric.get().getTlsIntermediateCertsList()));
+      return cas;
+    } catch (CertificateException e) {
+      throw new IllegalArgumentException("org " + orgName + " has unreadable TLS CAs: " + e.getMessage(), e);
+    }
+  }
+
+  /** An org's X.509 MSP config; empty without an MSP or with another kind. */
+  private static Optional<FabricMSPConfig> fabricMsp(String orgName, ConfigGroup org) {
     var value = org.getValuesMap().get("MSP");
     if (value == null) {
-      return List.of();
+      return Optional.empty();
     }
     try {
       MSPConfig mspConfig = MSPConfig.parseFrom(value.getValue());
-      if (mspConfig.getType() != FABRIC_MSP_TYPE) {
-        return List.of();
-      }
-      FabricMSPConfig fabric = FabricMSPConfig.parseFrom(mspConfig.getConfig());
-      List<X509Certificate> cas = new ArrayList<>(certificates(fabric.getTlsRootCertsList()));
-      cas.addAll(certificates(fabric.getTlsIntermediateCertsList()));
-      return cas;
-    } catch (InvalidProtocolBufferException | CertificateException | IllegalArgumentException e) {
-      throw new IllegalArgumentException("org " + orgName + " has unreadable TLS CAs: " + e.getMessage(), e);
+      return mspConfig.getType() != FABRIC_MSP_TYPE ? Optional.empty()
+          : Optional.of(FabricMSPConfig.parseFrom(mspConfig.getConfig()));
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalArgumentException("org " + orgName + " has an unreadable MSP: " + e.getMessage(), e);
     }
   }
 
