@@ -20,11 +20,13 @@ final class CatchUp {
   private final ChannelPorts ports;
   private final boolean onlyWhenStalled;
   private final boolean onGap;
+  private final int pullReach;
 
   /** With Plumtree, blocks still arriving by push are not fetched again: state transfer waits for a stall. */
   CatchUp(String channel, StateTransfer transfer, Committer committer, StateInfoGossip stateInfo, ChannelPorts ports,
-      boolean onlyWhenStalled, boolean onGap) {
+      boolean onlyWhenStalled, boolean onGap, int pullReach) {
     this.onGap = onGap;
+    this.pullReach = pullReach;
     this.channel = channel;
     this.transfer = transfer;
     this.committer = committer;
@@ -40,11 +42,12 @@ final class CatchUp {
         .forEach(this::send);
   }
 
-  /** StateInfo told heights: with state-transfer-on-gap, a peer beyond the reorder buffer is caught up with now. */
+  /** StateInfo told heights: with state-transfer-on-gap, a peer beyond what pull can bring is caught up with now. */
   void heightsLearned(long nowNanos) {
     if (onGap) {
       long height = committer.height();
-      transfer.onHeightsLearned(height, height + committer.capacity(), stateInfo.table(), nowNanos).forEach(this::send);
+      transfer.onHeightsLearned(height, height + committer.capacity(), pullReach, stateInfo.table(), nowNanos)
+          .forEach(this::send);
     }
   }
 

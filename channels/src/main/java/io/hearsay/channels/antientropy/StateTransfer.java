@@ -23,8 +23,8 @@ import java.util.random.RandomGenerator;
  *   window, up to maxRetries attempts; then give up until the next check
  * catching up: the height advertised when a check found us behind is the goal; as Fabric's state
  *   provider, the next window is asked for as soon as one is buffered or committed, up to it
- * on a gap (hearsay: state-transfer-on-gap): a StateInfo advertising a height beyond the reorder
- *   buffer starts the catch-up at once, as a check would
+ * on a gap (hearsay: state-transfer-on-gap): a StateInfo advertising a height more than the
+ *   pull window (maxBlockCountToStore) ahead starts the catch-up at once, as a check would
  * </pre>
  *
  * Serving the requests of others is {@link StateServer}'s.
@@ -177,15 +177,16 @@ public final class StateTransfer {
   }
 
   /**
-   * Heights were learned from StateInfo: when a member of our org advertises a height beyond
-   * {@code below} (blocks the reorder buffer would drop, so push and pull cannot bring them), the
-   * catch-up starts now instead of at the next periodic check; a catch-up under way extends its
-   * goal to the new height (the blocks it still lacks are not coming by push either).
+   * Heights were learned from StateInfo: when a member of our org advertises more than
+   * {@code pullReach} blocks beyond our height (peers keep only their newest blocks for pull, and
+   * older ones are not being pushed any more), the catch-up starts now instead of at the next
+   * periodic check; a catch-up under way takes the new height as its goal.
    */
-  public List<Request> onHeightsLearned(long height, long below, StateInfoTable members, long nowNanos) {
+  public List<Request> onHeightsLearned(long height, long below, long pullReach, StateInfoTable members,
+      long nowNanos) {
     long highest = highest(members);
     boolean catchingUp = height >= 0 && height < catchUpTo;
-    if (height < 0 || highest <= height || (highest <= below && !catchingUp)) {
+    if (height < 0 || highest <= height || (highest - height <= pullReach && !catchingUp)) {
       return List.of();
     }
     catchUpTo = Math.max(catchUpTo, highest);

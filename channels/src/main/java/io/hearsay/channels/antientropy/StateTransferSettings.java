@@ -8,7 +8,7 @@ import java.time.Duration;
  * buffer of {@code blockBufferSize} blocks; and {@code pipeline} windows in flight at once
  * ({@code hearsay.channels.state-transfer-pipeline}, Fabric: 1); with {@code onGap}
  * ({@code hearsay.channels.state-transfer-on-gap}, Fabric: off) a StateInfo showing a peer of the
- * org beyond the reorder buffer starts the transfer at once instead of at the next check.
+ * org further ahead than pull can bring starts the transfer at once instead of at the next check.
  */
 public record StateTransferSettings(Duration checkInterval, int batchSize, Duration responseTimeout, int maxRetries,
     int blockBufferSize, int pipeline, boolean onGap) {}

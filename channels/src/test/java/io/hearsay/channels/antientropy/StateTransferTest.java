@@ -73,13 +73,13 @@ class StateTransferTest {
   }
 
   @Test
-  void aHeightBeyondTheReorderBufferStartsTheCatchUpAtOnceOneWithinItWaitsForTheCheck() {
+  void aHeightBeyondThePullWindowStartsTheCatchUpAtOnceOneWithinItWaitsForTheCheck() {
     StateTransfer pipelined = new StateTransfer("Org1MSP", 10, Duration.ofSeconds(3), 3, new SplittableRandom(7), 2);
-    advertise(ahead, 15);
-    assertTrue(pipelined.onHeightsLearned(1, 21, members, 0).isEmpty(),
-        "block 14 is within the buffer of 20: push and pull may still bring it");
+    advertise(ahead, 11);
+    assertTrue(pipelined.onHeightsLearned(1, 21, 10, members, 0).isEmpty(),
+        "blocks 1-10 are within the pull window of 10: push and pull may still bring them");
     advertise(ahead, 1003);
-    List<StateTransfer.Request> now = pipelined.onHeightsLearned(1, 21, members, 0);
+    List<StateTransfer.Request> now = pipelined.onHeightsLearned(1, 21, 10, members, 0);
     assertEquals(List.of(1L, 11L), now.stream().map(StateTransfer.Request::start).toList(),
         "a peer 1000 blocks ahead: the pipeline's windows go out now");
     assertTrue(pipelined.onResponse(ahead.pkiId(), now.get(0).nonce()));
@@ -88,11 +88,11 @@ class StateTransferTest {
   }
 
   @Test
-  void aCatchUpUnderWayFollowsANewHeightEvenWithinTheBufferButNoneStartsWithinIt() {
-    // A reorder buffer of 50 blocks past the height; one window of 10 at a time.
+  void aCatchUpUnderWayFollowsANewHeightEvenWithinThePullWindowButNoneStartsWithinIt() {
+    // A reorder buffer of 50 blocks past the height, a pull window of 10; one window of 10 at a time.
     StateTransfer transfer = new StateTransfer("Org1MSP", 10, Duration.ofSeconds(3), 3, new SplittableRandom(7), 1);
     advertise(ahead, 100);
-    StateTransfer.Request window = transfer.onHeightsLearned(1, 51, members, 0).get(0);
+    StateTransfer.Request window = transfer.onHeightsLearned(1, 51, 10, members, 0).get(0);
     for (long height = 11; height <= 61; height += 10) {
       assertTrue(transfer.onResponse(ahead.pkiId(), window.nonce()));
       window = transfer.continueCatchUp(height, height + 50, members, SECOND).get(0);
@@ -100,8 +100,8 @@ class StateTransferTest {
     assertEquals(61, window.start(), "catching up towards 100");
     assertTrue(transfer.onResponse(ahead.pkiId(), window.nonce()));
     advertise(ahead, 105);
-    window = transfer.onHeightsLearned(71, 121, members, SECOND).get(0);
-    assertEquals(71, window.start(), "105 is within the buffer, but the catch-up under way takes it as its goal");
+    window = transfer.onHeightsLearned(71, 121, 100, members, SECOND).get(0);
+    assertEquals(71, window.start(), "105 is within a pull window of 100, but the catch-up under way takes it as its goal");
     for (long height = 81; height <= 101; height += 10) {
       assertTrue(transfer.onResponse(ahead.pkiId(), window.nonce()));
       window = transfer.continueCatchUp(height, height + 50, members, SECOND).get(0);
@@ -110,8 +110,8 @@ class StateTransferTest {
     assertTrue(transfer.onResponse(ahead.pkiId(), window.nonce()));
     assertTrue(transfer.continueCatchUp(105, 155, members, SECOND).isEmpty(), "caught up");
     advertise(ahead, 115);
-    assertTrue(transfer.onHeightsLearned(105, 155, members, SECOND).isEmpty(),
-        "a peer 10 ahead, within the buffer: push and pull bring those");
+    assertTrue(transfer.onHeightsLearned(105, 155, 10, members, SECOND).isEmpty(),
+        "a peer 10 ahead, within the pull window: push and pull bring those");
   }
 
   @Test
