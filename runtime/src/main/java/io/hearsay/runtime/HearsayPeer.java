@@ -25,6 +25,13 @@ import io.hearsay.runtime.config.Endpoint;
 import io.hearsay.runtime.config.PeerSettings;
 import io.hearsay.runtime.config.PeerSettingsLoader;
 import io.hearsay.runtime.grpc.AtomicBroadcastClient;
+import java.util.UUID;
+import io.hearsay.runtime.tls.TrustedCas;
+import io.hearsay.runtime.tls.CountingTrustManager;
+import io.hearsay.runtime.grpc.GrpcTls;
+import io.hearsay.runtime.grpc.GrpcGossipLinks;
+import io.hearsay.runtime.comm.FabricLinks;
+import io.hearsay.runtime.comm.FabricGossipSettings;
 import io.hearsay.runtime.membership.MembershipView;
 import io.hearsay.runtime.node.NodeSystems;
 import io.hearsay.runtime.node.RunningNode;
@@ -67,14 +74,16 @@ public final class HearsayPeer implements AutoCloseable {
   private final RunningNode node;
 
   private HearsayPeer(ActorSystem<Peer.Command> system, PeerSettings settings, SigningIdentity identity,
-      RejectionLog rejections, MessageCounts received, NodeMetrics metrics) {
+      RejectionLog rejections, MessageCounts received, NodeMetrics metrics, Optional<Endpoint> fabricGossip) {
     this.system = system;
     this.settings = settings;
     this.identity = identity;
     this.rejections = rejections;
     this.received = received;
     this.metrics = metrics;
-    this.endpoint = PeerAddress.endpoint(system);
+    Endpoint configured = settings.membership().endpoint();
+    this.endpoint = fabricGossip.map(served -> configured.port() == 0 ? served : configured)
+        .orElseGet(() -> PeerAddress.endpoint(system));
     this.node = new RunningNode(system, this::closeLedgers);
   }
 
@@ -113,19 +122,53 @@ public final class HearsayPeer implements AutoCloseable {
     } catch (IOException e) {
       throw new ConfigError("peer.tls: " + e.getMessage(), e);
     }
+    // The CAs this node trusts for TLS, Artery's and Fabric gossip's alike, growing as it joins
+    // channels; registered under a key of its own before its ActorSystem exists.
+    String nodeKey = UUID.randomUUID().toString();
+    TrustedCas trust = TlsEngineProvider.trustedCas(nodeKey);
+    Optional<GrpcGossipLinks> gossip = startFabricGossip(settings, trust, nodeKey);
     Peer.Parts parts = new Peer.Parts(settings, new EnvelopeSigner(identity), identities, rejections, received, sent,
         dropped, NodeSystems.tlsCertificateHash(settings.arteryTls()), NodeSystems.incarnation(), channelBlocks, metrics,
-        orderers);
-    ActorSystem<Peer.Command> system = ActorSystem.create(Peer.create(parts), NodeSystems.SYSTEM_NAME,
-        NodeSystems.systemConfig(settings.membership().endpoint(), settings.arteryTls(), effective));
-    HearsayPeer peer = new HearsayPeer(system, settings, identity, rejections, received, metrics);
+        orderers, trust, gossip.map(FabricLinks.class::cast));
+    Endpoint artery = settings.fabricGossip().map(FabricGossipSettings::artery).orElse(settings.membership().endpoint());
+    ActorSystem<Peer.Command> system;
+    try {
+      system = ActorSystem.create(Peer.create(parts), NodeSystems.SYSTEM_NAME,
+          NodeSystems.systemConfig(artery, settings.arteryTls(), effective, Optional.of(nodeKey)));
+    } catch (RuntimeException e) {
+      gossip.ifPresent(GrpcGossipLinks::close);
+      orderers.close();
+      throw e;
+    }
+    HearsayPeer peer = new HearsayPeer(system, settings, identity, rejections, received, metrics,
+        gossip.map(GrpcGossipLinks::endpoint));
     peer.node.closeOnStop(orderers);
+    gossip.ifPresent(peer.node::closeOnStop);
     if (settings.admin().endpoint().isPresent()) {
       var joins = new ChannelJoinRequests(new AdminRequests(PeerIdentityFiles.localMsp(settings),
           settings.admin().requestTimeWindow()), identities.msps(), settings.localMspId(), rejections, peer::joinChannel);
       peer.node.serveAdmin(settings.admin(), peer.adminRoutes(joins));
     }
     return peer;
+  }
+
+  /** Fabric's gossip service at {@code peer.listenAddress}, when set, with the node's TLS and trust. */
+  private static Optional<GrpcGossipLinks> startFabricGossip(PeerSettings settings, TrustedCas trust, String nodeKey)
+      throws ConfigError {
+    if (settings.fabricGossip().isEmpty()) {
+      return Optional.empty();
+    }
+    if (settings.tls().isPresent()) {
+      try {
+        trust.add(GrpcTls.certificates(settings.tls().get().trustedCas()));
+      } catch (IOException e) {
+        throw new ConfigError("peer.tls: " + e.getMessage(), e);
+      }
+    }
+    FabricGossipSettings fabric = settings.fabricGossip().get();
+    return Optional.of(GrpcGossipLinks.start(fabric.listenAddress(), settings.tls(),
+        new CountingTrustManager(trust, TlsEngineProvider.refusedCounter(nodeKey), "Fabric gossip"),
+        fabric.dialTimeout()));
   }
 
   /**
@@ -201,8 +244,14 @@ public final class HearsayPeer implements AutoCloseable {
     return system;
   }
 
+  /** Where other peers reach this one: its Artery address, or with Fabric's gossip its gRPC endpoint. */
   public Endpoint endpoint() {
     return endpoint;
+  }
+
+  /** Its Artery address (the same as {@link #endpoint()} unless it serves Fabric's gossip). */
+  public Endpoint arteryEndpoint() {
+    return PeerAddress.endpoint(system);
   }
 
   public PkiId pkiId() {

@@ -12,6 +12,7 @@ import io.hearsay.runtime.admin.NodeMetrics;
 import io.hearsay.runtime.channels.ChannelRouter;
 import io.hearsay.runtime.channels.StatusCollector;
 import io.hearsay.runtime.comm.Comm;
+import io.hearsay.runtime.comm.FabricLinks;
 import io.hearsay.runtime.comm.DroppedMessages;
 import io.hearsay.runtime.comm.LinkFaults;
 import io.hearsay.runtime.comm.MessageCounts;
@@ -20,10 +21,13 @@ import io.hearsay.runtime.comm.TlsEngineProvider;
 import io.hearsay.runtime.config.Endpoint;
 import io.hearsay.runtime.config.PeerSettings;
 import io.hearsay.runtime.deliver.DeliverStreams;
+import io.hearsay.runtime.tls.TrustedCas;
+import io.hearsay.protocol.message.HearsayMetadata;
 import io.hearsay.runtime.identities.Identities;
 import io.hearsay.runtime.membership.Membership;
 import io.hearsay.runtime.membership.MembershipView;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -69,21 +73,26 @@ public final class Peer {
   /** Everything the guardian's children are built from, prepared before the system starts. */
   record Parts(PeerSettings settings, EnvelopeSigner signer, IdentityMapper identities, RejectionLog rejections,
       MessageCounts received, MessageCounts sent, DroppedMessages dropped, ByteString tlsCertificateHash, long incarnation,
-      List<Block> channelBlocks, NodeMetrics metrics, DeliverStreams deliverStreams) {}
+      List<Block> channelBlocks, NodeMetrics metrics, DeliverStreams deliverStreams, TrustedCas trust,
+      Optional<FabricLinks> fabric) {}
 
   private Peer() {}
 
   static Behavior<Command> create(Parts parts) {
     return Behaviors.setup(context -> {
       var address = PeerAddress.of(context.getSystem());
-      Endpoint self = new Endpoint(address.getHost().get(), address.getPort().get());
+      Endpoint artery = new Endpoint(address.getHost().get(), address.getPort().get());
       PeerSettings settings = parts.settings();
+      // Where other peers know this one: its Artery address, or with Fabric's gossip its gRPC
+      // endpoint (the one served when peer.gossip.endpoint leaves the port open).
+      Endpoint self = parts.fabric().map(links -> settings.membership().endpoint().port() == 0
+          ? links.endpoint() : settings.membership().endpoint()).orElse(artery);
       var verifier = new EnvelopeVerifier(parts.identities(), settings.comm().maxMessageSize());
       context.spawn(Identities.create(parts.identities(), settings.identityPurgeInterval()), "identities");
-      ActorRef<Comm.Command> comm = context.spawn(Comm.create(new Comm.Setup(context.getSystem().name(), self,
+      ActorRef<Comm.Command> comm = context.spawn(Comm.create(new Comm.Setup(context.getSystem().name(), artery,
           parts.signer(), verifier, parts.rejections(), parts.received(), parts.sent(), parts.dropped(),
           parts.tlsCertificateHash(), settings.arteryTls().map(tls -> TlsEngineProvider.sessions(Adapter.toClassic(context.getSystem()))),
-          settings.comm())), Comm.NAME);
+          settings.comm(), parts.fabric(), settings.tls().isPresent(), List.of(self))), Comm.NAME);
       // Artery's large-message lane is chosen by the destination's path: large frames come here.
       context.spawn(Behaviors.<Comm.Command>receiveMessage(frame -> {
         comm.tell(frame);
@@ -91,12 +100,13 @@ public final class Peer {
       }), Comm.LARGE_NAME);
       ActorRef<Membership.Command> membership = context.spawn(Membership.create(new Membership.Setup(parts.signer(),
           verifier, settings.membership().withEndpoint(self), self, settings.anchorPeers(), comm, parts.rejections(),
-          parts.incarnation())), "membership");
+          parts.incarnation(), parts.fabric().isPresent() ? HearsayMetadata.artery(artery.toString()) : ByteString.EMPTY)),
+          "membership");
       ActorRef<ChannelRouter.Command> channels = context.spawn(ChannelRouter.create(new ChannelRouter.Setup(
           settings.localMspId(), parts.signer(), verifier, settings.channels(), settings.ledger(), settings.deliveryClient(),
           parts.incarnation(), comm, membership, parts.rejections(), parts.metrics(), parts.dropped(),
           StatusCollector.within(settings.apiTimeout()), parts.deliverStreams(), parts.metrics(),
-          settings.arteryTls().map(tls -> TlsEngineProvider.trustedCas(Adapter.toClassic(context.getSystem()))))),
+          settings.arteryTls().isPresent() || parts.fabric().isPresent() ? Optional.of(parts.trust()) : Optional.empty())),
           "channels");
       context.spawn(MembershipMetrics.create(parts.metrics(), membership), "admin");
       parts.channelBlocks().forEach(block -> channels.tell(new ChannelRouter.Join(block)));

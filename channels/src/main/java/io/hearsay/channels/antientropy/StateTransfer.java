@@ -89,7 +89,8 @@ public final class StateTransfer {
       return Optional.empty();
     }
     long highest = Math.min(highest(members), below);
-    long start = Math.max(ourHeight, requestedUpTo + 1);
+    // Block 0 is the genesis block the channel was joined with: it is never fetched from a peer.
+    long start = Math.max(Math.max(ourHeight, 1), requestedUpTo + 1);
     if (highest <= start) {
       return Optional.empty();
     }

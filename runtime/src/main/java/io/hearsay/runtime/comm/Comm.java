@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +34,13 @@ import org.hyperledger.fabric.protos.gossip.Envelope;
 import org.hyperledger.fabric.protos.gossip.GossipMessage.ContentCase;
 
 /**
- * A peer's links to other peers over Artery. Every inbound envelope is verified here before any
- * other actor sees it; rejected ones go to the {@link RejectionLog}.
+ * A peer's links to other peers: over Artery between Hearsay peers, and over Fabric's gRPC gossip
+ * ({@link FabricLinks}, driven by {@link FabricConnections}) when the peer serves it. Every inbound
+ * envelope is verified here before any other actor sees it; rejected ones go to the
+ * {@link RejectionLog}. Which transport reaches an endpoint: Artery for Artery addresses (a peer
+ * bound over Artery, or an advertised endpoint a Hearsay peer's alive message routes to its
+ * Artery address: {@link ArteryRoute}); Fabric's gRPC for every other endpoint when the peer
+ * serves it; Artery otherwise (a network of Hearsay peers alone).
  *
  * <p>Links are bound by a signed handshake: the first frame to an endpoint is a
  * {@code ConnEstablish} envelope carrying the sender's identity, whose PKI-ID must match it; the
@@ -53,9 +59,24 @@ public final class Comm {
    */
   public static final String LARGE_NAME = "comm-large";
 
-  public sealed interface Command permits WireFrame, Send, Connect, Subscribe, SetFaults, InternalCommand {}
+  public sealed interface Command permits WireFrame, Send, Connect, Subscribe, SetFaults, ArteryRoute, InternalCommand {}
 
-  private sealed interface InternalCommand extends Command permits DelayedFrame, FrameDropped {}
+  private sealed interface InternalCommand extends Command permits DelayedFrame, FrameDropped, FabricOpened,
+      FabricReceived, FabricClosed, FabricDialFailed {}
+
+  /**
+   * The peer advertised at {@code advertised} (its gossip endpoints, as Fabric peers know it) is a
+   * Hearsay peer reachable over Artery at {@code artery}: messages to it go over Artery.
+   */
+  public record ArteryRoute(List<Endpoint> advertised, Endpoint artery) implements Command {}
+
+  private record FabricOpened(FabricLinks.Stream stream) implements InternalCommand {}
+
+  private record FabricReceived(FabricLinks.Stream stream, Envelope envelope) implements InternalCommand {}
+
+  private record FabricClosed(FabricLinks.Stream stream, String why) implements InternalCommand {}
+
+  private record FabricDialFailed(Endpoint to, String why) implements InternalCommand {}
 
   /** Sends a signed envelope to the peer at {@code to}. */
   public record Send(Endpoint to, Envelope envelope) implements Command {}
@@ -87,10 +108,20 @@ public final class Comm {
   /** A handshake bound {@code endpoint} to a peer. */
   public record PeerConnected(PeerIdentity peer, Endpoint endpoint) implements Event {}
 
-  /** What comm is started with. */
+  /**
+   * What comm is started with: {@code self} is its Artery address, {@code fabric} Fabric's gossip
+   * transport when the peer serves it (with TLS when {@code fabricTls}), and {@code advertised}
+   * where other peers know this one (its own endpoints: never sent to).
+   */
   public record Setup(String systemName, Endpoint self, EnvelopeSigner signer,
       EnvelopeVerifier verifier, RejectionLog rejections, MessageCounts received, MessageCounts sent,
-      DroppedMessages dropped, ByteString tlsCertificateHash, Optional<TlsSessions> tlsSessions, CommSettings settings) {}
+      DroppedMessages dropped, ByteString tlsCertificateHash, Optional<TlsSessions> tlsSessions, CommSettings settings,
+      Optional<FabricLinks> fabric, boolean fabricTls, List<Endpoint> advertised) {
+
+    public Setup {
+      advertised = List.copyOf(advertised);
+    }
+  }
 
   private record Subscription(ActorRef<Event> subscriber, Set<ContentCase> contents) {}
 
@@ -104,6 +135,10 @@ public final class Comm {
   private final Map<Endpoint, ActorRef<Command>> largeRefs = new HashMap<>();
   private final List<Subscription> subscriptions = new ArrayList<>();
   private final SplittableRandom random = new SplittableRandom();
+  private final Optional<FabricConnections> fabric;
+  private final Map<Endpoint, Endpoint> arteryRoutes = new HashMap<>();
+  private final Set<Endpoint> selves = new HashSet<>();
+  private final Map<Endpoint, Long> dialFailureLogged = new HashMap<>();
   private LinkFaults faults = LinkFaults.none();
 
   private Comm(ActorContext<Command> context, Setup setup) {
@@ -118,6 +153,34 @@ public final class Comm {
     context.getSystem().eventStream().tell(new EventStream.Subscribe<>(
         DeadLetter.class,
         context.messageAdapter(DeadLetter.class, FrameDropped::new)));
+    this.fabric = setup.fabric().map(links -> new FabricConnections(links, setup.signer(), setup.verifier(),
+        setup.fabricTls()));
+    selves.add(setup.self());
+    selves.addAll(setup.advertised());
+    setup.fabric().ifPresent(links -> {
+      selves.add(links.endpoint());
+      links.listen(new FabricLinks.Listener() {
+        @Override
+        public void opened(FabricLinks.Stream stream) {
+          self.tell(new FabricOpened(stream));
+        }
+
+        @Override
+        public void received(FabricLinks.Stream stream, Envelope envelope) {
+          self.tell(new FabricReceived(stream, envelope));
+        }
+
+        @Override
+        public void closed(FabricLinks.Stream stream, String why) {
+          self.tell(new FabricClosed(stream, why));
+        }
+
+        @Override
+        public void dialFailed(Endpoint to, String why) {
+          self.tell(new FabricDialFailed(to, why));
+        }
+      });
+    });
   }
 
   public static Behavior<Command> create(Setup setup) {
@@ -129,15 +192,23 @@ public final class Comm {
         .onMessage(WireFrame.class, this::onFrame)
         .onMessage(Send.class, this::onSend)
         .onMessage(FrameDropped.class, this::onFrameDropped)
-        .onMessage(Connect.class, c -> {
-          PeerIdentity known = bound.get(c.to());
-          if (known != null) {
-            subscriptions.forEach(s -> s.subscriber().tell(new PeerConnected(known, c.to())));
-          } else if (!c.to().equals(setup.self())) {
-            sendHandshake(c.to(), WireFrame.Kind.HANDSHAKE, false);
-          }
+        .onMessage(Connect.class, this::onConnect)
+        .onMessage(ArteryRoute.class, r -> {
+          r.advertised().forEach(e -> arteryRoutes.put(e, r.artery()));
           return Behaviors.same();
         })
+        .onMessage(FabricOpened.class, o -> {
+          fabric.orElseThrow().opened(o.stream());
+          return Behaviors.same();
+        })
+        .onMessage(FabricReceived.class, this::onFabricEnvelope)
+        .onMessage(FabricClosed.class, c -> {
+          context.getLog().debug("{} closed: {}", c.stream(), c.why());
+          fabric.orElseThrow().closed(c.stream()).forEach(e -> setup.dropped().record(
+              DroppedMessages.Reason.TRANSPORT_GAVE_UP, e));
+          return Behaviors.same();
+        })
+        .onMessage(FabricDialFailed.class, this::onFabricDialFailed)
         .onMessage(Subscribe.class, s -> {
           subscriptions.add(new Subscription(s.subscriber(), Set.copyOf(s.contents())));
           return Behaviors.same();
@@ -153,14 +224,84 @@ public final class Comm {
         .build();
   }
 
-  private Behavior<Command> onSend(Send send) {
-    if (send.to().equals(setup.self())) {
+  private Behavior<Command> onConnect(Connect connect) {
+    Endpoint to = connect.to();
+    if (selves.contains(to)) {
       return Behaviors.same();
     }
-    if (!bound.containsKey(send.to())) {
-      sendHandshake(send.to(), WireFrame.Kind.HANDSHAKE, false);
+    if (fabric.isPresent() && !isArtery(to)) {
+      Optional<PeerIdentity> known = fabric.get().boundAt(to);
+      if (known.isPresent()) {
+        subscriptions.forEach(s -> s.subscriber().tell(new PeerConnected(known.get(), to)));
+      } else if (!faults.blocksInbound(to)) {
+        fabric.get().dial(to);
+      }
+      return Behaviors.same();
     }
-    transmit(send.to(), new WireFrame(WireFrame.Kind.GOSSIP, self, send.envelope().toByteString()));
+    Endpoint artery = arteryRoutes.getOrDefault(to, to);
+    PeerIdentity known = bound.get(artery);
+    if (known != null) {
+      subscriptions.forEach(s -> s.subscriber().tell(new PeerConnected(known, artery)));
+    } else {
+      sendHandshake(artery, WireFrame.Kind.HANDSHAKE, false);
+    }
+    return Behaviors.same();
+  }
+
+  /** Whether {@code to} is reached over Artery: an Artery address, or routed to one. */
+  private boolean isArtery(Endpoint to) {
+    return arteryRoutes.containsKey(to) || bound.containsKey(to) || refs.containsKey(to);
+  }
+
+  private Behavior<Command> onFabricEnvelope(FabricReceived received) {
+    FabricConnections.Arrival arrival = fabric.orElseThrow().received(received.stream(), received.envelope(),
+        Instant.now());
+    if (arrival instanceof FabricConnections.Handshaken h) {
+      context.getLog().debug("bound {} to {} (Fabric gossip)", h.endpoint(), h.peer());
+      subscriptions.forEach(s -> s.subscriber().tell(new PeerConnected(h.peer(), h.endpoint())));
+    } else if (arrival instanceof FabricConnections.Message m) {
+      if (!faults.blocksInbound(m.endpoint())) {
+        setup.received().record(m.message().message());
+        deliver(new Inbound(m.message(), m.peer(), m.endpoint()), m.message().message().getContentCase());
+      }
+    } else if (arrival instanceof FabricConnections.Refused r) {
+      reject(r.rejection(), r.from());
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onFabricDialFailed(FabricDialFailed failed) {
+    List<Envelope> unsent = fabric.orElseThrow().dialFailed(failed.to());
+    unsent.forEach(e -> setup.dropped().record(DroppedMessages.Reason.TRANSPORT_GAVE_UP, e));
+    long now = System.nanoTime();
+    Long last = dialFailureLogged.get(failed.to());
+    if (last == null || now - last > setup.settings().rejectionLogInterval().toNanos()) {
+      dialFailureLogged.put(failed.to(), now);
+      context.getLog().info("cannot reach {} over Fabric's gossip ({}); {} message(s) dropped", failed.to(),
+          failed.why(), unsent.size());
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onSend(Send send) {
+    if (selves.contains(send.to())) {
+      return Behaviors.same();
+    }
+    if (fabric.isPresent() && !isArtery(send.to())) {
+      if (faults.outbound(send.to(), random).isEmpty()) {
+        setup.dropped().record(DroppedMessages.Reason.INJECTED_FAULT, send.envelope());
+        return Behaviors.same();
+      }
+      fabric.get().send(send.to(), send.envelope())
+          .ifPresent(e -> setup.dropped().record(DroppedMessages.Reason.TRANSPORT_GAVE_UP, e));
+      setup.sent().recordSent(send.envelope());
+      return Behaviors.same();
+    }
+    Endpoint to = arteryRoutes.getOrDefault(send.to(), send.to());
+    if (!bound.containsKey(to)) {
+      sendHandshake(to, WireFrame.Kind.HANDSHAKE, false);
+    }
+    transmit(to, new WireFrame(WireFrame.Kind.GOSSIP, self, send.envelope().toByteString()));
     setup.sent().recordSent(send.envelope());
     return Behaviors.same();
   }

@@ -37,6 +37,8 @@ public final class TlsEngineProvider extends ConfigSSLEngineProvider {
   private static final ConcurrentHashMap<String, TrustedCas> TRUSTED = new ConcurrentHashMap<>();
 
   private static final String PEM = "hearsay.artery-pem";
+  /** Set by a node that registers its trust store and counters before its ActorSystem exists. */
+  public static final String NODE_KEY = "hearsay.node-key";
 
   private final String systemName;
   /** The PEM material of {@code hearsay.artery-pem}, when the node's TLS is Fabric's PEM files. */
@@ -68,8 +70,23 @@ public final class TlsEngineProvider extends ConfigSSLEngineProvider {
     return SESSIONS.computeIfAbsent(key(system), k -> new TlsSessions());
   }
 
+  /**
+   * A node's key in the registries: {@code hearsay.node-key} of its config when the node set one
+   * (so it can reach its registries before its ActorSystem exists), else the system's identity.
+   */
   private static String key(ActorSystem system) {
-    return system.name() + "@" + System.identityHashCode(system);
+    Config config = system.settings().config();
+    return config.hasPath(NODE_KEY) ? config.getString(NODE_KEY) : system.name() + "@" + System.identityHashCode(system);
+  }
+
+  /** The CAs the node of {@code nodeKey} trusts (its Artery and its Fabric gossip alike). */
+  public static TrustedCas trustedCas(String nodeKey) {
+    return TRUSTED.computeIfAbsent(nodeKey, k -> new TrustedCas(List.of()));
+  }
+
+  /** The counter of TLS certificates refused by the node of {@code nodeKey}. */
+  public static LongAdder refusedCounter(String nodeKey) {
+    return REFUSED.computeIfAbsent(nodeKey, k -> new LongAdder());
   }
 
   /**

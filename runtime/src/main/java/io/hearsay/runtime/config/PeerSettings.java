@@ -4,6 +4,7 @@ import io.hearsay.channels.ChannelSettings;
 import io.hearsay.ledger.LedgerSettings;
 import io.hearsay.runtime.admin.AdminSettings;
 import io.hearsay.runtime.comm.CommSettings;
+import io.hearsay.runtime.comm.FabricGossipSettings;
 import io.hearsay.runtime.deliver.DeliveryClientSettings;
 import io.hearsay.runtime.membership.MembershipSettings;
 import io.hearsay.runtime.tls.ArteryTls;
@@ -31,6 +32,7 @@ public record PeerSettings(
     Optional<TlsSettings> tls,
     Optional<ArteryTls> arteryTls,
     CommSettings comm,
+    Optional<FabricGossipSettings> fabricGossip,
     MembershipSettings membership,
     ChannelSettings channels,
     DeliveryClientSettings deliveryClient,

@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigValue;
 import io.hearsay.ledger.LedgerSettings;
 import io.hearsay.runtime.admin.AdminSettings;
 import io.hearsay.runtime.comm.CommSettings;
+import io.hearsay.runtime.comm.FabricGossipSettings;
 import io.hearsay.runtime.deliver.DeliveryClientSettings;
 import io.hearsay.runtime.membership.MembershipSettings;
 import io.hearsay.runtime.tls.ArteryTls;
@@ -113,7 +114,7 @@ public final class PeerSettingsLoader {
     }
     Optional<TlsSettings> tls = TlsSettings.read(c, "peer.tls");
     return new PeerSettings(c.required("peer.id"), mspId, msp, orgs, tls, arteryTls(c, tls, orgs), CommSettings.read(c),
-        MembershipSettings.read(c), ChannelSettingsReader.read(c), DeliveryClientSettings.read(c), ledger(c),
+        FabricGossipSettings.read(c), MembershipSettings.read(c), ChannelSettingsReader.read(c), DeliveryClientSettings.read(c), ledger(c),
         AdminSettings.read(c), c.positive("hearsay.identities.purge-interval"),
         c.strings("hearsay.channels.join").stream().map(Path::of).toList(), c.positive("hearsay.api-timeout"));
   }

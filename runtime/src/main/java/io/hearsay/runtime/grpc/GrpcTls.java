@@ -15,6 +15,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * gRPC's TLS (Netty, ALPN h2) from Fabric's PEM material, as Fabric's comm package sets it up: a
@@ -39,6 +40,35 @@ public final class GrpcTls {
       return builder.build();
     } catch (IllegalArgumentException | IOException e) {
       throw new IOException("gRPC TLS from " + tls.keyPair() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A gossip server's side: {@code tls}'s certificate; client certificates checked by
+   * {@code trust} — required with {@code clientAuthRequired}, else asked for (Fabric's peers
+   * always present one; the handshake refuses a stream without).
+   */
+  public static SslContext server(TlsSettings tls, X509TrustManager trust) throws IOException {
+    try {
+      return GrpcSslContexts.forServer(tls.keyPair().certificate().toFile(), tls.keyPair().privateKey().toFile())
+          .trustManager(trust)
+          .clientAuth(tls.clientAuthRequired() ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL)
+          .build();
+    } catch (IllegalArgumentException | IOException e) {
+      throw new IOException("gRPC TLS from " + tls.keyPair() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A client trusting what {@code trust} trusts, presenting {@code own} when given. */
+  public static SslContext client(X509TrustManager trust, Optional<PemTls.KeyPair> own) throws IOException {
+    try {
+      SslContextBuilder builder = GrpcSslContexts.forClient().trustManager(trust);
+      if (own.isPresent()) {
+        builder.keyManager(own.get().certificate().toFile(), own.get().privateKey().toFile());
+      }
+      return builder.build();
+    } catch (IllegalArgumentException | IOException e) {
+      throw new IOException("gRPC TLS client: " + e.getMessage(), e);
     }
   }
 

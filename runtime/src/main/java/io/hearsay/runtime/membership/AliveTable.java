@@ -2,6 +2,7 @@ package io.hearsay.runtime.membership;
 
 import io.hearsay.protocol.identity.PkiId;
 import io.hearsay.protocol.message.PeerTimes;
+import io.hearsay.protocol.message.HearsayMetadata;
 import io.hearsay.protocol.message.SignedGossipMessage;
 import io.hearsay.runtime.config.Endpoint;
 import java.time.Duration;
@@ -177,7 +178,7 @@ public final class AliveTable {
     return new MemberInfo(alive.signer().pkiId(), alive.signer().mspId(),
         Endpoint.parse(message.getMembership().getEndpoint()),
         alive.internalEndpoint().flatMap(Endpoint::parse),
-        message.getTimestamp());
+        message.getTimestamp(), HearsayMetadata.arteryOf(message.getMembership().getMetadata()).flatMap(Endpoint::parse));
   }
 
   private boolean isNeverForgotten(MemberInfo info) {
@@ -195,6 +196,6 @@ public final class AliveTable {
       return info;
     }
     return new MemberInfo(info.pkiId(), info.mspId(), info.externalEndpoint(),
-        known.info.internalEndpoint(), info.time());
+        known.info.internalEndpoint(), info.time(), info.artery());
   }
 }

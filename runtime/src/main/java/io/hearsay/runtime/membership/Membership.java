@@ -23,6 +23,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -69,7 +70,14 @@ public final class Membership {
   /** What membership is started with. */
   public record Setup(EnvelopeSigner signer, EnvelopeVerifier verifier, MembershipSettings settings,
       Endpoint self, List<Endpoint> anchorPeers, ActorRef<Comm.Command> comm, RejectionLog rejections,
-      long incarnation) {}
+      long incarnation, ByteString selfMetadata) {
+
+    /** A peer without Fabric's transport: its endpoint is its Artery address, its metadata empty. */
+    public Setup(EnvelopeSigner signer, EnvelopeVerifier verifier, MembershipSettings settings, Endpoint self,
+        List<Endpoint> anchorPeers, ActorRef<Comm.Command> comm, RejectionLog rejections, long incarnation) {
+      this(signer, verifier, settings, self, anchorPeers, comm, rejections, incarnation, ByteString.EMPTY);
+    }
+  }
 
   private final ActorContext<Command> context;
   private final Setup setup;
@@ -215,6 +223,10 @@ public final class Membership {
       context.getLog().info("peer {} ({}) is alive{}", info.pkiId(), describe(info),
           outcome == AliveTable.Outcome.RESURRECTED ? " again" : "");
     }
+    // A Hearsay peer that also speaks Fabric's gossip is reached over Artery by Hearsay peers
+    // (told on every newer alive message: a restarted peer may listen elsewhere).
+    info.artery().ifPresent(artery -> setup.comm().tell(new Comm.ArteryRoute(
+        Stream.of(info.internalEndpoint(), info.externalEndpoint()).flatMap(Optional::stream).toList(), artery)));
     if (forward) {
       pick(table.aliveMembers(), settings.propagatePeerNum(), new HashSet<>(List.of(info.pkiId(), relayedBy.pkiId())))
           .forEach(target -> sendAlive(alive, target));
@@ -330,7 +342,7 @@ public final class Membership {
     var self = setup.signer().self().identity();
     String external = settings.externalEndpoint().map(Endpoint::toString).orElse("");
     selfAlive = setup.signer().sign(GossipMessages.alive(self, external,
-        PeerTimes.of(setup.incarnation(), ++sequence), ByteString.EMPTY), setup.self().toString());
+        PeerTimes.of(setup.incarnation(), ++sequence), setup.selfMetadata()), setup.self().toString());
   }
 
   /**

@@ -27,8 +27,15 @@ public final class NodeSystems {
 
   /** A node's ActorSystem config: its Artery endpoint and mutual TLS over {@code effective}. */
   public static Config systemConfig(Endpoint endpoint, Optional<ArteryTls> tls, Config effective) {
+    return systemConfig(endpoint, tls, effective, Optional.empty());
+  }
+
+  /** As above, with the key its TLS registries are found by ({@code hearsay.node-key}). */
+  public static Config systemConfig(Endpoint endpoint, Optional<ArteryTls> tls, Config effective,
+      Optional<String> nodeKey) {
     String overrides = "pekko.remote.artery.canonical.hostname = \"" + endpoint.host() + "\"\n"
         + "pekko.remote.artery.canonical.port = " + endpoint.port() + "\n"
+        + nodeKey.map(k -> "hearsay.node-key = \"" + k + "\"\n").orElse("")
         + tls.map(ArteryTls::arteryConfig).orElse("");
     return ConfigFactory.parseString(overrides).withFallback(effective).resolve();
   }

@@ -1,0 +1,215 @@
+package io.hearsay.runtime.comm;
+
+import com.google.protobuf.ByteString;
+import io.hearsay.protocol.Rejection;
+import io.hearsay.protocol.RejectionReason;
+import io.hearsay.protocol.Verdict;
+import io.hearsay.protocol.identity.PeerIdentity;
+import io.hearsay.protocol.identity.PkiId;
+import io.hearsay.protocol.message.EnvelopeSigner;
+import io.hearsay.protocol.message.EnvelopeVerifier;
+import io.hearsay.protocol.message.GossipMessages;
+import io.hearsay.protocol.message.SignedGossipMessage;
+import io.hearsay.runtime.config.Endpoint;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.hyperledger.fabric.protos.gossip.Envelope;
+import org.hyperledger.fabric.protos.gossip.GossipMessage.ContentCase;
+
+/**
+ * Fabric's connection rules over {@link FabricLinks} streams, as {@code gossip/comm} keeps them:
+ *
+ * <pre>
+ * a stream opens (dialled or accepted): we send our signed ConnEstablish at once, with the hash of
+ *   the TLS certificate we present in that session (the client certificate when we dialled)
+ * its first envelope must be the peer's ConnEstablish: signed by the identity it carries, whose
+ *   tls_cert_hash is the certificate the peer presented in this session (a peer with TLS that
+ *   presented none is refused); anything else, refused and the stream closed
+ * a probe (probe = true) is answered by our own ConnEstablish and closed, never bound
+ * one stream per peer: a newly bound stream replaces the older one (as Fabric's connection store
+ *   does, so two peers dialling each other at once end up sharing one)
+ * sending to an endpoint uses the stream of the peer bound there, else dials it and queues (a few)
+ *   envelopes until the handshake
+ * every later envelope is verified against the bound peer before anyone sees it
+ * </pre>
+ */
+final class FabricConnections {
+
+  /** Envelopes queued for an endpoint while it is dialled. */
+  private static final int MAX_WAITING = 256;
+
+  /** What an envelope on a stream turned out to be. */
+  sealed interface Arrival permits Handshaken, Message, Refused, Ignored {}
+
+  /** The stream is now bound to {@code peer}; {@code endpoint} is where it was dialled, or its source. */
+  record Handshaken(PeerIdentity peer, Endpoint endpoint) implements Arrival {}
+
+  /** A verified message from the peer the stream is bound to. */
+  record Message(SignedGossipMessage message, PeerIdentity peer, Endpoint endpoint) implements Arrival {}
+
+  /** Refused (the stream is closed when it was the handshake). */
+  record Refused(Rejection rejection, Endpoint from) implements Arrival {}
+
+  /** Nothing to do (a probe answered, a stream already closed). */
+  record Ignored() implements Arrival {}
+
+  private final FabricLinks links;
+  private final EnvelopeSigner signer;
+  private final EnvelopeVerifier verifier;
+  private final boolean tls;
+  private final Map<FabricLinks.Stream, Endpoint> handshaking = new HashMap<>();
+  private final Map<FabricLinks.Stream, PeerIdentity> bound = new HashMap<>();
+  private final Map<PkiId, FabricLinks.Stream> byPeer = new HashMap<>();
+  private final Map<Endpoint, PkiId> peerAt = new HashMap<>();
+  private final Map<Endpoint, ArrayDeque<Envelope>> waiting = new HashMap<>();
+  private final Set<Endpoint> dialling = new HashSet<>();
+
+  FabricConnections(FabricLinks links, EnvelopeSigner signer, EnvelopeVerifier verifier, boolean tls) {
+    this.links = links;
+    this.signer = signer;
+    this.verifier = verifier;
+    this.tls = tls;
+  }
+
+  /** The peer bound at {@code endpoint} with an open stream, if any. */
+  Optional<PeerIdentity> boundAt(Endpoint endpoint) {
+    PkiId pki = peerAt.get(endpoint);
+    FabricLinks.Stream stream = pki == null ? null : byPeer.get(pki);
+    return stream == null ? Optional.empty() : Optional.ofNullable(bound.get(stream));
+  }
+
+  /**
+   * Sends to the peer at {@code to}: on its stream, or queued while it is dialled. Returns what
+   * could not be sent (the envelope itself when the queue is full or the stream refused it).
+   */
+  Optional<Envelope> send(Endpoint to, Envelope envelope) {
+    PkiId pki = peerAt.get(to);
+    FabricLinks.Stream stream = pki == null ? null : byPeer.get(pki);
+    if (stream != null) {
+      return stream.send(envelope) ? Optional.empty() : Optional.of(envelope);
+    }
+    ArrayDeque<Envelope> queue = waiting.computeIfAbsent(to, e -> new ArrayDeque<>());
+    if (queue.size() >= MAX_WAITING) {
+      return Optional.of(envelope);
+    }
+    queue.add(envelope);
+    dial(to);
+    return Optional.empty();
+  }
+
+  /** Dials {@code to} unless it is being dialled or a stream to its peer is open. */
+  void dial(Endpoint to) {
+    if (boundAt(to).isEmpty() && dialling.add(to)) {
+      links.dial(to);
+    }
+  }
+
+  /** A stream opened: our handshake goes first, and the stream waits for the peer's. */
+  void opened(FabricLinks.Stream stream) {
+    handshaking.put(stream, stream.remote());
+    ByteString ourHash = stream.inbound() ? links.serverCertificateHash() : links.clientCertificateHash();
+    stream.send(signer.sign(GossipMessages.connEstablish(signer.self().identity(), ourHash, false)).envelope());
+  }
+
+  /** An envelope on {@code stream}. */
+  Arrival received(FabricLinks.Stream stream, Envelope envelope, Instant now) {
+    PeerIdentity peer = bound.get(stream);
+    if (peer != null) {
+      Verdict<SignedGossipMessage> verdict = verifier.verify(envelope.toByteArray(), Optional.of(peer.pkiId()), now);
+      return verdict.isAccepted() ? new Message(verdict.value(), peer, stream.remote())
+          : new Refused(verdict.rejection(), stream.remote());
+    }
+    Endpoint endpoint = handshaking.remove(stream);
+    if (endpoint == null) {
+      return new Ignored();
+    }
+    Optional<Rejection> refused = checkHandshake(stream, envelope, now);
+    if (refused.isPresent()) {
+      stream.close();
+      failedDial(stream, endpoint);
+      return new Refused(refused.get(), endpoint);
+    }
+    SignedGossipMessage handshake = verifier.verify(envelope.toByteArray(), Optional.empty(), now).value();
+    if (handshake.message().getConn().getProbe()) {
+      stream.close();
+      failedDial(stream, endpoint);
+      return new Ignored();
+    }
+    return bind(stream, handshake.signer(), endpoint);
+  }
+
+  private Optional<Rejection> checkHandshake(FabricLinks.Stream stream, Envelope envelope, Instant now) {
+    Verdict<SignedGossipMessage> verdict = verifier.verify(envelope.toByteArray(), Optional.empty(), now);
+    if (!verdict.isAccepted()) {
+      return Optional.of(verdict.rejection());
+    }
+    if (verdict.value().message().getContentCase() != ContentCase.CONN) {
+      return Optional.of(Rejection.of(RejectionReason.UNBOUND_SENDER, "%s sent %s before its ConnEstablish",
+          stream, verdict.value().message().getContentCase()));
+    }
+    if (tls) {
+      Optional<ByteString> presented = stream.remoteCertificateHash();
+      ByteString claimed = verdict.value().message().getConn().getTlsCertHash();
+      if (presented.isEmpty()) {
+        return Optional.of(Rejection.of(RejectionReason.TLS_CERT_HASH_MISMATCH,
+            "%s (%s) presented no TLS certificate", stream, verdict.value().signer()));
+      }
+      if (!presented.get().equals(claimed)) {
+        return Optional.of(Rejection.of(RejectionReason.TLS_CERT_HASH_MISMATCH,
+            "ConnEstablish on %s by %s names TLS certificate %s, but the session presented %s", stream,
+            verdict.value().signer(), hex(claimed), hex(presented.get())));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private Arrival bind(FabricLinks.Stream stream, PeerIdentity peer, Endpoint endpoint) {
+    bound.put(stream, peer);
+    FabricLinks.Stream older = byPeer.put(peer.pkiId(), stream);
+    if (older != null && older != stream) {
+      bound.remove(older);
+      older.close();
+    }
+    peerAt.put(endpoint, peer.pkiId());
+    if (!stream.inbound()) {
+      dialling.remove(endpoint);
+    }
+    ArrayDeque<Envelope> queue = waiting.remove(endpoint);
+    if (queue != null) {
+      queue.forEach(stream::send);
+    }
+    return new Handshaken(peer, endpoint);
+  }
+
+  /** A stream closed: its binding goes; a dial that never bound gives up its queue. */
+  List<Envelope> closed(FabricLinks.Stream stream) {
+    Endpoint handshakingAt = handshaking.remove(stream);
+    PeerIdentity peer = bound.remove(stream);
+    if (peer != null && byPeer.get(peer.pkiId()) == stream) {
+      byPeer.remove(peer.pkiId());
+    }
+    return handshakingAt == null ? List.of() : failedDial(stream, handshakingAt);
+  }
+
+  /** A dial produced no stream: what waited for it is returned, unsent. */
+  List<Envelope> dialFailed(Endpoint to) {
+    dialling.remove(to);
+    ArrayDeque<Envelope> queue = waiting.remove(to);
+    return queue == null ? List.of() : List.copyOf(queue);
+  }
+
+  private List<Envelope> failedDial(FabricLinks.Stream stream, Endpoint endpoint) {
+    return stream.inbound() ? List.of() : dialFailed(endpoint);
+  }
+
+  private static String hex(ByteString bytes) {
+    return bytes.isEmpty() ? "(none)" : HexFormat.of().formatHex(bytes.toByteArray());
+  }
+}

@@ -1,0 +1,451 @@
+package io.hearsay.runtime.grpc;
+
+import com.google.protobuf.ByteString;
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Grpc;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
+import io.grpc.stub.CallStreamObserver;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.hearsay.protocol.crypto.Ecdsa;
+import io.hearsay.runtime.comm.FabricLinks;
+import io.hearsay.runtime.config.ConfigError;
+import io.hearsay.runtime.config.Endpoint;
+import io.hearsay.runtime.tls.PemTls;
+import io.hearsay.runtime.tls.TlsSettings;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateEncodingException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.X509TrustManager;
+import org.hyperledger.fabric.protos.gossip.Empty;
+import org.hyperledger.fabric.protos.gossip.Envelope;
+import org.hyperledger.fabric.protos.gossip.GossipGrpc;
+
+/**
+ * Fabric's gossip transport over gRPC, as a Fabric peer runs it ({@code gossip/comm}):
+ *
+ * <pre>
+ * serve      gossip.Gossip on the node's endpoint: Ping answers Empty; every GossipStream is a
+ *            stream, with the TLS certificate the client presented in that session
+ * dial       as Fabric's createConnection: Ping (within the dial timeout), then a GossipStream,
+ *            with the TLS certificate the server presented
+ * TLS        the node's peer.tls certificate as server and as client; the CAs trusted are the
+ *            node's and every joined channel's (the same live store Artery uses); a client that
+ *            presents no certificate still connects, and comm refuses its handshake, as Fabric does
+ * send       a stream holds at most a bounded number of envelopes gRPC could not send yet; beyond
+ *            that send refuses (comm counts the drop), so a stalled peer cannot fill memory
+ * </pre>
+ *
+ * Which peer is behind a stream is comm's business (its signed handshake), not this class's.
+ */
+public final class GrpcGossipLinks implements FabricLinks, AutoCloseable {
+
+  /** Envelopes a stream may hold that gRPC has not sent yet. */
+  private static final int MAX_UNSENT = 4096;
+  private static final int MAX_MESSAGE_BYTES = 100 << 20;
+  private static final Context.Key<SSLSession> SESSION = Context.key("hearsay-tls-session");
+  private static final Context.Key<SocketAddress> REMOTE = Context.key("hearsay-remote-address");
+
+  private final Optional<TlsSettings> tls;
+  private final X509TrustManager trust;
+  private final Duration dialTimeout;
+  private final Server server;
+  private final Endpoint endpoint;
+  private final ByteString serverCertificateHash;
+  private final ByteString clientCertificateHash;
+  private final Map<Endpoint, ManagedChannel> channels = new ConcurrentHashMap<>();
+  private volatile Listener listener;
+
+  private GrpcGossipLinks(Endpoint listenAt, Optional<TlsSettings> tls, X509TrustManager trust, Duration dialTimeout)
+      throws ConfigError {
+    this.tls = tls;
+    this.trust = trust;
+    this.dialTimeout = dialTimeout;
+    try {
+      this.serverCertificateHash = tls.isEmpty() ? ByteString.EMPTY : hash(PemTls.certificate(tls.get().keyPair()));
+      this.clientCertificateHash = tls.isEmpty() ? ByteString.EMPTY
+          : hash(PemTls.certificate(tls.get().clientKeyPair()));
+      NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(listenAt.host(), listenAt.port()))
+          .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+          .withOption(ChannelOption.SO_REUSEADDR, true)
+          // Fabric's peers ping every peer.keepalive.client.interval (60 s) and allow it.
+          .permitKeepAliveTime(10, TimeUnit.SECONDS)
+          .permitKeepAliveWithoutCalls(true)
+          .addService(ServerInterceptors.intercept(new Service(), new SessionInterceptor()));
+      if (tls.isPresent()) {
+        builder.sslContext(GrpcTls.server(tls.get(), trust));
+      }
+      this.server = builder.build().start();
+    } catch (IOException e) {
+      throw new ConfigError("peer.listenAddress = " + listenAt + ": cannot serve Fabric's gossip: " + e.getMessage(), e);
+    }
+    this.endpoint = new Endpoint(listenAt.host(), server.getPort());
+  }
+
+  /**
+   * Serves gossip at {@code listenAt} (port 0: any free port) with {@code tls} (none: plain gRPC,
+   * tests only), trusting {@code trust} for the certificates of peers on either side.
+   */
+  public static GrpcGossipLinks start(Endpoint listenAt, Optional<TlsSettings> tls, X509TrustManager trust,
+      Duration dialTimeout) throws ConfigError {
+    return new GrpcGossipLinks(listenAt, tls, trust, dialTimeout);
+  }
+
+  private static ByteString hash(Certificate certificate) throws IOException {
+    try {
+      return ByteString.copyFrom(Ecdsa.sha256(certificate.getEncoded()));
+    } catch (CertificateEncodingException e) {
+      throw new IOException("a TLS certificate that cannot be encoded: " + e.getMessage(), e);
+    }
+  }
+
+  private static Optional<ByteString> peerCertificateHash(SSLSession session) {
+    if (session == null) {
+      return Optional.empty();
+    }
+    try {
+      Certificate[] chain = session.getPeerCertificates();
+      return chain.length == 0 ? Optional.empty() : Optional.of(hash(chain[0]));
+    } catch (SSLPeerUnverifiedException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public Endpoint endpoint() {
+    return endpoint;
+  }
+
+  @Override
+  public ByteString serverCertificateHash() {
+    return serverCertificateHash;
+  }
+
+  @Override
+  public ByteString clientCertificateHash() {
+    return clientCertificateHash;
+  }
+
+  @Override
+  public void listen(Listener listener) {
+    this.listener = listener;
+  }
+
+  @Override
+  public void dial(Endpoint to) {
+    ManagedChannel channel;
+    try {
+      channel = channels.computeIfAbsent(to, this::channelTo);
+    } catch (IllegalStateException e) {
+      listener.dialFailed(to, e.getMessage());
+      return;
+    }
+    var ping = GossipGrpc.newFutureStub(channel).withDeadlineAfter(dialTimeout.toMillis(), TimeUnit.MILLISECONDS)
+        .ping(Empty.getDefaultInstance());
+    ping.addListener(() -> {
+      try {
+        ping.get();
+      } catch (ExecutionException e) {
+        listener.dialFailed(to, "ping failed: " + (e.getCause() == null ? e : e.getCause()).getMessage());
+        return;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      openStream(to, channel);
+    }, Runnable::run);
+  }
+
+  private void openStream(Endpoint to, ManagedChannel channel) {
+    ClientCall<Envelope, Envelope> call = channel.newCall(GossipGrpc.getGossipStreamMethod(), CallOptions.DEFAULT);
+    OutboundStream stream = new OutboundStream(to, call);
+    ClientCalls.asyncBidiStreamingCall(call, stream);
+  }
+
+  private ManagedChannel channelTo(Endpoint to) {
+    NettyChannelBuilder builder = NettyChannelBuilder.forAddress(to.host(), to.port())
+        .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+        .keepAliveTime(60, TimeUnit.SECONDS)
+        .keepAliveTimeout(20, TimeUnit.SECONDS);
+    if (tls.isPresent()) {
+      try {
+        builder.sslContext(GrpcTls.client(trust, Optional.of(tls.get().clientKeyPair())));
+      } catch (IOException e) {
+        throw new IllegalStateException("no TLS towards " + to + ": " + e.getMessage(), e);
+      }
+    } else {
+      builder.usePlaintext();
+    }
+    return builder.build();
+  }
+
+  /** A stream's send side: bounded, serialized (gRPC observers are not thread-safe). */
+  private abstract static class Link implements Stream {
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicInteger unsent = new AtomicInteger();
+    private CallStreamObserver<Envelope> requests;
+
+    /** The observer its envelopes go to; {@code onReady} runs too whenever gRPC can take more. */
+    void attach(CallStreamObserver<Envelope> observer, Runnable onReady) {
+      this.requests = observer;
+      observer.setOnReadyHandler(() -> {
+        unsent.set(0);
+        onReady.run();
+      });
+    }
+
+    @Override
+    public synchronized boolean send(Envelope envelope) {
+      if (closed.get() || requests == null) {
+        return false;
+      }
+      if (!requests.isReady() && unsent.incrementAndGet() > MAX_UNSENT) {
+        return false;
+      }
+      try {
+        requests.onNext(envelope);
+        return true;
+      } catch (RuntimeException e) {
+        return false;
+      }
+    }
+
+    /** Marks it closed; true only the first time. */
+    boolean markClosed() {
+      return closed.compareAndSet(false, true);
+    }
+
+    boolean isClosed() {
+      return closed.get();
+    }
+  }
+
+  private final class OutboundStream extends Link implements ClientResponseObserver<Envelope, Envelope> {
+    private final Endpoint to;
+    private final ClientCall<Envelope, Envelope> call;
+    private volatile ClientCallStreamObserver<Envelope> observer;
+    private volatile boolean announced;
+
+    OutboundStream(Endpoint to, ClientCall<Envelope, Envelope> call) {
+      this.to = to;
+      this.call = call;
+    }
+
+    @Override
+    public void beforeStart(ClientCallStreamObserver<Envelope> requestStream) {
+      this.observer = requestStream;
+      // Announced once the HTTP/2 stream is up, when the server's certificate can be read.
+      attach(requestStream, () -> {
+        if (!announced && !isClosed()) {
+          announced = true;
+          listener.opened(this);
+        }
+      });
+    }
+
+    @Override
+    public boolean inbound() {
+      return false;
+    }
+
+    @Override
+    public Endpoint remote() {
+      return to;
+    }
+
+    @Override
+    public Optional<ByteString> remoteCertificateHash() {
+      return peerCertificateHash(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
+    }
+
+    @Override
+    public void onNext(Envelope envelope) {
+      if (!isClosed()) {
+        listener.received(this, envelope);
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      end(t.getMessage() == null ? t.toString() : t.getMessage());
+    }
+
+    @Override
+    public void onCompleted() {
+      end("the peer closed the stream");
+    }
+
+    private void end(String why) {
+      if (markClosed()) {
+        if (announced) {
+          listener.closed(this, why);
+        } else {
+          listener.dialFailed(to, why);
+        }
+      }
+    }
+
+    @Override
+    public void close() {
+      if (markClosed() && observer != null) {
+        observer.cancel("closed by this peer", null);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "gossip stream to " + to;
+    }
+  }
+
+  private final class InboundStream extends Link implements StreamObserver<Envelope> {
+    private final ServerCallStreamObserver<Envelope> responses;
+    private final Endpoint from;
+    private final Optional<ByteString> certificateHash;
+
+    InboundStream(ServerCallStreamObserver<Envelope> responses, Endpoint from, Optional<ByteString> certificateHash) {
+      this.responses = responses;
+      this.from = from;
+      this.certificateHash = certificateHash;
+      attach(responses, () -> { });
+      responses.setOnCancelHandler(() -> end("the peer cancelled the stream"));
+    }
+
+    @Override
+    public boolean inbound() {
+      return true;
+    }
+
+    @Override
+    public Endpoint remote() {
+      return from;
+    }
+
+    @Override
+    public Optional<ByteString> remoteCertificateHash() {
+      return certificateHash;
+    }
+
+    @Override
+    public void onNext(Envelope envelope) {
+      if (!isClosed()) {
+        listener.received(this, envelope);
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      end(t.getMessage() == null ? t.toString() : t.getMessage());
+    }
+
+    @Override
+    public void onCompleted() {
+      end("the peer closed the stream");
+      try {
+        responses.onCompleted();
+      } catch (RuntimeException alreadyClosed) {
+        // nothing more to say on it
+      }
+    }
+
+    private void end(String why) {
+      if (markClosed()) {
+        listener.closed(this, why);
+      }
+    }
+
+    @Override
+    public void close() {
+      if (markClosed()) {
+        try {
+          responses.onCompleted();
+        } catch (RuntimeException alreadyClosed) {
+          // cancelled by the peer meanwhile
+        }
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "gossip stream from " + from;
+    }
+  }
+
+  /** {@code gossip.Gossip}. */
+  private final class Service extends GossipGrpc.GossipImplBase {
+    @Override
+    public void ping(Empty request, StreamObserver<Empty> responses) {
+      responses.onNext(Empty.getDefaultInstance());
+      responses.onCompleted();
+    }
+
+    @Override
+    public StreamObserver<Envelope> gossipStream(StreamObserver<Envelope> responses) {
+      SocketAddress address = REMOTE.get();
+      Endpoint from = address instanceof InetSocketAddress inet
+          ? new Endpoint(inet.getAddress().getHostAddress(), inet.getPort()) : new Endpoint("unknown", 0);
+      InboundStream stream = new InboundStream((ServerCallStreamObserver<Envelope>) responses, from,
+          peerCertificateHash(SESSION.get()));
+      Listener current = listener;
+      if (current == null) {
+        stream.close();
+      } else {
+        current.opened(stream);
+      }
+      return stream;
+    }
+  }
+
+  /** Puts the call's TLS session and remote address where the service can read them. */
+  private static final class SessionInterceptor implements ServerInterceptor {
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+        ServerCallHandler<Q, R> next) {
+      Context context = Context.current()
+          .withValue(SESSION, call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION))
+          .withValue(REMOTE, call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
+      return Contexts.interceptCall(context, call, headers, next);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.shutdownNow();
+    channels.values().forEach(ManagedChannel::shutdownNow);
+    channels.clear();
+    try {
+      server.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
