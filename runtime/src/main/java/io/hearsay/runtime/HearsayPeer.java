@@ -11,6 +11,7 @@ import io.hearsay.protocol.identity.IdentityMapper;
 import io.hearsay.protocol.identity.PkiId;
 import io.hearsay.protocol.identity.SigningIdentity;
 import io.hearsay.protocol.message.EnvelopeSigner;
+import io.hearsay.protocol.message.GossipMessages;
 import io.hearsay.runtime.admin.AdminServer;
 import io.hearsay.runtime.admin.ChannelJoinRequests;
 import io.hearsay.runtime.admin.NodeMetrics;
@@ -126,8 +127,9 @@ public final class HearsayPeer implements AutoCloseable {
     // channels; registered under a key of its own before its ActorSystem exists.
     String nodeKey = UUID.randomUUID().toString();
     TrustedCas trust = TlsEngineProvider.trustedCas(nodeKey);
-    Optional<GrpcGossipLinks> gossip = startFabricGossip(settings, trust, nodeKey);
-    Peer.Parts parts = new Peer.Parts(settings, new EnvelopeSigner(identity), identities, rejections, received, sent,
+    EnvelopeSigner signer = new EnvelopeSigner(identity);
+    Optional<GrpcGossipLinks> gossip = startFabricGossip(settings, trust, nodeKey, signer, channelBlocks);
+    Peer.Parts parts = new Peer.Parts(settings, signer, identities, rejections, received, sent,
         dropped, NodeSystems.tlsCertificateHash(settings.arteryTls()), NodeSystems.incarnation(), channelBlocks, metrics,
         orderers, trust, gossip.map(FabricLinks.class::cast));
     Endpoint artery = settings.fabricGossip().map(FabricGossipSettings::artery).orElse(settings.membership().endpoint());
@@ -152,9 +154,13 @@ public final class HearsayPeer implements AutoCloseable {
     return peer;
   }
 
-  /** Fabric's gossip service at {@code peer.listenAddress}, when set, with the node's TLS and trust. */
-  private static Optional<GrpcGossipLinks> startFabricGossip(PeerSettings settings, TrustedCas trust, String nodeKey)
-      throws ConfigError {
+  /**
+   * Fabric's gossip service at {@code peer.listenAddress}, when set, with the node's TLS: it
+   * trusts the node's TLS CAs and those of the orgs of the channels joined at start from the first
+   * connection on (Fabric peers dial as soon as the port answers).
+   */
+  private static Optional<GrpcGossipLinks> startFabricGossip(PeerSettings settings, TrustedCas trust, String nodeKey,
+      EnvelopeSigner signer, List<Block> channelBlocks) throws ConfigError {
     if (settings.fabricGossip().isEmpty()) {
       return Optional.empty();
     }
@@ -165,10 +171,14 @@ public final class HearsayPeer implements AutoCloseable {
         throw new ConfigError("peer.tls: " + e.getMessage(), e);
       }
     }
+    for (Block block : channelBlocks) {
+      trust.add(ChannelConfig.of(block).applicationOrgs().stream().flatMap(org -> org.tlsCas().stream()).toList());
+    }
     FabricGossipSettings fabric = settings.fabricGossip().get();
     return Optional.of(GrpcGossipLinks.start(fabric.listenAddress(), settings.tls(),
         new CountingTrustManager(trust, TlsEngineProvider.refusedCounter(nodeKey), "Fabric gossip"),
-        fabric.dialTimeout()));
+        fabric.dialTimeout(),
+        hash -> signer.sign(GossipMessages.connEstablish(signer.self().identity(), hash, false)).envelope()));
   }
 
   /**

@@ -24,6 +24,7 @@ import io.hearsay.runtime.deliver.DeliverStreams;
 import io.hearsay.runtime.tls.TrustedCas;
 import io.hearsay.protocol.message.HearsayMetadata;
 import io.hearsay.runtime.identities.Identities;
+import io.hearsay.runtime.identities.IdentityPull;
 import io.hearsay.runtime.membership.Membership;
 import io.hearsay.runtime.membership.MembershipView;
 import java.util.List;
@@ -108,6 +109,8 @@ public final class Peer {
           StatusCollector.within(settings.apiTimeout()), parts.deliverStreams(), parts.metrics(),
           settings.arteryTls().isPresent() || parts.fabric().isPresent() ? Optional.of(parts.trust()) : Optional.empty())),
           "channels");
+      context.spawn(IdentityPull.create(new IdentityPull.Setup(parts.signer(), verifier, comm, membership,
+          parts.rejections(), settings.membership().pullInterval(), settings.membership().pullPeerNum())), "identity-pull");
       context.spawn(MembershipMetrics.create(parts.metrics(), membership), "admin");
       parts.channelBlocks().forEach(block -> channels.tell(new ChannelRouter.Join(block)));
       context.getLog().info("peer {} of {} started at {} (PKI-ID {})", settings.id(), settings.localMspId(), self,

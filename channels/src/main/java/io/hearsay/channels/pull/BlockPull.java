@@ -135,7 +135,10 @@ public final class BlockPull {
     outbox.send(from, GossipMessages.update(channel, request.getDataReq().getNonce(), blocks));
   }
 
-  /** A Response to one of our Requests: each block message is verified on its own. */
+  /**
+   * A Response to one of our Requests: each block message is verified on its own, as the
+   * responder's (Fabric sends them unsigned inside the response; the ledger checks the blocks).
+   */
   public void onResponse(GossipMessage response, PkiId from, long now) {
     if (!mediator.acceptResponse(from, response.getDataUpdate().getNonce(), now)) {
       outbox.reject(Rejection.of(RejectionReason.UNSOLICITED_MESSAGE, "pull response from %s with a nonce we did not send",
@@ -143,7 +146,7 @@ public final class BlockPull {
       return;
     }
     for (Envelope envelope : response.getDataUpdate().getDataList()) {
-      Verdict<SignedGossipMessage> verdict = verifier.verify(envelope, Optional.of(from), Instant.now());
+      Verdict<SignedGossipMessage> verdict = verifier.verifyFromAuthenticated(envelope, from, Instant.now());
       if (!verdict.isAccepted()) {
         outbox.reject(verdict.rejection(), from);
       } else if (!verdict.value().message().hasDataMsg()) {

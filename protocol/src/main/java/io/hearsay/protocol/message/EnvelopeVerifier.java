@@ -36,6 +36,13 @@ import org.hyperledger.fabric.protos.gossip.Secret;
  *
  * Every failure is a {@link Rejection} with a distinct reason; nothing here throws on bad input.
  *
+ * <p>Fabric signs only the messages that name their author (alive, StateInfo, leadership, peer
+ * identity, ConnEstablish); the rest (blocks, pull, membership and state-transfer requests and
+ * responses) it sends unsigned on a stream whose peer its handshake authenticated, bound to the
+ * TLS session. {@link #verifyFromSession} accepts such unsigned messages as the session peer's;
+ * a signature, when present, is still checked. Over Artery, where a frame cannot be tied to its
+ * TLS session, every message must be signed.
+ *
  * <p>Gossip delivers the same envelope many times (every forward of an alive message, every
  * membership response). Signature checks dominate CPU, so envelopes that verified recently are
  * remembered by their signature and accepted again without a new check, as long as the bytes are
@@ -88,6 +95,39 @@ public final class EnvelopeVerifier {
   }
 
   /**
+   * Verifies envelope bytes from a stream whose peer {@code sessionPeer} was authenticated by a
+   * handshake bound to its TLS session (Fabric's gossip over gRPC): a message that names no author
+   * may come unsigned, as Fabric sends it, and is then the session peer's.
+   */
+  public Verdict<SignedGossipMessage> verifyFromSession(byte[] envelopeBytes, PkiId sessionPeer, Instant now) {
+    Envelope envelope;
+    try {
+      envelope = Envelope.parseFrom(envelopeBytes);
+    } catch (InvalidProtocolBufferException e) {
+      return Verdict.reject(RejectionReason.MALFORMED_ENVELOPE, "%d bytes: %s",
+          envelopeBytes.length, e.getMessage());
+    }
+    return verifyFromAuthenticated(envelope, sessionPeer, now);
+  }
+
+  /**
+   * Verifies an envelope whose sender {@code sender} is already authenticated: by its session, or
+   * by the verified message that encloses this one (the block messages of a pull response, which
+   * Fabric leaves unsigned). A message that names no author may then come unsigned; one that
+   * names its author must be signed by it; a signature present is always checked.
+   */
+  public Verdict<SignedGossipMessage> verifyFromAuthenticated(Envelope envelope, PkiId sender, Instant now) {
+    if (!envelope.getSignature().isEmpty() || envelope.hasSecretEnvelope()) {
+      return verify(envelope, Optional.of(sender), now);
+    }
+    return parse(envelope).then(message -> namesItsSigner(message.getContentCase())
+        ? Verdict.reject(RejectionReason.MISSING_SIGNATURE, "unsigned %s names its author: it must be signed",
+            message.getContentCase())
+        : identities.get(sender, now)
+            .then(peer -> Verdict.accept(new SignedGossipMessage(envelope, message, peer, Optional.empty()))));
+  }
+
+  /**
    * Verifies an envelope. {@code transportSender} is the PKI-ID the connection is bound to; it is
    * needed only for messages that neither carry nor name their signer.
    */
@@ -100,7 +140,7 @@ public final class EnvelopeVerifier {
       return signer.isAccepted() ? Verdict.accept(known) : Verdict.reject(signer.rejection());
     }
     Verdict<SignedGossipMessage> verdict = verifyAnew(envelope, transportSender, now);
-    if (verdict.isAccepted() && envelope.getPayload().size() <= LARGEST_REMEMBERED) {
+    if (verdict.isAccepted() && envelope.getPayload().size() <= LARGEST_REMEMBERED && !envelope.getSignature().isEmpty()) {
       synchronized (recentlyVerified) {
         recentlyVerified.put(envelope.getSignature(), verdict.value());
       }
@@ -135,6 +175,12 @@ public final class EnvelopeVerifier {
 
   private Verdict<SignedGossipMessage> verifyAnew(Envelope envelope, Optional<PkiId> transportSender,
       Instant now) {
+    return parse(envelope).then(message -> signerOf(message, transportSender, now)
+        .then(signer -> checkSignatures(envelope, message, signer)));
+  }
+
+  /** The payload as a GossipMessage Hearsay carries, within the size limit and with Fabric's tag. */
+  private Verdict<GossipMessage> parse(Envelope envelope) {
     ByteString payload = envelope.getPayload();
     if (payload.isEmpty()) {
       return Verdict.reject(RejectionReason.EMPTY_PAYLOAD, "envelope has no payload");
@@ -153,8 +199,7 @@ public final class EnvelopeVerifier {
     if (tag.isPresent()) {
       return Verdict.reject(tag.get());
     }
-    return signerOf(message, transportSender, now)
-        .then(signer -> checkSignatures(envelope, message, signer));
+    return Verdict.accept(message);
   }
 
   private Verdict<PeerIdentity> signerOf(GossipMessage message, Optional<PkiId> transportSender,

@@ -232,6 +232,48 @@ public final class GossipMessages {
     return base(Tag.EMPTY).setEmpty(Empty.getDefaultInstance()).build();
   }
 
+  /*
+   * Identity pull (Fabric's certificate store): the same four messages with PullMsgType
+   * IDENTITY_MSG, no channel and tag EMPTY; digests are PKI-IDs, the update carries PeerIdentity
+   * messages, each signed by the peer it describes.
+   */
+
+  public static GossipMessage identityHello(long nonce) {
+    return base(Tag.EMPTY).setHello(GossipHello.newBuilder().setNonce(nonce).setMsgType(PullMsgType.IDENTITY_MSG)).build();
+  }
+
+  public static GossipMessage identityDigest(long nonce, List<ByteString> pkiIds) {
+    return base(Tag.EMPTY).setDataDig(DataDigest.newBuilder().setNonce(nonce).setMsgType(PullMsgType.IDENTITY_MSG)
+        .addAllDigests(pkiIds)).build();
+  }
+
+  public static GossipMessage identityRequest(long nonce, List<ByteString> pkiIds) {
+    return base(Tag.EMPTY).setDataReq(DataRequest.newBuilder().setNonce(nonce).setMsgType(PullMsgType.IDENTITY_MSG)
+        .addAllDigests(pkiIds)).build();
+  }
+
+  public static GossipMessage identityUpdate(long nonce, List<Envelope> identities) {
+    return base(Tag.EMPTY).setDataUpdate(DataUpdate.newBuilder().setNonce(nonce).setMsgType(PullMsgType.IDENTITY_MSG)
+        .addAllData(identities)).build();
+  }
+
+  /** This peer's identity, to be signed by it and served by identity pull (Fabric's certificate store). */
+  public static GossipMessage peerIdentity(PeerIdentity self) {
+    return base(Tag.EMPTY).setPeerIdentity(org.hyperledger.fabric.protos.gossip.PeerIdentity.newBuilder()
+        .setPkiId(self.pkiId().bytes()).setCert(self.serialized())).build();
+  }
+
+  /** Whether a pull message (hello, digest, request, update) is identity pull's. */
+  public static boolean isIdentityPull(GossipMessage message) {
+    return switch (message.getContentCase()) {
+      case HELLO -> message.getHello().getMsgType() == PullMsgType.IDENTITY_MSG;
+      case DATA_DIG -> message.getDataDig().getMsgType() == PullMsgType.IDENTITY_MSG;
+      case DATA_REQ -> message.getDataReq().getMsgType() == PullMsgType.IDENTITY_MSG;
+      case DATA_UPDATE -> message.getDataUpdate().getMsgType() == PullMsgType.IDENTITY_MSG;
+      default -> false;
+    };
+  }
+
   private static GossipMessage.Builder blockPull(String channelId) {
     return base(Tag.CHAN_AND_ORG).setChannel(channel(channelId));
   }

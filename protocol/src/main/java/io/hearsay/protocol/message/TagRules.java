@@ -4,6 +4,7 @@ import io.hearsay.protocol.Rejection;
 import io.hearsay.protocol.RejectionReason;
 import java.util.Optional;
 import org.hyperledger.fabric.protos.gossip.GossipMessage;
+import org.hyperledger.fabric.protos.gossip.GossipMessage.ContentCase;
 import org.hyperledger.fabric.protos.gossip.GossipMessage.Tag;
 import org.hyperledger.fabric.protos.gossip.PullMsgType;
 
@@ -13,7 +14,8 @@ import org.hyperledger.fabric.protos.gossip.PullMsgType;
  * <pre>
  *   data message, leadership                        CHAN_AND_ORG
  *   alive, membership request/response              EMPTY
- *   peer identity                                   ORG_ONLY
+ *   peer identity                                   ORG_ONLY, or EMPTY (what Fabric's certificate
+ *                                                   store signs and serves by identity pull)
  *   hello/digest/request/update of blocks           CHAN_AND_ORG
  *   hello/digest/request/update of identities       EMPTY
  *   digest/request of msg type UNDEFINED            CHAN_AND_ORG (Hearsay's lazy push:
@@ -37,7 +39,8 @@ public final class TagRules {
       return Optional.of(Rejection.of(RejectionReason.MALFORMED_PAYLOAD,
           "gossip message content %s is not carried by Hearsay", message.getContentCase()));
     }
-    if (message.getTag() != required.get()) {
+    if (message.getTag() != required.get()
+        && !(message.getContentCase() == ContentCase.PEER_IDENTITY && message.getTag() == Tag.EMPTY)) {
       return Optional.of(Rejection.of(RejectionReason.ILLEGAL_TAG,
           "%s must be tagged %s, was %s", message.getContentCase(), required.get(), message.getTag()));
     }

@@ -48,6 +48,9 @@ public final class NodeMetrics implements ChannelObserver, DeliverObserver {
           .description("Inbound messages and requests refused, per reason")
           .tag("reason", reason.name()).register(registry);
     }
+    FunctionCounter.builder("hearsay.messages.unverifiable", rejections, RejectionLog::unverifiable)
+        .description("Inbound messages naming an author whose identity was not known yet (not checked, not taken)")
+        .register(registry);
     Gauge.builder("hearsay.membership.alive", alive, AtomicInteger::get)
         .description("Peers this node believes alive").register(registry);
     Gauge.builder("hearsay.membership.dead", dead, AtomicInteger::get)

@@ -245,6 +245,9 @@ public final class ChannelRouter {
 
   private void route(Comm.Inbound inbound) {
     GossipMessage message = inbound.message().message();
+    if (GossipMessages.isIdentityPull(message)) {
+      return; // identity pull uses the same four messages, without a channel: IdentityPull's
+    }
     PkiId sender = inbound.sender().pkiId();
     Optional<Joined> target = channelOf(message, sender);
     if (target.isEmpty() && !message.getChannel().isEmpty() && failed.containsKey(message.getChannel().toStringUtf8())) {

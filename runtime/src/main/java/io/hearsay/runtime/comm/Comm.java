@@ -153,8 +153,7 @@ public final class Comm {
     context.getSystem().eventStream().tell(new EventStream.Subscribe<>(
         DeadLetter.class,
         context.messageAdapter(DeadLetter.class, FrameDropped::new)));
-    this.fabric = setup.fabric().map(links -> new FabricConnections(links, setup.signer(), setup.verifier(),
-        setup.fabricTls()));
+    this.fabric = setup.fabric().map(links -> new FabricConnections(links, setup.verifier(), setup.fabricTls()));
     selves.add(setup.self());
     selves.addAll(setup.advertised());
     setup.fabric().ifPresent(links -> {

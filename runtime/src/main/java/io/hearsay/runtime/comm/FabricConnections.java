@@ -6,9 +6,7 @@ import io.hearsay.protocol.RejectionReason;
 import io.hearsay.protocol.Verdict;
 import io.hearsay.protocol.identity.PeerIdentity;
 import io.hearsay.protocol.identity.PkiId;
-import io.hearsay.protocol.message.EnvelopeSigner;
 import io.hearsay.protocol.message.EnvelopeVerifier;
-import io.hearsay.protocol.message.GossipMessages;
 import io.hearsay.protocol.message.SignedGossipMessage;
 import io.hearsay.runtime.config.Endpoint;
 import java.time.Instant;
@@ -27,8 +25,9 @@ import org.hyperledger.fabric.protos.gossip.GossipMessage.ContentCase;
  * Fabric's connection rules over {@link FabricLinks} streams, as {@code gossip/comm} keeps them:
  *
  * <pre>
- * a stream opens (dialled or accepted): we send our signed ConnEstablish at once, with the hash of
- *   the TLS certificate we present in that session (the client certificate when we dialled)
+ * a stream opens (dialled or accepted): the transport has sent our signed ConnEstablish at once,
+ *   with the hash of the TLS certificate we present in that session (the client certificate when
+ *   we dialled)
  * its first envelope must be the peer's ConnEstablish: signed by the identity it carries, whose
  *   tls_cert_hash is the certificate the peer presented in this session (a peer with TLS that
  *   presented none is refused); anything else, refused and the stream closed
@@ -61,7 +60,6 @@ final class FabricConnections {
   record Ignored() implements Arrival {}
 
   private final FabricLinks links;
-  private final EnvelopeSigner signer;
   private final EnvelopeVerifier verifier;
   private final boolean tls;
   private final Map<FabricLinks.Stream, Endpoint> handshaking = new HashMap<>();
@@ -71,9 +69,8 @@ final class FabricConnections {
   private final Map<Endpoint, ArrayDeque<Envelope>> waiting = new HashMap<>();
   private final Set<Endpoint> dialling = new HashSet<>();
 
-  FabricConnections(FabricLinks links, EnvelopeSigner signer, EnvelopeVerifier verifier, boolean tls) {
+  FabricConnections(FabricLinks links, EnvelopeVerifier verifier, boolean tls) {
     this.links = links;
-    this.signer = signer;
     this.verifier = verifier;
     this.tls = tls;
   }
@@ -111,18 +108,16 @@ final class FabricConnections {
     }
   }
 
-  /** A stream opened: our handshake goes first, and the stream waits for the peer's. */
+  /** A stream opened (ours went first): it waits for the peer's handshake. */
   void opened(FabricLinks.Stream stream) {
     handshaking.put(stream, stream.remote());
-    ByteString ourHash = stream.inbound() ? links.serverCertificateHash() : links.clientCertificateHash();
-    stream.send(signer.sign(GossipMessages.connEstablish(signer.self().identity(), ourHash, false)).envelope());
   }
 
   /** An envelope on {@code stream}. */
   Arrival received(FabricLinks.Stream stream, Envelope envelope, Instant now) {
     PeerIdentity peer = bound.get(stream);
     if (peer != null) {
-      Verdict<SignedGossipMessage> verdict = verifier.verify(envelope.toByteArray(), Optional.of(peer.pkiId()), now);
+      Verdict<SignedGossipMessage> verdict = verifier.verifyFromSession(envelope.toByteArray(), peer.pkiId(), now);
       return verdict.isAccepted() ? new Message(verdict.value(), peer, stream.remote())
           : new Refused(verdict.rejection(), stream.remote());
     }

@@ -8,8 +8,11 @@ import org.hyperledger.fabric.protos.gossip.Envelope;
 /**
  * What comm needs of Fabric's gossip transport ({@code gossip.Gossip} over gRPC, the way Fabric
  * peers talk): streams it dials, and streams other peers open to it. A stream carries gossip
- * {@code Envelope}s both ways; who is behind it is unknown until comm's handshake binds it.
- * Callbacks come from the transport's threads; comm turns them into messages to itself.
+ * {@code Envelope}s both ways; who is behind it is unknown until comm's handshake binds it. The
+ * transport itself sends this node's signed ConnEstablish first on every stream, at once (a
+ * Fabric peer waits only its connTimeout for it), with the hash of the certificate this node
+ * presents in that session. Callbacks come from the transport's threads; comm turns them into
+ * messages to itself.
  */
 public interface FabricLinks {
 
@@ -24,12 +27,6 @@ public interface FabricLinks {
    * reaches the listener as {@link Listener#opened} or {@link Listener#dialFailed}.
    */
   void dial(Endpoint to);
-
-  /** SHA-256 of the DER TLS certificate this node presents as a server (inbound streams); empty without TLS. */
-  ByteString serverCertificateHash();
-
-  /** SHA-256 of the DER TLS certificate this node presents when it dials (outbound streams); empty without TLS. */
-  ByteString clientCertificateHash();
 
   /** One gossip stream with a remote peer. */
   interface Stream {

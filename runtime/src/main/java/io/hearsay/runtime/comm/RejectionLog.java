@@ -12,6 +12,13 @@ import org.slf4j.Logger;
 /**
  * Counts every rejected inbound message per reason, and logs it at most once per peer and
  * reason per interval, so a misbehaving peer cannot flood the log. Shared by a peer's actors.
+ *
+ * <p>A message that names its author by PKI-ID (an alive message without its identity, a
+ * StateInfo, a leadership message) whose author's identity is not known yet cannot be checked
+ * either way: it is counted as unverifiable, not as a rejection, and logged at debug. In an honest
+ * network these come while identities spread (Fabric includes a peer's identity in its alive
+ * messages only for its first minutes, and the identity pull brings the rest); Fabric's peers drop
+ * them silently.
  */
 public final class RejectionLog {
 
@@ -19,6 +26,7 @@ public final class RejectionLog {
   private final long intervalNanos;
   private final Map<RejectionReason, LongAdder> counts = new ConcurrentHashMap<>();
   private final Map<String, Long> lastLogged = new ConcurrentHashMap<>();
+  private final LongAdder unverifiable = new LongAdder();
 
   public RejectionLog(Logger log, Duration interval) {
     this.log = log;
@@ -27,6 +35,11 @@ public final class RejectionLog {
 
   /** Counts the rejection of a message from {@code peer} and logs it unless logged recently. */
   public void record(Rejection rejection, String peer, long nowNanos) {
+    if (rejection.reason() == RejectionReason.UNKNOWN_SIGNER) {
+      unverifiable.increment();
+      log.debug("message from {} cannot be verified yet: {}", peer, rejection);
+      return;
+    }
     counts.computeIfAbsent(rejection.reason(), r -> new LongAdder()).increment();
     String key = peer + "|" + rejection.reason();
     Long last = lastLogged.get(key);
@@ -35,6 +48,11 @@ public final class RejectionLog {
       log.warn("rejected message from {}: {} (further {} rejections from this peer are counted, "
           + "not logged, for {})", peer, rejection, rejection.reason(), Duration.ofNanos(intervalNanos));
     }
+  }
+
+  /** Messages whose author's identity was not known yet. */
+  public long unverifiable() {
+    return unverifiable.sum();
   }
 
   public long count(RejectionReason reason) {

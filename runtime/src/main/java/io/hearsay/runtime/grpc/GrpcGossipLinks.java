@@ -34,6 +34,8 @@ import java.net.SocketAddress;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateEncodingException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,6 +43,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.X509TrustManager;
@@ -78,20 +81,23 @@ public final class GrpcGossipLinks implements FabricLinks, AutoCloseable {
   private final Duration dialTimeout;
   private final Server server;
   private final Endpoint endpoint;
-  private final ByteString serverCertificateHash;
-  private final ByteString clientCertificateHash;
+  /** Our signed ConnEstablish for streams we accept, and for streams we dial. */
+  private final Envelope asServer;
+  private final Envelope asClient;
   private final Map<Endpoint, ManagedChannel> channels = new ConcurrentHashMap<>();
   private volatile Listener listener;
+  /** Streams opened before comm listened (the server starts before the node's actors). */
+  private final List<Stream> early = new ArrayList<>();
 
-  private GrpcGossipLinks(Endpoint listenAt, Optional<TlsSettings> tls, X509TrustManager trust, Duration dialTimeout)
-      throws ConfigError {
+  private GrpcGossipLinks(Endpoint listenAt, Optional<TlsSettings> tls, X509TrustManager trust, Duration dialTimeout,
+      Function<ByteString, Envelope> handshake) throws ConfigError {
     this.tls = tls;
     this.trust = trust;
     this.dialTimeout = dialTimeout;
     try {
-      this.serverCertificateHash = tls.isEmpty() ? ByteString.EMPTY : hash(PemTls.certificate(tls.get().keyPair()));
-      this.clientCertificateHash = tls.isEmpty() ? ByteString.EMPTY
-          : hash(PemTls.certificate(tls.get().clientKeyPair()));
+      this.asServer = handshake.apply(tls.isEmpty() ? ByteString.EMPTY : hash(PemTls.certificate(tls.get().keyPair())));
+      this.asClient = handshake.apply(tls.isEmpty() ? ByteString.EMPTY
+          : hash(PemTls.certificate(tls.get().clientKeyPair())));
       NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(listenAt.host(), listenAt.port()))
           .maxInboundMessageSize(MAX_MESSAGE_BYTES)
           .withOption(ChannelOption.SO_REUSEADDR, true)
@@ -111,11 +117,12 @@ public final class GrpcGossipLinks implements FabricLinks, AutoCloseable {
 
   /**
    * Serves gossip at {@code listenAt} (port 0: any free port) with {@code tls} (none: plain gRPC,
-   * tests only), trusting {@code trust} for the certificates of peers on either side.
+   * tests only), trusting {@code trust} for the certificates of peers on either side;
+   * {@code handshake} signs this node's ConnEstablish for a certificate hash.
    */
   public static GrpcGossipLinks start(Endpoint listenAt, Optional<TlsSettings> tls, X509TrustManager trust,
-      Duration dialTimeout) throws ConfigError {
-    return new GrpcGossipLinks(listenAt, tls, trust, dialTimeout);
+      Duration dialTimeout, Function<ByteString, Envelope> handshake) throws ConfigError {
+    return new GrpcGossipLinks(listenAt, tls, trust, dialTimeout, handshake);
   }
 
   private static ByteString hash(Certificate certificate) throws IOException {
@@ -146,18 +153,16 @@ public final class GrpcGossipLinks implements FabricLinks, AutoCloseable {
   }
 
   @Override
-  public ByteString serverCertificateHash() {
-    return serverCertificateHash;
-  }
-
-  @Override
-  public ByteString clientCertificateHash() {
-    return clientCertificateHash;
-  }
-
-  @Override
   public void listen(Listener listener) {
-    this.listener = listener;
+    synchronized (early) {
+      this.listener = listener;
+      // In order: each early stream, then what it brought meanwhile (its ConnEstablish first).
+      for (Stream stream : early) {
+        listener.opened(stream);
+        ((InboundStream) stream).flush(listener);
+      }
+      early.clear();
+    }
   }
 
   @Override
@@ -267,6 +272,7 @@ public final class GrpcGossipLinks implements FabricLinks, AutoCloseable {
       attach(requestStream, () -> {
         if (!announced && !isClosed()) {
           announced = true;
+          send(asClient);
           listener.opened(this);
         }
       });
@@ -328,6 +334,8 @@ public final class GrpcGossipLinks implements FabricLinks, AutoCloseable {
   }
 
   private final class InboundStream extends Link implements StreamObserver<Envelope> {
+    /** Envelopes that came before comm listened. */
+    private final List<Envelope> held = new ArrayList<>();
     private final ServerCallStreamObserver<Envelope> responses;
     private final Endpoint from;
     private final Optional<ByteString> certificateHash;
@@ -357,9 +365,20 @@ public final class GrpcGossipLinks implements FabricLinks, AutoCloseable {
 
     @Override
     public void onNext(Envelope envelope) {
+      synchronized (early) {
+        if (listener == null) {
+          held.add(envelope);
+          return;
+        }
+      }
       if (!isClosed()) {
         listener.received(this, envelope);
       }
+    }
+
+    void flush(Listener to) {
+      held.forEach(envelope -> to.received(this, envelope));
+      held.clear();
     }
 
     @Override
@@ -378,7 +397,7 @@ public final class GrpcGossipLinks implements FabricLinks, AutoCloseable {
     }
 
     private void end(String why) {
-      if (markClosed()) {
+      if (markClosed() && listener != null) {
         listener.closed(this, why);
       }
     }
@@ -415,10 +434,15 @@ public final class GrpcGossipLinks implements FabricLinks, AutoCloseable {
           ? new Endpoint(inet.getAddress().getHostAddress(), inet.getPort()) : new Endpoint("unknown", 0);
       InboundStream stream = new InboundStream((ServerCallStreamObserver<Envelope>) responses, from,
           peerCertificateHash(SESSION.get()));
-      Listener current = listener;
-      if (current == null) {
-        stream.close();
-      } else {
+      stream.send(asServer);
+      Listener current;
+      synchronized (early) {
+        current = listener;
+        if (current == null) {
+          early.add(stream);
+        }
+      }
+      if (current != null) {
         current.opened(stream);
       }
       return stream;

@@ -12,6 +12,7 @@ import io.hearsay.runtime.grpc.GrpcGossipLinks;
 import io.hearsay.runtime.tls.PemTls;
 import io.hearsay.runtime.tls.TlsSettings;
 import io.hearsay.runtime.tls.TrustedCas;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -39,18 +40,17 @@ final class RogueGossipClient implements AutoCloseable {
     Path otherTls = material.nodeDir(org, org.nodes().get(named)).resolve("tls");
     SigningIdentity identity = material.signingIdentity(org, org.nodes().get(self));
     PemTls.KeyPair keys = new PemTls.KeyPair(tls.resolve("server.crt"), tls.resolve("server.key"));
-    GrpcGossipLinks links = GrpcGossipLinks.start(new Endpoint("127.0.0.1", 0),
-        Optional.of(new TlsSettings(keys, List.of(tls.resolve("ca.crt")), false, List.of(), keys)),
-        new TrustedCas(Pem.certificates(java.nio.file.Files.readAllBytes(tls.resolve("ca.crt")))),
-        Duration.ofSeconds(3));
     ByteString wrongHash = ByteString.copyFrom(Ecdsa.sha256(
         Pem.readCertificate(otherTls.resolve("server.crt")).getEncoded()));
-    RogueGossipClient rogue = new RogueGossipClient(links);
     EnvelopeSigner signer = new EnvelopeSigner(identity);
+    GrpcGossipLinks links = GrpcGossipLinks.start(new Endpoint("127.0.0.1", 0),
+        Optional.of(new TlsSettings(keys, List.of(tls.resolve("ca.crt")), false, List.of(), keys)),
+        new TrustedCas(Pem.certificates(Files.readAllBytes(tls.resolve("ca.crt")))), Duration.ofSeconds(3),
+        ownHash -> signer.sign(GossipMessages.connEstablish(identity.identity(), wrongHash, false)).envelope());
+    RogueGossipClient rogue = new RogueGossipClient(links);
     links.listen(new FabricLinks.Listener() {
       @Override
       public void opened(FabricLinks.Stream stream) {
-        stream.send(signer.sign(GossipMessages.connEstablish(identity.identity(), wrongHash, false)).envelope());
       }
 
       @Override
