@@ -61,8 +61,16 @@ public final class ChannelGossip {
   /** A verified message for this channel from {@code from}, whose org is in the channel. */
   public record Inbound(SignedGossipMessage message, PkiId from) implements Command {}
 
-  /** An alive peer of one of the channel's orgs. */
-  public record Member(PkiId pkiId, String mspId) {}
+  /**
+   * An alive peer of one of the channel's orgs; {@code hearsay} when it understands Hearsay's own
+   * messages (Plumtree's IHAVE, GRAFT and PRUNE), false for a Fabric peer, which never gets them.
+   */
+  public record Member(PkiId pkiId, String mspId, boolean hearsay) {
+    /** A Hearsay peer. */
+    public Member(PkiId pkiId, String mspId) {
+      this(pkiId, mspId, true);
+    }
+  }
 
   /** The alive peers of the channel's orgs changed. */
   public record MembersChanged(List<Member> alive) implements Command {}
@@ -310,7 +318,7 @@ public final class ChannelGossip {
     members.refresh().ifPresent(peers -> {
       leadership.peers(peers.proven(), peers.aliveOfOrg());
       if (peers.provenChanged()) {
-        push.members(peers.proven());
+        push.members(peers.provenHearsay());
       }
     });
   }

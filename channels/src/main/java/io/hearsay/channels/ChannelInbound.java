@@ -90,8 +90,14 @@ final class ChannelInbound {
       }
       case DATA_DIG, DATA_REQ -> onDigestOrRequest(m, from, nowNanos);
       case HELLO -> {
-        if (isOrgMember(from, "pull hello")) {
+        if (members.isMemberOfOwnOrg(from)) {
           pull.onHello(m, from, nowNanos);
+        } else if (!members.isOfOwnOrg(from)) {
+          isOrgMember(from, "pull hello");
+        } else {
+          // As Fabric: a Hello from a peer whose StateInfo has not come yet is left unanswered.
+          reject(Rejection.of(RejectionReason.MEMBERSHIP_NOT_YET_PROVEN, "pull hello for channel %s from %s, whose "
+              + "membership of this peer's org in the channel is not proven yet", channel, from), from);
         }
       }
       case DATA_UPDATE -> pull.onResponse(m, from, nowNanos);

@@ -17,8 +17,11 @@ import java.util.stream.Collectors;
  */
 final class ChannelMembers {
 
-  /** The org's peers as the election and the push tree see them. */
-  record OrgPeers(List<PkiId> proven, int aliveOfOrg, boolean provenChanged) {}
+  /**
+   * The org's peers as the election and the push tree see them; the tree is built of the Hearsay
+   * peers among the proven ones (a Fabric peer gets no Plumtree message).
+   */
+  record OrgPeers(List<PkiId> proven, List<PkiId> provenHearsay, int aliveOfOrg, boolean provenChanged) {}
 
   private final String ownMspId;
   private final StateInfoGossip stateInfo;
@@ -51,6 +54,11 @@ final class ChannelMembers {
         .toList();
   }
 
+  /** An alive peer of this peer's org, whether or not it proved channel membership yet. */
+  boolean isOfOwnOrg(PkiId peer) {
+    return alive.stream().anyMatch(m -> m.pkiId().equals(peer) && m.mspId().equals(ownMspId));
+  }
+
   boolean isMemberOfOwnOrg(PkiId peer) {
     return orgMembers().contains(peer);
   }
@@ -74,6 +82,8 @@ final class ChannelMembers {
     }
     lastProven = proven;
     lastAliveOfOrg = aliveOfOrg;
-    return Optional.of(new OrgPeers(proven, aliveOfOrg, provenChanged));
+    List<PkiId> hearsay = alive.stream().filter(ChannelGossip.Member::hearsay).map(ChannelGossip.Member::pkiId)
+        .filter(proven::contains).toList();
+    return Optional.of(new OrgPeers(proven, hearsay, aliveOfOrg, provenChanged));
   }
 }

@@ -72,6 +72,12 @@ public enum RejectionReason {
   /** A channel message for a channel this peer has not joined, or from a peer outside the channel. */
   NOT_IN_CHANNEL,
   /**
+   * A pull Hello from a peer of a channel org whose channel membership this peer has not seen
+   * proven yet (its StateInfo is still on its way): not checked either way, as Fabric ignores it;
+   * counted as unverifiable, not as a rejection.
+   */
+  MEMBERSHIP_NOT_YET_PROVEN,
+  /**
    * A pull or state-transfer message that answers nothing this peer asked: a response whose nonce
    * is not one of its requests in flight (never sent, or answered too late), or a pull request
    * for a digest it never sent.

@@ -107,8 +107,8 @@ public final class Peer {
           settings.localMspId(), parts.signer(), verifier, settings.channels(), settings.ledger(), settings.deliveryClient(),
           parts.incarnation(), comm, membership, parts.rejections(), parts.metrics(), parts.dropped(),
           StatusCollector.within(settings.apiTimeout()), parts.deliverStreams(), parts.metrics(),
-          settings.arteryTls().isPresent() || parts.fabric().isPresent() ? Optional.of(parts.trust()) : Optional.empty())),
-          "channels");
+          settings.arteryTls().isPresent() || parts.fabric().isPresent() ? Optional.of(parts.trust()) : Optional.empty(),
+          parts.fabric().isPresent())), "channels");
       context.spawn(IdentityPull.create(new IdentityPull.Setup(parts.signer(), verifier, comm, membership,
           parts.rejections(), settings.membership().pullInterval(), settings.membership().pullPeerNum())), "identity-pull");
       context.spawn(MembershipMetrics.create(parts.metrics(), membership), "admin");

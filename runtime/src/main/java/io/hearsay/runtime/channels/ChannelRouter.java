@@ -89,7 +89,7 @@ public final class ChannelRouter {
       LedgerSettings ledger, DeliveryClientSettings deliveryClient, long incarnation, ActorRef<Comm.Command> comm,
       ActorRef<Membership.Command> membership, RejectionLog rejections, ChannelObserver observer, DroppedMessages dropped,
       Duration statusTimeout, DeliverStreams deliverStreams, DeliverObserver deliverObserver,
-      Optional<TrustedCas> arteryTrust) {}
+      Optional<TrustedCas> arteryTrust, boolean fabricGossip) {}
 
   private record Joined(ChannelConfig config, ActorRef<ChannelGossip.Command> actor) {}
 
@@ -238,7 +238,8 @@ public final class ChannelRouter {
   private void tellMembers(Joined joined) {
     List<ChannelGossip.Member> members = view.alive().stream()
         .filter(m -> joined.config().applicationOrg(m.mspId()).isPresent())
-        .map(m -> new ChannelGossip.Member(m.pkiId(), m.mspId()))
+        // With Fabric's gossip, a member whose alive message announces no Artery address is a Fabric peer.
+        .map(m -> new ChannelGossip.Member(m.pkiId(), m.mspId(), !setup.fabricGossip() || m.artery().isPresent()))
         .toList();
     joined.actor().tell(new ChannelGossip.MembersChanged(members));
   }

@@ -18,7 +18,8 @@ import org.slf4j.Logger;
  * either way: it is counted as unverifiable, not as a rejection, and logged at debug. In an honest
  * network these come while identities spread (Fabric includes a peer's identity in its alive
  * messages only for its first minutes, and the identity pull brings the rest); Fabric's peers drop
- * them silently.
+ * them silently. So with a pull Hello from a channel org's peer whose StateInfo has not arrived
+ * yet ({@code MEMBERSHIP_NOT_YET_PROVEN}).
  */
 public final class RejectionLog {
 
@@ -35,7 +36,8 @@ public final class RejectionLog {
 
   /** Counts the rejection of a message from {@code peer} and logs it unless logged recently. */
   public void record(Rejection rejection, String peer, long nowNanos) {
-    if (rejection.reason() == RejectionReason.UNKNOWN_SIGNER) {
+    if (rejection.reason() == RejectionReason.UNKNOWN_SIGNER
+        || rejection.reason() == RejectionReason.MEMBERSHIP_NOT_YET_PROVEN) {
       unverifiable.increment();
       log.debug("message from {} cannot be verified yet: {}", peer, rejection);
       return;

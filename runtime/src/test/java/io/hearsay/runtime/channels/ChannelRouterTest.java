@@ -161,7 +161,7 @@ class ChannelRouterTest {
         new EnvelopeSigner(self), verifier, settings, ledger, DeliveryClientSettings.read(
             new ConfigReader(ConfigFactory.load(), "test")), 1, comm.getRef(), membership.getRef(), rejections,
         new ChannelObserver() {}, new DroppedMessages(), Duration.ofSeconds(3), streams, new DeliverObserver() {},
-        Optional.of(arteryTrust))));
+        Optional.of(arteryTrust), false)));
     ActorRef<Comm.Event> commEvents = comm.expectMessageClass(Comm.Subscribe.class, Duration.ofSeconds(5)).subscriber();
     ActorRef<MembershipView> views = membership.expectMessageClass(Membership.Subscribe.class, Duration.ofSeconds(5))
         .subscriber();

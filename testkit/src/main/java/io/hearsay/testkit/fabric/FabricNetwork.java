@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +63,7 @@ public final class FabricNetwork implements AutoCloseable {
   private final int base;
   private final Thread onExit;
   private Optional<RestartableProcess> orderer = Optional.empty();
+  private final Map<String, RestartableProcess> fabricPeers = new HashMap<>();
 
   private FabricNetwork(Path script, Path bin, Path dir, int base) {
     this.script = script;
@@ -304,6 +306,49 @@ public final class FabricNetwork implements AutoCloseable {
       }
       Thread.sleep(100);
     }
+  }
+
+  /**
+   * Stops a Fabric peer net.sh started ({@code "peer0.org1"}) with SIGKILL, keeping how it ran;
+   * {@link #startFabricPeer} starts it again.
+   */
+  public void killFabricPeer(String peer) throws IOException, InterruptedException {
+    String name = peer + ".example.com";
+    RestartableProcess process = fabricPeers.containsKey(name) ? fabricPeers.get(name)
+        : RestartableProcess.of(pidFile(name));
+    process.kill();
+    fabricPeers.put(name, process);
+  }
+
+  /**
+   * Starts a Fabric peer killed before, with its environment as net.sh set it but for
+   * {@code overrides} (e.g. {@code CORE_PEER_GOSSIP_ORGLEADER=false}), and waits until it runs.
+   */
+  public void startFabricPeer(String peer, Map<String, String> overrides) throws IOException, InterruptedException {
+    String name = peer + ".example.com";
+    RestartableProcess process = fabricPeers.get(name);
+    if (process == null) {
+      throw new IllegalStateException(peer + " was not killed");
+    }
+    long logged = Files.size(log(name));
+    process.start(log(name), pidFile(name), overrides);
+    long deadline = System.nanoTime() + UP_TIMEOUT.toNanos();
+    while (true) {
+      String text = Files.readString(log(name), StandardCharsets.UTF_8);
+      if (text.substring((int) Math.min(logged, text.length())).contains("Started peer with ID")) {
+        return;
+      }
+      if (!process.alive() || System.nanoTime() > deadline) {
+        throw new IOException(peer + " does not start again:\n" + tail(log(name)));
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /** Restarts a running Fabric peer with {@code overrides} in its environment (same ledger). */
+  public void restartFabricPeer(String peer, Map<String, String> overrides) throws IOException, InterruptedException {
+    killFabricPeer(peer);
+    startFabricPeer(peer, overrides);
   }
 
   private Path pidFile(String process) {

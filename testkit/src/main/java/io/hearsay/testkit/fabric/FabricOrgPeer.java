@@ -32,10 +32,18 @@ public final class FabricOrgPeer implements AutoCloseable {
   /**
    * One peer: Fabric's {@code org} ("org1") and certificate {@code index} (peer2 …), where it
    * gossips and serves its admin endpoint, its bootstrap peers, the genesis blocks it joins at
-   * start ({@code hearsay.channels.join}), and further keys (intervals, election, profile).
+   * start ({@code hearsay.channels.join}), further keys (intervals, election, profile), and
+   * whether it speaks Fabric's gossip ({@code fabricGossip}: {@code gossip} is then its gRPC gossip
+   * endpoint, inside and outside its org, as a Fabric peer's, and Artery takes any free port).
    */
   public record Spec(String org, int index, Endpoint gossip, Endpoint admin, List<Endpoint> bootstrap,
-      List<Path> joinAtStart, Map<String, Object> overrides) {
+      List<Path> joinAtStart, Map<String, Object> overrides, boolean fabricGossip) {
+
+    /** A peer that speaks Artery alone. */
+    public Spec(String org, int index, Endpoint gossip, Endpoint admin, List<Endpoint> bootstrap, List<Path> joinAtStart,
+        Map<String, Object> overrides) {
+      this(org, index, gossip, admin, bootstrap, joinAtStart, overrides, false);
+    }
 
     public String name() {
       return "peer" + index + "." + org + ".example.com";
@@ -85,6 +93,11 @@ public final class FabricOrgPeer implements AutoCloseable {
     keys.put("hearsay.ledger.data-dir", data.toString());
     keys.put("hearsay.admin.endpoint", spec.admin().toString());
     keys.put("hearsay.channels.join", spec.joinAtStart().stream().map(Path::toString).toList());
+    if (spec.fabricGossip()) {
+      keys.put("peer.listenAddress", spec.gossip().toString());
+      keys.put("peer.gossip.externalEndpoint", spec.gossip().toString());
+      keys.put("hearsay.artery.endpoint", "127.0.0.1:0");
+    }
     Config config = ConfigFactory.parseMap(spec.overrides()).withFallback(ConfigFactory.parseMap(keys));
     return config.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false));
   }
@@ -170,10 +183,15 @@ public final class FabricOrgPeer implements AutoCloseable {
   }
 
   /** How many peers its membership view holds alive. */
-  @SuppressWarnings("unchecked")
   public int aliveMembers() {
-    return status().map(s -> ((List<Object>) ((Map<String, Object>) s.get("membership")).get("alive")).size())
-        .orElse(0);
+    return aliveEndpoints().size();
+  }
+
+  /** The endpoints of the peers its membership view holds alive. */
+  @SuppressWarnings("unchecked")
+  public List<String> aliveEndpoints() {
+    return status().map(s -> ((List<Map<String, Object>>) ((Map<String, Object>) s.get("membership")).get("alive"))
+        .stream().map(m -> String.valueOf(m.get("endpoint"))).toList()).orElse(List.of());
   }
 
   /** The channel's entry of its status: height, tipHash, leader, delivering, state. */

@@ -75,11 +75,17 @@ final class RestartableProcess {
 
   /** Starts it again as it was, appending to {@code log}; its pid goes to {@code pidFile}. */
   void start(Path log, Path pidFile) throws IOException {
+    start(log, pidFile, Map.of());
+  }
+
+  /** As {@link #start(Path, Path)}, with {@code overrides} set in its environment. */
+  void start(Path log, Path pidFile, Map<String, String> overrides) throws IOException {
     ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile()).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
     builder.environment().clear();
     builder.environment().putAll(environment);
+    builder.environment().putAll(overrides);
     Process process = builder.start();
     restarted = Optional.of(process);
     pid = process.pid();
