@@ -90,14 +90,8 @@ final class ChannelInbound {
       }
       case DATA_DIG, DATA_REQ -> onDigestOrRequest(m, from, nowNanos);
       case HELLO -> {
-        if (members.isMemberOfOwnOrg(from)) {
+        if (isOrgMember(from, "pull hello")) {
           pull.onHello(m, from, nowNanos);
-        } else if (!members.isOfOwnOrg(from)) {
-          isOrgMember(from, "pull hello");
-        } else {
-          // As Fabric: a Hello from a peer whose StateInfo has not come yet is left unanswered.
-          reject(Rejection.of(RejectionReason.MEMBERSHIP_NOT_YET_PROVEN, "pull hello for channel %s from %s, whose "
-              + "membership of this peer's org in the channel is not proven yet", channel, from), from);
         }
       }
       case DATA_UPDATE -> pull.onResponse(m, from, nowNanos);
@@ -140,12 +134,23 @@ final class ChannelInbound {
     catchUp.progressed(nowNanos);
   }
 
+  /**
+   * Whether {@code from} is a proven member of this peer's org in the channel. A peer of the org
+   * whose StateInfo has not come yet is not refused but left aside (MEMBERSHIP_NOT_YET_PROVEN, as
+   * Fabric, which does not order a peer's StateInfo before its other messages, ignores it); any
+   * other peer is NOT_IN_CHANNEL.
+   */
   private boolean isOrgMember(PkiId from, String what) {
     if (members.isMemberOfOwnOrg(from)) {
       return true;
     }
-    reject(Rejection.of(RejectionReason.NOT_IN_CHANNEL,
-        "%s for channel %s from %s, not a proven member of this peer's org in the channel", what, channel, from), from);
+    if (members.isOfOwnOrg(from)) {
+      reject(Rejection.of(RejectionReason.MEMBERSHIP_NOT_YET_PROVEN, "%s for channel %s from %s, whose membership of "
+          + "this peer's org in the channel is not proven yet", what, channel, from), from);
+    } else {
+      reject(Rejection.of(RejectionReason.NOT_IN_CHANNEL,
+          "%s for channel %s from %s, not a proven member of this peer's org in the channel", what, channel, from), from);
+    }
     return false;
   }
 

@@ -72,9 +72,9 @@ public enum RejectionReason {
   /** A channel message for a channel this peer has not joined, or from a peer outside the channel. */
   NOT_IN_CHANNEL,
   /**
-   * A pull Hello from a peer of a channel org whose channel membership this peer has not seen
-   * proven yet (its StateInfo is still on its way): not checked either way, as Fabric ignores it;
-   * counted as unverifiable, not as a rejection.
+   * A block, pull or leadership message from an alive peer of this peer's org whose channel
+   * membership this peer has not seen proven yet (its StateInfo is still on its way): not taken,
+   * as Fabric ignores it; counted as unverifiable, not as a rejection.
    */
   MEMBERSHIP_NOT_YET_PROVEN,
   /**

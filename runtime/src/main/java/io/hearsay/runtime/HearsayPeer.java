@@ -21,6 +21,7 @@ import io.hearsay.runtime.comm.LinkFaults;
 import io.hearsay.runtime.comm.MessageCounts;
 import io.hearsay.runtime.comm.RejectionLog;
 import io.hearsay.runtime.comm.TlsEngineProvider;
+import io.hearsay.runtime.channels.ChannelJoins;
 import io.hearsay.runtime.config.ConfigError;
 import io.hearsay.runtime.config.Endpoint;
 import io.hearsay.runtime.config.PeerSettings;
@@ -128,7 +129,8 @@ public final class HearsayPeer implements AutoCloseable {
     String nodeKey = UUID.randomUUID().toString();
     TrustedCas trust = TlsEngineProvider.trustedCas(nodeKey);
     EnvelopeSigner signer = new EnvelopeSigner(identity);
-    Optional<GrpcGossipLinks> gossip = startFabricGossip(settings, trust, nodeKey, signer, channelBlocks);
+    prepareChannels(settings, identities, trust, channelBlocks);
+    Optional<GrpcGossipLinks> gossip = startFabricGossip(settings, trust, nodeKey, signer);
     Peer.Parts parts = new Peer.Parts(settings, signer, identities, rejections, received, sent,
         dropped, NodeSystems.tlsCertificateHash(settings.arteryTls()), NodeSystems.incarnation(), channelBlocks, metrics,
         orderers, trust, gossip.map(FabricLinks.class::cast));
@@ -155,12 +157,27 @@ public final class HearsayPeer implements AutoCloseable {
   }
 
   /**
-   * Fabric's gossip service at {@code peer.listenAddress}, when set, with the node's TLS: it
-   * trusts the node's TLS CAs and those of the orgs of the channels joined at start from the first
-   * connection on (Fabric peers dial as soon as the port answers).
+   * What the channels joined at start make known before the first connection (Fabric peers dial
+   * as soon as the port answers): their MSPs, scoped to each channel, and their orgs' TLS CAs; a
+   * block the channel router will refuse teaches nothing.
+   */
+  private static void prepareChannels(PeerSettings settings, IdentityMapper identities, TrustedCas trust,
+      List<Block> channelBlocks) {
+    for (Block block : channelBlocks) {
+      ChannelConfig config = ChannelConfig.of(block);
+      if (ChannelJoins.check(config, identities.msps(), settings.localMspId()).isEmpty()) {
+        identities.channelMsps(config.channelId(), ChannelJoins.msps(config));
+        trust.add(ChannelJoins.tlsCas(config));
+      }
+    }
+  }
+
+  /**
+   * Fabric's gossip service at {@code peer.listenAddress}, when set, with the node's TLS, trusting
+   * its TLS CAs and (see {@link #prepareChannels}) those of its channels' orgs.
    */
   private static Optional<GrpcGossipLinks> startFabricGossip(PeerSettings settings, TrustedCas trust, String nodeKey,
-      EnvelopeSigner signer, List<Block> channelBlocks) throws ConfigError {
+      EnvelopeSigner signer) throws ConfigError {
     if (settings.fabricGossip().isEmpty()) {
       return Optional.empty();
     }
@@ -170,9 +187,6 @@ public final class HearsayPeer implements AutoCloseable {
       } catch (IOException e) {
         throw new ConfigError("peer.tls: " + e.getMessage(), e);
       }
-    }
-    for (Block block : channelBlocks) {
-      trust.add(ChannelConfig.of(block).applicationOrgs().stream().flatMap(org -> org.tlsCas().stream()).toList());
     }
     FabricGossipSettings fabric = settings.fabricGossip().get();
     return Optional.of(GrpcGossipLinks.start(fabric.listenAddress(), settings.tls(),

@@ -240,7 +240,7 @@ public final class EnvelopeVerifier {
     Optional<Rejection> main = signatureProblem(envelope.getPayload(), envelope.getSignature(),
         signer, RejectionReason.BAD_SIGNATURE);
     if (main.isPresent()) {
-      return Verdict.reject(main.get());
+      return Verdict.reject(new Rejection(main.get().reason(), message.getContentCase() + ": " + main.get().detail()));
     }
     if (!envelope.hasSecretEnvelope()) {
       return Verdict.accept(new SignedGossipMessage(envelope, message, signer, Optional.empty()));

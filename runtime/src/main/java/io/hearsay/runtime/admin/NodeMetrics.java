@@ -17,9 +17,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.function.ToLongBiFunction;
 import org.hyperledger.fabric.protos.common.Status;
 
 /**
@@ -38,6 +40,8 @@ public final class NodeMetrics implements ChannelObserver, DeliverObserver {
   private final Map<String, AtomicInteger> leader = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> failedChannels = new ConcurrentHashMap<>();
   private Supplier<? extends Collection<?>> repairs;
+  /** Counters registered per name, tags and key: registering one twice makes Micrometer warn. */
+  private final Set<String> registered = ConcurrentHashMap.newKeySet();
 
   public NodeMetrics(MessageCounts received, MessageCounts sent, DroppedMessages dropped, RejectionLog rejections) {
     this.received = received;
@@ -138,20 +142,29 @@ public final class NodeMetrics implements ChannelObserver, DeliverObserver {
 
   /** The Prometheus text exposition of every metric. */
   public String scrape() {
-    register("hearsay.messages.received", received, "Verified messages received, per type and channel", Tags.empty());
-    register("hearsay.messages.sent", sent, "Messages sent, per type and channel", Tags.empty());
+    register("hearsay.messages.received", received, "Verified messages received, per type and channel", Tags.empty(),
+        MessageCounts::count);
+    register("hearsay.messages.sent", sent, "Messages sent, per type and channel", Tags.empty(), MessageCounts::count);
+    register("hearsay.messages.received.bytes", received, "Envelope bytes of verified messages received, per type "
+        + "and channel", Tags.empty(), MessageCounts::bytes);
+    register("hearsay.messages.sent.bytes", sent, "Envelope bytes of messages sent, per type and channel", Tags.empty(),
+        MessageCounts::bytes);
     for (DroppedMessages.Reason reason : DroppedMessages.Reason.values()) {
       register("hearsay.messages.dropped", dropped.of(reason), "Messages not sent, per reason, type and channel",
-          Tags.of("reason", reason.name()));
+          Tags.of("reason", reason.name()), MessageCounts::count);
     }
     return registry.scrape();
   }
 
   /** Message types appear as they are first seen; each gets its counter once. */
-  private void register(String name, MessageCounts counts, String description, Tags tags) {
+  private void register(String name, MessageCounts counts, String description, Tags tags,
+      ToLongBiFunction<MessageCounts, String> value) {
     for (String key : counts.snapshot().keySet()) {
+      if (!registered.add(name + "|" + tags + "|" + key)) {
+        continue;
+      }
       int at = key.indexOf('@');
-      FunctionCounter.builder(name, counts, c -> c.count(key))
+      FunctionCounter.builder(name, counts, c -> value.applyAsLong(c, key))
           .description(description)
           .tags(tags)
           .tag("type", at < 0 ? key : key.substring(0, at))

@@ -6,7 +6,10 @@ import io.hearsay.protocol.Rejection;
 import io.hearsay.protocol.RejectionReason;
 import io.hearsay.protocol.identity.Msp;
 import io.hearsay.protocol.identity.MspRegistry;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import java.util.stream.Collectors;
 
 /** Whether a peer may join the channel a config block defines. */
@@ -34,6 +37,17 @@ public final class ChannelJoins {
           ownMspId, inChannel.map(ChannelJoins::roots).orElse("no X.509 CA"), roots(configured.get())));
     }
     return Optional.empty();
+  }
+
+  /** The MSPs of a channel's orgs, application and orderer: who is who in that channel alone. */
+  public static MspRegistry msps(ChannelConfig config) {
+    return new MspRegistry(Stream.concat(config.applicationOrgs().stream(), config.ordererOrgs().stream())
+        .flatMap(org -> org.msp().stream()).toList());
+  }
+
+  /** The CAs of the TLS certificates of a channel's application orgs' peers. */
+  public static List<X509Certificate> tlsCas(ChannelConfig config) {
+    return config.applicationOrgs().stream().flatMap(org -> org.tlsCas().stream()).toList();
   }
 
   private static String roots(Msp msp) {

@@ -11,7 +11,6 @@ import io.hearsay.ledger.ChannelLedger;
 import io.hearsay.ledger.LedgerSettings;
 import io.hearsay.protocol.Rejection;
 import io.hearsay.protocol.RejectionReason;
-import io.hearsay.protocol.identity.MspRegistry;
 import io.hearsay.protocol.identity.PkiId;
 import io.hearsay.protocol.message.EnvelopeSigner;
 import io.hearsay.protocol.message.EnvelopeVerifier;
@@ -37,7 +36,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -217,11 +215,9 @@ public final class ChannelRouter {
    * other orgs' anchor peers are dialled.
    */
   private void learnOrgs(ChannelConfig config) {
-    setup.verifier().identities().channelMsps(config.channelId(), new MspRegistry(
-        Stream.concat(config.applicationOrgs().stream(), config.ordererOrgs().stream())
-            .flatMap(org -> org.msp().stream()).toList()));
+    setup.verifier().identities().channelMsps(config.channelId(), ChannelJoins.msps(config));
     setup.arteryTrust().ifPresent(trust -> {
-      if (trust.add(config.applicationOrgs().stream().flatMap(org -> org.tlsCas().stream()).toList())) {
+      if (trust.add(ChannelJoins.tlsCas(config))) {
         context.getLog().info("channel {}: Artery's TLS now trusts the TLS CAs of its orgs", config.channelId());
       }
     });

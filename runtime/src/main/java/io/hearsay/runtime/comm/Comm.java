@@ -260,7 +260,7 @@ public final class Comm {
       subscriptions.forEach(s -> s.subscriber().tell(new PeerConnected(h.peer(), h.endpoint())));
     } else if (arrival instanceof FabricConnections.Message m) {
       if (!faults.blocksInbound(m.endpoint())) {
-        setup.received().record(m.message().message());
+        setup.received().record(m.message().message(), m.message().envelope().getSerializedSize());
         deliver(new Inbound(m.message(), m.peer(), m.endpoint()), m.message().message().getContentCase());
       }
     } else if (arrival instanceof FabricConnections.Refused r) {
@@ -338,7 +338,7 @@ public final class Comm {
       Verdict<SignedGossipMessage> verdict = setup.verifier().verify(frame.envelope().toByteArray(),
           Optional.of(sender.pkiId()), now);
       if (verdict.isAccepted()) {
-        setup.received().record(verdict.value().message());
+        setup.received().record(verdict.value().message(), frame.envelope().size());
         deliver(new Inbound(verdict.value(), sender, endpoint), verdict.value().message().getContentCase());
       } else {
         reject(verdict.rejection(), endpoint);

@@ -9,28 +9,38 @@ import org.hyperledger.fabric.protos.gossip.Envelope;
 import org.hyperledger.fabric.protos.gossip.GossipMessage;
 
 /**
- * Messages per content type and channel, as comm received (verified) or sent them: what an
- * operator (and a data-leakage test) looks at to see what reached this peer at all.
+ * Messages and their envelope bytes per content type and channel, as comm received (verified) or
+ * sent them: what an operator (and a data-leakage test) looks at to see what reached this peer at
+ * all, and what gossip costs on the wire.
  */
 public final class MessageCounts {
 
   private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> bytes = new ConcurrentHashMap<>();
 
   /** Counts a sent envelope by its message's type, parsing without copying its bytes fields. */
   void recordSent(Envelope envelope) {
     try {
       var input = envelope.getPayload().newCodedInput();
       input.enableAliasing(true);
-      record(GossipMessage.parseFrom(input));
+      record(GossipMessage.parseFrom(input), envelope.getSerializedSize());
     } catch (IOException e) {
       counts.computeIfAbsent("MALFORMED", k -> new LongAdder()).increment();
     }
   }
 
-  void record(GossipMessage message) {
+  /** Counts a message whose envelope was {@code envelopeBytes} long. */
+  void record(GossipMessage message, int envelopeBytes) {
     String channel = message.getChannel().isEmpty() ? "" : message.getChannel().toStringUtf8();
-    counts.computeIfAbsent(message.getContentCase() + (channel.isEmpty() ? "" : "@" + channel),
-        k -> new LongAdder()).increment();
+    String key = message.getContentCase() + (channel.isEmpty() ? "" : "@" + channel);
+    counts.computeIfAbsent(key, k -> new LongAdder()).increment();
+    bytes.computeIfAbsent(key, k -> new LongAdder()).add(envelopeBytes);
+  }
+
+  /** The envelope bytes of one key of {@link #snapshot()}. */
+  public long bytes(String key) {
+    LongAdder adder = bytes.get(key);
+    return adder == null ? 0 : adder.sum();
   }
 
   /** The count of one key of {@link #snapshot()}. */

@@ -345,6 +345,16 @@ public final class FabricNetwork implements AutoCloseable {
     }
   }
 
+  /** Whether the Fabric peer ({@code "peer0.org1"}) runs: its recorded process is alive. */
+  public boolean fabricPeerAlive(String peer) {
+    try {
+      long pid = Long.parseLong(Files.readString(pidFile(peer + ".example.com")).trim());
+      return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    } catch (IOException | NumberFormatException e) {
+      return false;
+    }
+  }
+
   /** Restarts a running Fabric peer with {@code overrides} in its environment (same ledger). */
   public void restartFabricPeer(String peer, Map<String, String> overrides) throws IOException, InterruptedException {
     killFabricPeer(peer);

@@ -54,13 +54,15 @@ public final class FabricOrgPeer implements AutoCloseable {
     }
   }
 
-  private final Spec spec;
+  private Spec spec;
+  private final FabricNetwork fabric;
   private final Path config;
   private final Path log;
   private final Path data;
   private Process process;
 
-  private FabricOrgPeer(Spec spec, Path config, Path log, Path data) {
+  private FabricOrgPeer(FabricNetwork fabric, Spec spec, Path config, Path log, Path data) {
+    this.fabric = fabric;
     this.spec = spec;
     this.config = config;
     this.log = log;
@@ -73,7 +75,7 @@ public final class FabricOrgPeer implements AutoCloseable {
     Path config = dir.resolve(spec.name()).resolve("peer.conf");
     Files.createDirectories(config.getParent());
     Files.writeString(config, render(fabric, spec, data));
-    FabricOrgPeer peer = new FabricOrgPeer(spec, config, dir.resolve(spec.name()).resolve("peer.log"), data);
+    FabricOrgPeer peer = new FabricOrgPeer(fabric, spec, config, dir.resolve(spec.name()).resolve("peer.log"), data);
     peer.start();
     return peer;
   }
@@ -106,11 +108,25 @@ public final class FabricOrgPeer implements AutoCloseable {
     process = NodeLauncher.start("peer", config, log);
   }
 
-  /** Starts the peer again after {@link #kill()} or {@link #stop()}, on the same ledger. */
+  /** Starts the peer again after {@link #kill()} or {@link #stop}, on the same ledger. */
   public void restart() throws IOException {
     if (process != null && process.isAlive()) {
       throw new IllegalStateException(spec.name() + " is still running");
     }
+    start();
+  }
+
+  /**
+   * Stops the peer (SIGTERM) and starts it again on the same ledger and endpoints with
+   * {@code overrides} on top of its keys (e.g. another election mode).
+   */
+  public void restart(Map<String, Object> overrides) throws IOException, InterruptedException {
+    stop(Duration.ofSeconds(15));
+    Map<String, Object> keys = new HashMap<>(spec.overrides());
+    keys.putAll(overrides);
+    spec = new Spec(spec.org(), spec.index(), spec.gossip(), spec.admin(), spec.bootstrap(), spec.joinAtStart(), keys,
+        spec.fabricGossip());
+    Files.writeString(config, render(fabric, spec, data));
     start();
   }
 

@@ -87,9 +87,9 @@ class FabricGossipTransportTest {
   void aHandshakeNamingAnotherCertificateThanItsSessionsIsRefused() throws Exception {
     HearsayPeer target = network.start(network.config(1, 0, List.of(), fabricGossip(0, true)));
     // A rogue with Org1 peer 1's identity and TLS key, whose ConnEstablish names peer 2's certificate.
-    RogueGossipClient rogue = RogueGossipClient.of(network.material(), 1, 2);
+    RogueGossipClient rogue = RogueGossipClient.replaying(network.material(), 1, 2);
     try {
-      rogue.handshake(target.endpoint());
+      rogue.dial(target.endpoint());
       Eventually.await(Duration.ofSeconds(20), "the handshake is refused as TLS_CERT_HASH_MISMATCH",
           () -> target.rejections().getOrDefault(RejectionReason.TLS_CERT_HASH_MISMATCH, 0L) >= 1);
       Eventually.await(Duration.ofSeconds(20), "the stream is closed", rogue::closed);

@@ -7,6 +7,7 @@ import io.hearsay.protocol.cryptogen.CryptoMaterial;
 import io.hearsay.protocol.identity.SigningIdentity;
 import io.hearsay.protocol.message.EnvelopeSigner;
 import io.hearsay.protocol.message.GossipMessages;
+import org.hyperledger.fabric.protos.gossip.GossipMessage;
 import io.hearsay.runtime.config.Endpoint;
 import io.hearsay.runtime.grpc.GrpcGossipLinks;
 import io.hearsay.runtime.tls.PemTls;
@@ -14,51 +15,55 @@ import io.hearsay.runtime.tls.TlsSettings;
 import io.hearsay.runtime.tls.TrustedCas;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.hyperledger.fabric.protos.gossip.Envelope;
 
 /**
- * A member of Org1 (peer {@code self}'s identity and TLS key) that dials a peer's Fabric gossip and
- * sends a ConnEstablish naming the TLS certificate of another peer ({@code named}) instead of the
- * one its own session presents: what a peer replaying another's handshake would send.
+ * A hostile gossip client over Fabric's transport: a member of an org (its identity and TLS key)
+ * that dials a peer's gossip service and sends what the test makes it send. Its ConnEstablish
+ * names {@code claimedTlsHash} (another peer's certificate, for a replayed handshake) or, when
+ * empty, the certificate it really presents.
  */
-final class RogueGossipClient implements AutoCloseable {
+public final class RogueGossipClient implements AutoCloseable {
 
   private final GrpcGossipLinks links;
+  private final EnvelopeSigner signer;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicBoolean answered = new AtomicBoolean();
+  private final AtomicReference<FabricLinks.Stream> stream = new AtomicReference<>();
 
-  private RogueGossipClient(GrpcGossipLinks links) {
+  private RogueGossipClient(GrpcGossipLinks links, EnvelopeSigner signer) {
     this.links = links;
+    this.signer = signer;
   }
 
-  static RogueGossipClient of(CryptoMaterial material, int self, int named) throws Exception {
-    CryptoMaterial.Org org = material.org("Org1MSP");
-    Path tls = material.nodeDir(org, org.nodes().get(self)).resolve("tls");
-    Path otherTls = material.nodeDir(org, org.nodes().get(named)).resolve("tls");
-    SigningIdentity identity = material.signingIdentity(org, org.nodes().get(self));
-    PemTls.KeyPair keys = new PemTls.KeyPair(tls.resolve("server.crt"), tls.resolve("server.key"));
-    ByteString wrongHash = ByteString.copyFrom(Ecdsa.sha256(
-        Pem.readCertificate(otherTls.resolve("server.crt")).getEncoded()));
+  /** A client with {@code identity}, presenting {@code tls}, trusting {@code trusted}. */
+  public static RogueGossipClient of(SigningIdentity identity, PemTls.KeyPair tls, List<X509Certificate> trusted,
+      Optional<ByteString> claimedTlsHash) throws Exception {
     EnvelopeSigner signer = new EnvelopeSigner(identity);
     GrpcGossipLinks links = GrpcGossipLinks.start(new Endpoint("127.0.0.1", 0),
-        Optional.of(new TlsSettings(keys, List.of(tls.resolve("ca.crt")), false, List.of(), keys)),
-        new TrustedCas(Pem.certificates(Files.readAllBytes(tls.resolve("ca.crt")))), Duration.ofSeconds(3),
-        ownHash -> signer.sign(GossipMessages.connEstablish(identity.identity(), wrongHash, false)).envelope());
-    RogueGossipClient rogue = new RogueGossipClient(links);
+        Optional.of(new TlsSettings(tls, List.of(), false, List.of(), tls)), new TrustedCas(trusted), Duration.ofSeconds(3),
+        ownHash -> signer.sign(GossipMessages.connEstablish(identity.identity(), claimedTlsHash.orElse(ownHash), false))
+            .envelope());
+    RogueGossipClient rogue = new RogueGossipClient(links, signer);
     links.listen(new FabricLinks.Listener() {
       @Override
-      public void opened(FabricLinks.Stream stream) {
+      public void opened(FabricLinks.Stream opened) {
+        rogue.stream.set(opened);
       }
 
       @Override
-      public void received(FabricLinks.Stream stream, Envelope envelope) {
+      public void received(FabricLinks.Stream from, Envelope envelope) {
+        rogue.answered.set(true);
       }
 
       @Override
-      public void closed(FabricLinks.Stream stream, String why) {
+      public void closed(FabricLinks.Stream gone, String why) {
         rogue.closed.set(true);
       }
 
@@ -70,11 +75,45 @@ final class RogueGossipClient implements AutoCloseable {
     return rogue;
   }
 
-  void handshake(Endpoint target) {
+  /**
+   * Org1's peer {@code self} of Hearsay's generated material, whose ConnEstablish names the TLS
+   * certificate of peer {@code named} instead of its own.
+   */
+  static RogueGossipClient replaying(CryptoMaterial material, int self, int named) throws Exception {
+    CryptoMaterial.Org org = material.org("Org1MSP");
+    Path tls = material.nodeDir(org, org.nodes().get(self)).resolve("tls");
+    Path otherTls = material.nodeDir(org, org.nodes().get(named)).resolve("tls");
+    return of(material.signingIdentity(org, org.nodes().get(self)),
+        new PemTls.KeyPair(tls.resolve("server.crt"), tls.resolve("server.key")),
+        Pem.certificates(Files.readAllBytes(tls.resolve("ca.crt"))),
+        Optional.of(ByteString.copyFrom(Ecdsa.sha256(Pem.readCertificate(otherTls.resolve("server.crt")).getEncoded()))));
+  }
+
+  /** Where its own gossip service listens (what its alive message may announce). */
+  public Endpoint endpoint() {
+    return links.endpoint();
+  }
+
+  public void dial(Endpoint target) {
     links.dial(target);
   }
 
-  boolean closed() {
+  /** Whether the stream is open and the target answered (its ConnEstablish came). */
+  public boolean bound() {
+    return stream.get() != null && answered.get() && !closed.get();
+  }
+
+  /** Signs {@code message} as this client and sends it on the open stream. */
+  public void send(GossipMessage message) {
+    stream.get().send(signer.sign(message).envelope());
+  }
+
+  /** Sends an envelope as it is. */
+  public void send(Envelope envelope) {
+    stream.get().send(envelope);
+  }
+
+  public boolean closed() {
     return closed.get();
   }
 

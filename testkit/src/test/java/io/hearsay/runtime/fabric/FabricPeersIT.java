@@ -4,7 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.google.protobuf.ByteString;
 import io.hearsay.ledger.block.BlockFileScanner;
+import io.hearsay.ledger.block.BlockHashes;
+import io.hearsay.protocol.crypto.Ecdsa;
+import io.hearsay.protocol.crypto.Pem;
+import io.hearsay.protocol.identity.PeerIdentity;
+import io.hearsay.protocol.identity.SigningIdentity;
+import io.hearsay.protocol.message.EnvelopeSigner;
+import io.hearsay.protocol.message.GossipMessages;
+import io.hearsay.protocol.message.PeerTimes;
+import io.hearsay.protocol.message.SignedGossipMessage;
+import io.hearsay.runtime.PeerIdentityFiles;
+import io.hearsay.runtime.comm.RogueGossipClient;
+import io.hearsay.runtime.tls.PemTls;
 import io.hearsay.runtime.cli.HearsayCommand;
 import io.hearsay.runtime.config.Endpoint;
 import io.hearsay.runtime.config.FreePorts;
@@ -22,9 +35,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.security.cert.X509Certificate;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.hyperledger.fabric.protos.common.Block;
+import org.hyperledger.fabric.protos.common.BlockData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -57,7 +73,8 @@ class FabricPeersIT {
   void upFabricAndJoinTwoHearsayPeers() throws Exception {
     assumeTrue(FabricNetwork.absence().isEmpty(), () -> FabricNetwork.absence().get());
     dir = Files.createTempDirectory("fabric-peers-it");
-    fabric = FabricNetwork.up(dir.resolve("fabric"), FabricNetwork.Options.defaults());
+    // Org1 certificates: peer0 and peer1 for Fabric, peer2-peer4 for Hearsay, peer5 for a rogue.
+    fabric = FabricNetwork.up(dir.resolve("fabric"), FabricNetwork.Options.defaults().withOrg1Certificates(6));
     for (String peer : List.of("peer0.org1", "peer1.org1", "peer0.org2")) {
       logMarks.put(peer, (long) Files.readAllLines(fabric.log(peer + ".example.com")).size());
     }
@@ -144,7 +161,175 @@ class FabricPeersIT {
     }
   }
 
+  @Test
+  @Order(4)
+  void fabricPeersFollowAHearsayLeaderAndALateFabricPeerCatchesUpByStateTransferFromHearsay() throws Exception {
+    // Org1's Fabric peers stop leading: a Hearsay peer (peer4, static leader) pulls from the orderer.
+    Map<String, String> follower = Map.of("CORE_PEER_GOSSIP_ORGLEADER", "false", "CORE_PEER_GOSSIP_USELEADERELECTION",
+        "false");
+    fabric.restartFabricPeer("peer0.org1", follower);
+    fabric.restartFabricPeer("peer1.org1", follower);
+    int port = FreePorts.next();
+    FabricOrgPeer leader = FabricOrgPeer.start(fabric, dir, new FabricOrgPeer.Spec("org1", 4,
+        new Endpoint("127.0.0.1", port), new Endpoint("127.0.0.1", FreePorts.next()),
+        List.of(fabric.fabricPeer("org1", 0)), List.of(fabric.channelBlock()),
+        Map.of("peer.gossip.orgLeader", true, "peer.gossip.useLeaderElection", false), true));
+    hearsay.add(leader);
+    Eventually.await(WITHIN, "the Hearsay leader delivers", leader::delivering);
+    broadcast(20);
+    awaitFabricPeersAtOrderersHeight(List.of("peer0.org1", "peer1.org1"));
+
+    // peer1.org1 away while blocks are made; then peer0.org1 too, so only Hearsay peers hold them.
+    fabric.killFabricPeer("peer1.org1");
+    // More blocks than peers keep for pull (maxBlockCountToStore, 10): only state transfer brings them all.
+    broadcast(200);
+    long height = ordererHeight();
+    Eventually.await(WITHIN, "the Hearsay peers at the orderer's height", () -> hearsay.stream()
+        .allMatch(p -> p.height() == height));
+    fabric.killFabricPeer("peer0.org1");
+    double servedBefore = hearsay.stream().mapToDouble(p -> metric(p, "hearsay_messages_received_total{channel=\"mychannel\",type=\"STATE_REQUEST\"")).sum();
+    Map<String, String> lateWithStateTransfer = new HashMap<>(follower);
+    lateWithStateTransfer.put("CORE_PEER_GOSSIP_STATE_ENABLED", "true");
+    fabric.startFabricPeer("peer1.org1", lateWithStateTransfer);
+    awaitFabricPeersAtOrderersHeight(List.of("peer1.org1"));
+    double served = hearsay.stream().mapToDouble(p -> metric(p, "hearsay_messages_received_total{channel=\"mychannel\",type=\"STATE_REQUEST\"")).sum();
+    assertTrue(served > servedBefore, "the late Fabric peer's state requests were answered by Hearsay peers");
+    fabric.startFabricPeer("peer0.org1", follower);
+  }
+
+  @Test
+  @Order(5)
+  void withElectionAcrossTheMixedOrgAnotherPeerTakesOverWhenTheLeaderIsKilled() throws Exception {
+    Map<String, String> electing = Map.of("CORE_PEER_GOSSIP_ORGLEADER", "false", "CORE_PEER_GOSSIP_USELEADERELECTION",
+        "true");
+    fabric.restartFabricPeer("peer0.org1", electing);
+    fabric.restartFabricPeer("peer1.org1", electing);
+    for (FabricOrgPeer peer : hearsay) {
+      peer.restart(Map.of("peer.gossip.orgLeader", false, "peer.gossip.useLeaderElection", true));
+    }
+    Eventually.await(Duration.ofMinutes(2), "one leader in Org1", () -> leaderOfOrg1().isPresent());
+    String leader = leaderOfOrg1().get();
+    if (leader.startsWith("peer0.org1") || leader.startsWith("peer1.org1")) {
+      fabric.killFabricPeer(leader.substring(0, "peer0.org1".length()));
+    } else {
+      hearsay.stream().filter(p -> p.spec().name().equals(leader)).findFirst().orElseThrow().kill();
+    }
+    Eventually.await(Duration.ofMinutes(2), "another leader in Org1", () -> leaderOfOrg1().filter(l -> !l.equals(leader))
+        .isPresent());
+    broadcast(20);
+    long height = ordererHeight();
+    List<FabricOrgPeer> alive = hearsay.stream().filter(FabricOrgPeer::alive).toList();
+    Eventually.await(WITHIN, Duration.ofMillis(200), "the surviving Hearsay peers at the orderer's height " + height,
+        () -> alive.stream().allMatch(p -> p.height() == height),
+        () -> alive.stream().map(p -> p.spec().name() + " " + p.height()).collect(Collectors.joining(", ")));
+    for (FabricOrgPeer peer : alive) {
+      assertSameBlocks(fabric.ordererBlockFile(), peer.blockFile(), true);
+    }
+  }
+
+  @Test
+  @Order(6)
+  void hostileInputOverFabricsTransportIsRefusedWithItsReason() throws Exception {
+    FabricOrgPeer target = hearsay.stream().filter(FabricOrgPeer::alive).findFirst().orElseThrow();
+    Path rogueDir = fabric.peer("org1", 5);
+    SigningIdentity rogueIdentity = PeerIdentityFiles.signingIdentity("Org1MSP", rogueDir.resolve("msp"), "rogue");
+    PemTls.KeyPair rogueTls = new PemTls.KeyPair(rogueDir.resolve("tls/server.crt"), rogueDir.resolve("tls/server.key"));
+    List<X509Certificate> trusted = Pem.certificates(Files.readAllBytes(rogueDir.resolve("tls/ca.crt")));
+
+    // A handshake naming another peer's TLS certificate.
+    ByteString otherCertificate = ByteString.copyFrom(Ecdsa.sha256(Pem.readCertificate(
+        fabric.peer("org1", 0).resolve("tls/server.crt")).getEncoded()));
+    try (RogueGossipClient replayer = RogueGossipClient.of(rogueIdentity, rogueTls, trusted,
+        Optional.of(otherCertificate))) {
+      replayer.dial(target.spec().gossip());
+      Eventually.await(WITHIN, "TLS_CERT_HASH_MISMATCH counted", () -> rejected(target, "TLS_CERT_HASH_MISMATCH") >= 1);
+    }
+
+    try (RogueGossipClient rogue = RogueGossipClient.of(rogueIdentity, rogueTls, trusted, Optional.empty())) {
+      rogue.dial(target.spec().gossip());
+      Eventually.await(WITHIN, "the rogue's handshake is answered", rogue::bound);
+      // An alive message in peer0.org1's name (its identity), signed by the rogue.
+      SignedGossipMessage realAlive = new EnvelopeSigner(rogueIdentity).sign(GossipMessages.alive(
+          PeerIdentity.parse(peer0Identity()).value(), fabric.fabricPeer("org1", 0).toString(),
+          PeerTimes.of(System.nanoTime(), 1), ByteString.EMPTY));
+      rogue.send(realAlive.envelope());
+      Eventually.await(WITHIN, "the forged alive message refused as BAD_SIGNATURE",
+          () -> rejected(target, "BAD_SIGNATURE") >= 1);
+
+      // A member of the org in good standing (alive, and its StateInfo), then a block whose
+      // signatures are the tip's: sent until the peer has taken the rogue's membership.
+      long incarnation = System.currentTimeMillis() * 1_000_000L;
+      rogue.send(GossipMessages.alive(rogueIdentity.identity(), "", PeerTimes.of(incarnation, 1), ByteString.EMPTY));
+      rogue.send(GossipMessages.stateInfo(rogueIdentity.pkiId(), FabricNetwork.CHANNEL, PeerTimes.of(incarnation, 1),
+          1));
+      List<Block> chain = blocks(fabric.ordererBlockFile());
+      Block forged = forgedAfter(chain.get(chain.size() - 1));
+      Eventually.await(WITHIN, Duration.ofMillis(500), "the forged block refused as BAD_ORDERER_SIGNATURE", () -> {
+        rogue.send(GossipMessages.dataMessage(FabricNetwork.CHANNEL, forged.getHeader().getNumber(), forged.toByteString()));
+        return rejected(target, "BAD_ORDERER_SIGNATURE") >= 1;
+      }, () -> target.metrics().orElse(""));
+      assertEquals(chain.size(), target.height(), "the forged block was not committed");
+    }
+  }
+
   // ---- helpers ----
+
+  private static double rejected(FabricOrgPeer peer, String reason) {
+    return metric(peer, "hearsay_messages_rejected_total{reason=\"" + reason + "\"");
+  }
+
+  private static double metric(FabricOrgPeer peer, String prefix) {
+    return peer.metrics().map(text -> text.lines().filter(l -> l.startsWith(prefix))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum()).orElse(0.0);
+  }
+
+  private ByteString peer0Identity() throws Exception {
+    return PeerIdentity.of("Org1MSP", Pem.readCertificate(fabric.peer("org1", 0).resolve("msp/signcerts")
+        .resolve("peer0.org1.example.com-cert.pem"))).serialized();
+  }
+
+  private static Block forgedAfter(Block tip) {
+    byte[] first = tip.getData().getData(0).toByteArray();
+    first[first.length / 2] ^= 0x01;
+    BlockData data = tip.getData().toBuilder().setData(0, ByteString.copyFrom(first)).build();
+    return tip.toBuilder()
+        .setHeader(tip.getHeader().toBuilder().setNumber(tip.getHeader().getNumber() + 1)
+            .setPreviousHash(BlockHashes.headerHash(tip.getHeader())).setDataHash(BlockHashes.dataHash(data)))
+        .setData(data).build();
+  }
+
+  private long ordererHeight() {
+    return blocks(fabric.ordererBlockFile()).size();
+  }
+
+  private void awaitFabricPeersAtOrderersHeight(List<String> peers) {
+    Eventually.await(WITHIN, "the orderer has cut the transactions sent", () -> ordererHeight() > 0);
+    Eventually.await(WITHIN, Duration.ofMillis(300), peers + " at the orderer's height",
+        () -> peers.stream().allMatch(p -> fabricHeight(p) == ordererHeight()),
+        () -> peers.stream().map(p -> p + " " + fabricHeight(p)).collect(Collectors.joining(", ")) + ", orderer "
+            + ordererHeight());
+  }
+
+  /** Org1's leader of the channel: a Hearsay peer's name, or the Fabric peer whose log says it leads last. */
+  private Optional<String> leaderOfOrg1() {
+    List<String> leaders = new ArrayList<>();
+    hearsay.stream().filter(FabricOrgPeer::alive).filter(p -> p.channel().map(c -> Boolean.TRUE.equals(c.get("leader")))
+        .orElse(false)).forEach(p -> leaders.add(p.spec().name()));
+    for (String fabricPeer : List.of("peer0.org1", "peer1.org1")) {
+      if (fabricLeads(fabricPeer)) {
+        leaders.add(fabricPeer + ".example.com");
+      }
+    }
+    return leaders.size() == 1 ? Optional.of(leaders.get(0)) : Optional.empty();
+  }
+
+  /** Whether a running Fabric peer's log last said it became leader (and not that it stepped down since). */
+  private boolean fabricLeads(String peer) {
+    String log = fabricLogSince(peer);
+    int became = log.lastIndexOf("Becoming a leader");
+    int stopped = Math.max(log.lastIndexOf("Stopped being a leader"), log.lastIndexOf("Started peer with ID"));
+    return became > stopped && fabric.fabricPeerAlive(peer);
+  }
 
   private void broadcast(int n) {
     StringWriter out = new StringWriter();
