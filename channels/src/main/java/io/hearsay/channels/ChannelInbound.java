@@ -95,7 +95,7 @@ final class ChannelInbound {
         }
       }
       case DATA_UPDATE -> pull.onResponse(m, from, nowNanos);
-      case STATE_REQUEST -> server.onRequest(m, from, members.isMemberOfOwnOrg(from));
+      case STATE_REQUEST -> server.onRequest(m, from, members.isProvenChannelMember(from));
       case STATE_RESPONSE -> onStateResponse(m, from, nowNanos);
       case LEADERSHIP_MSG -> {
         if (isOrgMember(from, "leadership message")) {

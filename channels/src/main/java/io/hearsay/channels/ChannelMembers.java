@@ -54,6 +54,11 @@ final class ChannelMembers {
         .toList();
   }
 
+  /** An alive peer of any of the channel's orgs that proved its membership of the channel. */
+  boolean isProvenChannelMember(PkiId peer) {
+    return alive.stream().anyMatch(m -> m.pkiId().equals(peer)) && stateInfo.isProvenMember(peer);
+  }
+
   /** An alive peer of this peer's org, whether or not it proved channel membership yet. */
   boolean isOfOwnOrg(PkiId peer) {
     return alive.stream().anyMatch(m -> m.pkiId().equals(peer) && m.mspId().equals(ownMspId));

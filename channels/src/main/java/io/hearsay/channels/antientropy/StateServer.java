@@ -18,8 +18,9 @@ import org.hyperledger.fabric.protos.gossip.Payload;
  * {@code RemoteStateRequest}):
  *
  * <pre>
- * a request is refused if its sender is not a proven member of this peer's org in the channel
- *   (NOT_IN_CHANNEL) or asks for more than batchSize blocks (OVERSIZED_PAYLOAD)
+ * a request is refused if its sender is not a proven member of the channel, of any of its orgs
+ *   (NOT_IN_CHANNEL: Fabric's peers serve state to the channel's peers of every org, and ask them),
+ *   or asks for more than batchSize blocks (OVERSIZED_PAYLOAD)
  * else the range is read from the ledger in chunks (never the whole range at once) and answered
  *   in one RemoteStateResponse carrying the request's nonce
  * requests read at once are kept apart by requester and nonce, so their blocks never mix (two

@@ -59,17 +59,17 @@ class StateTransferTest {
     StateTransfer pipelined = new StateTransfer("Org1MSP", 10, Duration.ofSeconds(3), 3, new SplittableRandom(7), 3);
     advertise(ahead, 100);
     advertise(alsoAhead, 100);
-    StateTransfer.Request first = pipelined.check(0, 25, members, 0).orElseThrow();
-    StateTransfer.Request second = pipelined.check(0, 25, members, 0).orElseThrow();
-    StateTransfer.Request third = pipelined.check(0, 25, members, 0).orElseThrow();
-    assertEquals(List.of(0L, 9L, 10L, 19L, 20L, 24L),
+    StateTransfer.Request first = pipelined.check(1, 25, members, 0).orElseThrow();
+    StateTransfer.Request second = pipelined.check(1, 25, members, 0).orElseThrow();
+    StateTransfer.Request third = pipelined.check(1, 25, members, 0).orElseThrow();
+    assertEquals(List.of(1L, 10L, 11L, 20L, 21L, 24L),
         List.of(first.start(), first.end(), second.start(), second.end(), third.start(), third.end()),
         "consecutive windows, none past the committer's bound");
     assertTrue(!first.peer().equals(second.peer()), "the second window goes to the other holder");
-    assertTrue(pipelined.check(0, 100, members, 0).isEmpty(), "three windows is the pipeline");
+    assertTrue(pipelined.check(1, 100, members, 0).isEmpty(), "three windows is the pipeline");
     // An answered window is not asked for again while it waits in the committer.
     assertTrue(pipelined.onResponse(first.peer(), first.nonce()));
-    assertEquals(25, pipelined.check(0, 100, members, 0).orElseThrow().start());
+    assertEquals(25, pipelined.check(1, 100, members, 0).orElseThrow().start());
   }
 
   @Test
@@ -138,12 +138,19 @@ class StateTransferTest {
   @Test
   void aStalledTransferAsksAgainForWindowsAnsweredButNeverCommitted() {
     advertise(ahead, 30);
-    StateTransfer.Request first = transfer.check(0, members, 0).orElseThrow();
+    StateTransfer.Request first = transfer.check(1, members, 0).orElseThrow();
     assertTrue(transfer.onResponse(ahead.pkiId(), first.nonce()));
-    assertEquals(10, transfer.check(0, members, 0).orElseThrow().start(), "window 0..9 is in the committer");
+    assertEquals(11, transfer.check(1, members, 0).orElseThrow().start(), "window 1..10 is in the committer");
     transfer.onResponse(ahead.pkiId(), transfer.pending().orElseThrow().nonce());
-    transfer.stalled(0);
-    assertEquals(0, transfer.check(0, members, 0).orElseThrow().start(), "its blocks were refused: asked again");
+    transfer.stalled(1);
+    assertEquals(1, transfer.check(1, members, 0).orElseThrow().start(), "its blocks were refused: asked again");
+  }
+
+  @Test
+  void theGenesisBlockIsNeverAskedFor() {
+    advertise(ahead, 5);
+    StateTransfer.Request request = transfer.check(0, members, 0).orElseThrow();
+    assertEquals(List.of(1L, 4L), List.of(request.start(), request.end()), "block 0 is the block the channel was joined with");
   }
 
   @Test
