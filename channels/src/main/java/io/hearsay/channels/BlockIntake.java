@@ -10,6 +10,7 @@ import io.hearsay.channels.election.Delivery;
 import io.hearsay.channels.pull.BlockPull;
 import io.hearsay.channels.push.BlockPush;
 import io.hearsay.ledger.block.BlockValidator;
+import io.hearsay.ledger.block.CommitterMetadata;
 import io.hearsay.protocol.Rejection;
 import io.hearsay.protocol.RejectionReason;
 import io.hearsay.protocol.identity.PkiId;
@@ -31,6 +32,8 @@ import org.hyperledger.fabric.protos.gossip.Payload;
  *                        copy only tells Plumtree (which prunes its sender)
  * by pull, by transfer   offered to the committer (the ledger checks it); passed on once committed
  * block 0                never from gossip: the genesis block is the join's trust anchor
+ * from any peer          kept as its orderer made it: a Fabric peer's transaction filter and commit
+ *                        hash, which its ledger's blocks carry, are cleared (CommitterMetadata)
  * committed              config blocks name the orderer orgs of the blocks after them; the newest
  *                        blocks of a run are kept for pull (and, with Plumtree, passed down the tree)
  * </pre>
@@ -148,7 +151,7 @@ final class BlockIntake {
 
   private Optional<Block> parse(Payload payload, PkiId from) {
     try {
-      Block block = Block.parseFrom(payload.getData());
+      Block block = CommitterMetadata.asOrdered(Block.parseFrom(payload.getData()));
       if (block.getHeader().getNumber() != payload.getSeqNum()) {
         reject(Rejection.of(RejectionReason.MALFORMED_BLOCK, "payload %d carries block %d", payload.getSeqNum(),
             block.getHeader().getNumber()), from);

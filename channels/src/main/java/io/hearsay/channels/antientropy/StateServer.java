@@ -20,7 +20,8 @@ import org.hyperledger.fabric.protos.gossip.Payload;
  * <pre>
  * a request is refused if its sender is not a proven member of the channel, of any of its orgs
  *   (NOT_IN_CHANNEL: Fabric's peers serve state to the channel's peers of every org, and ask them),
- *   or asks for more than batchSize blocks (OVERSIZED_PAYLOAD)
+ *   or spans more than batchSize past its start (OVERSIZED_PAYLOAD; Fabric asks for [8..18] with a
+ *   batch size of 10, and refuses only beyond it)
  * else the range is read from the ledger in chunks (never the whole range at once) and answered
  *   in one RemoteStateResponse carrying the request's nonce
  * requests read at once are kept apart by requester and nonce, so their blocks never mix (two
@@ -64,7 +65,8 @@ public final class StateServer {
       return Optional.of(Rejection.of(RejectionReason.NOT_IN_CHANNEL,
           "state request from %s, which has not proven channel membership", requester));
     }
-    if (end < start || end - start + 1 > batchSize) {
+    // Fabric's bound, end - start > batchSize: its own requester asks for start..start+batchSize.
+    if (end < start || end - start > batchSize) {
       return Optional.of(Rejection.of(RejectionReason.OVERSIZED_PAYLOAD,
           "state request from %s for blocks %d..%d exceeds the batch size %d", requester, start, end, batchSize));
     }

@@ -68,8 +68,11 @@ class StateServerTest {
   }
 
   @Test
-  void aRequestForMoreThanTheBatchSizeOrABackwardRangeIsOversized() {
-    server.onRequest(request(0, 10, 1), alice, true);
+  void aRequestSpanningMoreThanTheBatchSizeOrABackwardRangeIsOversized() {
+    server.onRequest(request(8, 18, 3), alice, true);
+    assertEquals(List.of(new Read(8, 18, alice, 3)), reads, "Fabric's own request, start..start+batchSize, is served");
+    reads.clear();
+    server.onRequest(request(0, 11, 1), alice, true);
     server.onRequest(request(5, 4, 2), alice, true);
     assertEquals(List.of(RejectionReason.OVERSIZED_PAYLOAD, RejectionReason.OVERSIZED_PAYLOAD),
         refused.stream().map(Rejection::reason).toList());

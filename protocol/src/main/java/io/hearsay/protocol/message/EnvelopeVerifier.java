@@ -40,7 +40,8 @@ import org.hyperledger.fabric.protos.gossip.Secret;
  * identity, ConnEstablish); the rest (blocks, pull, membership and state-transfer requests and
  * responses) it sends unsigned on a stream whose peer its handshake authenticated, bound to the
  * TLS session. {@link #verifyFromSession} accepts such unsigned messages as the session peer's;
- * a signature, when present, is still checked. Over Artery, where a frame cannot be tied to its
+ * a signature, when present, is still checked, but for a forwarded block's (see
+ * {@link #verifyFromAuthenticated}). Over Artery, where a frame cannot be tied to its
  * TLS session, every message must be signed.
  *
  * <p>Gossip delivers the same envelope many times (every forward of an alive message, every
@@ -114,17 +115,26 @@ public final class EnvelopeVerifier {
    * Verifies an envelope whose sender {@code sender} is already authenticated: by its session, or
    * by the verified message that encloses this one (the block messages of a pull response, which
    * Fabric leaves unsigned). A message that names no author may then come unsigned; one that
-   * names its author must be signed by it; a signature present is always checked.
+   * names its author must be signed by it; a signature present is checked, but for a block's.
+   *
+   * <p>A block message is the sender's whatever its signature: Fabric forwards block messages with
+   * the envelope it received, signed by whichever peer first sent it (a Hearsay peer signs its
+   * own), and never checks that signature. What makes a block trustworthy is its orderer's
+   * signature, which every block is checked for before anything takes it.
    */
   public Verdict<SignedGossipMessage> verifyFromAuthenticated(Envelope envelope, PkiId sender, Instant now) {
-    if (!envelope.getSignature().isEmpty() || envelope.hasSecretEnvelope()) {
-      return verify(envelope, Optional.of(sender), now);
-    }
-    return parse(envelope).then(message -> namesItsSigner(message.getContentCase())
-        ? Verdict.reject(RejectionReason.MISSING_SIGNATURE, "unsigned %s names its author: it must be signed",
-            message.getContentCase())
-        : identities.get(sender, now)
-            .then(peer -> Verdict.accept(new SignedGossipMessage(envelope, message, peer, Optional.empty()))));
+    boolean signed = !envelope.getSignature().isEmpty() || envelope.hasSecretEnvelope();
+    return parse(envelope).then(message -> {
+      if (message.getContentCase() != ContentCase.DATA_MSG && signed) {
+        return verify(envelope, Optional.of(sender), now);
+      }
+      if (namesItsSigner(message.getContentCase())) {
+        return Verdict.reject(RejectionReason.MISSING_SIGNATURE, "unsigned %s names its author: it must be signed",
+            message.getContentCase());
+      }
+      return identities.get(sender, now)
+          .then(peer -> Verdict.accept(new SignedGossipMessage(envelope, message, peer, Optional.empty())));
+    });
   }
 
   /**

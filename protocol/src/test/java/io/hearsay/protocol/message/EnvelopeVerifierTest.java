@@ -96,6 +96,34 @@ class EnvelopeVerifierTest {
   }
 
   @Test
+  void onAnAuthenticatedSessionUnsignedMessagesThatNameNoAuthorAreTheSessionPeers() {
+    identities.learn(peer1.identity(), NOW);
+    Envelope hello = Envelope.newBuilder().setPayload(GossipMessages.hello("mychannel", 42).toByteString()).build();
+    Envelope alive = Envelope.newBuilder().setPayload(aliveOf(peer1).toByteString()).build();
+
+    assertEquals(peer1.pkiId(), verifier.verifyFromSession(hello.toByteArray(), peer1.pkiId(), NOW).value().signer().pkiId());
+    assertEquals(RejectionReason.MISSING_SIGNATURE,
+        verifier.verifyFromSession(alive.toByteArray(), peer1.pkiId(), NOW).rejection().reason(),
+        "an alive message names its author: it must be signed");
+  }
+
+  @Test
+  void onAnAuthenticatedSessionASignatureIsCheckedButForAForwardedBlocks() {
+    identities.learn(peer0.identity(), NOW);
+    identities.learn(peer1.identity(), NOW);
+    Envelope helloByPeer0 = signer0.sign(GossipMessages.hello("mychannel", 42)).envelope();
+    Envelope blockByPeer0 = signer0.sign(GossipMessages.dataMessage("mychannel", 7, ByteString.copyFromUtf8("block")))
+        .envelope();
+
+    assertEquals(RejectionReason.BAD_SIGNATURE,
+        verifier.verifyFromSession(helloByPeer0.toByteArray(), peer1.pkiId(), NOW).rejection().reason(),
+        "peer1's session carrying a pull message signed by peer0");
+    SignedGossipMessage forwarded = verifier.verifyFromSession(blockByPeer0.toByteArray(), peer1.pkiId(), NOW).value();
+    assertEquals(peer1.pkiId(), forwarded.signer().pkiId(),
+        "a block peer1 forwards as Fabric does, with peer0's signature, is peer1's; its orderer signature is its authority");
+  }
+
+  @Test
   void aRepeatedEnvelopeIsAcceptedAgainOnlyWhileItsSignerIsValid() {
     Envelope alive = signer0.sign(aliveOf(peer0)).envelope();
     assertTrue(verifier.verify(alive, Optional.empty(), NOW).isAccepted());
