@@ -5,6 +5,7 @@ import io.hearsay.bench.report.Options;
 import io.hearsay.ledger.block.BlockFileScanner;
 import io.hearsay.ledger.state.KeyValueTransactions;
 import io.hearsay.protocol.envelope.CommonEnvelopes;
+import io.hearsay.protocol.files.Directories;
 import io.hearsay.protocol.identity.SigningIdentity;
 import io.hearsay.runtime.PeerIdentityFiles;
 import io.hearsay.runtime.config.Endpoint;
@@ -116,6 +117,7 @@ public final class FabricDeliverReport {
       }
       write(Path.of(o.get("--out")), height, ceiling, catchUps, takeovers);
     }
+    Directories.deleteRecursively(dir);
   }
 
   /** Broadcasts transactions until the orderer's {@code channel} holds about {@code blocks} more blocks. */

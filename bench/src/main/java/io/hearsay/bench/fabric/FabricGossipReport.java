@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.hearsay.bench.report.Options;
 import io.hearsay.ledger.block.BlockFileScanner;
 import io.hearsay.ledger.state.KeyValueTransactions;
+import io.hearsay.protocol.files.Directories;
 import io.hearsay.protocol.identity.SigningIdentity;
 import io.hearsay.runtime.PeerIdentityFiles;
 import io.hearsay.runtime.config.Endpoint;
@@ -75,6 +76,7 @@ public final class FabricGossipReport {
       }
       write(Path.of(o.get("--out")), runs);
     }
+    Directories.deleteRecursively(dir);
   }
 
   private Run run(String profile, int blocks) throws Exception {

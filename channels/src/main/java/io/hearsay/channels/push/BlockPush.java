@@ -10,6 +10,7 @@ import io.hearsay.protocol.message.GossipMessages;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.LongStream;
 import org.hyperledger.fabric.protos.common.Block;
@@ -39,6 +40,11 @@ import org.hyperledger.fabric.protos.gossip.GossipMessage;
  *   onLazyPush(m, from)    IHAVE, GRAFT, PRUNE
  *   emitDue / graftsDue    the emitter's and Plumtree's timers ran out
  * </pre>
+ *
+ * <p>With Plumtree, the tree holds only Hearsay peers: its GRAFT, PRUNE and IHAVE mean nothing to a
+ * Fabric peer. The org's Fabric peers get a block as Fabric's leader gives it: the peer that took
+ * it from the source pushes it to {@code propagatePeerNum} of them at random, and Fabric's own
+ * push and pull spread it among them from there.
  */
 public final class BlockPush {
 
@@ -74,6 +80,8 @@ public final class BlockPush {
   private final Optional<Plumtree<PkiId>> plumtree;
   private final SplittableRandom random;
   private final Outbox outbox;
+  /** The members the tree was last given (Hearsay peers); with Plumtree, the others are Fabric's. */
+  private Set<PkiId> treeMembers = Set.of();
 
   /**
    * {@code propagateIterations} 0 turns passing on off (blocks are still stored for pull);
@@ -103,6 +111,7 @@ public final class BlockPush {
 
   /** The same-org members changed: the tree's view follows; newcomers are grafted (linked). */
   public void members(List<PkiId> members) {
+    treeMembers = Set.copyOf(members);
     plumtree.ifPresent(tree -> tree.members(members)
         .forEach(newcomer -> outbox.send(newcomer, GossipMessages.graft(channel, List.of()))));
   }
@@ -110,7 +119,9 @@ public final class BlockPush {
   /** A block verified on arrival by {@code path}: passed on now if it came from the source or by push. */
   public void arrived(Block block, ArrivalPath path) {
     if (path == ArrivalPath.SOURCE || path == ArrivalPath.PUSH) {
-      forward(block);
+      if (forward(block) && path == ArrivalPath.SOURCE && plumtree.isPresent()) {
+        pushToPeersOutsideTheTree(block.getHeader().getNumber());
+      }
     } else {
       obtained(block.getHeader().getNumber());
     }
@@ -137,18 +148,18 @@ public final class BlockPush {
     return store.add(number, signer.sign(GossipMessages.dataMessage(channel, number, block.toByteString())).envelope());
   }
 
-  /** Stores a verified block and passes it on, once: down the tree, or through the emitter. */
-  private void forward(Block block) {
+  /** Stores a verified block and passes it on, once: down the tree, or through the emitter; false if it was not. */
+  private boolean forward(Block block) {
     long number = block.getHeader().getNumber();
     if (!keep(block) || !enabled) {
-      return;
+      return false;
     }
     Envelope message = store.get(number).orElseThrow();
     if (plumtree.isPresent()) {
       Plumtree.Forward<PkiId> forward = plumtree.get().forward(number);
       forward.eager().stream().filter(peer -> store.markPushed(number, peer)).forEach(peer -> outbox.deliver(peer, message));
       forward.lazy().forEach(peer -> outbox.send(peer, GossipMessages.iHave(channel, BlockDigests.list(List.of(number)))));
-      return;
+      return true;
     }
     List<Long> burst = emitter.add(number, System.nanoTime());
     if (!burst.isEmpty()) {
@@ -156,6 +167,13 @@ public final class BlockPush {
     } else {
       outbox.wakeForEmit(burstLatency);
     }
+    return true;
+  }
+
+  /** Block {@code number}, just taken from the source, to propagatePeerNum of the org's Fabric peers. */
+  private void pushToPeersOutsideTheTree(long number) {
+    List<PkiId> fabricPeers = outbox.orgMembers().stream().filter(peer -> !treeMembers.contains(peer)).toList();
+    pushToRandom(number, fabricPeers);
   }
 
   /** A block obtained by pull or state transfer: Plumtree no longer awaits it. */
@@ -166,15 +184,22 @@ public final class BlockPush {
   /**
    * Block {@code number} arrived by push from {@code from} at ledger height {@code height}. With
    * Plumtree a duplicate prunes the link (and the caller drops it); a first copy makes the blocks
-   * the sender stored just below it awaited from it, grafted if they do not come.
+   * the sender stored just below it awaited from it, grafted if they do not come. A Fabric peer's
+   * push (from outside the tree) counts as a copy, but nothing is pruned or awaited from it.
    */
   public Copy pushed(long number, PkiId from, long height) {
     if (plumtree.isEmpty()) {
       return Copy.FIRST;
     }
-    if (!plumtree.get().received(number, Optional.of(from), height)) {
-      outbox.send(from, GossipMessages.prune(channel));
+    boolean inTree = treeMembers.contains(from);
+    if (!plumtree.get().received(number, inTree ? Optional.of(from) : Optional.empty(), height)) {
+      if (inTree) {
+        outbox.send(from, GossipMessages.prune(channel));
+      }
       return Copy.DUPLICATE;
+    }
+    if (!inTree) {
+      return Copy.FIRST;
     }
     long now = System.nanoTime();
     long lowest = Math.max(height, number - lookBehind + 1);
@@ -230,20 +255,24 @@ public final class BlockPush {
   /** Sends each block of a burst to propagatePeerNum same-org members it has not gone to yet. */
   private void emit(List<Long> burst) {
     for (long number : burst) {
-      Optional<Envelope> message = store.get(number);
-      if (message.isEmpty()) {
-        continue;
+      pushToRandom(number, outbox.orgMembers());
+    }
+  }
+
+  /** Sends stored block {@code number} to propagatePeerNum of {@code candidates} it has not gone to yet. */
+  private void pushToRandom(long number, List<PkiId> candidates) {
+    Optional<Envelope> message = store.get(number);
+    if (message.isEmpty()) {
+      return;
+    }
+    int sent = 0;
+    for (PkiId target : RandomPeers.shuffled(candidates, random)) {
+      if (sent >= propagatePeerNum) {
+        break;
       }
-      List<PkiId> targets = RandomPeers.shuffled(outbox.orgMembers(), random);
-      int sent = 0;
-      for (PkiId target : targets) {
-        if (sent >= propagatePeerNum) {
-          break;
-        }
-        if (store.markPushed(number, target)) {
-          outbox.deliver(target, message.get());
-          sent++;
-        }
+      if (store.markPushed(number, target)) {
+        outbox.deliver(target, message.get());
+        sent++;
       }
     }
   }

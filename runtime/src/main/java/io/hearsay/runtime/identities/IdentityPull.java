@@ -50,7 +50,10 @@ import org.hyperledger.fabric.protos.gossip.GossipMessage.ContentCase;
  *           it carries, whose PKI-ID it names, valid for its org; each is learned and kept to serve
  * </pre>
  *
- * Nonces are valid for one pullInterval; anything else is an UNSOLICITED_MESSAGE.
+ * A nonce is answerable for three pullIntervals, and at least 10 s: an answer is late when a new
+ * connection (an Artery association, a TLS handshake) delays it, and a late answer is still a
+ * useful one. A nonce we never sent, or an answer from another peer than the one asked, is an
+ * UNSOLICITED_MESSAGE.
  */
 public final class IdentityPull {
 
@@ -72,6 +75,8 @@ public final class IdentityPull {
   private static final int KEPT = 10_000;
 
   private record Exchange(PkiId peer, long startedNanos) {}
+
+  private static final Duration LEAST_ANSWER_WINDOW = Duration.ofSeconds(10);
 
   private final ActorContext<Command> context;
   private final Setup setup;
@@ -121,7 +126,8 @@ public final class IdentityPull {
   }
 
   private void startRound(long now) {
-    long expired = now - setup.pullInterval().toNanos();
+    long window = Math.max(3 * setup.pullInterval().toNanos(), LEAST_ANSWER_WINDOW.toNanos());
+    long expired = now - window;
     hellosSent.values().removeIf(e -> e.startedNanos() < expired);
     digestsSent.values().removeIf(e -> e.startedNanos() < expired);
     requestsSent.values().removeIf(e -> e.startedNanos() < expired);

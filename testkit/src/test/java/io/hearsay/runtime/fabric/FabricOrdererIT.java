@@ -38,6 +38,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 
 /**
@@ -69,6 +70,9 @@ class FabricOrdererIT {
         .withOrg1Certificates(5));
   }
 
+  @RegisterExtension
+  final KeepOnFailure keep = new KeepOnFailure();
+
   @AfterAll
   void down() throws Exception {
     for (FabricOrgPeer peer : peers) {
@@ -77,6 +81,7 @@ class FabricOrdererIT {
     if (fabric != null) {
       fabric.close();
     }
+    keep.cleanUp(dir);
   }
 
   @Test

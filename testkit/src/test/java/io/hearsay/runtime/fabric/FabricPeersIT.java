@@ -48,6 +48,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 
 /**
@@ -89,6 +90,9 @@ class FabricPeersIT {
     }
   }
 
+  @RegisterExtension
+  final KeepOnFailure keep = new KeepOnFailure();
+
   @AfterAll
   void down() throws Exception {
     for (FabricOrgPeer peer : hearsay) {
@@ -97,6 +101,7 @@ class FabricPeersIT {
     if (fabric != null) {
       fabric.close();
     }
+    keep.cleanUp(dir);
   }
 
   @Test
@@ -142,12 +147,21 @@ class FabricPeersIT {
   @Test
   @Order(3)
   void nothingWasRefusedOnEitherSide() {
-    for (FabricOrgPeer peer : hearsay) {
+    assertHearsayRefusedNothing(hearsay);
+    assertFabricPeersDidNotComplain();
+  }
+
+  private static void assertHearsayRefusedNothing(List<FabricOrgPeer> peers) {
+    for (FabricOrgPeer peer : peers) {
       String metrics = peer.metrics().orElseThrow();
       List<String> rejected = metrics.lines().filter(l -> l.startsWith("hearsay_messages_rejected_total{"))
           .filter(l -> !l.endsWith(" 0.0")).toList();
       assertEquals(List.of(), rejected, peer.spec().name() + " refused messages");
     }
+  }
+
+  /** No gossip warning or error of a Fabric peer, since the network came up, names a Hearsay peer. */
+  private void assertFabricPeersDidNotComplain() {
     List<String> ids = new ArrayList<>();
     hearsay.forEach(p -> {
       ids.add(String.valueOf(p.status().orElseThrow().get("pkiId")));
@@ -196,6 +210,8 @@ class FabricPeersIT {
     awaitFabricPeersAtOrderersHeight(List.of("peer1.org1"));
     double served = hearsay.stream().mapToDouble(p -> metric(p, "hearsay_messages_received_total{channel=\"mychannel\",type=\"STATE_REQUEST\"")).sum();
     assertTrue(served > servedBefore, "the late Fabric peer's state requests were answered by Hearsay peers");
+    assertHearsayRefusedNothing(hearsay);
+    assertFabricPeersDidNotComplain();
     fabric.startFabricPeer("peer0.org1", follower);
     fabric.startFabricPeer("peer0.org2", Map.of());
   }
@@ -229,6 +245,8 @@ class FabricPeersIT {
     for (FabricOrgPeer peer : alive) {
       assertSameBlocks(fabric.ordererBlockFile(), peer.blockFile(), true);
     }
+    // Fabric's logs now rightly warn about the killed peer; Hearsay's counters must still be zero.
+    assertHearsayRefusedNothing(alive);
   }
 
   @Test
