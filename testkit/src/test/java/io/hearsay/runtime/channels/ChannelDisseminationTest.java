@@ -139,9 +139,11 @@ class ChannelDisseminationTest {
     // What reached each peer's comm at all (not only what its router let through).
     Set<String> channelData = Set.of("DATA_MSG", "DATA_DIG", "DATA_REQ", "DATA_UPDATE", "HELLO",
         "STATE_INFO", "STATE_SNAPSHOT", "STATE_REQUEST", "STATE_RESPONSE");
+    // Identity pull (Fabric's certificate store) uses the pull messages too, with no channel.
+    Set<String> identityPull = Set.of("HELLO", "DATA_DIG", "DATA_REQ", "DATA_UPDATE");
     for (HearsayPeer peer : peers) {
       for (String key : peer.receivedMessages().keySet()) {
-        if (!channelData.contains(key.split("@")[0])) {
+        if (!channelData.contains(key.split("@")[0]) || identityPull.contains(key)) {
           continue;
         }
         Assertions.assertTrue(inA.contains(peer) || inB.contains(peer),
