@@ -24,7 +24,10 @@ import org.hyperledger.fabric.protos.gossip.AliveMessage;
  *   else remember m as p's latest, p is alive, last seen = now   -> the caller forwards m once
  * every expiry/10 (with an accrual detector, every aliveTimeInterval/4):
  *   alive peers not heard from for aliveExpirationTimeout,       -> dead
- *   or suspected by the accrual detector (hearsay profile)
+ *   or suspected by the accrual detector (hearsay profile; only
+ *   Hearsay peers, which announce Artery, feed it: a Fabric peer
+ *   keeps its own alive interval, 5 s by default, and is judged
+ *   by the expiry alone, as Fabric judges it)
  *   dead peers not heard from for msgExpirationFactor x expiry   -> forgotten, unless their
  *                                                                   endpoint is a bootstrap or
  *                                                                   anchor peer's
@@ -91,7 +94,9 @@ public final class AliveTable {
       return Outcome.STALE;
     }
     entries.put(info.pkiId(), new Entry(keepInternalEndpoint(info, known), alive, nowNanos, true));
-    accrual.ifPresent(detector -> detector.heartbeat(info.pkiId(), nowNanos));
+    if (info.artery().isPresent()) {
+      accrual.ifPresent(detector -> detector.heartbeat(info.pkiId(), nowNanos));
+    }
     if (known == null) {
       return Outcome.NEW;
     }

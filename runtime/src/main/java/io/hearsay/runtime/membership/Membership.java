@@ -170,8 +170,9 @@ public final class Membership {
         targets.forEach(t -> sendAlive(selfAlive, t));
       }
       case EXPIRY -> {
-        table.expire(now).forEach(m -> context.getLog().info("peer {} ({}) is dead: not heard from for {}",
-            m.pkiId(), describe(m), settings.aliveExpirationTimeout()));
+        table.expire(now).forEach(m -> context.getLog().info("peer {} ({}) is dead: {}", m.pkiId(), describe(m),
+            settings.accrual().isPresent() && m.artery().isPresent()
+                ? "suspected by the accrual detector" : "not heard from for " + settings.aliveExpirationTimeout()));
         table.purge(now).forEach(m -> context.getLog().info("peer {} ({}) forgotten", m.pkiId(), describe(m)));
       }
       case PULL -> antiEntropyRound();

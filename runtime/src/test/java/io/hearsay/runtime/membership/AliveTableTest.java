@@ -10,6 +10,7 @@ import io.hearsay.protocol.identity.SigningIdentity;
 import io.hearsay.protocol.message.EnvelopeSigner;
 import io.hearsay.protocol.message.EnvelopeVerifier;
 import io.hearsay.protocol.message.GossipMessages;
+import io.hearsay.protocol.message.HearsayMetadata;
 import io.hearsay.protocol.message.PeerTimes;
 import io.hearsay.protocol.message.SignedGossipMessage;
 import io.hearsay.protocol.testing.TestCrypto;
@@ -82,6 +83,26 @@ class AliveTableTest {
         "the same message does not resurrect it");
     assertEquals(AliveTable.Outcome.RESURRECTED, table.onAlive(alive(other, 2, 0, "127.0.0.1:1"), 30 * SECOND));
     assertTrue(table.isAlive(other.pkiId()));
+  }
+
+  @Test
+  void withTheAccrualDetectorAFabricPeerIsJudgedByTheExpiryAloneAndAHearsayPeerSoonerByTheDetector() {
+    AccrualDetector detector = new AccrualDetector(
+        new AccrualDetector.Settings(8, 100, Duration.ofMillis(200), Duration.ofSeconds(1)), Duration.ofMillis(500));
+    AliveTable accrual = new AliveTable(self.pkiId(), EXPIRY, EXPIRY.multipliedBy(20), Set.of(), Optional.of(detector));
+    SigningIdentity fabricPeer = TestCrypto.peer(1, 2);
+    accrual.onAlive(new EnvelopeSigner(other).sign(GossipMessages.alive(other.identity(), "127.0.0.1:2",
+        PeerTimes.of(1, 1), HearsayMetadata.artery("127.0.0.1:3"))), 0);
+    accrual.onAlive(alive(fabricPeer, 1, 1, "127.0.0.1:4"), 0);
+
+    // 5 s: Fabric's alive interval, ten of the hearsay profile's.
+    assertEquals(List.of(other.pkiId()), accrual.expire(5 * SECOND).stream().map(MemberInfo::pkiId).toList(),
+        "the Hearsay peer, silent for ten of its intervals, is suspected");
+    assertEquals(AliveTable.Outcome.UPDATED, accrual.onAlive(alive(fabricPeer, 1, 2, "127.0.0.1:4"), 5 * SECOND),
+        "the Fabric peer, whose next alive message comes after 5 s, was never dead");
+    assertTrue(accrual.expire(30 * SECOND - 1).isEmpty());
+    assertEquals(List.of(fabricPeer.pkiId()), accrual.expire(30 * SECOND + 1).stream().map(MemberInfo::pkiId).toList(),
+        "and dies after the expiry, as Fabric declares it");
   }
 
   @Test
