@@ -173,7 +173,7 @@ public final class ChannelGossip {
     this.committer = new Committer(settings.stateTransfer().blockBufferSize(), this::append);
     this.catchUp = new CatchUp(channel, new StateTransfer(setup.ownMspId(), settings.stateTransfer().batchSize(),
         settings.stateTransfer().responseTimeout(), settings.stateTransfer().maxRetries(), random,
-        settings.stateTransfer().pipeline()), committer, stateInfo, ports, push.isPlumtree(),
+        settings.stateTransfer().pipeline(), members::isFabricPeer), committer, stateInfo, ports, push.isPlumtree(),
         settings.stateTransfer().onGap(), settings.push().maxBlockCountToStore());
     this.server = new StateServer(channel, settings.stateTransfer().batchSize(), this::readRange, ports);
     this.intake = new BlockIntake(channel, new OrdererOrgs(setup.config().configBlockNumber(),

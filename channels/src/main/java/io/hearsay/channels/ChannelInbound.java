@@ -84,13 +84,13 @@ final class ChannelInbound {
         catchUp.heightsLearned(nowNanos);
       }
       case DATA_MSG -> {
-        if (isOrgMember(from, "block")) {
+        if (isOrgMember(from, message.signer().mspId(), "block")) {
           intake.fromGossip(m.getDataMsg().getPayload(), ArrivalPath.PUSH, from);
         }
       }
-      case DATA_DIG, DATA_REQ -> onDigestOrRequest(m, from, nowNanos);
+      case DATA_DIG, DATA_REQ -> onDigestOrRequest(m, from, message.signer().mspId(), nowNanos);
       case HELLO -> {
-        if (isOrgMember(from, "pull hello")) {
+        if (isOrgMember(from, message.signer().mspId(), "pull hello")) {
           pull.onHello(m, from, nowNanos);
         }
       }
@@ -98,7 +98,7 @@ final class ChannelInbound {
       case STATE_REQUEST -> server.onRequest(m, from, members.isProvenChannelMember(from));
       case STATE_RESPONSE -> onStateResponse(m, from, nowNanos);
       case LEADERSHIP_MSG -> {
-        if (isOrgMember(from, "leadership message")) {
+        if (isOrgMember(from, message.signer().mspId(), "leadership message")) {
           election.accept(new Election.Inbound(message, from));
         }
       }
@@ -108,15 +108,15 @@ final class ChannelInbound {
   }
 
   /** Plumtree's IHAVE/GRAFT/PRUNE, or a pull digest or request. */
-  private void onDigestOrRequest(GossipMessage m, PkiId from, long nowNanos) {
+  private void onDigestOrRequest(GossipMessage m, PkiId from, String fromMspId, long nowNanos) {
     try {
       if (GossipMessages.isLazyPush(m)) {
-        if (isOrgMember(from, "lazy push")) {
+        if (isOrgMember(from, fromMspId, "lazy push")) {
           push.onLazyPush(m, from, Math.max(committer.height(), 0));
         }
       } else if (m.hasDataDig()) {
         pull.onDigest(m, from, nowNanos);
-      } else if (isOrgMember(from, "pull request")) {
+      } else if (isOrgMember(from, fromMspId, "pull request")) {
         pull.onRequest(m, from, nowNanos);
       }
     } catch (BlockDigests.BadDigest bad) {
@@ -140,11 +140,11 @@ final class ChannelInbound {
    * Fabric, which does not order a peer's StateInfo before its other messages, ignores it); any
    * other peer is NOT_IN_CHANNEL.
    */
-  private boolean isOrgMember(PkiId from, String what) {
+  private boolean isOrgMember(PkiId from, String fromMspId, String what) {
     if (members.isMemberOfOwnOrg(from)) {
       return true;
     }
-    if (members.isOfOwnOrg(from)) {
+    if (members.isOwnOrg(fromMspId)) {
       reject(Rejection.of(RejectionReason.MEMBERSHIP_NOT_YET_PROVEN, "%s for channel %s from %s, whose membership of "
           + "this peer's org in the channel is not proven yet", what, channel, from), from);
     } else {

@@ -59,9 +59,18 @@ final class ChannelMembers {
     return alive.stream().anyMatch(m -> m.pkiId().equals(peer)) && stateInfo.isProvenMember(peer);
   }
 
-  /** An alive peer of this peer's org, whether or not it proved channel membership yet. */
-  boolean isOfOwnOrg(PkiId peer) {
-    return alive.stream().anyMatch(m -> m.pkiId().equals(peer) && m.mspId().equals(ownMspId));
+  /**
+   * Whether an identity of {@code mspId} is of this peer's org. By the verified sender's identity,
+   * not by the alive view: the view reaches the channel after the membership learned of the peer,
+   * and a Fabric peer's first block can come before it.
+   */
+  boolean isOwnOrg(String mspId) {
+    return ownMspId.equals(mspId);
+  }
+
+  /** A peer not known to be a Hearsay peer (it announced no Artery address): Fabric's, as far as we know. */
+  boolean isFabricPeer(PkiId peer) {
+    return alive.stream().noneMatch(m -> m.pkiId().equals(peer) && m.hearsay());
   }
 
   boolean isMemberOfOwnOrg(PkiId peer) {

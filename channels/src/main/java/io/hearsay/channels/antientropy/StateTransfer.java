@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 
 /**
@@ -29,6 +30,10 @@ import java.util.random.RandomGenerator;
  *
  * Serving the requests of others is {@link StateServer}'s.
  *
+ * <p>A Fabric peer refuses a request spanning more than its own {@code state.batchSize} past its
+ * start, and does not say what that is: a window asked of a peer that is not known to be a Hearsay
+ * peer is cut to Fabric's default, 10 blocks (the hearsay profile asks Hearsay peers for 50).
+ *
  * With a pipeline above 1 (the hearsay profile), up to that many windows are requested at once,
  * the next window starting after the last one asked for, each preferably from a peer not already
  * serving one; Fabric asks for one window at a time (pipeline 1). How many windows are in flight
@@ -41,8 +46,12 @@ public final class StateTransfer {
   /** A request for blocks {@code start..end} (inclusive) sent to {@code peer}. */
   public record Request(PkiId peer, long start, long end, long nonce, long deadlineNanos, int attempt) {}
 
+  /** Fabric's default {@code peer.gossip.state.batchSize}. */
+  static final int FABRIC_BATCH_SIZE = 10;
+
   private final String mspId;
   private final int batchSize;
+  private final Predicate<PkiId> fabricPeer;
   private final long responseTimeoutNanos;
   private final int maxRetries;
   private final RandomGenerator random;
@@ -63,6 +72,13 @@ public final class StateTransfer {
 
   public StateTransfer(String mspId, int batchSize, Duration responseTimeout, int maxRetries, RandomGenerator random,
       int pipeline) {
+    this(mspId, batchSize, responseTimeout, maxRetries, random, pipeline, peer -> false);
+  }
+
+  /** {@code fabricPeer}: the peers to ask for no more than Fabric's batch size at once. */
+  public StateTransfer(String mspId, int batchSize, Duration responseTimeout, int maxRetries, RandomGenerator random,
+      int pipeline, Predicate<PkiId> fabricPeer) {
+    this.fabricPeer = fabricPeer;
     if (pipeline < 1) {
       throw new IllegalArgumentException("pipeline must be at least 1: " + pipeline);
     }
@@ -225,6 +241,14 @@ public final class StateTransfer {
       return Optional.empty();
     }
     PkiId peer = candidates.get(random.nextInt(candidates.size())).pkiId();
+    if (fabricPeer.test(peer) && end - start + 1 > FABRIC_BATCH_SIZE) {
+      long cut = start + FABRIC_BATCH_SIZE - 1;
+      if (attempt > 1) {
+        // A retry cut short: the rest of its window is asked for again after it.
+        requestedUpTo = Math.min(requestedUpTo, cut);
+      }
+      end = cut;
+    }
     Request request = new Request(peer, start, end, random.nextLong(), nowNanos + responseTimeoutNanos, attempt);
     pending.put(request.nonce(), request);
     requestedUpTo = Math.max(requestedUpTo, end);

@@ -147,6 +147,22 @@ class StateTransferTest {
   }
 
   @Test
+  void aFabricPeerIsAskedForNoMoreThanFabricsBatchSizeAndTheNextWindowFollowsOn() {
+    StateTransfer hearsayProfile = new StateTransfer("Org1MSP", 50, Duration.ofSeconds(3), 3, new SplittableRandom(7), 2,
+        peer -> peer.equals(ahead.pkiId()));
+    advertise(ahead, 200);
+    StateTransfer.Request first = hearsayProfile.check(1, members, 0).orElseThrow();
+    StateTransfer.Request second = hearsayProfile.check(1, members, 0).orElseThrow();
+    assertEquals(List.of(1L, 10L, 11L, 20L), List.of(first.start(), first.end(), second.start(), second.end()),
+        "Fabric refuses a request spanning more than its batch size (10 by default)");
+    advertise(alsoAhead, 200);
+    assertTrue(hearsayProfile.onResponse(first.peer(), first.nonce()));
+    StateTransfer.Request third = hearsayProfile.check(1, members, 0).orElseThrow();
+    assertEquals(List.of(alsoAhead.pkiId(), 21L, 70L), List.of(third.peer(), third.start(), third.end()),
+        "a Hearsay peer, idle, is asked for a window of 50");
+  }
+
+  @Test
   void theGenesisBlockIsNeverAskedFor() {
     advertise(ahead, 5);
     StateTransfer.Request request = transfer.check(0, members, 0).orElseThrow();
