@@ -258,13 +258,18 @@ public final class FabricGossipReport {
         + "10 transactions) after a warm-up; each block file polled every 10 ms. Time from the orderer's block\n"
         + "file to the Fabric follower's, and to the last of the two Hearsay peers'. Fabric's peers run Fabric's\n"
         + "defaults in both runs; the profile is the Hearsay peers' (hearsay: towards each other).\n\n"
+        + "Ratios: the Hearsay peers' p50 to the Fabric follower's in the same run (its baseline), and the\n"
+        + "Hearsay peers' gossip bytes to those of the first run's.\n\n"
         + "| Hearsay peers' profile | blocks | Fabric follower p50 / p99 (ms) | Hearsay peers p50 / p99 (ms) | "
-        + "gossip bytes per block per Hearsay peer |\n| --- | ---: | ---: | ---: | ---: |\n");
+        + "Hearsay p50 / follower p50 | gossip bytes per block per Hearsay peer | bytes ratio |\n"
+        + "| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
     StringBuilder json = new StringBuilder("{\"runs\": [");
     for (Run r : runs) {
-      md.append(String.format(Locale.ROOT, "| %s | %d | %.0f / %.0f | %.0f / %.0f | %.0f |%n", r.profile(),
+      md.append(String.format(Locale.ROOT, "| %s | %d | %.0f / %.0f | %.0f / %.0f | %.2f | %.0f | %.2f |%n", r.profile(),
           r.toFabric().size(), percentile(r.toFabric(), 0.5), percentile(r.toFabric(), 0.99),
-          percentile(r.toHearsay(), 0.5), percentile(r.toHearsay(), 0.99), r.bytesPerBlockPerPeer()));
+          percentile(r.toHearsay(), 0.5), percentile(r.toHearsay(), 0.99),
+          percentile(r.toHearsay(), 0.5) / percentile(r.toFabric(), 0.5), r.bytesPerBlockPerPeer(),
+          r.bytesPerBlockPerPeer() / runs.get(0).bytesPerBlockPerPeer()));
       json.append(String.format(Locale.ROOT, "%s%n  {\"profile\": \"%s\", \"toFabricFollowerMs\": %s, "
           + "\"toHearsayPeersMs\": %s, \"gossipBytesPerBlockPerHearsayPeer\": %.0f}", r == runs.get(0) ? "" : ",",
           r.profile(), r.toFabric(), r.toHearsay(), r.bytesPerBlockPerPeer()));
