@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.hyperledger.fabric.protos.gossip.AliveMessage;
 
 /**
@@ -25,9 +26,10 @@ import org.hyperledger.fabric.protos.gossip.AliveMessage;
  * every expiry/10 (with an accrual detector, every aliveTimeInterval/4):
  *   alive peers not heard from for aliveExpirationTimeout,       -> dead
  *   or suspected by the accrual detector (hearsay profile; only
- *   Hearsay peers, which announce Artery, feed it: a Fabric peer
- *   keeps its own alive interval, 5 s by default, and is judged
- *   by the expiry alone, as Fabric judges it)
+ *   the peers it judges feed it: beside Fabric peers, those that
+ *   announce Artery; a Fabric peer keeps its own alive interval,
+ *   5 s by default, and is judged by the expiry alone, as Fabric
+ *   judges it)
  *   dead peers not heard from for msgExpirationFactor x expiry   -> forgotten, unless their
  *                                                                   endpoint is a bootstrap or
  *                                                                   anchor peer's
@@ -62,6 +64,7 @@ public final class AliveTable {
   private final Set<Endpoint> neverForget;
   private final Map<PkiId, Entry> entries = new HashMap<>();
   private final Optional<AccrualDetector> accrual;
+  private final Predicate<MemberInfo> judgedByAccrual;
 
   public AliveTable(PkiId self, Duration aliveExpirationTimeout, Duration purgeAfter,
       Set<Endpoint> neverForget) {
@@ -71,7 +74,14 @@ public final class AliveTable {
   /** With an accrual detector, a peer is also declared dead as soon as the detector suspects it. */
   public AliveTable(PkiId self, Duration aliveExpirationTimeout, Duration purgeAfter,
       Set<Endpoint> neverForget, Optional<AccrualDetector> accrual) {
+    this(self, aliveExpirationTimeout, purgeAfter, neverForget, accrual, member -> true);
+  }
+
+  /** With an accrual detector for the peers {@code judgedByAccrual} accepts; the others by the expiry alone. */
+  public AliveTable(PkiId self, Duration aliveExpirationTimeout, Duration purgeAfter,
+      Set<Endpoint> neverForget, Optional<AccrualDetector> accrual, Predicate<MemberInfo> judgedByAccrual) {
     this.accrual = accrual;
+    this.judgedByAccrual = judgedByAccrual;
     this.self = self;
     this.expiryNanos = aliveExpirationTimeout.toNanos();
     this.purgeNanos = purgeAfter.toNanos();
@@ -94,7 +104,7 @@ public final class AliveTable {
       return Outcome.STALE;
     }
     entries.put(info.pkiId(), new Entry(keepInternalEndpoint(info, known), alive, nowNanos, true));
-    if (info.artery().isPresent()) {
+    if (judgedByAccrual.test(info)) {
       accrual.ifPresent(detector -> detector.heartbeat(info.pkiId(), nowNanos));
     }
     if (known == null) {

@@ -11,6 +11,7 @@ import io.hearsay.protocol.identity.PkiId;
 import io.hearsay.protocol.message.EnvelopeSigner;
 import io.hearsay.protocol.message.EnvelopeVerifier;
 import io.hearsay.protocol.message.GossipMessages;
+import io.hearsay.protocol.message.HearsayMetadata;
 import io.hearsay.protocol.message.PeerTimes;
 import io.hearsay.protocol.message.SignedGossipMessage;
 import io.hearsay.runtime.comm.Comm;
@@ -23,9 +24,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -85,6 +87,8 @@ public final class Membership {
   private final MembershipSettings settings;
   private final DisclosurePolicy disclosure;
   private final AliveTable table;
+  /** Whose death the accrual detector may call (the others: the fixed expiry). */
+  private final Predicate<MemberInfo> judgedByAccrual;
   private final KnownEndpoints known;
   private final List<ActorRef<MembershipView>> subscribers = new ArrayList<>();
   private final SplittableRandom random = new SplittableRandom();
@@ -102,9 +106,13 @@ public final class Membership {
     this.settings = setup.settings();
     this.disclosure = new DisclosurePolicy(mspId, settings.externalEndpoint().isPresent());
     this.known = new KnownEndpoints(mspId, setup.self(), settings.bootstrap(), setup.anchorPeers());
+    // With Fabric's transport, peers that announce no Artery address are Fabric peers, keeping
+    // Fabric's alive interval: the accrual detector, tuned to ours, would take them for dead.
+    boolean besideFabricPeers = HearsayMetadata.arteryOf(setup.selfMetadata()).isPresent();
+    this.judgedByAccrual = member -> settings.accrual().isPresent() && (!besideFabricPeers || member.artery().isPresent());
     this.table = new AliveTable(setup.signer().self().pkiId(), settings.aliveExpirationTimeout(),
         settings.purgeAfter(), known.neverForget(),
-        settings.accrual().map(a -> new AccrualDetector(a, settings.aliveTimeInterval())));
+        settings.accrual().map(a -> new AccrualDetector(a, settings.aliveTimeInterval())), judgedByAccrual);
   }
 
   public static Behavior<Command> create(Setup setup) {
@@ -171,8 +179,8 @@ public final class Membership {
       }
       case EXPIRY -> {
         table.expire(now).forEach(m -> context.getLog().info("peer {} ({}) is dead: {}", m.pkiId(), describe(m),
-            settings.accrual().isPresent() && m.artery().isPresent()
-                ? "suspected by the accrual detector" : "not heard from for " + settings.aliveExpirationTimeout()));
+            judgedByAccrual.test(m) ? "suspected by the accrual detector"
+                : "not heard from for " + settings.aliveExpirationTimeout()));
         table.purge(now).forEach(m -> context.getLog().info("peer {} ({}) forgotten", m.pkiId(), describe(m)));
       }
       case PULL -> antiEntropyRound();

@@ -89,7 +89,8 @@ class AliveTableTest {
   void withTheAccrualDetectorAFabricPeerIsJudgedByTheExpiryAloneAndAHearsayPeerSoonerByTheDetector() {
     AccrualDetector detector = new AccrualDetector(
         new AccrualDetector.Settings(8, 100, Duration.ofMillis(200), Duration.ofSeconds(1)), Duration.ofMillis(500));
-    AliveTable accrual = new AliveTable(self.pkiId(), EXPIRY, EXPIRY.multipliedBy(20), Set.of(), Optional.of(detector));
+    AliveTable accrual = new AliveTable(self.pkiId(), EXPIRY, EXPIRY.multipliedBy(20), Set.of(), Optional.of(detector),
+        member -> member.artery().isPresent());
     SigningIdentity fabricPeer = TestCrypto.peer(1, 2);
     accrual.onAlive(new EnvelopeSigner(other).sign(GossipMessages.alive(other.identity(), "127.0.0.1:2",
         PeerTimes.of(1, 1), HearsayMetadata.artery("127.0.0.1:3"))), 0);
