@@ -13,6 +13,7 @@ import io.hearsay.protocol.identity.SigningIdentity;
 import io.hearsay.protocol.message.EnvelopeSigner;
 import io.hearsay.protocol.message.GossipMessages;
 import io.hearsay.runtime.admin.AdminServer;
+import io.hearsay.runtime.admin.HealthChecks;
 import io.hearsay.runtime.admin.ChannelJoinRequests;
 import io.hearsay.runtime.admin.NodeMetrics;
 import io.hearsay.runtime.admin.StatusJson;
@@ -41,6 +42,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -74,6 +76,7 @@ public final class HearsayPeer implements AutoCloseable {
   private final NodeMetrics metrics;
   private final Endpoint endpoint;
   private final RunningNode node;
+  private final long startedNanos = System.nanoTime();
 
   private HearsayPeer(ActorSystem<Peer.Command> system, PeerSettings settings, SigningIdentity identity,
       RejectionLog rejections, MessageCounts received, NodeMetrics metrics, Optional<Endpoint> fabricGossip) {
@@ -227,6 +230,18 @@ public final class HearsayPeer implements AutoCloseable {
       @Override
       public String metrics() {
         return metrics.scrape();
+      }
+
+      @Override
+      public CompletionStage<List<HealthChecks.FailedCheck>> health() {
+        boolean startUpOver = System.nanoTime() - startedNanos > settings.membership().aliveExpirationTimeout().toNanos();
+        return membership().thenCombine(channels(), (view, channels) -> {
+          List<HealthChecks.FailedCheck> failed = new ArrayList<>(HealthChecks.channels(channels));
+          failed.addAll(HealthChecks.delivery(metrics.delivery().failingFor(HealthChecks.DELIVERY_GRACE, System.nanoTime())));
+          failed.addAll(HealthChecks.membership(view.alive().size(), !settings.membership().bootstrap().isEmpty(),
+              startUpOver));
+          return failed;
+        });
       }
 
       @Override

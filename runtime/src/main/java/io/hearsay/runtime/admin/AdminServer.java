@@ -5,12 +5,19 @@ import io.hearsay.runtime.config.Endpoint;
 import io.hearsay.runtime.tls.CountingTrustManager;
 import io.hearsay.runtime.tls.PemTls;
 import io.hearsay.runtime.tls.TlsSettings;
+import io.hearsay.protocol.crypto.Pem;
 import java.io.IOException;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -29,7 +36,8 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /**
  * A node's admin endpoint on pekko-http, in the node's own ActorSystem: {@code GET /status}
- * (JSON), {@code GET /metrics} (Prometheus text) and, where the node joins channels,
+ * (JSON), {@code GET /metrics} (Prometheus text), {@code GET /healthz} (Fabric's health answer,
+ * {@link HealthChecks}; {@code /ready} the same, {@code /alive} liveness) and, where the node joins channels,
  * {@code POST /channels} with a signed join request as the body. With {@code operations.tls} it
  * serves HTTPS, and with {@code clientAuthRequired} only clients whose certificate one of
  * {@code clientRootCAs} issued get a connection at all (refusals are logged and counted). Without
@@ -43,6 +51,11 @@ public final class AdminServer implements AutoCloseable {
     CompletionStage<String> status();
 
     String metrics();
+
+    /** The node's failed health checks (none: healthy); see {@link HealthChecks}. */
+    default CompletionStage<List<HealthChecks.FailedCheck>> health() {
+      return CompletableFuture.completedFuture(List.of());
+    }
 
     /** Carries out a posted channel join request from {@code remote}, if this node joins channels. */
     default Optional<Join> join() {
@@ -93,7 +106,11 @@ public final class AdminServer implements AutoCloseable {
       }));
     }
     try {
-      ServerBinding binding = server.bind(routes(routes)).toCompletableFuture()
+      Optional<X509Certificate> tlsCertificate = settings.tls().isPresent()
+          ? Optional.of(Pem.readCertificate(settings.tls().get().keyPair().certificate())) : Optional.empty();
+      Supplier<List<HealthChecks.FailedCheck>> own = () -> tlsCertificate
+          .map(c -> HealthChecks.certificate("admin TLS", c, Instant.now())).orElse(List.of());
+      ServerBinding binding = server.bind(new Directives(routes, own).route()).toCompletableFuture()
           .get(BIND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       return new AdminServer(binding, refused);
     } catch (Exception e) {
@@ -104,14 +121,31 @@ public final class AdminServer implements AutoCloseable {
 
   /** The admin routes, for an application that serves them from its own pekko-http server. */
   public static Route routes(Routes routes) {
-    return new Directives(routes).route();
+    return new Directives(routes, List::of).route();
   }
 
   private static final class Directives extends AllDirectives {
     private final Routes routes;
+    /** The server's own checks (its TLS certificate), beside the node's. */
+    private final Supplier<List<HealthChecks.FailedCheck>> own;
 
-    Directives(Routes routes) {
+    Directives(Routes routes, Supplier<List<HealthChecks.FailedCheck>> own) {
       this.routes = routes;
+      this.own = own;
+    }
+
+    /** 200 with Fabric's OK, or 503 with the failed checks. */
+    private Route health() {
+      return get(() -> onComplete(routes.health(), answer -> {
+        List<HealthChecks.FailedCheck> failed = new ArrayList<>(own.get());
+        if (answer.isSuccess()) {
+          failed.addAll(answer.get());
+        } else {
+          failed.add(new HealthChecks.FailedCheck("node", "did not answer: " + answer.failed().get().getMessage()));
+        }
+        return complete(HttpResponse.create().withStatus(failed.isEmpty() ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE)
+            .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, HealthChecks.json(failed, Instant.now()))));
+      }));
     }
 
     Route route() {
@@ -119,13 +153,18 @@ public final class AdminServer implements AutoCloseable {
           ? complete(HttpEntities.create(ContentTypes.APPLICATION_JSON, answer.get()))
           : complete(StatusCodes.SERVICE_UNAVAILABLE, "status unavailable: " + answer.failed().get() + "\n"))));
       Route metrics = path("metrics", () -> get(() -> complete(HttpEntities.create(PROMETHEUS, routes.metrics()))));
-      return routes.join().map(join -> concat(status, metrics, path("channels", () -> post(() -> extractClientIP(ip ->
+      // Fabric's /healthz; Pekko Management's readiness (/ready, the same checks) and liveness
+      // (/alive: the node's actor system serves this route, so it lives).
+      Route health = concat(path("healthz", this::health), path("ready", this::health),
+          path("alive", () -> get(() -> complete(HttpEntities.create(ContentTypes.APPLICATION_JSON,
+              HealthChecks.json(List.of(), Instant.now()))))));
+      return routes.join().map(join -> concat(status, metrics, health, path("channels", () -> post(() -> extractClientIP(ip ->
           entity(Unmarshaller.entityToByteArray(), body -> {
             Answer answer = join.apply(body, ip.getAddress().map(Object::toString).orElse("unknown"));
             return complete(HttpResponse.create().withStatus(answer.status())
                 .withEntity(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, answer.message() + "\n")));
           }))))))
-          .orElse(concat(status, metrics));
+          .orElse(concat(status, metrics, health));
     }
   }
 

@@ -6,6 +6,7 @@ import io.hearsay.runtime.comm.DroppedMessages;
 import io.hearsay.runtime.comm.MessageCounts;
 import io.hearsay.runtime.comm.RejectionLog;
 import io.hearsay.runtime.deliver.DeliverObserver;
+import io.hearsay.runtime.deliver.DeliveryHealth;
 import io.hearsay.runtime.membership.MembershipView;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -40,6 +41,8 @@ public final class NodeMetrics implements ChannelObserver, DeliverObserver {
   private final Map<String, AtomicInteger> leader = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> failedChannels = new ConcurrentHashMap<>();
   private Supplier<? extends Collection<?>> repairs;
+  private final DeliveryHealth delivery = new DeliveryHealth();
+  private final DeliverObserver deliveryHealth = delivery.observer();
   /** Counters registered per name, tags and key: registering one twice makes Micrometer warn. */
   private final Set<String> registered = ConcurrentHashMap.newKeySet();
 
@@ -115,6 +118,22 @@ public final class NodeMetrics implements ChannelObserver, DeliverObserver {
   public void deliverReconnecting(String channel) {
     Counter.builder("hearsay.deliver.reconnects").tag("channel", channel)
         .description("Deliver streams that failed and were tried again").register(registry).increment();
+    deliveryHealth.deliverReconnecting(channel);
+  }
+
+  @Override
+  public void deliverConnected(String channel) {
+    deliveryHealth.deliverConnected(channel);
+  }
+
+  @Override
+  public void deliverStopped(String channel) {
+    deliveryHealth.deliverStopped(channel);
+  }
+
+  /** Since when each channel's deliver client has reached no orderer (for the health checks). */
+  public DeliveryHealth delivery() {
+    return delivery;
   }
 
   @Override

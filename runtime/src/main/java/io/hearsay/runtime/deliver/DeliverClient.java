@@ -134,6 +134,8 @@ public final class DeliverClient {
         .onMessage(ConnectCheck.class, c -> {
           if (c.attempt() == attempt && stream != null && !heardThisAttempt && !stream.connected()) {
             failed("not connected within " + settings.connTimeout());
+          } else if (c.attempt() == attempt && stream != null) {
+            observer.deliverConnected(config.channelId());
           }
           return Behaviors.same();
         })
@@ -146,6 +148,7 @@ public final class DeliverClient {
           return Behaviors.same();
         })
         .onSignal(PostStop.class, s -> {
+          observer.deliverStopped(config.channelId());
           closeStream();
           return Behaviors.same();
         })
@@ -171,6 +174,9 @@ public final class DeliverClient {
     }
     channel.deliver(response.getBlock(), refusals);
     next++;
+    if (failures > 0 || failingSince >= 0) {
+      observer.deliverConnected(config.channelId());
+    }
     failures = 0;
     failingSince = -1;
   }

@@ -13,4 +13,10 @@ public interface DeliverObserver {
 
   /** {@code channel}'s deliver stream failed and is tried again (at the next orderer). */
   default void deliverReconnecting(String channel) {}
+
+  /** {@code channel}'s deliver stream is connected (it brought a block, or its connection is up). */
+  default void deliverConnected(String channel) {}
+
+  /** {@code channel}'s deliver client stopped (this peer no longer delivers for the channel). */
+  default void deliverStopped(String channel) {}
 }

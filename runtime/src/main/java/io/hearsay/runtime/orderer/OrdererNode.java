@@ -10,6 +10,7 @@ import io.hearsay.channels.ChannelStatus;
 import io.hearsay.ledger.store.LedgerStores;
 import io.hearsay.runtime.PeerIdentityFiles;
 import io.hearsay.runtime.admin.AdminServer;
+import io.hearsay.runtime.admin.HealthChecks;
 import io.hearsay.runtime.admin.NodeMetrics;
 import io.hearsay.runtime.admin.StatusJson;
 import io.hearsay.runtime.channels.StatusCollector;
@@ -123,6 +124,11 @@ public final class OrdererNode implements AutoCloseable {
       @Override
       public String metrics() {
         return metrics.scrape();
+      }
+
+      @Override
+      public CompletionStage<List<HealthChecks.FailedCheck>> health() {
+        return orderer.channelStatus().thenApply(HealthChecks::channels);
       }
     });
     return orderer;

@@ -12,8 +12,10 @@ import io.hearsay.protocol.cryptogen.CryptoMaterial;
 import io.hearsay.protocol.identity.SigningIdentity;
 import io.hearsay.runtime.HearsayPeer;
 import io.hearsay.runtime.config.Endpoint;
-import io.hearsay.testkit.TestNetwork;
+import io.hearsay.runtime.config.FreePorts;
 import io.hearsay.runtime.tls.PemTls;
+import io.hearsay.testkit.Eventually;
+import io.hearsay.testkit.TestNetwork;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -151,6 +153,28 @@ class AdminEndpointTest {
 
     byte[] request = join(material.userIdentity(org1, CryptoMaterial.ADMIN), GenesisBlocks.create("mychannel", material, Map.of()));
     assertTrue(operator.post(admin, "/channels", request, 202).contains("mychannel"));
+  }
+
+  @Test
+  void healthzIsFabricsOkAndTurnsUnavailableNamingTheCheckThatFailed() throws Exception {
+    Endpoint admin = peerWithAdmin(Map.of()).adminEndpoint().orElseThrow();
+    assertTrue(AdminClient.PLAIN.get(admin, "/healthz").startsWith("{\"status\": \"OK\""));
+    assertTrue(AdminClient.PLAIN.get(admin, "/ready").startsWith("{\"status\": \"OK\""));
+
+    // A peer whose only bootstrap peer never answers: once start-up is over, its view is empty.
+    Map<String, Object> values = new HashMap<>(Map.of("hearsay.admin.endpoint", "127.0.0.1:0",
+        "peer.gossip.aliveTimeInterval", "200ms", "peer.gossip.aliveExpirationTimeout", "1s"));
+    HearsayPeer alone = network.start(network.config(1, 1, List.of(new Endpoint("127.0.0.1", FreePorts.next())), values));
+    Endpoint aloneAdmin = alone.adminEndpoint().orElseThrow();
+    Eventually.await(Duration.ofSeconds(20), "the peer reports its empty view", () -> {
+      try {
+        AdminClient.PLAIN.get(aloneAdmin, "/healthz");
+        return false;
+      } catch (IOException unavailable) {
+        return unavailable.getMessage().startsWith("HTTP 503") && unavailable.getMessage().contains("\"membership\"");
+      }
+    });
+    assertTrue(AdminClient.PLAIN.get(aloneAdmin, "/alive").contains("OK"), "alive all the same");
   }
 
   @Test
