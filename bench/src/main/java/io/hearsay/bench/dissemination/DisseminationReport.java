@@ -85,7 +85,7 @@ public final class DisseminationReport {
     ChannelSettings settings = ChannelSettingsReader.read(Slowdown.apply(
         TestConfigs.profile(profile).withFallback(ConfigFactory.load()), slowdown, "peer.gossip", "hearsay.channels.plumtree", "hearsay.channels.pull"),
         "--profile " + profile);
-    System.out.printf("profile %s, %.1f%% loss%n", profile, loss * 100);
+    System.err.printf("profile %s, %.1f%% loss%n", profile, loss * 100);
     try (SimulatedNetwork network = SimulatedNetwork.start(new SimulatedNetwork.Settings(peers,
         Slowdown.apply(LinkModel.Links.lan().withLoss(loss), slowdown), seed, settings,
         SimulatedNetwork.scratchDir("dissemination")))) {
@@ -95,9 +95,9 @@ public final class DisseminationReport {
       double pairs = (double) result.blocks().size() * result.receivers();
       double copies = result.blocks().stream().mapToInt(DisseminationRun.BlockResult::copies).sum() / pairs;
       double byPush = result.blocks().stream().mapToInt(DisseminationRun.BlockResult::firstByPush).sum() / pairs;
-      System.out.printf("  rejections %s%n", network.traffic().rejections());
+      System.err.printf("  rejections %s%n", network.traffic().rejections());
       network.traffic().rejectionSamples().forEach((reason, details) ->
-          details.forEach(detail -> System.out.printf("    e.g. %s: %s%n", reason, detail)));
+          details.forEach(detail -> System.err.printf("    e.g. %s: %s%n", reason, detail)));
       return new Row(profile, loss, percentile(allPeers, 0.5), percentile(allPeers, 0.99), allPeers[allPeers.length - 1],
           copies, result.bytesSent() / (double) result.blocks().size(), 1 - byPush, allPeers, result.copiesByWay());
     }

@@ -28,6 +28,7 @@ public final class EpidemicReport {
     int peers = 1000;
     int trials = 200;
     long seed = 2026;
+    boolean asJson = List.of(args).contains("--json");
     for (int i = 0; i < args.length - 1; i++) {
       switch (args[i]) {
         case "--out" -> out = Path.of(args[i + 1]);
@@ -37,7 +38,7 @@ public final class EpidemicReport {
         default -> { }
       }
     }
-    System.out.printf("seed %d, %d replicas, %d trials%n", seed, peers, trials);
+    System.err.printf("seed %d, %d replicas, %d trials%n", seed, peers, trials);
     SplittableRandom random = new SplittableRandom(seed);
     StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "# Epidemic families against theory%n%n"
         + "%d replicas in synchronous rounds, %d trials each, seed %d (`bench/run epidemic`). The plain classes of"
@@ -79,15 +80,17 @@ public final class EpidemicReport {
           i == 0 ? "" : String.format(Locale.ROOT, "%.5f", pullCurve.get(i - 1) * pullCurve.get(i - 1))));
     }
     Files.createDirectories(out);
-    Files.writeString(out.resolve("epidemic.json"), String.format(Locale.ROOT,
+    String jsonText = String.format(Locale.ROOT,
         "{\"peers\": %d, \"trials\": %d, \"seed\": %d, \"results\": [%s], \"pullCurve\": %s}%n",
-        peers, trials, seed, String.join(", ", json), pullCurve));
+        peers, trials, seed, String.join(", ", json), pullCurve);
+    Files.writeString(out.resolve("epidemic.json"), jsonText);
     Files.writeString(out.resolve("epidemic.md"), md.toString());
     Files.writeString(out.resolve("epidemic-residue.svg"),
         BarChart.svg("Residue: measured (m) and e^{-m(1-s)} (t)", bars));
     Files.writeString(out.resolve("epidemic-anti-entropy.svg"),
         BarChart.svg("Anti-entropy: mean rounds until all " + peers + " replicas have the update", roundBars));
-    System.out.print(md);
+    // With --json, stdout is the one JSON document (progress went to stderr).
+    System.out.print(asJson ? jsonText : md);
   }
 
   /** The mean residue over {@code trials}: infect-and-die with fanout {@code m}, or rumors with counter {@code m}. */

@@ -77,7 +77,9 @@ final class NetworkCommand extends CommandGroup {
         return HearsayCommand.CANNOT_RUN;
       } finally {
         if (keepRunning) {
-          spec.commandLine().getOut().println("nodes left running; stop them with: hearsay network down --dir " + dir);
+          // With --json, stdout is the one JSON document: the hint goes with the other human lines.
+          (json ? spec.commandLine().getErr() : spec.commandLine().getOut())
+              .println("nodes left running; stop them with: hearsay network down --dir " + dir);
         } else {
           network.stopAll();
         }

@@ -48,7 +48,7 @@ public final class SimulatedMembership implements AutoCloseable {
 
   public SimulatedMembership(int peers, LinkModel.Links links, long seed, Config gossip, Path dir) throws Exception {
     this.dir = dir;
-    System.out.printf("simulated membership: %d peers, seed %d, %s%n", peers, seed, links);
+    System.err.printf("simulated membership: %d peers, seed %d, %s%n", peers, seed, links);
     identities = SimulatedIdentities.generate(peers, dir);
     system = ActorSystem.create(Behaviors.empty(), "simulated", SimulatedIdentities.systemConfig(dir));
     List<Endpoint> endpoints = new ArrayList<>();

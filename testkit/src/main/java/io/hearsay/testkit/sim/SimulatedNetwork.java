@@ -73,7 +73,7 @@ public final class SimulatedNetwork implements AutoCloseable {
 
   private SimulatedNetwork(Settings settings) throws Exception {
     dir = settings.dir();
-    System.out.printf("simulated network: %d peers, seed %d, %s%n", settings.peers(), settings.seed(), settings.links());
+    System.err.printf("simulated network: %d peers, seed %d, %s%n", settings.peers(), settings.seed(), settings.links());
     SimulatedIdentities peersIdentities = SimulatedIdentities.generate(settings.peers(), settings.dir());
     material = peersIdentities.material();
     CryptoMaterial.Org org = peersIdentities.org();
