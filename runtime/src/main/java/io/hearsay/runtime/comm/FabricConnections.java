@@ -32,8 +32,12 @@ import org.hyperledger.fabric.protos.gossip.GossipMessage.ContentCase;
  *   tls_cert_hash is the certificate the peer presented in this session (a peer with TLS that
  *   presented none is refused); anything else, refused and the stream closed
  * a probe (probe = true) is answered by our own ConnEstablish and closed, never bound
- * one stream per peer: a newly bound stream replaces the older one (as Fabric's connection store
- *   does, so two peers dialling each other at once end up sharing one)
+ * a newly bound stream is the one we send on; the older one is not closed by us but kept,
+ *   still read, until the peer closes it (at most two per peer: a third closes the oldest).
+ *   Fabric closes whatever connection it holds for a peer when that peer's incoming stream
+ *   ends: closing our older stream when two peers dialled each other at once made Fabric drop
+ *   the good one and declare us unresponsive. When the stream we send on closes, the other
+ *   takes over
  * sending to an endpoint uses the stream of the peer bound there, else dials it and queues (a few)
  *   envelopes until the handshake
  * every later envelope is verified against the bound peer before anyone sees it
@@ -166,12 +170,15 @@ final class FabricConnections {
   }
 
   private Arrival bind(FabricLinks.Stream stream, PeerIdentity peer, Endpoint endpoint) {
-    bound.put(stream, peer);
     FabricLinks.Stream older = byPeer.put(peer.pkiId(), stream);
-    if (older != null && older != stream) {
-      bound.remove(older);
-      older.close();
+    List<FabricLinks.Stream> oldest = bound.entrySet().stream()
+        .filter(e -> e.getValue().pkiId().equals(peer.pkiId()) && e.getKey() != older && e.getKey() != stream)
+        .map(Map.Entry::getKey).toList();
+    for (FabricLinks.Stream third : oldest) {
+      bound.remove(third);
+      third.close();
     }
+    bound.put(stream, peer);
     peerAt.put(endpoint, peer.pkiId());
     if (!stream.inbound()) {
       dialling.remove(endpoint);
@@ -189,6 +196,8 @@ final class FabricConnections {
     PeerIdentity peer = bound.remove(stream);
     if (peer != null && byPeer.get(peer.pkiId()) == stream) {
       byPeer.remove(peer.pkiId());
+      bound.entrySet().stream().filter(e -> e.getValue().pkiId().equals(peer.pkiId())).findFirst()
+          .ifPresent(other -> byPeer.put(peer.pkiId(), other.getKey()));
     }
     return handshakingAt == null ? List.of() : failedDial(stream, handshakingAt);
   }

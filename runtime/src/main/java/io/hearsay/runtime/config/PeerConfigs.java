@@ -23,13 +23,14 @@ public final class PeerConfigs {
     Map<String, Object> values = new HashMap<>();
     values.put("peer.id", node);
     values.put("peer.localMspId", org.mspId());
-    values.put("peer.mspConfigPath", material.nodeDir(org, node).resolve("msp").toString());
+    // Absolute: a config file's relative paths are relative to its own directory, not to the material's.
+    values.put("peer.mspConfigPath", material.nodeDir(org, node).resolve("msp").toAbsolutePath().toString());
     values.put("peer.gossip.endpoint", endpoint.toString());
     values.put("peer.gossip.bootstrap", bootstrap.stream().map(Endpoint::toString).toList());
     List<Map<String, Object>> orgs = new ArrayList<>();
     for (CryptoMaterial.Org other : material.orgs()) {
       if (!other.equals(org)) {
-        orgs.add(Map.of("mspId", other.mspId(), "mspDir", material.orgDir(other).resolve("msp").toString()));
+        orgs.add(Map.of("mspId", other.mspId(), "mspDir", material.orgDir(other).resolve("msp").toAbsolutePath().toString()));
       }
     }
     values.put("hearsay.orgs", orgs);

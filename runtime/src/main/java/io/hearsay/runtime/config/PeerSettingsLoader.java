@@ -38,13 +38,16 @@ public final class PeerSettingsLoader {
     return load(parse(file), file.toString(), System.getenv());
   }
 
-  /** Parses a config file; a missing or unparseable file is a {@link ConfigError} naming it. */
+  /**
+   * Parses a config file, its relative paths taken as relative to its directory
+   * ({@link ConfigPaths}); a missing or unparseable file is a {@link ConfigError} naming it.
+   */
   public static Config parse(Path file) throws ConfigError {
     if (!Files.isRegularFile(file)) {
       throw new ConfigError("config file " + file + " not found");
     }
     try {
-      return ConfigFactory.parseFile(file.toFile());
+      return ConfigPaths.relativeTo(ConfigFactory.parseFile(file.toFile()), file.toAbsolutePath().getParent());
     } catch (ConfigException e) {
       throw new ConfigError(file + ": " + e.getMessage(), e);
     }

@@ -45,6 +45,31 @@ class PeerSettingsLoaderTest {
   }
 
   @Test
+  void relativePathsInAConfigFileAreRelativeToItsDirectoryWhateverTheWorkingDirectory() throws Exception {
+    Path config = tmp.resolve("network").resolve("config").toAbsolutePath();
+    Files.createDirectories(config);
+    Path nodeDir = material.nodeDir(org1, org1.nodes().get(0)).toAbsolutePath();
+    Path org2Msp = material.orgDir(material.org("Org2MSP")).resolve("msp").toAbsolutePath();
+    // Each path as the config directory sees it (../../...), never as the working directory does.
+    String node = config.relativize(nodeDir).toString();
+    Path file = config.resolve("peer0.conf");
+    Files.writeString(file, "peer.id = peer0.org1.example.com\npeer.localMspId = Org1MSP\n"
+        + "peer.mspConfigPath = \"" + node + "/msp\"\n"
+        + "peer.tls { enabled = true, cert.file = \"" + node + "/tls/server.crt\", key.file = \"" + node
+        + "/tls/server.key\", rootcert.file = \"" + node + "/tls/ca.crt\" }\n"
+        + "hearsay.orgs = [{ mspId = Org2MSP, mspDir = \"" + config.relativize(org2Msp) + "\" }]\n"
+        + "hearsay.ledger.data-dir = \"../data/peer0\"\n");
+
+    PeerSettings settings = PeerSettingsLoader.load(file);
+
+    assertEquals(nodeDir.resolve("msp"), settings.mspConfigPath());
+    assertEquals(nodeDir.resolve("tls/server.crt"), settings.tls().orElseThrow().keyPair().certificate());
+    assertEquals(org2Msp, settings.orgs().stream().filter(o -> o.mspId().equals("Org2MSP")).findFirst().orElseThrow()
+        .mspDir());
+    assertEquals(tmp.resolve("network/data/peer0").toAbsolutePath(), settings.ledger().dataDir());
+  }
+
+  @Test
   void fabricDefaultsApplyWhenTheFileSetsOnlyTheIdentity() throws Exception {
     PeerSettings settings = PeerSettingsLoader.load(write(""));
     MembershipSettings m = settings.membership();

@@ -61,7 +61,7 @@ class PeerProcessIT {
   }
 
   @Test
-  void threeTlsPeersSeeEachOtherAndAKilledOneIsMarkedDead() throws Exception {
+  void threeTlsPeersStartedFromAnotherDirectorySeeEachOtherAndAKilledOneIsMarkedDead() throws Exception {
     CryptoMaterial material = CryptoMaterialGenerator.generate(
         new CryptoMaterialGenerator.Request(tmp.resolve("crypto"), 1, 3, false, false));
     CryptoMaterial.Org org = material.org("Org1MSP");
@@ -130,18 +130,25 @@ class PeerProcessIT {
           trustStore = "%s"
           passwordFile = "%s"
         }
-        """.formatted(node, org.mspId(), nodeDir.resolve("msp"), endpoints.get(index), endpoints.get(0),
-        tls.resolve(CryptoMaterial.KEY_STORE_FILE), tls.resolve(CryptoMaterial.TRUST_STORE_FILE),
-        tls.resolve(CryptoMaterial.STORE_PASSWORD_FILE));
+        """.formatted(node, org.mspId(), relative(nodeDir.resolve("msp")), endpoints.get(index), endpoints.get(0),
+        relative(tls.resolve(CryptoMaterial.KEY_STORE_FILE)), relative(tls.resolve(CryptoMaterial.TRUST_STORE_FILE)),
+        relative(tls.resolve(CryptoMaterial.STORE_PASSWORD_FILE)));
     Path file = tmp.resolve(node + ".conf");
     Files.writeString(file, config);
     return file;
   }
 
+  /** A path as the config file beside the material sees it: relative to the file's directory. */
+  private String relative(Path path) {
+    return tmp.toAbsolutePath().relativize(path.toAbsolutePath()).toString();
+  }
+
   private PeerProcess start(Path config) throws Exception {
     Path home = Path.of(System.getProperty("hearsay.home", "..")).toAbsolutePath();
+    // Started from another directory: the config's relative paths are its own directory's.
+    Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
     ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/hearsay").toString(), "peer", "start",
-        "--config", config.toString()).redirectErrorStream(true);
+        "--config", config.toAbsolutePath().toString()).redirectErrorStream(true).directory(elsewhere.toFile());
     Path log = tmp.resolve(config.getFileName() + ".log");
     builder.redirectOutput(log.toFile());
     builder.environment().put("HEARSAY_NO_BUILD", "1");
