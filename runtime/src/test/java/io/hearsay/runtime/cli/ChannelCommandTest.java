@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.hearsay.ledger.block.BlockFileScanner;
 import io.hearsay.protocol.testing.FabricTestData;
 import io.hearsay.protocol.testing.TestCrypto;
+import io.hearsay.runtime.admin.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.hyperledger.fabric.protos.common.Block;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +24,7 @@ class ChannelCommandTest extends CliTestBase {
     assertTrue(out().contains("application org: Org1MSP, 1 root certificate(s), anchor peers "), this::out);
     assertEquals(0, run("channel", "inspect", "--json", FabricTestData.block("etcdraft-mychannel-3orgs.block").toString()));
     assertTrue(out().contains("{\"mspId\": \"Org3MSP\", \"rootCerts\": 0, \"mspType\": \"idemix\""), this::out);
+    assertEquals("mychannel", ((Map<?, ?>) Json.parse(out())).get("channel"), "stdout is one JSON document");
   }
 
   @Test

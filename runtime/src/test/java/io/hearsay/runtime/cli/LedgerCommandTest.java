@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hearsay.protocol.testing.FabricTestData;
+import io.hearsay.runtime.admin.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class LedgerCommandTest extends CliTestBase {
@@ -31,6 +33,7 @@ class LedgerCommandTest extends CliTestBase {
     String json = out();
     assertTrue(json.contains("\"height\": 9") && json.contains("\"valid\": false")
         && json.contains("\"block\": 1, \"reason\": \"BAD_PREVIOUS_HASH\""), json);
+    assertEquals(false, ((Map<?, ?>) Json.parse(json)).get("valid"), "stdout is one JSON document");
   }
 
   @Test

@@ -22,7 +22,8 @@ class LauncherIT {
   @TempDir
   Path tmp;
 
-  record Result(int exit, String output) {}
+  /** Exit code, stdout and stderr together (for messages), and stdout alone. */
+  record Result(int exit, String output, String stdout) {}
 
   /** Runs {@code bin/hearsay ARGS} to completion (at most 3 minutes). */
   static Result hearsay(String... args) throws Exception {
@@ -30,21 +31,23 @@ class LauncherIT {
     var command = new ArrayList<String>();
     command.add(home.resolve("bin/hearsay").toString());
     command.addAll(List.of(args));
-    Path output = Files.createTempFile("hearsay-cli", ".out");
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(output.toFile());
+    Path stdout = Files.createTempFile("hearsay-cli", ".out");
+    Path stderr = Files.createTempFile("hearsay-cli", ".err");
+    ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
     builder.environment().put("HEARSAY_NO_BUILD", "1");
     builder.environment().put("HEARSAY_JAVA_OPTS", "-Xmx256m -XX:TieredStopAtLevel=1");
     Process process = builder.start();
     try {
-      // Output goes to a file, so a command that hangs fails the test instead of blocking a read.
+      // Output goes to files, so a command that hangs fails the test instead of blocking a read.
       boolean finished = process.waitFor(180, TimeUnit.SECONDS);
-      String text = Files.readString(output, StandardCharsets.UTF_8);
+      String out = Files.readString(stdout, StandardCharsets.UTF_8);
+      String text = out + Files.readString(stderr, StandardCharsets.UTF_8);
       assertTrue(finished, "bin/hearsay did not finish; output:\n" + text);
-      return new Result(process.exitValue(), text);
+      return new Result(process.exitValue(), text, out);
     } finally {
       process.destroyForcibly();
-      Files.deleteIfExists(output);
+      Files.deleteIfExists(stdout);
+      Files.deleteIfExists(stderr);
     }
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hearsay.ledger.store.LedgerStores;
+import io.hearsay.runtime.admin.Json;
 import io.hearsay.runtime.network.LocalNetwork;
 import io.hearsay.testkit.Eventually;
 import java.io.IOException;
@@ -51,7 +52,8 @@ class NetworkProcessIT {
         "--keep-running", "--json");
     network = LocalNetwork.load(dir);
     assertEquals(0, up.exit(), up.output());
-    assertTrue(up.output().contains("\"agree\": true"), up.output());
+    // With --json, stdout is exactly one JSON document (progress and hints go to stderr).
+    assertEquals(true, ((Map<?, ?>) Json.parse(up.stdout())).get("agree"), up.output());
 
     LocalNetwork.Node victim = network.peers().stream().filter(p -> p.name().startsWith("peer1.org1")).findFirst()
         .orElseThrow();
