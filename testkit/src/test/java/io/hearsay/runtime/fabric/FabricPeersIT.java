@@ -16,11 +16,12 @@ import io.hearsay.protocol.message.GossipMessages;
 import io.hearsay.protocol.message.PeerTimes;
 import io.hearsay.protocol.message.SignedGossipMessage;
 import io.hearsay.runtime.PeerIdentityFiles;
-import io.hearsay.runtime.comm.RogueGossipClient;
-import io.hearsay.runtime.tls.PemTls;
+import io.hearsay.runtime.admin.Json;
 import io.hearsay.runtime.cli.HearsayCommand;
+import io.hearsay.runtime.comm.RogueGossipClient;
 import io.hearsay.runtime.config.Endpoint;
 import io.hearsay.runtime.config.FreePorts;
+import io.hearsay.runtime.tls.PemTls;
 import io.hearsay.testkit.Eventually;
 import io.hearsay.testkit.fabric.FabricNetwork;
 import io.hearsay.testkit.fabric.FabricOrgPeer;
@@ -363,15 +364,19 @@ class FabricPeersIT {
     return became > stopped && fabric.fabricPeerAlive(peer);
   }
 
+  /** {@code hearsay tx --json}: n transactions, every one accepted by the real orderer. */
   private void broadcast(int n) {
     StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
     CommandLine commandLine = HearsayCommand.commandLine();
     commandLine.setOut(new PrintWriter(out, true));
-    commandLine.setErr(new PrintWriter(out, true));
+    commandLine.setErr(new PrintWriter(err, true));
     int exit = commandLine.execute("tx", "--orderer", fabric.orderer().toString(), "--channel", FabricNetwork.CHANNEL,
         "--msp", fabric.user("org1", "User1").resolve("msp").toString(), "--msp-id", "Org1MSP",
-        "--cafile", fabric.ordererTlsCa().toString(), "--count", String.valueOf(n));
-    assertEquals(0, exit, out.toString());
+        "--cafile", fabric.ordererTlsCa().toString(), "--count", String.valueOf(n), "--json");
+    assertEquals(0, exit, out + "\n" + err);
+    Map<?, ?> outcome = (Map<?, ?>) Json.parse(out.toString());
+    assertEquals((double) n, outcome.get("accepted"), "stdout is one JSON document: " + out);
   }
 
   private long fabricHeight(String peer) {
