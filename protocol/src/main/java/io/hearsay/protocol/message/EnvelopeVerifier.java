@@ -85,14 +85,7 @@ public final class EnvelopeVerifier {
   /** Parses and verifies envelope bytes as they arrive from the network. */
   public Verdict<SignedGossipMessage> verify(byte[] envelopeBytes, Optional<PkiId> transportSender,
       Instant now) {
-    Envelope envelope;
-    try {
-      envelope = Envelope.parseFrom(envelopeBytes);
-    } catch (InvalidProtocolBufferException e) {
-      return Verdict.reject(RejectionReason.MALFORMED_ENVELOPE, "%d bytes: %s",
-          envelopeBytes.length, e.getMessage());
-    }
-    return verify(envelope, transportSender, now);
+    return envelope(envelopeBytes).then(envelope -> verify(envelope, transportSender, now));
   }
 
   /**
@@ -101,14 +94,15 @@ public final class EnvelopeVerifier {
    * may come unsigned, as Fabric sends it, and is then the session peer's.
    */
   public Verdict<SignedGossipMessage> verifyFromSession(byte[] envelopeBytes, PkiId sessionPeer, Instant now) {
-    Envelope envelope;
+    return envelope(envelopeBytes).then(envelope -> verifyFromAuthenticated(envelope, sessionPeer, now));
+  }
+
+  private static Verdict<Envelope> envelope(byte[] bytes) {
     try {
-      envelope = Envelope.parseFrom(envelopeBytes);
+      return Verdict.accept(Envelope.parseFrom(bytes));
     } catch (InvalidProtocolBufferException e) {
-      return Verdict.reject(RejectionReason.MALFORMED_ENVELOPE, "%d bytes: %s",
-          envelopeBytes.length, e.getMessage());
+      return Verdict.reject(RejectionReason.MALFORMED_ENVELOPE, "%d bytes: %s", bytes.length, e.getMessage());
     }
-    return verifyFromAuthenticated(envelope, sessionPeer, now);
   }
 
   /**
@@ -124,9 +118,14 @@ public final class EnvelopeVerifier {
    */
   public Verdict<SignedGossipMessage> verifyFromAuthenticated(Envelope envelope, PkiId sender, Instant now) {
     boolean signed = !envelope.getSignature().isEmpty() || envelope.hasSecretEnvelope();
+    Optional<PkiId> from = Optional.of(sender);
+    Optional<Verdict<SignedGossipMessage>> known = signed ? remembered(envelope, from, now) : Optional.empty();
+    if (known.isPresent()) {
+      return known.get();
+    }
     return parse(envelope).then(message -> {
       if (message.getContentCase() != ContentCase.DATA_MSG && signed) {
-        return verify(envelope, Optional.of(sender), now);
+        return verifyParsed(envelope, message, from, now);
       }
       if (namesItsSigner(message.getContentCase())) {
         return Verdict.reject(RejectionReason.MISSING_SIGNATURE, "unsigned %s names its author: it must be signed",
@@ -143,13 +142,27 @@ public final class EnvelopeVerifier {
    */
   public Verdict<SignedGossipMessage> verify(Envelope envelope, Optional<PkiId> transportSender,
       Instant now) {
+    return remembered(envelope, transportSender, now)
+        .orElseGet(() -> parse(envelope).then(message -> verifyParsed(envelope, message, transportSender, now)));
+  }
+
+  /** The verdict for an envelope that verified recently from this sender, while its signer is still valid. */
+  private Optional<Verdict<SignedGossipMessage>> remembered(Envelope envelope, Optional<PkiId> transportSender,
+      Instant now) {
     SignedGossipMessage known = recentlyVerified(envelope);
-    if (known != null && (namesItsSigner(known.message().getContentCase())
+    if (known == null || !(namesItsSigner(known.message().getContentCase())
         || transportSender.equals(Optional.of(known.signer().pkiId())))) {
-      Verdict<PeerIdentity> signer = identities.get(known.signer().pkiId(), now);
-      return signer.isAccepted() ? Verdict.accept(known) : Verdict.reject(signer.rejection());
+      return Optional.empty();
     }
-    Verdict<SignedGossipMessage> verdict = verifyAnew(envelope, transportSender, now);
+    Verdict<PeerIdentity> signer = identities.get(known.signer().pkiId(), now);
+    return Optional.of(signer.isAccepted() ? Verdict.accept(known) : Verdict.reject(signer.rejection()));
+  }
+
+  /** Signer and signatures of a parsed envelope; an envelope that verifies is remembered. */
+  private Verdict<SignedGossipMessage> verifyParsed(Envelope envelope, GossipMessage message,
+      Optional<PkiId> transportSender, Instant now) {
+    Verdict<SignedGossipMessage> verdict = signerOf(message, transportSender, now)
+        .then(signer -> checkSignatures(envelope, message, signer));
     if (verdict.isAccepted() && envelope.getPayload().size() <= LARGEST_REMEMBERED && !envelope.getSignature().isEmpty()) {
       synchronized (recentlyVerified) {
         recentlyVerified.put(envelope.getSignature(), verdict.value());
@@ -181,12 +194,6 @@ public final class EnvelopeVerifier {
       known = recentlyVerified.get(envelope.getSignature());
     }
     return known != null && known.envelope().equals(envelope) ? known : null;
-  }
-
-  private Verdict<SignedGossipMessage> verifyAnew(Envelope envelope, Optional<PkiId> transportSender,
-      Instant now) {
-    return parse(envelope).then(message -> signerOf(message, transportSender, now)
-        .then(signer -> checkSignatures(envelope, message, signer)));
   }
 
   /** The payload as a GossipMessage Hearsay carries, within the size limit and with Fabric's tag. */

@@ -106,7 +106,11 @@ public final class TamperingOrderer implements AutoCloseable {
     }
   }
 
-  private static Block forgedAfter(Block tip) {
+  /**
+   * The block after {@code tip} as an attacker without the orderer's key makes it: the tip's data
+   * with one byte flipped, correctly chained and data-hashed, carrying the tip's old signatures.
+   */
+  public static Block forgedAfter(Block tip) {
     byte[] first = tip.getData().getData(0).toByteArray();
     first[first.length / 2] ^= 0x01;
     BlockData data = tip.getData().toBuilder().setData(0, ByteString.copyFrom(first)).build();

@@ -75,13 +75,7 @@ class FabricOrdererIT {
 
   @AfterAll
   void down() throws Exception {
-    for (FabricOrgPeer peer : peers) {
-      peer.close();
-    }
-    if (fabric != null) {
-      fabric.close();
-    }
-    keep.cleanUp(dir);
+    keep.tearDown(peers, fabric, dir);
   }
 
   @Test

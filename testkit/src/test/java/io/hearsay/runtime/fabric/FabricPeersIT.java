@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.ByteString;
 import io.hearsay.ledger.block.BlockFileScanner;
-import io.hearsay.ledger.block.BlockHashes;
 import io.hearsay.protocol.crypto.Ecdsa;
 import io.hearsay.protocol.crypto.Pem;
 import io.hearsay.protocol.identity.PeerIdentity;
@@ -25,6 +24,7 @@ import io.hearsay.runtime.tls.PemTls;
 import io.hearsay.testkit.Eventually;
 import io.hearsay.testkit.fabric.FabricNetwork;
 import io.hearsay.testkit.fabric.FabricOrgPeer;
+import io.hearsay.testkit.fabric.TamperingOrderer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -42,7 +42,6 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.hyperledger.fabric.protos.common.Block;
-import org.hyperledger.fabric.protos.common.BlockData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -97,13 +96,7 @@ class FabricPeersIT {
 
   @AfterAll
   void down() throws Exception {
-    for (FabricOrgPeer peer : hearsay) {
-      peer.close();
-    }
-    if (fabric != null) {
-      fabric.close();
-    }
-    keep.cleanUp(dir);
+    keep.tearDown(hearsay, fabric, dir);
   }
 
   @Test
@@ -206,12 +199,12 @@ class FabricPeersIT {
     // Fabric asks any channel peer with the blocks, of any org: only Hearsay peers are left to ask.
     fabric.killFabricPeer("peer0.org1");
     fabric.killFabricPeer("peer0.org2");
-    double servedBefore = hearsay.stream().mapToDouble(p -> metric(p, "hearsay_messages_received_total{channel=\"mychannel\",type=\"STATE_REQUEST\"")).sum();
+    double servedBefore = stateRequestsReceived();
     Map<String, String> lateWithStateTransfer = new HashMap<>(follower);
     lateWithStateTransfer.put("CORE_PEER_GOSSIP_STATE_ENABLED", "true");
     fabric.startFabricPeer("peer1.org1", lateWithStateTransfer);
     awaitFabricPeersAtOrderersHeight(List.of("peer1.org1"));
-    double served = hearsay.stream().mapToDouble(p -> metric(p, "hearsay_messages_received_total{channel=\"mychannel\",type=\"STATE_REQUEST\"")).sum();
+    double served = stateRequestsReceived();
     assertTrue(served > servedBefore, "the late Fabric peer's state requests were answered by Hearsay peers");
     assertHearsayRefusedNothing(hearsay);
     assertFabricPeersDidNotComplain();
@@ -285,7 +278,7 @@ class FabricPeersIT {
       rogue.send(GossipMessages.stateInfo(rogueIdentity.pkiId(), FabricNetwork.CHANNEL, PeerTimes.of(incarnation, 1),
           1));
       List<Block> chain = blocks(fabric.ordererBlockFile());
-      Block forged = forgedAfter(chain.get(chain.size() - 1));
+      Block forged = TamperingOrderer.forgedAfter(chain.get(chain.size() - 1));
       Eventually.await(WITHIN, Duration.ofMillis(500), "the forged block refused as BAD_ORDERER_SIGNATURE", () -> {
         rogue.send(GossipMessages.dataMessage(FabricNetwork.CHANNEL, forged.getHeader().getNumber(), forged.toByteString()));
         return rejected(target, "BAD_ORDERER_SIGNATURE") >= 1;
@@ -310,14 +303,10 @@ class FabricPeersIT {
         .resolve("peer0.org1.example.com-cert.pem"))).serialized();
   }
 
-  private static Block forgedAfter(Block tip) {
-    byte[] first = tip.getData().getData(0).toByteArray();
-    first[first.length / 2] ^= 0x01;
-    BlockData data = tip.getData().toBuilder().setData(0, ByteString.copyFrom(first)).build();
-    return tip.toBuilder()
-        .setHeader(tip.getHeader().toBuilder().setNumber(tip.getHeader().getNumber() + 1)
-            .setPreviousHash(BlockHashes.headerHash(tip.getHeader())).setDataHash(BlockHashes.dataHash(data)))
-        .setData(data).build();
+  /** State requests the Hearsay peers received on the channel, all together. */
+  private double stateRequestsReceived() {
+    return hearsay.stream().mapToDouble(p -> metric(p,
+        "hearsay_messages_received_total{channel=\"mychannel\",type=\"STATE_REQUEST\"")).sum();
   }
 
   private long ordererHeight() {

@@ -1,8 +1,11 @@
 package io.hearsay.runtime.fabric;
 
 import io.hearsay.protocol.files.Directories;
+import io.hearsay.testkit.fabric.FabricNetwork;
+import io.hearsay.testkit.fabric.FabricOrgPeer;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
 
@@ -20,7 +23,18 @@ final class KeepOnFailure implements TestWatcher {
     failed = true;
   }
 
-  void cleanUp(Path dir) throws IOException {
+  /** Stops the Hearsay peers, then the Fabric network, then cleans {@code dir} up. */
+  void tearDown(List<FabricOrgPeer> peers, FabricNetwork fabric, Path dir) throws Exception {
+    for (FabricOrgPeer peer : peers) {
+      peer.close();
+    }
+    if (fabric != null) {
+      fabric.close();
+    }
+    cleanUp(dir);
+  }
+
+  private void cleanUp(Path dir) throws IOException {
     if (dir == null) {
       return;
     }
