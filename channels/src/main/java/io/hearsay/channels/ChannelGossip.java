@@ -226,8 +226,7 @@ public final class ChannelGossip {
         .onMessage(GetStatus.class, g -> same(() -> context.ask(ChannelLedger.Height.class, ledger, settings.ledgerTimeout(),
             ChannelLedger.GetHeight::new, (h, failure) -> new StatusAnswer(h != null ? h
                 : new ChannelLedger.Height(-1, ByteString.EMPTY), g.replyTo()))))
-        .onMessage(StatusAnswer.class, a -> same(() -> a.replyTo().tell(new ChannelStatus(channel, a.height().height(),
-            a.height().tipHash(), leadership.isLeader(), leadership.isDelivering()))))
+        .onMessage(StatusAnswer.class, a -> same(() -> a.replyTo().tell(status(a.height()))))
         .onMessage(LeaseHeld.class, l -> same(() -> leadership.startDelivering(l.term())))
         .onMessage(OrdererUnreachable.class, o -> same(leadership::ordererUnreachable))
         .onMessage(Outgoing.class, o -> same(() -> ports.deliver(o.to(), o.envelope())))
@@ -247,6 +246,13 @@ public final class ChannelGossip {
         .onSignal(Terminated.class, stopped -> ChannelFailure.stopped(context, channel, stopped, timers, leadership,
             setup.observer(), setup.rejections()))
         .build();
+  }
+
+  private ChannelStatus status(ChannelLedger.Height height) {
+    List<ChannelStatus.MemberHeight> members = stateInfo.table().entries().stream()
+        .map(e -> new ChannelStatus.MemberHeight(e.pkiId().hex(), e.mspId(), e.ledgerHeight())).toList();
+    return new ChannelStatus(channel, height.height(), height.tipHash(), leadership.isLeader(),
+        leadership.isDelivering(), stateInfo.publishedHeight(), members, Optional.empty());
   }
 
   private void wakeOnce(Tick tick, Duration delay) {

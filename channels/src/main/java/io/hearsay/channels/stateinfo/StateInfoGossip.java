@@ -120,6 +120,11 @@ public final class StateInfoGossip {
     return table;
   }
 
+  /** The ledger height this peer's own StateInfo announced last, -1 before its first. */
+  public long publishedHeight() {
+    return publishedHeight;
+  }
+
   /** Whether {@code peer} proved membership of the channel, by its StateInfo or the channel MAC. */
   public boolean isProvenMember(PkiId peer) {
     return table.isMember(peer) || provenByMac.contains(peer);

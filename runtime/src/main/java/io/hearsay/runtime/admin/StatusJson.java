@@ -39,6 +39,9 @@ public final class StatusJson {
         + ", \"height\": " + c.height()
         + ", \"tipHash\": " + Json.quote(HexFormat.of().formatHex(c.tipHash().toByteArray()))
         + ", \"leader\": " + c.leader() + ", \"delivering\": " + c.delivering()
+        + ", \"publishedHeight\": " + c.publishedHeight()
+        + ", \"members\": " + Json.array(c.members().stream().map(m -> "{\"pkiId\": " + Json.quote(m.pkiId())
+            + ", \"mspId\": " + Json.quote(m.mspId()) + ", \"height\": " + m.height() + "}").toList())
         + ", \"state\": " + Json.quote(c.failure().isPresent() ? "failed" : "running")
         + c.failure().map(why -> ", \"failure\": " + Json.quote(why)).orElse("") + "}").toList());
   }

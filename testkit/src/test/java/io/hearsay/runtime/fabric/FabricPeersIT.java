@@ -39,6 +39,7 @@ import java.util.List;
 import java.security.cert.X509Certificate;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.hyperledger.fabric.protos.common.Block;
@@ -178,7 +179,9 @@ class FabricPeersIT {
     // Org1's Fabric peers stop leading: a Hearsay peer (peer4, static leader) pulls from the orderer.
     Map<String, String> follower = Map.of("CORE_PEER_GOSSIP_ORGLEADER", "false", "CORE_PEER_GOSSIP_USELEADERELECTION",
         "false");
+    awaitStateInfoSettled();
     fabric.restartFabricPeer("peer0.org1", follower);
+    awaitStateInfoSettled();
     fabric.restartFabricPeer("peer1.org1", follower);
     int port = FreePorts.next();
     FabricOrgPeer leader = FabricOrgPeer.start(fabric, dir, new FabricOrgPeer.Spec("org1", 4,
@@ -307,6 +310,58 @@ class FabricPeersIT {
   private double stateRequestsReceived() {
     return hearsay.stream().mapToDouble(p -> metric(p,
         "hearsay_messages_received_total{channel=\"mychannel\",type=\"STATE_REQUEST\"")).sum();
+  }
+
+  /**
+   * Until every Hearsay peer's StateInfo announces its ledger height and the other Hearsay peers
+   * hold it, unchanged for a second. Fabric relays a new StateInfo to the endpoints it knows, and a
+   * relay queued for a peer being restarted reaches the new process, which may not have learned the
+   * author's identity yet and logs "PKIID wasn't found": Fabric's own race (it meets Fabric peers
+   * too), not a message of a Hearsay peer that Fabric refused. Fabric peers are restarted when no
+   * StateInfo is in flight.
+   */
+  private void awaitStateInfoSettled() {
+    String[] last = {""};
+    long[] since = {System.nanoTime()};
+    Eventually.await(WITHIN, Duration.ofMillis(200), "the Hearsay peers' StateInfo announced, known and unchanged for 1 s",
+        () -> {
+          String now = settledStateInfo();
+          if (now.isEmpty() || !now.equals(last[0])) {
+            last[0] = now;
+            since[0] = System.nanoTime();
+            return false;
+          }
+          return System.nanoTime() - since[0] >= Duration.ofSeconds(1).toNanos();
+        }, () -> last[0]);
+  }
+
+  /** Each alive Hearsay peer's height and StateInfo view, or "" while one has not announced or learned a height. */
+  private String settledStateInfo() {
+    Map<String, Long> heights = new HashMap<>();
+    Map<String, Map<String, Long>> views = new HashMap<>();
+    for (FabricOrgPeer peer : hearsay.stream().filter(FabricOrgPeer::alive).toList()) {
+      Optional<Map<String, Object>> status = peer.status();
+      Optional<Map<String, Object>> channel = peer.channel();
+      if (status.isEmpty() || channel.isEmpty()) {
+        return "";
+      }
+      long height = ((Double) channel.get().get("height")).longValue();
+      if (((Double) channel.get().get("publishedHeight")).longValue() != height) {
+        return "";
+      }
+      String pkiId = String.valueOf(status.get().get("pkiId"));
+      heights.put(pkiId, height);
+      views.put(pkiId, ((List<?>) channel.get().get("members")).stream().map(m -> (Map<?, ?>) m).collect(
+          Collectors.toMap(m -> String.valueOf(m.get("pkiId")), m -> ((Double) m.get("height")).longValue())));
+    }
+    for (Map.Entry<String, Map<String, Long>> view : views.entrySet()) {
+      for (Map.Entry<String, Long> other : heights.entrySet()) {
+        if (!other.getKey().equals(view.getKey()) && !other.getValue().equals(view.getValue().get(other.getKey()))) {
+          return "";
+        }
+      }
+    }
+    return new TreeMap<>(views).toString();
   }
 
   private long ordererHeight() {
