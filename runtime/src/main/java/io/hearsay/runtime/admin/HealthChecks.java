@@ -5,6 +5,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -65,11 +66,12 @@ public final class HealthChecks {
 
   /** Fabric's health answer for {@code failed} checks (none: OK). */
   public static String json(List<FailedCheck> failed, Instant now) {
-    if (failed.isEmpty()) {
-      return "{\"status\": \"OK\", \"time\": " + Json.quote(now.toString()) + "}";
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("status", failed.isEmpty() ? "OK" : "Service Unavailable");
+    answer.put("time", now.toString());
+    if (!failed.isEmpty()) {
+      answer.put("failed_checks", failed);
     }
-    return "{\"status\": \"Service Unavailable\", \"time\": " + Json.quote(now.toString()) + ", \"failed_checks\": "
-        + Json.array(failed.stream().map(f -> "{\"component\": " + Json.quote(f.component()) + ", \"reason\": "
-            + Json.quote(f.reason()) + "}").toList()) + "}";
+    return Json.write(answer);
   }
 }

@@ -5,7 +5,9 @@ import io.hearsay.runtime.config.Endpoint;
 import io.hearsay.runtime.membership.MemberInfo;
 import io.hearsay.runtime.membership.MembershipView;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The JSON of {@code GET /status}: who the node is, its membership view, its channels. */
 public final class StatusJson {
@@ -15,34 +17,49 @@ public final class StatusJson {
   /** A peer's status. */
   public static String peer(String id, String mspId, String pkiId, Endpoint endpoint, MembershipView view,
       List<ChannelStatus> channels) {
-    return "{\"node\": " + Json.quote(id) + ", \"role\": \"peer\", \"mspId\": " + Json.quote(mspId)
-        + ", \"pkiId\": " + Json.quote(pkiId) + ", \"endpoint\": " + Json.quote(endpoint.toString())
-        + ", \"membership\": {\"alive\": " + members(view.alive()) + ", \"dead\": " + members(view.dead()) + "}"
-        + ", \"channels\": " + channels(channels) + "}";
+    Map<String, Object> status = node(id, "peer", mspId, endpoint);
+    status.put("pkiId", pkiId);
+    status.put("membership", Map.of("alive", members(view.alive()), "dead", members(view.dead())));
+    status.put("channels", channels(channels));
+    return Json.write(status);
   }
 
   /** An orderer's status. */
   public static String orderer(String id, String mspId, Endpoint endpoint, List<ChannelStatus> channels) {
-    return "{\"node\": " + Json.quote(id) + ", \"role\": \"orderer\", \"mspId\": " + Json.quote(mspId)
-        + ", \"endpoint\": " + Json.quote(endpoint.toString()) + ", \"channels\": " + channels(channels) + "}";
+    Map<String, Object> status = node(id, "orderer", mspId, endpoint);
+    status.put("channels", channels(channels));
+    return Json.write(status);
   }
 
-  private static String members(List<MemberInfo> members) {
-    return Json.array(members.stream().map(m -> "{\"pkiId\": " + Json.quote(m.pkiId().hex())
-        + ", \"mspId\": " + Json.quote(m.mspId())
-        + ", \"endpoint\": " + Json.quote(m.internalEndpoint().or(m::externalEndpoint).map(Endpoint::toString).orElse(""))
-        + "}").toList());
+  private static Map<String, Object> node(String id, String role, String mspId, Endpoint endpoint) {
+    Map<String, Object> node = new LinkedHashMap<>();
+    node.put("node", id);
+    node.put("role", role);
+    node.put("mspId", mspId);
+    node.put("endpoint", endpoint.toString());
+    return node;
   }
 
-  private static String channels(List<ChannelStatus> channels) {
-    return Json.array(channels.stream().map(c -> "{\"channel\": " + Json.quote(c.channel())
-        + ", \"height\": " + c.height()
-        + ", \"tipHash\": " + Json.quote(HexFormat.of().formatHex(c.tipHash().toByteArray()))
-        + ", \"leader\": " + c.leader() + ", \"delivering\": " + c.delivering()
-        + ", \"publishedHeight\": " + c.publishedHeight()
-        + ", \"members\": " + Json.array(c.members().stream().map(m -> "{\"pkiId\": " + Json.quote(m.pkiId())
-            + ", \"mspId\": " + Json.quote(m.mspId()) + ", \"height\": " + m.height() + "}").toList())
-        + ", \"state\": " + Json.quote(c.failure().isPresent() ? "failed" : "running")
-        + c.failure().map(why -> ", \"failure\": " + Json.quote(why)).orElse("") + "}").toList());
+  private record Member(String pkiId, String mspId, String endpoint) {}
+
+  private static List<Member> members(List<MemberInfo> members) {
+    return members.stream().map(m -> new Member(m.pkiId().hex(), m.mspId(),
+        m.internalEndpoint().or(m::externalEndpoint).map(Endpoint::toString).orElse(""))).toList();
+  }
+
+  private static List<Map<String, Object>> channels(List<ChannelStatus> channels) {
+    return channels.stream().map(c -> {
+      Map<String, Object> channel = new LinkedHashMap<>();
+      channel.put("channel", c.channel());
+      channel.put("height", c.height());
+      channel.put("tipHash", HexFormat.of().formatHex(c.tipHash().toByteArray()));
+      channel.put("leader", c.leader());
+      channel.put("delivering", c.delivering());
+      channel.put("publishedHeight", c.publishedHeight());
+      channel.put("members", c.members());
+      channel.put("state", c.failure().isPresent() ? "failed" : "running");
+      c.failure().ifPresent(why -> channel.put("failure", why));
+      return channel;
+    }).toList();
   }
 }

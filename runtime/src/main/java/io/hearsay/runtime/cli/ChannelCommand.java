@@ -20,6 +20,7 @@ import java.security.cert.CertificateException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -64,11 +65,14 @@ final class ChannelCommand extends CommandGroup {
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         Ordering ordering = config.ordering();
-        out.printf("{\"channel\": \"%s\", \"ordererOrgs\": [%s], \"applicationOrgs\": [%s], \"ordererAddresses\": [%s], "
-            + "\"maxMessageCount\": %d, \"batchTimeoutMillis\": %d}%n",
-            Json.escape(config.channelId()), orgsJson(config.ordererOrgs()), orgsJson(config.applicationOrgs()),
-            ordering.ordererAddresses().stream().map(a -> "\"" + Json.escape(a) + "\"").collect(Collectors.joining(", ")),
-            ordering.maxMessageCount(), ordering.batchTimeout().toMillis());
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("channel", config.channelId());
+        document.put("ordererOrgs", orgsJson(config.ordererOrgs()));
+        document.put("applicationOrgs", orgsJson(config.applicationOrgs()));
+        document.put("ordererAddresses", ordering.ordererAddresses());
+        document.put("maxMessageCount", ordering.maxMessageCount());
+        document.put("batchTimeoutMillis", ordering.batchTimeout().toMillis());
+        out.println(Json.write(document));
       } else {
         out.println("channel: " + config.channelId());
         config.ordererOrgs().forEach(o -> out.println("orderer org:     " + describe(o)));
@@ -88,12 +92,12 @@ final class ChannelCommand extends CommandGroup {
       return org.mspId() + ", " + msp + ", " + anchors;
     }
 
-    private static String orgsJson(List<OrgDefinition> orgs) {
-      return orgs.stream().map(o -> String.format("{\"mspId\": \"%s\", \"rootCerts\": %d, \"mspType\": \"%s\", \"anchorPeers\": [%s]}",
-          Json.escape(o.mspId()), o.msp().map(m -> m.roots().size()).orElse(0),
-          o.msp().isPresent() ? "x509" : "idemix",
-          o.anchorPeers().stream().map(a -> "\"" + Json.escape(a.toString()) + "\"").collect(Collectors.joining(", "))))
-          .collect(Collectors.joining(", "));
+    /** An org in the JSON report. */
+    private record Org(String mspId, int rootCerts, String mspType, List<String> anchorPeers) {}
+
+    private static List<Org> orgsJson(List<OrgDefinition> orgs) {
+      return orgs.stream().map(o -> new Org(o.mspId(), o.msp().map(m -> m.roots().size()).orElse(0),
+          o.msp().isPresent() ? "x509" : "idemix", o.anchorPeers().stream().map(AnchorPeer::toString).toList())).toList();
     }
   }
 

@@ -19,10 +19,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -85,17 +85,22 @@ final class LedgerCommand extends CommandGroup {
       return report.valid() ? HearsayCommand.OK : HearsayCommand.CHECK_FAILED;
     }
 
+    /** A bad block in the JSON report. */
+    private record Problem(long block, String reason, String detail) {}
+
     private void print(ChainVerifier.Report report, PrintWriter out) {
       if (json) {
-        out.printf("{\"file\": \"%s\", \"height\": %d, \"tipHash\": \"%s\", \"valid\": %b, \"signedBlocks\": %d, "
-                + "\"unsignedBlocks\": %d, \"problems\": [%s], \"unreadable\": [%s]}%n",
-            Json.escape(file.toString()), report.height(),
-            BlockValidator.hex(report.tipHash()), report.valid(), report.signedBlocks(), report.unsignedBlocks(),
-            report.problems().stream().map(p -> String.format("{\"block\": %d, \"reason\": \"%s\", \"detail\": \"%s\"}",
-                p.block(), p.rejection().reason(), Json.escape(p.rejection().detail()))).collect(Collectors.joining(", ")),
-            report.unreadable().stream().map(u -> String.format("{\"offset\": %d, \"claimedBytes\": %d, "
-                + "\"remainingBytes\": %d, \"detail\": \"%s\"}", u.offset(), u.claimedBytes(), u.remainingBytes(),
-                Json.escape(u.detail()))).collect(Collectors.joining(", ")));
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("file", file.toString());
+        document.put("height", report.height());
+        document.put("tipHash", BlockValidator.hex(report.tipHash()));
+        document.put("valid", report.valid());
+        document.put("signedBlocks", report.signedBlocks());
+        document.put("unsignedBlocks", report.unsignedBlocks());
+        document.put("problems", report.problems().stream().map(p -> new Problem(p.block(),
+            p.rejection().reason().name(), p.rejection().detail())).toList());
+        document.put("unreadable", report.unreadable());
+        out.println(Json.write(document));
         return;
       }
       out.printf("file:     %s%nheight:   %d%ntip hash: %s%nsigned:   %d blocks with a valid orderer signature, %d unsigned%n",

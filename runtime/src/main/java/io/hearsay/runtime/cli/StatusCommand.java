@@ -1,6 +1,7 @@
 package io.hearsay.runtime.cli;
 
 import io.hearsay.runtime.admin.AdminClient;
+import io.hearsay.runtime.admin.Json;
 import io.hearsay.runtime.config.Endpoint;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -54,7 +55,7 @@ final class StatusCommand implements Callable<Integer> {
       }
       for (Map<String, Object> channel : (List<Map<String, Object>>) status.get("channels")) {
         out.printf("channel %s: height %d, tip %.16s…%s%n", channel.get("channel"),
-            ((Double) channel.get("height")).longValue(), channel.get("tipHash"),
+            Json.asLong(channel.get("height")), channel.get("tipHash"),
             Boolean.TRUE.equals(channel.get("leader")) ? ", leader of its org" : "");
       }
       return HearsayCommand.OK;

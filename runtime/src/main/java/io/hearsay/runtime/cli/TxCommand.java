@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -139,10 +140,13 @@ final class TxCommand implements Callable<Integer> {
   private void report(Map<String, Integer> outcomes, int accepted) {
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      List<String> entries = new ArrayList<>();
-      outcomes.forEach((outcome, n) -> entries.add(Json.quote(outcome) + ": " + n));
-      out.printf("{\"orderer\": %s, \"channel\": %s, \"sent\": %d, \"accepted\": %d, \"outcomes\": {%s}}%n",
-          Json.quote(orderer), Json.quote(channel), count, accepted, String.join(", ", entries));
+      Map<String, Object> document = new LinkedHashMap<>();
+      document.put("orderer", orderer);
+      document.put("channel", channel);
+      document.put("sent", count);
+      document.put("accepted", accepted);
+      document.put("outcomes", outcomes);
+      out.println(Json.write(document));
     } else {
       out.printf("%d of %d transaction(s) accepted by the orderer at %s for channel %s%n", accepted, count, orderer,
           channel);

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -186,7 +187,7 @@ public final class NetworkRun implements AutoCloseable {
         Map<String, Object> status = network.status(peer);
         int alive = ((List<Object>) ((Map<String, Object>) status.get("membership")).get("alive")).size();
         for (Map<String, Object> c : (List<Map<String, Object>>) status.get("channels")) {
-          ChannelState state = new ChannelState(((Double) c.get("height")).longValue(), (String) c.get("tipHash"),
+          ChannelState state = new ChannelState(Json.asLong(c.get("height")), (String) c.get("tipHash"),
               Boolean.TRUE.equals(c.get("leader")), alive);
           perChannel.put((String) c.get("channel"), state);
           firstSeen.computeIfAbsent(peer.name() + "/" + c.get("channel"), k -> new TreeMap<>())
@@ -204,7 +205,7 @@ public final class NetworkRun implements AutoCloseable {
   private Map<String, ChannelState> ordererTips() throws IOException {
     Map<String, ChannelState> tips = new TreeMap<>();
     for (Map<String, Object> c : (List<Map<String, Object>>) network.status(network.orderer()).get("channels")) {
-      tips.put((String) c.get("channel"), new ChannelState(((Double) c.get("height")).longValue(),
+      tips.put((String) c.get("channel"), new ChannelState(Json.asLong(c.get("height")),
           (String) c.get("tipHash"), false, 0));
     }
     return tips;
@@ -240,11 +241,11 @@ public final class NetworkRun implements AutoCloseable {
 
   private void summary(Map<String, ChannelState> target, boolean agree, double totalSeconds) {
     Map<String, Map<String, ChannelState>> states = peerStates();
-    List<String> channelJson = new ArrayList<>();
+    List<Map<String, Object>> channelJson = new ArrayList<>();
     for (var t : target.entrySet()) {
       String channel = t.getKey();
       long height = t.getValue().height();
-      List<String> peerJson = new ArrayList<>();
+      List<Map<String, Object>> peerJson = new ArrayList<>();
       double slowest = 0;
       if (!json) {
         out.printf("%nchannel %s: orderer height %d, tip %s%n", channel, height, t.getValue().tip());
@@ -256,9 +257,13 @@ public final class NetworkRun implements AutoCloseable {
         slowest = Math.max(slowest, reached.orElse(0L) / 1000.0);
         boolean same = s != null && s.height() == height && s.tip().equals(t.getValue().tip());
         if (json) {
-          peerJson.add("{\"peer\": " + Json.quote(peer.getKey()) + ", \"height\": " + (s == null ? -1 : s.height())
-              + ", \"tipHash\": " + Json.quote(s == null ? "" : s.tip()) + ", \"leader\": " + (s != null && s.leader())
-              + ", \"secondsToFinalHeight\": " + reached.map(ms -> String.format("%.2f", ms / 1000.0)).orElse("null") + "}");
+          Map<String, Object> peerState = new LinkedHashMap<>();
+          peerState.put("peer", peer.getKey());
+          peerState.put("height", s == null ? -1 : s.height());
+          peerState.put("tipHash", s == null ? "" : s.tip());
+          peerState.put("leader", s != null && s.leader());
+          peerState.put("secondsToFinalHeight", reached.map(ms -> Math.round(ms / 10.0) / 100.0).orElse(null));
+          peerJson.add(peerState);
         } else {
           out.printf("  %-28s height %5s %s%s  reached at %s%n", peer.getKey(), s == null ? "?" : s.height(),
               same ? "same tip" : "DIFFERENT", s != null && s.leader() ? ", leader" : "",
@@ -267,16 +272,23 @@ public final class NetworkRun implements AutoCloseable {
       }
       double rate = slowest > 0 ? (height - 1) / slowest : 0;
       if (json) {
-        channelJson.add("{\"channel\": " + Json.quote(channel) + ", \"height\": " + height + ", \"tipHash\": "
-            + Json.quote(t.getValue().tip()) + ", \"blocksPerSecondToAllPeers\": " + String.format("%.2f", rate)
-            + ", \"peers\": " + Json.array(peerJson) + "}");
+        Map<String, Object> channelState = new LinkedHashMap<>();
+        channelState.put("channel", channel);
+        channelState.put("height", height);
+        channelState.put("tipHash", t.getValue().tip());
+        channelState.put("blocksPerSecondToAllPeers", Math.round(rate * 100) / 100.0);
+        channelState.put("peers", peerJson);
+        channelJson.add(channelState);
       } else {
         out.printf("  %d blocks reached all %d peers in %.1f s: %.2f blocks/s%n", height - 1, states.size(), slowest, rate);
       }
     }
     if (json) {
-      out.println("{\"agree\": " + agree + ", \"seconds\": " + String.format("%.1f", totalSeconds)
-          + ", \"channels\": " + Json.array(channelJson) + "}");
+      Map<String, Object> document = new LinkedHashMap<>();
+      document.put("agree", agree);
+      document.put("seconds", Math.round(totalSeconds * 10) / 10.0);
+      document.put("channels", channelJson);
+      out.println(Json.write(document));
     } else {
       out.printf("%n%s (%.1f s in total)%n", agree ? "every peer of every channel has the orderer's height and tip"
           : "PEERS DISAGREE with the orderer", totalSeconds);

@@ -57,7 +57,7 @@ class NetworkProcessIT {
 
     LocalNetwork.Node victim = network.peers().stream().filter(p -> p.name().startsWith("peer1.org1")).findFirst()
         .orElseThrow();
-    double heightBefore = (Double) channel(network.status(victim)).get("height");
+    long heightBefore = Json.asLong(channel(network.status(victim)).get("height"));
     ProcessHandle process = ProcessHandle.of(network.pid(victim).orElseThrow()).orElseThrow();
     process.destroyForcibly();
     process.onExit().get(10, TimeUnit.SECONDS);
@@ -66,7 +66,7 @@ class NetworkProcessIT {
     assertEquals(0, tx.exit(), tx.output());
 
     network.start(victim);
-    Double[] firstHeight = {null};
+    Long[] firstHeight = {null};
     List<Map<String, Object>> seen = new ArrayList<>();
     // Until the restarted peer is up, its status is an IOException: not yet.
     Eventually.await(Duration.ofSeconds(90), Duration.ofMillis(300), "the restarted peer caught up with the orderer",
@@ -76,11 +76,12 @@ class NetworkProcessIT {
           seen.add(orderer);
           Map<String, Object> peer = channel(network.status(victim));
           if (firstHeight[0] == null) {
-            firstHeight[0] = (Double) peer.get("height");
+            firstHeight[0] = Json.asLong(peer.get("height"));
             assertTrue(firstHeight[0] >= heightBefore, "the restarted peer recovered its ledger: " + firstHeight[0]
                 + " >= " + heightBefore);
           }
-          return (Double) orderer.get("height") > heightBefore + 3 && peer.get("height").equals(orderer.get("height"))
+          return Json.asLong(orderer.get("height")) > heightBefore + 3
+              && Json.asLong(peer.get("height")) == Json.asLong(orderer.get("height"))
               && peer.get("tipHash").equals(orderer.get("tipHash"));
         }, () -> "orderer " + seen);
 

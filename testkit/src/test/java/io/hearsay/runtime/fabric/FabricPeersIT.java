@@ -345,14 +345,14 @@ class FabricPeersIT {
       if (status.isEmpty() || channel.isEmpty()) {
         return "";
       }
-      long height = ((Double) channel.get().get("height")).longValue();
-      if (((Double) channel.get().get("publishedHeight")).longValue() != height) {
+      long height = Json.asLong(channel.get().get("height"));
+      if (Json.asLong(channel.get().get("publishedHeight")) != height) {
         return "";
       }
       String pkiId = String.valueOf(status.get().get("pkiId"));
       heights.put(pkiId, height);
       views.put(pkiId, ((List<?>) channel.get().get("members")).stream().map(m -> (Map<?, ?>) m).collect(
-          Collectors.toMap(m -> String.valueOf(m.get("pkiId")), m -> ((Double) m.get("height")).longValue())));
+          Collectors.toMap(m -> String.valueOf(m.get("pkiId")), m -> Json.asLong(m.get("height")))));
     }
     for (Map.Entry<String, Map<String, Long>> view : views.entrySet()) {
       for (Map.Entry<String, Long> other : heights.entrySet()) {
@@ -420,7 +420,7 @@ class FabricPeersIT {
         "--cafile", fabric.ordererTlsCa().toString(), "--count", String.valueOf(n), "--json");
     assertEquals(0, exit, out + "\n" + err);
     Map<?, ?> outcome = (Map<?, ?>) Json.parse(out.toString());
-    assertEquals((double) n, outcome.get("accepted"), "stdout is one JSON document: " + out);
+    assertEquals((long) n, Json.asLong(outcome.get("accepted")), "stdout is one JSON document: " + out);
   }
 
   private long fabricHeight(String peer) {
