@@ -15,6 +15,7 @@ import io.hearsay.channels.election.Leadership;
 import io.hearsay.channels.pull.BlockPull;
 import io.hearsay.channels.push.BlockPush;
 import io.hearsay.channels.stateinfo.StateInfoGossip;
+import io.hearsay.channels.stateinfo.StateInfoTable;
 import io.hearsay.ledger.ChannelLedger;
 import io.hearsay.protocol.Rejection;
 import io.hearsay.protocol.RejectionReason;
@@ -139,6 +140,9 @@ public final class ChannelGossip {
   private final ActorRef<ChannelLedger.Command> ledger;
   private final ChannelMembers members;
   private final StateInfoGossip stateInfo;
+  private final BlockLatencies latencies = new BlockLatencies();
+  /** The org peer whose leadership declaration came last, and when (epoch millis), for the status. */
+  private Optional<ChannelStatus.Declaration> lastDeclaration = Optional.empty();
   private final BlockPush push;
   private final BlockPull pull;
   private final Committer committer;
@@ -182,7 +186,7 @@ public final class ChannelGossip {
         event -> subscribers.forEach(subscriber -> subscriber.tell(event)));
     ports.bind(stateInfo, members, intake);
     this.inbound = new ChannelInbound(channel, members, stateInfo, intake, push, pull, committer, server, catchUp,
-        in -> leadership.inbound(in), ports, setup.rejections(), this::refreshOrgPeers);
+        this::toElection, ports, setup.rejections(), this::refreshOrgPeers);
   }
 
   public static Behavior<Command> create(Setup setup) {
@@ -248,11 +252,26 @@ public final class ChannelGossip {
         .build();
   }
 
+  /** A leadership message of an org peer: to the election, and a declaration noted for the status. */
+  private void toElection(Election.Inbound in) {
+    if (in.message().message().getLeadershipMsg().getIsDeclaration()) {
+      lastDeclaration = Optional.of(new ChannelStatus.Declaration(in.from().hex(), System.currentTimeMillis()));
+    }
+    leadership.inbound(in);
+  }
+
+  /** The lowest ledger height of this peer and of every member whose StateInfo it holds. */
+  private long lowestKnownHeight() {
+    return stateInfo.table().entries().stream().mapToLong(StateInfoTable.Entry::ledgerHeight)
+        .reduce(committer.height(), Math::min);
+  }
+
   private ChannelStatus status(ChannelLedger.Height height) {
     List<ChannelStatus.MemberHeight> members = stateInfo.table().entries().stream()
         .map(e -> new ChannelStatus.MemberHeight(e.pkiId().hex(), e.mspId(), e.ledgerHeight())).toList();
     return new ChannelStatus(channel, height.height(), height.tipHash(), leadership.isLeader(),
-        leadership.isDelivering(), stateInfo.publishedHeight(), members, Optional.empty());
+        leadership.isDelivering(), lastDeclaration, stateInfo.publishedHeight(), members, latencies.recent(),
+        Optional.empty());
   }
 
   private void wakeOnce(Tick tick, Duration delay) {
@@ -290,6 +309,8 @@ public final class ChannelGossip {
     if (committed) {
       setup.observer().blocksCommitted(channel, appended.run().size(), System.nanoTime() - appended.startedAt());
       intake.committed(appended.run());
+      appended.run().forEach(block -> latencies.committed(block, System.currentTimeMillis()));
+      latencies.lowestHeight(lowestKnownHeight(), System.currentTimeMillis());
       stateInfo.heightKnown(committer.height());
       catchUp.progressed(System.nanoTime());
     }
@@ -321,6 +342,7 @@ public final class ChannelGossip {
 
   /** Tells the election and the push tree when the org's peers in the channel changed. */
   private void refreshOrgPeers() {
+    latencies.lowestHeight(lowestKnownHeight(), System.currentTimeMillis());
     members.refresh().ifPresent(peers -> {
       leadership.peers(peers.proven(), peers.aliveOfOrg());
       if (peers.provenChanged()) {

@@ -224,7 +224,7 @@ public final class HearsayPeer implements AutoCloseable {
       @Override
       public CompletionStage<String> status() {
         return membership().thenCombine(channels(), (view, channels) -> StatusJson.peer(
-            settings.id(), mspId(), pkiId().hex(), endpoint, view, channels));
+            settings.id(), mspId(), pkiId().hex(), endpoint, view, channels, rejections()));
       }
 
       @Override

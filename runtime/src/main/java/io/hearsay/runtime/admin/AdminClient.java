@@ -37,7 +37,12 @@ public final class AdminClient {
 
   /** A client for an HTTPS admin endpoint: its CA, and our client certificate if it asks for one. */
   public static AdminClient tls(Path caFile, Optional<PemTls.KeyPair> clientCertificate) throws IOException {
-    return new AdminClient(Optional.of(PemTls.context(clientCertificate, List.of(caFile), UnaryOperator.identity())));
+    return tls(PemTls.context(clientCertificate, List.of(caFile), UnaryOperator.identity()));
+  }
+
+  /** A client for an HTTPS admin endpoint, with {@code tls} as it is. */
+  public static AdminClient tls(SSLContext tls) {
+    return new AdminClient(Optional.of(tls));
   }
 
   /** The body of {@code GET path}; a non-200 answer is an IOException with the body. */

@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.ConnectionContext;
 import org.apache.pekko.http.javadsl.Http;
@@ -32,10 +33,14 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling;
+import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+import org.apache.pekko.stream.javadsl.Source;
 
 /**
- * A node's admin endpoint on pekko-http, in the node's own ActorSystem: {@code GET /status}
+ * A node's admin endpoint on pekko-http, in the node's own ActorSystem: {@code GET /} the live
+ * dashboard (fed by {@code GET /events}, server-sent status events), {@code GET /status}
  * (JSON), {@code GET /metrics} (Prometheus text), {@code GET /healthz} (Fabric's health answer,
  * {@link HealthChecks}; {@code /ready} the same, {@code /alive} liveness) and, where the node joins channels,
  * {@code POST /channels} with a signed join request as the body. With {@code operations.tls} it
@@ -75,6 +80,10 @@ public final class AdminServer implements AutoCloseable {
   private static final ContentType.NonBinary PROMETHEUS =
       (ContentType.NonBinary) ContentTypes.parse("text/plain; version=0.0.4; charset=UTF-8");
   private static final Duration BIND_TIMEOUT = Duration.ofSeconds(10);
+  /** Where the dashboard's page, style and script are in the jar. */
+  private static final String DASHBOARD = "io/hearsay/runtime/admin/dashboard";
+  /** How often the dashboard's event stream sends the status. */
+  static final Duration EVENT_INTERVAL = Duration.ofSeconds(1);
 
   private final ServerBinding binding;
   private final LongAdder refusedClients;
@@ -158,13 +167,31 @@ public final class AdminServer implements AutoCloseable {
       Route health = concat(path("healthz", this::health), path("ready", this::health),
           path("alive", () -> get(() -> complete(HttpEntities.create(ContentTypes.APPLICATION_JSON,
               HealthChecks.json(List.of(), Instant.now()))))));
-      return routes.join().map(join -> concat(status, metrics, health, path("channels", () -> post(() -> extractClientIP(ip ->
+      Route dashboard = concat(dashboard(), status);
+      return routes.join().map(join -> concat(dashboard, metrics, health, path("channels", () -> post(() -> extractClientIP(ip ->
           entity(Unmarshaller.entityToByteArray(), body -> {
             Answer answer = join.apply(body, ip.getAddress().map(Object::toString).orElse("unknown"));
             return complete(HttpResponse.create().withStatus(answer.status())
                 .withEntity(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, answer.message() + "\n")));
           }))))))
-          .orElse(concat(status, metrics, health));
+          .orElse(concat(dashboard, metrics, health));
+    }
+
+    /**
+     * The dashboard: its page and scripts from the jar ({@code GET /}, {@code /dashboard/…}), and
+     * {@code GET /events}, the status document as a server-sent event every {@link #EVENT_INTERVAL}
+     * for as long as the page listens (one status at a time: a slow page slows its own stream).
+     */
+    private Route dashboard() {
+      Source<ServerSentEvent, NotUsed> events = Source.tick(Duration.ZERO, EVENT_INTERVAL, "tick")
+          .mapMaterializedValue(cancellable -> NotUsed.getInstance())
+          .mapAsync(1, tick -> routes.status().handle((json, failure) -> failure == null ? Optional.of(json)
+              : Optional.<String>empty()))
+          .filter(Optional::isPresent)
+          .map(json -> ServerSentEvent.create(json.get(), "status"));
+      return concat(pathSingleSlash(() -> get(() -> getFromResource(DASHBOARD + "/index.html"))),
+          pathPrefix("dashboard", () -> get(() -> getFromResourceDirectory(DASHBOARD))),
+          path("events", () -> get(() -> completeOK(events, EventStreamMarshalling.toEventStream()))));
     }
   }
 

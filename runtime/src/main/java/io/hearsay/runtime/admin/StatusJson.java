@@ -1,6 +1,7 @@
 package io.hearsay.runtime.admin;
 
 import io.hearsay.channels.ChannelStatus;
+import io.hearsay.protocol.RejectionReason;
 import io.hearsay.runtime.config.Endpoint;
 import io.hearsay.runtime.membership.MemberInfo;
 import io.hearsay.runtime.membership.MembershipView;
@@ -8,19 +9,21 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** The JSON of {@code GET /status}: who the node is, its membership view, its channels. */
 public final class StatusJson {
 
   private StatusJson() {}
 
-  /** A peer's status. */
+  /** A peer's status, with the messages it refused so far by reason. */
   public static String peer(String id, String mspId, String pkiId, Endpoint endpoint, MembershipView view,
-      List<ChannelStatus> channels) {
+      List<ChannelStatus> channels, Map<RejectionReason, Long> rejections) {
     Map<String, Object> status = node(id, "peer", mspId, endpoint);
     status.put("pkiId", pkiId);
     status.put("membership", Map.of("alive", members(view.alive()), "dead", members(view.dead())));
     status.put("channels", channels(channels));
+    status.put("rejections", new TreeMap<>(rejections));
     return Json.write(status);
   }
 
@@ -55,8 +58,10 @@ public final class StatusJson {
       channel.put("tipHash", HexFormat.of().formatHex(c.tipHash().toByteArray()));
       channel.put("leader", c.leader());
       channel.put("delivering", c.delivering());
+      c.lastDeclaration().ifPresent(d -> channel.put("lastDeclaration", d));
       channel.put("publishedHeight", c.publishedHeight());
       channel.put("members", c.members());
+      channel.put("recentBlocks", c.recentBlocks());
       channel.put("state", c.failure().isPresent() ? "failed" : "running");
       c.failure().ifPresent(why -> channel.put("failure", why));
       return channel;

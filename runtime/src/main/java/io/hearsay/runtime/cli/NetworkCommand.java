@@ -1,17 +1,20 @@
 package io.hearsay.runtime.cli;
 
+import io.hearsay.runtime.network.DashboardProxy;
 import io.hearsay.runtime.network.LocalNetwork;
 import io.hearsay.runtime.network.NetworkRun;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code hearsay network up|down|tx}: a local multi-org network of separate peer and orderer processes. */
+/** {@code hearsay network up|down|tx|dashboard}: a local multi-org network of separate peer and orderer processes. */
 @Command(name = "network", mixinStandardHelpOptions = true, description = "Run a local Fabric-style network.",
-    subcommands = {NetworkCommand.Up.class, NetworkCommand.Down.class, NetworkCommand.Tx.class})
+    subcommands = {NetworkCommand.Up.class, NetworkCommand.Down.class, NetworkCommand.Tx.class,
+        NetworkCommand.Dashboard.class})
 final class NetworkCommand extends CommandGroup {
 
   @Command(name = "up", mixinStandardHelpOptions = true,
@@ -79,7 +82,8 @@ final class NetworkCommand extends CommandGroup {
         if (keepRunning) {
           // With --json, stdout is the one JSON document: the hint goes with the other human lines.
           (json ? spec.commandLine().getErr() : spec.commandLine().getOut())
-              .println("nodes left running; stop them with: hearsay network down --dir " + dir);
+              .println("nodes left running; watch them with: hearsay network dashboard --dir " + dir
+                  + "; stop them with: hearsay network down --dir " + dir);
         } else {
           network.stopAll();
         }
@@ -130,6 +134,48 @@ final class NetworkCommand extends CommandGroup {
         spec.commandLine().getErr().println("hearsay network tx: " + e.getMessage());
         return HearsayCommand.CANNOT_RUN;
       }
+    }
+  }
+
+  @Command(name = "dashboard", mixinStandardHelpOptions = true,
+      description = "Open a running local network's dashboard: a read-only proxy on 127.0.0.1 to one node's admin"
+          + " endpoint, holding its org admin's client certificate, until interrupted.")
+  static final class Dashboard implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--dir", defaultValue = "network", description = "The network's directory (default ${DEFAULT-VALUE}).")
+    Path dir;
+
+    @Option(names = "--node", description = "The node whose page to show (default: the first peer).")
+    String node;
+
+    @Option(names = "--port", defaultValue = "0", description = "The local port (default: any free one).")
+    int port;
+
+    @Override
+    public Integer call() throws Exception {
+      LocalNetwork network;
+      try {
+        network = LocalNetwork.load(dir);
+      } catch (Exception e) {
+        spec.commandLine().getErr().println("hearsay network dashboard: " + e.getMessage());
+        return HearsayCommand.CANNOT_RUN;
+      }
+      LocalNetwork.Node target = node == null ? network.peers().get(0) : network.nodes().stream()
+          .filter(n -> n.name().equals(node)).findFirst().orElse(null);
+      if (target == null) {
+        spec.commandLine().getErr().println("hearsay network dashboard: no node " + node + " in " + dir + "; nodes: "
+            + network.nodes().stream().map(LocalNetwork.Node::name).toList());
+        return HearsayCommand.CANNOT_RUN;
+      }
+      try (DashboardProxy proxy = DashboardProxy.start(target.admin(), network.adminTls(target), port)) {
+        spec.commandLine().getOut().println("dashboard of " + target.name() + ": " + proxy.url()
+            + " (Ctrl-C to stop)");
+        spec.commandLine().getOut().flush();
+        new CountDownLatch(1).await();
+      }
+      return HearsayCommand.OK;
     }
   }
 }

@@ -27,6 +27,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import javax.net.ssl.SSLContext;
 
 /**
  * A local multi-org network in one directory: crypto material, one genesis block per channel,
@@ -149,11 +151,7 @@ public final class LocalNetwork {
     try {
       return adminClients.computeIfAbsent(node.name(), name -> {
         try {
-          CryptoMaterial material = material();
-          CryptoMaterial.Org org = material.org(node.mspId());
-          Path adminTls = material.userDir(org, CryptoMaterial.ADMIN).resolve("tls");
-          return AdminClient.tls(adminTls.resolve("ca.crt"), Optional.of(
-              new PemTls.KeyPair(adminTls.resolve("client.crt"), adminTls.resolve("client.key"))));
+          return AdminClient.tls(adminTls(node));
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
@@ -161,6 +159,14 @@ public final class LocalNetwork {
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
+  }
+
+  /** The TLS a client of a node's admin endpoint needs: its org's TLS CA, and the org admin's client certificate. */
+  public SSLContext adminTls(Node node) throws IOException {
+    CryptoMaterial material = material();
+    Path adminTls = material.userDir(material.org(node.mspId()), CryptoMaterial.ADMIN).resolve("tls");
+    return PemTls.context(Optional.of(new PemTls.KeyPair(adminTls.resolve("client.crt"), adminTls.resolve("client.key"))),
+        List.of(adminTls.resolve("ca.crt")), UnaryOperator.identity());
   }
 
   /** {@code GET /status} of a node, parsed. */

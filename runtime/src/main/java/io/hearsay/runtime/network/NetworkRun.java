@@ -42,6 +42,7 @@ public final class NetworkRun implements AutoCloseable {
   private final boolean json;
   private final boolean terminal = System.console() != null;
   private AtomicBroadcastClient connections;
+  private Optional<DashboardProxy> dashboard = Optional.empty();
   /** Per peer and channel: the first time (ms since submission began) each height was seen. */
   private final Map<String, TreeMap<Long, Long>> firstSeen = new HashMap<>();
   private long submitStart;
@@ -63,6 +64,7 @@ public final class NetworkRun implements AutoCloseable {
       network.start(node);
     }
     awaitAdmins();
+    openDashboard();
     log("%d nodes up in %.1f s (orderer + %d peers, %d channel(s)); ordering %d blocks per channel at %d tx/s",
         network.nodes().size(), seconds(t0), network.peers().size(), channels(), blocks, txRate);
     OrdererClient orderer = ordererClient();
@@ -125,6 +127,21 @@ public final class NetworkRun implements AutoCloseable {
       }
     }
     return (int) answers.stream().filter(CompletableFuture::join).count();
+  }
+
+  /**
+   * The dashboard of the network's first peer, through a loopback proxy that holds the org admin's
+   * client certificate (the admin endpoints take no other), for as long as this run lasts.
+   */
+  private void openDashboard() {
+    LocalNetwork.Node peer = network.peers().get(0);
+    try {
+      dashboard = Optional.of(DashboardProxy.start(peer.admin(), network.adminTls(peer), 0));
+      log("dashboard of %s: %s (live while this command runs; 'hearsay network dashboard --dir %s' opens it later)",
+          peer.name(), dashboard.get().url(), network.dir());
+    } catch (Exception e) {
+      log("no dashboard: %s", e.getMessage());
+    }
   }
 
   private void awaitAdmins() throws Exception {
@@ -339,5 +356,6 @@ public final class NetworkRun implements AutoCloseable {
     if (connections != null) {
       connections.close();
     }
+    dashboard.ifPresent(DashboardProxy::close);
   }
 }

@@ -13,10 +13,15 @@ import io.hearsay.protocol.identity.SigningIdentity;
 import io.hearsay.runtime.HearsayPeer;
 import io.hearsay.runtime.config.Endpoint;
 import io.hearsay.runtime.config.FreePorts;
+import io.hearsay.runtime.network.DashboardProxy;
 import io.hearsay.runtime.tls.PemTls;
 import io.hearsay.testkit.Eventually;
 import io.hearsay.testkit.TestNetwork;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +29,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
 import org.hyperledger.fabric.protos.common.Block;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -103,7 +112,7 @@ class AdminEndpointTest {
       try {
         List<Map<String, Object>> channels = channels(client, admin);
         return channels.size() == 1 && channels.get(0).get("channel").equals("mychannel")
-            && channels.get(0).get("height").equals(1.0);
+            && Json.asLong(channels.get(0).get("height")) == 1;
       } catch (IOException e) {
         return false;
       }
@@ -153,6 +162,50 @@ class AdminEndpointTest {
 
     byte[] request = join(material.userIdentity(org1, CryptoMaterial.ADMIN), GenesisBlocks.create("mychannel", material, Map.of()));
     assertTrue(operator.post(admin, "/channels", request, 202).contains("mychannel"));
+  }
+
+  @Test
+  void theDashboardAndItsEventStreamAreServedAndTheLocalProxyForwardsReadsOnly() throws Exception {
+    CryptoMaterial material = network.material();
+    CryptoMaterial.Org org1 = material.org("Org1MSP");
+    Path tls = material.nodeDir(org1, org1.nodes().get(0)).resolve("tls");
+    HearsayPeer peer = peerWithAdmin(Map.of("operations.tls.enabled", true,
+        "operations.tls.cert.file", tls.resolve("server.crt").toString(),
+        "operations.tls.key.file", tls.resolve("server.key").toString(),
+        "operations.tls.clientAuthRequired", true,
+        "operations.tls.clientRootCAs.files", List.of(tls.resolve("ca.crt").toString())));
+    Path adminTls = material.userDir(org1, CryptoMaterial.ADMIN).resolve("tls");
+    SSLContext orgAdmin = PemTls.context(Optional.of(new PemTls.KeyPair(adminTls.resolve("client.crt"),
+        adminTls.resolve("client.key"))), List.of(tls.resolve("ca.crt")), UnaryOperator.identity());
+    HttpClient browser = HttpClient.newHttpClient();
+
+    try (DashboardProxy proxy = DashboardProxy.start(peer.adminEndpoint().orElseThrow(), orgAdmin, 0)) {
+      HttpResponse<String> page = browser.send(HttpRequest.newBuilder(URI.create(proxy.url())).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, page.statusCode());
+      assertTrue(page.body().contains("<title>Hearsay</title>") && page.body().contains("dashboard/dashboard.js"));
+      HttpResponse<String> script = browser.send(HttpRequest.newBuilder(URI.create(proxy.url() + "dashboard/dashboard.js"))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertTrue(script.statusCode() == 200 && script.body().contains("new EventSource('events')"), "the page's script");
+
+      HttpResponse<Stream<String>> events = browser.send(HttpRequest.newBuilder(URI.create(proxy.url() + "events"))
+          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofLines());
+      assertEquals("text/event-stream", events.headers().firstValue("content-type").orElse(""));
+      try (Stream<String> lines = events.body()) {
+        String data = lines.filter(l -> l.startsWith("data:")).findFirst().orElseThrow();
+        Map<?, ?> status = (Map<?, ?>) Json.parse(data.substring("data:".length()));
+        assertEquals(peer.pkiId().hex(), status.get("pkiId"), "each event is the node's status document");
+      }
+
+      byte[] join = join(material.userIdentity(org1, CryptoMaterial.ADMIN), GenesisBlocks.create("mychannel", material,
+          Map.of()));
+      HttpResponse<String> post = browser.send(HttpRequest.newBuilder(URI.create(proxy.url() + "channels"))
+          .POST(HttpRequest.BodyPublishers.ofByteArray(join)).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(405, post.statusCode(), "a join is never forwarded, even one an admin signed");
+      assertEquals(404, browser.send(HttpRequest.newBuilder(URI.create(proxy.url() + "channels")).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode());
+      assertTrue(peer.channels().toCompletableFuture().get(10, TimeUnit.SECONDS).isEmpty(), "the peer joined nothing");
+    }
   }
 
   @Test
