@@ -79,6 +79,8 @@ final class NetworkCommand extends CommandGroup {
         spec.commandLine().getErr().println("hearsay network up: " + e.getMessage() + " (logs in " + dir.resolve("logs") + ")");
         return HearsayCommand.CANNOT_RUN;
       } finally {
+        // The run's dashboard proxy and orderer client go before the nodes they talk to.
+        run.close();
         if (keepRunning) {
           // With --json, stdout is the one JSON document: the hint goes with the other human lines.
           (json ? spec.commandLine().getErr() : spec.commandLine().getOut())
@@ -87,7 +89,6 @@ final class NetworkCommand extends CommandGroup {
         } else {
           network.stopAll();
         }
-        run.close();
       }
     }
   }

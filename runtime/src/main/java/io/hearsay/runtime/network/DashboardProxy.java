@@ -47,8 +47,11 @@ public final class DashboardProxy implements AutoCloseable {
 
   /** Listens on 127.0.0.1:{@code port} (0: any free port) and forwards to {@code admin} over {@code tls}. */
   public static DashboardProxy start(Endpoint admin, SSLContext tls, int port) throws Exception {
-    // A local actor system of its own: the CLI's JVM has no node, and needs no Artery port.
-    Config config = ConfigFactory.parseMap(Map.of("pekko.actor.provider", "local", "pekko.loglevel", "WARNING"))
+    // A local actor system of its own: the CLI's JVM has no node, and needs no Artery port. It logs
+    // nothing: a browser sees every failure as the proxy's 502, and a stream cut when the network
+    // stops is not an error.
+    Config config = ConfigFactory.parseMap(Map.of("pekko.actor.provider", "local", "pekko.loglevel", "OFF",
+            "pekko.stdout-loglevel", "OFF"))
         .withFallback(ConfigFactory.load());
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "hearsay-dashboard-proxy", config);
     try {
@@ -91,6 +94,8 @@ public final class DashboardProxy implements AutoCloseable {
   @Override
   public void close() {
     binding.unbind().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
+    Http.get(system).shutdownAllConnectionPools().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS)
+        .exceptionally(e -> null).join();
     system.terminate();
     system.getWhenTerminated().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
   }
