@@ -57,7 +57,7 @@ import org.hyperledger.fabric.protos.gossip.Envelope;
 public final class ChannelGossip {
 
   public sealed interface Command permits Inbound, MembersChanged, CommitBlock, GetHeight, GetStatus, Subscribe,
-      InternalCommand {}
+      QueryLedger, InternalCommand {}
 
   /** A verified message for this channel from {@code from}, whose org is in the channel. */
   public record Inbound(SignedGossipMessage message, PkiId from) implements Command {}
@@ -87,6 +87,9 @@ public final class ChannelGossip {
   }
 
   public record GetHeight(ActorRef<ChannelLedger.Height> replyTo) implements Command {}
+
+  /** A read of the channel's ledger (blocks, world state), answered by the ledger itself. */
+  public record QueryLedger(ChannelLedger.Query query) implements Command {}
 
   /** Asks for the channel's {@link ChannelStatus}. */
   public record GetStatus(ActorRef<ChannelStatus> replyTo) implements Command {}
@@ -225,7 +228,12 @@ public final class ChannelGossip {
           refreshOrgPeers();
         }))
         .onMessage(CommitBlock.class, c -> same(() -> intake.fromSource(c.block(), c.refusals())))
-        .onMessage(Subscribe.class, s -> same(() -> subscribers.add(s.subscriber())))
+        .onMessage(Subscribe.class, s -> same(() -> {
+          subscribers.add(s.subscriber());
+          // A subscriber that stops (a finished block stream) is forgotten, not fed forever.
+          context.watch(s.subscriber());
+        }))
+        .onMessage(QueryLedger.class, q -> same(() -> ledger.tell(q.query())))
         .onMessage(GetHeight.class, g -> same(() -> ledger.tell(new ChannelLedger.GetHeight(g.replyTo()))))
         .onMessage(GetStatus.class, g -> same(() -> context.ask(ChannelLedger.Height.class, ledger, settings.ledgerTimeout(),
             ChannelLedger.GetHeight::new, (h, failure) -> new StatusAnswer(h != null ? h
@@ -247,8 +255,9 @@ public final class ChannelGossip {
         .onMessage(RangeRead.class, r -> same(() -> server.onChunk(r.requester(), r.nonce(), r.chunk().blocks(),
             r.chunk().last())))
         .onMessage(Tick.class, tick -> same(() -> onTick(tick)))
-        .onSignal(Terminated.class, stopped -> ChannelFailure.stopped(context, channel, stopped, timers, leadership,
-            setup.observer(), setup.rejections()))
+        // A subscriber that stopped is forgotten; any other actor watched is one the channel runs on.
+        .onSignal(Terminated.class, stopped -> subscribers.removeIf(s -> s.equals(stopped.getRef())) ? Behaviors.same()
+            : ChannelFailure.stopped(context, channel, stopped, timers, leadership, setup.observer(), setup.rejections()))
         .build();
   }
 

@@ -49,8 +49,10 @@ import org.slf4j.LoggerFactory;
 public final class ChannelLedger
     extends EventSourcedBehavior<ChannelLedger.Command, BlockCommitted, LedgerState> {
 
-  public sealed interface Command permits AppendBlock, AppendBlocks, GetHeight, GetBlock, ReadRange, GetValue,
-      GetLastConfigBlock {}
+  public sealed interface Command permits AppendBlock, AppendBlocks, Query {}
+
+  /** A read of the ledger, which changes nothing: what an application may send a peer's ledger. */
+  public sealed interface Query extends Command permits GetHeight, GetBlock, ReadRange, GetValue, GetLastConfigBlock {}
 
   /** Validates and commits a block. */
   public record AppendBlock(Block block, ActorRef<AppendResult> replyTo) implements Command {}
@@ -62,12 +64,12 @@ public final class ChannelLedger
    */
   public record AppendBlocks(List<Block> blocks, ActorRef<AppendResult> replyTo) implements Command {}
 
-  public record GetHeight(ActorRef<Height> replyTo) implements Command {}
+  public record GetHeight(ActorRef<Height> replyTo) implements Query {}
 
-  public record GetBlock(long number, ActorRef<Optional<Block>> replyTo) implements Command {}
+  public record GetBlock(long number, ActorRef<Optional<Block>> replyTo) implements Query {}
 
   /** Asks for the newest committed config block (empty before the genesis block is committed). */
-  public record GetLastConfigBlock(ActorRef<LastConfigBlock> replyTo) implements Command {}
+  public record GetLastConfigBlock(ActorRef<LastConfigBlock> replyTo) implements Query {}
 
   public record LastConfigBlock(Optional<Block> block) {}
 
@@ -75,10 +77,10 @@ public final class ChannelLedger
    * Reads blocks {@code from..to} (inclusive, clipped to the height) as a sequence of chunks of
    * at most {@code maxBlocks} blocks, the last one marked, so a large range never sits in memory.
    */
-  public record ReadRange(long from, long to, int maxBlocks, ActorRef<BlockChunk> replyTo) implements Command {}
+  public record ReadRange(long from, long to, int maxBlocks, ActorRef<BlockChunk> replyTo) implements Query {}
 
   public record GetValue(String namespace, String key, ActorRef<Optional<WorldState.VersionedValue>> replyTo)
-      implements Command {}
+      implements Query {}
 
   /** The ledger's height and the header hash of its last block. */
   public record Height(long height, ByteString tipHash) {}

@@ -2,56 +2,45 @@ package io.hearsay.runtime;
 
 import com.typesafe.config.Config;
 import io.hearsay.channels.ChannelStatus;
-import io.hearsay.channels.config.ChannelConfig;
 import io.hearsay.ledger.ChannelLedger;
+import io.hearsay.ledger.state.WorldState;
 import io.hearsay.ledger.store.LedgerStores;
 import io.hearsay.protocol.RejectionReason;
-import io.hearsay.protocol.admin.AdminRequests;
-import io.hearsay.protocol.identity.IdentityMapper;
 import io.hearsay.protocol.identity.PkiId;
 import io.hearsay.protocol.identity.SigningIdentity;
-import io.hearsay.protocol.message.EnvelopeSigner;
-import io.hearsay.protocol.message.GossipMessages;
 import io.hearsay.runtime.admin.AdminServer;
 import io.hearsay.runtime.admin.HealthChecks;
-import io.hearsay.runtime.admin.ChannelJoinRequests;
 import io.hearsay.runtime.admin.NodeMetrics;
 import io.hearsay.runtime.admin.StatusJson;
-import io.hearsay.runtime.comm.DroppedMessages;
+import io.hearsay.runtime.channels.ChannelRouter;
 import io.hearsay.runtime.comm.LinkFaults;
 import io.hearsay.runtime.comm.MessageCounts;
 import io.hearsay.runtime.comm.RejectionLog;
 import io.hearsay.runtime.comm.TlsEngineProvider;
-import io.hearsay.runtime.channels.ChannelJoins;
 import io.hearsay.runtime.config.ConfigError;
 import io.hearsay.runtime.config.Endpoint;
 import io.hearsay.runtime.config.PeerSettings;
 import io.hearsay.runtime.config.PeerSettingsLoader;
-import io.hearsay.runtime.grpc.AtomicBroadcastClient;
-import java.util.UUID;
-import io.hearsay.runtime.tls.TrustedCas;
-import io.hearsay.runtime.tls.CountingTrustManager;
-import io.hearsay.runtime.grpc.GrpcTls;
-import io.hearsay.runtime.grpc.GrpcGossipLinks;
-import io.hearsay.runtime.comm.FabricLinks;
-import io.hearsay.runtime.comm.FabricGossipSettings;
 import io.hearsay.runtime.membership.MembershipView;
-import io.hearsay.runtime.node.NodeSystems;
 import io.hearsay.runtime.node.RunningNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.stream.javadsl.Source;
 import org.hyperledger.fabric.protos.common.Block;
 import org.hyperledger.fabric.protos.gossip.Envelope;
 import org.slf4j.LoggerFactory;
@@ -68,7 +57,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class HearsayPeer implements AutoCloseable {
 
-  private final ActorSystem<Peer.Command> system;
+  private final ActorSystem<?> system;
+  private final ActorRef<Peer.Command> peer;
   private final PeerSettings settings;
   private final SigningIdentity identity;
   private final RejectionLog rejections;
@@ -78,9 +68,15 @@ public final class HearsayPeer implements AutoCloseable {
   private final RunningNode node;
   private final long startedNanos = System.nanoTime();
 
-  private HearsayPeer(ActorSystem<Peer.Command> system, PeerSettings settings, SigningIdentity identity,
-      RejectionLog rejections, MessageCounts received, NodeMetrics metrics, Optional<Endpoint> fabricGossip) {
+  /**
+   * A peer whose actors run as {@code peer} in {@code system}; with {@code ownsSystem}, stopping
+   * the peer terminates the system, else it stops the peer's actors only.
+   */
+  HearsayPeer(ActorSystem<?> system, ActorRef<Peer.Command> peer, boolean ownsSystem, PeerSettings settings,
+      SigningIdentity identity, RejectionLog rejections, MessageCounts received, NodeMetrics metrics,
+      Optional<Endpoint> fabricGossip) {
     this.system = system;
+    this.peer = peer;
     this.settings = settings;
     this.identity = identity;
     this.rejections = rejections;
@@ -89,7 +85,8 @@ public final class HearsayPeer implements AutoCloseable {
     Endpoint configured = settings.membership().endpoint();
     this.endpoint = fabricGossip.map(served -> configured.port() == 0 ? served : configured)
         .orElseGet(() -> PeerAddress.endpoint(system));
-    this.node = new RunningNode(system, this::closeLedgers);
+    this.node = ownsSystem ? new RunningNode(system, this::closeLedgers)
+        : new RunningNode(system, () -> PeerStart.stopActors(system, peer), this::closeLedgers);
   }
 
   /** Starts a peer from an application's config, with the process environment's CORE_* overrides. */
@@ -102,124 +99,37 @@ public final class HearsayPeer implements AutoCloseable {
     return start(PeerSettingsLoader.parse(file), file.toString(), System.getenv());
   }
 
-  /** Starts a peer; {@code source} names the config in error messages. */
+  /** Starts a peer in an ActorSystem of its own; {@code source} names the config in error messages. */
   public static HearsayPeer start(Config config, String source, Map<String, String> environment)
       throws ConfigError {
-    PeerSettings settings = PeerSettingsLoader.load(config, source, environment);
-    Config effective = PeerSettingsLoader.effective(config, environment);
-    SigningIdentity identity = PeerIdentityFiles.signingIdentity(settings);
-    IdentityMapper identities = new IdentityMapper(PeerIdentityFiles.msps(settings));
-    // Our own identity too: StateInfo snapshots and membership responses hold our own messages.
-    identities.learn(identity.identity(), Instant.now());
-    RejectionLog rejections = new RejectionLog(LoggerFactory.getLogger("io.hearsay.runtime.rejections"),
-        settings.comm().rejectionLogInterval());
-    MessageCounts received = new MessageCounts();
-    MessageCounts sent = new MessageCounts();
-    DroppedMessages dropped = new DroppedMessages();
-    NodeMetrics metrics = new NodeMetrics(received, sent, dropped, rejections);
-    List<Block> channelBlocks = NodeSystems.readBlocks(settings.channelBlocks(), "hearsay.channels.join");
-    openLedgers(settings, channelBlocks);
-    Path ledgerData = settings.ledger().dataDir();
-    metrics.ledgerRepairs(() -> LedgerStores.repairs(ledgerData));
-    AtomicBroadcastClient orderers;
-    try {
-      orderers = AtomicBroadcastClient.of(settings.tls(), settings.deliveryClient().keepAlive());
-    } catch (IOException e) {
-      throw new ConfigError("peer.tls: " + e.getMessage(), e);
-    }
-    // The CAs this node trusts for TLS, Artery's and Fabric gossip's alike, growing as it joins
-    // channels; registered under a key of its own before its ActorSystem exists.
-    String nodeKey = UUID.randomUUID().toString();
-    TrustedCas trust = TlsEngineProvider.trustedCas(nodeKey);
-    EnvelopeSigner signer = new EnvelopeSigner(identity);
-    prepareChannels(settings, identities, trust, channelBlocks);
-    Optional<GrpcGossipLinks> gossip = startFabricGossip(settings, trust, nodeKey, signer);
-    Peer.Parts parts = new Peer.Parts(settings, signer, identities, rejections, received, sent,
-        dropped, NodeSystems.tlsCertificateHash(settings.arteryTls()), NodeSystems.incarnation(), channelBlocks, metrics,
-        orderers, trust, gossip.map(FabricLinks.class::cast));
-    Endpoint artery = settings.fabricGossip().map(FabricGossipSettings::artery).orElse(settings.membership().endpoint());
-    ActorSystem<Peer.Command> system;
-    try {
-      system = ActorSystem.create(Peer.create(parts), NodeSystems.SYSTEM_NAME,
-          NodeSystems.systemConfig(artery, settings.arteryTls(), effective, Optional.of(nodeKey)));
-    } catch (RuntimeException e) {
-      gossip.ifPresent(GrpcGossipLinks::close);
-      orderers.close();
-      throw e;
-    }
-    HearsayPeer peer = new HearsayPeer(system, settings, identity, rejections, received, metrics,
-        gossip.map(GrpcGossipLinks::endpoint));
-    peer.node.closeOnStop(orderers);
-    gossip.ifPresent(peer.node::closeOnStop);
-    if (settings.admin().endpoint().isPresent()) {
-      var joins = new ChannelJoinRequests(new AdminRequests(PeerIdentityFiles.localMsp(settings),
-          settings.admin().requestTimeWindow()), identities.msps(), settings.localMspId(), rejections, peer::joinChannel);
-      peer.node.serveAdmin(settings.admin(), peer.adminRoutes(joins));
-    }
-    return peer;
+    return PeerStart.standalone(config, source, environment);
   }
 
   /**
-   * What the channels joined at start make known before the first connection (Fabric peers dial
-   * as soon as the port answers): their MSPs, scoped to each channel, and their orgs' TLS CAs; a
-   * block the channel router will refuse teaches nothing.
+   * Starts a peer inside an application's ActorSystem, from that system's config ({@code peer.*}
+   * and {@code hearsay.*} keys, as a node's config file has them): the peer's actors run as the
+   * system actor {@code hearsay}, over the system's own Artery. The system must be named
+   * {@code hearsay} and, with {@code peer.tls}, run Artery's TLS as {@link #actorSystemConfig}
+   * sets it up. {@link Hearsay} is the same as a Pekko extension.
    */
-  private static void prepareChannels(PeerSettings settings, IdentityMapper identities, TrustedCas trust,
-      List<Block> channelBlocks) {
-    for (Block block : channelBlocks) {
-      ChannelConfig config = ChannelConfig.of(block);
-      if (ChannelJoins.check(config, identities.msps(), settings.localMspId()).isEmpty()) {
-        identities.channelMsps(config.channelId(), ChannelJoins.msps(config));
-        trust.add(ChannelJoins.tlsCas(config));
-      }
-    }
+  public static HearsayPeer host(ActorSystem<?> system) throws ConfigError {
+    return PeerStart.hosted(system, System.getenv());
   }
 
   /**
-   * Fabric's gossip service at {@code peer.listenAddress}, when set, with the node's TLS, trusting
-   * its TLS CAs and (see {@link #prepareChannels}) those of its channels' orgs.
+   * {@code config} with what an ActorSystem needs to host a peer: remoting, Artery at the peer's
+   * endpoint and, with {@code peer.tls}, Artery's mutual TLS from the peer's PEM files.
    */
-  private static Optional<GrpcGossipLinks> startFabricGossip(PeerSettings settings, TrustedCas trust, String nodeKey,
-      EnvelopeSigner signer) throws ConfigError {
-    if (settings.fabricGossip().isEmpty()) {
-      return Optional.empty();
-    }
-    if (settings.tls().isPresent()) {
-      try {
-        trust.add(GrpcTls.certificates(settings.tls().get().trustedCas()));
-      } catch (IOException e) {
-        throw new ConfigError("peer.tls: " + e.getMessage(), e);
-      }
-    }
-    FabricGossipSettings fabric = settings.fabricGossip().get();
-    return Optional.of(GrpcGossipLinks.start(fabric.listenAddress(), settings.tls(),
-        new CountingTrustManager(trust, TlsEngineProvider.refusedCounter(nodeKey), "Fabric gossip"),
-        fabric.dialTimeout(),
-        hash -> signer.sign(GossipMessages.connEstablish(signer.self().identity(), hash, false)).envelope()));
+  public static Config actorSystemConfig(Config config) throws ConfigError {
+    return PeerStart.actorSystemConfig(config, System.getenv());
   }
 
-  /**
-   * Opens the ledgers of the channels joined at start before the peer runs, so that damaged block
-   * files are repaired (and logged) before any gossip, or, with {@code hearsay.ledger.on-corruption
-   * = fail}, stop the start with the file, offset and blocks lost.
-   */
-  private static void openLedgers(PeerSettings settings, List<Block> channelBlocks) throws ConfigError {
-    for (Block block : channelBlocks) {
-      String channel;
-      try {
-        channel = ChannelConfig.of(block).channelId();
-      } catch (IllegalArgumentException e) {
-        throw new ConfigError("hearsay.channels.join: " + e.getMessage(), e);
-      }
-      try {
-        ChannelLedger.openStore(settings.ledger(), channel);
-      } catch (IOException | IllegalArgumentException e) {
-        throw new ConfigError("hearsay.ledger: the ledger of channel " + channel + " cannot open: " + e.getMessage(), e);
-      }
-    }
+  /** The node's running parts (endpoints closed on stop, the admin endpoint), for {@link PeerStart}. */
+  RunningNode node() {
+    return node;
   }
 
-  private AdminServer.Routes adminRoutes(AdminServer.Join joins) {
+  AdminServer.Routes adminRoutes(AdminServer.Join joins) {
     return new AdminServer.Routes() {
       @Override
       public CompletionStage<String> status() {
@@ -251,7 +161,7 @@ public final class HearsayPeer implements AutoCloseable {
     };
   }
 
-  private void closeLedgers() {
+  void closeLedgers() {
     Path ledgerData = settings.ledger().dataDir();
     try {
       LedgerStores.closeAll(ledgerData);
@@ -275,12 +185,14 @@ public final class HearsayPeer implements AutoCloseable {
     return metrics;
   }
 
-  public ActorSystem<Peer.Command> system() {
+  /** The ActorSystem the peer runs in: its own, or the application's that hosts it. */
+  public ActorSystem<?> system() {
     return system;
   }
 
+  /** The peer's actor (the system actor {@code hearsay}). */
   public ActorRef<Peer.Command> ref() {
-    return system;
+    return peer;
   }
 
   /** Where other peers reach this one: its Artery address, or with Fabric's gossip its gRPC endpoint. */
@@ -307,17 +219,17 @@ public final class HearsayPeer implements AutoCloseable {
 
   /** This peer's current membership view. */
   public CompletionStage<MembershipView> membership() {
-    return AskPattern.ask(system, Peer.GetMembership::new, apiTimeout(), system.scheduler());
+    return AskPattern.ask(peer, Peer.GetMembership::new, apiTimeout(), system.scheduler());
   }
 
   /** Replaces the faults injected on this peer's links. */
   public void setFaults(LinkFaults faults) {
-    system.tell(new Peer.SetFaults(faults));
+    peer.tell(new Peer.SetFaults(faults));
   }
 
   /** Sends a raw signed envelope to another peer (tests of what a misbehaving peer can do). */
   public void sendEnvelope(Endpoint to, Envelope envelope) {
-    system.tell(new Peer.SendEnvelope(to, envelope));
+    peer.tell(new Peer.SendEnvelope(to, envelope));
   }
 
   /** Inbound messages rejected so far, per reason. */
@@ -342,23 +254,57 @@ public final class HearsayPeer implements AutoCloseable {
 
   /** Joins the channel a genesis config block defines (its ledger starts at that block). */
   public void joinChannel(Block genesis) {
-    system.tell(new Peer.JoinChannel(genesis));
+    peer.tell(new Peer.JoinChannel(genesis));
   }
 
   /** Hands a block to a channel as its source would (the ordering service, through the leader). */
   public void commitBlock(String channel, Block block) {
-    system.tell(new Peer.CommitBlock(channel, block));
+    peer.tell(new Peer.CommitBlock(channel, block));
   }
 
   /** The height and tip of a joined channel's ledger. */
   public CompletionStage<ChannelLedger.Height> channelHeight(String channel) {
-    return AskPattern.ask(system, replyTo -> new Peer.GetChannelHeight(channel, replyTo), apiTimeout(),
+    return AskPattern.ask(peer, replyTo -> new Peer.GetChannelHeight(channel, replyTo), apiTimeout(),
         system.scheduler());
   }
 
   /** The status of every joined channel: height, tip hash, whether this peer is its org's leader. */
   public CompletionStage<List<ChannelStatus>> channels() {
-    return AskPattern.ask(system, Peer.GetChannels::new, apiTimeout(), system.scheduler());
+    return AskPattern.ask(peer, Peer.GetChannels::new, apiTimeout(), system.scheduler());
+  }
+
+  /**
+   * The committed blocks of {@code channel} from number {@code from} on: replayed from the ledger,
+   * then each block as it commits, for as long as the stream runs. Back-pressured: the ledger is
+   * read one block ahead of the consumer's demand, so a slow consumer makes the peer neither drop
+   * nor buffer anything. Fails with {@link NoSuchElementException} for a channel not joined.
+   */
+  public Source<Block, NotUsed> blocks(String channel, long from) {
+    return BlockFeed.source(system, peer, channel, from);
+  }
+
+  /** Block {@code number} of {@code channel}, empty when not committed yet. */
+  public CompletionStage<Optional<Block>> block(String channel, long number) {
+    return query(channel, replyTo -> new ChannelLedger.GetBlock(number, replyTo));
+  }
+
+  /**
+   * The world-state value of {@code key} in chaincode {@code namespace} of {@code channel}, with its
+   * version (the block and transaction that wrote it), as the committed blocks left it.
+   */
+  public CompletionStage<Optional<WorldState.VersionedValue>> value(String channel, String namespace, String key) {
+    return query(channel, replyTo -> new ChannelLedger.GetValue(namespace, key, replyTo));
+  }
+
+  /** A read of a channel's ledger; fails with {@link NoSuchElementException} for a channel not joined. */
+  @SuppressWarnings("unchecked")
+  private <T> CompletionStage<T> query(String channel, Function<ActorRef<T>, ChannelLedger.Query> query) {
+    CompletionStage<Object> answer = AskPattern.ask(peer,
+        (ActorRef<Object> replyTo) -> new Peer.QueryLedger(channel, query.apply(replyTo.narrow()), replyTo.narrow()),
+        apiTimeout(), system.scheduler());
+    return answer.thenCompose(a -> a instanceof ChannelRouter.NotJoined
+        ? CompletableFuture.failedFuture(new NoSuchElementException("this peer has not joined channel " + channel))
+        : CompletableFuture.completedFuture((T) a));
   }
 
   private Duration apiTimeout() {

@@ -45,7 +45,14 @@ import org.hyperledger.fabric.protos.gossip.Envelope;
 public final class Peer {
 
   public sealed interface Command permits GetMembership, SubscribeMembership, SetFaults, SendEnvelope, JoinChannel,
-      CommitBlock, GetChannelHeight, GetChannels, SubscribeChannel {}
+      CommitBlock, GetChannelHeight, GetChannels, SubscribeChannel, QueryLedger, Stop {}
+
+  /** A read of a joined channel's ledger; {@code notJoined} hears when the peer has not joined it. */
+  public record QueryLedger(String channel, ChannelLedger.Query query, ActorRef<ChannelRouter.NotJoined> notJoined)
+      implements Command {}
+
+  /** Stops the peer's actors (a peer hosted in an application's ActorSystem stops without it). */
+  public record Stop() implements Command {}
 
   /** The status of every joined channel (height, tip, leadership). */
   public record GetChannels(ActorRef<List<ChannelStatus>> replyTo) implements Command {}
@@ -125,7 +132,9 @@ public final class Peer {
       receive = forward(receive, SubscribeChannel.class, channels, s -> new ChannelRouter.SubscribeChannel(s.channel(), s.subscriber()));
       receive = forward(receive, GetChannels.class, channels, g -> new ChannelRouter.GetStatus(g.replyTo()));
       receive = forward(receive, GetChannelHeight.class, channels, g -> new ChannelRouter.GetHeight(g.channel(), g.replyTo()));
-      return receive.build();
+      receive = forward(receive, QueryLedger.class, channels, q -> new ChannelRouter.QueryLedger(q.channel(), q.query(),
+          q.notJoined()));
+      return receive.onMessage(Stop.class, stop -> Behaviors.stopped()).build();
     });
   }
 

@@ -34,6 +34,7 @@ import java.util.concurrent.CompletionException;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.hyperledger.fabric.protos.common.Block;
+import org.hyperledger.fabric.protos.common.Envelope;
 
 /**
  * Real peers for a test: one ActorSystem each, Artery TCP on 127.0.0.1, identities from crypto
@@ -227,17 +228,37 @@ public final class TestNetwork implements AutoCloseable {
    * leader would get them from the ordering service. Returns the blocks.
    */
   public List<Block> order(String channel, int count) {
+    List<List<ByteString>> data = new ArrayList<>();
+    synchronized (chains) {
+      long height = chain(channel).size();
+      for (int i = 0; i < count; i++) {
+        data.add(List.of(ByteString.copyFromUtf8("tx " + (height + i))));
+      }
+    }
+    return cut(channel, data);
+  }
+
+  /** Cuts one block of {@code channel} holding {@code transactions} (real envelopes), as {@link #order} does. */
+  public Block order(String channel, List<Envelope> transactions) {
+    return cut(channel, List.of(transactions.stream().map(Envelope::toByteString).toList())).get(0);
+  }
+
+  private List<Block> chain(String channel) {
+    List<Block> chain = chains.get(channel);
+    if (chain == null) {
+      throw new IllegalArgumentException("channel " + channel + " was not started by startChannel");
+    }
+    return chain;
+  }
+
+  /** Cuts one block per element of {@code data}, signed by the orderer, and hands them to each org's first running peer. */
+  private List<Block> cut(String channel, List<List<ByteString>> data) {
     List<Block> blocks = new ArrayList<>();
     synchronized (chains) {
-      List<Block> chain = chains.get(channel);
-      if (chain == null) {
-        throw new IllegalArgumentException("channel " + channel + " was not started by startChannel");
-      }
+      List<Block> chain = chain(channel);
       SigningIdentity orderer = ordererIdentity();
-      for (int i = 0; i < count; i++) {
-        Block previous = chain.get(chain.size() - 1);
-        Block next = OrdererSignatures.sign(BlockBuilder.next(previous,
-            List.of(ByteString.copyFromUtf8("tx " + (previous.getHeader().getNumber() + 1)))), orderer);
+      for (List<ByteString> transactions : data) {
+        Block next = OrdererSignatures.sign(BlockBuilder.next(chain.get(chain.size() - 1), transactions), orderer);
         chain.add(next);
         blocks.add(next);
       }
@@ -252,6 +273,13 @@ public final class TestNetwork implements AutoCloseable {
     }
     leaders.forEach(leader -> blocks.forEach(block -> leader.commitBlock(channel, block)));
     return blocks;
+  }
+
+  /** The genesis block of a channel {@link #startChannel} started. */
+  public Block genesis(String channel) {
+    synchronized (chains) {
+      return chain(channel).get(0);
+    }
   }
 
   private SigningIdentity ordererIdentity() {

@@ -53,7 +53,8 @@ import org.hyperledger.fabric.protos.gossip.GossipMessage.ContentCase;
  */
 public final class ChannelRouter {
 
-  public sealed interface Command permits Join, CommitBlock, GetHeight, GetStatus, SubscribeChannel, InternalCommand {}
+  public sealed interface Command permits Join, CommitBlock, GetHeight, QueryLedger, GetStatus, SubscribeChannel,
+      InternalCommand {}
 
   private sealed interface InternalCommand extends Command permits FromComm, ViewChanged, Outgoing {}
 
@@ -69,6 +70,13 @@ public final class ChannelRouter {
   public record CommitBlock(String channel, Block block) implements Command {}
 
   public record GetHeight(String channel, ActorRef<ChannelLedger.Height> replyTo) implements Command {}
+
+  /** A read of a joined channel's ledger; {@code notJoined} hears when this peer has not joined the channel. */
+  public record QueryLedger(String channel, ChannelLedger.Query query, ActorRef<NotJoined> notJoined)
+      implements Command {}
+
+  /** The answer to a query for a channel this peer has not joined (or whose ledger does not run). */
+  public record NotJoined(String channel) {}
 
   private record FromComm(Comm.Event event) implements InternalCommand {}
 
@@ -130,6 +138,15 @@ public final class ChannelRouter {
           Joined joined = channels.get(g.channel());
           if (joined != null) {
             joined.actor().tell(new ChannelGossip.GetHeight(g.replyTo()));
+          }
+          return Behaviors.same();
+        })
+        .onMessage(QueryLedger.class, q -> {
+          Joined joined = channels.get(q.channel());
+          if (joined != null) {
+            joined.actor().tell(new ChannelGossip.QueryLedger(q.query()));
+          } else {
+            q.notJoined().tell(new NotJoined(q.channel()));
           }
           return Behaviors.same();
         })

@@ -11,6 +11,7 @@ import io.hearsay.protocol.message.EnvelopeVerifier;
 import io.hearsay.protocol.message.GossipMessages;
 import io.hearsay.protocol.message.SignedGossipMessage;
 import io.hearsay.runtime.config.Endpoint;
+import io.hearsay.runtime.node.NodeSystems;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -439,7 +440,7 @@ public final class Comm {
 
   private ActorRef<Command> resolve(Endpoint endpoint, String name) {
     return ActorRefResolver.get(context.getSystem())
-        .resolveActorRef("pekko://" + setup.systemName() + "@" + endpoint + "/user/" + name);
+        .resolveActorRef("pekko://" + setup.systemName() + "@" + endpoint + NodeSystems.PEER_PATH + "/" + name);
   }
 
   private static Optional<Endpoint> endpointOf(Address address) {

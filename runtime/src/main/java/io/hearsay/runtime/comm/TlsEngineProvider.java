@@ -46,7 +46,7 @@ public final class TlsEngineProvider extends ConfigSSLEngineProvider {
 
   public TlsEngineProvider(ActorSystem system) {
     super(system);
-    this.systemName = key(system);
+    this.systemName = nodeKey(system);
     Config config = system.settings().config();
     this.pem = !config.hasPath(PEM) ? Optional.empty() : Optional.of(new ArteryTls.Pem(new PemTls.KeyPair(
         Path.of(config.getString(PEM + ".certificate")), Path.of(config.getString(PEM + ".private-key"))),
@@ -67,14 +67,14 @@ public final class TlsEngineProvider extends ConfigSSLEngineProvider {
 
   /** The TLS sessions of {@code system}'s Artery (the registry exists before the first connection). */
   public static TlsSessions sessions(ActorSystem system) {
-    return SESSIONS.computeIfAbsent(key(system), k -> new TlsSessions());
+    return SESSIONS.computeIfAbsent(nodeKey(system), k -> new TlsSessions());
   }
 
   /**
    * A node's key in the registries: {@code hearsay.node-key} of its config when the node set one
    * (so it can reach its registries before its ActorSystem exists), else the system's identity.
    */
-  private static String key(ActorSystem system) {
+  public static String nodeKey(ActorSystem system) {
     Config config = system.settings().config();
     return config.hasPath(NODE_KEY) ? config.getString(NODE_KEY) : system.name() + "@" + System.identityHashCode(system);
   }
@@ -94,7 +94,7 @@ public final class TlsEngineProvider extends ConfigSSLEngineProvider {
    * (the channel router adds the TLS CAs of every channel the peer joins).
    */
   public static TrustedCas trustedCas(ActorSystem system) {
-    return TRUSTED.computeIfAbsent(key(system), k -> new TrustedCas(List.of()));
+    return TRUSTED.computeIfAbsent(nodeKey(system), k -> new TrustedCas(List.of()));
   }
 
   @Override
@@ -111,7 +111,7 @@ public final class TlsEngineProvider extends ConfigSSLEngineProvider {
 
   /** Certificates refused by the TLS engine of {@code system} so far. */
   public static long refusedCertificates(ActorSystem system) {
-    LongAdder adder = REFUSED.get(key(system));
+    LongAdder adder = REFUSED.get(nodeKey(system));
     return adder == null ? 0 : adder.sum();
   }
 

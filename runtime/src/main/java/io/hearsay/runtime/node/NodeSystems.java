@@ -22,6 +22,13 @@ public final class NodeSystems {
 
   /** Every node's ActorSystem has this name, so an endpoint alone addresses a node. */
   public static final String SYSTEM_NAME = "hearsay";
+  /**
+   * The name of the system actor a peer runs as, standalone or hosted in an application's
+   * ActorSystem alike, so peers find each other's actors at one path ({@link #PEER_PATH}).
+   */
+  public static final String PEER_ACTOR = "hearsay";
+  /** Where a peer's actors are in its ActorSystem: other peers address its comm actor under it. */
+  public static final String PEER_PATH = "/system/" + PEER_ACTOR;
 
   private NodeSystems() {}
 

@@ -8,24 +8,37 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.slf4j.LoggerFactory;
 
 /**
  * A node's running parts that peers and orderers share: its ActorSystem, its admin endpoint and
- * its other endpoints (gRPC). Stopping closes the endpoints, then terminates the system through
- * coordinated shutdown, then runs what the node has to do once its actors are gone.
+ * its other endpoints (gRPC). Stopping closes the endpoints, then stops the node's actors (a node
+ * that owns its system terminates it through coordinated shutdown; a hosted peer stops its own
+ * actors), then runs what the node has to do once its actors are gone.
  */
 public final class RunningNode {
 
   private final ActorSystem<?> system;
+  private final Supplier<CompletionStage<Done>> stopActors;
   private final Runnable afterStop;
   private Optional<AdminServer> admin = Optional.empty();
   private final List<AutoCloseable> endpoints = new ArrayList<>();
 
+  /** A node that owns {@code system}: stopping it terminates the system. */
   public RunningNode(ActorSystem<?> system, Runnable afterStop) {
+    this(system, () -> {
+      system.terminate();
+      return system.getWhenTerminated();
+    }, afterStop);
+  }
+
+  /** A node hosted in {@code system}: stopping it runs {@code stopActors}, and the system goes on. */
+  public RunningNode(ActorSystem<?> system, Supplier<CompletionStage<Done>> stopActors, Runnable afterStop) {
     this.system = system;
+    this.stopActors = stopActors;
     this.afterStop = afterStop;
   }
 
@@ -66,8 +79,7 @@ public final class RunningNode {
       }
     }
     endpoints.clear();
-    system.terminate();
-    return system.getWhenTerminated().thenApply(done -> {
+    return stopActors.get().thenApply(done -> {
       afterStop.run();
       return done;
     });

@@ -93,7 +93,7 @@ class CommSecurityTest {
     try {
       ActorRefResolver resolver = ActorRefResolver.get(hostile);
       ActorRef<Comm.Command> target = resolver.resolveActorRef(
-          "pekko://hearsay@" + a.endpoint() + "/user/" + Comm.NAME);
+          "pekko://hearsay@" + a.endpoint() + NodeSystems.PEER_PATH + "/" + Comm.NAME);
       CryptoMaterial material = network.material();
       var org = material.org("Org1MSP");
       var mallory = material.signingIdentity(org, org.nodes().get(1));
@@ -139,7 +139,7 @@ class CommSecurityTest {
       ByteString handshake = new EnvelopeSigner(node2).sign(GossipMessages.connEstablish(node2.identity(),
           ByteString.copyFrom(Ecdsa.sha256(node2Tls)), false)).envelope().toByteString();
       ActorRef<Comm.Command> target = ActorRefResolver.get(intruder).resolveActorRef(
-          "pekko://hearsay@" + a.endpoint() + "/user/" + Comm.NAME);
+          "pekko://hearsay@" + a.endpoint() + NodeSystems.PEER_PATH + "/" + Comm.NAME);
       target.tell(new WireFrame(WireFrame.Kind.HANDSHAKE, intruder, handshake));
       awaitViews(List.of(a), Duration.ofSeconds(20), "A refused the replayed handshake", pv -> pv.peer().rejections()
           .getOrDefault(RejectionReason.TLS_CERT_HASH_MISMATCH, 0L) >= 1);
