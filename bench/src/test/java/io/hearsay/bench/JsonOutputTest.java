@@ -48,7 +48,7 @@ class JsonOutputTest {
   void epidemicJsonIsOneDocument() throws Exception {
     Map<?, ?> report = (Map<?, ?>) stdoutOf(EpidemicReport::main, "--out", out.toString(), "--peers", "100",
         "--trials", "2", "--json");
-    assertEquals(100.0, report.get("peers"));
+    assertEquals(100L, Json.asLong(report.get("peers")));
     assertTrue(!((List<?>) report.get("results")).isEmpty());
   }
 
@@ -56,7 +56,7 @@ class JsonOutputTest {
   void disseminationJsonIsOneDocument() throws Exception {
     Map<?, ?> report = (Map<?, ?>) stdoutOf(DisseminationReport::main, "--out", out.toString(), "--peers", "4",
         "--blocks", "3", "--warmup", "1", "--loss", "0", "--profile", "hearsay", "--json");
-    assertEquals(4.0, report.get("peers"));
+    assertEquals(4L, Json.asLong(report.get("peers")));
     assertEquals(1, ((List<?>) report.get("runs")).size(), "one profile at one loss rate");
   }
 }

@@ -365,6 +365,16 @@ public final class FabricNetwork implements AutoCloseable {
     return dir.resolve("pids").resolve(process + ".pid");
   }
 
+  /** The pid of a running process of the network ({@code orderer.example.com}, {@code peer0.org1.example.com}). */
+  public Optional<Long> pid(String process) {
+    try {
+      Path file = pidFile(process);
+      return Files.isRegularFile(file) ? Optional.of(Long.parseLong(Files.readString(file).trim())) : Optional.empty();
+    } catch (IOException | NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
   /** Stops every process net.sh (or a restart) started, by pid. */
   @Override
   public void close() {
