@@ -5,6 +5,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.hearsay.protocol.Rejection;
 import io.hearsay.protocol.RejectionReason;
 import io.hearsay.protocol.Verdict;
+import io.hearsay.protocol.crypto.VerifiedSignatures;
 import io.hearsay.protocol.envelope.CommonEnvelopes;
 import io.hearsay.protocol.identity.MspRegistry;
 import io.hearsay.protocol.identity.PeerIdentity;
@@ -30,6 +31,11 @@ import org.hyperledger.fabric.protos.common.SignatureHeader;
 public final class OrdererSignatures {
 
   private static final SecureRandom RANDOM = new SecureRandom();
+  /**
+   * Block signatures found valid in this process: a pushed block is checked on arrival and again
+   * by the ledger, and its signature is verified once (the signer's validity is checked both times).
+   */
+  private static final VerifiedSignatures VERIFIED = new VerifiedSignatures();
 
   private OrdererSignatures() {}
 
@@ -105,7 +111,7 @@ public final class OrdererSignatures {
     signed.writeBytes(signature.getSignatureHeader().toByteArray());
     signed.writeBytes(header);
     Verdict<PeerIdentity> creator = CommonEnvelopes.creatorSignature(signatureHeader.getCreator(),
-        signed.toByteArray(), signature.getSignature().toByteArray(), ordererOrgs, now);
+        signed.toByteArray(), signature.getSignature().toByteArray(), ordererOrgs, now, VERIFIED::verify);
     return creator.isAccepted() ? Optional.empty() : Optional.of(creator.rejection().toString());
   }
 }

@@ -13,6 +13,7 @@ import io.hearsay.protocol.identity.SigningIdentity;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.HexFormat;
+import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.hyperledger.fabric.protos.common.ChannelHeader;
 import org.hyperledger.fabric.protos.common.Envelope;
 import org.hyperledger.fabric.protos.common.Header;
@@ -125,6 +126,12 @@ public final class CommonEnvelopes {
   /** Checks that {@code signature} over {@code signed} is by {@code serializedCreator}, a valid member of {@code orgs}. */
   public static Verdict<PeerIdentity> creatorSignature(ByteString serializedCreator, byte[] signed, byte[] signature,
       MspRegistry orgs, Instant now) {
+    return creatorSignature(serializedCreator, signed, signature, orgs, now, Ecdsa::verify);
+  }
+
+  /** As above, verifying the signature itself with {@code verifier} (one that remembers, say). */
+  public static Verdict<PeerIdentity> creatorSignature(ByteString serializedCreator, byte[] signed, byte[] signature,
+      MspRegistry orgs, Instant now, SignatureCheck verifier) {
     Verdict<PeerIdentity> creator = PeerIdentity.parse(serializedCreator);
     if (!creator.isAccepted()) {
       return creator;
@@ -133,11 +140,17 @@ public final class CommonEnvelopes {
     if (!valid.isAccepted()) {
       return Verdict.reject(valid.rejection());
     }
-    return switch (Ecdsa.verify(creator.value().verificationKey(), signed, signature)) {
+    return switch (verifier.verify(creator.value().verificationKey(), signed, signature)) {
       case VALID -> creator;
       case MALFORMED -> Verdict.reject(RejectionReason.MALFORMED_SIGNATURE, "signature by %s is not DER ECDSA", creator.value());
       case HIGH_S -> Verdict.reject(RejectionReason.NON_CANONICAL_SIGNATURE, "signature by %s has a high S", creator.value());
       case INVALID -> Verdict.reject(Rejection.of(RejectionReason.BAD_SIGNATURE, "signature is not by %s", creator.value()));
     };
+  }
+
+  /** An ECDSA check of a signature over a message. */
+  @FunctionalInterface
+  public interface SignatureCheck {
+    Ecdsa.Check verify(ECPublicKeyParameters key, byte[] message, byte[] derSignature);
   }
 }
