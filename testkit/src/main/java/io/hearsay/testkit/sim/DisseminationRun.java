@@ -11,22 +11,31 @@ import io.hearsay.testkit.Eventually;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.Optional;
+import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import org.hyperledger.fabric.protos.common.Block;
 
 /**
- * Block dissemination over a {@link SimulatedNetwork}: a source peer gets blocks from the
- * orderer at a fixed rate, signed by the orderer org like real ones; for every block and peer,
- * when its payload first arrived and how (push, pull, state transfer), and how many copies
- * arrived in all. The first {@code warmup} blocks let membership proofs and, in the hearsay
- * profile, the push tree settle; they are not measured.
+ * Block dissemination over a {@link SimulatedNetwork}: the orderer cuts blocks at a fixed rate,
+ * signed by the orderer org like real ones, and delivers them to the source peer (its org's
+ * leader, which gossips them on) or, with {@link Delivery#EVERY_PEER}, to every peer (Fabric
+ * v3's default: every peer its own leader, no block gossip); with an {@link OrdererEgress} the
+ * copies queue on the orderer's uplink, else the source holds a block the moment it is cut. For
+ * every block and peer: when its payload first arrived, from the cut, and how (orderer, push,
+ * pull, state transfer), and how many copies arrived in all. The first {@code warmup} blocks let
+ * membership proofs and, in the hearsay profile, the push tree settle; they are not measured.
  */
 public final class DisseminationRun {
 
@@ -38,9 +47,17 @@ public final class DisseminationRun {
     }
   }
 
-  /** Everything measured; {@code bytesSent} and {@code messagesSent} over the measured blocks. */
+  /** Everything measured; {@code bytesSent}, {@code messagesSent} and {@code ordererBytes} over the measured blocks. */
   public record Result(List<BlockResult> blocks, int receivers, long bytesSent, long messagesSent,
-      Map<String, Long> copiesByWay) {}
+      Map<String, Long> copiesByWay, long ordererBytes) {}
+
+  /** Who the orderer delivers to. */
+  public enum Delivery {
+    /** The source peer, its org's leader; gossip brings blocks to the others. */
+    LEADER,
+    /** Every peer, each its own leader (Fabric v3's default, block gossip off). */
+    EVERY_PEER
+  }
 
   private final SimulatedNetwork network;
   private final int source;
@@ -51,11 +68,23 @@ public final class DisseminationRun {
   private final ConcurrentHashMap<String, LongAdder> copiesByWay = new ConcurrentHashMap<>();
   private final AtomicLongArray committed;
   private final SigningIdentity orderer;
+  private final Delivery delivery;
+  private final Optional<OrdererEgress> egress;
+  private final ConcurrentHashMap<Long, Long> cutAt = new ConcurrentHashMap<>();
+  private final SplittableRandom order = new SplittableRandom(2026);
   private Block previous;
 
   public DisseminationRun(SimulatedNetwork network, int source) throws Exception {
+    this(network, source, Delivery.LEADER, Optional.empty());
+  }
+
+  /** A run whose orderer delivers to {@code delivery}'s peers, over {@code egress} when given. */
+  public DisseminationRun(SimulatedNetwork network, int source, Delivery delivery, Optional<OrdererEgress> egress)
+      throws Exception {
     this.network = network;
     this.source = source;
+    this.delivery = delivery;
+    this.egress = egress;
     this.committed = new AtomicLongArray(network.size());
     this.orderer = orderer(network.material());
     this.previous = network.genesis();
@@ -107,22 +136,29 @@ public final class DisseminationRun {
     long next = System.nanoTime();
     long bytesBefore = 0;
     long messagesBefore = 0;
+    long ordererBytesBefore = 0;
     Set<Long> measured = new HashSet<>();
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread thread = new Thread(r, "orderer-egress");
+      thread.setDaemon(true);
+      return thread;
+    });
     for (int b = 0; b < warmup + blocks; b++) {
       if (b == warmup) {
         copiesByWay.clear();
         bytesBefore = network.traffic().bytesSent().sum();
         messagesBefore = network.traffic().messagesSent().sum();
+        ordererBytesBefore = egress.map(OrdererEgress::bytesSent).orElse(0L);
       }
       previous = next(previous, txPerBlock, txBytes, orderer);
       long number = previous.getHeader().getNumber();
-      long[] arrivals = new long[network.size()];
-      arrivals[source] = System.nanoTime();
-      firstArrival.put(number, arrivals);
+      long cut = System.nanoTime();
+      cutAt.put(number, cut);
+      firstArrival.put(number, new long[network.size()]);
       if (b >= warmup) {
         measured.add(number);
       }
-      network.commitAtSource(source, previous);
+      deliver(previous, cut, scheduler);
       next += period;
       long wait = next - System.nanoTime();
       if (wait > 0) {
@@ -132,6 +168,8 @@ public final class DisseminationRun {
     long last = previous.getHeader().getNumber();
     // Blocks still missing after the settle time count as not delivered.
     Eventually.within(settle, () -> allCommitted(last));
+    scheduler.shutdownNow();
+    long ordererBytes = egress.map(OrdererEgress::bytesSent).orElse(0L) - ordererBytesBefore;
     long bytes = network.traffic().bytesSent().sum() - bytesBefore;
     long messages = network.traffic().messagesSent().sum() - messagesBefore;
     List<BlockResult> results = new ArrayList<>();
@@ -140,7 +178,50 @@ public final class DisseminationRun {
     }
     Map<String, Long> ways = new TreeMap<>();
     copiesByWay.forEach((way, count) -> ways.put(way, count.sum()));
-    return new Result(results, receivers().size(), bytes, messages, ways);
+    return new Result(results, receivers().size(), bytes, messages, ways, ordererBytes);
+  }
+
+  /**
+   * Hands a block just cut to the peers the orderer delivers to: at once without an egress model,
+   * else when its copy has crossed the orderer's uplink (the peers served in a random order).
+   */
+  private void deliver(Block block, long cut, ScheduledExecutorService scheduler) {
+    List<Integer> targets = new ArrayList<>();
+    if (delivery == Delivery.LEADER) {
+      targets.add(source);
+    } else {
+      for (int p = 0; p < network.size(); p++) {
+        targets.add(p);
+      }
+      for (int i = targets.size() - 1; i > 0; i--) {
+        Collections.swap(targets, i, order.nextInt(i + 1));
+      }
+    }
+    if (egress.isEmpty()) {
+      targets.forEach(peer -> delivered(peer, block));
+      return;
+    }
+    Duration[] delays = egress.get().send(targets.size(), block.getSerializedSize(), cut);
+    for (int i = 0; i < targets.size(); i++) {
+      int peer = targets.get(i);
+      long at = cut + delays[i].toNanos();
+      scheduler.schedule(() -> delivered(peer, block), at - System.nanoTime(), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** {@code peer} holds {@code block} from the orderer. */
+  private void delivered(int peer, Block block) {
+    long[] arrivals = firstArrival.get(block.getHeader().getNumber());
+    synchronized (arrivals) {
+      if (arrivals[peer] == 0) {
+        arrivals[peer] = System.nanoTime();
+      }
+    }
+    if (peer != source) {
+      copies.merge(block.getHeader().getNumber(), 1, Integer::sum);
+      copiesByWay.computeIfAbsent("orderer", w -> new LongAdder()).increment();
+    }
+    network.commitAtSource(peer, block);
   }
 
   /** Whether every peer not excluded committed up to {@code number}. */
@@ -151,7 +232,7 @@ public final class DisseminationRun {
   private List<Integer> receivers() {
     List<Integer> receivers = new ArrayList<>();
     for (int p = 0; p < network.size(); p++) {
-      if (p != source && !excluded.contains(p)) {
+      if ((p != source || delivery == Delivery.EVERY_PEER) && !excluded.contains(p)) {
         receivers.add(p);
       }
     }
@@ -166,7 +247,7 @@ public final class DisseminationRun {
     int[] how = byPush.getOrDefault(number, new int[network.size()]);
     for (int i = 0; i < receivers.size(); i++) {
       long at = arrivals[receivers.get(i)];
-      ms[i] = at == 0 ? Double.POSITIVE_INFINITY : (at - arrivals[source]) / 1e6;
+      ms[i] = at == 0 ? Double.POSITIVE_INFINITY : (at - cutAt.get(number)) / 1e6;
       pushed += how[receivers.get(i)];
     }
     return new BlockResult(number, ms, copies.getOrDefault(number, 0), pushed);
@@ -178,6 +259,7 @@ public final class DisseminationRun {
       if (arrivals == null || peer == source) {
         return;
       }
+      // Under EVERY_PEER the orderer's copy is the one that counts; a gossiped one is extra.
       copies.merge(arrived.number(), 1, Integer::sum);
       copiesByWay.computeIfAbsent(arrived.how().label(), w -> new LongAdder()).increment();
       synchronized (arrivals) {
