@@ -37,7 +37,11 @@ public final class TestConfigs {
     Config profile = switch (parts[0]) {
       case "fabric" -> ConfigFactory.empty();
       case "hearsay" -> ConfigFactory.parseResources("hearsay-profile.conf");
-      default -> throw new IllegalArgumentException("the profiles are fabric and hearsay, not " + parts[0]);
+      // Fabric v3's default: every peer delivers from the orderer and gossips no blocks (no push,
+      // and pull only for what a peer announced a whole interval earlier, so never in practice).
+      case "deliver-all" -> ConfigFactory.parseMap(Map.of("peer.gossip.propagateIterations", 0,
+          "hearsay.channels.pull.mode", "targeted"));
+      default -> throw new IllegalArgumentException("the profiles are fabric, hearsay and deliver-all, not " + parts[0]);
     };
     Map<String, Object> overrides = new HashMap<>();
     for (int i = 1; i < parts.length; i++) {
