@@ -28,7 +28,7 @@ public final class TestConfigs {
 
   /**
    * The keys a gossip profile sets on top of reference.conf: none for {@code fabric} (Fabric's
-   * defaults), hearsay-profile.conf for {@code hearsay}. A profile may be followed by single keys
+   * defaults), hearsay-profile.conf for {@code hearsay}, block gossip off for {@code deliver-all}. A profile may be followed by single keys
    * that override it, to measure one piece on its own:
    * {@code fabric+hearsay.channels.pull.mode=targeted}.
    */
@@ -37,10 +37,11 @@ public final class TestConfigs {
     Config profile = switch (parts[0]) {
       case "fabric" -> ConfigFactory.empty();
       case "hearsay" -> ConfigFactory.parseResources("hearsay-profile.conf");
-      // Fabric v3's default: every peer delivers from the orderer and gossips no blocks (no push,
-      // and pull only for what a peer announced a whole interval earlier, so never in practice).
+      // Fabric v3's default: every peer delivers from the orderer and gossips no blocks: no push,
+      // no pull (targeted pull, whose rounds wait an hour) and no state transfer (checked hourly).
       case "deliver-all" -> ConfigFactory.parseMap(Map.of("peer.gossip.propagateIterations", 0,
-          "hearsay.channels.pull.mode", "targeted"));
+          "hearsay.channels.pull.mode", "targeted", "hearsay.channels.pull.targeted-interval", "1h",
+          "peer.gossip.state.checkInterval", "1h"));
       default -> throw new IllegalArgumentException("the profiles are fabric, hearsay and deliver-all, not " + parts[0]);
     };
     Map<String, Object> overrides = new HashMap<>();

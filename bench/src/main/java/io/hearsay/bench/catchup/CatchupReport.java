@@ -2,6 +2,7 @@ package io.hearsay.bench.catchup;
 
 import com.typesafe.config.ConfigFactory;
 import io.hearsay.bench.ledger.LedgerReport;
+import io.hearsay.bench.report.JsonFile;
 import io.hearsay.bench.report.Options;
 import io.hearsay.channels.ChannelGossip;
 import io.hearsay.channels.ChannelSettings;
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -135,17 +137,24 @@ public final class CatchupReport {
         | profile | blocks/s (first block to last commit) | ratio to raw append (%.0f blocks/s) | seconds from healing |
         | --- | ---: | ---: | ---: |
         """, blocks, raw));
-    List<String> json = new ArrayList<>();
+    List<Map<String, Object>> runs = new ArrayList<>();
     for (Row r : rows) {
       md.append(String.format(Locale.ROOT, "| %s | %.0f | %.2f | %.1f |%n", r.profile(), r.blocksPerSecond(),
           r.blocksPerSecond() / raw, r.secondsFromHeal()));
-      json.add(String.format(Locale.ROOT, "{\"profile\": \"%s\", \"blocksPerSecond\": %.1f, \"ratioToRaw\": %.3f, "
-          + "\"secondsFromHeal\": %.2f}", r.profile(), r.blocksPerSecond(), r.blocksPerSecond() / raw, r.secondsFromHeal()));
+      Map<String, Object> run = new LinkedHashMap<>();
+      run.put("profile", r.profile());
+      run.put("blocksPerSecond", JsonFile.round(r.blocksPerSecond(), 1));
+      run.put("ratioToRaw", JsonFile.round(r.blocksPerSecond() / raw, 3));
+      run.put("secondsFromHeal", JsonFile.round(r.secondsFromHeal(), 2));
+      runs.add(run);
     }
     Files.createDirectories(out);
     Files.writeString(out.resolve("catchup.md"), md);
-    Files.writeString(out.resolve("catchup.json"), String.format(Locale.ROOT,
-        "{\"blocks\": %d, \"rawAppendBlocksPerSecond\": %.1f, \"runs\": [%n  %s%n]}%n", blocks, raw, String.join(",\n  ", json)));
+    Map<String, Object> document = new LinkedHashMap<>();
+    document.put("blocks", blocks);
+    document.put("rawAppendBlocksPerSecond", JsonFile.round(raw, 1));
+    document.put("runs", runs);
+    JsonFile.write(out.resolve("catchup.json"), document);
     System.out.print(md);
   }
 }

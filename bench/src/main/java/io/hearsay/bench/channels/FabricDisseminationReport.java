@@ -2,6 +2,7 @@ package io.hearsay.bench.channels;
 
 import com.google.protobuf.ByteString;
 import io.hearsay.bench.report.BarChart;
+import io.hearsay.bench.report.JsonFile;
 import io.hearsay.channels.ChannelGossip;
 import io.hearsay.channels.config.GenesisBlocks;
 import io.hearsay.ledger.block.BlockBuilder;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -137,9 +139,14 @@ public final class FabricDisseminationReport {
         """, peers, blocks, rate, median, p99, max, copies);
     Files.createDirectories(out);
     Files.writeString(out.resolve("dissemination-fabric.md"), md);
-    Files.writeString(out.resolve("dissemination-fabric.json"), String.format(Locale.ROOT,
-        "{\n  \"peers\": %d,\n  \"blocks\": %d,\n  \"spreadMedianMs\": %.1f,\n  \"spreadP99Ms\": %.1f,\n"
-            + "  \"spreadMaxMs\": %.1f,\n  \"copiesPerPeerPerBlock\": %.3f\n}\n", peers, blocks, median, p99, max, copies));
+    Map<String, Object> document = new LinkedHashMap<>();
+    document.put("peers", peers);
+    document.put("blocks", blocks);
+    document.put("spreadMedianMs", JsonFile.round(median, 1));
+    document.put("spreadP99Ms", JsonFile.round(p99, 1));
+    document.put("spreadMaxMs", JsonFile.round(max, 1));
+    document.put("copiesPerPeerPerBlock", JsonFile.round(copies, 3));
+    JsonFile.write(out.resolve("dissemination-fabric.json"), document);
     List<BarChart.Bar> bars = new ArrayList<>();
     for (int i = 0; i < spreads.size(); i += Math.max(1, spreads.size() / 20)) {
       bars.add(new BarChart.Bar("percentile " + (100 * i / spreads.size()), spreads.get(i),

@@ -1,9 +1,11 @@
 package io.hearsay.bench.dissemination;
 
 import com.typesafe.config.ConfigFactory;
+import io.hearsay.bench.report.JsonFile;
 import io.hearsay.bench.report.LineChart;
 import io.hearsay.bench.report.Options;
 import io.hearsay.channels.ChannelSettings;
+import io.hearsay.runtime.admin.Json;
 import io.hearsay.runtime.config.ChannelSettingsReader;
 import io.hearsay.testkit.TestConfigs;
 import io.hearsay.testkit.sim.DisseminationRun;
@@ -15,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -139,15 +142,30 @@ public final class DisseminationReport {
   }
 
   private static String json(List<Row> rows, int peers, int blocks, int warmup, double rate, long seed, int slowdown) {
-    List<String> items = new ArrayList<>();
+    List<Map<String, Object>> runs = new ArrayList<>();
     for (Row r : rows) {
-      items.add(String.format(Locale.ROOT, "{\"profile\": \"%s\", \"loss\": %.4f, \"allPeersP50Ms\": %.1f, "
-              + "\"allPeersP99Ms\": %.1f, \"allPeersMaxMs\": %.1f, \"copiesPerPeerPerBlock\": %.4f, \"bytesPerBlock\": %.0f, "
-              + "\"fractionNotByPush\": %.6f, \"allPeersMs\": %s}", r.profile(), r.loss(), r.p50(), r.p99(), r.max(),
-          r.copies(), r.bytesPerBlock(), r.notByPush(), Arrays.toString(Arrays.stream(r.sortedAllPeersMs())
-              .map(v -> Math.round(v * 10) / 10.0).toArray()).replace("Infinity", "null")));
+      Map<String, Object> run = new LinkedHashMap<>();
+      run.put("profile", r.profile());
+      run.put("loss", JsonFile.round(r.loss(), 4));
+      run.put("allPeersP50Ms", JsonFile.round(r.p50(), 1));
+      run.put("allPeersP99Ms", JsonFile.round(r.p99(), 1));
+      run.put("allPeersMaxMs", JsonFile.round(r.max(), 1));
+      run.put("copiesPerPeerPerBlock", JsonFile.round(r.copies(), 4));
+      run.put("bytesPerBlock", Math.round(r.bytesPerBlock()));
+      run.put("fractionNotByPush", JsonFile.round(r.notByPush(), 6));
+      // A block a peer never got (infinite time) is null.
+      run.put("allPeersMs", Arrays.stream(r.sortedAllPeersMs())
+          .mapToObj(v -> Double.isInfinite(v) ? null : JsonFile.round(v, 1)).toList());
+      runs.add(run);
     }
-    return String.format(Locale.ROOT, "{\"peers\": %d, \"blocks\": %d, \"warmup\": %d, \"rate\": %.2f, \"seed\": %d, "
-        + "\"slowdown\": %d, \"runs\": [%n  %s%n]}%n", peers, blocks, warmup, rate, seed, slowdown, String.join(",\n  ", items));
+    Map<String, Object> document = new LinkedHashMap<>();
+    document.put("peers", peers);
+    document.put("blocks", blocks);
+    document.put("warmup", warmup);
+    document.put("rate", JsonFile.round(rate, 2));
+    document.put("seed", seed);
+    document.put("slowdown", slowdown);
+    document.put("runs", runs);
+    return Json.write(document) + "\n";
   }
 }

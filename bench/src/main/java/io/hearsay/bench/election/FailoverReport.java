@@ -1,10 +1,12 @@
 package io.hearsay.bench.election;
 
+import io.hearsay.bench.report.JsonFile;
 import io.hearsay.runtime.network.LocalNetwork;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,7 +49,7 @@ public final class FailoverReport {
     for (String profile : profiles.split(",")) {
       rows.add(run(LocalNetwork.Profile.valueOf(profile.toUpperCase(Locale.ROOT)), rounds));
     }
-    StringBuilder json = new StringBuilder("{\"peers\": " + (rounds + 1) + ", \"rounds\": " + rounds + ", \"runs\": [");
+    List<Map<String, Object>> runs = new ArrayList<>();
     StringBuilder md = new StringBuilder("# Leader failover, fabric against hearsay\n\n"
         + "One org of " + (rounds + 1) + " peer processes, one channel (`bench/run failover`). fabric: Fabric's election\n"
         + "defaults (leaderAliveThreshold 10 s, leaderElectionDuration 5 s); hearsay: hearsay-profile.conf (a follower\n"
@@ -63,19 +65,26 @@ public final class FailoverReport {
       List<Double> sorted = row.seconds().stream().sorted().toList();
       double median = sorted.get(sorted.size() / 2);
       double max = sorted.get(sorted.size() - 1);
-      json.append(String.format(Locale.ROOT, "%n  {\"profile\": \"%s\", \"failoverSeconds\": %s, "
-          + "\"medianSeconds\": %.3f, \"maxSeconds\": %.3f, \"dualLeaderPolls\": %d, \"dualDeliveringPolls\": %d, "
-          + "\"startupDualLeaderPolls\": %d, \"startupDualDeliveringPolls\": %d}%s",
-          row.profile(), row.seconds(), median, max, row.dualLeaderPolls(), row.dualDeliveringPolls(),
-          row.startupDualLeaderPolls(), row.startupDualDeliveringPolls(),
-          row == rows.get(rows.size() - 1) ? "" : ","));
+      Map<String, Object> run = new LinkedHashMap<>();
+      run.put("profile", row.profile());
+      run.put("failoverSeconds", row.seconds());
+      run.put("medianSeconds", JsonFile.round(median, 3));
+      run.put("maxSeconds", JsonFile.round(max, 3));
+      run.put("dualLeaderPolls", row.dualLeaderPolls());
+      run.put("dualDeliveringPolls", row.dualDeliveringPolls());
+      run.put("startupDualLeaderPolls", row.startupDualLeaderPolls());
+      run.put("startupDualDeliveringPolls", row.startupDualDeliveringPolls());
+      runs.add(run);
       md.append(String.format(Locale.ROOT, "| %s | %.2f s | %.2f s | %s | %d | %d | %d | %d |%n", row.profile(),
           median, max, row.seconds().stream().map(v -> String.format(Locale.ROOT, "%.2f", v)).toList(),
           row.dualLeaderPolls(), row.dualDeliveringPolls(), row.startupDualLeaderPolls(), row.startupDualDeliveringPolls()));
     }
-    json.append("\n]}\n");
+    Map<String, Object> document = new LinkedHashMap<>();
+    document.put("peers", rounds + 1);
+    document.put("rounds", rounds);
+    document.put("runs", runs);
     Files.createDirectories(out);
-    Files.writeString(out.resolve("failover.json"), json);
+    JsonFile.write(out.resolve("failover.json"), document);
     Files.writeString(out.resolve("failover.md"), md);
     System.out.print(md);
   }

@@ -1,6 +1,7 @@
 package io.hearsay.bench.envelope;
 
 import io.hearsay.bench.report.BarChart;
+import io.hearsay.bench.report.JsonFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,21 +66,19 @@ public final class EnvelopeReport {
         | benchmark | ops/s | ± | ratio to raw verify |
         | --- | ---: | ---: | ---: |
         """);
-    StringBuilder json = new StringBuilder("{\n  \"baseline\": \"rawBcLightweightVerify\",\n  \"results\": {\n");
+    Map<String, Object> results = new LinkedHashMap<>();
     List<BarChart.Bar> bars = new ArrayList<>();
-    int i = 0;
     for (var entry : scores.entrySet()) {
       double score = entry.getValue()[0];
       double error = entry.getValue()[1];
       double ratio = score / baseline;
       md.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.2f |%n", entry.getKey(), score, error, ratio));
-      json.append(String.format(Locale.ROOT, "    \"%s\": {\"opsPerSecond\": %.1f, \"error\": %.1f, \"ratio\": %.3f}%s%n",
-          entry.getKey(), score, error, ratio, ++i < scores.size() ? "," : ""));
+      results.put(entry.getKey(), Map.of("opsPerSecond", JsonFile.round(score, 1), "error", JsonFile.round(error, 1),
+          "ratio", JsonFile.round(ratio, 3)));
       bars.add(new BarChart.Bar(entry.getKey(), ratio, String.format(Locale.ROOT, "%.2f× (%.0f ops/s)", ratio, score)));
     }
-    json.append("  }\n}\n");
     Files.writeString(out.resolve("envelope.md"), md);
-    Files.writeString(out.resolve("envelope.json"), json);
+    JsonFile.write(out.resolve("envelope.json"), Map.of("baseline", "rawBcLightweightVerify", "results", results));
     Files.writeString(out.resolve("envelope.svg"),
         BarChart.svg("Envelope throughput relative to raw ECDSA verify (same run)", bars));
     System.out.println(md);

@@ -1,14 +1,17 @@
 package io.hearsay.bench.epidemic;
 
 import io.hearsay.bench.report.BarChart;
+import io.hearsay.bench.report.JsonFile;
 import io.hearsay.channels.epidemic.AntiEntropy;
 import io.hearsay.testkit.epidemic.Rounds;
 import io.hearsay.channels.epidemic.RumorMongering;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -43,7 +46,7 @@ public final class EpidemicReport {
     StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "# Epidemic families against theory%n%n"
         + "%d replicas in synchronous rounds, %d trials each, seed %d (`bench/run epidemic`). The plain classes of"
         + " `channels/epidemic` driven by `Rounds`; the actor-level simulated network checks fanout 3 in `bench/run dissemination`.%n%n", peers, trials, seed));
-    List<String> json = new ArrayList<>();
+    List<Map<String, Object>> json = new ArrayList<>();
     List<BarChart.Bar> bars = new ArrayList<>();
 
     md.append("| family | parameter | measured residue | e^{-m(1-s)} | ratio |\n| --- | --- | --- | --- | --- |\n");
@@ -70,7 +73,7 @@ public final class EpidemicReport {
       }
       rounds /= trials;
       md.append(String.format(Locale.ROOT, "| %s | %.2f | %d |%n", mode, rounds, mode.ordinal() + 1));
-      json.add(String.format(Locale.ROOT, "{\"family\": \"anti-entropy\", \"mode\": \"%s\", \"meanRounds\": %.3f}", mode, rounds));
+      json.add(Map.of("family", "anti-entropy", "mode", mode.toString(), "meanRounds", JsonFile.round(rounds, 3)));
       roundBars.add(new BarChart.Bar(mode.toString(), rounds, String.format(Locale.ROOT, "%.2f rounds", rounds)));
     }
     md.append("\nPull's tail (first trial): fraction lacking the update after each round, and p(i)^2 of the round"
@@ -80,10 +83,13 @@ public final class EpidemicReport {
           i == 0 ? "" : String.format(Locale.ROOT, "%.5f", pullCurve.get(i - 1) * pullCurve.get(i - 1))));
     }
     Files.createDirectories(out);
-    String jsonText = String.format(Locale.ROOT,
-        "{\"peers\": %d, \"trials\": %d, \"seed\": %d, \"results\": [%s], \"pullCurve\": %s}%n",
-        peers, trials, seed, String.join(", ", json), pullCurve);
-    Files.writeString(out.resolve("epidemic.json"), jsonText);
+    Map<String, Object> document = new LinkedHashMap<>();
+    document.put("peers", peers);
+    document.put("trials", trials);
+    document.put("seed", seed);
+    document.put("results", json);
+    document.put("pullCurve", pullCurve);
+    String jsonText = JsonFile.write(out.resolve("epidemic.json"), document);
     Files.writeString(out.resolve("epidemic.md"), md.toString());
     Files.writeString(out.resolve("epidemic-residue.svg"),
         BarChart.svg("Residue: measured (m) and e^{-m(1-s)} (t)", bars));
@@ -103,12 +109,16 @@ public final class EpidemicReport {
     return sum / trials;
   }
 
-  private static void row(StringBuilder md, List<String> json, List<BarChart.Bar> bars, String family, String parameter,
+  private static void row(StringBuilder md, List<Map<String, Object>> json, List<BarChart.Bar> bars, String family, String parameter,
       double measured, double theory) {
     md.append(String.format(Locale.ROOT, "| %s | %s | %.4f | %.4f | %.2f |%n", family, parameter, measured, theory,
         measured / theory));
-    json.add(String.format(Locale.ROOT, "{\"family\": \"%s\", \"parameter\": \"%s\", \"residue\": %.5f, \"theory\": %.5f}",
-        family, parameter, measured, theory));
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("family", family);
+    result.put("parameter", parameter);
+    result.put("residue", JsonFile.round(measured, 5));
+    result.put("theory", JsonFile.round(theory, 5));
+    json.add(result);
     String label = (family.startsWith("infect") ? "push " : "rumor ") + parameter;
     bars.add(new BarChart.Bar(label + " (m)", measured, String.format(Locale.ROOT, "%.4f", measured)));
     bars.add(new BarChart.Bar(label + " (t)", theory, String.format(Locale.ROOT, "%.4f", theory)));

@@ -1,5 +1,6 @@
 package io.hearsay.bench.epidemic;
 
+import io.hearsay.bench.report.JsonFile;
 import io.hearsay.bench.report.LineChart;
 import io.hearsay.bench.report.Options;
 import io.hearsay.channels.epidemic.AntiEntropy;
@@ -10,6 +11,7 @@ import io.hearsay.testkit.sim.StateInfoRounds;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -83,26 +85,33 @@ public final class StateInfoExchangeReport {
         | mode | rounds until all %d hold it | fraction lacking after rounds 1, 2, 3, ... | messages per round | MB per round |
         | --- | ---: | --- | ---: | ---: |
         """, n, seed, n));
-    StringBuilder json = new StringBuilder("{\"peers\": " + n + ", \"seed\": " + seed + ", \"modes\": [");
+    List<Map<String, Object>> modes = new ArrayList<>();
     List<LineChart.Series> series = new ArrayList<>();
     for (Row row : rows) {
       String mode = row.exchange().name().toLowerCase(Locale.ROOT).replace('_', '-');
       md.append(String.format(Locale.ROOT, "| %s | %d | %s | %.0f | %.1f |%n", mode, row.lacking().size(),
           row.lacking().stream().map(f -> String.format(Locale.ROOT, "%.4f", f)).toList(), row.messagesPerRound(),
           row.bytesPerRound() / 1e6));
-      json.append(String.format(Locale.ROOT, "%n  {\"mode\": \"%s\", \"rounds\": %d, \"lacking\": %s, "
-          + "\"messagesPerRound\": %.1f, \"bytesPerRound\": %.0f}%s", mode, row.lacking().size(), row.lacking(),
-          row.messagesPerRound(), row.bytesPerRound(), row == rows.get(rows.size() - 1) ? "" : ","));
+      Map<String, Object> modeJson = new LinkedHashMap<>();
+      modeJson.put("mode", mode);
+      modeJson.put("rounds", row.lacking().size());
+      modeJson.put("lacking", row.lacking());
+      modeJson.put("messagesPerRound", JsonFile.round(row.messagesPerRound(), 1));
+      modeJson.put("bytesPerRound", Math.round(row.bytesPerRound()));
+      modes.add(modeJson);
       List<double[]> points = new ArrayList<>();
       for (int r = 0; r < row.lacking().size(); r++) {
         points.add(new double[] {r + 1, row.lacking().get(r)});
       }
       series.add(new LineChart.Series(mode, points));
     }
-    json.append("\n]}\n");
+    Map<String, Object> document = new LinkedHashMap<>();
+    document.put("peers", n);
+    document.put("seed", seed);
+    document.put("modes", modes);
     Files.createDirectories(out);
     Files.writeString(out.resolve("stateinfo-exchange.md"), md);
-    Files.writeString(out.resolve("stateinfo-exchange.json"), json);
+    JsonFile.write(out.resolve("stateinfo-exchange.json"), document);
     Files.writeString(out.resolve("stateinfo-exchange.svg"), LineChart.svg(
         "StateInfo anti-entropy, " + n + " peers: fraction lacking the new StateInfo", "round", "fraction lacking", series));
     System.out.print(md);

@@ -1,6 +1,7 @@
 package io.hearsay.bench.fabric;
 
 import com.google.protobuf.ByteString;
+import io.hearsay.bench.report.JsonFile;
 import io.hearsay.bench.report.Options;
 import io.hearsay.ledger.block.BlockFileScanner;
 import io.hearsay.ledger.state.KeyValueTransactions;
@@ -25,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -402,35 +404,41 @@ public final class FabricDeliverReport {
         + "| --- | ---: | ---: | ---: | ---: | ---: |\n");
     md.append(String.format(Locale.ROOT, "| bare Deliver (ceiling) | %d | | %.2f | %.0f | 1.00 |%n", height,
         ceilingSeconds, ceiling));
-    StringBuilder json = new StringBuilder(String.format(Locale.ROOT,
-        "{\"blocks\": %d, \"ceiling\": {\"seconds\": %.3f, \"blocksPerSecond\": %.1f}, \"catchUp\": [", height,
-        ceilingSeconds, ceiling));
+    List<Map<String, Object>> catchUpJson = new ArrayList<>();
     for (CatchUp c : catchUps) {
       md.append(String.format(Locale.ROOT, "| Hearsay, %s profile, %s JVMs | %d | %.2f | %.2f | %.0f | %.3f |%n",
           c.profile(), c.warm() ? "warm" : "fresh", c.blocks(), c.leaderSeconds(), c.seconds(), c.rate(),
           c.rate() / ceiling));
-      json.append(String.format(Locale.ROOT, "%s{\"profile\": \"%s\", \"warm\": %s, \"blocks\": %d, "
-          + "\"leaderSeconds\": %.3f, \"seconds\": %.3f, \"blocksPerSecond\": %.1f, \"ratioToCeiling\": %.3f}",
-          c == catchUps.get(0) ? "" : ", ", c.profile(), c.warm(), c.blocks(), c.leaderSeconds(), c.seconds(), c.rate(),
-          c.rate() / ceiling));
+      Map<String, Object> run = new LinkedHashMap<>();
+      run.put("profile", c.profile());
+      run.put("warm", c.warm());
+      run.put("blocks", c.blocks());
+      run.put("leaderSeconds", JsonFile.round(c.leaderSeconds(), 3));
+      run.put("seconds", JsonFile.round(c.seconds(), 3));
+      run.put("blocksPerSecond", JsonFile.round(c.rate(), 1));
+      run.put("ratioToCeiling", JsonFile.round(c.rate() / ceiling, 3));
+      catchUpJson.add(run);
     }
     md.append("\n## Takeover: the leader SIGKILLed while transactions flow\n\n"
         + "Three peers with dynamic election (useLeaderElection); transactions at about 20/s; time from the SIGKILL\n"
         + "until another peer's deliver client runs; after each round the survivors' block files equal the\n"
         + "orderer's byte for byte (no gap, no duplicate).\n\n| profile | each (s) | median (s) |\n| --- | --- | ---: |\n");
-    json.append("], \"takeover\": [");
+    List<Map<String, Object>> takeoverJson = new ArrayList<>();
     for (Takeover t : takeovers) {
       List<Double> sorted = t.seconds().stream().sorted().toList();
       double median = sorted.get(sorted.size() / 2);
       md.append(String.format(Locale.ROOT, "| %s | %s | %.2f |%n", t.profile(),
           t.seconds().stream().map(s -> String.format(Locale.ROOT, "%.2f", s)).toList(), median));
-      json.append(String.format(Locale.ROOT, "%s{\"profile\": \"%s\", \"seconds\": %s, \"medianSeconds\": %.3f}",
-          t == takeovers.get(0) ? "" : ", ", t.profile(), t.seconds(), median));
+      takeoverJson.add(Map.of("profile", t.profile(), "seconds", t.seconds(), "medianSeconds", JsonFile.round(median, 3)));
     }
-    json.append("]}\n");
+    Map<String, Object> document = new LinkedHashMap<>();
+    document.put("blocks", height);
+    document.put("ceiling", Map.of("seconds", JsonFile.round(ceilingSeconds, 3), "blocksPerSecond", JsonFile.round(ceiling, 1)));
+    document.put("catchUp", catchUpJson);
+    document.put("takeover", takeoverJson);
     Files.createDirectories(out);
     Files.writeString(out.resolve("fabric-deliver.md"), md);
-    Files.writeString(out.resolve("fabric-deliver.json"), json);
+    JsonFile.write(out.resolve("fabric-deliver.json"), document);
     System.out.print(md);
   }
 }

@@ -1,6 +1,7 @@
 package io.hearsay.bench.fabric;
 
 import com.google.protobuf.ByteString;
+import io.hearsay.bench.report.JsonFile;
 import io.hearsay.bench.report.Options;
 import io.hearsay.ledger.block.BlockFileScanner;
 import io.hearsay.ledger.state.KeyValueTransactions;
@@ -263,21 +264,23 @@ public final class FabricGossipReport {
         + "| Hearsay peers' profile | blocks | Fabric follower p50 / p99 (ms) | Hearsay peers p50 / p99 (ms) | "
         + "Hearsay p50 / follower p50 | gossip bytes per block per Hearsay peer | bytes ratio |\n"
         + "| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
-    StringBuilder json = new StringBuilder("{\"runs\": [");
+    List<Map<String, Object>> runsJson = new ArrayList<>();
     for (Run r : runs) {
       md.append(String.format(Locale.ROOT, "| %s | %d | %.0f / %.0f | %.0f / %.0f | %.2f | %.0f | %.2f |%n", r.profile(),
           r.toFabric().size(), percentile(r.toFabric(), 0.5), percentile(r.toFabric(), 0.99),
           percentile(r.toHearsay(), 0.5), percentile(r.toHearsay(), 0.99),
           percentile(r.toHearsay(), 0.5) / percentile(r.toFabric(), 0.5), r.bytesPerBlockPerPeer(),
           r.bytesPerBlockPerPeer() / runs.get(0).bytesPerBlockPerPeer()));
-      json.append(String.format(Locale.ROOT, "%s%n  {\"profile\": \"%s\", \"toFabricFollowerMs\": %s, "
-          + "\"toHearsayPeersMs\": %s, \"gossipBytesPerBlockPerHearsayPeer\": %.0f}", r == runs.get(0) ? "" : ",",
-          r.profile(), r.toFabric(), r.toHearsay(), r.bytesPerBlockPerPeer()));
+      Map<String, Object> run = new LinkedHashMap<>();
+      run.put("profile", r.profile());
+      run.put("toFabricFollowerMs", r.toFabric());
+      run.put("toHearsayPeersMs", r.toHearsay());
+      run.put("gossipBytesPerBlockPerHearsayPeer", Math.round(r.bytesPerBlockPerPeer()));
+      runsJson.add(run);
     }
-    json.append("\n]}\n");
     Files.createDirectories(out);
     Files.writeString(out.resolve("fabric-gossip.md"), md);
-    Files.writeString(out.resolve("fabric-gossip.json"), json);
+    JsonFile.write(out.resolve("fabric-gossip.json"), Map.of("runs", runsJson));
     System.out.print(md);
   }
 }

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.hearsay.bench.report.BarChart;
+import io.hearsay.bench.report.JsonFile;
 import io.hearsay.ledger.ChannelLedger;
 import io.hearsay.ledger.LedgerSettings;
 import io.hearsay.ledger.block.BlockBuilder;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -236,16 +238,19 @@ public final class LedgerReport {
         | --- | ---: | ---: | ---: | ---: |
         """);
     List<BarChart.Bar> bars = new ArrayList<>();
-    StringBuilder json = new StringBuilder("{\n  \"append\": [\n");
+    List<Map<String, Object>> append = new ArrayList<>();
     for (int i = 0; i < rows.size(); i++) {
       Row r = rows.get(i);
       double mbs = r.ledgerBlocksPerSecond() * r.blockBytes() / (1024.0 * 1024.0);
       md.append(String.format(Locale.ROOT, "| %s | %.0f | %.1f | %.0f | %.2f |%n", r.name(), r.ledgerBlocksPerSecond(),
           mbs, r.rawBlocksPerSecond(), r.ratio()));
-      json.append(String.format(Locale.ROOT,
-          "    {\"workload\": \"%s\", \"ledgerBlocksPerSecond\": %.1f, \"ledgerMBPerSecond\": %.2f, "
-              + "\"rawBlocksPerSecond\": %.1f, \"ratio\": %.3f}%s%n",
-          r.name(), r.ledgerBlocksPerSecond(), mbs, r.rawBlocksPerSecond(), r.ratio(), i + 1 < rows.size() ? "," : ""));
+      Map<String, Object> workload = new LinkedHashMap<>();
+      workload.put("workload", r.name());
+      workload.put("ledgerBlocksPerSecond", JsonFile.round(r.ledgerBlocksPerSecond(), 1));
+      workload.put("ledgerMBPerSecond", JsonFile.round(mbs, 2));
+      workload.put("rawBlocksPerSecond", JsonFile.round(r.rawBlocksPerSecond(), 1));
+      workload.put("ratio", JsonFile.round(r.ratio(), 3));
+      append.add(workload);
       bars.add(new BarChart.Bar(r.name(), r.ratio(), String.format(Locale.ROOT, "%.2f x raw", r.ratio())));
     }
     md.append(String.format(Locale.ROOT, """
@@ -257,11 +262,14 @@ public final class LedgerReport {
         | with snapshots every 1000 blocks | %d |
         | without snapshots (replays every block) | %d |
         """, recoveryBlocks, recovery[0], recovery[1]));
-    json.append(String.format(Locale.ROOT, "  ],\n  \"recoveryBlocks\": %d,\n  \"recoveryWithSnapshotsMs\": %d,\n"
-        + "  \"recoveryWithoutSnapshotsMs\": %d\n}\n", recoveryBlocks, recovery[0], recovery[1]));
+    Map<String, Object> document = new LinkedHashMap<>();
+    document.put("append", append);
+    document.put("recoveryBlocks", recoveryBlocks);
+    document.put("recoveryWithSnapshotsMs", recovery[0]);
+    document.put("recoveryWithoutSnapshotsMs", recovery[1]);
     Files.createDirectories(out);
     Files.writeString(out.resolve("ledger.md"), md);
-    Files.writeString(out.resolve("ledger.json"), json);
+    JsonFile.write(out.resolve("ledger.json"), document);
     Files.writeString(out.resolve("ledger.svg"), BarChart.svg("Durable append, ledger / raw fsync (same run)", bars));
     System.out.println(md);
   }

@@ -1,6 +1,7 @@
 package io.hearsay.bench.membership;
 
 import com.typesafe.config.Config;
+import io.hearsay.bench.report.JsonFile;
 import io.hearsay.bench.report.Options;
 import io.hearsay.protocol.cryptogen.CryptoMaterial;
 import io.hearsay.protocol.cryptogen.CryptoMaterialGenerator;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -148,22 +150,30 @@ public final class FailureReport {
         | profile | false positives in the quiet period | crash to dead everywhere, median | max | trials |
         | --- | ---: | ---: | ---: | ---: |
         """, peers, loss * 100));
-    List<String> json = new ArrayList<>();
+    List<Map<String, Object>> runs = new ArrayList<>();
     for (Row r : rows) {
       List<Long> sorted = r.detectionsMs().stream().sorted().toList();
       long median = sorted.get(sorted.size() / 2);
       long max = sorted.get(sorted.size() - 1);
       md.append(String.format(Locale.ROOT, "| %s | %d in %d s | %d ms | %d ms | %d |%n", r.profile(), r.falsePositives(),
           r.quietSeconds(), median, max, sorted.size()));
-      json.add(String.format(Locale.ROOT, "{\"profile\": \"%s\", \"falsePositives\": %d, \"quietSeconds\": %d, "
-          + "\"detectionMs\": %s, \"detectionMedianMs\": %d, \"detectionMaxMs\": %d}", r.profile(), r.falsePositives(),
-          r.quietSeconds(), r.detectionsMs(), median, max));
+      Map<String, Object> run = new LinkedHashMap<>();
+      run.put("profile", r.profile());
+      run.put("falsePositives", r.falsePositives());
+      run.put("quietSeconds", r.quietSeconds());
+      run.put("detectionMs", r.detectionsMs());
+      run.put("detectionMedianMs", median);
+      run.put("detectionMaxMs", max);
+      runs.add(run);
     }
     md.append("\nWith a handful of trials the max stands in for the p99.\n");
     Files.createDirectories(out);
     Files.writeString(out.resolve("failure.md"), md);
-    Files.writeString(out.resolve("failure.json"), String.format(Locale.ROOT,
-        "{\"peers\": %d, \"loss\": %.3f, \"runs\": [%n  %s%n]}%n", peers, loss, String.join(",\n  ", json)));
+    Map<String, Object> document = new LinkedHashMap<>();
+    document.put("peers", peers);
+    document.put("loss", JsonFile.round(loss, 3));
+    document.put("runs", runs);
+    JsonFile.write(out.resolve("failure.json"), document);
     System.out.print(md);
   }
 }

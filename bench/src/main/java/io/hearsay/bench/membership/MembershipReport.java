@@ -2,6 +2,7 @@ package io.hearsay.bench.membership;
 
 import com.typesafe.config.ConfigFactory;
 import io.hearsay.bench.report.BarChart;
+import io.hearsay.bench.report.JsonFile;
 import io.hearsay.bench.report.Options;
 import io.hearsay.protocol.cryptogen.CryptoMaterial;
 import io.hearsay.protocol.cryptogen.CryptoMaterialGenerator;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -146,14 +148,19 @@ public final class MembershipReport {
         median * (double) scale / 1000, convergeScale, 5000 / convergeScale, 4000 / convergeScale,
         convergePeers, convergenceMs[0], convergenceMs[0] / (5000.0 / convergeScale),
         convergePeers, convergenceMs[1], convergenceMs[1] / (5000.0 / convergeScale));
-    StringBuilder json = new StringBuilder(String.format(Locale.ROOT,
-        "{\n  \"scale\": %d,\n  \"expiryMs\": %d,\n  \"detectionMs\": %s,\n  \"detectionMedianMs\": %d,\n"
-            + "  \"detectionMaxMs\": %d,\n  \"convergenceScale\": %d,\n  \"convergencePeers\": %d,\n"
-            + "  \"convergenceFromFirstStartMs\": %d,\n  \"convergenceFromLastStartMs\": %d\n}\n",
-        scale, expiryMs, detections, median, max, convergeScale, convergePeers, convergenceMs[0], convergenceMs[1]));
+    Map<String, Object> document = new LinkedHashMap<>();
+    document.put("scale", scale);
+    document.put("expiryMs", expiryMs);
+    document.put("detectionMs", detections);
+    document.put("detectionMedianMs", median);
+    document.put("detectionMaxMs", max);
+    document.put("convergenceScale", convergeScale);
+    document.put("convergencePeers", convergePeers);
+    document.put("convergenceFromFirstStartMs", convergenceMs[0]);
+    document.put("convergenceFromLastStartMs", convergenceMs[1]);
     Files.createDirectories(out);
     Files.writeString(out.resolve("membership.md"), md);
-    Files.writeString(out.resolve("membership.json"), json);
+    JsonFile.write(out.resolve("membership.json"), document);
     List<BarChart.Bar> bars = new ArrayList<>();
     for (int i = 0; i < detections.size(); i++) {
       bars.add(new BarChart.Bar("trial " + (i + 1), detections.get(i) / (double) expiryMs,

@@ -2,6 +2,7 @@ package io.hearsay.bench.membership;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.hearsay.bench.report.JsonFile;
 import io.hearsay.bench.report.Options;
 import io.hearsay.protocol.identity.PkiId;
 import io.hearsay.runtime.membership.MembershipView;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -119,9 +121,14 @@ public final class MembershipScaleReport {
         """, n, k, seed, n - 1, stagger, converge, join, bytes, rejections);
     Files.createDirectories(out);
     Files.writeString(out.resolve("membership-scale.md"), md);
-    Files.writeString(out.resolve("membership-scale.json"), String.format(Locale.ROOT,
-        "{\"peers\": %d, \"slowdown\": %d, \"seed\": %d, \"convergeSeconds\": %.2f, \"joinSeconds\": %.2f, "
-            + "\"bytesPerPeerPerSecond\": %.0f}%n", n, k, seed, converge, join, bytes));
+    Map<String, Object> document = new LinkedHashMap<>();
+    document.put("peers", n);
+    document.put("slowdown", k);
+    document.put("seed", seed);
+    document.put("convergeSeconds", JsonFile.round(converge, 2));
+    document.put("joinSeconds", JsonFile.round(join, 2));
+    document.put("bytesPerPeerPerSecond", Math.round(bytes));
+    JsonFile.write(out.resolve("membership-scale.json"), document);
     System.out.print(md);
   }
 }
