@@ -1,22 +1,17 @@
 package io.hearsay.bench.envelope;
 
 import io.hearsay.bench.report.BarChart;
+import io.hearsay.bench.report.JmhRuns;
 import io.hearsay.bench.report.JsonFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
-import org.openjdk.jmh.runner.options.Options;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Runs {@link EnvelopeBenchmark} and writes its figures as ratios against the raw verify measured
@@ -31,23 +26,7 @@ public final class EnvelopeReport {
     boolean quick = List.of(args).contains("--quick");
     int outIndex = List.of(args).indexOf("--out");
     Path out = Path.of(outIndex >= 0 ? args[outIndex + 1] : "bench/results");
-    Options options = new OptionsBuilder()
-        .include(EnvelopeBenchmark.class.getName() + ".")
-        .forks(1)
-        .warmupIterations(quick ? 2 : 3)
-        .warmupTime(TimeValue.seconds(quick ? 1 : 2))
-        .measurementIterations(quick ? 3 : 5)
-        .measurementTime(TimeValue.seconds(quick ? 1 : 2))
-        .jvmArgs("-Xmx512m")
-        .build();
-    Collection<RunResult> results = new Runner(options).run();
-    Map<String, double[]> scores = new LinkedHashMap<>();
-    for (RunResult result : results) {
-      String name = result.getParams().getBenchmark();
-      name = name.substring(name.lastIndexOf('.') + 1);
-      scores.put(name, new double[] {result.getPrimaryResult().getScore(),
-          result.getPrimaryResult().getScoreError()});
-    }
+    Map<String, double[]> scores = JmhRuns.run(EnvelopeBenchmark.class, quick, "-Xmx512m");
     write(out, scores);
   }
 

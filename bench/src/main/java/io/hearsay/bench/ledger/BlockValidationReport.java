@@ -1,5 +1,6 @@
 package io.hearsay.bench.ledger;
 
+import io.hearsay.bench.report.JmhRuns;
 import io.hearsay.runtime.admin.Json;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,11 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Runs {@link BlockValidationBenchmark} and writes what checking a block costs as a ratio to its
@@ -27,20 +24,8 @@ public final class BlockValidationReport {
     boolean quick = List.of(args).contains("--quick");
     int outIndex = List.of(args).indexOf("--out");
     Path out = Path.of(outIndex >= 0 ? args[outIndex + 1] : "bench/results");
-    var options = new OptionsBuilder()
-        .include(BlockValidationBenchmark.class.getName() + ".")
-        .forks(1)
-        .warmupIterations(quick ? 2 : 3)
-        .warmupTime(TimeValue.seconds(quick ? 1 : 2))
-        .measurementIterations(quick ? 3 : 5)
-        .measurementTime(TimeValue.seconds(quick ? 1 : 2))
-        .jvmArgs("-Xmx512m")
-        .build();
     Map<String, Double> micros = new LinkedHashMap<>();
-    for (RunResult result : new Runner(options).run()) {
-      String name = result.getParams().getBenchmark();
-      micros.put(name.substring(name.lastIndexOf('.') + 1), 1e6 / result.getPrimaryResult().getScore());
-    }
+    JmhRuns.run(BlockValidationBenchmark.class, quick, "-Xmx1g").forEach((name, score) -> micros.put(name, 1e6 / score[0]));
     write(out, micros);
   }
 

@@ -64,6 +64,15 @@ class AdminEndpointTest {
     return network.start(network.config(1, 0, List.of(), values));
   }
 
+  /** A peer whose admin endpoint serves HTTPS with {@code tls}'s certificate and takes only clients of its CA. */
+  private HearsayPeer peerWithTlsAdmin(Path tls) {
+    return peerWithAdmin(Map.of("operations.tls.enabled", true,
+        "operations.tls.cert.file", tls.resolve("server.crt").toString(),
+        "operations.tls.key.file", tls.resolve("server.key").toString(),
+        "operations.tls.clientAuthRequired", true,
+        "operations.tls.clientRootCAs.files", List.of(tls.resolve("ca.crt").toString())));
+  }
+
   private static byte[] join(SigningIdentity signer, Block block) {
     return JoinChainProposal.create(signer, block, Instant.now()).toByteArray();
   }
@@ -138,11 +147,7 @@ class AdminEndpointTest {
     CryptoMaterial material = network.material();
     CryptoMaterial.Org org1 = material.org("Org1MSP");
     Path tls = material.nodeDir(org1, org1.nodes().get(0)).resolve("tls");
-    HearsayPeer peer = peerWithAdmin(Map.of("operations.tls.enabled", true,
-        "operations.tls.cert.file", tls.resolve("server.crt").toString(),
-        "operations.tls.key.file", tls.resolve("server.key").toString(),
-        "operations.tls.clientAuthRequired", true,
-        "operations.tls.clientRootCAs.files", List.of(tls.resolve("ca.crt").toString())));
+    HearsayPeer peer = peerWithTlsAdmin(tls);
     Endpoint admin = peer.adminEndpoint().orElseThrow();
     Path adminTls = material.userDir(org1, CryptoMaterial.ADMIN).resolve("tls");
 
@@ -169,11 +174,7 @@ class AdminEndpointTest {
     CryptoMaterial material = network.material();
     CryptoMaterial.Org org1 = material.org("Org1MSP");
     Path tls = material.nodeDir(org1, org1.nodes().get(0)).resolve("tls");
-    HearsayPeer peer = peerWithAdmin(Map.of("operations.tls.enabled", true,
-        "operations.tls.cert.file", tls.resolve("server.crt").toString(),
-        "operations.tls.key.file", tls.resolve("server.key").toString(),
-        "operations.tls.clientAuthRequired", true,
-        "operations.tls.clientRootCAs.files", List.of(tls.resolve("ca.crt").toString())));
+    HearsayPeer peer = peerWithTlsAdmin(tls);
     Path adminTls = material.userDir(org1, CryptoMaterial.ADMIN).resolve("tls");
     SSLContext orgAdmin = PemTls.context(Optional.of(new PemTls.KeyPair(adminTls.resolve("client.crt"),
         adminTls.resolve("client.key"))), List.of(tls.resolve("ca.crt")), UnaryOperator.identity());
