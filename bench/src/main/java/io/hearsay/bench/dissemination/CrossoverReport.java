@@ -29,7 +29,8 @@ import java.util.Optional;
  * each peer count and block size, in one JVM with one seed. The orderer's uplink is capped
  * ({@code --egress}, 100 Mbit/s) and shared by its deliver streams, like every peer's uplink.
  * Blocks are cut at a rate the deliver-all orderer can keep up with (half its egress, at most 2
- * per second), so deliver-all's times are its serialization, not a growing queue. Reported per
+ * per second), so deliver-all's times are its serialization, not a growing queue; the first
+ * {@code --warmup} blocks, and at least 20 s of them, are not measured. Reported per
  * run: all-peer delivery p50/p99 from the cut, orderer egress bytes per block and gossip bytes per
  * block; per block size, the smallest peer count at which Hearsay's p99 is the lower. Writes
  * crossover.{md,json,svg}.
@@ -58,8 +59,10 @@ public final class CrossoverReport {
         int size = Integer.parseInt(sizeText);
         int peers = Integer.parseInt(peersText);
         double rate = Math.min(2, 0.5 * egress / ((double) peers * size));
+        // At least 20 s of warm-up blocks: membership proofs (StateInfo every 4 s) and the push tree settle.
+        int warm = Math.max(warmup, (int) Math.ceil(20 * rate));
         for (String profile : List.of("deliver-all", "hearsay")) {
-          runs.add(run(profile, peers, size, rate, blocks, warmup, egress, seed));
+          runs.add(run(profile, peers, size, rate, blocks, warm, egress, seed));
         }
       }
     }
@@ -100,7 +103,7 @@ public final class CrossoverReport {
         `deliver-all`: every peer delivers from the orderer, no block gossip. `hearsay`: the org's
         leader delivers, Plumtree spreads. Simulated network, real channel actors, links of 10 ms +
         up to 10 ms jitter at 100 Mbit/s per uplink, the orderer's uplink capped at %.0f Mbit/s and
-        shared by its deliver streams. %d blocks measured after %d, 10 transactions each, cut at
+        shared by its deliver streams. %d blocks measured after at least %d (and 20 s) of warm-up, 10 transactions each, cut at
         half the rate the deliver-all orderer could sustain (at most 2/s). Times from the cut to the
         last peer holding the block. Seed %d.
 
