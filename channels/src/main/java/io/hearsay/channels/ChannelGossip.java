@@ -15,7 +15,6 @@ import io.hearsay.channels.election.Leadership;
 import io.hearsay.channels.pull.BlockPull;
 import io.hearsay.channels.push.BlockPush;
 import io.hearsay.channels.stateinfo.StateInfoGossip;
-import io.hearsay.channels.stateinfo.StateInfoTable;
 import io.hearsay.ledger.ChannelLedger;
 import io.hearsay.protocol.Rejection;
 import io.hearsay.protocol.RejectionReason;
@@ -143,9 +142,7 @@ public final class ChannelGossip {
   private final ActorRef<ChannelLedger.Command> ledger;
   private final ChannelMembers members;
   private final StateInfoGossip stateInfo;
-  private final BlockLatencies latencies = new BlockLatencies();
-  /** The org peer whose leadership declaration came last, and when (epoch millis), for the status. */
-  private Optional<ChannelStatus.Declaration> lastDeclaration = Optional.empty();
+  private final OperatorView operatorView;
   private final BlockPush push;
   private final BlockPull pull;
   private final Committer committer;
@@ -175,6 +172,7 @@ public final class ChannelGossip {
         .collect(Collectors.toSet()), setup.signer(), setup.verifier(), setup.incarnation(), settings.stateInfo().gossip(),
         random, ports);
     this.members = new ChannelMembers(setup.ownMspId(), stateInfo);
+    this.operatorView = new OperatorView(channel, stateInfo);
     this.push = new BlockPush(channel, setup.signer(), settings.push(), random, ports);
     this.pull = new BlockPull(channel, settings.pull(), push.store(), setup.verifier(), random, ports);
     this.committer = new Committer(settings.stateTransfer().blockBufferSize(), this::append);
@@ -238,7 +236,8 @@ public final class ChannelGossip {
         .onMessage(GetStatus.class, g -> same(() -> context.ask(ChannelLedger.Height.class, ledger, settings.ledgerTimeout(),
             ChannelLedger.GetHeight::new, (h, failure) -> new StatusAnswer(h != null ? h
                 : new ChannelLedger.Height(-1, ByteString.EMPTY), g.replyTo()))))
-        .onMessage(StatusAnswer.class, a -> same(() -> a.replyTo().tell(status(a.height()))))
+        .onMessage(StatusAnswer.class, a -> same(() -> a.replyTo().tell(operatorView.status(a.height(),
+            leadership.isLeader(), leadership.isDelivering()))))
         .onMessage(LeaseHeld.class, l -> same(() -> leadership.startDelivering(l.term())))
         .onMessage(OrdererUnreachable.class, o -> same(leadership::ordererUnreachable))
         .onMessage(Outgoing.class, o -> same(() -> ports.deliver(o.to(), o.envelope())))
@@ -264,23 +263,9 @@ public final class ChannelGossip {
   /** A leadership message of an org peer: to the election, and a declaration noted for the status. */
   private void toElection(Election.Inbound in) {
     if (in.message().message().getLeadershipMsg().getIsDeclaration()) {
-      lastDeclaration = Optional.of(new ChannelStatus.Declaration(in.from().hex(), System.currentTimeMillis()));
+      operatorView.declared(in.from(), System.currentTimeMillis());
     }
     leadership.inbound(in);
-  }
-
-  /** The lowest ledger height of this peer and of every member whose StateInfo it holds. */
-  private long lowestKnownHeight() {
-    return stateInfo.table().entries().stream().mapToLong(StateInfoTable.Entry::ledgerHeight)
-        .reduce(committer.height(), Math::min);
-  }
-
-  private ChannelStatus status(ChannelLedger.Height height) {
-    List<ChannelStatus.MemberHeight> members = stateInfo.table().entries().stream()
-        .map(e -> new ChannelStatus.MemberHeight(e.pkiId().hex(), e.mspId(), e.ledgerHeight())).toList();
-    return new ChannelStatus(channel, height.height(), height.tipHash(), leadership.isLeader(),
-        leadership.isDelivering(), lastDeclaration, stateInfo.publishedHeight(), members, latencies.recent(),
-        Optional.empty());
   }
 
   private void wakeOnce(Tick tick, Duration delay) {
@@ -318,8 +303,7 @@ public final class ChannelGossip {
     if (committed) {
       setup.observer().blocksCommitted(channel, appended.run().size(), System.nanoTime() - appended.startedAt());
       intake.committed(appended.run());
-      appended.run().forEach(block -> latencies.committed(block, System.currentTimeMillis()));
-      latencies.lowestHeight(lowestKnownHeight(), System.currentTimeMillis());
+      operatorView.committed(appended.run(), committer.height(), System.currentTimeMillis());
       stateInfo.heightKnown(committer.height());
       catchUp.progressed(System.nanoTime());
     }
@@ -351,7 +335,7 @@ public final class ChannelGossip {
 
   /** Tells the election and the push tree when the org's peers in the channel changed. */
   private void refreshOrgPeers() {
-    latencies.lowestHeight(lowestKnownHeight(), System.currentTimeMillis());
+    operatorView.heightsChanged(committer.height(), System.currentTimeMillis());
     members.refresh().ifPresent(peers -> {
       leadership.peers(peers.proven(), peers.aliveOfOrg());
       if (peers.provenChanged()) {
