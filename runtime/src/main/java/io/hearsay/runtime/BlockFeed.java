@@ -26,7 +26,8 @@ import org.hyperledger.fabric.protos.common.Block;
  * <pre>
  * start:  subscribe to the channel's commits; ask the ledger for block n
  * block:  there  → hand it to the stream, and wait for the stream's ack (demand) before n + 1
- *         absent → wait for a commit of n or later, then ask again
+ *         absent → wait for a commit of n or later, then ask again (at once when its event
+ *                  came before the ledger's answer)
  * end:    the stream cancelled or failed → stop (the channel forgets the subscription);
  *         the channel is not joined → fail the stream
  * </pre>
@@ -63,6 +64,8 @@ final class BlockFeed {
   private long next;
   private ActorRef<Element> stream;
   private boolean waitingForCommit;
+  /** The highest block number a commit event named: an empty read may cross a commit's event. */
+  private long highestCommitted = -1;
 
   private BlockFeed(ActorContext<Command> context, ActorRef<Peer.Command> peer, String channel, long from) {
     this.context = context;
@@ -110,6 +113,9 @@ final class BlockFeed {
         .onMessage(Fetched.class, f -> {
           if (f.block().isPresent()) {
             stream.tell(new Next(f.block().get()));
+          } else if (highestCommitted >= next) {
+            // The ledger's answer and the channel's commit event come by different ways; the event came first.
+            fetch();
           } else {
             waitingForCommit = true;
           }
@@ -121,9 +127,12 @@ final class BlockFeed {
           return Behaviors.same();
         })
         .onMessage(Committed.class, c -> {
-          if (waitingForCommit && c.event() instanceof ChannelGossip.BlockCommitted committed && committed.number() >= next) {
-            waitingForCommit = false;
-            fetch();
+          if (c.event() instanceof ChannelGossip.BlockCommitted committed) {
+            highestCommitted = Math.max(highestCommitted, committed.number());
+            if (waitingForCommit && committed.number() >= next) {
+              waitingForCommit = false;
+              fetch();
+            }
           }
           return Behaviors.same();
         })
