@@ -65,20 +65,11 @@ public class BlockValidationBenchmark {
   @Setup
   public void setUp() throws Exception {
     now = Instant.now();
-    CertificateAuthority ordererCa = CertificateAuthority.create("ca.example.com", "example.com",
-        now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(365)));
-    KeyPair ordererKeys = CertificateAuthority.newKeyPair();
-    SigningIdentity orderer = SigningIdentity.of("OrdererMSP", ordererCa.issueSigningCertificate("orderer.example.com",
-        "orderer", ordererKeys.getPublic(), now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(365))),
-        ordererKeys.getPrivate());
+    CertificateAuthority ordererCa = ca("example.com");
+    SigningIdentity orderer = identity(ordererCa, "OrdererMSP", "orderer.example.com", "orderer");
     ordererKey = orderer.identity().verificationKey();
     ordererOrgs = MspRegistry.of(new Msp("OrdererMSP", List.of(ordererCa.certificate())));
-    CertificateAuthority orgCa = CertificateAuthority.create("ca.org1.example.com", "org1.example.com",
-        now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(365)));
-    KeyPair userKeys = CertificateAuthority.newKeyPair();
-    SigningIdentity user = SigningIdentity.of("Org1MSP", orgCa.issueSigningCertificate("User1@org1.example.com",
-        "client", userKeys.getPublic(), now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(365))),
-        userKeys.getPrivate());
+    SigningIdentity user = identity(ca("org1.example.com"), "Org1MSP", "User1@org1.example.com", "client");
 
     blocks = new Block[10_000];
     signed = new byte[blocks.length][];
@@ -105,6 +96,16 @@ public class BlockValidationBenchmark {
         || Ecdsa.verify(ordererKey, signed[0], signatures[0]) != Ecdsa.Check.VALID) {
       throw new IllegalStateException("the bench's blocks do not verify");
     }
+  }
+
+  private CertificateAuthority ca(String domain) throws Exception {
+    return CertificateAuthority.create("ca." + domain, domain, now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(365)));
+  }
+
+  private SigningIdentity identity(CertificateAuthority ca, String mspId, String name, String orgUnit) throws Exception {
+    KeyPair keys = CertificateAuthority.newKeyPair();
+    return SigningIdentity.of(mspId, ca.issueSigningCertificate(name, orgUnit, keys.getPublic(),
+        now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(365))), keys.getPrivate());
   }
 
   private int nextIndex() {

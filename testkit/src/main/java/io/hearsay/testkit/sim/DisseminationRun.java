@@ -259,7 +259,6 @@ public final class DisseminationRun {
       if (arrivals == null || peer == source) {
         return;
       }
-      // Under EVERY_PEER the orderer's copy is the one that counts; a gossiped one is extra.
       copies.merge(arrived.number(), 1, Integer::sum);
       copiesByWay.computeIfAbsent(arrived.how().label(), w -> new LongAdder()).increment();
       synchronized (arrivals) {
