@@ -171,7 +171,9 @@ public final class ChannelGossip {
     this.stateInfo = new StateInfoGossip(channel, setup.config().applicationOrgs().stream().map(o -> o.mspId())
         .collect(Collectors.toSet()), setup.signer(), setup.verifier(), setup.incarnation(), settings.stateInfo().gossip(),
         random, ports);
-    this.members = new ChannelMembers(setup.ownMspId(), stateInfo);
+    Leadership.Handover handover = settings.leadership().handover();
+    this.members = new ChannelMembers(setup.signer().self().pkiId(), setup.ownMspId(), stateInfo,
+        handover.succession() ? handover.successorMaxLag() : -1);
     this.operatorView = new OperatorView(channel, stateInfo);
     this.push = new BlockPush(channel, setup.signer(), settings.push(), random, ports);
     this.pull = new BlockPull(channel, settings.pull(), push.store(), setup.verifier(), random, ports);
@@ -242,7 +244,7 @@ public final class ChannelGossip {
         .onMessage(OrdererUnreachable.class, o -> same(leadership::ordererUnreachable))
         .onMessage(Outgoing.class, o -> same(() -> ports.deliver(o.to(), o.envelope())))
         .onMessage(LeadershipKnown.class, l -> same(() -> {
-          leadership.changed(l.change().leader());
+          leadership.changed(l.change().leader(), l.change().atOnce());
           setup.observer().leadershipChanged(channel, l.change().leader());
         }))
         .onMessage(LedgerHeightKnown.class, h -> same(() -> {
@@ -306,6 +308,7 @@ public final class ChannelGossip {
       operatorView.committed(appended.run(), committer.height(), System.currentTimeMillis());
       stateInfo.heightKnown(committer.height());
       catchUp.progressed(System.nanoTime());
+      refreshOrgPeers();
     }
   }
 
@@ -336,8 +339,8 @@ public final class ChannelGossip {
   /** Tells the election and the push tree when the org's peers in the channel changed. */
   private void refreshOrgPeers() {
     operatorView.heightsChanged(committer.height(), System.currentTimeMillis());
-    members.refresh().ifPresent(peers -> {
-      leadership.peers(peers.proven(), peers.aliveOfOrg());
+    members.refresh(committer.height()).ifPresent(peers -> {
+      leadership.peers(peers.proven(), peers.aliveOfOrg(), peers.farBehind());
       if (peers.provenChanged()) {
         push.members(peers.provenHearsay());
       }

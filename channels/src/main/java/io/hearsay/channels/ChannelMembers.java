@@ -5,9 +5,11 @@ import io.hearsay.channels.stateinfo.StateInfoTable;
 import io.hearsay.protocol.identity.PkiId;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -21,17 +23,24 @@ final class ChannelMembers {
    * The org's peers as the election and the push tree see them; the tree is built of the Hearsay
    * peers among the proven ones (a Fabric peer gets no Plumtree message).
    */
-  record OrgPeers(List<PkiId> proven, List<PkiId> provenHearsay, int aliveOfOrg, boolean provenChanged) {}
+  record OrgPeers(List<PkiId> proven, List<PkiId> provenHearsay, int aliveOfOrg, Set<PkiId> farBehind,
+      boolean provenChanged) {}
 
+  private final PkiId self;
   private final String ownMspId;
   private final StateInfoGossip stateInfo;
+  /** How many blocks behind the org's highest peer a peer may be and still succeed a leader; -1: not looked at. */
+  private final long successorMaxLag;
   private List<ChannelGossip.Member> alive = List.of();
   private List<PkiId> lastProven = List.of();
   private int lastAliveOfOrg;
+  private Set<PkiId> lastFarBehind = Set.of();
 
-  ChannelMembers(String ownMspId, StateInfoGossip stateInfo) {
+  ChannelMembers(PkiId self, String ownMspId, StateInfoGossip stateInfo, long successorMaxLag) {
+    this.self = self;
     this.ownMspId = ownMspId;
     this.stateInfo = stateInfo;
+    this.successorMaxLag = successorMaxLag;
   }
 
   /** Membership's alive peers of the channel's orgs changed. */
@@ -86,18 +95,46 @@ final class ChannelMembers {
     return heights;
   }
 
-  /** The org's peers, if the proven ones or the number alive changed since the last call. */
-  Optional<OrgPeers> refresh() {
+  /**
+   * The org's peers, if the proven ones, the number alive, or those far behind changed since the
+   * last call; {@code ownHeight} is this peer's ledger height.
+   */
+  Optional<OrgPeers> refresh(long ownHeight) {
     List<PkiId> proven = orgMembers();
     int aliveOfOrg = (int) alive.stream().filter(m -> m.mspId().equals(ownMspId)).count();
+    Set<PkiId> farBehind = farBehind(proven, ownHeight);
     boolean provenChanged = !proven.equals(lastProven);
-    if (!provenChanged && aliveOfOrg == lastAliveOfOrg) {
+    if (!provenChanged && aliveOfOrg == lastAliveOfOrg && farBehind.equals(lastFarBehind)) {
       return Optional.empty();
     }
     lastProven = proven;
     lastAliveOfOrg = aliveOfOrg;
+    lastFarBehind = farBehind;
     List<PkiId> hearsay = alive.stream().filter(ChannelGossip.Member::hearsay).map(ChannelGossip.Member::pkiId)
         .filter(proven::contains).toList();
-    return Optional.of(new OrgPeers(proven, hearsay, aliveOfOrg, provenChanged));
+    return Optional.of(new OrgPeers(proven, hearsay, aliveOfOrg, farBehind, provenChanged));
+  }
+
+  /**
+   * The peers among {@code proven} and this one more than successorMaxLag blocks below the highest
+   * height among them (announced in StateInfo; this peer's own as its ledger has it).
+   */
+  private Set<PkiId> farBehind(List<PkiId> proven, long ownHeight) {
+    if (successorMaxLag < 0) {
+      return Set.of();
+    }
+    Map<PkiId, Long> heights = new HashMap<>();
+    heights.put(self, ownHeight);
+    for (PkiId peer : proven) {
+      heights.put(peer, stateInfo.table().entry(peer).map(StateInfoTable.Entry::ledgerHeight).orElse(-1L));
+    }
+    long highest = heights.values().stream().mapToLong(Long::longValue).max().orElse(0);
+    Set<PkiId> behind = new HashSet<>();
+    heights.forEach((peer, height) -> {
+      if (height < highest - successorMaxLag) {
+        behind.add(peer);
+      }
+    });
+    return behind;
   }
 }

@@ -36,10 +36,15 @@ public final class Election {
   private sealed interface InternalCommand extends Command permits Tick {}
 
   /**
-   * The org's peers that are alive and proven members of the channel, and how many of the org's
-   * peers are alive (proven or not yet).
+   * The org's peers that are alive and proven members of the channel, how many of the org's peers
+   * are alive (proven or not yet), and which of them (this peer included) are far behind the
+   * highest ledger height among them (never a leader's successor).
    */
-  public record Peers(List<PkiId> peers, int aliveOrgPeers) implements Command {}
+  public record Peers(List<PkiId> peers, int aliveOrgPeers, Set<PkiId> farBehind) implements Command {
+    public Peers(List<PkiId> peers, int aliveOrgPeers) {
+      this(peers, aliveOrgPeers, Set.of());
+    }
+  }
 
   /** A verified leadership message from a peer of this peer's org in the channel. */
   public record Inbound(SignedGossipMessage message, PkiId from) implements Command {}
@@ -49,8 +54,15 @@ public final class Election {
 
   private enum Tick implements InternalCommand { INSTANCE }
 
-  /** What the channel hears. */
-  public record LeadershipChanged(boolean leader) {}
+  /**
+   * What the channel hears; {@code atOnce} when this peer took over a silent leader's term as its
+   * successor, so that no other peer claims it and the lease is not waited.
+   */
+  public record LeadershipChanged(boolean leader, boolean atOnce) {
+    public LeadershipChanged(boolean leader) {
+      this(leader, false);
+    }
+  }
 
   /** What an election is started with. */
   public record Setup(String channel, EnvelopeSigner signer, ElectionState.Timings timings,
@@ -80,8 +92,7 @@ public final class Election {
     Instant now = Instant.now();
     this.startedAt = now.getEpochSecond() * 1_000_000_000L + now.getNano();
     this.state = new ElectionState(setup.signer().self().pkiId(), setup.timings(), setup.handover().watch(),
-        setup.handover().awaitPeersAtStart(),
-        System.nanoTime(), 0);
+        setup.handover().awaitPeersAtStart(), setup.handover().succession(), System.nanoTime(), 0);
   }
 
   public static Behavior<Command> create(Setup setup) {
@@ -99,6 +110,7 @@ public final class Election {
           peers = List.copyOf(p.peers());
           aliveOrgPeers = p.aliveOrgPeers();
           state.provenPeers(Set.copyOf(peers));
+          state.peersFarBehind(p.farBehind());
           if (state.isElecting() && proposal != null) {
             peers.stream().filter(peer -> !before.contains(peer))
                 .forEach(peer -> setup.out().send(peer, proposal));
@@ -164,6 +176,11 @@ public final class Election {
         case BECAME_LEADER -> {
           context.getLog().info("channel {}: this peer is now its org's leader", setup.channel());
           setup.listener().tell(new LeadershipChanged(true));
+        }
+        case SUCCEEDED_LEADER -> {
+          context.getLog().info("channel {}: this peer is now its org's leader, next in line after a silent leader",
+              setup.channel());
+          setup.listener().tell(new LeadershipChanged(true, true));
         }
         case STOPPED_LEADING -> {
           context.getLog().info("channel {}: this peer is no longer its org's leader", setup.channel());

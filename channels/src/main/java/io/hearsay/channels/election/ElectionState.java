@@ -36,6 +36,13 @@ import java.util.Set;
  * step down: a leader that hears a declaration from a lower PKI-ID stops leading (after a
  *            partition heals, the lowest leader wins); yield() stops leading and abstains from
  *            elections for 6 x leaderAliveThreshold, or until another leader is elected
+ * succession (not Fabric's, off by default): when the leader a follower followed goes silent, the
+ *            follower that is next in line (the lowest PKI-ID among the org's proven peers but the
+ *            silent leader, leaving out peers far behind the highest ledger height) leads at once,
+ *            without an election; the others elect as above, and its declaration ends their
+ *            elections. Every follower computes the same successor from the same views, so the
+ *            election's wait for lower proposals is not needed to agree; where views differ, the
+ *            step-down rule settles it as after a partition.
  * </pre>
  *
  * An incumbent keeps leadership against a later, lower PKI-ID because a newcomer hears the
@@ -44,7 +51,12 @@ import java.util.Set;
 public final class ElectionState {
 
   /** What the adapter must do after a call. */
-  public enum Action { PROPOSE, DECLARE, BECAME_LEADER, STOPPED_LEADING }
+  public enum Action {
+    PROPOSE, DECLARE, BECAME_LEADER,
+    /** Became leader as the silent leader's successor: nobody else claims the term, so no lease. */
+    SUCCEEDED_LEADER,
+    STOPPED_LEADING
+  }
 
   /**
    * How a follower notices that the leader is gone. {@code PERIOD} is Fabric's loop: forget the
@@ -67,12 +79,17 @@ public final class ElectionState {
   private final PkiId self;
   private final LeaderWatch watch;
   private final boolean awaitPeers;
+  private final boolean succession;
   private final long sample;
   private final long aliveThreshold;
   private final long electionDuration;
   private final long stabilizeUntil;
   private final Set<PkiId> proposals = new HashSet<>();
   private Set<PkiId> proven = Set.of();
+  /** Peers (this one included) far behind the org's highest ledger height: never successors. */
+  private Set<PkiId> behind = Set.of();
+  /** The leader this peer last followed, or null: the one whose silence starts a succession. */
+  private PkiId followedLeader;
   private Phase phase = Phase.STABILIZING;
   private long deadline;
   private int lastViewSize;
@@ -93,7 +110,14 @@ public final class ElectionState {
    * (two equal samples, 0 included) lets each elect itself while discovery is still under way.
    */
   public ElectionState(PkiId self, Timings timings, LeaderWatch watch, boolean awaitPeers, long nowNanos, int viewSize) {
+    this(self, timings, watch, awaitPeers, false, nowNanos, viewSize);
+  }
+
+  /** With {@code succession}, the next peer in line takes over a silent leader's term at once. */
+  public ElectionState(PkiId self, Timings timings, LeaderWatch watch, boolean awaitPeers, boolean succession,
+      long nowNanos, int viewSize) {
     this.self = self;
+    this.succession = succession;
     this.watch = watch;
     this.awaitPeers = awaitPeers;
     this.sample = timings.membershipSampleInterval().toNanos();
@@ -181,6 +205,16 @@ public final class ElectionState {
     proven = Set.copyOf(peers);
   }
 
+  /** The org's peers, this one included, that are far behind the highest ledger height among them. */
+  public void peersFarBehind(Set<PkiId> peers) {
+    behind = Set.copyOf(peers);
+  }
+
+  /** The leader this peer follows (or last followed), if any. */
+  public PkiId followedLeader() {
+    return followedLeader;
+  }
+
   /** Another peer of the org declared itself leader (one that started before us, as Fabric assumes). */
   public List<Action> onDeclaration(PkiId from, long now) {
     return onDeclaration(from, now, false);
@@ -199,6 +233,9 @@ public final class ElectionState {
     leaderExists = true;
     if (leader && from.compareTo(self) < 0) {
       stopLeading(actions);
+    }
+    if (!leader) {
+      followedLeader = from;
     }
     // A declaration interrupts an election and a leader's wait (Fabric's waitForInterrupt).
     if (phase == Phase.ELECTING) {
@@ -233,6 +270,10 @@ public final class ElectionState {
         follow(now);
         return;
       }
+      if (isSuccessor()) {
+        lead(Action.SUCCEEDED_LEADER, now, actions);
+        return;
+      }
       actions.add(Action.PROPOSE);
       phase = Phase.ELECTING;
       deadline = now + electionDuration;
@@ -262,11 +303,27 @@ public final class ElectionState {
       deadline = Math.min(stabilizeUntil, now + sample);
       return;
     }
+    lead(Action.BECAME_LEADER, now, actions);
+  }
+
+  private void lead(Action how, long now, List<Action> actions) {
     leader = true;
     leaderExists = true;
     firstElection = false;
-    actions.add(Action.BECAME_LEADER);
+    followedLeader = null;
+    actions.add(how);
     step(now, actions);
+  }
+
+  /**
+   * Whether the leader this peer followed went silent and this peer is next in line: not far
+   * behind itself, and no lower proven peer but that leader is either.
+   */
+  private boolean isSuccessor() {
+    if (!succession || followedLeader == null || behind.contains(self)) {
+      return false;
+    }
+    return proven.stream().noneMatch(p -> p.compareTo(self) < 0 && !p.equals(followedLeader) && !behind.contains(p));
   }
 
   private void follow(long now) {

@@ -3,6 +3,7 @@ package io.hearsay.channels.election;
 import io.hearsay.protocol.identity.PkiId;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -30,9 +31,14 @@ public final class Leadership {
    * leader, how long a new leader leads before its deliver client starts, and whether start-up
    * waits for other peers (see {@link ElectionState}).
    */
-  public record Handover(ElectionState.LeaderWatch watch, Duration deliveryLease, boolean awaitPeersAtStart) {
-    /** Fabric's: a follower waits whole periods; a leader delivers as soon as it leads. */
-    public static final Handover FABRIC = new Handover(ElectionState.LeaderWatch.PERIOD, Duration.ZERO, false);
+  public record Handover(ElectionState.LeaderWatch watch, Duration deliveryLease, boolean awaitPeersAtStart,
+      boolean succession, long successorMaxLag) {
+    /** Fabric's: a follower waits whole periods; a leader delivers as soon as it leads; no succession. */
+    public static final Handover FABRIC = new Handover(ElectionState.LeaderWatch.PERIOD, Duration.ZERO, false, false, 0);
+
+    public Handover(ElectionState.LeaderWatch watch, Duration deliveryLease, boolean awaitPeersAtStart) {
+      this(watch, deliveryLease, awaitPeersAtStart, false, 0);
+    }
   }
 
   /** Makes the leader's deliver client for a channel; it hands blocks to the delivery it is given. */
@@ -84,12 +90,20 @@ public final class Leadership {
 
   /** Leadership changed: the leader starts delivering, a former leader stops. */
   public void changed(boolean nowLeader) {
+    changed(nowLeader, false);
+  }
+
+  /**
+   * Leadership changed; {@code atOnce} when this peer took over a silent leader's term as its
+   * successor: no other peer claims that term, so it delivers without waiting the lease.
+   */
+  public void changed(boolean nowLeader, boolean atOnce) {
     if (nowLeader == leader) {
       return;
     }
     leader = nowLeader;
     term++;
-    if (leader && lease.isZero()) {
+    if (leader && (lease.isZero() || atOnce)) {
       startDelivering(term);
     } else if (leader) {
       hooks.afterLease(lease, term);
@@ -111,10 +125,13 @@ public final class Leadership {
     return deliver != null;
   }
 
-  /** The org's peers in the channel (proven members), or the number of its alive peers, changed. */
-  public void peers(List<PkiId> peers, int aliveOrgPeers) {
+  /**
+   * The org's peers in the channel (proven members), the number of its alive peers, or those far
+   * behind the highest ledger height among them, changed.
+   */
+  public void peers(List<PkiId> peers, int aliveOrgPeers, Set<PkiId> farBehind) {
     if (election != null) {
-      election.tell(new Election.Peers(peers, aliveOrgPeers));
+      election.tell(new Election.Peers(peers, aliveOrgPeers, farBehind));
     }
   }
 

@@ -38,12 +38,15 @@ class ElectionStateTest {
     final Map<Integer, Long> startedAt = new HashMap<>();
     ElectionState.LeaderWatch watch = ElectionState.LeaderWatch.PERIOD;
     boolean awaitPeers;
+    boolean succession;
+    /** Peers every peer sees as far behind the org's highest ledger height. */
+    Set<Integer> farBehind = Set.of();
     int proposals;
     int mostLeadersAtOnce;
     long now;
 
     void start(int id) {
-      running.put(id, new ElectionState(pki(id), FABRIC, watch, awaitPeers, now, view(id)));
+      running.put(id, new ElectionState(pki(id), FABRIC, watch, awaitPeers, succession, now, view(id)));
       startedAt.put(id, now);
     }
 
@@ -78,6 +81,9 @@ class ElectionStateTest {
           ElectionState state = running.get(id);
           if (state != null && !fabricStartUp) {
             state.provenPeers(provenBy(id));
+            Set<PkiId> behind = new HashSet<>();
+            farBehind.forEach(peer -> behind.add(pki(peer)));
+            state.peersFarBehind(behind);
           }
           if (state != null && state.deadline() <= now) {
             dispatch(id, state.onTimer(now, view(id), fabricStartUp ? view(id) : alive(id)));
@@ -313,6 +319,64 @@ class ElectionStateTest {
     }
     assertEquals(before, org.proposals, "no follower proposed itself");
     assertEquals(Set.of(0), org.leaders());
+  }
+
+  /** Five peers watching the last declaration, the next in line succeeding a silent leader. */
+  private static Org fivePeersWithSuccession() {
+    Org org = new Org();
+    org.watch = ElectionState.LeaderWatch.LAST_DECLARATION;
+    org.succession = true;
+    for (int id = 0; id < 5; id++) {
+      org.start(id);
+    }
+    org.run(Duration.ofSeconds(30));
+    assertEquals(Set.of(0), org.leaders(), "start-up elects as without succession");
+    return org;
+  }
+
+  @Test
+  void withSuccessionTheNextInLineLeadsAsSoonAsTheLeaderIsSilentWithoutAnElection() {
+    Org org = fivePeersWithSuccession();
+    org.stop(0);
+    // Noticed 6 to 10 s after the last declaration; no 5 s election follows for the successor.
+    org.run(Duration.ofMillis(10_100));
+    assertEquals(Set.of(1), org.leaders());
+    assertEquals(1, org.mostLeadersAtOnce, "the other followers' elections end on its declaration");
+    org.run(Duration.ofSeconds(60));
+    assertEquals(Set.of(1), org.leaders());
+  }
+
+  @Test
+  void withSuccessionAPeerFarBehindIsPassedOverForTheNextOneNotBehind() {
+    Org org = fivePeersWithSuccession();
+    org.farBehind = Set.of(1);
+    org.run(Duration.ofSeconds(1));
+    org.stop(0);
+    org.run(Duration.ofMillis(10_100));
+    assertEquals(Set.of(2), org.leaders(), "peer 1 is far behind: peer 2 leads");
+    org.run(Duration.ofSeconds(60));
+    assertEquals(Set.of(2), org.leaders(), "peer 1, electing, followed the successor's declaration");
+  }
+
+  @Test
+  void withSuccessionTheSuccessorsSuccessorTakesOverWhenBothStop() {
+    Org org = fivePeersWithSuccession();
+    org.stop(0);
+    org.stop(1);
+    // Peer 2 is not next in line while peer 1 is proven: it elects, and wins as the lowest proposal.
+    org.run(Duration.ofMillis(15_100));
+    assertEquals(Set.of(2), org.leaders());
+  }
+
+  @Test
+  void withSuccessionAFollowerThatMissedDeclarationsStepsDownOnTheLeadersNext() {
+    Org org = fivePeersWithSuccession();
+    org.linked = (a, b) -> !(a == 0 && b == 1) && !(a == 1 && b == 0);
+    org.run(Duration.ofMillis(10_100));
+    assertEquals(Set.of(0, 1), org.leaders(), "cut off from the leader, peer 1 took it for gone");
+    org.linked = (a, b) -> true;
+    org.run(Duration.ofSeconds(5));
+    assertEquals(Set.of(0), org.leaders(), "the lower leader's declaration ends peer 1's term");
   }
 
   /** Two peers start while they cannot see each other yet (discovery under way), then they can. */

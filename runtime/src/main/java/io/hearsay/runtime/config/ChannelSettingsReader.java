@@ -91,7 +91,8 @@ public final class ChannelSettingsReader {
         c.positive(e + "membershipSampleInterval"), c.positive(e + "leaderAliveThreshold"),
         c.positive(e + "leaderElectionDuration"));
     Leadership.Handover handover = new Leadership.Handover(c.choice(H + "leader-watch", ElectionState.LeaderWatch.class),
-        c.notNegativeDuration(H + "delivery-lease"), c.bool(H + "await-peers-at-start"));
+        c.notNegativeDuration(H + "delivery-lease"), c.bool(H + "await-peers-at-start"), c.bool(H + "succession"),
+        c.notNegative(H + "successor-max-lag"));
     Leadership.Mode mode = orgLeader ? Leadership.Mode.STATIC_LEADER
         : elected ? Leadership.Mode.ELECTED : Leadership.Mode.FOLLOWER;
     return new Leadership.Settings(mode, timings, handover);

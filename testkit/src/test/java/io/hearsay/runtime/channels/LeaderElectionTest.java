@@ -75,6 +75,28 @@ class LeaderElectionTest {
   }
 
   @Test
+  void withSuccessionTheNextLowestLeadsAndDeliversWithoutItsLeaseWhenTheLeaderStops() throws Exception {
+    network = new TestNetwork(1, 4);
+    Map<String, Object> overrides = new HashMap<>(TestConfigs.ELECTION_FAST);
+    overrides.put("hearsay.channels.leader-watch", "last-declaration");
+    overrides.put("hearsay.channels.succession", true);
+    // A lease no test waits out: a successor delivers at once, an elected leader would not.
+    overrides.put("hearsay.channels.delivery-lease", "1h");
+    List<HearsayPeer> peers = startPeers(4, overrides);
+    Block genesis = GenesisBlocks.create("mychannel", network.material(), Map.of());
+    peers.forEach(p -> p.joinChannel(genesis));
+    List<HearsayPeer> byPkiId = peers.stream().sorted(Comparator.comparing(HearsayPeer::pkiId)).toList();
+    awaitOnlyLeader(peers, byPkiId.get(0), Duration.ofSeconds(30));
+    Assertions.assertFalse(delivering(byPkiId.get(0)), "elected at start-up, the leader waits its lease");
+
+    network.stop(byPkiId.get(0));
+    List<HearsayPeer> survivors = byPkiId.subList(1, byPkiId.size());
+    awaitOnlyLeader(survivors, byPkiId.get(1), Duration.ofSeconds(30));
+    awaitViews(survivors, Duration.ofSeconds(30), "the successor delivers, its lease not waited",
+        pv -> delivering(pv.peer()) == (pv.peer() == byPkiId.get(1)));
+  }
+
+  @Test
   void anElectedLeaderDeliversOnlyOnceItHasLedForTheDeliveryLease() throws Exception {
     network = new TestNetwork(1, 3);
     Map<String, Object> overrides = new HashMap<>(TestConfigs.ELECTION_FAST);
