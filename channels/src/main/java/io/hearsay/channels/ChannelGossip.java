@@ -154,6 +154,8 @@ public final class ChannelGossip {
   private final List<ActorRef<Event>> subscribers = new ArrayList<>();
   private final TimerScheduler<Command> timers;
   private Leadership leadership;
+  /** When Plumtree's graft timer is set to fire (System.nanoTime). */
+  private long graftWakeAt;
 
   private ChannelGossip(ActorContext<Command> context, TimerScheduler<Command> timers, Setup setup) {
     this.context = context;
@@ -166,7 +168,7 @@ public final class ChannelGossip {
     context.watch(ledger);
     SplittableRandom random = new SplittableRandom();
     this.ports = new ChannelPorts(setup.out(), setup.signer(), setup.rejections(), new ChannelPorts.Wakers(
-        delay -> wakeOnce(Tick.EMIT, delay), delay -> wakeOnce(Tick.GRAFT, delay),
+        delay -> wakeOnce(Tick.EMIT, delay), this::wakeForGraft,
         delay -> context.scheduleOnce(delay, context.getSelf(), Tick.DIGEST_DEADLINE)));
     this.stateInfo = new StateInfoGossip(channel, setup.config().applicationOrgs().stream().map(o -> o.mspId())
         .collect(Collectors.toSet()), setup.signer(), setup.verifier(), setup.incarnation(), settings.stateInfo().gossip(),
@@ -273,6 +275,15 @@ public final class ChannelGossip {
   private void wakeOnce(Tick tick, Duration delay) {
     if (!timers.isTimerActive(tick)) {
       timers.startSingleTimer(tick, delay);
+    }
+  }
+
+  /** Plumtree's timer: its waits are measured, so a new deadline may come before the one set. */
+  private void wakeForGraft(Duration delay) {
+    long at = System.nanoTime() + delay.toNanos();
+    if (!timers.isTimerActive(Tick.GRAFT) || at < graftWakeAt) {
+      graftWakeAt = at;
+      timers.startSingleTimer(Tick.GRAFT, delay);
     }
   }
 

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,40 +33,51 @@ import org.hyperledger.fabric.protos.common.Block;
 /**
  * Catch-up by state transfer: on the simulated network, peer 2 is cut off while peers 0 and 1
  * commit {@code --blocks} blocks, then the partition heals and peer 2 fetches them all. Its rate
- * (blocks from the first state-transfer block to the last commit) is set against the ledger's raw
- * append rate measured in the same JVM on the same file system: a fresh channel ledger appending
- * blocks of the same size in the state transfer's batches. Both profiles. Writes catchup.{json,md}.
+ * (blocks from the first state-transfer block to the last commit) is set against two baselines
+ * measured in the same JVM on the same file system with the same blocks: the physical one, the
+ * same framed bytes appended to a plain file with one fsync per state-transfer batch
+ * ({@code peer.gossip.state.batchSize} of the profile), and the channel ledger appending them in
+ * those batches. Three cases per profile: clean links; 1% loss on every link; and a slow serving
+ * peer (peer 1's uplink at 1 Mbit/s, a hundredth of the others'), where the windows asked of it
+ * time out and go to peer 0. Writes catchup.{json,md}.
  *
- * <p>Usage: {@code CatchupReport [--blocks 10000] [--profile fabric,hearsay] [--seed 2026]}.
+ * <p>Usage: {@code CatchupReport [--blocks 10000] [--profile fabric,hearsay] [--cases clean,loss,slow] [--seed 2026]}.
  */
 public final class CatchupReport {
 
-  record Row(String profile, int blocks, double seconds, double secondsFromHeal, double blocksPerSecond) {}
+  record Row(String profile, String catchUpCase, int blocks, double seconds, double secondsFromHeal,
+      double blocksPerSecond, int batch, double rawFile, double ledger) {}
 
   private CatchupReport() {}
 
   public static void main(String[] args) throws Exception {
     Map<String, String> options = Options.parse(args, Map.of("--blocks", "10000",
-        "--profile", "fabric,hearsay", "--seed", "2026", "--out", "bench/results"));
+        "--profile", "fabric,hearsay", "--cases", "clean,loss,slow", "--seed", "2026", "--out", "bench/results"));
     int blocks = Integer.parseInt(options.get("--blocks"));
     long seed = Long.parseLong(options.get("--seed"));
     List<Row> rows = new ArrayList<>();
-    double[] raw = {0};
+    Map<Integer, double[]> baselines = new HashMap<>();
     for (String profile : options.get("--profile").split(",")) {
-      rows.add(catchUp(profile, blocks, seed, raw));
+      for (String catchUpCase : options.get("--cases").split(",")) {
+        rows.add(catchUp(profile, catchUpCase, blocks, seed, baselines));
+      }
     }
-    write(Path.of(options.get("--out")), rows, raw[0], blocks);
+    write(Path.of(options.get("--out")), rows, blocks);
   }
 
-  /** Catches a peer up on one profile; the first call also measures the raw append rate into {@code raw[0]}. */
-  private static Row catchUp(String profile, int blocks, long seed, double[] raw) throws Exception {
+  /** Catches a peer up on one profile in one case; baselines are measured once per batch size. */
+  private static Row catchUp(String profile, String catchUpCase, int blocks, long seed,
+      Map<Integer, double[]> baselines) throws Exception {
     ChannelSettings settings = ChannelSettingsReader.read(
         TestConfigs.profile(profile).withFallback(ConfigFactory.load()), "--profile " + profile);
-    try (SimulatedNetwork network = SimulatedNetwork.start(new SimulatedNetwork.Settings(3, LinkModel.Links.lan(), seed,
+    int batch = settings.stateTransfer().batchSize();
+    LinkModel.Links links = catchUpCase.equals("loss") ? LinkModel.Links.lan().withLoss(0.01) : LinkModel.Links.lan();
+    try (SimulatedNetwork network = SimulatedNetwork.start(new SimulatedNetwork.Settings(3, links, seed,
         settings, SimulatedNetwork.scratchDir("catchup")))) {
-      if (raw[0] == 0) {
-        raw[0] = rawAppendRate(network, blocks);
-        System.out.printf("raw append: %.0f blocks/s%n", raw[0]);
+      if (!baselines.containsKey(batch)) {
+        baselines.put(batch, baselines(network, blocks, batch));
+        System.out.printf("batches of %d: raw file %.0f blocks/s, ledger %.0f blocks/s%n", batch,
+            baselines.get(batch)[0], baselines.get(batch)[1]);
       }
       AtomicLong firstArrival = new AtomicLong();
       network.listen((peer, event) -> {
@@ -80,6 +92,9 @@ public final class CatchupReport {
       if (!run.allCommitted(blocks)) {
         throw new IllegalStateException("peers 0 and 1 did not commit " + blocks + " blocks");
       }
+      if (catchUpCase.equals("slow")) {
+        network.slowUplink(1, 125_000);
+      }
       firstArrival.set(0);
       network.heal();
       long healed = System.nanoTime();
@@ -91,18 +106,20 @@ public final class CatchupReport {
       }
       long done = System.nanoTime();
       double seconds = (done - firstArrival.get()) / 1e9;
-      System.out.printf("%s: %d blocks in %.1f s from the first (%.1f s from healing)%n", profile, blocks, seconds,
-          (done - healed) / 1e9);
-      return new Row(profile, blocks, seconds, (done - healed) / 1e9, blocks / seconds);
+      System.out.printf("%s, %s: %d blocks in %.1f s from the first (%.1f s from healing)%n", profile, catchUpCase,
+          blocks, seconds, (done - healed) / 1e9);
+      return new Row(profile, catchUpCase, blocks, seconds, (done - healed) / 1e9, blocks / seconds, batch,
+          baselines.get(batch)[0], baselines.get(batch)[1]);
     }
   }
 
   /**
-   * Blocks per second a fresh channel ledger appends, 10 per write (Fabric's state batch): the
-   * network's genesis block, then blocks like the ones the network carries, signed by its orderer,
-   * so the ledger checks the same signatures.
+   * Blocks per second appended in batches of {@code batch}: to a plain file with an fsync per
+   * batch (the physical baseline), and by a fresh channel ledger (validation, journal, world
+   * state). The blocks are like the ones the network carries, signed by its orderer, so the
+   * ledger checks the same signatures.
    */
-  private static double rawAppendRate(SimulatedNetwork network, int blocks) throws Exception {
+  private static double[] baselines(SimulatedNetwork network, int blocks, int batch) throws Exception {
     Path dir = SimulatedNetwork.scratchDir("catchup-raw");
     var config = ConfigFactory.load(ConfigFactory.parseMap(Map.of("hearsay.ledger.data-dir", dir.toString(),
         "pekko.loglevel", "WARNING")));
@@ -113,11 +130,12 @@ public final class CatchupReport {
       for (int b = 0; b < blocks; b++) {
         chain.add(DisseminationRun.next(chain.get(chain.size() - 1), 1, 1024, orderer));
       }
+      double rawFile = LedgerReport.raw(dir.resolve("plain"), List.of(chain.subList(1, chain.size())), batch);
       var ledger = system.systemActorOf(ChannelLedger.create(LedgerSettings.read(config), "raw"), "ledger", Props.empty());
       LedgerReport.appendAll(system, ledger, chain.subList(0, 1), 1);
       long start = System.nanoTime();
-      LedgerReport.appendAll(system, ledger, chain.subList(1, chain.size()), 10);
-      return blocks / ((System.nanoTime() - start) / 1e9);
+      LedgerReport.appendAll(system, ledger, chain.subList(1, chain.size()), batch);
+      return new double[] {rawFile, blocks / ((System.nanoTime() - start) / 1e9)};
     } finally {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().join();
@@ -125,26 +143,35 @@ public final class CatchupReport {
     }
   }
 
-  private static void write(Path out, List<Row> rows, double raw, int blocks) throws Exception {
+  private static void write(Path out, List<Row> rows, int blocks) throws Exception {
     StringBuilder md = new StringBuilder(String.format(Locale.ROOT, """
         # Catch-up by state transfer
 
         A peer %d blocks behind (cut off while two others committed them) catches up on the simulated
-        network (`bench/run catchup`), against the channel ledger's raw append rate measured in the same
-        run on the same file system (10 blocks per write, as the state transfer's batch). Blocks of one
-        1 KiB transaction.
+        network (`bench/run catchup`; links of 10 ms + up to 10 ms jitter at 100 Mbit/s). Baselines
+        measured in the same run on the same file system with the same blocks (one 1 KiB transaction
+        each), in the profile's state-transfer batches: **raw file**, the framed bytes appended to a plain
+        file with one fsync per batch (the physical floor); **ledger**, the channel ledger appending them.
+        Cases: clean links; 1%% loss on every link; a slow server (peer 1 of the two serving peers
+        sends at 1 Mbit/s).
 
-        | profile | blocks/s (first block to last commit) | ratio to raw append (%.0f blocks/s) | seconds from healing |
-        | --- | ---: | ---: | ---: |
-        """, blocks, raw));
+        | profile | case | batch | blocks/s (first block to last commit) | ratio to raw file | ratio to ledger append | seconds from healing |
+        | --- | --- | ---: | ---: | ---: | ---: | ---: |
+        """, blocks));
     List<Map<String, Object>> runs = new ArrayList<>();
     for (Row r : rows) {
-      md.append(String.format(Locale.ROOT, "| %s | %.0f | %.2f | %.1f |%n", r.profile(), r.blocksPerSecond(),
-          r.blocksPerSecond() / raw, r.secondsFromHeal()));
+      md.append(String.format(Locale.ROOT, "| %s | %s | %d | %.0f | %.3f (of %.0f) | %.2f (of %.0f) | %.1f |%n", r.profile(),
+          r.catchUpCase(), r.batch(), r.blocksPerSecond(), r.blocksPerSecond() / r.rawFile(), r.rawFile(),
+          r.blocksPerSecond() / r.ledger(), r.ledger(), r.secondsFromHeal()));
       Map<String, Object> run = new LinkedHashMap<>();
       run.put("profile", r.profile());
+      run.put("case", r.catchUpCase());
+      run.put("batch", r.batch());
       run.put("blocksPerSecond", JsonFile.round(r.blocksPerSecond(), 1));
-      run.put("ratioToRaw", JsonFile.round(r.blocksPerSecond() / raw, 3));
+      run.put("rawFileBlocksPerSecond", JsonFile.round(r.rawFile(), 1));
+      run.put("ledgerAppendBlocksPerSecond", JsonFile.round(r.ledger(), 1));
+      run.put("ratioToRawFile", JsonFile.round(r.blocksPerSecond() / r.rawFile(), 3));
+      run.put("ratioToLedgerAppend", JsonFile.round(r.blocksPerSecond() / r.ledger(), 3));
       run.put("secondsFromHeal", JsonFile.round(r.secondsFromHeal(), 2));
       runs.add(run);
     }
@@ -152,7 +179,6 @@ public final class CatchupReport {
     Files.writeString(out.resolve("catchup.md"), md);
     Map<String, Object> document = new LinkedHashMap<>();
     document.put("blocks", blocks);
-    document.put("rawAppendBlocksPerSecond", JsonFile.round(raw, 1));
     document.put("runs", runs);
     JsonFile.write(out.resolve("catchup.json"), document);
     System.out.print(md);

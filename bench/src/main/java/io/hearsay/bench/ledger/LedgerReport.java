@@ -118,8 +118,11 @@ public final class LedgerReport {
     }
   }
 
-  /** Same bytes, one file per chain, one fsync per {@code batch} blocks, one thread per file. */
-  private static double raw(Path dir, List<List<Block>> chains, int batch) throws IOException {
+  /**
+   * Blocks per second of the physical baseline: the same framed bytes as the ledger's block files,
+   * one plain file per chain, one fsync per {@code batch} blocks, one thread per file.
+   */
+  public static double raw(Path dir, List<List<Block>> chains, int batch) throws IOException {
     Files.createDirectories(dir);
     List<List<byte[]>> frames = new ArrayList<>();
     for (List<Block> chain : chains) {

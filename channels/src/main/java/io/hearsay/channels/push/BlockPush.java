@@ -192,7 +192,8 @@ public final class BlockPush {
       return Copy.FIRST;
     }
     boolean inTree = treeMembers.contains(from);
-    if (!plumtree.get().received(number, inTree ? Optional.of(from) : Optional.empty(), height)) {
+    long now = System.nanoTime();
+    if (!plumtree.get().received(number, inTree ? Optional.of(from) : Optional.empty(), height, now)) {
       if (inTree) {
         outbox.send(from, GossipMessages.prune(channel));
       }
@@ -201,7 +202,6 @@ public final class BlockPush {
     if (!inTree) {
       return Copy.FIRST;
     }
-    long now = System.nanoTime();
     long lowest = Math.max(height, number - lookBehind + 1);
     plumtree.get().onIHave(from, LongStream.range(lowest, number).boxed().toList(), height, now);
     wakeForGrafts(now);

@@ -28,9 +28,14 @@ import java.util.random.RandomGenerator;
  *   first copy of block n from p   deliver; n is forwarded after commit: the block to every eager
  *                                  peer but p, IHAVE(n) to every lazy peer but p
  *   another copy of n from p       p becomes lazy, PRUNE to p (the tree loses a redundant edge)
- *   IHAVE(n) from p, n missing     remember p as a holder of n; graftTimeout after the first
+ *   IHAVE(n) from p, n missing     remember p as a holder of n; a graft timeout after the first
  *                                  announcement, GRAFT(n) to the first holder, which becomes
- *                                  eager; graftRetry later, the next holder, and so on
+ *                                  eager; a retry timeout later, the next holder, and so on
+ *   timeouts                       not fixed: the graft timeout follows how long after its first
+ *                                  announcement an eager copy arrives (a late copy of a block
+ *                                  already grafted counts too), the retry timeout how long a
+ *                                  grafted copy takes, each as TCP's RTO follows the round trip,
+ *                                  between graftTimeoutFloor and graftTimeout / graftRetry
  *   GRAFT(ns) from p               p becomes eager; it is sent each of ns still held
  *   PRUNE from p                   p becomes lazy
  *   a view peer leaves             it is dropped; the view is refilled with random members
@@ -44,12 +49,21 @@ import java.util.random.RandomGenerator;
  */
 public final class Plumtree<P> {
 
-  /** {@code viewSize} peers in the view; how long to wait for an announced block before grafting. */
-  public record Settings(int viewSize, Duration graftTimeout, Duration graftRetry) {
+  /**
+   * {@code viewSize} peers in the view; how long at most to wait for an announced block before
+   * grafting it, and for a grafted block before asking the next announcer; how short the measured
+   * waits may become ({@code graftTimeoutFloor}; equal to graftTimeout, the waits are fixed).
+   */
+  public record Settings(int viewSize, Duration graftTimeout, Duration graftRetry, Duration graftTimeoutFloor) {
     public Settings {
       if (viewSize < 1) {
         throw new IllegalArgumentException("viewSize must be at least 1: " + viewSize);
       }
+    }
+
+    /** Fixed waits. */
+    public Settings(int viewSize, Duration graftTimeout, Duration graftRetry) {
+      this(viewSize, graftTimeout, graftRetry, graftTimeout.compareTo(graftRetry) > 0 ? graftTimeout : graftRetry);
     }
   }
 
@@ -59,7 +73,15 @@ public final class Plumtree<P> {
   /** Where a committed block goes: the payload to {@code eager}, an IHAVE to {@code lazy}. */
   public record Forward<P>(List<P> eager, List<P> lazy) {}
 
-  private record Missing<P>(Deque<P> holders, long deadlineNanos) {}
+  /** An announced block not yet here: who announced it, when first, and when and where it was grafted. */
+  private record Missing<P>(Deque<P> holders, long deadlineNanos, long announcedNanos, long graftedNanos, P graftedFrom) {
+    Missing<P> grafted(P holder, long nowNanos, long retryNanos) {
+      return new Missing<>(holders, nowNanos + retryNanos, announcedNanos, nowNanos, holder);
+    }
+  }
+
+  /** Blocks grafted lately and when first announced: a late eager copy still tells its lag. */
+  private final TreeMap<Long, Long> graftedAnnouncedAt = new TreeMap<>();
 
   private static final int REMEMBERED = 4096;
 
@@ -72,9 +94,22 @@ public final class Plumtree<P> {
   private final TreeMap<Long, Optional<P>> firstFrom = new TreeMap<>();
   private final TreeMap<Long, Missing<P>> missing = new TreeMap<>();
 
+  /** How long after its first announcement an eager copy comes. */
+  private final DelayEstimate announcedToEager;
+  /** How long a grafted copy takes to come. */
+  private final DelayEstimate graftToCopy;
+
   public Plumtree(Settings settings, RandomGenerator random) {
     this.settings = settings;
     this.random = random;
+    long floor = settings.graftTimeoutFloor().toNanos();
+    this.announcedToEager = new DelayEstimate(floor, settings.graftTimeout().toNanos());
+    this.graftToCopy = new DelayEstimate(floor, settings.graftRetry().toNanos());
+  }
+
+  /** The wait for an announced block's eager copy before it is grafted, as measured now. */
+  public Duration graftTimeout() {
+    return Duration.ofNanos(announcedToEager.timeoutNanos());
   }
 
   /**
@@ -105,8 +140,12 @@ public final class Plumtree<P> {
    * Block {@code number} arrived by push from {@code from} (empty: from the channel's source).
    * True for the first copy; false for a duplicate, after which {@code from} must be sent a PRUNE.
    */
-  public boolean received(long number, Optional<P> from, long lowestKept) {
+  public boolean received(long number, Optional<P> from, long lowestKept, long nowNanos) {
     if (number < lowestKept || firstFrom.containsKey(number)) {
+      Long announced = graftedAnnouncedAt.remove(number);
+      if (announced != null) {
+        announcedToEager.sample(nowNanos - announced); // the eager copy was late, not lost
+      }
       from.ifPresent(this::makeLazy);
       return false;
     }
@@ -114,7 +153,15 @@ public final class Plumtree<P> {
     while (firstFrom.size() > REMEMBERED) {
       firstFrom.pollFirstEntry();
     }
-    missing.remove(number);
+    Missing<P> m = missing.remove(number);
+    if (m != null && m.graftedFrom() != null && from.isPresent() && from.get().equals(m.graftedFrom())) {
+      graftToCopy.sample(nowNanos - m.graftedNanos()); // a later copy from another peer is the late eager one
+    } else if (m != null) {
+      announcedToEager.sample(nowNanos - m.announcedNanos());
+      graftedAnnouncedAt.remove(number); // the grafted copy, when it comes, tells nothing
+    } else if (from.isPresent()) {
+      announcedToEager.sample(0); // here before any announcement: a peer near the root learns it waits little
+    }
     from.ifPresent(this::makeEager);
     return true;
   }
@@ -143,7 +190,7 @@ public final class Plumtree<P> {
         continue;
       }
       Missing<P> m = missing.computeIfAbsent(number,
-          n -> new Missing<>(new ArrayDeque<>(), nowNanos + settings.graftTimeout().toNanos()));
+          n -> new Missing<>(new ArrayDeque<>(), nowNanos + announcedToEager.timeoutNanos(), nowNanos, 0, null));
       if (!m.holders().contains(from)) {
         m.holders().add(from);
       }
@@ -179,7 +226,11 @@ public final class Plumtree<P> {
       }
       makeEager(holder);
       asks.computeIfAbsent(holder, h -> new ArrayList<>()).add(entry.getKey());
-      missing.put(entry.getKey(), new Missing<>(m.holders(), nowNanos + settings.graftRetry().toNanos()));
+      missing.put(entry.getKey(), m.grafted(holder, nowNanos, graftToCopy.timeoutNanos()));
+      graftedAnnouncedAt.put(entry.getKey(), m.announcedNanos());
+      while (graftedAnnouncedAt.size() > REMEMBERED) {
+        graftedAnnouncedAt.pollFirstEntry();
+      }
     }
     List<Graft<P>> grafts = new ArrayList<>();
     asks.forEach((peer, numbers) -> grafts.add(new Graft<>(peer, numbers)));

@@ -33,23 +33,23 @@ class PlumtreeTest {
   @Test
   void firstCopyIsForwardedToEagerPeersButItsSenderAndADuplicatePrunesTheLink() {
     tree.members(List.of("a", "b", "c"));
-    assertTrue(tree.received(5, Optional.of("a"), 0));
+    assertTrue(tree.received(5, Optional.of("a"), 0, 0));
     Plumtree.Forward<String> forward = tree.forward(5);
     assertEquals(List.of("b", "c"), forward.eager().stream().sorted().toList());
     assertTrue(forward.lazy().isEmpty());
 
-    assertFalse(tree.received(5, Optional.of("b"), 0), "a second copy is a duplicate");
+    assertFalse(tree.received(5, Optional.of("b"), 0, 0), "a second copy is a duplicate");
     assertTrue(tree.lazyPeers().contains("b"));
     assertFalse(tree.eagerPeers().contains("b"));
     // The pruned link now gets announcements instead of payloads.
-    assertTrue(tree.received(6, Optional.of("a"), 0));
+    assertTrue(tree.received(6, Optional.of("a"), 0, 0));
     assertEquals(List.of("b"), tree.forward(6).lazy());
   }
 
   @Test
   void blocksBelowTheLedgerHeightAreDuplicates() {
     tree.members(List.of("a"));
-    assertFalse(tree.received(3, Optional.of("a"), 10));
+    assertFalse(tree.received(3, Optional.of("a"), 10, 0));
     assertTrue(tree.lazyPeers().contains("a"));
   }
 
@@ -76,7 +76,7 @@ class PlumtreeTest {
   void aBlockThatArrivesOrIsHeldIsNotGrafted() {
     tree.members(List.of("a", "b"));
     tree.onIHave("b", List.of(4L, 6L), 5, 0);
-    tree.received(6, Optional.of("a"), 5);
+    tree.received(6, Optional.of("a"), 5, 0);
     assertEquals(Optional.empty(), tree.nextDeadline(), "4 is below the height, 6 arrived");
     tree.onIHave("b", List.of(7L), 5, 0);
     tree.obtained(7);
@@ -91,5 +91,52 @@ class PlumtreeTest {
     tree.onGraft("a");
     assertEquals(Set.of("a"), tree.eagerPeers());
     assertTrue(tree.lazyPeers().isEmpty());
+  }
+
+  /** A tree whose waits adapt between 20 ms and 250 ms, with "a" eager and "b" lazy. */
+  private static Plumtree<String> adaptiveTree() {
+    Plumtree<String> adaptive = new Plumtree<>(new Plumtree.Settings(2, Duration.ofMillis(250), Duration.ofMillis(250),
+        Duration.ofMillis(20)), new SplittableRandom(7));
+    adaptive.members(List.of("a", "b"));
+    adaptive.onPrune("b");
+    return adaptive;
+  }
+
+  @Test
+  void theGraftTimeoutShrinksToHowLateEagerCopiesComeAfterTheirAnnouncementButNotBelowTheFloor() {
+    Plumtree<String> adaptive = adaptiveTree();
+    assertEquals(Duration.ofMillis(250), adaptive.graftTimeout(), "the ceiling until something was measured");
+    long now = 0;
+    for (long n = 1; n <= 40; n++, now += 500 * MS) {
+      adaptive.onIHave("b", List.of(n), 0, now);
+      assertTrue(adaptive.received(n, Optional.of("a"), 0, now + 5 * MS));
+    }
+    assertEquals(Duration.ofMillis(20), adaptive.graftTimeout(), "eager copies 5 ms after the announcement: the floor");
+    adaptive.onIHave("b", List.of(41L), 0, now);
+    assertTrue(adaptive.due(0, now + 19 * MS).isEmpty());
+    assertEquals(List.of(new Plumtree.Graft<>("b", List.of(41L))), adaptive.due(0, now + 20 * MS));
+  }
+
+  @Test
+  void eagerCopiesComingAfterTheirBlockWasGraftedLengthenTheGraftTimeout() {
+    Plumtree<String> adaptive = adaptiveTree();
+    long now = 0;
+    for (long n = 1; n <= 40; n++, now += 500 * MS) {
+      adaptive.onIHave("b", List.of(n), 0, now);
+      adaptive.received(n, Optional.of("a"), 0, now + 5 * MS);
+    }
+    // The eager link slows down: each block is grafted from "b" at the timeout, whose copy comes
+    // first, and the eager copy 100 ms after the announcement.
+    for (long n = 41; n <= 60; n++, now += 500 * MS) {
+      adaptive.onPrune("b");
+      adaptive.onIHave("b", List.of(n), 0, now);
+      long grafted = now + adaptive.graftTimeout().toNanos();
+      assertEquals(List.of(new Plumtree.Graft<>("b", List.of(n))), adaptive.due(0, grafted));
+      assertTrue(adaptive.received(n, Optional.of("b"), 0, grafted + 2 * MS));
+      assertFalse(adaptive.received(n, Optional.of("a"), 0, now + 100 * MS), "the late eager copy is a duplicate");
+      adaptive.onGraft("a");
+    }
+    assertTrue(adaptive.graftTimeout().compareTo(Duration.ofMillis(100)) > 0,
+        "late copies count: the wait grew past their lag, " + adaptive.graftTimeout());
   }
 }

@@ -48,7 +48,7 @@ public final class ChannelSettingsReader {
     if (c.choice(H + "dissemination", Dissemination.class) == Dissemination.PLUMTREE) {
       String p = H + "plumtree.";
       plumtree = Optional.of(new Plumtree.Settings(c.atLeastOne(p + "view-size"), c.positive(p + "graft-timeout"),
-          c.positive(p + "graft-retry")));
+          c.positive(p + "graft-retry"), c.positive(p + "graft-timeout-floor")));
     }
     return new PushSettings(c.atLeastOne(G + "propagatePeerNum"), c.notNegative(G + "propagateIterations"),
         c.atLeastOne(G + "maxPropagationBurstSize"), c.positive(G + "maxPropagationBurstLatency"),

@@ -45,6 +45,8 @@ public final class LinkModel {
   private final Links links;
   private final SplittableRandom[] randoms;
   private final long[] uplinkFreeAtNanos;
+  /** Per peer, its uplink's bytes per second where slower than the links' (0: the links'). */
+  private final long[] slowUplink;
   /** Per link (from * peers + to), when its last message arrives. */
   private final long[] lastArrivalNanos;
   private final int peers;
@@ -59,6 +61,7 @@ public final class LinkModel {
       randoms[i] = root.split();
     }
     this.uplinkFreeAtNanos = new long[peers];
+    this.slowUplink = new long[peers];
     this.lastArrivalNanos = new long[peers * peers];
     this.peers = peers;
   }
@@ -79,7 +82,8 @@ public final class LinkModel {
     boolean lost = links.loss() > 0 && random.nextDouble() < links.loss();
     long jitter = links.jitter().isZero() ? 0 : random.nextLong(links.jitter().toNanos() + 1);
     // The uplink is busy while the message is serialized, lost or not: the sender sent it.
-    long transmit = links.bytesPerSecond() == 0 ? 0 : bytes * 1_000_000_000L / links.bytesPerSecond();
+    long rate = slowUplink[from] > 0 ? slowUplink[from] : links.bytesPerSecond();
+    long transmit = rate == 0 ? 0 : bytes * 1_000_000_000L / rate;
     long start = Math.max(nowNanos, uplinkFreeAtNanos[from]);
     uplinkFreeAtNanos[from] = start + transmit;
     if (lost) {
@@ -94,6 +98,14 @@ public final class LinkModel {
   /** Whether a message that was in flight may still be handed to {@code to} (it did not crash). */
   public synchronized boolean isUp(int peer) {
     return !crashed.contains(peer);
+  }
+
+  /** From now on {@code peer} sends at {@code bytesPerSecond} (a slow or overloaded peer). */
+  public synchronized void slowUplink(int peer, long bytesPerSecond) {
+    if (bytesPerSecond <= 0) {
+      throw new IllegalArgumentException("a slow uplink still sends: " + bytesPerSecond);
+    }
+    slowUplink[peer] = bytesPerSecond;
   }
 
   public synchronized void crash(int peer) {

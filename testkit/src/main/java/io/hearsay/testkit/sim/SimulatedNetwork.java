@@ -174,6 +174,11 @@ public final class SimulatedNetwork implements AutoCloseable {
     links.partition(side);
   }
 
+  /** Peer {@code peer}'s uplink sends at {@code bytesPerSecond} from now on. */
+  public void slowUplink(int peer, long bytesPerSecond) {
+    links.slowUplink(peer, bytesPerSecond);
+  }
+
   public void heal() {
     links.heal();
   }
