@@ -39,7 +39,8 @@ public final class DisseminationReport {
 
   /** One profile at one loss rate. */
   record Row(String profile, double loss, double p50, double p99, double max, double copies, double bytesPerBlock,
-      double notByPush, double[] sortedAllPeersMs, Map<String, Long> copiesByWay) {}
+      double notByPush, double[] sortedAllPeersMs, Map<String, Long> copiesByWay, double minimumBytesPerBlock,
+      Map<String, Long> bytesPerBlockByType) {}
 
   private DisseminationReport() {}
 
@@ -101,8 +102,12 @@ public final class DisseminationReport {
       System.err.printf("  rejections %s%n", network.traffic().rejections());
       network.traffic().rejectionSamples().forEach((reason, details) ->
           details.forEach(detail -> System.err.printf("    e.g. %s: %s%n", reason, detail)));
+      Map<String, Long> byType = new LinkedHashMap<>();
+      result.bytesByType().entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+          .forEach(e -> byType.put(e.getKey(), e.getValue() / result.blocks().size()));
       return new Row(profile, loss, percentile(allPeers, 0.5), percentile(allPeers, 0.99), allPeers[allPeers.length - 1],
-          copies, result.bytesSent() / (double) result.blocks().size(), 1 - byPush, allPeers, result.copiesByWay());
+          copies, result.bytesSent() / (double) result.blocks().size(), 1 - byPush, allPeers, result.copiesByWay(),
+          result.minimumBytesPerBlock(), byType);
     }
   }
 
@@ -122,15 +127,24 @@ public final class DisseminationReport {
         profiles; `fabric` pushes each block to 3 random peers (infect-and-die), `hearsay` runs Plumtree.
         A time of "inf" means a peer never got the block within the run's 120 s settle time.%s
 
-        | profile | loss | all-peer p50 | p99 | max | copies per peer per block | bytes sent per block | pairs not reached by push | copies by way |
-        | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |
+        Bytes / minimum: every message's bytes per block against one copy of the serialized block to
+        each other peer (`minimumBytesPerBlock`).
+
+        | profile | loss | all-peer p50 | p99 | max | copies per peer per block | bytes sent per block | bytes / minimum | pairs not reached by push | copies by way |
+        | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |
         """, peers, warmup + blocks, rate, warmup, seed, slowdown == 1 ? "" : String.format(Locale.ROOT,
         "%nEvery interval and latency ran %d times slower (`--slowdown %d`); times are in the network's own time.",
         slowdown, slowdown)));
     for (Row r : rows) {
-      md.append(String.format(Locale.ROOT, "| %s | %.0f%% | %.0f ms | %.0f ms | %.0f ms | %.2f | %.0f KiB | %.3f%% | %s |%n",
-          r.profile(), r.loss() * 100, r.p50(), r.p99(), r.max(), r.copies(), r.bytesPerBlock() / 1024, r.notByPush() * 100,
-          r.copiesByWay()));
+      md.append(String.format(Locale.ROOT, "| %s | %.0f%% | %.0f ms | %.0f ms | %.0f ms | %.2f | %.0f KiB | %.2f | %.3f%% | %s |%n",
+          r.profile(), r.loss() * 100, r.p50(), r.p99(), r.max(), r.copies(), r.bytesPerBlock() / 1024,
+          r.bytesPerBlock() / r.minimumBytesPerBlock(), r.notByPush() * 100, r.copiesByWay()));
+    }
+    md.append("\nBytes sent per block by message type (KiB):\n\n");
+    for (Row r : rows) {
+      md.append(String.format(Locale.ROOT, "- %s, %.0f%% loss: %s%n", r.profile(), r.loss() * 100,
+          r.bytesPerBlockByType().entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.0f", e.getKey(),
+              e.getValue() / 1024.0)).toList()));
     }
     md.append("\n| loss | hearsay p99 / fabric p99 | copies hearsay / fabric | bytes hearsay / fabric |\n| --- | ---: | ---: | ---: |\n");
     for (Row fabric : rows) {
@@ -152,6 +166,9 @@ public final class DisseminationReport {
       run.put("allPeersMaxMs", JsonFile.round(r.max(), 1));
       run.put("copiesPerPeerPerBlock", JsonFile.round(r.copies(), 4));
       run.put("bytesPerBlock", Math.round(r.bytesPerBlock()));
+      run.put("minimumBytesPerBlock", Math.round(r.minimumBytesPerBlock()));
+      run.put("bytesRatioToMinimum", JsonFile.round(r.bytesPerBlock() / r.minimumBytesPerBlock(), 3));
+      run.put("bytesPerBlockByType", r.bytesPerBlockByType());
       run.put("fractionNotByPush", JsonFile.round(r.notByPush(), 6));
       // A block a peer never got (infinite time) is null.
       run.put("allPeersMs", Arrays.stream(r.sortedAllPeersMs())

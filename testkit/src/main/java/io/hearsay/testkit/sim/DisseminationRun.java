@@ -47,9 +47,18 @@ public final class DisseminationRun {
     }
   }
 
-  /** Everything measured; {@code bytesSent}, {@code messagesSent} and {@code ordererBytes} over the measured blocks. */
+  /**
+   * Everything measured; {@code bytesSent} (also per message type), {@code messagesSent},
+   * {@code ordererBytes} and {@code blockBytes} (the measured blocks' serialized sizes) over the
+   * measured blocks.
+   */
   public record Result(List<BlockResult> blocks, int receivers, long bytesSent, long messagesSent,
-      Map<String, Long> copiesByWay, long ordererBytes) {}
+      Map<String, Long> copiesByWay, long ordererBytes, Map<String, Long> bytesByType, long blockBytes) {
+    /** The physical minimum per block: one copy of the serialized block to each peer but the source. */
+    public double minimumBytesPerBlock() {
+      return blocks.isEmpty() ? 0 : (double) blockBytes / blocks.size() * receivers;
+    }
+  }
 
   /** Who the orderer delivers to. */
   public enum Delivery {
@@ -135,6 +144,8 @@ public final class DisseminationRun {
     long period = (long) (1_000_000_000L / rate);
     long next = System.nanoTime();
     long bytesBefore = 0;
+    Map<String, Long> bytesByTypeBefore = Map.of();
+    long blockBytes = 0;
     long messagesBefore = 0;
     long ordererBytesBefore = 0;
     Set<Long> measured = new HashSet<>();
@@ -147,6 +158,7 @@ public final class DisseminationRun {
       if (b == warmup) {
         copiesByWay.clear();
         bytesBefore = network.traffic().bytesSent().sum();
+        bytesByTypeBefore = network.traffic().bytesByType();
         messagesBefore = network.traffic().messagesSent().sum();
         ordererBytesBefore = egress.map(OrdererEgress::bytesSent).orElse(0L);
       }
@@ -157,6 +169,7 @@ public final class DisseminationRun {
       firstArrival.put(number, new long[network.size()]);
       if (b >= warmup) {
         measured.add(number);
+        blockBytes += previous.getSerializedSize();
       }
       deliver(previous, cut, scheduler);
       next += period;
@@ -171,6 +184,8 @@ public final class DisseminationRun {
     scheduler.shutdownNow();
     long ordererBytes = egress.map(OrdererEgress::bytesSent).orElse(0L) - ordererBytesBefore;
     long bytes = network.traffic().bytesSent().sum() - bytesBefore;
+    Map<String, Long> bytesByType = new TreeMap<>(network.traffic().bytesByType());
+    bytesByTypeBefore.forEach((type, before) -> bytesByType.merge(type, -before, Long::sum));
     long messages = network.traffic().messagesSent().sum() - messagesBefore;
     List<BlockResult> results = new ArrayList<>();
     for (long number : measured.stream().sorted().toList()) {
@@ -178,7 +193,7 @@ public final class DisseminationRun {
     }
     Map<String, Long> ways = new TreeMap<>();
     copiesByWay.forEach((way, count) -> ways.put(way, count.sum()));
-    return new Result(results, receivers().size(), bytes, messages, ways, ordererBytes);
+    return new Result(results, receivers().size(), bytes, messages, ways, ordererBytes, bytesByType, blockBytes);
   }
 
   /**

@@ -56,7 +56,7 @@ public final class SimulatedComm {
             if (to == null || to == index) {
               return Behaviors.same();
             }
-            directory.traffic().send(directory.links(), index, to, send.envelope().getSerializedSize())
+            directory.traffic().send(directory.links(), index, to, send.envelope())
                 .ifPresent(delay -> context.scheduleOnce(delay, directory.comms().get(to),
                     new WireFrame(WireFrame.Kind.GOSSIP, context.getSelf(), send.envelope().toByteString())));
             return Behaviors.same();

@@ -1,5 +1,6 @@
 package io.hearsay.testkit.sim;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.hearsay.channels.ChannelGossip;
 import io.hearsay.channels.common.ChannelOutbound;
 import io.hearsay.protocol.Rejection;
@@ -24,6 +25,7 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.hyperledger.fabric.protos.gossip.Envelope;
+import org.hyperledger.fabric.protos.gossip.GossipMessage;
 
 /**
  * One simulated peer: the channel's real {@link ChannelGossip} actor (with its real ledger) as a
@@ -63,13 +65,36 @@ public final class SimulatedPeer {
   /** Traffic counted over the whole network. */
   public record Traffic(LongAdder messagesSent, LongAdder bytesSent, LongAdder messagesLost,
       ConcurrentHashMap<RejectionReason, LongAdder> rejected,
-      ConcurrentHashMap<RejectionReason, List<String>> samples) {
+      ConcurrentHashMap<RejectionReason, List<String>> samples,
+      ConcurrentHashMap<GossipMessage.ContentCase, LongAdder> bytesPerType) {
     /** Rejection details kept per reason, so a run shows what was refused, not only how often. */
     private static final int SAMPLES = 3;
 
     public static Traffic create() {
       return new Traffic(new LongAdder(), new LongAdder(), new LongAdder(), new ConcurrentHashMap<>(),
-          new ConcurrentHashMap<>());
+          new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+    }
+
+    /** {@link #send(LinkModel, int, int, int)} for {@code envelope}, its bytes counted by message type too. */
+    public Optional<Duration> send(LinkModel links, int from, int to, Envelope envelope) {
+      int bytes = envelope.getSerializedSize();
+      bytesPerType.computeIfAbsent(contentCase(envelope), c -> new LongAdder()).add(bytes);
+      return send(links, from, to, bytes);
+    }
+
+    /** Bytes sent so far, per message type. */
+    public Map<String, Long> bytesByType() {
+      Map<String, Long> bytes = new TreeMap<>();
+      bytesPerType.forEach((type, count) -> bytes.put(type.name(), count.sum()));
+      return bytes;
+    }
+
+    private static GossipMessage.ContentCase contentCase(Envelope envelope) {
+      try {
+        return GossipMessage.parseFrom(envelope.getPayload()).getContentCase();
+      } catch (InvalidProtocolBufferException malformed) {
+        return GossipMessage.ContentCase.CONTENT_NOT_SET;
+      }
     }
 
     /**
@@ -146,7 +171,7 @@ public final class SimulatedPeer {
     if (to == null || to == index) {
       return;
     }
-    network.traffic().send(network.links(), index, to, send.envelope().getSerializedSize())
+    network.traffic().send(network.links(), index, to, send.envelope())
         .ifPresent(delay -> context.scheduleOnce(delay, network.peers().get(to),
             new Arrive(index, send.envelope(), network.sentOnLink()[index * network.pkiIds().size() + to]++)));
   }
