@@ -19,8 +19,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.hyperledger.fabric.protos.common.Block;
@@ -33,8 +40,10 @@ import org.slf4j.LoggerFactory;
  * {@link BlockIndex}.
  *
  * <p>Durability: an append completes only after its records are forced to disk. Appends queued
- * while a force is running are written together and share the next force (group commit), on one
- * writer thread per store.
+ * while a force is running are written together and share the next force (group commit). One
+ * drain at a time per store runs on {@link #WRITERS}, a pool shared by every store of the process
+ * whose threads exist only while some store has appends to write: a peer joined to a hundred idle
+ * channels holds no writer thread and wakes for none.
  *
  * <p>Recovery, on open ({@link BlockStoreRecovery}): every record is read back and checked as the
  * chain, the index against it; a record cut short at the end of the last segment (a crash during an
@@ -48,6 +57,18 @@ public final class BlockStore implements AutoCloseable {
   private static final String SEGMENT_PREFIX = "blockfile_";
 
   private record PendingAppend(List<Block> blocks, CompletableFuture<Void> done) {}
+
+  /** Where every store's appends are written: a thread per store with appends under way, none when idle. */
+  private static final ExecutorService WRITERS = Executors.newCachedThreadPool(new ThreadFactory() {
+    private final AtomicInteger count = new AtomicInteger();
+
+    @Override
+    public Thread newThread(Runnable r) {
+      Thread thread = new Thread(r, "ledger-writer-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    }
+  });
 
   /** What to do with a store whose files do not read back as a chain to their end ({@code hearsay.ledger.on-corruption}). */
   public enum OnCorruption {
@@ -80,8 +101,11 @@ public final class BlockStore implements AutoCloseable {
   private Optional<Repair> repair = Optional.empty();
   private final BlockIndex index;
   private final Map<Integer, FileChannel> readers = new HashMap<>();
-  private final LinkedBlockingQueue<PendingAppend> queue = new LinkedBlockingQueue<>();
-  private final Thread writer;
+  private final ConcurrentLinkedQueue<PendingAppend> queue = new ConcurrentLinkedQueue<>();
+  /** Whether a drain of this store's queue is running or scheduled on {@link #WRITERS}. */
+  private final AtomicBoolean draining = new AtomicBoolean();
+  /** Completes when the last drain after close has ended. */
+  private final CompletableFuture<Void> drained = new CompletableFuture<>();
   private volatile long height;
   private volatile ByteString tipHash = ByteString.EMPTY;
   private int segment;
@@ -99,9 +123,6 @@ public final class BlockStore implements AutoCloseable {
     Files.createDirectories(indexFile.getParent());
     this.index = new BlockIndex(indexFile);
     recover();
-    this.writer = new Thread(this::writeLoop, "ledger-writer-" + dir.getFileName());
-    writer.setDaemon(true);
-    writer.start();
   }
 
   /**
@@ -143,8 +164,15 @@ public final class BlockStore implements AutoCloseable {
       done.completeExceptionally(new IOException("block store " + dir + " is closed"));
     } else {
       queue.add(new PendingAppend(List.copyOf(blocks), done));
+      scheduleDrain();
     }
     return done;
+  }
+
+  private void scheduleDrain() {
+    if (!queue.isEmpty() && draining.compareAndSet(false, true)) {
+      WRITERS.execute(this::drain);
+    }
   }
 
   /** Reads one block through the index. */
@@ -266,26 +294,30 @@ public final class BlockStore implements AutoCloseable {
     }
   }
 
-  private void writeLoop() {
+  /** Writes what is queued, batch after batch, until the queue is empty; one drain per store at a time. */
+  private void drain() {
     List<PendingAppend> batch = new ArrayList<>();
-    while (!closed || !queue.isEmpty()) {
-      try {
-        PendingAppend first = queue.poll(100, TimeUnit.MILLISECONDS);
-        if (first == null) {
-          continue;
+    try {
+      for (PendingAppend next = queue.poll(); next != null; next = queue.poll()) {
+        batch.add(next);
+        for (PendingAppend more = queue.poll(); more != null; more = queue.poll()) {
+          batch.add(more);
         }
-        batch.add(first);
-        queue.drainTo(batch);
-        writeBatch(batch);
-        batch.forEach(p -> p.done().complete(null));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (IOException | RuntimeException e) {
-        LOG.error("append to {} failed", dir, e);
-        batch.forEach(p -> p.done().completeExceptionally(e));
+        try {
+          writeBatch(batch);
+          batch.forEach(p -> p.done().complete(null));
+        } catch (IOException | RuntimeException e) {
+          LOG.error("append to {} failed", dir, e);
+          batch.forEach(p -> p.done().completeExceptionally(e));
+        }
+        batch.clear();
       }
-      batch.clear();
+    } finally {
+      draining.set(false);
+      if (closed && queue.isEmpty()) {
+        drained.complete(null);
+      }
+      scheduleDrain(); // an append queued after the last poll and before the flag was cleared
     }
   }
 
@@ -362,10 +394,16 @@ public final class BlockStore implements AutoCloseable {
   @Override
   public void close() throws IOException {
     closed = true;
+    if (!draining.get() && queue.isEmpty()) {
+      drained.complete(null);
+    }
+    scheduleDrain();
     try {
-      writer.join(10_000);
+      drained.get(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.warn("appends to {} still being written at close", dir);
     }
     segmentWriter.close();
     synchronized (this) {
