@@ -67,6 +67,16 @@ final class ChannelPorts implements BlockPush.Outbox, BlockPull.Outbox, StateSer
     return members.aliveIds();
   }
 
+  @Override
+  public boolean isHearsayPeer(PkiId peer) {
+    return !members.isFabricPeer(peer);
+  }
+
+  @Override
+  public void heightShown(PkiId peer, long height) {
+    stateInfo.heightShown(peer, height);
+  }
+
   /** Signs a new channel message and sends it, our StateInfo first where it is due. */
   @Override
   public void send(PkiId to, GossipMessage message) {

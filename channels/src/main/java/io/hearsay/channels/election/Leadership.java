@@ -33,11 +33,15 @@ public final class Leadership {
    */
   public record Handover(ElectionState.LeaderWatch watch, Duration deliveryLease, boolean awaitPeersAtStart,
       boolean succession, long successorMaxLag) {
-    /** Fabric's: a follower waits whole periods; a leader delivers as soon as it leads; no succession. */
-    public static final Handover FABRIC = new Handover(ElectionState.LeaderWatch.PERIOD, Duration.ZERO, false, false, 0);
+    /** The successor's lag that reference.conf names (looked at only with succession). */
+    public static final long SUCCESSOR_MAX_LAG = 10;
 
+    /** Fabric's: a follower waits whole periods; a leader delivers as soon as it leads; no succession. */
+    public static final Handover FABRIC = new Handover(ElectionState.LeaderWatch.PERIOD, Duration.ZERO, false);
+
+    /** Without succession. */
     public Handover(ElectionState.LeaderWatch watch, Duration deliveryLease, boolean awaitPeersAtStart) {
-      this(watch, deliveryLease, awaitPeersAtStart, false, 0);
+      this(watch, deliveryLease, awaitPeersAtStart, false, SUCCESSOR_MAX_LAG);
     }
   }
 

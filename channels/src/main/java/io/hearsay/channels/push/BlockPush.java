@@ -64,6 +64,9 @@ public final class BlockPush {
 
     /** Asks for {@link #graftsDue} after {@code delay}, unless already asked. */
     void wakeForGraft(Duration delay);
+
+    /** A tree peer pushed or announced block {@code height - 1}: its ledger is at least that high. */
+    void heightShown(PkiId peer, long height);
   }
 
   /** What a push copy of a block was. */
@@ -193,6 +196,9 @@ public final class BlockPush {
     }
     boolean inTree = treeMembers.contains(from);
     long now = System.nanoTime();
+    if (inTree) {
+      outbox.heightShown(from, number + 1);
+    }
     if (!plumtree.get().received(number, inTree ? Optional.of(from) : Optional.empty(), height, now)) {
       if (inTree) {
         outbox.send(from, GossipMessages.prune(channel));
@@ -215,7 +221,9 @@ public final class BlockPush {
     }
     long now = System.nanoTime();
     if (m.hasDataDig()) {
-      plumtree.get().onIHave(from, BlockDigests.numbers(m.getDataDig().getDigestsList()), height, now);
+      List<Long> announced = BlockDigests.numbers(m.getDataDig().getDigestsList());
+      announced.stream().max(Long::compare).ifPresent(highest -> outbox.heightShown(from, highest + 1));
+      plumtree.get().onIHave(from, announced, height, now);
       wakeForGrafts(now);
     } else if (m.getDataReq().getNonce() == GossipMessages.PRUNE_NONCE) {
       plumtree.get().onPrune(from);

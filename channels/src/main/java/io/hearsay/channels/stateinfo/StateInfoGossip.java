@@ -12,6 +12,7 @@ import io.hearsay.protocol.message.EnvelopeVerifier;
 import io.hearsay.protocol.message.GossipMessages;
 import io.hearsay.protocol.message.PeerTimes;
 import io.hearsay.protocol.message.SignedGossipMessage;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -55,14 +56,28 @@ public final class StateInfoGossip {
    * peer's StateInfo goes at once to every peer that becomes alive, so membership proofs do not
    * wait for the next anti-entropy round (at start-up that is what lets elections see each other).
    */
-  public record Settings(Spread spread, RumorMongering.Settings rumor, AntiEntropy.Mode exchange, boolean introduceToNewPeers) {
+  public record Settings(Spread spread, RumorMongering.Settings rumor, AntiEntropy.Mode exchange, boolean introduceToNewPeers,
+      Duration hearsayPeersInterval) {
     /** Fabric's: broadcast, and pull rounds. */
     public static final Settings FABRIC = new Settings(Spread.BROADCAST,
         new RumorMongering.Settings(3, RumorMongering.Feedback.BLIND, RumorMongering.Loss.COUNTER), AntiEntropy.Mode.PULL, false);
 
+    /** Every new StateInfo to every member, Hearsay peers included. */
+    public Settings(Spread spread, RumorMongering.Settings rumor, AntiEntropy.Mode exchange, boolean introduceToNewPeers) {
+      this(spread, rumor, exchange, introduceToNewPeers, Duration.ZERO);
+    }
+
     /** These settings with another spread and exchange. */
     public Settings with(Spread otherSpread, AntiEntropy.Mode otherExchange) {
-      return new Settings(otherSpread, rumor, otherExchange, introduceToNewPeers);
+      return new Settings(otherSpread, rumor, otherExchange, introduceToNewPeers, hearsayPeersInterval);
+    }
+
+    /**
+     * Whether Hearsay peers that already hold a StateInfo of ours get a new one only every
+     * {@code hearsayPeersInterval}: the blocks we push and announce show them our height.
+     */
+    boolean heightsRideOnBlocks() {
+      return !hearsayPeersInterval.isZero();
     }
   }
 
@@ -75,6 +90,11 @@ public final class StateInfoGossip {
 
     /** The peers alive in membership, of any org. */
     Collection<PkiId> alive();
+
+    /** Whether {@code peer} is a Hearsay peer (it announced an Artery address), not Fabric's. */
+    default boolean isHearsayPeer(PkiId peer) {
+      return false;
+    }
   }
 
   private final String channel;
@@ -90,6 +110,11 @@ public final class StateInfoGossip {
   private final Set<PkiId> provenByMac = new HashSet<>();
   /** Peers our current StateInfo went to, so it precedes our first message to the others. */
   private final Set<PkiId> haveOurs = new HashSet<>();
+  /** Peers some StateInfo of ours went to (since they last restarted): they know we are in the channel. */
+  private final Set<PkiId> haveAny = new HashSet<>();
+  /** When a new StateInfo of ours last went to every Hearsay peer (System.nanoTime). */
+  private long lastToHearsayPeers;
+  private boolean sentToHearsayPeers;
   /** Peers sent a StateInfo pull request, as our proof, before we had a StateInfo to send. */
   private final Set<PkiId> askedBeforeFirstPublish = new HashSet<>();
   /** Peers asked in this push-pull round, whose snapshot is answered with what they lacked. */
@@ -142,6 +167,7 @@ public final class StateInfoGossip {
   public void membersChanged(Set<PkiId> alive) {
     table.retainOnly(alive);
     provenByMac.retainAll(alive);
+    haveAny.retainAll(alive);
     if (settings.introduceToNewPeers()) {
       alive.stream().filter(p -> !lastAlive.contains(p)).forEach(this::introduceTo);
     }
@@ -156,7 +182,14 @@ public final class StateInfoGossip {
       outbox.reject(invalid.get(), from);
       return;
     }
+    long incarnationBefore = table.entry(message.signer().pkiId()).map(e -> e.time().getIncNum()).orElse(-1L);
     StateInfoTable.Outcome outcome = table.onStateInfo(message);
+    if (outcome instanceof StateInfoTable.Updated updated && incarnationBefore >= 0
+        && updated.entry().time().getIncNum() != incarnationBefore) {
+      // It restarted and forgot what we sent it: our next message to it brings our StateInfo again.
+      haveAny.remove(updated.entry().pkiId());
+      haveOurs.remove(updated.entry().pkiId());
+    }
     if (outcome instanceof StateInfoTable.Refused refused) {
       outbox.reject(refused.rejection(), from);
     } else if (outcome instanceof StateInfoTable.Updated updated && rumors.isPresent()) {
@@ -254,7 +287,19 @@ public final class StateInfoGossip {
     }
   }
 
-  /** Publishes this peer's ledger height if it changed since the last StateInfo. */
+  /**
+   * {@code peer} pushed or announced block {@code height - 1}: a proven member's height is at least
+   * {@code height}, whatever its last StateInfo said.
+   */
+  public void heightShown(PkiId peer, long height) {
+    table.observeHeight(peer, height);
+  }
+
+  /**
+   * Publishes this peer's ledger height if it changed since the last StateInfo: to every proven
+   * member, but, when heights ride on blocks, to a Hearsay peer that holds an earlier StateInfo of
+   * ours only every hearsayPeersInterval.
+   */
   public void publish(long height) {
     if (height < 0 || height == publishedHeight) {
       return;
@@ -274,10 +319,25 @@ public final class StateInfoGossip {
     if (settings.spread() == Spread.ANTI_ENTROPY) {
       return;
     }
-    for (PkiId member : provenMembersAlive()) {
-      outbox.send(member, ours);
-      haveOurs.add(member);
+    long now = System.nanoTime();
+    boolean toHearsayPeers = !settings.heightsRideOnBlocks() || !sentToHearsayPeers
+        || now - lastToHearsayPeers >= settings.hearsayPeersInterval().toNanos();
+    if (toHearsayPeers) {
+      sentToHearsayPeers = true;
+      lastToHearsayPeers = now;
     }
+    for (PkiId member : provenMembersAlive()) {
+      if (toHearsayPeers || !knowsWeAreMember(member)) {
+        outbox.send(member, ours);
+        haveOurs.add(member);
+        haveAny.add(member);
+      }
+    }
+  }
+
+  /** A Hearsay peer that holds a StateInfo of ours, when our blocks show it our height. */
+  private boolean knowsWeAreMember(PkiId peer) {
+    return settings.heightsRideOnBlocks() && haveAny.contains(peer) && outbox.isHearsayPeer(peer);
   }
 
   /**
@@ -293,8 +353,9 @@ public final class StateInfoGossip {
       publish(knownHeight);
     }
     if (ours != null) {
-      if (haveOurs.add(to)) {
+      if (!knowsWeAreMember(to) && haveOurs.add(to)) {
         outbox.send(to, ours);
+        haveAny.add(to);
       }
     } else if (askedBeforeFirstPublish.add(to)) {
       // No height to announce yet (the ledger is still opening): a StateInfo pull request proves
@@ -319,6 +380,7 @@ public final class StateInfoGossip {
       outbox.send(target, stateInfo);
       if (subject.equals(signer.self().pkiId())) {
         haveOurs.add(target);
+        haveAny.add(target);
       }
       rumor.pushed(subject, false);
     }

@@ -26,7 +26,10 @@ import org.hyperledger.fabric.protos.gossip.StateInfo;
  *   otherwise s is p's latest                                   -> the caller may forward it
  * </pre>
  *
- * Peers that membership declares dead are dropped with {@link #retainOnly}.
+ * Peers that membership declares dead are dropped with {@link #retainOnly}. A member's height may
+ * also be raised by what it sent since its StateInfo ({@link #observeHeight}: a block or an
+ * announcement of one shows it holds that block), without a new StateInfo; its signed StateInfo,
+ * relayed in snapshots, stays as it signed it.
  */
 public final class StateInfoTable {
 
@@ -71,6 +74,19 @@ public final class StateInfoTable {
         info.getProperties().getLedgerHeight(), message);
     entries.put(signer, entry);
     return new Updated(entry);
+  }
+
+  /**
+   * {@code pkiId} showed it holds the blocks below {@code height} (it pushed or announced block
+   * {@code height - 1}): a proven member's height is raised to it. False when it was no news.
+   */
+  public boolean observeHeight(PkiId pkiId, long height) {
+    Entry known = entries.get(pkiId);
+    if (known == null || height <= known.ledgerHeight()) {
+      return false;
+    }
+    entries.put(pkiId, new Entry(known.pkiId(), known.mspId(), known.time(), height, known.message()));
+    return true;
   }
 
   /** Whether {@code pkiId} has proven it is in the channel. */

@@ -5,13 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.hearsay.channels.common.ArrivalPath;
+import io.hearsay.channels.common.BlockDigests;
 import io.hearsay.ledger.block.BlockBuilder;
 import io.hearsay.protocol.identity.PkiId;
 import io.hearsay.protocol.message.EnvelopeSigner;
+import io.hearsay.protocol.message.GossipMessages;
 import io.hearsay.protocol.testing.TestCrypto;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -29,6 +33,7 @@ class BlockPushTest {
   private final List<PkiId> delivered = new ArrayList<>();
   private final List<PkiId> sentTo = new ArrayList<>();
   private final List<GossipMessage> sent = new ArrayList<>();
+  private final Map<PkiId, Long> heightsShown = new HashMap<>();
   private final BlockPush push = new BlockPush("mychannel", new EnvelopeSigner(TestCrypto.peer(1, 0)),
       new PushSettings(3, 1, 10, Duration.ofMillis(10), 10,
           Optional.of(new Plumtree.Settings(3, Duration.ofMillis(200), Duration.ofMillis(100)))),
@@ -56,6 +61,11 @@ class BlockPushTest {
 
         @Override
         public void wakeForGraft(Duration delay) {}
+
+        @Override
+        public void heightShown(PkiId peer, long height) {
+          heightsShown.merge(peer, height, Math::max);
+        }
       });
 
   private static List<PkiId> peers(String kind, int count) {
@@ -99,5 +109,15 @@ class BlockPushTest {
 
     assertTrue(sentTo.isEmpty(), "no PRUNE to a Fabric peer: " + sent);
     assertTrue(delivered.containsAll(hearsayPeers), "the tree gets the block a Fabric peer pushed");
+  }
+
+  @Test
+  void aTreePeersPushOrAnnouncementShowsItsHeightAndAFabricPeersPushDoesNot() {
+    push.members(hearsayPeers);
+    push.pushed(5, hearsayPeers.get(0), 1);
+    push.onLazyPush(GossipMessages.iHave("mychannel", BlockDigests.list(List.of(7L, 8L))), hearsayPeers.get(1), 1);
+    push.pushed(5, fabricPeers.get(0), 1);
+
+    assertEquals(Map.of(hearsayPeers.get(0), 6L, hearsayPeers.get(1), 9L), heightsShown);
   }
 }

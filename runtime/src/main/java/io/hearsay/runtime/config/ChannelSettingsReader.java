@@ -68,7 +68,8 @@ public final class ChannelSettingsReader {
         new StateInfoGossip.Settings(c.choice(p + "dissemination", StateInfoGossip.Spread.class),
             new RumorMongering.Settings(c.atLeastOne(p + "rumor-k"), RumorMongering.Feedback.BLIND,
                 c.choice(p + "rumor-loss", RumorMongering.Loss.class)),
-            c.choice(p + "anti-entropy", AntiEntropy.Mode.class), c.bool(p + "introduce-to-new-peers")));
+            c.choice(p + "anti-entropy", AntiEntropy.Mode.class), c.bool(p + "introduce-to-new-peers"),
+            c.notNegativeDuration(p + "hearsay-peers-interval")));
   }
 
   static StateTransferSettings stateTransfer(ConfigReader c) throws ConfigError {

@@ -100,8 +100,11 @@ class PeerSettingsLoaderTest {
     assertEquals(8.0, hearsay.membership().accrual().orElseThrow().threshold());
     assertEquals(Duration.ofMillis(500), hearsay.membership().aliveTimeInterval());
     Leadership.Settings leadership = hearsay.channels().leadership();
-    assertEquals(Duration.ofMillis(500), leadership.timings().leaderAliveThreshold());
+    assertEquals(Duration.ofMillis(300), leadership.timings().leaderAliveThreshold());
     assertEquals(ElectionState.LeaderWatch.LAST_DECLARATION, leadership.handover().watch());
+    assertTrue(leadership.handover().succession(), "the next peer in line succeeds a silent leader");
+    assertEquals(10, leadership.handover().successorMaxLag());
+    assertEquals(Duration.ofSeconds(20), hearsay.channels().stateInfo().requestInterval());
     assertEquals(Leadership.Handover.FABRIC, fabric.channels().leadership().handover());
     assertEquals(Duration.ofMillis(400), leadership.timings().leaderElectionDuration(), "the file's own keys win");
   }
