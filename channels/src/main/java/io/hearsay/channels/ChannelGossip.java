@@ -338,7 +338,11 @@ public final class ChannelGossip {
       case PULL -> pull.round(Math.max(height, 0), now);
       case DIGEST_DEADLINE -> pull.digestsDue(Math.max(height, 0), now);
       case PUBLISH_STATE_INFO -> stateInfo.publish(height);
-      case PULL_STATE_INFO -> stateInfo.antiEntropyRound(settings.pull().pullPeerNum());
+      case PULL_STATE_INFO -> {
+        if (stateInfo.antiEntropyDue(now)) {
+          stateInfo.antiEntropyRound(settings.pull().pullPeerNum());
+        }
+      }
       case STATE_CHECK -> catchUp.periodicCheck(now);
       case GRAFT -> push.graftsDue(Math.max(height, 0));
       case EMIT -> push.emitDue();

@@ -57,19 +57,20 @@ public final class StateInfoGossip {
    * wait for the next anti-entropy round (at start-up that is what lets elections see each other).
    */
   public record Settings(Spread spread, RumorMongering.Settings rumor, AntiEntropy.Mode exchange, boolean introduceToNewPeers,
-      Duration hearsayPeersInterval) {
+      Duration hearsayPeersInterval, Duration pullWhileHeightsShown) {
     /** Fabric's: broadcast, and pull rounds. */
     public static final Settings FABRIC = new Settings(Spread.BROADCAST,
         new RumorMongering.Settings(3, RumorMongering.Feedback.BLIND, RumorMongering.Loss.COUNTER), AntiEntropy.Mode.PULL, false);
 
     /** Every new StateInfo to every member, Hearsay peers included. */
     public Settings(Spread spread, RumorMongering.Settings rumor, AntiEntropy.Mode exchange, boolean introduceToNewPeers) {
-      this(spread, rumor, exchange, introduceToNewPeers, Duration.ZERO);
+      this(spread, rumor, exchange, introduceToNewPeers, Duration.ZERO, Duration.ZERO);
     }
 
     /** These settings with another spread and exchange. */
     public Settings with(Spread otherSpread, AntiEntropy.Mode otherExchange) {
-      return new Settings(otherSpread, rumor, otherExchange, introduceToNewPeers, hearsayPeersInterval);
+      return new Settings(otherSpread, rumor, otherExchange, introduceToNewPeers, hearsayPeersInterval,
+          pullWhileHeightsShown);
     }
 
     /**
@@ -115,6 +116,9 @@ public final class StateInfoGossip {
   /** When a new StateInfo of ours last went to every Hearsay peer (System.nanoTime). */
   private long lastToHearsayPeers;
   private boolean sentToHearsayPeers;
+  /** Whether a push or IHAVE showed a peer's height since the last anti-entropy round. */
+  private boolean heightsShownSinceRound;
+  private long lastRound;
   /** Peers sent a StateInfo pull request, as our proof, before we had a StateInfo to send. */
   private final Set<PkiId> askedBeforeFirstPublish = new HashSet<>();
   /** Peers asked in this push-pull round, whose snapshot is answered with what they lacked. */
@@ -293,6 +297,24 @@ public final class StateInfoGossip {
    */
   public void heightShown(PkiId peer, long height) {
     table.observeHeight(peer, height);
+    heightsShownSinceRound = true;
+  }
+
+  /**
+   * Whether the anti-entropy round of this requestStateInfoInterval tick is to run. Always, unless
+   * heights ride on blocks: then, while pushes or IHAVEs keep showing heights, only every
+   * pullWhileHeightsShown (a backstop for a lost StateInfo); in a quiet channel (nothing shown since
+   * the last tick) every tick, so a peer back from a partition too short to be declared dead
+   * learns that others moved on.
+   */
+  public boolean antiEntropyDue(long nowNanos) {
+    boolean due = !settings.heightsRideOnBlocks() || !heightsShownSinceRound
+        || nowNanos - lastRound >= settings.pullWhileHeightsShown().toNanos();
+    heightsShownSinceRound = false;
+    if (due) {
+      lastRound = nowNanos;
+    }
+    return due;
   }
 
   /**

@@ -2,6 +2,7 @@ package io.hearsay.channels.stateinfo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hearsay.protocol.Rejection;
 import io.hearsay.protocol.identity.IdentityMapper;
@@ -35,7 +36,7 @@ class StateInfoGossipTest {
   private final StateInfoGossip gossip = new StateInfoGossip(CHANNEL, Set.of("Org1MSP"), new EnvelopeSigner(self),
       new EnvelopeVerifier(new IdentityMapper(TestCrypto.msps()), 1 << 20), 1,
       new StateInfoGossip.Settings(StateInfoGossip.Settings.FABRIC.spread(), StateInfoGossip.Settings.FABRIC.rumor(),
-          StateInfoGossip.Settings.FABRIC.exchange(), false, Duration.ofHours(1)),
+          StateInfoGossip.Settings.FABRIC.exchange(), false, Duration.ofHours(1), Duration.ofSeconds(60)),
       new SplittableRandom(1), new StateInfoGossip.Outbox() {
         @Override
         public void send(PkiId to, Envelope envelope) {
@@ -101,5 +102,19 @@ class StateInfoGossipTest {
     assertEquals(1, gossip.table().entry(hearsay.pkiId()).orElseThrow().message().message().getStateInfo()
         .getProperties().getLedgerHeight(), "the signed StateInfo, relayed in snapshots, is as its author signed it");
     assertFalse(gossip.table().isMember(self.pkiId()));
+  }
+
+  @Test
+  void whileBlocksShowHeightsTheStateInfoPullRunsOnlyAsABackstopAndInAQuietChannelEveryTick() {
+    long second = 1_000_000_000L;
+    bothProven();
+    assertTrue(gossip.antiEntropyDue(0), "nothing shown yet: a quiet channel pulls");
+    for (long t = 4; t < 60; t += 4) {
+      gossip.heightShown(hearsay.pkiId(), 2 + t);
+      assertFalse(gossip.antiEntropyDue(t * second), "heights ride on blocks at " + t + " s");
+    }
+    gossip.heightShown(hearsay.pkiId(), 100);
+    assertTrue(gossip.antiEntropyDue(60 * second), "the backstop, 60 s after the last round");
+    assertTrue(gossip.antiEntropyDue(64 * second), "blocks stopped: every tick again");
   }
 }

@@ -69,7 +69,7 @@ public final class ChannelSettingsReader {
             new RumorMongering.Settings(c.atLeastOne(p + "rumor-k"), RumorMongering.Feedback.BLIND,
                 c.choice(p + "rumor-loss", RumorMongering.Loss.class)),
             c.choice(p + "anti-entropy", AntiEntropy.Mode.class), c.bool(p + "introduce-to-new-peers"),
-            c.notNegativeDuration(p + "hearsay-peers-interval")));
+            c.notNegativeDuration(p + "hearsay-peers-interval"), c.notNegativeDuration(p + "pull-while-heights-shown")));
   }
 
   static StateTransferSettings stateTransfer(ConfigReader c) throws ConfigError {

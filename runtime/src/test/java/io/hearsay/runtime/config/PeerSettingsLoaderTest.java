@@ -104,7 +104,8 @@ class PeerSettingsLoaderTest {
     assertEquals(ElectionState.LeaderWatch.LAST_DECLARATION, leadership.handover().watch());
     assertTrue(leadership.handover().succession(), "the next peer in line succeeds a silent leader");
     assertEquals(10, leadership.handover().successorMaxLag());
-    assertEquals(Duration.ofSeconds(60), hearsay.channels().stateInfo().requestInterval());
+    assertEquals(Duration.ofSeconds(20), hearsay.channels().stateInfo().gossip().hearsayPeersInterval());
+    assertEquals(Duration.ofSeconds(60), hearsay.channels().stateInfo().gossip().pullWhileHeightsShown());
     assertEquals(Leadership.Handover.FABRIC, fabric.channels().leadership().handover());
     assertEquals(Duration.ofMillis(400), leadership.timings().leaderElectionDuration(), "the file's own keys win");
   }
