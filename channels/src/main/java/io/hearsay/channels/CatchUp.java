@@ -5,6 +5,7 @@ import io.hearsay.channels.committer.Committer;
 import io.hearsay.channels.stateinfo.StateInfoGossip;
 import io.hearsay.protocol.identity.PkiId;
 import io.hearsay.protocol.message.GossipMessages;
+import java.time.Duration;
 
 /**
  * State transfer wired into the channel: {@link StateTransfer} decides which windows to ask whom
@@ -58,12 +59,26 @@ final class CatchUp {
   }
 
   /** Whether a state response from {@code from} answers a request of ours; if so that request is done. */
-  boolean answers(PkiId from, long nonce) {
-    return transfer.onResponse(from, nonce);
+  boolean answers(PkiId from, long nonce, long nowNanos) {
+    return transfer.onResponse(from, nonce, nowNanos);
+  }
+
+  /** The earliest request's timeout came: late windows are asked of other peers now, not at the next check. */
+  void timeoutsDue(long nowNanos) {
+    for (var retry = transfer.tick(stateInfo.table(), nowNanos); retry.isPresent(); retry = transfer.tick(stateInfo.table(), nowNanos)) {
+      send(retry.get());
+    }
+    progressed(nowNanos);
+    wakeForTimeouts(nowNanos);
   }
 
   private void send(StateTransfer.Request request) {
     ports.send(request.peer(), GossipMessages.remoteStateRequest(channel, request.start(), request.end()).toBuilder()
         .setNonce(request.nonce()).build());
+    wakeForTimeouts(System.nanoTime());
+  }
+
+  private void wakeForTimeouts(long nowNanos) {
+    transfer.nextDeadline().ifPresent(deadline -> ports.wakeForStateTimeouts(Duration.ofNanos(Math.max(0, deadline - nowNanos))));
   }
 }

@@ -24,7 +24,9 @@ import io.hearsay.protocol.message.EnvelopeVerifier;
 import io.hearsay.protocol.message.SignedGossipMessage;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.stream.Collectors;
@@ -113,7 +115,7 @@ public final class ChannelGossip {
       Outgoing, LeadershipKnown, StatusAnswer, LastConfigKnown, LeaseHeld, OrdererUnreachable {}
 
   private enum Tick implements InternalCommand { PULL, DIGEST_DEADLINE, PUBLISH_STATE_INFO, PULL_STATE_INFO, STATE_CHECK,
-    EMIT, GRAFT }
+    EMIT, GRAFT, STATE_TIMEOUT }
 
   private record Appended(List<Block> run, ChannelLedger.AppendResult result, long startedAt) implements InternalCommand {}
 
@@ -154,8 +156,8 @@ public final class ChannelGossip {
   private final List<ActorRef<Event>> subscribers = new ArrayList<>();
   private final TimerScheduler<Command> timers;
   private Leadership leadership;
-  /** When Plumtree's graft timer is set to fire (System.nanoTime). */
-  private long graftWakeAt;
+  /** When each timer whose deadlines are measured is set to fire (System.nanoTime). */
+  private final Map<Tick, Long> wakeAt = new EnumMap<>(Tick.class);
 
   private ChannelGossip(ActorContext<Command> context, TimerScheduler<Command> timers, Setup setup) {
     this.context = context;
@@ -168,8 +170,9 @@ public final class ChannelGossip {
     context.watch(ledger);
     SplittableRandom random = new SplittableRandom();
     this.ports = new ChannelPorts(setup.out(), setup.signer(), setup.rejections(), new ChannelPorts.Wakers(
-        delay -> wakeOnce(Tick.EMIT, delay), this::wakeForGraft,
-        delay -> context.scheduleOnce(delay, context.getSelf(), Tick.DIGEST_DEADLINE)));
+        delay -> wakeOnce(Tick.EMIT, delay), delay -> wakeBy(Tick.GRAFT, delay),
+        delay -> context.scheduleOnce(delay, context.getSelf(), Tick.DIGEST_DEADLINE),
+        delay -> wakeBy(Tick.STATE_TIMEOUT, delay)));
     this.stateInfo = new StateInfoGossip(channel, setup.config().applicationOrgs().stream().map(o -> o.mspId())
         .collect(Collectors.toSet()), setup.signer(), setup.verifier(), setup.incarnation(), settings.stateInfo().gossip(),
         random, ports);
@@ -181,7 +184,8 @@ public final class ChannelGossip {
     this.pull = new BlockPull(channel, settings.pull(), push.store(), setup.verifier(), random, ports);
     this.committer = new Committer(settings.stateTransfer().blockBufferSize(), this::append);
     this.catchUp = new CatchUp(channel, new StateTransfer(setup.ownMspId(), settings.stateTransfer().batchSize(),
-        settings.stateTransfer().responseTimeout(), settings.stateTransfer().maxRetries(), random,
+        settings.stateTransfer().responseTimeout(), settings.stateTransfer().responseTimeoutFloor(),
+        settings.stateTransfer().maxRetries(), random,
         settings.stateTransfer().pipeline(), members::isFabricPeer), committer, stateInfo, ports, push.isPlumtree(),
         settings.stateTransfer().onGap(), settings.push().maxBlockCountToStore());
     this.server = new StateServer(channel, settings.stateTransfer().batchSize(), this::readRange, ports);
@@ -278,12 +282,15 @@ public final class ChannelGossip {
     }
   }
 
-  /** Plumtree's timer: its waits are measured, so a new deadline may come before the one set. */
-  private void wakeForGraft(Duration delay) {
+  /**
+   * A timer for Plumtree's grafts or state requests' timeouts: their waits are measured, so a new
+   * deadline may come before the one set, which is then moved earlier.
+   */
+  private void wakeBy(Tick tick, Duration delay) {
     long at = System.nanoTime() + delay.toNanos();
-    if (!timers.isTimerActive(Tick.GRAFT) || at < graftWakeAt) {
-      graftWakeAt = at;
-      timers.startSingleTimer(Tick.GRAFT, delay);
+    if (!timers.isTimerActive(tick) || at < wakeAt.getOrDefault(tick, Long.MAX_VALUE)) {
+      wakeAt.put(tick, at);
+      timers.startSingleTimer(tick, delay);
     }
   }
 
@@ -344,6 +351,7 @@ public final class ChannelGossip {
         }
       }
       case STATE_CHECK -> catchUp.periodicCheck(now);
+      case STATE_TIMEOUT -> catchUp.timeoutsDue(now);
       case GRAFT -> push.graftsDue(Math.max(height, 0));
       case EMIT -> push.emitDue();
     }

@@ -126,7 +126,7 @@ final class ChannelInbound {
   }
 
   private void onStateResponse(GossipMessage m, PkiId from, long nowNanos) {
-    if (!catchUp.answers(from, m.getNonce())) {
+    if (!catchUp.answers(from, m.getNonce(), nowNanos)) {
       reject(Rejection.of(RejectionReason.UNSOLICITED_MESSAGE, "state response from %s answers no request of ours in flight", from), from);
       return;
     }

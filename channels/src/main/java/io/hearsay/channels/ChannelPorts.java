@@ -28,7 +28,8 @@ import org.hyperledger.fabric.protos.gossip.GossipMessage;
 final class ChannelPorts implements BlockPush.Outbox, BlockPull.Outbox, StateServer.Outbox, StateInfoGossip.Outbox {
 
   /** Wakes the channel after a delay, for one of its timers. */
-  record Wakers(Consumer<Duration> emit, Consumer<Duration> graft, Consumer<Duration> digests) {}
+  record Wakers(Consumer<Duration> emit, Consumer<Duration> graft, Consumer<Duration> digests,
+      Consumer<Duration> stateTimeouts) {}
 
   private final ChannelOutbound out;
   private final EnvelopeSigner signer;
@@ -114,6 +115,11 @@ final class ChannelPorts implements BlockPush.Outbox, BlockPull.Outbox, StateSer
   @Override
   public void wakeForDigests(Duration delay) {
     wakers.digests().accept(delay);
+  }
+
+  /** Wakes the channel's catch-up when its earliest state request times out. */
+  void wakeForStateTimeouts(Duration delay) {
+    wakers.stateTimeouts().accept(delay);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.hearsay.channels.antientropy;
 
+import io.hearsay.channels.common.DelayEstimate;
 import io.hearsay.channels.stateinfo.StateInfoTable;
 import io.hearsay.protocol.identity.PkiId;
 import java.time.Duration;
@@ -20,8 +21,11 @@ import java.util.random.RandomGenerator;
  *   height &gt; the end (blocks never cross org boundaries, as in Fabric)
  * on response (nonce of the pending request, from its peer): the request is done; the blocks go
  *   to the committer, which verifies every one before commit
- * on tick after responseTimeout without a response: ask another random member that has the
- *   window, up to maxRetries attempts; then give up until the next check
+ * on tick after the response timeout without a response: ask another random member that has
+ *   the window, up to maxRetries attempts; then give up until the next check. The timeout is
+ *   Fabric's responseTimeout, or (hearsay) follows the measured response times as TCP's RTO
+ *   follows the round trip, between responseTimeoutFloor and responseTimeout: a lost window is
+ *   asked again after a few round trips, not seconds, while the committer waits for it
  * catching up: the height advertised when a check found us behind is the goal; as Fabric's state
  *   provider, the next window is asked for as soon as one is buffered or committed, up to it
  * on a gap (hearsay: state-transfer-on-gap): a StateInfo advertising a height more than the
@@ -44,7 +48,7 @@ import java.util.random.RandomGenerator;
 public final class StateTransfer {
 
   /** A request for blocks {@code start..end} (inclusive) sent to {@code peer}. */
-  public record Request(PkiId peer, long start, long end, long nonce, long deadlineNanos, int attempt) {}
+  public record Request(PkiId peer, long start, long end, long nonce, long deadlineNanos, int attempt, long sentNanos) {}
 
   /** Fabric's default {@code peer.gossip.state.batchSize}. */
   static final int FABRIC_BATCH_SIZE = 10;
@@ -52,7 +56,8 @@ public final class StateTransfer {
   private final String mspId;
   private final int batchSize;
   private final Predicate<PkiId> fabricPeer;
-  private final long responseTimeoutNanos;
+  /** How long responses take; its timeout is fixed at responseTimeout unless a lower floor is set. */
+  private final DelayEstimate responseTimes;
   private final int maxRetries;
   private final RandomGenerator random;
   private final int pipeline;
@@ -78,6 +83,13 @@ public final class StateTransfer {
   /** {@code fabricPeer}: the peers to ask for no more than Fabric's batch size at once. */
   public StateTransfer(String mspId, int batchSize, Duration responseTimeout, int maxRetries, RandomGenerator random,
       int pipeline, Predicate<PkiId> fabricPeer) {
+    this(mspId, batchSize, responseTimeout, responseTimeout, maxRetries, random, pipeline, fabricPeer);
+  }
+
+  /** A response timeout that follows measured response times, down to {@code responseTimeoutFloor}. */
+  public StateTransfer(String mspId, int batchSize, Duration responseTimeout, Duration responseTimeoutFloor,
+      int maxRetries, RandomGenerator random, int pipeline, Predicate<PkiId> fabricPeer) {
+    this.responseTimes = new DelayEstimate(responseTimeoutFloor.toNanos(), responseTimeout.toNanos());
     this.fabricPeer = fabricPeer;
     if (pipeline < 1) {
       throw new IllegalArgumentException("pipeline must be at least 1: " + pipeline);
@@ -86,7 +98,6 @@ public final class StateTransfer {
     this.inFlight = pipeline;
     this.mspId = mspId;
     this.batchSize = batchSize;
-    this.responseTimeoutNanos = responseTimeout.toNanos();
     this.maxRetries = maxRetries;
     this.random = random;
   }
@@ -139,8 +150,16 @@ public final class StateTransfer {
 
   /** Whether a response answers a pending request; if so that request is done. */
   public boolean onResponse(PkiId from, long nonce) {
+    return onResponse(from, nonce, Long.MIN_VALUE);
+  }
+
+  /** {@link #onResponse(PkiId, long)}, timing the answer at {@code nowNanos}. */
+  public boolean onResponse(PkiId from, long nonce, long nowNanos) {
     Request request = pending.get(nonce);
     if (request != null && request.peer().equals(from)) {
+      if (nowNanos != Long.MIN_VALUE) {
+        responseTimes.sample(nowNanos - request.sentNanos());
+      }
       pending.remove(nonce);
       inFlight = Math.min(pipeline, inFlight + 1);
       return true;
@@ -161,6 +180,11 @@ public final class StateTransfer {
   /** How many windows may be in flight now. */
   public int windowsInFlight() {
     return inFlight;
+  }
+
+  /** When the earliest pending request times out, if any is pending. */
+  public Optional<Long> nextDeadline() {
+    return pending.values().stream().map(Request::deadlineNanos).min(Long::compare);
   }
 
   /** The oldest pending request. */
@@ -249,7 +273,8 @@ public final class StateTransfer {
       }
       end = cut;
     }
-    Request request = new Request(peer, start, end, random.nextLong(), nowNanos + responseTimeoutNanos, attempt);
+    Request request = new Request(peer, start, end, random.nextLong(), nowNanos + responseTimes.timeoutNanos(), attempt,
+        nowNanos);
     pending.put(request.nonce(), request);
     requestedUpTo = Math.max(requestedUpTo, end);
     return Optional.of(request);

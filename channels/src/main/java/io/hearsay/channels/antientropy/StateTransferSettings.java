@@ -11,4 +11,11 @@ import java.time.Duration;
  * org further ahead than pull can bring starts the transfer at once instead of at the next check.
  */
 public record StateTransferSettings(Duration checkInterval, int batchSize, Duration responseTimeout, int maxRetries,
-    int blockBufferSize, int pipeline, boolean onGap) {}
+    int blockBufferSize, int pipeline, boolean onGap, Duration responseTimeoutFloor) {
+
+  /** A fixed response timeout (Fabric's). */
+  public StateTransferSettings(Duration checkInterval, int batchSize, Duration responseTimeout, int maxRetries,
+      int blockBufferSize, int pipeline, boolean onGap) {
+    this(checkInterval, batchSize, responseTimeout, maxRetries, blockBufferSize, pipeline, onGap, responseTimeout);
+  }
+}

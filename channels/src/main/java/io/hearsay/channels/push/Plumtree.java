@@ -1,5 +1,6 @@
 package io.hearsay.channels.push;
 
+import io.hearsay.channels.common.DelayEstimate;
 import io.hearsay.channels.common.RandomPeers;
 import java.time.Duration;
 import java.util.ArrayDeque;

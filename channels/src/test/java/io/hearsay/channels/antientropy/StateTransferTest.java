@@ -14,6 +14,7 @@ import io.hearsay.protocol.testing.TestCrypto;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -197,5 +198,33 @@ class StateTransferTest {
     assertEquals(3, third.attempt());
     assertTrue(transfer.tick(members, 9 * SECOND).isEmpty(), "maxRetries reached");
     assertTrue(transfer.pending().isEmpty());
+  }
+
+  @Test
+  void aMeasuredResponseTimeoutShrinksToTheResponseTimesAndALostWindowIsAskedAgainAtItsDeadline() {
+    long ms = SECOND / 1000;
+    StateTransfer adaptive = new StateTransfer("Org1MSP", 10, Duration.ofSeconds(3), Duration.ofMillis(100), 3,
+        new SplittableRandom(7), 1, peer -> false);
+    advertise(ahead, 1000);
+    advertise(alsoAhead, 1000);
+    long now = 0;
+    long height = 1;
+    for (int i = 0; i < 20; i++) {
+      StateTransfer.Request request = adaptive.check(height, members, now).orElseThrow();
+      if (i == 0) {
+        assertEquals(3 * SECOND, request.deadlineNanos(), "Fabric's 3 s until a response was timed");
+      }
+      assertTrue(adaptive.onResponse(request.peer(), request.nonce(), now + 20 * ms));
+      now += 20 * ms;
+      height = request.end() + 1;
+    }
+    StateTransfer.Request lost = adaptive.check(height, members, now).orElseThrow();
+    assertEquals(now + 100 * ms, lost.deadlineNanos(), "responses in 20 ms: the 100 ms floor");
+    assertEquals(Optional.of(lost.deadlineNanos()), adaptive.nextDeadline());
+    assertTrue(adaptive.tick(members, lost.deadlineNanos() - 1).isEmpty());
+    StateTransfer.Request again = adaptive.tick(members, lost.deadlineNanos()).orElseThrow();
+    assertEquals(List.of(lost.start(), lost.end()), List.of(again.start(), again.end()));
+    assertEquals(2, again.attempt());
+    assertTrue(!again.peer().equals(lost.peer()), "asked of the other holder");
   }
 }

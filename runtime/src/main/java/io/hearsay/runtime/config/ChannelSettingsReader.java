@@ -76,7 +76,8 @@ public final class ChannelSettingsReader {
     String s = G + "state.";
     return new StateTransferSettings(c.positive(s + "checkInterval"), c.atLeastOne(s + "batchSize"),
         c.positive(s + "responseTimeout"), c.atLeastOne(s + "maxRetries"), c.atLeastOne(s + "blockBufferSize"),
-        c.atLeastOne(H + "state-transfer-pipeline"), c.bool(H + "state-transfer-on-gap"));
+        c.atLeastOne(H + "state-transfer-pipeline"), c.bool(H + "state-transfer-on-gap"),
+        c.positive(H + "state-response-timeout-floor"));
   }
 
   /** Fabric's two exclusive flags as one mode, its election timings, and Hearsay's handover. */

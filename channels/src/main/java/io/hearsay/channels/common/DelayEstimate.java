@@ -1,4 +1,4 @@
-package io.hearsay.channels.push;
+package io.hearsay.channels.common;
 
 /**
  * A timeout that follows a measured delay, as TCP's retransmission timer follows the round trip
@@ -12,19 +12,19 @@ package io.hearsay.channels.push;
  *   timeout:         min(ceiling, max(floor, mean + 4 x deviation))
  * </pre>
  */
-final class DelayEstimate {
+public final class DelayEstimate {
 
   private final long floorNanos;
   private final long ceilingNanos;
   private double mean = -1;
   private double deviation;
 
-  DelayEstimate(long floorNanos, long ceilingNanos) {
+  public DelayEstimate(long floorNanos, long ceilingNanos) {
     this.floorNanos = Math.min(floorNanos, ceilingNanos);
     this.ceilingNanos = ceilingNanos;
   }
 
-  void sample(long nanos) {
+  public void sample(long nanos) {
     if (nanos < 0) {
       return;
     }
@@ -37,7 +37,7 @@ final class DelayEstimate {
     mean += (nanos - mean) / 8;
   }
 
-  long timeoutNanos() {
+  public long timeoutNanos() {
     if (mean < 0) {
       return ceilingNanos;
     }
