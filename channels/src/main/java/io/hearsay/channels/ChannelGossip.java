@@ -344,7 +344,7 @@ public final class ChannelGossip {
     switch (tick) {
       case PULL -> pull.round(Math.max(height, 0), now);
       case DIGEST_DEADLINE -> pull.digestsDue(Math.max(height, 0), now);
-      case PUBLISH_STATE_INFO -> stateInfo.publish(height);
+      case PUBLISH_STATE_INFO -> stateInfo.publish(height, now);
       case PULL_STATE_INFO -> {
         if (stateInfo.antiEntropyDue(now)) {
           stateInfo.antiEntropyRound(settings.pull().pullPeerNum());

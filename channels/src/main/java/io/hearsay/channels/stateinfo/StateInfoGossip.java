@@ -323,7 +323,16 @@ public final class StateInfoGossip {
    * ours only every hearsayPeersInterval.
    */
   public void publish(long height) {
-    if (height < 0 || height == publishedHeight) {
+    publish(height, System.nanoTime());
+  }
+
+  /** {@link #publish(long)} at {@code nowNanos}; an unchanged height sends what was withheld, when due. */
+  public void publish(long height, long nowNanos) {
+    if (height < 0) {
+      return;
+    }
+    if (height == publishedHeight) {
+      sendWithheld(nowNanos);
       return;
     }
     publishedHeight = height;
@@ -341,12 +350,11 @@ public final class StateInfoGossip {
     if (settings.spread() == Spread.ANTI_ENTROPY) {
       return;
     }
-    long now = System.nanoTime();
     boolean toHearsayPeers = !settings.heightsRideOnBlocks() || !sentToHearsayPeers
-        || now - lastToHearsayPeers >= settings.hearsayPeersInterval().toNanos();
+        || nowNanos - lastToHearsayPeers >= settings.hearsayPeersInterval().toNanos();
     if (toHearsayPeers) {
       sentToHearsayPeers = true;
-      lastToHearsayPeers = now;
+      lastToHearsayPeers = nowNanos;
     }
     for (PkiId member : provenMembersAlive()) {
       if (toHearsayPeers || !knowsWeAreMember(member)) {
@@ -354,6 +362,26 @@ public final class StateInfoGossip {
         haveOurs.add(member);
         haveAny.add(member);
       }
+    }
+  }
+
+  /**
+   * Our latest StateInfo, withheld from Hearsay peers while our blocks showed them our height, goes
+   * to them once hearsayPeersInterval has passed: when blocks stop, every member ends up holding it.
+   */
+  private void sendWithheld(long nowNanos) {
+    if (ours == null || !settings.heightsRideOnBlocks()
+        || nowNanos - lastToHearsayPeers < settings.hearsayPeersInterval().toNanos()) {
+      return;
+    }
+    List<PkiId> withheld = provenMembersAlive().stream().filter(member -> !haveOurs.contains(member)).toList();
+    for (PkiId member : withheld) {
+      outbox.send(member, ours);
+      haveOurs.add(member);
+      haveAny.add(member);
+    }
+    if (!withheld.isEmpty()) {
+      lastToHearsayPeers = nowNanos;
     }
   }
 

@@ -71,14 +71,21 @@ class StateInfoGossipTest {
   @Test
   void aHearsayPeerHoldingOurStateInfoIsNotSentTheNextWithinTheIntervalAndAFabricPeerIs() {
     bothProven();
-    gossip.publish(1);
+    gossip.publish(1, 0);
     assertEquals(List.of(hearsay.pkiId(), fabric.pkiId()), stateInfoTo, "the first goes to every member");
     stateInfoTo.clear();
 
-    gossip.publish(2);
+    long hour = Duration.ofHours(1).toNanos();
+    gossip.publish(2, 1);
     gossip.introduceTo(hearsay.pkiId());
     gossip.introduceTo(fabric.pkiId());
     assertEquals(List.of(fabric.pkiId()), stateInfoTo, "our blocks show the Hearsay peer our height");
+    stateInfoTo.clear();
+
+    gossip.publish(2, hour - 1);
+    assertEquals(List.of(), stateInfoTo);
+    gossip.publish(2, hour);
+    assertEquals(List.of(hearsay.pkiId()), stateInfoTo, "blocks stopped: the withheld StateInfo goes after the interval");
   }
 
   @Test
