@@ -286,8 +286,14 @@ class ElectionStateTest {
 
   /** Five peers whose followers watch the last declaration, settled on peer 0 as leader. */
   private static Org fivePeersWatchingTheLastDeclaration() {
+    return fivePeersWatchingTheLastDeclaration(false);
+  }
+
+  /** The same, the next in line succeeding a silent leader when {@code succession}. */
+  private static Org fivePeersWatchingTheLastDeclaration(boolean succession) {
     Org org = new Org();
     org.watch = ElectionState.LeaderWatch.LAST_DECLARATION;
+    org.succession = succession;
     for (int id = 0; id < 5; id++) {
       org.start(id);
     }
@@ -323,15 +329,7 @@ class ElectionStateTest {
 
   /** Five peers watching the last declaration, the next in line succeeding a silent leader. */
   private static Org fivePeersWithSuccession() {
-    Org org = new Org();
-    org.watch = ElectionState.LeaderWatch.LAST_DECLARATION;
-    org.succession = true;
-    for (int id = 0; id < 5; id++) {
-      org.start(id);
-    }
-    org.run(Duration.ofSeconds(30));
-    assertEquals(Set.of(0), org.leaders(), "start-up elects as without succession");
-    return org;
+    return fivePeersWatchingTheLastDeclaration(true);
   }
 
   @Test
