@@ -88,8 +88,12 @@ final class ChannelMembers {
 
   /** The ledger heights the org's proven members announced in their StateInfo (-1: none yet). */
   Map<PkiId, Long> announcedHeights() {
+    return heightsOf(orgMembers());
+  }
+
+  private Map<PkiId, Long> heightsOf(List<PkiId> peers) {
     Map<PkiId, Long> heights = new HashMap<>();
-    for (PkiId peer : orgMembers()) {
+    for (PkiId peer : peers) {
       heights.put(peer, stateInfo.table().entry(peer).map(StateInfoTable.Entry::ledgerHeight).orElse(-1L));
     }
     return heights;
@@ -123,11 +127,8 @@ final class ChannelMembers {
     if (successorMaxLag < 0) {
       return Set.of();
     }
-    Map<PkiId, Long> heights = new HashMap<>();
+    Map<PkiId, Long> heights = heightsOf(proven);
     heights.put(self, ownHeight);
-    for (PkiId peer : proven) {
-      heights.put(peer, stateInfo.table().entry(peer).map(StateInfoTable.Entry::ledgerHeight).orElse(-1L));
-    }
     long highest = heights.values().stream().mapToLong(Long::longValue).max().orElse(0);
     Set<PkiId> behind = new HashSet<>();
     heights.forEach((peer, height) -> {

@@ -41,8 +41,7 @@ import org.hyperledger.fabric.protos.common.Block;
  * peer (peer 1's uplink at 1 Mbit/s, a hundredth of the others'), where the windows asked of it
  * time out and go to peer 0. Writes catchup.{json,md}.
  *
- * <p>Usage: {@code CatchupReport [--blocks 10000] [--profile fabric,hearsay] [--cases clean,loss,slow] [--seed 2026]
- * [--baselines-only]}.
+ * <p>Usage: {@code CatchupReport [--blocks 10000] [--profile fabric,hearsay] [--cases clean,loss,slow] [--seed 2026]}.
  */
 public final class CatchupReport {
 
@@ -58,17 +57,6 @@ public final class CatchupReport {
     long seed = Long.parseLong(options.get("--seed"));
     List<Row> rows = new ArrayList<>();
     Map<Integer, double[]> baselines = new HashMap<>();
-    if (options.containsKey("--baselines-only")) {
-      // The two baselines alone (to profile the ledger's append: run under JFR).
-      try (SimulatedNetwork network = SimulatedNetwork.start(new SimulatedNetwork.Settings(1, LinkModel.Links.lan(), seed,
-          ChannelSettingsReader.read(ConfigFactory.load(), "reference.conf"), Files.createTempDirectory("catchup")))) {
-        for (int round = 0; round < 3; round++) {
-          double[] rates = baselines(network, blocks, 10);
-          System.out.printf("batches of 10: raw file %.0f blocks/s, ledger %.0f blocks/s%n", rates[0], rates[1]);
-        }
-      }
-      return;
-    }
     for (String profile : options.get("--profile").split(",")) {
       for (String catchUpCase : options.get("--cases").split(",")) {
         rows.add(catchUp(profile, catchUpCase, blocks, seed, baselines));

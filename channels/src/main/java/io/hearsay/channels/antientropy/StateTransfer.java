@@ -148,18 +148,11 @@ public final class StateTransfer {
     return request(expired.start(), expired.end(), members, nowNanos, expired.attempt() + 1, expired.peer());
   }
 
-  /** Whether a response answers a pending request; if so that request is done. */
-  public boolean onResponse(PkiId from, long nonce) {
-    return onResponse(from, nonce, Long.MIN_VALUE);
-  }
-
-  /** {@link #onResponse(PkiId, long)}, timing the answer at {@code nowNanos}. */
+  /** Whether a response, come at {@code nowNanos}, answers a pending request; if so that request is done. */
   public boolean onResponse(PkiId from, long nonce, long nowNanos) {
     Request request = pending.get(nonce);
     if (request != null && request.peer().equals(from)) {
-      if (nowNanos != Long.MIN_VALUE) {
-        responseTimes.sample(nowNanos - request.sentNanos());
-      }
+      responseTimes.sample(nowNanos - request.sentNanos());
       pending.remove(nonce);
       inFlight = Math.min(pipeline, inFlight + 1);
       return true;

@@ -210,11 +210,6 @@ public final class ElectionState {
     behind = Set.copyOf(peers);
   }
 
-  /** The leader this peer follows (or last followed), if any. */
-  public PkiId followedLeader() {
-    return followedLeader;
-  }
-
   /** Another peer of the org declared itself leader (one that started before us, as Fabric assumes). */
   public List<Action> onDeclaration(PkiId from, long now) {
     return onDeclaration(from, now, false);

@@ -115,7 +115,6 @@ public final class StateInfoGossip {
   private final Set<PkiId> haveAny = new HashSet<>();
   /** When a new StateInfo of ours last went to every Hearsay peer (System.nanoTime). */
   private long lastToHearsayPeers;
-  private boolean sentToHearsayPeers;
   /** Whether a push or IHAVE showed a peer's height since the last anti-entropy round. */
   private boolean heightsShownSinceRound;
   private long lastRound;
@@ -350,10 +349,9 @@ public final class StateInfoGossip {
     if (settings.spread() == Spread.ANTI_ENTROPY) {
       return;
     }
-    boolean toHearsayPeers = !settings.heightsRideOnBlocks() || !sentToHearsayPeers
+    boolean toHearsayPeers = !settings.heightsRideOnBlocks() || first
         || nowNanos - lastToHearsayPeers >= settings.hearsayPeersInterval().toNanos();
     if (toHearsayPeers) {
-      sentToHearsayPeers = true;
       lastToHearsayPeers = nowNanos;
     }
     for (PkiId member : provenMembersAlive()) {

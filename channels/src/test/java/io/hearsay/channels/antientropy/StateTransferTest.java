@@ -49,7 +49,7 @@ class StateTransferTest {
     assertEquals(12, first.end());
     assertEquals(ahead.pkiId(), first.peer(), "only it holds block 12");
     assertTrue(transfer.check(3, members, SECOND).isEmpty(), "one request at a time");
-    assertTrue(transfer.onResponse(ahead.pkiId(), first.nonce()));
+    assertTrue(transfer.onResponse(ahead.pkiId(), first.nonce(), 0));
     StateTransfer.Request last = transfer.check(23, members, 2 * SECOND).orElseThrow();
     assertEquals(23, last.start());
     assertEquals(24, last.end(), "up to the highest height - 1");
@@ -69,7 +69,7 @@ class StateTransferTest {
     assertTrue(!first.peer().equals(second.peer()), "the second window goes to the other holder");
     assertTrue(pipelined.check(1, 100, members, 0).isEmpty(), "three windows is the pipeline");
     // An answered window is not asked for again while it waits in the committer.
-    assertTrue(pipelined.onResponse(first.peer(), first.nonce()));
+    assertTrue(pipelined.onResponse(first.peer(), first.nonce(), 0));
     assertEquals(25, pipelined.check(1, 100, members, 0).orElseThrow().start());
   }
 
@@ -83,7 +83,7 @@ class StateTransferTest {
     List<StateTransfer.Request> now = pipelined.onHeightsLearned(1, 21, 10, members, 0);
     assertEquals(List.of(1L, 11L), now.stream().map(StateTransfer.Request::start).toList(),
         "a peer 1000 blocks ahead: the pipeline's windows go out now");
-    assertTrue(pipelined.onResponse(ahead.pkiId(), now.get(0).nonce()));
+    assertTrue(pipelined.onResponse(ahead.pkiId(), now.get(0).nonce(), 0));
     assertEquals(21, pipelined.continueCatchUp(11, 31, members, SECOND).get(0).start(),
         "and the catch-up goes on to the advertised height");
   }
@@ -95,20 +95,20 @@ class StateTransferTest {
     advertise(ahead, 100);
     StateTransfer.Request window = transfer.onHeightsLearned(1, 51, 10, members, 0).get(0);
     for (long height = 11; height <= 61; height += 10) {
-      assertTrue(transfer.onResponse(ahead.pkiId(), window.nonce()));
+      assertTrue(transfer.onResponse(ahead.pkiId(), window.nonce(), 0));
       window = transfer.continueCatchUp(height, height + 50, members, SECOND).get(0);
     }
     assertEquals(61, window.start(), "catching up towards 100");
-    assertTrue(transfer.onResponse(ahead.pkiId(), window.nonce()));
+    assertTrue(transfer.onResponse(ahead.pkiId(), window.nonce(), 0));
     advertise(ahead, 105);
     window = transfer.onHeightsLearned(71, 121, 100, members, SECOND).get(0);
     assertEquals(71, window.start(), "105 is within a pull window of 100, but the catch-up under way takes it as its goal");
     for (long height = 81; height <= 101; height += 10) {
-      assertTrue(transfer.onResponse(ahead.pkiId(), window.nonce()));
+      assertTrue(transfer.onResponse(ahead.pkiId(), window.nonce(), 0));
       window = transfer.continueCatchUp(height, height + 50, members, SECOND).get(0);
     }
     assertEquals(List.of(101L, 104L), List.of(window.start(), window.end()), "past the first goal of 100, up to 105");
-    assertTrue(transfer.onResponse(ahead.pkiId(), window.nonce()));
+    assertTrue(transfer.onResponse(ahead.pkiId(), window.nonce(), 0));
     assertTrue(transfer.continueCatchUp(105, 155, members, SECOND).isEmpty(), "caught up");
     advertise(ahead, 115);
     assertTrue(transfer.onHeightsLearned(105, 155, 10, members, SECOND).isEmpty(),
@@ -131,7 +131,7 @@ class StateTransferTest {
     pipelined.tick(members, late).orElseThrow();
     assertEquals(2, pipelined.windowsInFlight());
     for (StateTransfer.Request r : asked.subList(2, 8)) {
-      pipelined.onResponse(r.peer(), r.nonce());
+      pipelined.onResponse(r.peer(), r.nonce(), 0);
     }
     assertEquals(8, pipelined.windowsInFlight(), "each window answered in time adds one, up to the pipeline");
   }
@@ -140,9 +140,9 @@ class StateTransferTest {
   void aStalledTransferAsksAgainForWindowsAnsweredButNeverCommitted() {
     advertise(ahead, 30);
     StateTransfer.Request first = transfer.check(1, members, 0).orElseThrow();
-    assertTrue(transfer.onResponse(ahead.pkiId(), first.nonce()));
+    assertTrue(transfer.onResponse(ahead.pkiId(), first.nonce(), 0));
     assertEquals(11, transfer.check(1, members, 0).orElseThrow().start(), "window 1..10 is in the committer");
-    transfer.onResponse(ahead.pkiId(), transfer.pending().orElseThrow().nonce());
+    transfer.onResponse(ahead.pkiId(), transfer.pending().orElseThrow().nonce(), 0);
     transfer.stalled(1);
     assertEquals(1, transfer.check(1, members, 0).orElseThrow().start(), "its blocks were refused: asked again");
   }
@@ -157,7 +157,7 @@ class StateTransferTest {
     assertEquals(List.of(1L, 10L, 11L, 20L), List.of(first.start(), first.end(), second.start(), second.end()),
         "Fabric refuses a request spanning more than its batch size (10 by default)");
     advertise(alsoAhead, 200);
-    assertTrue(hearsayProfile.onResponse(first.peer(), first.nonce()));
+    assertTrue(hearsayProfile.onResponse(first.peer(), first.nonce(), 0));
     StateTransfer.Request third = hearsayProfile.check(1, members, 0).orElseThrow();
     assertEquals(List.of(alsoAhead.pkiId(), 21L, 70L), List.of(third.peer(), third.start(), third.end()),
         "a Hearsay peer, idle, is asked for a window of 50");
@@ -180,8 +180,8 @@ class StateTransferTest {
   void responsesWithAnotherNonceOrFromAnotherPeerDoNotCount() {
     advertise(ahead, 25);
     StateTransfer.Request request = transfer.check(0, members, 0).orElseThrow();
-    assertFalse(transfer.onResponse(ahead.pkiId(), request.nonce() + 1));
-    assertFalse(transfer.onResponse(alsoAhead.pkiId(), request.nonce()));
+    assertFalse(transfer.onResponse(ahead.pkiId(), request.nonce() + 1, 0));
+    assertFalse(transfer.onResponse(alsoAhead.pkiId(), request.nonce(), 0));
     assertTrue(transfer.pending().isPresent());
   }
 
