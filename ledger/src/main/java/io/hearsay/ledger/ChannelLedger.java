@@ -3,7 +3,7 @@ package io.hearsay.ledger;
 import com.google.protobuf.ByteString;
 import io.hearsay.ledger.block.BlockHashes;
 import io.hearsay.ledger.block.BlockValidator;
-import io.hearsay.ledger.config.ConfigBlocks;
+import io.hearsay.ledger.block.RunSignatures;
 import io.hearsay.ledger.state.WorldState;
 import io.hearsay.ledger.store.BlockCommitted;
 import io.hearsay.ledger.store.BlockStore;
@@ -60,6 +60,7 @@ public final class ChannelLedger
   /**
    * Validates consecutive blocks as a chain and commits them all in one journal write (one fsync),
    * or none of them: the reply is {@code Committed} of the last block, or the first rejection.
+   * Whose orderer signatures are verified is the ledger's {@link RunSignatures} setting.
    * A committer that holds several blocks in order (state transfer, a reorder buffer) uses it.
    */
   public record AppendBlocks(List<Block> blocks, ActorRef<AppendResult> replyTo) implements Command {}
@@ -120,11 +121,7 @@ public final class ChannelLedger
    * holds: a snapshot taken past it (the store was repaired back to an earlier block) is not used.
    */
   public record Settings(String channel, String journalPluginId, String snapshotPluginId, int snapshotEvery,
-      BlockReader reader, LongSupplier storedHeight) {
-    public Settings(String channel, String journalPluginId, String snapshotPluginId, int snapshotEvery, BlockReader reader) {
-      this(channel, journalPluginId, snapshotPluginId, snapshotEvery, reader, () -> Long.MAX_VALUE);
-    }
-  }
+      BlockReader reader, LongSupplier storedHeight, RunSignatures runSignatures) {}
 
   private final Settings settings;
 
@@ -148,7 +145,7 @@ public final class ChannelLedger
     if (blockFiles.isPresent()) {
       var store = blockFiles.get();
       return create(new Settings(channel, settings.journalPlugin(), settings.snapshotPlugin(), settings.snapshotEvery(),
-          store::block, store::height));
+          store::block, store::height, settings.runSignatures()));
     }
     return Behaviors.setup(context -> {
       if (settings.createJdbcSchema()) {
@@ -157,7 +154,7 @@ public final class ChannelLedger
       }
       return new ChannelLedger(new Settings(channel, settings.journalPlugin(), settings.snapshotPlugin(),
           settings.snapshotEvery(), new QueryBlockReader(context.getSystem(), settings.readJournalPlugin(),
-              BlockCommitted.persistenceId(channel)), () -> Long.MAX_VALUE));
+              BlockCommitted.persistenceId(channel)), () -> Long.MAX_VALUE, settings.runSignatures()));
     });
   }
 
@@ -254,26 +251,14 @@ public final class ChannelLedger
     if (append.blocks().isEmpty()) {
       return Effect().reply(append.replyTo(), new Committed(state.height() - 1));
     }
-    long height = state.height();
-    ByteString tip = state.tipHash();
-    Optional<MspRegistry> orderers = state.ordererOrgs();
-    Instant now = Instant.now();
-    List<BlockCommitted> events = new ArrayList<>();
-    for (Block block : append.blocks()) {
-      Optional<Rejection> problem = BlockValidator.check(block, height, tip, orderers, now);
-      if (problem.isPresent()) {
-        return Effect().reply(append.replyTo(), new Rejected(problem.get()));
-      }
-      events.add(new BlockCommitted(block));
-      height++;
-      tip = BlockHashes.headerHash(block.getHeader());
-      if (ConfigBlocks.isConfigBlock(block)) {
-        var msps = ConfigBlocks.ordererMsps(block);
-        orderers = msps.isEmpty() ? orderers : Optional.of(new MspRegistry(msps));
-      }
+    Optional<Rejection> problem = BlockValidator.checkRun(append.blocks(), state.height(), state.tipHash(),
+        state.ordererOrgs(), settings.runSignatures(), Instant.now());
+    if (problem.isPresent()) {
+      return Effect().reply(append.replyTo(), new Rejected(problem.get()));
     }
-    long last = height - 1;
-    return Effect().persist(events).thenReply(append.replyTo(), s -> new Committed(last));
+    long last = state.height() + append.blocks().size() - 1;
+    return Effect().persist(append.blocks().stream().map(BlockCommitted::new).toList())
+        .thenReply(append.replyTo(), s -> new Committed(last));
   }
 
   private Effect<BlockCommitted, LedgerState> onReadRange(LedgerState state, ReadRange range) {

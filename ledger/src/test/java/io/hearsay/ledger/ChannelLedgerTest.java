@@ -11,6 +11,7 @@ import io.hearsay.ledger.block.BlockBuilder;
 import io.hearsay.ledger.block.BlockFileScanner;
 import io.hearsay.ledger.block.BlockHashes;
 import io.hearsay.ledger.block.BlockRecords;
+import io.hearsay.ledger.config.ConfigBlocks;
 import io.hearsay.ledger.state.KeyValueTransactions;
 import io.hearsay.ledger.state.WorldState;
 import io.hearsay.ledger.store.LedgerStores;
@@ -29,6 +30,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.hyperledger.fabric.protos.common.Block;
+import org.hyperledger.fabric.protos.common.BlockMetadataIndex;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,8 +54,13 @@ class ChannelLedgerTest {
   }
 
   private ActorTestKit testKit(int snapshotEvery) {
+    return testKit(snapshotEvery, "every-block");
+  }
+
+  private ActorTestKit testKit(int snapshotEvery, String ordererSignatures) {
     Config config = ConfigFactory.load(ConfigFactory.parseString(
         "hearsay.ledger.data-dir = \"" + tmp + "\"\nhearsay.ledger.snapshot-every = " + snapshotEvery + "\n"
+            + "hearsay.ledger.orderer-signatures = " + ordererSignatures + "\n"
             + "pekko.loglevel = WARNING\n").withFallback(backend()));
     testKit = ActorTestKit.create("ledger", config);
     return testKit;
@@ -228,8 +235,7 @@ class ChannelLedgerTest {
   void fabricLedgerCommitsWithOrdererSignaturesCheckedAndForgeriesRefused() throws Exception {
     testKit(1000);
     var ledger = ledger("testchannel");
-    List<Block> blocks = new ArrayList<>();
-    BlockFileScanner.scan(FabricTestData.ledger("v2.0-testchannel.blockfile"), 0, e -> blocks.add(e.block()));
+    List<Block> blocks = fabricBlocks();
     for (int i = 0; i < 10; i++) {
       assertEquals(new ChannelLedger.Committed(i), append(ledger, blocks.get(i)));
     }
@@ -244,6 +250,76 @@ class ChannelLedgerTest {
       assertEquals(Files.size(FabricTestData.ledger("v2.0-testchannel.blockfile")),
           Files.size(LedgerStores.channelDir(tmp, "testchannel").resolve("blockfile_000000")));
     }
+  }
+
+  @Test
+  void withLastOfRunOneRunIsVouchedForByItsLastSignatureThroughTheHashChain() throws Exception {
+    testKit(1000, "last-of-run");
+    var ledger = ledger("testchannel");
+    List<Block> blocks = fabricBlocks();
+    int plain = firstPlainBlock(blocks);
+    assertEquals(new ChannelLedger.Committed(0), append(ledger, blocks.get(0)));
+    TestProbe<ChannelLedger.AppendResult> probe = testKit.createTestProbe();
+
+    List<Block> lastUnsigned = new ArrayList<>(blocks.subList(1, plain + 1));
+    lastUnsigned.set(plain - 1, withoutSignatures(blocks.get(plain)));
+    ledger.tell(new ChannelLedger.AppendBlocks(lastUnsigned, probe.getRef()));
+    assertEquals(RejectionReason.MISSING_ORDERER_SIGNATURE, rejection(probe.receiveMessage()));
+
+    // The plain block's transactions changed and its data hash with them: its header no longer
+    // hashes to what the next block, signed, names as its previous block.
+    List<Block> tampered = new ArrayList<>(blocks.subList(1, plain + 2));
+    Block changed = blocks.get(plain).toBuilder().setData(blocks.get(plain).getData().toBuilder()
+        .setData(0, ByteString.copyFromUtf8("changed"))).build();
+    tampered.set(plain - 1, changed.toBuilder().setHeader(changed.getHeader().toBuilder()
+        .setDataHash(BlockHashes.dataHash(changed.getData()))).build());
+    ledger.tell(new ChannelLedger.AppendBlocks(tampered, probe.getRef()));
+    assertEquals(RejectionReason.BAD_PREVIOUS_HASH, rejection(probe.receiveMessage()));
+    assertEquals(1, height(ledger).height(), "nothing of the refused runs was committed");
+
+    List<Block> middleUnsigned = new ArrayList<>(blocks.subList(1, plain + 2));
+    middleUnsigned.set(plain - 1, withoutSignatures(blocks.get(plain)));
+    ledger.tell(new ChannelLedger.AppendBlocks(middleUnsigned, probe.getRef()));
+    assertEquals(new ChannelLedger.Committed(plain + 1), probe.receiveMessage(),
+        "the last block's signature vouches for the header and transactions of the unsigned one before it");
+  }
+
+  @Test
+  void withEveryBlockARunsUnsignedMiddleBlockIsRefused() throws Exception {
+    testKit(1000);
+    var ledger = ledger("testchannel");
+    List<Block> blocks = fabricBlocks();
+    int plain = firstPlainBlock(blocks);
+    assertEquals(new ChannelLedger.Committed(0), append(ledger, blocks.get(0)));
+    List<Block> middleUnsigned = new ArrayList<>(blocks.subList(1, plain + 2));
+    middleUnsigned.set(plain - 1, withoutSignatures(blocks.get(plain)));
+    TestProbe<ChannelLedger.AppendResult> probe = testKit.createTestProbe();
+    ledger.tell(new ChannelLedger.AppendBlocks(middleUnsigned, probe.getRef()));
+    ChannelLedger.AppendResult result = probe.receiveMessage();
+    assertEquals(RejectionReason.MISSING_ORDERER_SIGNATURE, rejection(result));
+    assertTrue(result.toString().contains("block " + plain + " "), result.toString());
+    assertEquals(1, height(ledger).height());
+  }
+
+  /** The first block after the genesis that is not a config block (config blocks' signatures are always checked). */
+  private static int firstPlainBlock(List<Block> blocks) {
+    for (int n = 1; n < blocks.size() - 1; n++) {
+      if (!ConfigBlocks.isConfigBlock(blocks.get(n))) {
+        return n;
+      }
+    }
+    throw new IllegalStateException("the test ledger holds no plain block");
+  }
+
+  private static List<Block> fabricBlocks() throws Exception {
+    List<Block> blocks = new ArrayList<>();
+    BlockFileScanner.scan(FabricTestData.ledger("v2.0-testchannel.blockfile"), 0, e -> blocks.add(e.block()));
+    return blocks;
+  }
+
+  private static Block withoutSignatures(Block block) {
+    return block.toBuilder().setMetadata(block.getMetadata().toBuilder()
+        .setMetadata(BlockMetadataIndex.SIGNATURES_VALUE, ByteString.EMPTY)).build();
   }
 
   private static RejectionReason rejection(ChannelLedger.AppendResult result) {

@@ -74,7 +74,7 @@ public final class CatchupReport {
     LinkModel.Links links = catchUpCase.equals("loss") ? LinkModel.Links.lan().withLoss(0.01) : LinkModel.Links.lan();
     // On the disk, not tmpfs: three peers do not contend for it, and the baseline must be a real fsync.
     try (SimulatedNetwork network = SimulatedNetwork.start(new SimulatedNetwork.Settings(3, links, seed,
-        settings, Files.createTempDirectory("catchup")))) {
+        settings, Files.createTempDirectory("catchup"), TestConfigs.profile(profile)))) {
       if (!baselines.containsKey(batch)) {
         baselines.put(batch, baselines(network, blocks, batch));
         System.out.printf("batches of %d: raw file %.0f blocks/s, ledger %.0f blocks/s%n", batch,

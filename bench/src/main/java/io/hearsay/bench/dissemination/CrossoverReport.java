@@ -76,7 +76,7 @@ public final class CrossoverReport {
     System.err.printf(Locale.ROOT, "%s, %d peers, %d KB blocks, %.3f blocks/s%n", profile, peers, size / 1024, rate);
     LinkModel.Links links = LinkModel.Links.lan();
     try (SimulatedNetwork network = SimulatedNetwork.start(new SimulatedNetwork.Settings(peers, links, seed, settings,
-        SimulatedNetwork.scratchDir("crossover")))) {
+        SimulatedNetwork.scratchDir("crossover"), TestConfigs.profile(profile)))) {
       DisseminationRun.Delivery delivery = profile.equals("deliver-all") ? DisseminationRun.Delivery.EVERY_PEER
           : DisseminationRun.Delivery.LEADER;
       DisseminationRun.Result result = new DisseminationRun(network, 0, delivery,

@@ -92,7 +92,7 @@ public final class DisseminationReport {
     System.err.printf("profile %s, %.1f%% loss%n", profile, loss * 100);
     try (SimulatedNetwork network = SimulatedNetwork.start(new SimulatedNetwork.Settings(peers,
         Slowdown.apply(LinkModel.Links.lan().withLoss(loss), slowdown), seed, settings,
-        SimulatedNetwork.scratchDir("dissemination")))) {
+        SimulatedNetwork.scratchDir("dissemination"), TestConfigs.profile(profile)))) {
       DisseminationRun.Result result = new DisseminationRun(network, 0)
           .run(warmup, blocks, 10, 1024, rate / slowdown, Duration.ofSeconds(120L * slowdown));
       double[] allPeers = result.blocks().stream().mapToDouble(b -> b.allPeersMs() / slowdown).sorted().toArray();

@@ -1,6 +1,7 @@
 package io.hearsay.ledger.block;
 
 import com.google.protobuf.ByteString;
+import io.hearsay.ledger.config.ConfigBlocks;
 import io.hearsay.protocol.Rejection;
 import io.hearsay.protocol.RejectionReason;
 import io.hearsay.protocol.identity.MspRegistry;
@@ -55,6 +56,33 @@ public final class BlockValidator {
     }
     return Optional.of(Rejection.of(RejectionReason.BAD_DATA_HASH, "block %d: data_hash expected %s, actual %s",
         block.getHeader().getNumber(), hex(dataHash), hex(block.getHeader().getDataHash())));
+  }
+
+  /**
+   * The first problem of a run of consecutive blocks extending the chain, checked block by block;
+   * a config block in the run names the orderer orgs that sign the blocks after it. Which blocks'
+   * signatures are verified is {@code signatures}'s choice; every block's number, data hash and
+   * previous hash are checked.
+   */
+  public static Optional<Rejection> checkRun(List<Block> run, long height, ByteString tipHash,
+      Optional<MspRegistry> ordererOrgs, RunSignatures signatures, Instant now) {
+    ByteString tip = tipHash;
+    Optional<MspRegistry> orgs = ordererOrgs;
+    for (int i = 0; i < run.size(); i++) {
+      Block block = run.get(i);
+      boolean config = ConfigBlocks.isConfigBlock(block);
+      boolean signed = signatures == RunSignatures.EVERY_BLOCK || config || i == run.size() - 1;
+      Optional<Rejection> problem = check(block, height + i, tip, signed ? orgs : Optional.empty(), now);
+      if (problem.isPresent()) {
+        return problem;
+      }
+      tip = BlockHashes.headerHash(block.getHeader());
+      if (config) {
+        var msps = ConfigBlocks.ordererMsps(block);
+        orgs = msps.isEmpty() ? orgs : Optional.of(new MspRegistry(msps));
+      }
+    }
+    return Optional.empty();
   }
 
   /** The first problem, as the ledger refuses a block. */

@@ -1,6 +1,7 @@
 package io.hearsay.testkit.sim;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import io.hearsay.channels.ChannelGossip;
 import io.hearsay.channels.ChannelObserver;
 import io.hearsay.channels.ChannelSettings;
@@ -54,7 +55,16 @@ public final class SimulatedNetwork implements AutoCloseable {
   public static final String CHANNEL = "simchannel";
 
   /** What a network is built with; {@code dir} holds crypto material and ledgers. */
-  public record Settings(int peers, LinkModel.Links links, long seed, ChannelSettings channel, Path dir) {}
+  /**
+   * A network of {@code peers} on {@code links}; each peer's channel runs {@code channel}, and its
+   * ledger reads {@code hearsay.ledger} from {@code profile} over the defaults (a gossip profile's
+   * ledger keys, as {@code TestConfigs.profile} gives them).
+   */
+  public record Settings(int peers, LinkModel.Links links, long seed, ChannelSettings channel, Path dir, Config profile) {
+    public Settings(int peers, LinkModel.Links links, long seed, ChannelSettings channel, Path dir) {
+      this(peers, links, seed, channel, dir, ConfigFactory.empty());
+    }
+  }
 
   /** Hears what every peer's channel reports. */
   @FunctionalInterface
@@ -94,7 +104,7 @@ public final class SimulatedNetwork implements AutoCloseable {
     var network = new SimulatedPeer.Network(pkiIds, Map.copyOf(indexOf), refs, links,
         peersIdentities.verifier(), traffic);
     List<ChannelGossip.Member> everyone = pkiIds.stream().map(p -> new ChannelGossip.Member(p, org.mspId())).toList();
-    LedgerSettings ledgerSettings = LedgerSettings.read(systemConfig);
+    LedgerSettings ledgerSettings = LedgerSettings.read(settings.profile().withFallback(systemConfig));
     for (int i = 0; i < settings.peers(); i++) {
       int index = i;
       Leadership.Settings follower = new Leadership.Settings(Leadership.Mode.FOLLOWER,
