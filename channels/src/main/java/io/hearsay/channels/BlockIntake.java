@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.hyperledger.fabric.protos.common.Block;
 import org.hyperledger.fabric.protos.gossip.Payload;
@@ -34,8 +35,10 @@ import org.hyperledger.fabric.protos.gossip.Payload;
  * block 0                never from gossip: the genesis block is the join's trust anchor
  * from any peer          kept as its orderer made it: a Fabric peer's transaction filter and commit
  *                        hash, which its ledger's blocks carry, are cleared (CommitterMetadata)
- * committed              config blocks name the orderer orgs of the blocks after them; the newest
- *                        blocks of a run are kept for pull (and, with Plumtree, passed down the tree)
+ * committed              config blocks name the orderer orgs of the blocks after them; blocks among
+ *                        the channel's newest (maxBlockCountToStore below the highest height a
+ *                        member announced, or below the run's end) are kept for pull (and, with
+ *                        Plumtree, passed down the tree); older ones, a catch-up's, the others have
  * </pre>
  */
 final class BlockIntake {
@@ -48,10 +51,14 @@ final class BlockIntake {
   private final ChannelObserver observer;
   private final RejectionSink rejections;
   private final int maxBlockCountToStore;
+  /** The highest ledger height a member of the channel announced. */
+  private final LongSupplier channelHeight;
   private final Consumer<ChannelGossip.Event> events;
 
   BlockIntake(String channel, OrdererOrgs ordererOrgs, BlockPush push, BlockPull pull, Committer committer,
-      int maxBlockCountToStore, ChannelObserver observer, RejectionSink rejections, Consumer<ChannelGossip.Event> events) {
+      int maxBlockCountToStore, LongSupplier channelHeight, ChannelObserver observer, RejectionSink rejections,
+      Consumer<ChannelGossip.Event> events) {
+    this.channelHeight = channelHeight;
     this.channel = channel;
     this.ordererOrgs = ordererOrgs;
     this.push = push;
@@ -120,12 +127,15 @@ final class BlockIntake {
   /** A run of blocks the ledger committed. */
   void committed(List<Block> run) {
     long last = run.get(run.size() - 1).getHeader().getNumber();
+    // Signing, storing and passing on a block costs an ECDSA signature: a catch-up far below the
+    // channel's head would pay it for blocks every other peer holds.
+    long newest = Math.max(last, channelHeight.getAsLong() - 1);
     for (Block block : run) {
       long number = block.getHeader().getNumber();
       ordererOrgs.verified(block);
       events.accept(new ChannelGossip.BlockCommitted(channel, number));
       if (number > 0) {
-        push.committed(block, last - number < maxBlockCountToStore);
+        push.committed(block, newest - number < maxBlockCountToStore);
       }
     }
     ordererOrgs.committedBelow(last + 1);

@@ -1,5 +1,6 @@
 package io.hearsay.channels;
 
+import io.hearsay.channels.antientropy.BlocksAhead;
 import io.hearsay.channels.antientropy.StateTransfer;
 import io.hearsay.channels.committer.Committer;
 import io.hearsay.channels.stateinfo.StateInfoGossip;
@@ -9,14 +10,16 @@ import java.time.Duration;
 
 /**
  * State transfer wired into the channel: {@link StateTransfer} decides which windows to ask whom
- * for, against the heights StateInfo announced; the committer bounds how far ahead of its height
- * the windows may go; requests leave through the channel's ports.
+ * for, against the heights StateInfo announced; {@link BlocksAhead} bounds how far ahead of the
+ * committer's height the windows may go (its buffer, and the bytes a catch-up may hold); requests
+ * leave through the channel's ports.
  */
 final class CatchUp {
 
   private final String channel;
   private final StateTransfer transfer;
   private final Committer committer;
+  private final BlocksAhead ahead;
   private final StateInfoGossip stateInfo;
   private final ChannelPorts ports;
   private final boolean onlyWhenStalled;
@@ -24,8 +27,9 @@ final class CatchUp {
   private final int pullReach;
 
   /** With Plumtree, blocks still arriving by push are not fetched again: state transfer waits for a stall. */
-  CatchUp(String channel, StateTransfer transfer, Committer committer, StateInfoGossip stateInfo, ChannelPorts ports,
-      boolean onlyWhenStalled, boolean onGap, int pullReach) {
+  CatchUp(String channel, StateTransfer transfer, Committer committer, BlocksAhead ahead, StateInfoGossip stateInfo,
+      ChannelPorts ports, boolean onlyWhenStalled, boolean onGap, int pullReach) {
+    this.ahead = ahead;
     this.onGap = onGap;
     this.pullReach = pullReach;
     this.channel = channel;
@@ -39,7 +43,7 @@ final class CatchUp {
   /** Every {@code state.checkInterval}. */
   void periodicCheck(long nowNanos) {
     long height = committer.height();
-    transfer.periodicCheck(height, height + committer.capacity(), stateInfo.table(), onlyWhenStalled, nowNanos)
+    transfer.periodicCheck(height, height + ahead.limit(), stateInfo.table(), onlyWhenStalled, nowNanos)
         .forEach(this::send);
   }
 
@@ -47,7 +51,7 @@ final class CatchUp {
   void heightsLearned(long nowNanos) {
     if (onGap) {
       long height = committer.height();
-      transfer.onHeightsLearned(height, height + committer.capacity(), pullReach, stateInfo.table(), nowNanos)
+      transfer.onHeightsLearned(height, height + ahead.limit(), pullReach, stateInfo.table(), nowNanos)
           .forEach(this::send);
     }
   }
@@ -55,7 +59,12 @@ final class CatchUp {
   /** A window was buffered or a run committed: the next windows, while catching up (as Fabric's state provider). */
   void progressed(long nowNanos) {
     long height = committer.height();
-    transfer.continueCatchUp(height, height + committer.capacity(), stateInfo.table(), nowNanos).forEach(this::send);
+    transfer.continueCatchUp(height, height + ahead.limit(), stateInfo.table(), nowNanos).forEach(this::send);
+  }
+
+  /** A block of {@code bytes} came in a state response: how big blocks are bounds how many are asked for. */
+  void blockReceived(int bytes) {
+    ahead.received(bytes);
   }
 
   /** Whether a state response from {@code from} answers a request of ours; if so that request is done. */

@@ -1,6 +1,7 @@
 package io.hearsay.channels;
 
 import com.google.protobuf.ByteString;
+import io.hearsay.channels.antientropy.BlocksAhead;
 import io.hearsay.channels.antientropy.StateServer;
 import io.hearsay.channels.antientropy.StateTransfer;
 import io.hearsay.channels.common.ArrivalPath;
@@ -186,12 +187,14 @@ public final class ChannelGossip {
     this.catchUp = new CatchUp(channel, new StateTransfer(setup.ownMspId(), settings.stateTransfer().batchSize(),
         settings.stateTransfer().responseTimeout(), settings.stateTransfer().responseTimeoutFloor(),
         settings.stateTransfer().maxRetries(), random,
-        settings.stateTransfer().pipeline(), members::isFabricPeer), committer, stateInfo, ports, push.isPlumtree(),
+        settings.stateTransfer().pipeline(), members::isFabricPeer), committer,
+        new BlocksAhead(settings.stateTransfer().blockBufferSize(), settings.stateTransfer().batchSize(),
+            settings.stateTransfer().maxBytesAhead()), stateInfo, ports, push.isPlumtree(),
         settings.stateTransfer().onGap(), settings.push().maxBlockCountToStore());
     this.server = new StateServer(channel, settings.stateTransfer().batchSize(), this::readRange, ports);
     this.intake = new BlockIntake(channel, new OrdererOrgs(setup.config().configBlockNumber(),
         setup.config().ordererOrgs().stream().flatMap(o -> o.msp().stream()).toList()), push, pull, committer,
-        settings.push().maxBlockCountToStore(), setup.observer(), setup.rejections(),
+        settings.push().maxBlockCountToStore(), () -> stateInfo.table().highestHeight(), setup.observer(), setup.rejections(),
         event -> subscribers.forEach(subscriber -> subscriber.tell(event)));
     ports.bind(stateInfo, members, intake);
     this.inbound = new ChannelInbound(channel, members, stateInfo, intake, push, pull, committer, server, catchUp,

@@ -130,7 +130,10 @@ final class ChannelInbound {
       reject(Rejection.of(RejectionReason.UNSOLICITED_MESSAGE, "state response from %s answers no request of ours in flight", from), from);
       return;
     }
-    m.getStateResponse().getPayloadsList().forEach(p -> intake.fromGossip(p, ArrivalPath.STATE_TRANSFER, from));
+    for (var payload : m.getStateResponse().getPayloadsList()) {
+      catchUp.blockReceived(payload.getData().size());
+      intake.fromGossip(payload, ArrivalPath.STATE_TRANSFER, from);
+    }
     catchUp.progressed(nowNanos);
   }
 

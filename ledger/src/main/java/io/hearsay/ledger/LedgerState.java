@@ -18,13 +18,24 @@ public final class LedgerState {
   private final ByteString tipHash;
   private final Optional<Block> lastConfigBlock;
   private final WorldState worldState;
+  /**
+   * Read from the last config block when first asked, then handed on to the states after blocks
+   * that are not config blocks: the registry remembers the certificate chains it validated, so
+   * the orderer's chain is not validated again for every block.
+   */
   private Optional<MspRegistry> ordererOrgs;
 
   LedgerState(long height, ByteString tipHash, Optional<Block> lastConfigBlock, WorldState worldState) {
+    this(height, tipHash, lastConfigBlock, worldState, null);
+  }
+
+  private LedgerState(long height, ByteString tipHash, Optional<Block> lastConfigBlock, WorldState worldState,
+      Optional<MspRegistry> ordererOrgs) {
     this.height = height;
     this.tipHash = tipHash;
     this.lastConfigBlock = lastConfigBlock;
     this.worldState = worldState;
+    this.ordererOrgs = ordererOrgs;
   }
 
   static LedgerState empty() {
@@ -64,6 +75,6 @@ public final class LedgerState {
       worldState.apply(block);
     }
     return new LedgerState(block.getHeader().getNumber() + 1, BlockHashes.headerHash(block.getHeader()),
-        config ? Optional.of(block) : lastConfigBlock, worldState);
+        config ? Optional.of(block) : lastConfigBlock, worldState, config ? null : ordererOrgs);
   }
 }

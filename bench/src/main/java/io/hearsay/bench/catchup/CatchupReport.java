@@ -38,47 +38,59 @@ import org.hyperledger.fabric.protos.common.Block;
  * same framed bytes appended to a plain file with one fsync per state-transfer batch
  * ({@code peer.gossip.state.batchSize} of the profile), and the channel ledger appending them in
  * those batches. Three cases per profile: clean links; 1% loss on every link; and a slow serving
- * peer (peer 1's uplink at 1 Mbit/s, a hundredth of the others'), where the windows asked of it
+ * peer (peer 1's uplink at a hundredth of the others'), where the windows asked of it
  * time out and go to peer 0. Writes catchup.{json,md}.
  *
- * <p>Usage: {@code CatchupReport [--blocks 10000] [--profile fabric,hearsay] [--cases clean,loss,slow] [--seed 2026]}.
+ * The links' floor, what the serving peers' uplinks can carry, is reported beside them.
+ *
+ * <p>Usage: {@code CatchupReport [--blocks 10000] [--profile fabric,hearsay] [--cases clean,loss,slow] [--seed 2026]
+ * [--mbit 100]}.
  */
 public final class CatchupReport {
 
   record Row(String profile, String catchUpCase, int blocks, double seconds, double secondsFromHeal,
-      double blocksPerSecond, int batch, double rawFile, double ledger) {}
+      double blocksPerSecond, int batch, double rawFile, double ledger, double linkFloor) {}
+
+  /** The baselines of one profile's batches: raw file and ledger appends, and the blocks' mean size. */
+  private record Baselines(double rawFile, double ledger, double blockBytes) {}
 
   private CatchupReport() {}
 
   public static void main(String[] args) throws Exception {
     Map<String, String> options = Options.parse(args, Map.of("--blocks", "10000",
-        "--profile", "fabric,hearsay", "--cases", "clean,loss,slow", "--seed", "2026", "--out", "bench/results"));
+        "--profile", "fabric,hearsay", "--cases", "clean,loss,slow", "--seed", "2026", "--mbit", "100",
+        "--out", "bench/results"));
     int blocks = Integer.parseInt(options.get("--blocks"));
     long seed = Long.parseLong(options.get("--seed"));
     List<Row> rows = new ArrayList<>();
-    Map<Integer, double[]> baselines = new HashMap<>();
+    long bytesPerSecond = Long.parseLong(options.get("--mbit")) * 1_000_000 / 8;
+    Map<String, Baselines> baselines = new HashMap<>();
     for (String profile : options.get("--profile").split(",")) {
       for (String catchUpCase : options.get("--cases").split(",")) {
-        rows.add(catchUp(profile, catchUpCase, blocks, seed, baselines));
+        rows.add(catchUp(profile, catchUpCase, blocks, seed, bytesPerSecond, baselines));
       }
     }
-    write(Path.of(options.get("--out")), rows, blocks);
+    write(Path.of(options.get("--out")), rows, blocks, options.get("--mbit"));
   }
 
-  /** Catches a peer up on one profile in one case; baselines are measured once per batch size. */
-  private static Row catchUp(String profile, String catchUpCase, int blocks, long seed,
-      Map<Integer, double[]> baselines) throws Exception {
+  /** Catches a peer up on one profile in one case; baselines are measured once per profile. */
+  private static Row catchUp(String profile, String catchUpCase, int blocks, long seed, long bytesPerSecond,
+      Map<String, Baselines> baselines) throws Exception {
     ChannelSettings settings = ChannelSettingsReader.read(
         TestConfigs.profile(profile).withFallback(ConfigFactory.load()), "--profile " + profile);
     int batch = settings.stateTransfer().batchSize();
-    LinkModel.Links links = catchUpCase.equals("loss") ? LinkModel.Links.lan().withLoss(0.01) : LinkModel.Links.lan();
+    LinkModel.Links lan = LinkModel.Links.lan();
+    lan = new LinkModel.Links(lan.latency(), lan.jitter(), lan.loss(), bytesPerSecond);
+    LinkModel.Links links = catchUpCase.equals("loss") ? lan.withLoss(0.01) : lan;
     // On the disk, not tmpfs: three peers do not contend for it, and the baseline must be a real fsync.
     try (SimulatedNetwork network = SimulatedNetwork.start(new SimulatedNetwork.Settings(3, links, seed,
         settings, Files.createTempDirectory("catchup"), TestConfigs.profile(profile)))) {
-      if (!baselines.containsKey(batch)) {
-        baselines.put(batch, baselines(network, blocks, batch));
-        System.out.printf("batches of %d: raw file %.0f blocks/s, ledger %.0f blocks/s%n", batch,
-            baselines.get(batch)[0], baselines.get(batch)[1]);
+      Baselines baseline = baselines.get(profile);
+      if (baseline == null) {
+        baseline = baselines(network, profile, blocks, batch);
+        baselines.put(profile, baseline);
+        System.out.printf("%s, batches of %d: raw file %.0f blocks/s, ledger %.0f blocks/s, %.0f bytes a block%n", profile,
+            batch, baseline.rawFile(), baseline.ledger(), baseline.blockBytes());
       }
       AtomicLong firstArrival = new AtomicLong();
       network.listen((peer, event) -> {
@@ -93,9 +105,13 @@ public final class CatchupReport {
       if (!run.allCommitted(blocks)) {
         throw new IllegalStateException("peers 0 and 1 did not commit " + blocks + " blocks");
       }
+      long slowUplink = bytesPerSecond / 100;
       if (catchUpCase.equals("slow")) {
-        network.slowUplink(1, 125_000);
+        network.slowUplink(1, slowUplink);
       }
+      // The links' floor: every block crosses one of the two serving peers' uplinks once.
+      double linkFloor = (bytesPerSecond + (catchUpCase.equals("slow") ? slowUplink : bytesPerSecond))
+          / baseline.blockBytes();
       firstArrival.set(0);
       network.heal();
       long healed = System.nanoTime();
@@ -110,20 +126,20 @@ public final class CatchupReport {
       System.out.printf("%s, %s: %d blocks in %.1f s from the first (%.1f s from healing)%n", profile, catchUpCase,
           blocks, seconds, (done - healed) / 1e9);
       return new Row(profile, catchUpCase, blocks, seconds, (done - healed) / 1e9, blocks / seconds, batch,
-          baselines.get(batch)[0], baselines.get(batch)[1]);
+          baseline.rawFile(), baseline.ledger(), linkFloor);
     }
   }
 
   /**
    * Blocks per second appended in batches of {@code batch}: to a plain file with an fsync per
-   * batch (the physical baseline), and by a fresh channel ledger (validation, journal, world
-   * state). The blocks are like the ones the network carries, signed by its orderer, so the
-   * ledger checks the same signatures.
+   * batch (the physical baseline), and by a fresh channel ledger of the profile (validation,
+   * journal, world state); and their mean serialized size. The blocks are like the ones the
+   * network carries, signed by its orderer, so the ledger checks the same signatures.
    */
-  private static double[] baselines(SimulatedNetwork network, int blocks, int batch) throws Exception {
+  private static Baselines baselines(SimulatedNetwork network, String profile, int blocks, int batch) throws Exception {
     Path dir = Files.createTempDirectory("catchup-raw");
     var config = ConfigFactory.load(ConfigFactory.parseMap(Map.of("hearsay.ledger.data-dir", dir.toString(),
-        "pekko.loglevel", "WARNING")));
+        "pekko.loglevel", "WARNING")).withFallback(TestConfigs.profile(profile)));
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "raw", config);
     try {
       var orderer = DisseminationRun.orderer(network.material());
@@ -136,7 +152,8 @@ public final class CatchupReport {
       LedgerReport.appendAll(system, ledger, chain.subList(0, 1), 1);
       long start = System.nanoTime();
       LedgerReport.appendAll(system, ledger, chain.subList(1, chain.size()), batch);
-      return new double[] {rawFile, blocks / ((System.nanoTime() - start) / 1e9)};
+      return new Baselines(rawFile, blocks / ((System.nanoTime() - start) / 1e9),
+          chain.stream().skip(1).mapToInt(Block::getSerializedSize).average().orElse(0));
     } finally {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().join();
@@ -144,26 +161,29 @@ public final class CatchupReport {
     }
   }
 
-  private static void write(Path out, List<Row> rows, int blocks) throws Exception {
+  private static void write(Path out, List<Row> rows, int blocks, String mbit) throws Exception {
     StringBuilder md = new StringBuilder(String.format(Locale.ROOT, """
         # Catch-up by state transfer
 
         A peer %d blocks behind (cut off while two others committed them) catches up on the simulated
-        network (`bench/run catchup`; links of 10 ms + up to 10 ms jitter at 100 Mbit/s; ledgers on the
-        disk). Baselines measured in the same run on the same disk with the same blocks (one 1 KiB transaction
-        each), in the profile's state-transfer batches: **raw file**, the framed bytes appended to a plain
-        file with one fsync per batch (the physical floor); **ledger**, the channel ledger appending them.
-        Cases: clean links; 1%% loss on every link; a slow server (peer 1 of the two serving peers
-        sends at 1 Mbit/s).
+        network (`bench/run catchup --mbit %s`; links of 10 ms + up to 10 ms jitter at %s Mbit/s; ledgers
+        on the disk). Baselines measured in the same run on the same disk with the same blocks (one 1 KiB
+        transaction each), in the profile's state-transfer batches: **raw file**, the framed bytes
+        appended to a plain file with one fsync per batch (the physical floor of the disk); **ledger**,
+        the profile's channel ledger appending them; **links**, the blocks per second the two serving
+        peers' uplinks can carry at all (every block crosses one of them once). Cases: clean links; 1%%
+        loss on every link; a slow server (peer 1 of the two serving peers sends at a hundredth of the
+        others' rate).
 
-        | profile | case | batch | blocks/s (first block to last commit) | ratio to raw file | ratio to ledger append | seconds from healing |
-        | --- | --- | ---: | ---: | ---: | ---: | ---: |
-        """, blocks));
+        | profile | case | batch | blocks/s (first block to last commit) | ratio to raw file | ratio to ledger append | ratio to the links' floor | seconds from healing |
+        | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |
+        """, blocks, mbit, mbit));
     List<Map<String, Object>> runs = new ArrayList<>();
     for (Row r : rows) {
-      md.append(String.format(Locale.ROOT, "| %s | %s | %d | %.0f | %.3f (of %.0f) | %.2f (of %.0f) | %.1f |%n", r.profile(),
-          r.catchUpCase(), r.batch(), r.blocksPerSecond(), r.blocksPerSecond() / r.rawFile(), r.rawFile(),
-          r.blocksPerSecond() / r.ledger(), r.ledger(), r.secondsFromHeal()));
+      md.append(String.format(Locale.ROOT, "| %s | %s | %d | %.0f | %.3f (of %.0f) | %.2f (of %.0f) | %.2f (of %.0f) | %.1f |%n",
+          r.profile(), r.catchUpCase(), r.batch(), r.blocksPerSecond(), r.blocksPerSecond() / r.rawFile(), r.rawFile(),
+          r.blocksPerSecond() / r.ledger(), r.ledger(), r.blocksPerSecond() / r.linkFloor(), r.linkFloor(),
+          r.secondsFromHeal()));
       Map<String, Object> run = new LinkedHashMap<>();
       run.put("profile", r.profile());
       run.put("case", r.catchUpCase());
@@ -173,6 +193,8 @@ public final class CatchupReport {
       run.put("ledgerAppendBlocksPerSecond", JsonFile.round(r.ledger(), 1));
       run.put("ratioToRawFile", JsonFile.round(r.blocksPerSecond() / r.rawFile(), 3));
       run.put("ratioToLedgerAppend", JsonFile.round(r.blocksPerSecond() / r.ledger(), 3));
+      run.put("linkFloorBlocksPerSecond", JsonFile.round(r.linkFloor(), 1));
+      run.put("ratioToLinkFloor", JsonFile.round(r.blocksPerSecond() / r.linkFloor(), 3));
       run.put("secondsFromHeal", JsonFile.round(r.secondsFromHeal(), 2));
       runs.add(run);
     }
@@ -180,6 +202,7 @@ public final class CatchupReport {
     Files.writeString(out.resolve("catchup.md"), md);
     Map<String, Object> document = new LinkedHashMap<>();
     document.put("blocks", blocks);
+    document.put("linkMbitPerSecond", Integer.parseInt(mbit));
     document.put("runs", runs);
     JsonFile.write(out.resolve("catchup.json"), document);
     System.out.print(md);

@@ -8,14 +8,16 @@ import java.time.Duration;
  * buffer of {@code blockBufferSize} blocks; and {@code pipeline} windows in flight at once
  * ({@code hearsay.channels.state-transfer-pipeline}, Fabric: 1); with {@code onGap}
  * ({@code hearsay.channels.state-transfer-on-gap}, Fabric: off) a StateInfo showing a peer of the
- * org further ahead than pull can bring starts the transfer at once instead of at the next check.
+ * org further ahead than pull can bring starts the transfer at once instead of at the next check;
+ * {@code maxBytesAhead} ({@code hearsay.channels.state-transfer-max-bytes-ahead}, 0: none) bounds the
+ * bytes of the blocks a catch-up holds ahead of the ledger ({@link BlocksAhead}).
  */
 public record StateTransferSettings(Duration checkInterval, int batchSize, Duration responseTimeout, int maxRetries,
-    int blockBufferSize, int pipeline, boolean onGap, Duration responseTimeoutFloor) {
+    int blockBufferSize, int pipeline, boolean onGap, Duration responseTimeoutFloor, long maxBytesAhead) {
 
-  /** A fixed response timeout (Fabric's). */
+  /** A fixed response timeout (Fabric's), no byte budget. */
   public StateTransferSettings(Duration checkInterval, int batchSize, Duration responseTimeout, int maxRetries,
       int blockBufferSize, int pipeline, boolean onGap) {
-    this(checkInterval, batchSize, responseTimeout, maxRetries, blockBufferSize, pipeline, onGap, responseTimeout);
+    this(checkInterval, batchSize, responseTimeout, maxRetries, blockBufferSize, pipeline, onGap, responseTimeout, 0);
   }
 }

@@ -47,11 +47,6 @@ public final class Committer {
     return height;
   }
 
-  /** How far past the height blocks are kept. */
-  public int capacity() {
-    return buffer.capacity();
-  }
-
   /** The ledger's height at start. */
   public void heightKnown(long ledgerHeight) {
     height = ledgerHeight;

@@ -77,7 +77,7 @@ public final class ChannelSettingsReader {
     return new StateTransferSettings(c.positive(s + "checkInterval"), c.atLeastOne(s + "batchSize"),
         c.positive(s + "responseTimeout"), c.atLeastOne(s + "maxRetries"), c.atLeastOne(s + "blockBufferSize"),
         c.atLeastOne(H + "state-transfer-pipeline"), c.bool(H + "state-transfer-on-gap"),
-        c.positive(H + "state-response-timeout-floor"));
+        c.positive(H + "state-response-timeout-floor"), c.notNegativeBytes(H + "state-transfer-max-bytes-ahead"));
   }
 
   /** Fabric's two exclusive flags as one mode, its election timings, and Hearsay's handover. */

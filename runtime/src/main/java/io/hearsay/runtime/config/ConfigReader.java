@@ -109,6 +109,15 @@ public final class ConfigReader {
     return (int) Math.min(Integer.MAX_VALUE, n);
   }
 
+  /** A size in bytes that may be 0 (a bound that is off). */
+  public long notNegativeBytes(String key) throws ConfigError {
+    long n = read(key, () -> config.getBytes(key));
+    if (n < 0) {
+      throw error(key, "= " + n + " must not be negative");
+    }
+    return n;
+  }
+
   /** A value naming a constant of {@code type}, written in lower case with dashes ("push-pull" for PUSH_PULL). */
   public <E extends Enum<E>> E choice(String key, Class<E> type) throws ConfigError {
     String value = string(key);
