@@ -49,7 +49,8 @@ import org.hyperledger.fabric.protos.common.Block;
 public final class CatchupReport {
 
   record Row(String profile, String catchUpCase, int blocks, double seconds, double secondsFromHeal,
-      double blocksPerSecond, int batch, double rawFile, double ledger, double linkFloor) {}
+      double blocksPerSecond, int batch, double rawFile, double ledger, double linkFloor, double responseCopies,
+      long requests) {}
 
   /** The baselines of one profile's batches: raw file and ledger appends, and the blocks' mean size. */
   private record Baselines(double rawFile, double ledger, double blockBytes) {}
@@ -113,6 +114,8 @@ public final class CatchupReport {
       double linkFloor = (bytesPerSecond + (catchUpCase.equals("slow") ? slowUplink : bytesPerSecond))
           / baseline.blockBytes();
       firstArrival.set(0);
+      Map<String, Long> before = network.traffic().bytesByType();
+      long requestsBefore = network.traffic().messagesByType().getOrDefault("STATE_REQUEST", 0L);
       network.heal();
       long healed = System.nanoTime();
       while (run.committed(2) < blocks) {
@@ -122,11 +125,16 @@ public final class CatchupReport {
         Thread.sleep(20);
       }
       long done = System.nanoTime();
+      // Blocks state responses carried per block caught up: above 1, windows were asked and sent twice.
+      long responseBytes = network.traffic().bytesByType().getOrDefault("STATE_RESPONSE", 0L)
+          - before.getOrDefault("STATE_RESPONSE", 0L);
+      double copies = responseBytes / (baseline.blockBytes() * blocks);
+      long requests = network.traffic().messagesByType().getOrDefault("STATE_REQUEST", 0L) - requestsBefore;
       double seconds = (done - firstArrival.get()) / 1e9;
       System.out.printf("%s, %s: %d blocks in %.1f s from the first (%.1f s from healing)%n", profile, catchUpCase,
           blocks, seconds, (done - healed) / 1e9);
       return new Row(profile, catchUpCase, blocks, seconds, (done - healed) / 1e9, blocks / seconds, batch,
-          baseline.rawFile(), baseline.ledger(), linkFloor);
+          baseline.rawFile(), baseline.ledger(), linkFloor, copies, requests);
     }
   }
 
@@ -175,15 +183,15 @@ public final class CatchupReport {
         loss on every link; a slow server (peer 1 of the two serving peers sends at a hundredth of the
         others' rate).
 
-        | profile | case | batch | blocks/s (first block to last commit) | ratio to raw file | ratio to ledger append | ratio to the links' floor | seconds from healing |
-        | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |
+        | profile | case | batch | blocks/s (first block to last commit) | ratio to raw file | ratio to ledger append | ratio to the links' floor | seconds from healing | state requests | copies sent per block |
+        | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
         """, blocks, mbit, mbit));
     List<Map<String, Object>> runs = new ArrayList<>();
     for (Row r : rows) {
-      md.append(String.format(Locale.ROOT, "| %s | %s | %d | %.0f | %.3f (of %.0f) | %.2f (of %.0f) | %.2f (of %.0f) | %.1f |%n",
+      md.append(String.format(Locale.ROOT, "| %s | %s | %d | %.0f | %.3f (of %.0f) | %.2f (of %.0f) | %.2f (of %.0f) | %.1f | %d | %.2f |%n",
           r.profile(), r.catchUpCase(), r.batch(), r.blocksPerSecond(), r.blocksPerSecond() / r.rawFile(), r.rawFile(),
           r.blocksPerSecond() / r.ledger(), r.ledger(), r.blocksPerSecond() / r.linkFloor(), r.linkFloor(),
-          r.secondsFromHeal()));
+          r.secondsFromHeal(), r.requests(), r.responseCopies()));
       Map<String, Object> run = new LinkedHashMap<>();
       run.put("profile", r.profile());
       run.put("case", r.catchUpCase());
@@ -196,6 +204,8 @@ public final class CatchupReport {
       run.put("linkFloorBlocksPerSecond", JsonFile.round(r.linkFloor(), 1));
       run.put("ratioToLinkFloor", JsonFile.round(r.blocksPerSecond() / r.linkFloor(), 3));
       run.put("secondsFromHeal", JsonFile.round(r.secondsFromHeal(), 2));
+      run.put("stateRequests", r.requests());
+      run.put("responseCopiesPerBlock", JsonFile.round(r.responseCopies(), 3));
       runs.add(run);
     }
     Files.createDirectories(out);

@@ -22,7 +22,8 @@ import java.util.random.RandomGenerator;
  * on response (nonce of the pending request, from its peer): the request is done; the blocks go
  *   to the committer, which verifies every one before commit
  * on tick after the response timeout without a response: ask another random member that has
- *   the window, up to maxRetries attempts; then give up until the next check. The timeout is
+ *   the window, up to maxRetries attempts; then give up until the next check. A response from a
+ *   peer restarts the timeouts of the windows asked of it later (they wait behind it there). The timeout is
  *   Fabric's responseTimeout, or (hearsay) follows the measured response times as TCP's RTO
  *   follows the round trip, between responseTimeoutFloor and responseTimeout: a lost window is
  *   asked again after a few round trips, not seconds, while the committer waits for it
@@ -48,7 +49,11 @@ import java.util.random.RandomGenerator;
 public final class StateTransfer {
 
   /** A request for blocks {@code start..end} (inclusive) sent to {@code peer}. */
-  public record Request(PkiId peer, long start, long end, long nonce, long deadlineNanos, int attempt, long sentNanos) {}
+  public record Request(PkiId peer, long start, long end, long nonce, long deadlineNanos, int attempt, long sentNanos) {
+    Request withDeadline(long deadline) {
+      return new Request(peer, start, end, nonce, deadline, attempt, sentNanos);
+    }
+  }
 
   /** Fabric's default {@code peer.gossip.state.batchSize}. */
   static final int FABRIC_BATCH_SIZE = 10;
@@ -148,11 +153,26 @@ public final class StateTransfer {
     return request(expired.start(), expired.end(), members, nowNanos, expired.attempt() + 1, expired.peer());
   }
 
-  /** Whether a response, come at {@code nowNanos}, answers a pending request; if so that request is done. */
+  /**
+   * Whether a response, come at {@code nowNanos}, answers a pending request; if so that request is
+   * done, and the windows asked of the same peer after it get a full timeout from now: they queue
+   * behind it at that peer (its ledger reads and its uplink serve them in turn), so a deep pipeline
+   * to a slow link is not taken for lost windows while the peer is still answering.
+   */
   public boolean onResponse(PkiId from, long nonce, long nowNanos) {
     Request request = pending.get(nonce);
     if (request != null && request.peer().equals(from)) {
       responseTimes.sample(nowNanos - request.sentNanos());
+      long extended = nowNanos + responseTimes.timeoutNanos();
+      boolean behind = false;
+      for (var entry : pending.entrySet()) { // in the order the requests were sent
+        Request queued = entry.getValue();
+        if (queued.nonce() == nonce) {
+          behind = true;
+        } else if (behind && queued.peer().equals(from) && queued.deadlineNanos() < extended) {
+          entry.setValue(queued.withDeadline(extended));
+        }
+      }
       pending.remove(nonce);
       inFlight = Math.min(pipeline, inFlight + 1);
       return true;

@@ -227,4 +227,28 @@ class StateTransferTest {
     assertEquals(2, again.attempt());
     assertTrue(!again.peer().equals(lost.peer()), "asked of the other holder");
   }
+
+  @Test
+  void aResponseRestartsTheTimeoutsOfTheWindowsQueuedBehindItAtThatPeerButNotOfEarlierOnes() {
+    long ms = SECOND / 1000;
+    StateTransfer pipelined = new StateTransfer("Org1MSP", 10, Duration.ofSeconds(3), Duration.ofMillis(100), 3,
+        new SplittableRandom(7), 4, peer -> false);
+    advertise(ahead, 1000);
+    // Asked at the same moment, as a catch-up asks for its windows.
+    StateTransfer.Request first = pipelined.check(1, members, 0).orElseThrow();
+    StateTransfer.Request second = pipelined.check(1, members, 0).orElseThrow();
+    StateTransfer.Request third = pipelined.check(1, members, 0).orElseThrow();
+    assertEquals(List.of(ahead.pkiId(), ahead.pkiId(), ahead.pkiId()), List.of(first.peer(), second.peer(), third.peer()));
+    assertEquals(3 * SECOND, second.deadlineNanos());
+
+    // The second window's answer comes at 2.5 s: the first, asked before it, is overdue at its
+    // deadline; the third, queued behind the second, gets a full timeout from now.
+    assertTrue(pipelined.onResponse(ahead.pkiId(), second.nonce(), 2500 * ms));
+    assertEquals(Optional.of(first.deadlineNanos()), pipelined.nextDeadline());
+    StateTransfer.Request retried = pipelined.tick(members, 3 * SECOND).orElseThrow();
+    assertEquals(first.start(), retried.start());
+    assertTrue(pipelined.tick(members, 3 * SECOND).isEmpty(), "the third still waits behind the second");
+    assertTrue(pipelined.pending().stream().anyMatch(r -> r.nonce() == third.nonce()
+        && r.deadlineNanos() > 2500 * ms + 100 * ms), "its timeout runs from the second's answer");
+  }
 }

@@ -68,27 +68,39 @@ public final class SimulatedPeer {
   public record Traffic(LongAdder messagesSent, LongAdder bytesSent, LongAdder messagesLost,
       ConcurrentHashMap<RejectionReason, LongAdder> rejected,
       ConcurrentHashMap<RejectionReason, List<String>> samples,
-      ConcurrentHashMap<GossipMessage.ContentCase, LongAdder> bytesPerType) {
+      ConcurrentHashMap<GossipMessage.ContentCase, LongAdder> bytesPerType,
+      ConcurrentHashMap<GossipMessage.ContentCase, LongAdder> messagesPerType) {
     /** Rejection details kept per reason, so a run shows what was refused, not only how often. */
     private static final int SAMPLES = 3;
 
     public static Traffic create() {
       return new Traffic(new LongAdder(), new LongAdder(), new LongAdder(), new ConcurrentHashMap<>(),
-          new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+          new ConcurrentHashMap<>(), new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
     }
 
     /** {@link #send(LinkModel, int, int, int)} for {@code envelope}, its bytes counted by message type too. */
     public Optional<Duration> send(LinkModel links, int from, int to, Envelope envelope) {
       int bytes = envelope.getSerializedSize();
-      bytesPerType.computeIfAbsent(contentCase(envelope), c -> new LongAdder()).add(bytes);
+      GossipMessage.ContentCase type = contentCase(envelope);
+      bytesPerType.computeIfAbsent(type, c -> new LongAdder()).add(bytes);
+      messagesPerType.computeIfAbsent(type, c -> new LongAdder()).increment();
       return send(links, from, to, bytes);
     }
 
     /** Bytes sent so far, per message type. */
     public Map<String, Long> bytesByType() {
-      Map<String, Long> bytes = new TreeMap<>();
-      bytesPerType.forEach((type, count) -> bytes.put(type.name(), count.sum()));
-      return bytes;
+      return byType(bytesPerType);
+    }
+
+    /** Messages sent so far, per message type. */
+    public Map<String, Long> messagesByType() {
+      return byType(messagesPerType);
+    }
+
+    private static Map<String, Long> byType(Map<GossipMessage.ContentCase, LongAdder> counts) {
+      Map<String, Long> byType = new TreeMap<>();
+      counts.forEach((type, count) -> byType.put(type.name(), count.sum()));
+      return byType;
     }
 
     /**
