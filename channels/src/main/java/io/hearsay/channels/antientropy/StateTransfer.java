@@ -5,8 +5,10 @@ import io.hearsay.channels.stateinfo.StateInfoTable;
 import io.hearsay.protocol.identity.PkiId;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
@@ -44,7 +46,9 @@ import java.util.random.RandomGenerator;
  * serving one; Fabric asks for one window at a time (pipeline 1). How many windows are in flight
  * follows what the serving peers deliver, as TCP's congestion window does: a window that times out
  * halves it, each window answered in time adds one back, up to the pipeline. Overloaded or lossy
- * peers are then asked for less at once instead of timing out on every window.
+ * peers are then asked for less at once instead of timing out on every window. With measured
+ * timeouts (hearsay) that window is each serving peer's own and starts at one, and a peer four
+ * times slower than the quickest holder is not asked while another can be.
  */
 public final class StateTransfer {
 
@@ -55,14 +59,23 @@ public final class StateTransfer {
     }
   }
 
+  /** How many times slower than the quickest holder a peer may answer and still be asked (measured timeouts only). */
+  static final int SLOW_PEER_FACTOR = 4;
+
   /** Fabric's default {@code peer.gossip.state.batchSize}. */
   static final int FABRIC_BATCH_SIZE = 10;
 
   private final String mspId;
   private final int batchSize;
   private final Predicate<PkiId> fabricPeer;
-  /** How long responses take; its timeout is fixed at responseTimeout unless a lower floor is set. */
-  private final DelayEstimate responseTimes;
+  /**
+   * How long each peer's responses take; the timeout is fixed at responseTimeout unless a lower
+   * floor is set. Per peer: a peer behind a slow link must not stretch a fast peer's timeout, nor
+   * the fast one shorten the slow one's into spurious retries.
+   */
+  private final Map<PkiId, DelayEstimate> responseTimes = new HashMap<>();
+  private final long responseTimeoutNanos;
+  private final long responseTimeoutFloorNanos;
   private final int maxRetries;
   private final RandomGenerator random;
   private final int pipeline;
@@ -70,8 +83,14 @@ public final class StateTransfer {
   private final LinkedHashMap<Long, Request> pending = new LinkedHashMap<>();
   /** The last block asked for: the next window starts after it (answered windows may still be buffered). */
   private long requestedUpTo = -1;
-  /** Windows that may be in flight now: between 1 and the pipeline. */
+  /** Windows that may be in flight now: between 1 and the pipeline (with Fabric's fixed timeout). */
   private int inFlight;
+  /**
+   * With measured timeouts, the windows each serving peer may hold instead: 1 at first, one more
+   * for each it answers, half after one times out (TCP's slow start and AIMD, per peer), so a
+   * fast peer is soon asked for many and a slow one for few.
+   */
+  private final Map<PkiId, Integer> peerWindows = new HashMap<>();
   /** The height the last check found advertised: windows follow one another up to it. */
   private long catchUpTo = -1;
   private long heightAtLastCheck = -1;
@@ -94,7 +113,8 @@ public final class StateTransfer {
   /** A response timeout that follows measured response times, down to {@code responseTimeoutFloor}. */
   public StateTransfer(String mspId, int batchSize, Duration responseTimeout, Duration responseTimeoutFloor,
       int maxRetries, RandomGenerator random, int pipeline, Predicate<PkiId> fabricPeer) {
-    this.responseTimes = new DelayEstimate(responseTimeoutFloor.toNanos(), responseTimeout.toNanos());
+    this.responseTimeoutNanos = responseTimeout.toNanos();
+    this.responseTimeoutFloorNanos = Math.min(responseTimeoutFloor.toNanos(), responseTimeoutNanos);
     this.fabricPeer = fabricPeer;
     if (pipeline < 1) {
       throw new IllegalArgumentException("pipeline must be at least 1: " + pipeline);
@@ -144,7 +164,11 @@ public final class StateTransfer {
     }
     Request expired = due.get();
     pending.remove(expired.nonce());
-    inFlight = Math.max(1, inFlight / 2);
+    if (measuredTimeouts()) {
+      peerWindows.put(expired.peer(), Math.max(1, windowOf(expired.peer()) / 2));
+    } else {
+      inFlight = Math.max(1, inFlight / 2);
+    }
     if (expired.attempt() >= maxRetries) {
       // Given up: the window is asked for again by a later check.
       requestedUpTo = Math.min(requestedUpTo, expired.start() - 1);
@@ -162,19 +186,26 @@ public final class StateTransfer {
   public boolean onResponse(PkiId from, long nonce, long nowNanos) {
     Request request = pending.get(nonce);
     if (request != null && request.peer().equals(from)) {
-      responseTimes.sample(nowNanos - request.sentNanos());
-      long extended = nowNanos + responseTimes.timeoutNanos();
+      DelayEstimate times = timesOf(from);
+      times.sample(nowNanos - request.sentNanos());
+      long extended = nowNanos + times.timeoutNanos();
       boolean behind = false;
       for (var entry : pending.entrySet()) { // in the order the requests were sent
         Request queued = entry.getValue();
         if (queued.nonce() == nonce) {
           behind = true;
         } else if (behind && queued.peer().equals(from) && queued.deadlineNanos() < extended) {
-          entry.setValue(queued.withDeadline(extended));
+          // Never past responseTimeout from its sending: a peer that answers, but slowly, must
+          // not keep the windows queued at it from being asked of another.
+          entry.setValue(queued.withDeadline(Math.max(queued.deadlineNanos(),
+              Math.min(extended, queued.sentNanos() + responseTimeoutNanos))));
         }
       }
       pending.remove(nonce);
       inFlight = Math.min(pipeline, inFlight + 1);
+      if (measuredTimeouts()) {
+        peerWindows.put(from, Math.min(pipeline, windowOf(from) + 1));
+      }
       return true;
     }
     return false;
@@ -269,6 +300,14 @@ public final class StateTransfer {
     if (candidates.size() > 1 && avoid != null) {
       candidates = candidates.stream().filter(e -> !e.pkiId().equals(avoid)).toList();
     }
+    candidates = withoutSlowPeers(candidates);
+    List<StateInfoTable.Entry> withRoom = candidates.stream().filter(e -> pendingAt(e.pkiId()) < windowOf(e.pkiId()))
+        .toList();
+    if (!withRoom.isEmpty()) {
+      candidates = withRoom;
+    } else if (attempt == 1) {
+      return Optional.empty(); // a new window waits for answers; a late one is asked again anyway
+    }
     List<StateInfoTable.Entry> idle = candidates.stream()
         .filter(e -> pending.values().stream().noneMatch(r -> r.peer().equals(e.pkiId()))).toList();
     if (!idle.isEmpty()) {
@@ -286,10 +325,47 @@ public final class StateTransfer {
       }
       end = cut;
     }
-    Request request = new Request(peer, start, end, random.nextLong(), nowNanos + responseTimes.timeoutNanos(), attempt,
+    Request request = new Request(peer, start, end, random.nextLong(), nowNanos + timesOf(peer).timeoutNanos(), attempt,
         nowNanos);
     pending.put(request.nonce(), request);
     requestedUpTo = Math.max(requestedUpTo, end);
     return Optional.of(request);
+  }
+
+  private boolean measuredTimeouts() {
+    return responseTimeoutFloorNanos < responseTimeoutNanos;
+  }
+
+  /** How many windows {@code peer} may hold at once (no bound of its own with Fabric's fixed timeout). */
+  private int windowOf(PkiId peer) {
+    return measuredTimeouts() ? peerWindows.getOrDefault(peer, 1) : Integer.MAX_VALUE;
+  }
+
+  private long pendingAt(PkiId peer) {
+    return pending.values().stream().filter(r -> r.peer().equals(peer)).count();
+  }
+
+  private DelayEstimate timesOf(PkiId peer) {
+    return responseTimes.computeIfAbsent(peer, p -> new DelayEstimate(responseTimeoutFloorNanos, responseTimeoutNanos));
+  }
+
+  /**
+   * With measured timeouts (a floor below responseTimeout), the holders whose quickest response
+   * took more than {@link #SLOW_PEER_FACTOR} times the quickest holder's are left out while another
+   * can be asked: with windows committed in order, a window at a peer a hundred times slower holds
+   * up every window after it. The quickest, not the mean: a fast peer asked for many windows
+   * answers late because they queue there, not because its link is slow. Peers not timed yet are
+   * kept, so they get timed.
+   */
+  private List<StateInfoTable.Entry> withoutSlowPeers(List<StateInfoTable.Entry> holders) {
+    if (responseTimeoutFloorNanos >= responseTimeoutNanos || holders.size() < 2) {
+      return holders;
+    }
+    long quickest = holders.stream().mapToLong(e -> timesOf(e.pkiId()).minNanos()).filter(m -> m >= 0).min()
+        .orElse(-1);
+    if (quickest < 0) {
+      return holders;
+    }
+    return holders.stream().filter(e -> timesOf(e.pkiId()).minNanos() <= quickest * SLOW_PEER_FACTOR).toList();
   }
 }

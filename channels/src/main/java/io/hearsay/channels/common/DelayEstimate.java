@@ -18,6 +18,7 @@ public final class DelayEstimate {
   private final long ceilingNanos;
   private double mean = -1;
   private double deviation;
+  private long min = -1;
 
   public DelayEstimate(long floorNanos, long ceilingNanos) {
     this.floorNanos = Math.min(floorNanos, ceilingNanos);
@@ -28,6 +29,7 @@ public final class DelayEstimate {
     if (nanos < 0) {
       return;
     }
+    min = min < 0 ? nanos : Math.min(min, nanos);
     if (mean < 0) {
       mean = nanos;
       deviation = nanos / 2.0;
@@ -35,6 +37,11 @@ public final class DelayEstimate {
     }
     deviation += (Math.abs(mean - nanos) - deviation) / 4;
     mean += (nanos - mean) / 8;
+  }
+
+  /** The least delay sampled (what the path takes with nothing queued on it), or -1 before the first sample. */
+  public long minNanos() {
+    return min;
   }
 
   public long timeoutNanos() {

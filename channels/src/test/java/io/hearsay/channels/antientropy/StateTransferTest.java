@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hearsay.channels.stateinfo.StateInfoTable;
+import io.hearsay.protocol.identity.PkiId;
 import io.hearsay.protocol.identity.SigningIdentity;
 import io.hearsay.protocol.message.EnvelopeSigner;
 import io.hearsay.protocol.message.GossipMessages;
@@ -14,9 +15,12 @@ import io.hearsay.protocol.testing.TestCrypto;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** Fabric's defaults: batchSize 10, responseTimeout 3s, maxRetries 3; time in nanoseconds. */
@@ -234,21 +238,85 @@ class StateTransferTest {
     StateTransfer pipelined = new StateTransfer("Org1MSP", 10, Duration.ofSeconds(3), Duration.ofMillis(100), 3,
         new SplittableRandom(7), 4, peer -> false);
     advertise(ahead, 1000);
+    long now = 0;
+    long height = 1;
+    for (int i = 0; i < 20; i++) { // answers in 20 ms: its timeout is the 100 ms floor
+      StateTransfer.Request request = pipelined.check(height, members, now).orElseThrow();
+      assertTrue(pipelined.onResponse(request.peer(), request.nonce(), now + 20 * ms));
+      now += 20 * ms;
+      height = request.end() + 1;
+    }
     // Asked at the same moment, as a catch-up asks for its windows.
-    StateTransfer.Request first = pipelined.check(1, members, 0).orElseThrow();
-    StateTransfer.Request second = pipelined.check(1, members, 0).orElseThrow();
-    StateTransfer.Request third = pipelined.check(1, members, 0).orElseThrow();
-    assertEquals(List.of(ahead.pkiId(), ahead.pkiId(), ahead.pkiId()), List.of(first.peer(), second.peer(), third.peer()));
-    assertEquals(3 * SECOND, second.deadlineNanos());
+    StateTransfer.Request first = pipelined.check(height, members, now).orElseThrow();
+    StateTransfer.Request second = pipelined.check(height, members, now).orElseThrow();
+    StateTransfer.Request third = pipelined.check(height, members, now).orElseThrow();
+    assertEquals(now + 100 * ms, third.deadlineNanos());
 
-    // The second window's answer comes at 2.5 s: the first, asked before it, is overdue at its
+    // The second window's answer comes after 90 ms: the first, asked before it, is overdue at its
     // deadline; the third, queued behind the second, gets a full timeout from now.
-    assertTrue(pipelined.onResponse(ahead.pkiId(), second.nonce(), 2500 * ms));
+    assertTrue(pipelined.onResponse(ahead.pkiId(), second.nonce(), now + 90 * ms));
     assertEquals(Optional.of(first.deadlineNanos()), pipelined.nextDeadline());
-    StateTransfer.Request retried = pipelined.tick(members, 3 * SECOND).orElseThrow();
+    StateTransfer.Request retried = pipelined.tick(members, now + 100 * ms).orElseThrow();
     assertEquals(first.start(), retried.start());
-    assertTrue(pipelined.tick(members, 3 * SECOND).isEmpty(), "the third still waits behind the second");
-    assertTrue(pipelined.pending().stream().anyMatch(r -> r.nonce() == third.nonce()
-        && r.deadlineNanos() > 2500 * ms + 100 * ms), "its timeout runs from the second's answer");
+    assertTrue(pipelined.tick(members, now + 189 * ms).isEmpty(), "the third still waits behind the second");
+    assertEquals(third.start(), pipelined.tick(members, now + 190 * ms).orElseThrow().start());
+  }
+
+  @Test
+  void withMeasuredTimeoutsAPeerFourTimesSlowerThanTheQuickestHolderIsNotAsked() {
+    long ms = SECOND / 1000;
+    StateTransfer adaptive = new StateTransfer("Org1MSP", 10, Duration.ofSeconds(3), Duration.ofMillis(100), 3,
+        new SplittableRandom(7), 2, peer -> false);
+    advertise(ahead, 1000);
+    advertise(alsoAhead, 1000);
+    long now = 0;
+    long height = 1;
+    StateTransfer.Request a = adaptive.check(height, members, now).orElseThrow();
+    StateTransfer.Request b = adaptive.check(height, members, now).orElseThrow();
+    assertTrue(!a.peer().equals(b.peer()), "both holders are tried while not timed");
+    for (StateTransfer.Request r : List.of(a, b)) {
+      long took = r.peer().equals(ahead.pkiId()) ? 20 * ms : 900 * ms;
+      assertTrue(adaptive.onResponse(r.peer(), r.nonce(), now + took));
+    }
+    now += SECOND;
+    height = b.end() + 1;
+    for (int i = 0; i < 10; i++) {
+      StateTransfer.Request next = adaptive.check(height, members, now).orElseThrow();
+      assertEquals(ahead.pkiId(), next.peer(), "the peer answering in 900 ms is left out while one answers in 20");
+      assertTrue(adaptive.onResponse(next.peer(), next.nonce(), now + 20 * ms));
+      height = next.end() + 1;
+    }
+    StateTransfer fabric = new StateTransfer("Org1MSP", 10, Duration.ofSeconds(3), 3, new SplittableRandom(7), 2,
+        peer -> false);
+    assertEquals(2, java.util.stream.Stream.of(fabric.check(1, members, 0), fabric.check(1, members, 0))
+        .map(r -> r.orElseThrow().peer()).distinct().count(), "Fabric's fixed timeout asks any holder");
+  }
+
+  @Test
+  void withMeasuredTimeoutsEachPeerStartsWithOneWindowAndIsAskedForOneMoreForEachItAnswers() {
+    long ms = SECOND / 1000;
+    StateTransfer adaptive = new StateTransfer("Org1MSP", 10, Duration.ofSeconds(3), Duration.ofMillis(100), 3,
+        new SplittableRandom(7), 8, peer -> false);
+    advertise(ahead, 1000);
+    StateTransfer.Request timed = adaptive.check(1, members, 0).orElseThrow();
+    assertTrue(adaptive.check(1, members, 0).isEmpty(), "one window until the peer answers one");
+    assertTrue(adaptive.onResponse(ahead.pkiId(), timed.nonce(), 20 * ms));
+    advertise(alsoAhead, 1000);
+    List<StateTransfer.Request> burst = new ArrayList<>();
+    for (var r = adaptive.check(timed.end() + 1, members, SECOND); r.isPresent();
+        r = adaptive.check(timed.end() + 1, members, SECOND)) {
+      burst.add(r.get());
+    }
+    assertEquals(Map.of(ahead.pkiId(), 2L, alsoAhead.pkiId(), 1L),
+        burst.stream().collect(Collectors.groupingBy(StateTransfer.Request::peer, Collectors.counting())),
+        "two windows to the peer that answered one, one to the peer not timed yet");
+    StateTransfer.Request answered = burst.stream().filter(r -> r.peer().equals(ahead.pkiId())).findFirst().orElseThrow();
+    assertTrue(adaptive.onResponse(ahead.pkiId(), answered.nonce(), SECOND + 20 * ms));
+    assertEquals(2, Stream.of(adaptive.check(timed.end() + 1, members, SECOND), adaptive.check(timed.end() + 1, members,
+        SECOND)).filter(r -> r.map(StateTransfer.Request::peer).equals(Optional.of(ahead.pkiId()))).count(),
+        "its window is three now, one of them answered: two more");
+    StateTransfer.Request late = burst.stream().filter(r -> r.peer().equals(alsoAhead.pkiId())).findFirst().orElseThrow();
+    assertEquals(late.start(), adaptive.tick(members, late.deadlineNanos()).orElseThrow().start(),
+        "a late window is asked again even when every peer's window is full");
   }
 }
