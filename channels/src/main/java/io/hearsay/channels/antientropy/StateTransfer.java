@@ -140,13 +140,17 @@ public final class StateTransfer {
     if (pending.size() >= inFlight) {
       return Optional.empty();
     }
-    long highest = Math.min(highest(members), below);
+    long advertised = highest(members);
+    long highest = Math.min(advertised, below);
     // Block 0 is the genesis block the channel was joined with: it is never fetched from a peer.
     long start = Math.max(Math.max(ourHeight, 1), requestedUpTo + 1);
     if (highest <= start) {
       return Optional.empty();
     }
     long end = Math.min(start + batchSize - 1, highest - 1);
+    if (end - start + 1 < batchSize && advertised > below) {
+      return Optional.empty(); // a window cut short by the committer's bound waits for commits to make room
+    }
     return request(start, end, members, nowNanos, 1, null);
   }
 
