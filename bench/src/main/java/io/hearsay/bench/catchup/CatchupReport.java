@@ -2,6 +2,7 @@ package io.hearsay.bench.catchup;
 
 import com.typesafe.config.ConfigFactory;
 import io.hearsay.bench.ledger.LedgerReport;
+import io.hearsay.bench.report.BarChart;
 import io.hearsay.bench.report.JsonFile;
 import io.hearsay.bench.report.Options;
 import io.hearsay.channels.ChannelGossip;
@@ -39,7 +40,7 @@ import org.hyperledger.fabric.protos.common.Block;
  * ({@code peer.gossip.state.batchSize} of the profile), and the channel ledger appending them in
  * those batches. Three cases per profile: clean links; 1% loss on every link; and a slow serving
  * peer (peer 1's uplink at a hundredth of the others'), where the windows asked of it
- * time out and go to peer 0. Writes catchup.{json,md}.
+ * time out and go to peer 0. Writes catchup.{json,md,svg}.
  *
  * The links' floor, what the serving peers' uplinks can carry, is reported beside them.
  *
@@ -187,7 +188,11 @@ public final class CatchupReport {
         | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
         """, blocks, mbit, mbit));
     List<Map<String, Object>> runs = new ArrayList<>();
+    List<BarChart.Bar> bars = new ArrayList<>();
     for (Row r : rows) {
+      bars.add(new BarChart.Bar(r.profile() + ", " + r.catchUpCase(), r.blocksPerSecond() / r.linkFloor(),
+          String.format(Locale.ROOT, "%.0f blocks/s, %.2f of the links, %.3f of the disk", r.blocksPerSecond(),
+              r.blocksPerSecond() / r.linkFloor(), r.blocksPerSecond() / r.rawFile())));
       md.append(String.format(Locale.ROOT, "| %s | %s | %d | %.0f | %.3f (of %.0f) | %.2f (of %.0f) | %.2f (of %.0f) | %.1f | %d | %.2f |%n",
           r.profile(), r.catchUpCase(), r.batch(), r.blocksPerSecond(), r.blocksPerSecond() / r.rawFile(), r.rawFile(),
           r.blocksPerSecond() / r.ledger(), r.ledger(), r.blocksPerSecond() / r.linkFloor(), r.linkFloor(),
@@ -210,6 +215,8 @@ public final class CatchupReport {
     }
     Files.createDirectories(out);
     Files.writeString(out.resolve("catchup.md"), md);
+    Files.writeString(out.resolve("catchup.svg"), BarChart.svg("Catch-up of " + blocks
+        + " blocks: blocks/s over what the serving uplinks carry", bars));
     Map<String, Object> document = new LinkedHashMap<>();
     document.put("blocks", blocks);
     document.put("linkMbitPerSecond", Integer.parseInt(mbit));
