@@ -33,6 +33,12 @@ class StateTransferTest {
   private final StateInfoTable members = new StateInfoTable("mychannel", Set.of("Org1MSP", "Org2MSP"));
   private final StateTransfer transfer = new StateTransfer("Org1MSP", 10, Duration.ofSeconds(3), 3, new SplittableRandom(7));
 
+  /** The hearsay profile's transfer: timeouts measured down to 100 ms, {@code pipeline} windows. */
+  private static StateTransfer measured(int pipeline) {
+    return new StateTransfer("Org1MSP", 10, Duration.ofSeconds(3), Duration.ofMillis(100), 3, new SplittableRandom(7),
+        pipeline, peer -> false);
+  }
+
   private void advertise(SigningIdentity who, long height) {
     members.onStateInfo(new EnvelopeSigner(who).sign(
         GossipMessages.stateInfo(who.pkiId(), "mychannel", PeerTimes.of(1, height), height)));
@@ -209,8 +215,7 @@ class StateTransferTest {
   @Test
   void aMeasuredResponseTimeoutShrinksToTheResponseTimesAndALostWindowIsAskedAgainAtItsDeadline() {
     long ms = SECOND / 1000;
-    StateTransfer adaptive = new StateTransfer("Org1MSP", 10, Duration.ofSeconds(3), Duration.ofMillis(100), 3,
-        new SplittableRandom(7), 1, peer -> false);
+    StateTransfer adaptive = measured(1);
     advertise(ahead, 1000);
     advertise(alsoAhead, 1000);
     long now = 0;
@@ -237,8 +242,7 @@ class StateTransferTest {
   @Test
   void aResponseRestartsTheTimeoutsOfTheWindowsQueuedBehindItAtThatPeerButNotOfEarlierOnes() {
     long ms = SECOND / 1000;
-    StateTransfer pipelined = new StateTransfer("Org1MSP", 10, Duration.ofSeconds(3), Duration.ofMillis(100), 3,
-        new SplittableRandom(7), 4, peer -> false);
+    StateTransfer pipelined = measured(4);
     advertise(ahead, 1000);
     long now = 0;
     long height = 1;
@@ -267,8 +271,7 @@ class StateTransferTest {
   @Test
   void withMeasuredTimeoutsAPeerFourTimesSlowerThanTheQuickestHolderIsNotAsked() {
     long ms = SECOND / 1000;
-    StateTransfer adaptive = new StateTransfer("Org1MSP", 10, Duration.ofSeconds(3), Duration.ofMillis(100), 3,
-        new SplittableRandom(7), 2, peer -> false);
+    StateTransfer adaptive = measured(2);
     advertise(ahead, 1000);
     advertise(alsoAhead, 1000);
     long now = 0;
@@ -297,8 +300,7 @@ class StateTransferTest {
   @Test
   void withMeasuredTimeoutsEachPeerStartsWithOneWindowAndIsAskedForOneMoreForEachItAnswers() {
     long ms = SECOND / 1000;
-    StateTransfer adaptive = new StateTransfer("Org1MSP", 10, Duration.ofSeconds(3), Duration.ofMillis(100), 3,
-        new SplittableRandom(7), 8, peer -> false);
+    StateTransfer adaptive = measured(8);
     advertise(ahead, 1000);
     StateTransfer.Request timed = adaptive.check(1, members, 0).orElseThrow();
     assertTrue(adaptive.check(1, members, 0).isEmpty(), "one window until the peer answers one");
