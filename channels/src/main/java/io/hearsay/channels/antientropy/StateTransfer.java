@@ -22,11 +22,11 @@ import java.util.random.RandomGenerator;
  *   height h: request [h, min(h + batchSize - 1, H - 1)] from a random member of our org whose
  *   height &gt; the end (blocks never cross org boundaries, as in Fabric)
  * on response (nonce of the pending request, from its peer): the request is done; the blocks go
- *   to the committer, which verifies every one before commit
+ *   to the committer, whose ledger checks them before commit; the windows asked of that peer
+ *   after it get their timeout anew (they wait behind it there)
  * on tick after the response timeout without a response: ask another random member that has
- *   the window, up to maxRetries attempts; then give up until the next check. A response from a
- *   peer restarts the timeouts of the windows asked of it later (they wait behind it there). The timeout is
- *   Fabric's responseTimeout, or (hearsay) follows the measured response times as TCP's RTO
+ *   the window, up to maxRetries attempts; then give up until the next check. The timeout is
+ *   Fabric's responseTimeout, or (hearsay) follows the peer's measured response times as TCP's RTO
  *   follows the round trip, between responseTimeoutFloor and responseTimeout: a lost window is
  *   asked again after a few round trips, not seconds, while the committer waits for it
  * catching up: the height advertised when a check found us behind is the goal; as Fabric's state
