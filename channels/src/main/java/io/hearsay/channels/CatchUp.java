@@ -69,7 +69,11 @@ final class CatchUp {
 
   /** Whether a state response from {@code from} answers a request of ours; if so that request is done. */
   boolean answers(PkiId from, long nonce, long nowNanos) {
-    return transfer.onResponse(from, nonce, nowNanos);
+    boolean answered = transfer.onResponse(from, nonce, nowNanos);
+    if (answered) {
+      wakeForTimeouts(nowNanos); // a window overtaken often enough is due now
+    }
+    return answered;
   }
 
   /** The earliest request's timeout came: late windows are asked of other peers now, not at the next check. */

@@ -23,7 +23,8 @@ import java.util.random.RandomGenerator;
  *   height &gt; the end (blocks never cross org boundaries, as in Fabric)
  * on response (nonce of the pending request, from its peer): the request is done; the blocks go
  *   to the committer, whose ledger checks them before commit; the windows asked of that peer
- *   after it get their timeout anew (they wait behind it there)
+ *   after it get their timeout anew (they wait behind it there); (hearsay) a window of that peer
+ *   asked before it and overtaken by three such answers is taken for lost and asked again at once
  * on tick after the response timeout without a response: ask another random member that has
  *   the window, up to maxRetries attempts; then give up until the next check. The timeout is
  *   Fabric's responseTimeout, or (hearsay) follows the peer's measured response times as TCP's RTO
@@ -59,6 +60,12 @@ public final class StateTransfer {
     }
   }
 
+  /**
+   * How many later windows of the same peer answered first make a pending window taken for lost
+   * at once, as TCP's fast retransmit takes three duplicate acknowledgements (measured timeouts only).
+   */
+  static final int OVERTAKEN_AS_LOST = 3;
+
   /** How many times slower than the quickest holder a peer may answer and still be asked (measured timeouts only). */
   static final int SLOW_PEER_FACTOR = 4;
 
@@ -91,6 +98,8 @@ public final class StateTransfer {
    * fast peer is soon asked for many and a slow one for few.
    */
   private final Map<PkiId, Integer> peerWindows = new HashMap<>();
+  /** With measured timeouts, how many windows asked of the same peer later were answered before each pending one. */
+  private final Map<Long, Integer> overtaken = new HashMap<>();
   /** The height the last check found advertised: windows follow one another up to it. */
   private long catchUpTo = -1;
   private long heightAtLastCheck = -1;
@@ -168,6 +177,7 @@ public final class StateTransfer {
     }
     Request expired = due.get();
     pending.remove(expired.nonce());
+    overtaken.remove(expired.nonce());
     if (measuredTimeouts()) {
       peerWindows.put(expired.peer(), Math.max(1, windowOf(expired.peer()) / 2));
     } else {
@@ -198,6 +208,10 @@ public final class StateTransfer {
         Request queued = entry.getValue();
         if (queued.nonce() == nonce) {
           behind = true;
+        } else if (!behind && queued.peer().equals(from) && measuredTimeouts()
+            && overtaken.merge(queued.nonce(), 1, Integer::sum) >= OVERTAKEN_AS_LOST) {
+          // A peer serves its windows in turn: one answered ahead of it this often was lost.
+          entry.setValue(queued.withDeadline(Math.min(queued.deadlineNanos(), nowNanos)));
         } else if (behind && queued.peer().equals(from) && queued.deadlineNanos() < extended) {
           // Never past responseTimeout from its sending: a peer that answers, but slowly, must
           // not keep the windows queued at it from being asked of another.
@@ -206,6 +220,7 @@ public final class StateTransfer {
         }
       }
       pending.remove(nonce);
+      overtaken.remove(nonce);
       inFlight = Math.min(pipeline, inFlight + 1);
       if (measuredTimeouts()) {
         peerWindows.put(from, Math.min(pipeline, windowOf(from) + 1));

@@ -323,4 +323,30 @@ class StateTransferTest {
     assertEquals(late.start(), adaptive.tick(members, late.deadlineNanos()).orElseThrow().start(),
         "a late window is asked again even when every peer's window is full");
   }
+
+  @Test
+  void withMeasuredTimeoutsAWindowOvertakenByThreeLaterAnswersOfItsPeerIsAskedAgainAtOnce() {
+    long ms = SECOND / 1000;
+    StateTransfer pipelined = measured(8);
+    advertise(ahead, 1000);
+    long height = 1;
+    for (int i = 0; i < 4; i++) { // answered in turn: the peer's window grows to 5
+      StateTransfer.Request request = pipelined.check(height, members, i * ms).orElseThrow();
+      assertTrue(pipelined.onResponse(ahead.pkiId(), request.nonce(), i * ms + ms / 2));
+      height = request.end() + 1;
+    }
+    List<StateTransfer.Request> windows = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      windows.add(pipelined.check(height, members, 10 * ms).orElseThrow());
+    }
+    long now = 20 * ms;
+    assertTrue(pipelined.onResponse(ahead.pkiId(), windows.get(1).nonce(), now));
+    assertTrue(pipelined.onResponse(ahead.pkiId(), windows.get(2).nonce(), now));
+    assertTrue(pipelined.tick(members, now).isEmpty(), "overtaken twice: maybe only late");
+    assertTrue(pipelined.onResponse(ahead.pkiId(), windows.get(3).nonce(), now));
+    assertEquals(Optional.of(now), pipelined.nextDeadline());
+    StateTransfer.Request again = pipelined.tick(members, now).orElseThrow();
+    assertEquals(List.of(windows.get(0).start(), 2), List.of(again.start(), again.attempt()),
+        "overtaken three times: lost, asked again without waiting for its timeout");
+  }
 }
