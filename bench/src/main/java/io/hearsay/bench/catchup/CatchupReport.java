@@ -39,8 +39,8 @@ import org.hyperledger.fabric.protos.common.Block;
  * same framed bytes appended to a plain file with one fsync per state-transfer batch
  * ({@code peer.gossip.state.batchSize} of the profile), and the channel ledger appending them in
  * those batches. Three cases per profile: clean links; 1% loss on every link; and a slow serving
- * peer (peer 1's uplink at a hundredth of the others'), where the windows asked of it
- * time out and go to peer 0. Writes catchup.{json,md,svg}.
+ * peer (peer 1's uplink at a hundredth of the others'), whose windows hold up every window after
+ * them until they come or are asked of peer 0. Writes catchup.{json,md,svg}.
  *
  * The links' floor, what the serving peers' uplinks can carry, is reported beside them.
  *
