@@ -327,8 +327,7 @@ public final class StateTransfer {
     } else if (attempt == 1) {
       return Optional.empty(); // a new window waits for answers; a late one is asked again anyway
     }
-    List<StateInfoTable.Entry> idle = candidates.stream()
-        .filter(e -> pending.values().stream().noneMatch(r -> r.peer().equals(e.pkiId()))).toList();
+    List<StateInfoTable.Entry> idle = candidates.stream().filter(e -> pendingAt(e.pkiId()) == 0).toList();
     if (!idle.isEmpty()) {
       candidates = idle;
     }

@@ -39,6 +39,20 @@ class StateTransferTest {
         pipeline, peer -> false);
   }
 
+  /**
+   * {@code windows} windows from block 1 on, each asked at a multiple of {@code tookNanos} and
+   * answered {@code tookNanos} later, before the next is asked; returns the height they reach.
+   */
+  private long answeredInTurn(StateTransfer transfer, int windows, long tookNanos) {
+    long height = 1;
+    for (int i = 0; i < windows; i++) {
+      StateTransfer.Request request = transfer.check(height, members, i * tookNanos).orElseThrow();
+      assertTrue(transfer.onResponse(request.peer(), request.nonce(), (i + 1) * tookNanos));
+      height = request.end() + 1;
+    }
+    return height;
+  }
+
   private void advertise(SigningIdentity who, long height) {
     members.onStateInfo(new EnvelopeSigner(who).sign(
         GossipMessages.stateInfo(who.pkiId(), "mychannel", PeerTimes.of(1, height), height)));
@@ -244,14 +258,8 @@ class StateTransferTest {
     long ms = SECOND / 1000;
     StateTransfer pipelined = measured(4);
     advertise(ahead, 1000);
-    long now = 0;
-    long height = 1;
-    for (int i = 0; i < 20; i++) { // answers in 20 ms: its timeout is the 100 ms floor
-      StateTransfer.Request request = pipelined.check(height, members, now).orElseThrow();
-      assertTrue(pipelined.onResponse(request.peer(), request.nonce(), now + 20 * ms));
-      now += 20 * ms;
-      height = request.end() + 1;
-    }
+    long height = answeredInTurn(pipelined, 20, 20 * ms); // answers in 20 ms: its timeout is the 100 ms floor
+    long now = 20 * 20 * ms;
     // Asked at the same moment, as a catch-up asks for its windows.
     StateTransfer.Request first = pipelined.check(height, members, now).orElseThrow();
     StateTransfer.Request second = pipelined.check(height, members, now).orElseThrow();
@@ -293,7 +301,7 @@ class StateTransferTest {
     }
     StateTransfer fabric = new StateTransfer("Org1MSP", 10, Duration.ofSeconds(3), 3, new SplittableRandom(7), 2,
         peer -> false);
-    assertEquals(2, java.util.stream.Stream.of(fabric.check(1, members, 0), fabric.check(1, members, 0))
+    assertEquals(2, Stream.of(fabric.check(1, members, 0), fabric.check(1, members, 0))
         .map(r -> r.orElseThrow().peer()).distinct().count(), "Fabric's fixed timeout asks any holder");
   }
 
@@ -329,12 +337,7 @@ class StateTransferTest {
     long ms = SECOND / 1000;
     StateTransfer pipelined = measured(8);
     advertise(ahead, 1000);
-    long height = 1;
-    for (int i = 0; i < 4; i++) { // answered in turn: the peer's window grows to 5
-      StateTransfer.Request request = pipelined.check(height, members, i * ms).orElseThrow();
-      assertTrue(pipelined.onResponse(ahead.pkiId(), request.nonce(), i * ms + ms / 2));
-      height = request.end() + 1;
-    }
+    long height = answeredInTurn(pipelined, 4, ms); // the peer's window grows to 5
     List<StateTransfer.Request> windows = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       windows.add(pipelined.check(height, members, 10 * ms).orElseThrow());
