@@ -67,6 +67,24 @@ public final class AccrualDetector {
     h.lastNanos = nowNanos;
   }
 
+  /**
+   * A copy of {@code peer}'s alive message {@code aliveIntervalsAhead} sequence numbers newer than
+   * the last one heard, held by another peer for an unknown time (a membership response). It
+   * proves the peer alive when that alive message was sent, not now: a Hearsay peer signs one every
+   * alive interval, so it counts as heard that many expected intervals after the last, never later
+   * than {@code nowNanos}. Counting it as heard now would keep a crashed peer's last alive message,
+   * learned late from another peer, passing for a sign of life.
+   */
+  public void recorded(Object peer, long aliveIntervalsAhead, long nowNanos) {
+    History h = histories.get(peer);
+    if (h == null || aliveIntervalsAhead <= 0) {
+      heartbeat(peer, nowNanos);
+      return;
+    }
+    long intervalsSince = (nowNanos - h.lastNanos) / firstIntervalNanos;
+    heartbeat(peer, aliveIntervalsAhead > intervalsSince ? nowNanos : h.lastNanos + aliveIntervalsAhead * firstIntervalNanos);
+  }
+
   /** Forgets {@code peer} (declared dead, or forgotten): a resurrected peer starts afresh. */
   public void remove(Object peer) {
     histories.remove(peer);

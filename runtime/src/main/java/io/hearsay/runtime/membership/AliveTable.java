@@ -29,11 +29,20 @@ import org.hyperledger.fabric.protos.gossip.AliveMessage;
  *   the peers it judges feed it: beside Fabric peers, those that
  *   announce Artery; a Fabric peer keeps its own alive interval,
  *   5 s by default, and is judged by the expiry alone, as Fabric
- *   judges it)
+ *   judges it)                                                   -> dead, or with probe rounds:
+ *                                                                   suspected, to be probed by the
+ *                                                                   caller; still suspected after
+ *                                                                   that many checks -> dead
+ *   (a newer alive message ends a suspicion)
  *   dead peers not heard from for msgExpirationFactor x expiry   -> forgotten, unless their
  *                                                                   endpoint is a bootstrap or
  *                                                                   anchor peer's
  * a dead peer's newer alive message (higher incNum or seqNum)   -> alive again (resurrected)
+ * an alive message recorded by another peer (membership         -> as a new one, but the detector
+ *   response) rather than heard fresh                               counts it as sent one alive
+ *                                                                   interval per sequence number
+ *                                                                   after the last (see
+ *                                                                   AccrualDetector#recorded)
  * a dead peer reported by another peer, unknown or older here   -> remembered as dead, to probe
  * </pre>
  *
@@ -44,17 +53,30 @@ public final class AliveTable {
   /** What an alive message did to the table. */
   public enum Outcome { NEW, UPDATED, RESURRECTED, STALE }
 
+  /** How an alive message reached this peer: sent (or forwarded) just now, or a copy another peer held. */
+  public enum Evidence { FRESH, RECORDED }
+
+  /** What a check did: the peers now dead, and those suspected and to be probed before they are. */
+  public record Expiry(List<MemberInfo> died, List<MemberInfo> suspected) {}
+
   private static final class Entry {
     final MemberInfo info;
     final SignedGossipMessage alive;
     final long lastSeenNanos;
     final boolean isAlive;
+    /** Checks this peer has been suspected at in a row (0: not suspected). */
+    final int suspectedChecks;
 
     Entry(MemberInfo info, SignedGossipMessage alive, long lastSeenNanos, boolean isAlive) {
+      this(info, alive, lastSeenNanos, isAlive, 0);
+    }
+
+    Entry(MemberInfo info, SignedGossipMessage alive, long lastSeenNanos, boolean isAlive, int suspectedChecks) {
       this.info = info;
       this.alive = alive;
       this.lastSeenNanos = lastSeenNanos;
       this.isAlive = isAlive;
+      this.suspectedChecks = suspectedChecks;
     }
   }
 
@@ -65,6 +87,7 @@ public final class AliveTable {
   private final Map<PkiId, Entry> entries = new HashMap<>();
   private final Optional<AccrualDetector> accrual;
   private final Predicate<MemberInfo> judgedByAccrual;
+  private final int probeRounds;
 
   public AliveTable(PkiId self, Duration aliveExpirationTimeout, Duration purgeAfter,
       Set<Endpoint> neverForget) {
@@ -80,6 +103,16 @@ public final class AliveTable {
   /** With an accrual detector for the peers {@code judgedByAccrual} accepts; the others by the expiry alone. */
   public AliveTable(PkiId self, Duration aliveExpirationTimeout, Duration purgeAfter,
       Set<Endpoint> neverForget, Optional<AccrualDetector> accrual, Predicate<MemberInfo> judgedByAccrual) {
+    this(self, aliveExpirationTimeout, purgeAfter, neverForget, accrual, judgedByAccrual, 0);
+  }
+
+  /**
+   * With {@code probeRounds} above 0, a peer the detector suspects is dead only once it has stayed
+   * suspected through that many probe rounds (one per check) with no newer alive message.
+   */
+  public AliveTable(PkiId self, Duration aliveExpirationTimeout, Duration purgeAfter, Set<Endpoint> neverForget,
+      Optional<AccrualDetector> accrual, Predicate<MemberInfo> judgedByAccrual, int probeRounds) {
+    this.probeRounds = probeRounds;
     this.accrual = accrual;
     this.judgedByAccrual = judgedByAccrual;
     this.self = self;
@@ -93,8 +126,13 @@ public final class AliveTable {
     neverForget.add(endpoint);
   }
 
-  /** Applies a verified alive message received directly or through a membership response. */
+  /** Applies a verified alive message sent or forwarded to this peer just now. */
   public Outcome onAlive(SignedGossipMessage alive, long nowNanos) {
+    return onAlive(alive, nowNanos, Evidence.FRESH);
+  }
+
+  /** Applies a verified alive message, fresh or as another peer recorded it. */
+  public Outcome onAlive(SignedGossipMessage alive, long nowNanos, Evidence evidence) {
     MemberInfo info = infoOf(alive);
     if (info.pkiId().equals(self)) {
       return Outcome.STALE;
@@ -104,8 +142,13 @@ public final class AliveTable {
       return Outcome.STALE;
     }
     entries.put(info.pkiId(), new Entry(keepInternalEndpoint(info, known), alive, nowNanos, true));
-    if (judgedByAccrual.test(info)) {
-      accrual.ifPresent(detector -> detector.heartbeat(info.pkiId(), nowNanos));
+    if (judgedByAccrual.test(info) && accrual.isPresent()) {
+      if (evidence == Evidence.RECORDED && known != null && known.isAlive
+          && known.info.time().getIncNum() == info.time().getIncNum()) {
+        accrual.get().recorded(info.pkiId(), info.time().getSeqNum() - known.info.time().getSeqNum(), nowNanos);
+      } else {
+        accrual.get().heartbeat(info.pkiId(), nowNanos);
+      }
     }
     if (known == null) {
       return Outcome.NEW;
@@ -127,19 +170,30 @@ public final class AliveTable {
     return known == null;
   }
 
-  /** Marks peers silent for longer than the expiry as dead; returns them. */
-  public List<MemberInfo> expire(long nowNanos) {
+  /**
+   * Marks peers silent for longer than the expiry, or suspected by the detector (through the probe
+   * rounds, if any), as dead; returns them, and the peers suspected still.
+   */
+  public Expiry expire(long nowNanos) {
     List<MemberInfo> died = new ArrayList<>();
+    List<MemberInfo> suspected = new ArrayList<>();
     entries.replaceAll((pkiId, e) -> {
-      if (e.isAlive && (nowNanos - e.lastSeenNanos > expiryNanos
-          || accrual.map(detector -> detector.isSuspected(pkiId, nowNanos)).orElse(false))) {
+      if (!e.isAlive) {
+        return e;
+      }
+      boolean suspect = accrual.map(detector -> detector.isSuspected(pkiId, nowNanos)).orElse(false);
+      int checks = suspect ? e.suspectedChecks + 1 : 0;
+      if (nowNanos - e.lastSeenNanos > expiryNanos || checks > probeRounds) {
         died.add(e.info);
         accrual.ifPresent(detector -> detector.remove(pkiId));
         return new Entry(e.info, e.alive, e.lastSeenNanos, false);
       }
-      return e;
+      if (suspect) {
+        suspected.add(e.info);
+      }
+      return checks == e.suspectedChecks ? e : new Entry(e.info, e.alive, e.lastSeenNanos, true, checks);
     });
-    return died;
+    return new Expiry(died, suspected);
   }
 
   /** Forgets dead peers silent for the purge period, except bootstrap and anchor endpoints. */

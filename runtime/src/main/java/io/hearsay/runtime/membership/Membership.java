@@ -45,7 +45,8 @@ import org.hyperledger.fabric.protos.gossip.PeerTime;
  * to {@code propagatePeerNum} peers, forwards each newer alive message once, expires and purges
  * silent peers (the rules are in {@link AliveTable}), syncs membership with {@code pullPeerNum}
  * peers every {@code pullInterval}, and probes dead, bootstrap and anchor endpoints every
- * {@code reconnectInterval}.
+ * {@code reconnectInterval}. With the accrual detector's probe rounds (hearsay profile), a suspected
+ * peer is asked, with a few others, for its latest alive message before it is declared dead.
  *
  * <p>Org boundaries, as Fabric: a peer without an external endpoint talks only to its own org;
  * nothing sent to another org carries a secret envelope (internal endpoint), and only peers with
@@ -112,7 +113,8 @@ public final class Membership {
     this.judgedByAccrual = member -> settings.accrual().isPresent() && (!besideFabricPeers || member.artery().isPresent());
     this.table = new AliveTable(setup.signer().self().pkiId(), settings.aliveExpirationTimeout(),
         settings.purgeAfter(), known.neverForget(),
-        settings.accrual().map(a -> new AccrualDetector(a, settings.aliveTimeInterval())), judgedByAccrual);
+        settings.accrual().map(a -> new AccrualDetector(a, settings.aliveTimeInterval())), judgedByAccrual,
+        settings.probes().rounds());
   }
 
   public static Behavior<Command> create(Setup setup) {
@@ -178,9 +180,12 @@ public final class Membership {
         targets.forEach(t -> sendAlive(selfAlive, t));
       }
       case EXPIRY -> {
-        table.expire(now).forEach(m -> context.getLog().info("peer {} ({}) is dead: {}", m.pkiId(), describe(m),
-            judgedByAccrual.test(m) ? "suspected by the accrual detector"
+        AliveTable.Expiry expiry = table.expire(now);
+        expiry.died().forEach(m -> context.getLog().info("peer {} ({}) is dead: {}", m.pkiId(), describe(m),
+            judgedByAccrual.test(m) ? "suspected by the accrual detector" + (settings.probes().rounds() > 0
+                ? " through " + settings.probes().rounds() + " probe rounds" : "")
                 : "not heard from for " + settings.aliveExpirationTimeout()));
+        expiry.suspected().forEach(this::probe);
         table.purge(now).forEach(m -> context.getLog().info("peer {} ({}) forgotten", m.pkiId(), describe(m)));
       }
       case PULL -> antiEntropyRound();
@@ -211,19 +216,19 @@ public final class Membership {
     Comm.Inbound inbound = (Comm.Inbound) event;
     SignedGossipMessage message = inbound.message();
     switch (message.message().getContentCase()) {
-      case ALIVE_MSG -> onAlive(message, inbound.sender(), true);
+      case ALIVE_MSG -> onAlive(message, inbound.sender(), true, AliveTable.Evidence.FRESH);
       case MEM_REQ -> onMembershipRequest(message.message().getMemReq(), inbound);
       case MEM_RES -> onMembershipResponse(message.message().getMemRes(), inbound);
       default -> { }
     }
   }
 
-  private void onAlive(SignedGossipMessage alive, PeerIdentity relayedBy, boolean forward) {
+  private void onAlive(SignedGossipMessage alive, PeerIdentity relayedBy, boolean forward, AliveTable.Evidence evidence) {
     if (!alive.signer().mspId().equals(mspId)
         && alive.message().getAliveMsg().getMembership().getEndpoint().isEmpty()) {
       return; // a peer without an external endpoint is invisible to other orgs
     }
-    AliveTable.Outcome outcome = table.onAlive(alive, System.nanoTime());
+    AliveTable.Outcome outcome = table.onAlive(alive, System.nanoTime(), evidence);
     if (outcome == AliveTable.Outcome.STALE) {
       return;
     }
@@ -257,26 +262,56 @@ public final class Membership {
           inbound.sender().pkiId(), alive.signer()), inbound.fromEndpoint());
       return;
     }
-    onAlive(alive, inbound.sender(), false);
+    onAlive(alive, inbound.sender(), false, AliveTable.Evidence.FRESH);
     String requesterMsp = inbound.sender().mspId();
     if (!disclosure.talksTo(requesterMsp)) {
       return;
     }
-    setup.comm().tell(new Comm.Send(inbound.fromEndpoint(), signed(view(requesterMsp, Map.of()))));
+    // Fabric peers send no known PKI-IDs (and ignore them); a Hearsay peer probing a suspect names
+    // every peer but the suspect, and is answered with the suspect's alive message alone.
+    Set<PkiId> known = new HashSet<>();
+    request.getKnownList().forEach(pkiId -> known.add(PkiId.fromBytes(pkiId)));
+    setup.comm().tell(new Comm.Send(inbound.fromEndpoint(), signed(view(requesterMsp, Map.of(), known))));
   }
 
   /**
    * Our view as a membership response, in the form a peer of {@code toMsp} may see: ourselves, the
    * alive and the dead, leaving out what {@code theirs} (alive timestamps by PKI-ID) already holds
-   * as new.
+   * as new and the peers it names as {@code known}.
    */
-  private GossipMessage view(String toMsp, Map<PkiId, PeerTime> theirs) {
+  private GossipMessage view(String toMsp, Map<PkiId, PeerTime> theirs, Set<PkiId> known) {
     List<Envelope> alives = new ArrayList<>();
-    if (DisclosurePolicy.lacks(theirs, selfAlive)) {
+    if (DisclosurePolicy.lacks(theirs, selfAlive) && !known.contains(selfAlive.signer().pkiId())) {
       alives.add(disclosure.disclosed(selfAlive, toMsp));
     }
-    alives.addAll(disclosure.shown(table.aliveMessages(true), toMsp, theirs));
-    return GossipMessages.membershipResponse(alives, disclosure.shown(table.aliveMessages(false), toMsp, theirs));
+    alives.addAll(disclosure.shown(unknown(table.aliveMessages(true), known), toMsp, theirs));
+    return GossipMessages.membershipResponse(alives,
+        disclosure.shown(unknown(table.aliveMessages(false), known), toMsp, theirs));
+  }
+
+  private static List<SignedGossipMessage> unknown(List<SignedGossipMessage> alives, Set<PkiId> known) {
+    return known.isEmpty() ? alives : alives.stream().filter(m -> !known.contains(m.signer().pkiId())).toList();
+  }
+
+  /**
+   * One probe round for a suspected peer: a membership request to it and to up to
+   * {@code probes.indirect} other alive peers the detector judges, naming every other member as
+   * known. Its own answer is fresh; the others' copies of its alive message are recorded ones.
+   */
+  private void probe(MemberInfo suspect) {
+    List<ByteString> known = new ArrayList<>();
+    table.aliveMembers().forEach(m -> {
+      if (!m.pkiId().equals(suspect.pkiId())) {
+        known.add(m.pkiId().bytes());
+      }
+    });
+    known.add(setup.signer().self().pkiId().bytes());
+    List<MemberInfo> asked = new ArrayList<>(List.of(suspect));
+    asked.addAll(pick(table.aliveMembers().stream().filter(judgedByAccrual).toList(), settings.probes().indirect(),
+        Set.of(suspect.pkiId())));
+    for (MemberInfo member : asked) {
+      disclosure.endpointOf(member).ifPresent(endpoint -> sendMembershipRequest(endpoint, known));
+    }
   }
 
   private Envelope signed(GossipMessage view) {
@@ -296,7 +331,7 @@ public final class Membership {
         continue;
       }
       if (settings.antiEntropy() == AntiEntropy.Mode.PUSH) {
-        setup.comm().tell(new Comm.Send(endpoint.get(), signed(view(member.mspId(), Map.of()))));
+        setup.comm().tell(new Comm.Send(endpoint.get(), signed(view(member.mspId(), Map.of(), Set.of()))));
       } else {
         sendMembershipRequest(endpoint.get());
         if (settings.antiEntropy() == AntiEntropy.Mode.PUSH_PULL) {
@@ -318,7 +353,8 @@ public final class Membership {
             theirs.put(m.signer().pkiId(), m.message().getAliveMsg().getTimestamp());
           }
           if (alive) {
-            onAlive(m, inbound.sender(), false);
+            onAlive(m, inbound.sender(), false, m.signer().pkiId().equals(inbound.sender().pkiId())
+                ? AliveTable.Evidence.FRESH : AliveTable.Evidence.RECORDED);
           } else {
             table.onDeadReport(m, System.nanoTime());
           }
@@ -326,7 +362,7 @@ public final class Membership {
       }
     }
     if (answer) {
-      GossipMessage lacking = view(inbound.sender().mspId(), theirs);
+      GossipMessage lacking = view(inbound.sender().mspId(), theirs, Set.of());
       if (lacking.getMemRes().getAliveCount() + lacking.getMemRes().getDeadCount() > 0) {
         setup.comm().tell(new Comm.Send(inbound.fromEndpoint(), signed(lacking)));
       }
@@ -376,14 +412,22 @@ public final class Membership {
   }
 
   private void sendMembershipRequest(Endpoint endpoint) {
+    sendMembershipRequest(endpoint, List.of());
+  }
+
+  private void sendMembershipRequest(Endpoint endpoint, List<ByteString> known) {
     boolean ownOrg = table.aliveMembers().stream().anyMatch(m ->
         m.mspId().equals(mspId) && m.endpointFor(mspId).equals(Optional.of(endpoint)));
-    sendMembershipRequest(endpoint, ownOrg ? selfAlive.envelope() : selfAlive.envelopeWithoutSecret());
+    sendMembershipRequest(endpoint, ownOrg ? selfAlive.envelope() : selfAlive.envelopeWithoutSecret(), known);
   }
 
   private void sendMembershipRequest(Endpoint endpoint, Envelope selfInformation) {
+    sendMembershipRequest(endpoint, selfInformation, List.of());
+  }
+
+  private void sendMembershipRequest(Endpoint endpoint, Envelope selfInformation, List<ByteString> known) {
     setup.comm().tell(new Comm.Send(endpoint, setup.signer().sign(
-        GossipMessages.membershipRequest(selfInformation, List.of())).envelope()));
+        GossipMessages.membershipRequest(selfInformation, known)).envelope()));
   }
 
   private void sendAlive(SignedGossipMessage alive, MemberInfo target) {

@@ -17,10 +17,18 @@ import java.util.Optional;
 public record MembershipSettings(List<Endpoint> bootstrap, Endpoint endpoint, Optional<Endpoint> externalEndpoint,
     Duration aliveTimeInterval, Duration aliveExpirationTimeout, Duration reconnectInterval, int msgExpirationFactor,
     Duration pullInterval, int pullPeerNum, int propagatePeerNum, Optional<AccrualDetector.Settings> accrual,
-    AntiEntropy.Mode antiEntropy) {
+    Probes probes, AntiEntropy.Mode antiEntropy) {
 
   public MembershipSettings {
     bootstrap = List.copyOf(bootstrap);
+  }
+
+  /**
+   * What a suspicion of the accrual detector takes before death: {@code rounds} probe rounds (0:
+   * none) of a membership request to the suspect and to {@code indirect} other peers.
+   */
+  public record Probes(int rounds, int indirect) {
+    public static final Probes NONE = new Probes(0, 0);
   }
 
   /** How a silent peer is declared dead: Fabric's fixed expiry, or φ accrual on top of it. */
@@ -34,7 +42,7 @@ public record MembershipSettings(List<Endpoint> bootstrap, Endpoint endpoint, Op
   /** These settings with the endpoint the peer really listens on (port 0 in config). */
   public MembershipSettings withEndpoint(Endpoint bound) {
     return new MembershipSettings(bootstrap, bound, externalEndpoint, aliveTimeInterval, aliveExpirationTimeout,
-        reconnectInterval, msgExpirationFactor, pullInterval, pullPeerNum, propagatePeerNum, accrual, antiEntropy);
+        reconnectInterval, msgExpirationFactor, pullInterval, pullPeerNum, propagatePeerNum, accrual, probes, antiEntropy);
   }
 
   public static MembershipSettings read(ConfigReader c) throws ConfigError {
@@ -43,7 +51,15 @@ public record MembershipSettings(List<Endpoint> bootstrap, Endpoint endpoint, Op
         c.optionalEndpoint(g + "externalEndpoint"), c.positive(g + "aliveTimeInterval"),
         c.positive(g + "aliveExpirationTimeout"), c.positive(g + "reconnectInterval"), c.atLeastOne(g + "msgExpirationFactor"),
         c.positive(g + "pullInterval"), c.atLeastOne(g + "pullPeerNum"), c.atLeastOne(g + "propagatePeerNum"),
-        accrual(c), c.choice("hearsay.membership.anti-entropy", AntiEntropy.Mode.class));
+        accrual(c), probes(c), c.choice("hearsay.membership.anti-entropy", AntiEntropy.Mode.class));
+  }
+
+  private static Probes probes(ConfigReader c) throws ConfigError {
+    if (c.choice("hearsay.membership.failure-detector", FailureDetector.class) == FailureDetector.TIMEOUT) {
+      return Probes.NONE;
+    }
+    String p = "hearsay.membership.accrual.probes.";
+    return new Probes(c.notNegative(p + "rounds"), c.notNegative(p + "indirect"));
   }
 
   private static Optional<AccrualDetector.Settings> accrual(ConfigReader c) throws ConfigError {

@@ -26,6 +26,24 @@ class AccrualDetectorTest {
   }
 
   @Test
+  void aRecordedCopyCountsAsSentOneExpectedIntervalPerSequenceNumberAfterTheLastHeardNeverLaterThanNow() {
+    detector.heartbeat("fresh", 0);
+    detector.heartbeat("recorded", 0);
+    detector.heartbeat("far-ahead", 0);
+    // At 2.5 s each hears of a newer alive message: sent now, a copy one sequence number ahead
+    // (sent at 0.5 s), and a copy ten ahead (at most now).
+    detector.heartbeat("fresh", 2500 * MS);
+    detector.recorded("recorded", 1, 2500 * MS);
+    detector.recorded("far-ahead", 10, 2500 * MS);
+
+    assertFalse(detector.isSuspected("fresh", 3200 * MS));
+    assertFalse(detector.isSuspected("far-ahead", 3200 * MS));
+    assertTrue(detector.isSuspected("recorded", 3200 * MS), "2.7 s after the copy was sent: phi "
+        + detector.phi("recorded", 3200 * MS));
+    assertFalse(detector.isSuspected("recorded", 2900 * MS), "2.4 s after it was sent, within mean + pause + 4.5 sigma");
+  }
+
+  @Test
   void phiGrowsWithSilence() {
     detector.heartbeat("p", 0);
     detector.heartbeat("p", 500 * MS);

@@ -75,8 +75,8 @@ class AliveTableTest {
   @Test
   void silentPeerDiesAfterTheExpiryAndANewerIncarnationResurrectsIt() {
     table.onAlive(alive(other, 1, 5, "127.0.0.1:1"), 0);
-    assertTrue(table.expire(EXPIRY.toNanos()).isEmpty(), "exactly the expiry is not past it");
-    assertEquals(List.of(other.pkiId()), table.expire(EXPIRY.toNanos() + 1).stream().map(MemberInfo::pkiId).toList());
+    assertTrue(table.expire(EXPIRY.toNanos()).died().isEmpty(), "exactly the expiry is not past it");
+    assertEquals(List.of(other.pkiId()), table.expire(EXPIRY.toNanos() + 1).died().stream().map(MemberInfo::pkiId).toList());
     assertFalse(table.isAlive(other.pkiId()));
 
     assertEquals(AliveTable.Outcome.STALE, table.onAlive(alive(other, 1, 5, "127.0.0.1:1"), 30 * SECOND),
@@ -97,13 +97,64 @@ class AliveTableTest {
     accrual.onAlive(alive(fabricPeer, 1, 1, "127.0.0.1:4"), 0);
 
     // 5 s: Fabric's alive interval, ten of the hearsay profile's.
-    assertEquals(List.of(other.pkiId()), accrual.expire(5 * SECOND).stream().map(MemberInfo::pkiId).toList(),
+    assertEquals(List.of(other.pkiId()), accrual.expire(5 * SECOND).died().stream().map(MemberInfo::pkiId).toList(),
         "the Hearsay peer, silent for ten of its intervals, is suspected");
     assertEquals(AliveTable.Outcome.UPDATED, accrual.onAlive(alive(fabricPeer, 1, 2, "127.0.0.1:4"), 5 * SECOND),
         "the Fabric peer, whose next alive message comes after 5 s, was never dead");
-    assertTrue(accrual.expire(30 * SECOND - 1).isEmpty());
-    assertEquals(List.of(fabricPeer.pkiId()), accrual.expire(30 * SECOND + 1).stream().map(MemberInfo::pkiId).toList(),
+    assertTrue(accrual.expire(30 * SECOND - 1).died().isEmpty());
+    assertEquals(List.of(fabricPeer.pkiId()), accrual.expire(30 * SECOND + 1).died().stream().map(MemberInfo::pkiId).toList(),
         "and dies after the expiry, as Fabric declares it");
+  }
+
+  private AliveTable withProbeRounds(int rounds) {
+    AccrualDetector detector = new AccrualDetector(
+        new AccrualDetector.Settings(8, 100, Duration.ofMillis(200), Duration.ofSeconds(1)), Duration.ofMillis(500));
+    return new AliveTable(self.pkiId(), EXPIRY, EXPIRY.multipliedBy(20), Set.of(), Optional.of(detector),
+        member -> true, rounds);
+  }
+
+  @Test
+  void withProbeRoundsASuspectedPeerIsDeadOnlyAfterThatManyChecksWithoutANewerAliveMessage() {
+    AliveTable probed = withProbeRounds(2);
+    SigningIdentity answering = TestCrypto.peer(1, 2);
+    probed.onAlive(alive(other, 1, 1, "127.0.0.1:1"), 0);
+    probed.onAlive(alive(answering, 1, 1, "127.0.0.1:2"), 0);
+
+    AliveTable.Expiry first = probed.expire(5 * SECOND);
+    assertTrue(first.died().isEmpty(), "suspected, not dead");
+    assertEquals(Set.of(other.pkiId(), answering.pkiId()), pkiIds(first.suspected()));
+    probed.onAlive(alive(answering, 1, 2, "127.0.0.1:2"), 5 * SECOND + SECOND / 10);
+    AliveTable.Expiry second = probed.expire(5 * SECOND + SECOND / 8);
+    assertTrue(second.died().isEmpty());
+    assertEquals(Set.of(other.pkiId()), pkiIds(second.suspected()), "an answer ends the suspicion");
+    AliveTable.Expiry third = probed.expire(5 * SECOND + SECOND / 4);
+
+    assertEquals(Set.of(other.pkiId()), pkiIds(third.died()), "two probe rounds unanswered: dead");
+    assertTrue(probed.isAlive(answering.pkiId()));
+    AliveTable unprobed = withProbeRounds(0);
+    unprobed.onAlive(alive(other, 1, 1, "127.0.0.1:1"), 0);
+    assertEquals(Set.of(other.pkiId()), pkiIds(unprobed.expire(5 * SECOND).died()),
+        "without probe rounds a suspect is dead at once");
+  }
+
+  @Test
+  void aCrashedPeersLastAliveMessageRecordedByAnotherPeerDoesNotPassForASignOfLifeNow() {
+    AliveTable recorded = withProbeRounds(0);
+    AliveTable fresh = withProbeRounds(0);
+    for (AliveTable table : List.of(recorded, fresh)) {
+      table.onAlive(alive(other, 1, 5, "127.0.0.1:1"), 0);
+    }
+    // Sequence number 6, the crashed peer's last, sent at 0.5 s, reaches this peer only at 2.5 s.
+    recorded.onAlive(alive(other, 1, 6, "127.0.0.1:1"), 5 * SECOND / 2, AliveTable.Evidence.RECORDED);
+    fresh.onAlive(alive(other, 1, 6, "127.0.0.1:1"), 5 * SECOND / 2, AliveTable.Evidence.FRESH);
+
+    assertEquals(Set.of(other.pkiId()), pkiIds(recorded.expire(16 * SECOND / 5).died()),
+        "judged from when it was sent");
+    assertTrue(fresh.expire(16 * SECOND / 5).died().isEmpty(), "a fresh one is a sign of life at 2.5 s");
+  }
+
+  private static Set<Object> pkiIds(List<MemberInfo> members) {
+    return Set.copyOf(members.stream().map(MemberInfo::pkiId).toList());
   }
 
   @Test

@@ -48,6 +48,7 @@ class MembershipActorTest {
   private final SigningIdentity self = TestCrypto.peer(1, 0);
   private final SigningIdentity sameOrg = TestCrypto.peer(1, 1);
   private final SigningIdentity otherOrg = TestCrypto.peer(2, 0);
+  private final SigningIdentity third = TestCrypto.peer(1, 2);
   private final TestProbe<Comm.Command> comm = TEST_KIT.createTestProbe();
   private final RejectionLog rejections = new RejectionLog(LoggerFactory.getLogger("test.rejections"),
       Duration.ofMinutes(1));
@@ -58,16 +59,21 @@ class MembershipActorTest {
     TEST_KIT.shutdownTestKit();
   }
 
-  private static MembershipSettings settings(List<Endpoint> bootstrap, Optional<Endpoint> external) {
+  private static MembershipSettings settings(List<Endpoint> bootstrap, Optional<Endpoint> external,
+      Optional<AccrualDetector.Settings> accrual, MembershipSettings.Probes probes) {
     return new MembershipSettings(bootstrap, SELF, external, Duration.ofMillis(200), Duration.ofSeconds(1),
-        Duration.ofSeconds(1), 20, Duration.ofMillis(160), 3, 3, Optional.empty(), AntiEntropy.Mode.PULL);
+        Duration.ofSeconds(1), 20, Duration.ofMillis(160), 3, 3, accrual, probes, AntiEntropy.Mode.PULL);
   }
 
   private ActorRef<Membership.Command> start(List<Endpoint> bootstrap, Optional<Endpoint> external) {
+    return start(settings(bootstrap, external, Optional.empty(), MembershipSettings.Probes.NONE));
+  }
+
+  private ActorRef<Membership.Command> start(MembershipSettings settings) {
     IdentityMapper identities = new IdentityMapper(TestCrypto.msps());
-    List.of(self, sameOrg, otherOrg).forEach(p -> identities.learn(p.identity(), Instant.now()));
+    List.of(self, sameOrg, otherOrg, third).forEach(p -> identities.learn(p.identity(), Instant.now()));
     ActorRef<Membership.Command> membership = TEST_KIT.spawn(Membership.create(new Membership.Setup(
-        new EnvelopeSigner(self), new EnvelopeVerifier(identities, 1 << 20), settings(bootstrap, external), SELF,
+        new EnvelopeSigner(self), new EnvelopeVerifier(identities, 1 << 20), settings, SELF,
         List.of(ANCHOR), comm.getRef(), rejections, 1)));
     Comm.Subscribe subscribe = comm.expectMessageClass(Comm.Subscribe.class, Duration.ofSeconds(5));
     assertEquals(Set.of(ContentCase.ALIVE_MSG, ContentCase.MEM_REQ, ContentCase.MEM_RES), subscribe.contents());
@@ -76,8 +82,34 @@ class MembershipActorTest {
   }
 
   private static SignedGossipMessage alive(SigningIdentity peer, String external, long seq) {
+    return alive(peer, external, seq, "10.0.0.9:7051");
+  }
+
+  private static SignedGossipMessage alive(SigningIdentity peer, String external, long seq, String internal) {
     return new EnvelopeSigner(peer).sign(GossipMessages.alive(peer.identity(), external, PeerTimes.of(7, seq),
-        ByteString.EMPTY), "10.0.0.9:7051");
+        ByteString.EMPTY), internal);
+  }
+
+  /** The PKI-IDs of the alive messages a membership response carries. */
+  private static Set<ByteString> aliveSigners(GossipMessage response) throws Exception {
+    Set<ByteString> signers = new java.util.HashSet<>();
+    for (var envelope : response.getMemRes().getAliveList()) {
+      signers.add(GossipMessage.parseFrom(envelope.getPayload()).getAliveMsg().getMembership().getPkiId());
+    }
+    return signers;
+  }
+
+  /** The next membership response sent, past alive messages forwarded meanwhile. */
+  private GossipMessage nextMembershipResponse() throws Exception {
+    List<Comm.Command> seen = comm.fishForMessage(Duration.ofSeconds(5), m -> {
+      try {
+        return m instanceof Comm.Send send && content(send).hasMemRes()
+            ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    return content((Comm.Send) seen.get(seen.size() - 1));
   }
 
   private static GossipMessage content(Comm.Send send) throws Exception {
@@ -148,6 +180,57 @@ class MembershipActorTest {
     subscriber.fishForMessage(Duration.ofSeconds(5), v -> v.deadPkiIds().contains(sameOrg.pkiId())
         ? FishingOutcomes.complete()
         : FishingOutcomes.continueAndIgnore());
+  }
+
+  @Test
+  void aMembershipRequestNamingKnownPeersIsAnsweredWithoutTheirAliveMessages() throws Exception {
+    ActorRef<Membership.Command> membership = start(List.of(), Optional.empty());
+    events.tell(new Comm.Inbound(alive(third, "", 1, "10.0.0.8:7051"), third.identity(), BOOTSTRAP));
+    view(membership);
+
+    events.tell(new Comm.Inbound(new EnvelopeSigner(sameOrg).sign(GossipMessages.membershipRequest(
+        alive(sameOrg, "", 1).envelope(), List.of(third.pkiId().bytes(), self.pkiId().bytes()))),
+        sameOrg.identity(), BOOTSTRAP));
+    assertEquals(Set.of(sameOrg.pkiId().bytes()), aliveSigners(nextMembershipResponse()),
+        "a Hearsay probe: only what the requester does not name");
+    events.tell(new Comm.Inbound(new EnvelopeSigner(sameOrg).sign(GossipMessages.membershipRequest(
+        alive(sameOrg, "", 2).envelope(), List.of())), sameOrg.identity(), BOOTSTRAP));
+    assertEquals(Set.of(self.pkiId().bytes(), sameOrg.pkiId().bytes(), third.pkiId().bytes()),
+        aliveSigners(nextMembershipResponse()), "Fabric's request: the whole view");
+  }
+
+  @Test
+  void aSuspectedPeerIsAskedForItsAliveMessageDirectlyAndThroughAnotherPeerBeforeItIsDead() throws Exception {
+    Endpoint suspectAt = new Endpoint("10.0.0.9", 7051);
+    Endpoint relayAt = new Endpoint("10.0.0.8", 7051);
+    ActorRef<Membership.Command> membership = start(settings(List.of(), Optional.empty(),
+        Optional.of(new AccrualDetector.Settings(3, 100, Duration.ofMillis(50), Duration.ofMillis(100))),
+        new MembershipSettings.Probes(2, 1)));
+    events.tell(new Comm.Inbound(alive(sameOrg, "", 1, suspectAt.toString()), sameOrg.identity(), BOOTSTRAP));
+    events.tell(new Comm.Inbound(alive(third, "", 1, relayAt.toString()), third.identity(), BOOTSTRAP));
+    TestProbe<MembershipView> subscriber = TEST_KIT.createTestProbe();
+    membership.tell(new Membership.Subscribe(subscriber.getRef()));
+
+    // Both fall silent and are suspected; each is probed itself and through the other (pulls name
+    // no known peers).
+    Set<Endpoint> probedForSuspect = new java.util.HashSet<>();
+    comm.fishForMessage(Duration.ofSeconds(5), m -> {
+      try {
+        if (m instanceof Comm.Send send && content(send).hasMemReq()) {
+          List<ByteString> known = content(send).getMemReq().getKnownList();
+          if (!known.isEmpty() && !known.contains(sameOrg.pkiId().bytes())) {
+            assertTrue(known.containsAll(List.of(third.pkiId().bytes(), self.pkiId().bytes())), known.toString());
+            probedForSuspect.add(send.to());
+          }
+        }
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+      return probedForSuspect.size() == 2 ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore();
+    });
+    assertEquals(Set.of(suspectAt, relayAt), probedForSuspect);
+    subscriber.fishForMessage(Duration.ofSeconds(5), v -> v.deadPkiIds().contains(sameOrg.pkiId())
+        ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
   }
 
   @Test
