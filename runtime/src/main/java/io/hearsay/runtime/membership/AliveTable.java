@@ -7,6 +7,7 @@ import io.hearsay.protocol.message.SignedGossipMessage;
 import io.hearsay.runtime.config.Endpoint;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -31,9 +32,11 @@ import org.hyperledger.fabric.protos.gossip.AliveMessage;
  *   5 s by default, and is judged by the expiry alone, as Fabric
  *   judges it)                                                   -> dead, or with probe rounds:
  *                                                                   suspected, to be probed by the
- *                                                                   caller; still suspected after
- *                                                                   that many checks -> dead
- *   (a newer alive message ends a suspicion)
+ *                                                                   caller (probed() counts its
+ *                                                                   rounds); still suspected once
+ *                                                                   that many were run -> dead
+ *   (a fresh newer alive message ends a suspicion and clears its rounds; a recorded copy only
+ *   moves the detector's clock)
  *   dead peers not heard from for msgExpirationFactor x expiry   -> forgotten, unless their
  *                                                                   endpoint is a bootstrap or
  *                                                                   anchor peer's
@@ -64,19 +67,19 @@ public final class AliveTable {
     final SignedGossipMessage alive;
     final long lastSeenNanos;
     final boolean isAlive;
-    /** Checks this peer has been suspected at in a row (0: not suspected). */
-    final int suspectedChecks;
+    /** Probe rounds run since this peer was suspected (0 when not suspected). */
+    final int probeRounds;
 
     Entry(MemberInfo info, SignedGossipMessage alive, long lastSeenNanos, boolean isAlive) {
       this(info, alive, lastSeenNanos, isAlive, 0);
     }
 
-    Entry(MemberInfo info, SignedGossipMessage alive, long lastSeenNanos, boolean isAlive, int suspectedChecks) {
+    Entry(MemberInfo info, SignedGossipMessage alive, long lastSeenNanos, boolean isAlive, int probeRounds) {
       this.info = info;
       this.alive = alive;
       this.lastSeenNanos = lastSeenNanos;
       this.isAlive = isAlive;
-      this.suspectedChecks = suspectedChecks;
+      this.probeRounds = probeRounds;
     }
   }
 
@@ -108,7 +111,7 @@ public final class AliveTable {
 
   /**
    * With {@code probeRounds} above 0, a peer the detector suspects is dead only once it has stayed
-   * suspected through that many probe rounds (one per check) with no newer alive message.
+   * suspected through that many probe rounds ({@link #probed}) with no newer alive message.
    */
   public AliveTable(PkiId self, Duration aliveExpirationTimeout, Duration purgeAfter, Set<Endpoint> neverForget,
       Optional<AccrualDetector> accrual, Predicate<MemberInfo> judgedByAccrual, int probeRounds) {
@@ -141,7 +144,11 @@ public final class AliveTable {
     if (known != null && !PeerTimes.isNewer(info.time(), known.info.time())) {
       return Outcome.STALE;
     }
-    entries.put(info.pkiId(), new Entry(keepInternalEndpoint(info, known), alive, nowNanos, true));
+    // Only a fresh sign of life clears the probe rounds a suspicion ran: a copy another peer held
+    // moves the detector's clock, but a crashed peer's last alive message, learned late, must not
+    // make its suspicion start over.
+    int rounds = evidence == Evidence.RECORDED && known != null && known.isAlive ? known.probeRounds : 0;
+    entries.put(info.pkiId(), new Entry(keepInternalEndpoint(info, known), alive, nowNanos, true, rounds));
     if (judgedByAccrual.test(info) && accrual.isPresent()) {
       if (evidence == Evidence.RECORDED && known != null && known.isAlive
           && known.info.time().getIncNum() == info.time().getIncNum()) {
@@ -182,8 +189,7 @@ public final class AliveTable {
         return e;
       }
       boolean suspect = accrual.map(detector -> detector.isSuspected(pkiId, nowNanos)).orElse(false);
-      int checks = suspect ? e.suspectedChecks + 1 : 0;
-      if (nowNanos - e.lastSeenNanos > expiryNanos || checks > probeRounds) {
+      if (nowNanos - e.lastSeenNanos > expiryNanos || suspect && e.probeRounds >= probeRounds) {
         died.add(e.info);
         accrual.ifPresent(detector -> detector.remove(pkiId));
         return new Entry(e.info, e.alive, e.lastSeenNanos, false);
@@ -191,9 +197,17 @@ public final class AliveTable {
       if (suspect) {
         suspected.add(e.info);
       }
-      return checks == e.suspectedChecks ? e : new Entry(e.info, e.alive, e.lastSeenNanos, true, checks);
+      return e;
     });
+    // The suspicions nearest to a verdict first: the caller may probe only a few per check.
+    suspected.sort(Comparator.comparingInt((MemberInfo m) -> entries.get(m.pkiId()).probeRounds).reversed());
     return new Expiry(died, suspected);
+  }
+
+  /** One more probe round was run for suspected {@code pkiId}. */
+  public void probed(PkiId pkiId) {
+    entries.computeIfPresent(pkiId, (id, e) -> e.isAlive
+        ? new Entry(e.info, e.alive, e.lastSeenNanos, true, e.probeRounds + 1) : e);
   }
 
   /** Forgets dead peers silent for the purge period, except bootstrap and anchor endpoints. */

@@ -185,7 +185,12 @@ public final class Membership {
             judgedByAccrual.test(m) ? "suspected by the accrual detector" + (settings.probes().rounds() > 0
                 ? " through " + settings.probes().rounds() + " probe rounds" : "")
                 : "not heard from for " + settings.aliveExpirationTimeout()));
-        expiry.suspected().forEach(this::probe);
+        // A peer that suspects many at once is more likely slow itself than surrounded by crashes:
+        // its probes are bounded per check, and a suspect not probed is not a step nearer death.
+        expiry.suspected().stream().limit(settings.probes().suspectsPerCheck()).forEach(suspect -> {
+          probe(suspect);
+          table.probed(suspect.pkiId());
+        });
         table.purge(now).forEach(m -> context.getLog().info("peer {} ({}) forgotten", m.pkiId(), describe(m)));
       }
       case PULL -> antiEntropyRound();

@@ -114,7 +114,7 @@ class AliveTableTest {
   }
 
   @Test
-  void withProbeRoundsASuspectedPeerIsDeadOnlyAfterThatManyChecksWithoutANewerAliveMessage() {
+  void withProbeRoundsASuspectedPeerIsDeadOnlyOnceThatManyRoundsRanWithoutANewerAliveMessage() {
     AliveTable probed = withProbeRounds(2);
     SigningIdentity answering = TestCrypto.peer(1, 2);
     probed.onAlive(alive(other, 1, 1, "127.0.0.1:1"), 0);
@@ -123,10 +123,15 @@ class AliveTableTest {
     AliveTable.Expiry first = probed.expire(5 * SECOND);
     assertTrue(first.died().isEmpty(), "suspected, not dead");
     assertEquals(Set.of(other.pkiId(), answering.pkiId()), pkiIds(first.suspected()));
+    probed.probed(other.pkiId());
+    probed.probed(answering.pkiId());
     probed.onAlive(alive(answering, 1, 2, "127.0.0.1:2"), 5 * SECOND + SECOND / 10);
     AliveTable.Expiry second = probed.expire(5 * SECOND + SECOND / 8);
     assertTrue(second.died().isEmpty());
-    assertEquals(Set.of(other.pkiId()), pkiIds(second.suspected()), "an answer ends the suspicion");
+    assertEquals(List.of(other.pkiId()), second.suspected().stream().map(MemberInfo::pkiId).toList(),
+        "an answer ends the suspicion");
+    assertTrue(probed.expire(5 * SECOND + SECOND / 5).died().isEmpty(), "a check without a probe round is no step");
+    probed.probed(other.pkiId());
     AliveTable.Expiry third = probed.expire(5 * SECOND + SECOND / 4);
 
     assertEquals(Set.of(other.pkiId()), pkiIds(third.died()), "two probe rounds unanswered: dead");
@@ -135,6 +140,19 @@ class AliveTableTest {
     unprobed.onAlive(alive(other, 1, 1, "127.0.0.1:1"), 0);
     assertEquals(Set.of(other.pkiId()), pkiIds(unprobed.expire(5 * SECOND).died()),
         "without probe rounds a suspect is dead at once");
+  }
+
+  @Test
+  void suspectsNearestAVerdictComeFirst() {
+    AliveTable probed = withProbeRounds(3);
+    SigningIdentity later = TestCrypto.peer(1, 2);
+    probed.onAlive(alive(other, 1, 1, "127.0.0.1:1"), 0);
+    probed.onAlive(alive(later, 1, 1, "127.0.0.1:2"), 0);
+    probed.expire(5 * SECOND);
+    probed.probed(later.pkiId());
+
+    assertEquals(List.of(later.pkiId(), other.pkiId()),
+        probed.expire(5 * SECOND + SECOND / 8).suspected().stream().map(MemberInfo::pkiId).toList());
   }
 
   @Test

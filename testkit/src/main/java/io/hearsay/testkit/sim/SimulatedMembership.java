@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
@@ -51,6 +52,16 @@ public final class SimulatedMembership implements AutoCloseable {
     System.err.printf("simulated membership: %d peers, seed %d, %s%n", peers, seed, links);
     identities = SimulatedIdentities.generate(peers, dir);
     system = ActorSystem.create(Behaviors.empty(), "simulated", SimulatedIdentities.systemConfig(dir));
+    try {
+      directory = connect(peers, links, seed, gossip);
+    } catch (Exception | Error e) {
+      // A bad setting: the peers' system must not outlive the network that failed to build.
+      system.terminate();
+      throw e;
+    }
+  }
+
+  private SimulatedComm.Directory connect(int peers, LinkModel.Links links, long seed, Config gossip) throws Exception {
     List<Endpoint> endpoints = new ArrayList<>();
     Map<Endpoint, Integer> indexOf = new HashMap<>();
     for (int i = 0; i < peers; i++) {
@@ -61,8 +72,9 @@ public final class SimulatedMembership implements AutoCloseable {
     List<PeerIdentity> peerIdentities = identities.signers().stream().map(s -> s.identity()).toList();
     List<ActorRef<Comm.Command>> comms = new ArrayList<>();
     Map<ActorRef<Comm.Command>, Integer> indexOfComm = new ConcurrentHashMap<>();
-    directory = new SimulatedComm.Directory(List.copyOf(endpoints), Map.copyOf(indexOf), peerIdentities, indexOfComm,
-        comms, new LinkModel(peers, links, seed), identities.verifier(), SimulatedPeer.Traffic.create());
+    SimulatedComm.Directory directory = new SimulatedComm.Directory(List.copyOf(endpoints), Map.copyOf(indexOf),
+        peerIdentities, indexOfComm, comms, new LinkModel(peers, links, seed), identities.verifier(),
+        SimulatedPeer.Traffic.create());
     SplittableRandom random = new SplittableRandom(seed);
     Config base = gossip.withFallback(ConfigFactory.load());
     for (int i = 0; i < peers; i++) {
@@ -80,6 +92,7 @@ public final class SimulatedMembership implements AutoCloseable {
       comms.add(comm);
       indexOfComm.put(comm, i);
     }
+    return directory;
   }
 
   public int size() {
@@ -104,6 +117,18 @@ public final class SimulatedMembership implements AutoCloseable {
   /** Peer {@code i}'s current view. */
   public CompletionStage<MembershipView> view(int i) {
     return AskPattern.ask(started.get(i), Membership.GetView::new, Duration.ofSeconds(120), system.scheduler());
+  }
+
+  /**
+   * Hands {@code onView} peer {@code i}'s view now and after every change of its members, on the
+   * actor system's threads: changes are seen as they happen rather than polled.
+   */
+  public void subscribe(int i, Consumer<MembershipView> onView) {
+    ActorRef<MembershipView> subscriber = system.systemActorOf(Behaviors.receiveMessage(view -> {
+      onView.accept(view);
+      return Behaviors.same();
+    }), "view-subscriber-" + i, Props.empty());
+    started.get(i).tell(new Membership.Subscribe(subscriber));
   }
 
   public PkiId pkiId(int i) {
