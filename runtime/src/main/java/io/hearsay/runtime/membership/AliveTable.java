@@ -204,6 +204,21 @@ public final class AliveTable {
     return new Expiry(died, suspected);
   }
 
+  /**
+   * {@code pkiId} itself answered a probe just now: a fresh sign of life even when the alive
+   * message it answered with is no newer than a copy another peer gave first.
+   */
+  public void answered(PkiId pkiId, long nowNanos) {
+    Entry e = entries.get(pkiId);
+    if (e == null || !e.isAlive) {
+      return;
+    }
+    entries.put(pkiId, new Entry(e.info, e.alive, nowNanos, true, 0));
+    if (judgedByAccrual.test(e.info)) {
+      accrual.ifPresent(detector -> detector.heartbeat(pkiId, nowNanos));
+    }
+  }
+
   /** One more probe round was run for suspected {@code pkiId}. */
   public void probed(PkiId pkiId) {
     entries.computeIfPresent(pkiId, (id, e) -> e.isAlive

@@ -129,9 +129,11 @@ public final class Membership {
     setup.comm().tell(new Comm.Subscribe(context.messageAdapter(Comm.Event.class, FromComm::new),
         Set.of(ContentCase.ALIVE_MSG, ContentCase.MEM_REQ, ContentCase.MEM_RES)));
     timers.startTimerWithFixedDelay(Tick.ALIVE, settings.aliveTimeInterval());
-    // The accrual detector suspects within a few alive intervals; the check keeps up with it.
-    timers.startTimerWithFixedDelay(Tick.EXPIRY, settings.accrual().isPresent()
-        ? settings.aliveTimeInterval().dividedBy(4) : settings.aliveExpirationTimeout().dividedBy(10));
+    // The accrual detector suspects within a few alive intervals; the check keeps up with it, and
+    // with probe rounds runs one round each.
+    timers.startTimerWithFixedDelay(Tick.EXPIRY, settings.accrual().isEmpty()
+        ? settings.aliveExpirationTimeout().dividedBy(10)
+        : settings.probes().rounds() > 0 ? settings.probes().interval() : settings.aliveTimeInterval().dividedBy(4));
     timers.startTimerWithFixedDelay(Tick.PULL, settings.pullInterval());
     timers.startTimerWithFixedDelay(Tick.RECONNECT, settings.reconnectInterval());
     renewSelfAlive();
@@ -365,6 +367,10 @@ public final class Membership {
           }
         });
       }
+    }
+    if (settings.probes().rounds() > 0) {
+      // An answer is the responder's sign of life now, whatever its alive message's age.
+      table.answered(inbound.sender().pkiId(), System.nanoTime());
     }
     if (answer) {
       GossipMessage lacking = view(inbound.sender().mspId(), theirs, Set.of());

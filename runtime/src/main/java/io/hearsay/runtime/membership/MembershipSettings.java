@@ -25,11 +25,12 @@ public record MembershipSettings(List<Endpoint> bootstrap, Endpoint endpoint, Op
 
   /**
    * What a suspicion of the accrual detector takes before death: {@code rounds} probe rounds (0:
-   * none) of a membership request to the suspect and to {@code indirect} other peers, run for at
-   * most {@code suspectsPerCheck} suspects at each check.
+   * none) of a membership request to the suspect and to {@code indirect} other peers, one round
+   * every {@code interval} (the accrual detector's check), for at most {@code suspectsPerCheck}
+   * suspects at each check.
    */
-  public record Probes(int rounds, int indirect, int suspectsPerCheck) {
-    public static final Probes NONE = new Probes(0, 0, 0);
+  public record Probes(int rounds, int indirect, int suspectsPerCheck, Duration interval) {
+    public static final Probes NONE = new Probes(0, 0, 0, Duration.ofMillis(125));
   }
 
   /** How a silent peer is declared dead: Fabric's fixed expiry, or φ accrual on top of it. */
@@ -60,7 +61,8 @@ public record MembershipSettings(List<Endpoint> bootstrap, Endpoint endpoint, Op
       return Probes.NONE;
     }
     String p = "hearsay.membership.accrual.probes.";
-    return new Probes(c.notNegative(p + "rounds"), c.notNegative(p + "indirect"), c.atLeastOne(p + "suspects-per-check"));
+    return new Probes(c.notNegative(p + "rounds"), c.notNegative(p + "indirect"), c.atLeastOne(p + "suspects-per-check"),
+        c.positive(p + "interval"));
   }
 
   private static Optional<AccrualDetector.Settings> accrual(ConfigReader c) throws ConfigError {

@@ -143,6 +143,21 @@ class AliveTableTest {
   }
 
   @Test
+  void aSuspectsOwnAnswerEndsItsSuspicionThoughItsAliveMessageIsNoNewerThanACopyAlreadyHeld() {
+    AliveTable probed = withProbeRounds(1);
+    probed.onAlive(alive(other, 1, 1, "127.0.0.1:1"), 0);
+    probed.onAlive(alive(other, 1, 2, "127.0.0.1:1"), 3 * SECOND, AliveTable.Evidence.RECORDED);
+    probed.expire(3 * SECOND);
+    probed.probed(other.pkiId());
+    assertEquals(AliveTable.Outcome.STALE, probed.onAlive(alive(other, 1, 2, "127.0.0.1:1"), 3 * SECOND + 1),
+        "its answer carries the copy already held");
+    probed.answered(other.pkiId(), 3 * SECOND + 1);
+
+    AliveTable.Expiry next = probed.expire(3 * SECOND + SECOND / 10);
+    assertTrue(next.died().isEmpty() && next.suspected().isEmpty(), next.toString());
+  }
+
+  @Test
   void suspectsNearestAVerdictComeFirst() {
     AliveTable probed = withProbeRounds(3);
     SigningIdentity later = TestCrypto.peer(1, 2);

@@ -205,7 +205,7 @@ class MembershipActorTest {
     Endpoint relayAt = new Endpoint("10.0.0.8", 7051);
     ActorRef<Membership.Command> membership = start(settings(List.of(), Optional.empty(),
         Optional.of(new AccrualDetector.Settings(3, 100, Duration.ofMillis(50), Duration.ofMillis(100))),
-        new MembershipSettings.Probes(2, 1, 2)));
+        new MembershipSettings.Probes(2, 1, 2, Duration.ofMillis(50))));
     events.tell(new Comm.Inbound(alive(sameOrg, "", 1, suspectAt.toString()), sameOrg.identity(), BOOTSTRAP));
     events.tell(new Comm.Inbound(alive(third, "", 1, relayAt.toString()), third.identity(), BOOTSTRAP));
     TestProbe<MembershipView> subscriber = TEST_KIT.createTestProbe();
