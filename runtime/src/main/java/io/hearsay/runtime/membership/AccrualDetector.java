@@ -73,16 +73,19 @@ public final class AccrualDetector {
    * proves the peer alive when that alive message was sent, not now: a Hearsay peer signs one every
    * alive interval, so it counts as heard that many expected intervals after the last, never later
    * than {@code nowNanos}. Counting it as heard now would keep a crashed peer's last alive message,
-   * learned late from another peer, passing for a sign of life.
+   * learned late from another peer, passing for a sign of life. Returns whether it counts as sent
+   * within the last expected interval: as good as a fresh one.
    */
-  public void recorded(Object peer, long aliveIntervalsAhead, long nowNanos) {
+  public boolean recorded(Object peer, long aliveIntervalsAhead, long nowNanos) {
     History h = histories.get(peer);
     if (h == null || aliveIntervalsAhead <= 0) {
       heartbeat(peer, nowNanos);
-      return;
+      return true;
     }
     long intervalsSince = (nowNanos - h.lastNanos) / firstIntervalNanos;
-    heartbeat(peer, aliveIntervalsAhead > intervalsSince ? nowNanos : h.lastNanos + aliveIntervalsAhead * firstIntervalNanos);
+    long sent = aliveIntervalsAhead > intervalsSince ? nowNanos : h.lastNanos + aliveIntervalsAhead * firstIntervalNanos;
+    heartbeat(peer, sent);
+    return sent > nowNanos - firstIntervalNanos;
   }
 
   /** Forgets {@code peer} (declared dead, or forgotten): a resurrected peer starts afresh. */

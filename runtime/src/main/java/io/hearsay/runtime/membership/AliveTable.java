@@ -35,8 +35,8 @@ import org.hyperledger.fabric.protos.gossip.AliveMessage;
  *                                                                   caller (probed() counts its
  *                                                                   rounds); still suspected once
  *                                                                   that many were run -> dead
- *   (a fresh newer alive message ends a suspicion and clears its rounds; a recorded copy only
- *   moves the detector's clock)
+ *   (a fresh newer alive message, or a recorded copy sent within the last alive interval, ends a
+ *   suspicion and clears its rounds; an older recorded copy only moves the detector's clock)
  *   dead peers not heard from for msgExpirationFactor x expiry   -> forgotten, unless their
  *                                                                   endpoint is a bootstrap or
  *                                                                   anchor peer's
@@ -144,19 +144,21 @@ public final class AliveTable {
     if (known != null && !PeerTimes.isNewer(info.time(), known.info.time())) {
       return Outcome.STALE;
     }
-    // Only a fresh sign of life clears the probe rounds a suspicion ran: a copy another peer held
-    // moves the detector's clock, but a crashed peer's last alive message, learned late, must not
-    // make its suspicion start over.
-    int rounds = evidence == Evidence.RECORDED && known != null && known.isAlive ? known.probeRounds : 0;
-    entries.put(info.pkiId(), new Entry(keepInternalEndpoint(info, known), alive, nowNanos, true, rounds));
+    boolean current = true;
     if (judgedByAccrual.test(info) && accrual.isPresent()) {
       if (evidence == Evidence.RECORDED && known != null && known.isAlive
           && known.info.time().getIncNum() == info.time().getIncNum()) {
-        accrual.get().recorded(info.pkiId(), info.time().getSeqNum() - known.info.time().getSeqNum(), nowNanos);
+        current = accrual.get().recorded(info.pkiId(), info.time().getSeqNum() - known.info.time().getSeqNum(),
+            nowNanos);
       } else {
         accrual.get().heartbeat(info.pkiId(), nowNanos);
       }
     }
+    // Only a sign of life from the last alive interval clears the probe rounds a suspicion ran: an
+    // older copy another peer held moves the detector's clock, but a crashed peer's last alive
+    // message, learned late, must not make its suspicion start over.
+    int rounds = current || known == null || !known.isAlive ? 0 : known.probeRounds;
+    entries.put(info.pkiId(), new Entry(keepInternalEndpoint(info, known), alive, nowNanos, true, rounds));
     if (known == null) {
       return Outcome.NEW;
     }
@@ -205,12 +207,14 @@ public final class AliveTable {
   }
 
   /**
-   * {@code pkiId} itself answered a probe just now: a fresh sign of life even when the alive
-   * message it answered with is no newer than a copy another peer gave first.
+   * {@code pkiId} itself answered a probe just now: for a suspect, a fresh sign of life even when
+   * the alive message it answered with is no newer than a copy another peer gave first.
    */
   public void answered(PkiId pkiId, long nowNanos) {
     Entry e = entries.get(pkiId);
-    if (e == null || !e.isAlive) {
+    // Only a suspicion is ended: the answers of peers not suspected (membership pulls, relayed
+    // probes) would crowd the detector's history with intervals shorter than the alive interval.
+    if (e == null || !e.isAlive || e.probeRounds == 0) {
       return;
     }
     entries.put(pkiId, new Entry(e.info, e.alive, nowNanos, true, 0));

@@ -33,8 +33,8 @@ class AccrualDetectorTest {
     // At 2.5 s each hears of a newer alive message: sent now, a copy one sequence number ahead
     // (sent at 0.5 s), and a copy ten ahead (at most now).
     detector.heartbeat("fresh", 2500 * MS);
-    detector.recorded("recorded", 1, 2500 * MS);
-    detector.recorded("far-ahead", 10, 2500 * MS);
+    assertFalse(detector.recorded("recorded", 1, 2500 * MS), "sent 2 s ago: no sign of life now");
+    assertTrue(detector.recorded("far-ahead", 10, 2500 * MS), "as good as fresh");
 
     assertFalse(detector.isSuspected("fresh", 3200 * MS));
     assertFalse(detector.isSuspected("far-ahead", 3200 * MS));
