@@ -223,10 +223,12 @@ public final class AliveTable {
     }
   }
 
-  /** One more probe round was run for suspected {@code pkiId}. */
-  public void probed(PkiId pkiId) {
-    entries.computeIfPresent(pkiId, (id, e) -> e.isAlive
-        ? new Entry(e.info, e.alive, e.lastSeenNanos, true, e.probeRounds + 1) : e);
+  /** One more probe round ran for {@code pkiId}, answered by some peer asked: counted while it is suspected. */
+  public void probed(PkiId pkiId, long nowNanos) {
+    if (accrual.map(detector -> detector.isSuspected(pkiId, nowNanos)).orElse(false)) {
+      entries.computeIfPresent(pkiId, (id, e) -> e.isAlive
+          ? new Entry(e.info, e.alive, e.lastSeenNanos, true, e.probeRounds + 1) : e);
+    }
   }
 
   /** Forgets dead peers silent for the purge period, except bootstrap and anchor endpoints. */

@@ -98,6 +98,9 @@ public final class Membership {
   /** Peers asked in this push-pull round, whose view is answered with what it lacked. */
   private final Set<PkiId> awaitingView = new HashSet<>();
   private MembershipView lastView = new MembershipView(List.of(), List.of());
+  /** The suspects probed at the last check, with the peers asked, and those some asked peer answered. */
+  private final Map<PkiId, Set<PkiId>> probing = new HashMap<>();
+  private final Set<PkiId> nacked = new HashSet<>();
 
   private Membership(ActorContext<Command> context, Setup setup) {
     this.context = context;
@@ -182,6 +185,11 @@ public final class Membership {
         targets.forEach(t -> sendAlive(selfAlive, t));
       }
       case EXPIRY -> {
+        // Lifeguard's nack: a round counts only if some peer asked answered; a round nobody
+        // answered says more about this peer (slow, cut off) than about the suspect.
+        probing.keySet().stream().filter(nacked::contains).forEach(suspect -> table.probed(suspect, now));
+        probing.clear();
+        nacked.clear();
         AliveTable.Expiry expiry = table.expire(now);
         expiry.died().forEach(m -> context.getLog().info("peer {} ({}) is dead: {}", m.pkiId(), describe(m),
             judgedByAccrual.test(m) ? "suspected by the accrual detector" + (settings.probes().rounds() > 0
@@ -189,10 +197,8 @@ public final class Membership {
                 : "not heard from for " + settings.aliveExpirationTimeout()));
         // A peer that suspects many at once is more likely slow itself than surrounded by crashes:
         // its probes are bounded per check, and a suspect not probed is not a step nearer death.
-        expiry.suspected().stream().limit(settings.probes().suspectsPerCheck()).forEach(suspect -> {
-          probe(suspect);
-          table.probed(suspect.pkiId());
-        });
+        expiry.suspected().stream().limit(settings.probes().suspectsPerCheck())
+            .forEach(suspect -> probing.put(suspect.pkiId(), probe(suspect)));
         table.purge(now).forEach(m -> context.getLog().info("peer {} ({}) forgotten", m.pkiId(), describe(m)));
       }
       case PULL -> antiEntropyRound();
@@ -304,8 +310,9 @@ public final class Membership {
    * One probe round for a suspected peer: a membership request to it and to up to
    * {@code probes.indirect} other alive peers the detector judges, naming every other member as
    * known. Its own answer is fresh; the others' copies of its alive message are recorded ones.
+   * Returns the peers asked.
    */
-  private void probe(MemberInfo suspect) {
+  private Set<PkiId> probe(MemberInfo suspect) {
     List<ByteString> known = new ArrayList<>();
     table.aliveMembers().forEach(m -> {
       if (!m.pkiId().equals(suspect.pkiId())) {
@@ -316,9 +323,14 @@ public final class Membership {
     List<MemberInfo> asked = new ArrayList<>(List.of(suspect));
     asked.addAll(pick(table.aliveMembers().stream().filter(judgedByAccrual).toList(), settings.probes().indirect(),
         Set.of(suspect.pkiId())));
+    Set<PkiId> askedIds = new HashSet<>();
     for (MemberInfo member : asked) {
-      disclosure.endpointOf(member).ifPresent(endpoint -> sendMembershipRequest(endpoint, known));
+      disclosure.endpointOf(member).ifPresent(endpoint -> {
+        sendMembershipRequest(endpoint, known);
+        askedIds.add(member.pkiId());
+      });
     }
+    return askedIds;
   }
 
   private Envelope signed(GossipMessage view) {
@@ -369,8 +381,14 @@ public final class Membership {
       }
     }
     if (settings.probes().rounds() > 0) {
-      // An answer is the responder's sign of life now, whatever its alive message's age.
+      // An answer is the responder's sign of life now, whatever its alive message's age, and it
+      // makes the probe rounds it was asked in count.
       table.answered(inbound.sender().pkiId(), System.nanoTime());
+      probing.forEach((suspect, asked) -> {
+        if (asked.contains(inbound.sender().pkiId())) {
+          nacked.add(suspect);
+        }
+      });
     }
     if (answer) {
       GossipMessage lacking = view(inbound.sender().mspId(), theirs, Set.of());

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 class AliveTableTest {
 
   private static final long SECOND = 1_000_000_000L;
+  private static final long MS = 1_000_000L;
   private static final Duration EXPIRY = Duration.ofSeconds(25);
   private static final Endpoint BOOTSTRAP = new Endpoint("127.0.0.1", 7051);
 
@@ -123,15 +124,15 @@ class AliveTableTest {
     AliveTable.Expiry first = probed.expire(5 * SECOND);
     assertTrue(first.died().isEmpty(), "suspected, not dead");
     assertEquals(Set.of(other.pkiId(), answering.pkiId()), pkiIds(first.suspected()));
-    probed.probed(other.pkiId());
-    probed.probed(answering.pkiId());
+    probed.probed(other.pkiId(), 5 * SECOND);
+    probed.probed(answering.pkiId(), 5 * SECOND);
     probed.onAlive(alive(answering, 1, 2, "127.0.0.1:2"), 5 * SECOND + SECOND / 10);
     AliveTable.Expiry second = probed.expire(5 * SECOND + SECOND / 8);
     assertTrue(second.died().isEmpty());
     assertEquals(List.of(other.pkiId()), second.suspected().stream().map(MemberInfo::pkiId).toList(),
         "an answer ends the suspicion");
     assertTrue(probed.expire(5 * SECOND + SECOND / 5).died().isEmpty(), "a check without a probe round is no step");
-    probed.probed(other.pkiId());
+    probed.probed(other.pkiId(), 5 * SECOND + SECOND / 5);
     AliveTable.Expiry third = probed.expire(5 * SECOND + SECOND / 4);
 
     assertEquals(Set.of(other.pkiId()), pkiIds(third.died()), "two probe rounds unanswered: dead");
@@ -147,13 +148,13 @@ class AliveTableTest {
     AliveTable probed = withProbeRounds(1);
     probed.onAlive(alive(other, 1, 1, "127.0.0.1:1"), 0);
     probed.onAlive(alive(other, 1, 2, "127.0.0.1:1"), 3 * SECOND, AliveTable.Evidence.RECORDED);
-    probed.expire(3 * SECOND);
-    probed.probed(other.pkiId());
-    assertEquals(AliveTable.Outcome.STALE, probed.onAlive(alive(other, 1, 2, "127.0.0.1:1"), 3 * SECOND + 1),
+    assertEquals(1, probed.expire(3200 * MS).suspected().size(), "the copy was sent at 0.5 s");
+    probed.probed(other.pkiId(), 3200 * MS);
+    assertEquals(AliveTable.Outcome.STALE, probed.onAlive(alive(other, 1, 2, "127.0.0.1:1"), 3250 * MS),
         "its answer carries the copy already held");
-    probed.answered(other.pkiId(), 3 * SECOND + 1);
+    probed.answered(other.pkiId(), 3250 * MS);
 
-    AliveTable.Expiry next = probed.expire(3 * SECOND + SECOND / 10);
+    AliveTable.Expiry next = probed.expire(3300 * MS);
     assertTrue(next.died().isEmpty() && next.suspected().isEmpty(), next.toString());
   }
 
@@ -164,7 +165,7 @@ class AliveTableTest {
     probed.onAlive(alive(other, 1, 1, "127.0.0.1:1"), 0);
     probed.onAlive(alive(later, 1, 1, "127.0.0.1:2"), 0);
     probed.expire(5 * SECOND);
-    probed.probed(later.pkiId());
+    probed.probed(later.pkiId(), 5 * SECOND);
 
     assertEquals(List.of(later.pkiId(), other.pkiId()),
         probed.expire(5 * SECOND + SECOND / 8).suspected().stream().map(MemberInfo::pkiId).toList());
