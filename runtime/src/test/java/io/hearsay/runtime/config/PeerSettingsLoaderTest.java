@@ -97,7 +97,10 @@ class PeerSettingsLoaderTest {
     PeerSettings hearsay = PeerSettingsLoader.load(write(
         "include classpath(\"hearsay-profile.conf\")\npeer.gossip.election.leaderElectionDuration = 400ms\n"));
     assertEquals(6, hearsay.channels().push().plumtree().orElseThrow().viewSize());
-    assertEquals(8.0, hearsay.membership().accrual().orElseThrow().threshold());
+    assertEquals(3.0, hearsay.membership().accrual().orElseThrow().threshold());
+    assertEquals(new MembershipSettings.Probes(3, 3, 2, Duration.ofMillis(100)), hearsay.membership().probes(),
+        "a suspicion is confirmed by probe rounds");
+    assertEquals(MembershipSettings.Probes.NONE, fabric.membership().probes());
     assertEquals(Duration.ofMillis(500), hearsay.membership().aliveTimeInterval());
     Leadership.Settings leadership = hearsay.channels().leadership();
     assertEquals(Duration.ofMillis(300), leadership.timings().leaderAliveThreshold());
