@@ -71,12 +71,8 @@ public final class DisseminationReport {
     Files.writeString(out.resolve(name + ".md"), md);
     List<LineChart.Series> series = new ArrayList<>();
     for (Row row : rows) {
-      List<double[]> points = new ArrayList<>();
-      double[] sorted = row.sortedAllPeersMs();
-      for (int i = 0; i < sorted.length; i++) {
-        points.add(new double[] {Math.max(1, sorted[i]), (i + 1) / (double) sorted.length});
-      }
-      series.add(new LineChart.Series(String.format(Locale.ROOT, "%s, %.0f%% loss", row.profile(), row.loss() * 100), points));
+      series.add(LineChart.Series.cdf(String.format(Locale.ROOT, "%s, %.0f%% loss", row.profile(), row.loss() * 100),
+          row.sortedAllPeersMs()));
     }
     Files.writeString(out.resolve(name + "-cdf.svg"), LineChart.svg(
         "All-peer delivery time per block, " + peers + " peers (CDF)", "ms from the source to the last peer", "fraction of blocks",

@@ -192,12 +192,7 @@ public final class FailureScaleReport {
       run.put("bytesPerPeerPerSecond", Math.round(r.bytesPerPeerPerSecond()));
       run.put("membershipRequestsPerSecond", JsonFile.round(r.membershipRequestsPerSecond(), 2));
       runs.add(run);
-      List<Double> sorted = r.perObserverMs().stream().sorted().toList();
-      List<double[]> points = new ArrayList<>();
-      for (int i = 0; i < sorted.size(); i++) {
-        points.add(new double[] {Math.max(1, sorted.get(i)), (i + 1) / (double) sorted.size()});
-      }
-      series.add(new LineChart.Series(r.profile(), points));
+      series.add(LineChart.Series.cdf(r.profile(), r.perObserverMs().stream().mapToDouble(Double::doubleValue).toArray()));
     }
     md.append("\nThe p99 of a few dozen trials is their largest but one; the plot is the CDF of every observer's time.\n");
     Files.createDirectories(out);

@@ -1,5 +1,7 @@
 package io.hearsay.bench.report;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -10,7 +12,19 @@ import java.util.Locale;
 public final class LineChart {
 
   /** One line: its name and its points (x must be positive). */
-  public record Series(String name, List<double[]> points) {}
+  public record Series(String name, List<double[]> points) {
+
+    /** The cumulative distribution of {@code values} (times of at least 1, for the log axis). */
+    public static Series cdf(String name, double[] values) {
+      double[] sorted = values.clone();
+      Arrays.sort(sorted);
+      List<double[]> points = new ArrayList<>();
+      for (int i = 0; i < sorted.length; i++) {
+        points.add(new double[] {Math.max(1, sorted[i]), (i + 1) / (double) sorted.length});
+      }
+      return new Series(name, points);
+    }
+  }
 
   private static final String[] COLOURS = {"#4a78b5", "#d0633a", "#3a9a5b", "#8e5bb5", "#b5a33a", "#555555"};
   private static final int LEFT = 70;
