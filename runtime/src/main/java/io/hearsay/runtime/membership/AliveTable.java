@@ -67,7 +67,10 @@ public final class AliveTable {
     final SignedGossipMessage alive;
     final long lastSeenNanos;
     final boolean isAlive;
-    /** Probe rounds run since this peer was suspected (0 when not suspected). */
+    /**
+     * Probe rounds another peer answered while this peer was suspected, since its last sign of
+     * life (which alone clears them).
+     */
     final int probeRounds;
 
     Entry(MemberInfo info, SignedGossipMessage alive, long lastSeenNanos, boolean isAlive) {
@@ -110,8 +113,8 @@ public final class AliveTable {
   }
 
   /**
-   * With {@code probeRounds} above 0, a peer the detector suspects is dead only once it has stayed
-   * suspected through that many probe rounds ({@link #probed}) with no newer alive message.
+   * With {@code probeRounds} above 0, a peer the detector suspects is dead only once that many probe
+   * rounds ({@link #probed}) ran while it was suspected, without a sign of life since.
    */
   public AliveTable(PkiId self, Duration aliveExpirationTimeout, Duration purgeAfter, Set<Endpoint> neverForget,
       Optional<AccrualDetector> accrual, Predicate<MemberInfo> judgedByAccrual, int probeRounds) {
