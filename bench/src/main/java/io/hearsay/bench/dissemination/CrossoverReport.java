@@ -3,6 +3,7 @@ package io.hearsay.bench.dissemination;
 import com.typesafe.config.ConfigFactory;
 import io.hearsay.bench.report.LineChart;
 import io.hearsay.bench.report.Options;
+import io.hearsay.bench.report.Percentile;
 import io.hearsay.channels.ChannelSettings;
 import io.hearsay.runtime.admin.Json;
 import io.hearsay.runtime.config.ChannelSettingsReader;
@@ -84,16 +85,12 @@ public final class CrossoverReport {
           Duration.ofSeconds(120));
       double[] allPeers = result.blocks().stream().mapToDouble(DisseminationRun.BlockResult::allPeersMs).sorted().toArray();
       int measured = result.blocks().size();
-      Run run = new Run(profile, peers, size, rate, percentile(allPeers, 0.5), percentile(allPeers, 0.99),
+      Run run = new Run(profile, peers, size, rate, Percentile.ofSorted(allPeers, 0.5), Percentile.ofSorted(allPeers, 0.99),
           result.ordererBytes() / (double) measured, result.bytesSent() / (double) measured);
       System.err.printf(Locale.ROOT, "  p50 %.0f ms, p99 %.0f ms, orderer %.0f KB/block, gossip %.0f KB/block%n",
           run.p50(), run.p99(), run.ordererBytesPerBlock() / 1024, run.gossipBytesPerBlock() / 1024);
       return run;
     }
-  }
-
-  private static double percentile(double[] sorted, double q) {
-    return sorted[(int) Math.min(sorted.length - 1, Math.ceil(sorted.length * q) - 1)];
   }
 
   private static void write(Path out, List<Run> runs, long egress, int blocks, int warmup, long seed) throws Exception {

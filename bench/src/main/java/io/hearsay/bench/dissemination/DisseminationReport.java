@@ -4,6 +4,7 @@ import com.typesafe.config.ConfigFactory;
 import io.hearsay.bench.report.JsonFile;
 import io.hearsay.bench.report.LineChart;
 import io.hearsay.bench.report.Options;
+import io.hearsay.bench.report.Percentile;
 import io.hearsay.channels.ChannelSettings;
 import io.hearsay.runtime.admin.Json;
 import io.hearsay.runtime.config.ChannelSettingsReader;
@@ -101,14 +102,10 @@ public final class DisseminationReport {
       Map<String, Long> byType = new LinkedHashMap<>();
       result.bytesByType().entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
           .forEach(e -> byType.put(e.getKey(), e.getValue() / result.blocks().size()));
-      return new Row(profile, loss, percentile(allPeers, 0.5), percentile(allPeers, 0.99), allPeers[allPeers.length - 1],
+      return new Row(profile, loss, Percentile.ofSorted(allPeers, 0.5), Percentile.ofSorted(allPeers, 0.99), allPeers[allPeers.length - 1],
           copies, result.bytesSent() / (double) result.blocks().size(), 1 - byPush, allPeers, result.copiesByWay(),
           result.minimumBytesPerBlock(), byType);
     }
-  }
-
-  private static double percentile(double[] sorted, double q) {
-    return sorted[(int) Math.min(sorted.length - 1, Math.ceil(sorted.length * q) - 1)];
   }
 
   private static String markdown(List<Row> rows, int peers, int blocks, int warmup, double rate, long seed,

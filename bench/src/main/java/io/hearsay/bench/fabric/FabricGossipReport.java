@@ -3,6 +3,7 @@ package io.hearsay.bench.fabric;
 import com.google.protobuf.ByteString;
 import io.hearsay.bench.report.JsonFile;
 import io.hearsay.bench.report.Options;
+import io.hearsay.bench.report.Percentile;
 import io.hearsay.ledger.block.BlockFileScanner;
 import io.hearsay.ledger.state.KeyValueTransactions;
 import io.hearsay.protocol.files.Directories;
@@ -247,11 +248,6 @@ public final class FabricGossipReport {
     }
   }
 
-  private static double percentile(List<Double> values, double p) {
-    List<Double> sorted = values.stream().sorted().toList();
-    return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
-  }
-
   private static void write(Path out, List<Run> runs) throws IOException {
     StringBuilder md = new StringBuilder("# Hearsay peers in a Fabric org: does it get faster?\n\n"
         + "A real Fabric v2.4.9 network (`bench/run fabric-gossip`): Org1's peer0 leads and pulls from the orderer,\n"
@@ -267,9 +263,9 @@ public final class FabricGossipReport {
     List<Map<String, Object>> runsJson = new ArrayList<>();
     for (Run r : runs) {
       md.append(String.format(Locale.ROOT, "| %s | %d | %.0f / %.0f | %.0f / %.0f | %.2f | %.0f | %.2f |%n", r.profile(),
-          r.toFabric().size(), percentile(r.toFabric(), 0.5), percentile(r.toFabric(), 0.99),
-          percentile(r.toHearsay(), 0.5), percentile(r.toHearsay(), 0.99),
-          percentile(r.toHearsay(), 0.5) / percentile(r.toFabric(), 0.5), r.bytesPerBlockPerPeer(),
+          r.toFabric().size(), Percentile.of(r.toFabric(), 0.5), Percentile.of(r.toFabric(), 0.99),
+          Percentile.of(r.toHearsay(), 0.5), Percentile.of(r.toHearsay(), 0.99),
+          Percentile.of(r.toHearsay(), 0.5) / Percentile.of(r.toFabric(), 0.5), r.bytesPerBlockPerPeer(),
           r.bytesPerBlockPerPeer() / runs.get(0).bytesPerBlockPerPeer()));
       Map<String, Object> run = new LinkedHashMap<>();
       run.put("profile", r.profile());

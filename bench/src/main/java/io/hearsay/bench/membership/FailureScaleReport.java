@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import io.hearsay.bench.report.JsonFile;
 import io.hearsay.bench.report.LineChart;
 import io.hearsay.bench.report.Options;
+import io.hearsay.bench.report.Percentile;
 import io.hearsay.protocol.identity.PkiId;
 import io.hearsay.runtime.membership.MembershipView;
 import io.hearsay.testkit.Eventually;
@@ -155,11 +156,6 @@ public final class FailureScaleReport {
     }
   }
 
-  private static double percentile(List<Double> values, double q) {
-    List<Double> sorted = values.stream().sorted().toList();
-    return sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(sorted.size() * q) - 1));
-  }
-
   private static void write(Path out, List<Row> rows, int n, double loss, int k) throws Exception {
     StringBuilder md = new StringBuilder(String.format(Locale.ROOT, """
         # Crash detection at scale
@@ -178,17 +174,17 @@ public final class FailureScaleReport {
     List<LineChart.Series> series = new ArrayList<>();
     for (Row r : rows) {
       md.append(String.format(Locale.ROOT, "| %s | %d | %.0f s | %.0f ms | %.0f ms | %.0f ms | %d | %.0f ms | %.0f | %.1f |%n",
-          r.profile(), r.falsePositives(), r.quietSeconds(), percentile(r.everywhereMs(), 0.5),
-          percentile(r.everywhereMs(), 0.99), percentile(r.everywhereMs(), 1), r.everywhereMs().size(),
-          percentile(r.perObserverMs(), 0.5), r.bytesPerPeerPerSecond(), r.membershipRequestsPerSecond()));
+          r.profile(), r.falsePositives(), r.quietSeconds(), Percentile.of(r.everywhereMs(), 0.5),
+          Percentile.of(r.everywhereMs(), 0.99), Percentile.of(r.everywhereMs(), 1), r.everywhereMs().size(),
+          Percentile.of(r.perObserverMs(), 0.5), r.bytesPerPeerPerSecond(), r.membershipRequestsPerSecond()));
       Map<String, Object> run = new LinkedHashMap<>();
       run.put("profile", r.profile());
       run.put("falsePositives", r.falsePositives());
       run.put("quietSeconds", JsonFile.round(r.quietSeconds(), 1));
       run.put("deadEverywhereMs", r.everywhereMs().stream().map(ms -> JsonFile.round(ms, 1)).toList());
-      run.put("deadEverywhereMedianMs", JsonFile.round(percentile(r.everywhereMs(), 0.5), 1));
-      run.put("deadEverywhereP99Ms", JsonFile.round(percentile(r.everywhereMs(), 0.99), 1));
-      run.put("perObserverMedianMs", JsonFile.round(percentile(r.perObserverMs(), 0.5), 1));
+      run.put("deadEverywhereMedianMs", JsonFile.round(Percentile.of(r.everywhereMs(), 0.5), 1));
+      run.put("deadEverywhereP99Ms", JsonFile.round(Percentile.of(r.everywhereMs(), 0.99), 1));
+      run.put("perObserverMedianMs", JsonFile.round(Percentile.of(r.perObserverMs(), 0.5), 1));
       run.put("bytesPerPeerPerSecond", Math.round(r.bytesPerPeerPerSecond()));
       run.put("membershipRequestsPerSecond", JsonFile.round(r.membershipRequestsPerSecond(), 2));
       runs.add(run);

@@ -352,7 +352,7 @@ public final class Membership {
       if (settings.antiEntropy() == AntiEntropy.Mode.PUSH) {
         setup.comm().tell(new Comm.Send(endpoint.get(), signed(view(member.mspId(), Map.of(), Set.of()))));
       } else {
-        sendMembershipRequest(endpoint.get());
+        sendMembershipRequest(endpoint.get(), List.of());
         if (settings.antiEntropy() == AntiEntropy.Mode.PUSH_PULL) {
           awaitingView.add(member.pkiId());
         }
@@ -437,21 +437,13 @@ public final class Membership {
     }
     Envelope alive = disclosure.disclosed(selfAlive, peer.mspId());
     setup.comm().tell(new Comm.Send(endpoint, alive));
-    sendMembershipRequest(endpoint, alive);
-  }
-
-  private void sendMembershipRequest(Endpoint endpoint) {
-    sendMembershipRequest(endpoint, List.of());
+    sendMembershipRequest(endpoint, alive, List.of());
   }
 
   private void sendMembershipRequest(Endpoint endpoint, List<ByteString> known) {
     boolean ownOrg = table.aliveMembers().stream().anyMatch(m ->
         m.mspId().equals(mspId) && m.endpointFor(mspId).equals(Optional.of(endpoint)));
     sendMembershipRequest(endpoint, ownOrg ? selfAlive.envelope() : selfAlive.envelopeWithoutSecret(), known);
-  }
-
-  private void sendMembershipRequest(Endpoint endpoint, Envelope selfInformation) {
-    sendMembershipRequest(endpoint, selfInformation, List.of());
   }
 
   private void sendMembershipRequest(Endpoint endpoint, Envelope selfInformation, List<ByteString> known) {
