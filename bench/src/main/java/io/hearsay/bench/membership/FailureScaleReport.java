@@ -36,28 +36,29 @@ import java.util.concurrent.atomic.AtomicInteger;
  * subscribed to, so every change is timed when it happens, not when polled.
  *
  * <p>{@code --slowdown k} runs every interval and latency k times slower (times are reported in
- * the network's own time). Writes failure-scale.{md,json,svg}.
+ * the network's own time). {@code --burst s} keeps one core busy for s seconds of the quiet period
+ * (from 10 s in), as another process sharing the machine does. Writes failure-scale.{md,json,svg}.
  *
  * <p>Usage: {@code FailureScaleReport [--peers 100] [--quiet 600] [--trials 20] [--loss 0.1]
- * [--profile fabric,hearsay] [--slowdown 1] [--seed 2026]}.
+ * [--profile fabric,hearsay] [--slowdown 1] [--seed 2026] [--burst 0]}.
  */
 public final class FailureScaleReport {
 
-  record Row(String profile, int falsePositives, double quietSeconds, List<Double> everywhereMs,
+  record Row(String profile, int falsePositives, double quietSeconds, int burstSeconds, List<Double> everywhereMs,
       List<Double> perObserverMs, double bytesPerPeerPerSecond, double membershipRequestsPerSecond) {}
 
   private FailureScaleReport() {}
 
   public static void main(String[] args) throws Exception {
     Map<String, String> options = Options.parse(args, Map.of("--peers", "100", "--quiet", "600", "--trials", "20",
-        "--loss", "0.1", "--profile", "fabric,hearsay", "--slowdown", "1", "--seed", "2026", "--out", "bench/results"));
+        "--loss", "0.1", "--profile", "fabric,hearsay", "--slowdown", "1", "--seed", "2026", "--burst", "0", "--out", "bench/results"));
     int n = Integer.parseInt(options.get("--peers"));
     double loss = Double.parseDouble(options.get("--loss"));
     int k = Integer.parseInt(options.get("--slowdown"));
     List<Row> rows = new ArrayList<>();
     for (String profile : options.get("--profile").split(",")) {
       rows.add(run(profile, n, Integer.parseInt(options.get("--quiet")), Integer.parseInt(options.get("--trials")),
-          loss, k, Long.parseLong(options.get("--seed"))));
+          loss, k, Long.parseLong(options.get("--seed")), Integer.parseInt(options.get("--burst"))));
     }
     write(Path.of(options.get("--out")), rows, n, loss, k);
   }
@@ -89,8 +90,8 @@ public final class FailureScaleReport {
     }
   }
 
-  private static Row run(String profile, int n, int quietSeconds, int trials, double loss, int k, long seed)
-      throws Exception {
+  private static Row run(String profile, int n, int quietSeconds, int trials, double loss, int k, long seed,
+      int burstSeconds) throws Exception {
     Config gossip = Slowdown.apply(TestConfigs.profile(profile).withFallback(ConfigFactory.load()), k,
         "peer.gossip", "hearsay.membership");
     LinkModel.Links links = Slowdown.apply(LinkModel.Links.lan().withLoss(loss), k);
@@ -118,7 +119,12 @@ public final class FailureScaleReport {
       long bytesBefore = network.traffic().bytesSent().sum();
       long requestsBefore = network.traffic().messagesByType().getOrDefault("MEM_REQ", 0L);
       long quietStart = System.nanoTime();
-      Thread.sleep(Duration.ofSeconds((long) quietSeconds * k).toMillis());
+      if (burstSeconds > 0) {
+        Thread.sleep(Duration.ofSeconds(10L * k).toMillis());
+        busy(Duration.ofSeconds((long) burstSeconds * k));
+      }
+      Thread.sleep(Math.max(0, Duration.ofSeconds((long) quietSeconds * k).toMillis()
+          - (System.nanoTime() - quietStart) / 1_000_000));
       double quiet = (System.nanoTime() - quietStart) / 1e9 / k;
       double bytesPerPeer = (network.traffic().bytesSent().sum() - bytesBefore) / quiet / n;
       double requests = (network.traffic().messagesByType().getOrDefault("MEM_REQ", 0L) - requestsBefore) / quiet;
@@ -152,8 +158,28 @@ public final class FailureScaleReport {
         everywhere.add(last);
         System.out.printf("  crash %d: dead everywhere after %.0f ms%n", trial + 1, last);
       }
-      return new Row(profile, falsePositives, quiet, everywhere, perObserver, bytesPerPeer, requests);
+      return new Row(profile, falsePositives, quiet, burstSeconds, everywhere, perObserver, bytesPerPeer, requests);
     }
+  }
+
+  /**
+   * Takes one of the machine's cores away from the peers for {@code length}, as a compile sharing
+   * the machine does: a peer process slowed as a whole, observers and suspects at once.
+   */
+  private static void busy(Duration length) throws InterruptedException {
+    System.out.printf("  one core busy for %d s%n", length.toSeconds());
+    long end = System.nanoTime() + length.toNanos();
+    Thread spinner = new Thread(() -> {
+      long x = 0;
+      while (System.nanoTime() < end) {
+        x += x * 31 + 7;
+      }
+      if (x == 42) {
+        System.out.print("");
+      }
+    }, "cpu-burst");
+    spinner.start();
+    spinner.join();
   }
 
   private static void write(Path out, List<Row> rows, int n, double loss, int k) throws Exception {
@@ -165,22 +191,25 @@ public final class FailureScaleReport {
         alive every 5 s, dead after 25 s of silence. hearsay: hearsay-profile.conf (alive every
         500 ms, phi accrual, a suspicion confirmed by probe rounds). A false positive is a live peer
         that some peer's view holds dead; a crash is timed until every running peer holds it dead.
+        With `--burst s`, a thread of the same process spins on one of the machine's cores for s
+        seconds from 10 s into the quiet period, as a compile sharing the machine does.
 
-        | profile | false positives | quiet period | crash to dead everywhere, median | p99 | max | trials | per observer, median | bytes per peer per second | membership requests per second |
-        | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+        | profile | false positives | quiet period | of it one core busy | crash to dead everywhere, median | p99 | max | trials | per observer, median | bytes per peer per second | membership requests per second |
+        | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
         """, n, loss * 100, k == 1 ? "" : String.format(Locale.ROOT,
         ", every interval and latency %d times slower (times in the network's own time)", k)));
     List<Map<String, Object>> runs = new ArrayList<>();
     List<LineChart.Series> series = new ArrayList<>();
     for (Row r : rows) {
-      md.append(String.format(Locale.ROOT, "| %s | %d | %.0f s | %.0f ms | %.0f ms | %.0f ms | %d | %.0f ms | %.0f | %.1f |%n",
-          r.profile(), r.falsePositives(), r.quietSeconds(), Percentile.of(r.everywhereMs(), 0.5),
+      md.append(String.format(Locale.ROOT, "| %s | %d | %.0f s | %d s | %.0f ms | %.0f ms | %.0f ms | %d | %.0f ms | %.0f | %.1f |%n",
+          r.profile(), r.falsePositives(), r.quietSeconds(), r.burstSeconds(), Percentile.of(r.everywhereMs(), 0.5),
           Percentile.of(r.everywhereMs(), 0.99), Percentile.of(r.everywhereMs(), 1), r.everywhereMs().size(),
           Percentile.of(r.perObserverMs(), 0.5), r.bytesPerPeerPerSecond(), r.membershipRequestsPerSecond()));
       Map<String, Object> run = new LinkedHashMap<>();
       run.put("profile", r.profile());
       run.put("falsePositives", r.falsePositives());
       run.put("quietSeconds", JsonFile.round(r.quietSeconds(), 1));
+      run.put("oneCoreBusySeconds", r.burstSeconds());
       run.put("deadEverywhereMs", r.everywhereMs().stream().map(ms -> JsonFile.round(ms, 1)).toList());
       run.put("deadEverywhereMedianMs", JsonFile.round(Percentile.of(r.everywhereMs(), 0.5), 1));
       run.put("deadEverywhereP99Ms", JsonFile.round(Percentile.of(r.everywhereMs(), 0.99), 1));

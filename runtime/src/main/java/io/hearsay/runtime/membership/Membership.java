@@ -98,9 +98,8 @@ public final class Membership {
   /** Peers asked in this push-pull round, whose view is answered with what it lacked. */
   private final Set<PkiId> awaitingView = new HashSet<>();
   private MembershipView lastView = new MembershipView(List.of(), List.of());
-  /** The suspects probed at the last check, with the peers asked, and those some asked peer answered. */
-  private final Map<PkiId, Set<PkiId>> probing = new HashMap<>();
-  private final Set<PkiId> nacked = new HashSet<>();
+  /** The probe rounds under way, and this peer's local health. */
+  private final ProbeRounds probeRounds;
 
   private Membership(ActorContext<Command> context, Setup setup) {
     this.context = context;
@@ -118,6 +117,7 @@ public final class Membership {
         settings.purgeAfter(), known.neverForget(),
         settings.accrual().map(a -> new AccrualDetector(a, settings.aliveTimeInterval())), judgedByAccrual,
         settings.probes().rounds());
+    this.probeRounds = new ProbeRounds(settings.probes(), settings.aliveTimeInterval(), System.nanoTime());
   }
 
   public static Behavior<Command> create(Setup setup) {
@@ -185,20 +185,16 @@ public final class Membership {
         targets.forEach(t -> sendAlive(selfAlive, t));
       }
       case EXPIRY -> {
-        // Lifeguard's nack: a round counts only if some peer asked answered; a round nobody
-        // answered says more about this peer (slow, cut off) than about the suspect.
-        probing.keySet().stream().filter(nacked::contains).forEach(suspect -> table.probed(suspect, now));
-        probing.clear();
-        nacked.clear();
+        probeRounds.check(now).forEach(suspect -> table.probed(suspect, now));
         AliveTable.Expiry expiry = table.expire(now);
         expiry.died().forEach(m -> context.getLog().info("peer {} ({}) is dead: {}", m.pkiId(), describe(m),
             judgedByAccrual.test(m) ? "suspected by the accrual detector" + (settings.probes().rounds() > 0
                 ? " through " + settings.probes().rounds() + " probe rounds" : "")
                 : "not heard from for " + settings.aliveExpirationTimeout()));
         // A peer that suspects many at once is more likely slow itself than surrounded by crashes:
-        // its probes are bounded per check, and a suspect not probed is not a step nearer death.
-        expiry.suspected().stream().limit(settings.probes().suspectsPerCheck())
-            .forEach(suspect -> probing.put(suspect.pkiId(), probe(suspect)));
+        // its rounds under way are bounded, and a suspect not probed is not a step nearer death.
+        expiry.suspected().stream().filter(suspect -> probeRounds.canStart(suspect.pkiId()))
+            .forEach(suspect -> probeRounds.started(suspect.pkiId(), probe(suspect)));
         table.purge(now).forEach(m -> context.getLog().info("peer {} ({}) forgotten", m.pkiId(), describe(m)));
       }
       case PULL -> antiEntropyRound();
@@ -384,11 +380,7 @@ public final class Membership {
       // An answer is the responder's sign of life now, whatever its alive message's age, and it
       // makes the probe rounds it was asked in count.
       table.answered(inbound.sender().pkiId(), System.nanoTime());
-      probing.forEach((suspect, asked) -> {
-        if (asked.contains(inbound.sender().pkiId())) {
-          nacked.add(suspect);
-        }
-      });
+      probeRounds.answered(inbound.sender().pkiId());
     }
     if (answer) {
       GossipMessage lacking = view(inbound.sender().mspId(), theirs, Set.of());

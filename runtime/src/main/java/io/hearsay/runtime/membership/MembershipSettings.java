@@ -27,10 +27,11 @@ public record MembershipSettings(List<Endpoint> bootstrap, Endpoint endpoint, Op
    * What a suspicion of the accrual detector takes before death: {@code rounds} probe rounds (0:
    * none) of a membership request to the suspect and to {@code indirect} other peers, one round
    * every {@code interval} (the accrual detector's check), for at most {@code suspectsPerCheck}
-   * suspects at each check.
+   * suspects at once; a round waits up to {@code maxLocalHealth} more checks for its answers while
+   * answers come late ({@link ProbeRounds}).
    */
-  public record Probes(int rounds, int indirect, int suspectsPerCheck, Duration interval) {
-    public static final Probes NONE = new Probes(0, 0, 0, Duration.ofMillis(125));
+  public record Probes(int rounds, int indirect, int suspectsPerCheck, Duration interval, int maxLocalHealth) {
+    public static final Probes NONE = new Probes(0, 0, 0, Duration.ofMillis(125), 0);
   }
 
   /** How a silent peer is declared dead: Fabric's fixed expiry, or φ accrual on top of it. */
@@ -62,7 +63,7 @@ public record MembershipSettings(List<Endpoint> bootstrap, Endpoint endpoint, Op
     }
     String p = "hearsay.membership.accrual.probes.";
     return new Probes(c.notNegative(p + "rounds"), c.notNegative(p + "indirect"), c.atLeastOne(p + "suspects-per-check"),
-        c.positive(p + "interval"));
+        c.positive(p + "interval"), c.notNegative(p + "max-local-health"));
   }
 
   private static Optional<AccrualDetector.Settings> accrual(ConfigReader c) throws ConfigError {

@@ -207,7 +207,7 @@ class MembershipActorTest {
     ActorRef<Membership.Command> membership = start(new MembershipSettings(List.of(), SELF, Optional.empty(),
         Duration.ofMillis(200), Duration.ofSeconds(60), Duration.ofSeconds(1), 20, Duration.ofMillis(160), 3, 3,
         Optional.of(new AccrualDetector.Settings(3, 100, Duration.ofMillis(50), Duration.ofMillis(100))),
-        new MembershipSettings.Probes(2, 1, 2, Duration.ofMillis(50)), AntiEntropy.Mode.PULL));
+        new MembershipSettings.Probes(2, 1, 2, Duration.ofMillis(50), 8), AntiEntropy.Mode.PULL));
     events.tell(new Comm.Inbound(alive(sameOrg, "", 1, suspectAt.toString()), sameOrg.identity(), BOOTSTRAP));
     events.tell(new Comm.Inbound(alive(third, "", 1, relayAt.toString()), third.identity(), BOOTSTRAP));
 
