@@ -100,6 +100,8 @@ public final class Membership {
   private MembershipView lastView = new MembershipView(List.of(), List.of());
   /** The probe rounds under way, and this peer's local health. */
   private final ProbeRounds probeRounds;
+  /** Whether local health at its worst was logged, and its recovery not yet. */
+  private boolean slowLogged;
 
   private Membership(ActorContext<Command> context, Setup setup) {
     this.context = context;
@@ -186,6 +188,7 @@ public final class Membership {
       }
       case EXPIRY -> {
         probeRounds.check(now).forEach(suspect -> table.probed(suspect, now));
+        logLocalHealth();
         AliveTable.Expiry expiry = table.expire(now);
         expiry.died().forEach(m -> context.getLog().info("peer {} ({}) is dead: {}", m.pkiId(), describe(m),
             judgedByAccrual.test(m) ? "suspected by the accrual detector" + (settings.probes().rounds() > 0
@@ -206,6 +209,18 @@ public final class Membership {
         probes.addAll(known.toDial(table::isAliveAt));
         dial(probes);
       }
+    }
+  }
+
+  /** Logs once when local health reaches its worst, and once when it is back to healthy. */
+  private void logLocalHealth() {
+    if (probeRounds.atWorst() && !slowLogged) {
+      slowLogged = true;
+      context.getLog().info("probe answers come late, or this peer's checks run late: each probe round waits {} checks "
+          + "(local health at its worst)", probeRounds.health() + 1);
+    } else if (probeRounds.health() == 0 && slowLogged) {
+      slowLogged = false;
+      context.getLog().info("probe answers come in time again: each probe round waits one check");
     }
   }
 

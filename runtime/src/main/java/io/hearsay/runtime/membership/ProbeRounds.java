@@ -126,6 +126,11 @@ final class ProbeRounds {
     });
   }
 
+  /** Whether local health is at its worst (maxHealth, above 0): rounds wait as long as they may. */
+  boolean atWorst() {
+    return maxHealth > 0 && health == maxHealth;
+  }
+
   /** 0 when healthy; at h, rounds wait h + 1 checks for their answers. */
   int health() {
     return health;

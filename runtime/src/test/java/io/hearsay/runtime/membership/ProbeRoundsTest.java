@@ -71,6 +71,7 @@ class ProbeRoundsTest {
     now += 300 * MS; // three intervals since the last check: this peer is slow itself
     rounds.check(now);
     assertEquals(1, rounds.health());
+    assertFalse(rounds.atWorst());
     for (int i = 0; i < 5; i++) {
       nextCheck();
     }
@@ -86,6 +87,7 @@ class ProbeRoundsTest {
       rounds.check(now);
     }
     assertEquals(3, rounds.health());
+    assertTrue(rounds.atWorst());
   }
 
   @Test
