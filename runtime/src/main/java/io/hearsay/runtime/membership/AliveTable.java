@@ -94,6 +94,10 @@ public final class AliveTable {
   private final Optional<AccrualDetector> accrual;
   private final Predicate<MemberInfo> judgedByAccrual;
   private final int probeRounds;
+  /** Bumped whenever who is alive or dead, or where a peer is, changes: what a view shows. */
+  private long version;
+  private List<MemberInfo> alive = List.of();
+  private long aliveVersion = -1;
 
   public AliveTable(PkiId self, Duration aliveExpirationTimeout, Duration purgeAfter,
       Set<Endpoint> neverForget) {
@@ -161,7 +165,11 @@ public final class AliveTable {
     // older copy another peer held moves the detector's clock, but a crashed peer's last alive
     // message, learned late, must not make its suspicion start over.
     int rounds = current || known == null || !known.isAlive ? 0 : known.probeRounds;
-    entries.put(info.pkiId(), new Entry(keepInternalEndpoint(info, known), alive, nowNanos, true, rounds));
+    MemberInfo kept = keepInternalEndpoint(info, known);
+    entries.put(info.pkiId(), new Entry(kept, alive, nowNanos, true, rounds));
+    if (known == null || !known.isAlive || !sameAddresses(kept, known.info)) {
+      version++;
+    }
     if (known == null) {
       return Outcome.NEW;
     }
@@ -179,6 +187,7 @@ public final class AliveTable {
       return false;
     }
     entries.put(info.pkiId(), new Entry(keepInternalEndpoint(info, known), alive, nowNanos - expiryNanos, false));
+    version++;
     return known == null;
   }
 
@@ -204,6 +213,9 @@ public final class AliveTable {
       }
       return e;
     });
+    if (!died.isEmpty()) {
+      version++;
+    }
     // The suspicions nearest to a verdict first: the caller may probe only a few per check.
     suspected.sort(Comparator.comparingInt((MemberInfo m) -> entries.get(m.pkiId()).probeRounds).reversed());
     return new Expiry(died, suspected);
@@ -244,6 +256,9 @@ public final class AliveTable {
       }
       return forget;
     });
+    if (!purged.isEmpty()) {
+      version++;
+    }
     return purged;
   }
 
@@ -256,8 +271,22 @@ public final class AliveTable {
     return Optional.ofNullable(entries.get(pkiId)).map(e -> e.info);
   }
 
+  /**
+   * The alive peers, for choosing whom to send to: kept from one change of the {@link #version} to
+   * the next, so each member's alive timestamp in it may be older than the one the table holds.
+   * Rebuilding it for every message made membership O(n) per message at n peers.
+   */
   public List<MemberInfo> aliveMembers() {
-    return entries.values().stream().filter(e -> e.isAlive).map(e -> e.info).toList();
+    if (aliveVersion != version) {
+      alive = entries.values().stream().filter(e -> e.isAlive).map(e -> e.info).toList();
+      aliveVersion = version;
+    }
+    return alive;
+  }
+
+  /** Changes whenever a view would show other members or addresses; the same number, the same view. */
+  public long version() {
+    return version;
   }
 
   public List<MemberInfo> deadMembers() {
@@ -270,7 +299,7 @@ public final class AliveTable {
   }
 
   public MembershipView view() {
-    return new MembershipView(aliveMembers(), deadMembers());
+    return new MembershipView(entries.values().stream().filter(e -> e.isAlive).map(e -> e.info).toList(), deadMembers());
   }
 
   /** Whether {@code endpoint} belongs to a peer currently alive. */
@@ -278,6 +307,11 @@ public final class AliveTable {
     return entries.values().stream().anyMatch(e -> e.isAlive
         && (e.info.internalEndpoint().equals(Optional.of(endpoint))
             || e.info.externalEndpoint().equals(Optional.of(endpoint))));
+  }
+
+  private static boolean sameAddresses(MemberInfo a, MemberInfo b) {
+    return a.internalEndpoint().equals(b.internalEndpoint()) && a.externalEndpoint().equals(b.externalEndpoint())
+        && a.artery().equals(b.artery()) && a.mspId().equals(b.mspId());
   }
 
   public static MemberInfo infoOf(SignedGossipMessage alive) {

@@ -98,6 +98,8 @@ public final class Membership {
   /** Peers asked in this push-pull round, whose view is answered with what it lacked. */
   private final Set<PkiId> awaitingView = new HashSet<>();
   private MembershipView lastView = new MembershipView(List.of(), List.of());
+  /** The table's version when the view was last compared: the same version, the same view. */
+  private long publishedVersion = -1;
   /** The probe rounds under way, and this peer's local health. */
   private final ProbeRounds probeRounds;
   /** Whether local health at its worst was logged, and its recovery not yet. */
@@ -473,6 +475,10 @@ public final class Membership {
   }
 
   private void publishIfChanged() {
+    if (table.version() == publishedVersion) {
+      return;
+    }
+    publishedVersion = table.version();
     MembershipView view = table.view();
     if (!subscribers.isEmpty() && !view.sameMembersAs(lastView)) {
       subscribers.forEach(s -> s.tell(view));

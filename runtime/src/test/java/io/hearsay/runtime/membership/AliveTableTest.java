@@ -2,6 +2,7 @@ package io.hearsay.runtime.membership;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
@@ -65,6 +66,28 @@ class AliveTableTest {
         "the old incarnation's address is not where the new one listens");
     table.onAlive(alive(other, 2, 2, "127.0.0.1:2"), 3 * SECOND);
     assertEquals(Optional.of(new Endpoint("127.0.0.1", 2)), table.member(other.pkiId()).orElseThrow().internalEndpoint());
+  }
+
+  @Test
+  void theVersionChangesWithWhatAViewShowsAndNotWithEveryAliveMessage() {
+    long start = table.version();
+    table.onAlive(alive(other, 1, 1, "127.0.0.1:1"), 0);
+    long known = table.version();
+    assertTrue(known > start, "a new peer");
+    List<MemberInfo> alive = table.aliveMembers();
+    table.onAlive(alive(other, 1, 2, "127.0.0.1:1"), SECOND);
+    assertEquals(known, table.version(), "a newer alive message at the same address");
+    assertSame(alive, table.aliveMembers(), "the alive list is kept while the version is");
+    assertEquals(2, table.view().alive().get(0).time().getSeqNum(), "a view is read from the table");
+    table.onAlive(alive(other, 1, 3, "127.0.0.1:2"), 2 * SECOND);
+    long moved = table.version();
+    assertTrue(moved > known, "another internal endpoint");
+    table.expire(2 * SECOND + EXPIRY.toNanos() + 1);
+    long dead = table.version();
+    assertTrue(dead > moved, "dead");
+    assertTrue(table.aliveMembers().isEmpty());
+    table.onAlive(alive(other, 2, 1, "127.0.0.1:2"), 30 * SECOND);
+    assertTrue(table.version() > dead, "alive again");
   }
 
   @Test
