@@ -469,9 +469,8 @@ public final class Membership {
 
   /** Up to {@code n} random members reachable from here, excluding {@code except}. */
   private List<MemberInfo> pick(List<MemberInfo> members, int n, Set<?> except) {
-    return RandomPeers.pick(members.stream()
-        .filter(m -> (except == null || !except.contains(m.pkiId())) && disclosure.endpointOf(m).isPresent())
-        .toList(), n, random);
+    return RandomPeers.pick(members, n,
+        m -> (except == null || !except.contains(m.pkiId())) && disclosure.endpointOf(m).isPresent(), random);
   }
 
   private void publishIfChanged() {
