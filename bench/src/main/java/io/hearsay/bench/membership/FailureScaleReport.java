@@ -14,6 +14,7 @@ import io.hearsay.testkit.sim.LinkModel;
 import io.hearsay.testkit.sim.SimulatedMembership;
 import io.hearsay.testkit.sim.SimulatedNetwork;
 import io.hearsay.testkit.sim.Slowdown;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,7 +46,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class FailureScaleReport {
 
   record Row(String profile, int falsePositives, double quietSeconds, int burstSeconds, List<Double> everywhereMs,
-      List<Double> perObserverMs, double bytesPerPeerPerSecond, double membershipRequestsPerSecond) {}
+      List<Double> perObserverMs, double bytesPerPeerPerSecond, double membershipRequestsPerSecond,
+      double cpuMsPerPeerPerSecond) {}
 
   private FailureScaleReport() {}
 
@@ -119,18 +121,21 @@ public final class FailureScaleReport {
       long bytesBefore = network.traffic().bytesSent().sum();
       long requestsBefore = network.traffic().messagesByType().getOrDefault("MEM_REQ", 0L);
       long quietStart = System.nanoTime();
+      long cpuBefore = processCpuNanos();
+      long burstCpu = 0;
       if (burstSeconds > 0) {
         Thread.sleep(Duration.ofSeconds(10L * k).toMillis());
-        busy(Duration.ofSeconds((long) burstSeconds * k));
+        burstCpu = busy(Duration.ofSeconds((long) burstSeconds * k));
       }
       Thread.sleep(Math.max(0, Duration.ofSeconds((long) quietSeconds * k).toMillis()
           - (System.nanoTime() - quietStart) / 1_000_000));
       double quiet = (System.nanoTime() - quietStart) / 1e9 / k;
+      double cpuPerPeer = (processCpuNanos() - cpuBefore - burstCpu) / 1e6 / quiet / n;
       double bytesPerPeer = (network.traffic().bytesSent().sum() - bytesBefore) / quiet / n;
       double requests = (network.traffic().messagesByType().getOrDefault("MEM_REQ", 0L) - requestsBefore) / quiet;
       int falsePositives = watch.falsePositives.get();
-      System.out.printf("  quiet %.0f s: %d false positives, %.0f B/s per peer, %.1f membership requests/s%n",
-          quiet, falsePositives, bytesPerPeer, requests);
+      System.out.printf("  quiet %.0f s: %d false positives, %.0f B/s per peer, %.1f membership requests/s, "
+          + "%.1f ms CPU per peer per second%n", quiet, falsePositives, bytesPerPeer, requests, cpuPerPeer);
 
       List<Double> everywhere = new ArrayList<>();
       List<Double> perObserver = new ArrayList<>();
@@ -158,7 +163,8 @@ public final class FailureScaleReport {
         everywhere.add(last);
         System.out.printf("  crash %d: dead everywhere after %.0f ms%n", trial + 1, last);
       }
-      return new Row(profile, falsePositives, quiet, burstSeconds, everywhere, perObserver, bytesPerPeer, requests);
+      return new Row(profile, falsePositives, quiet, burstSeconds, everywhere, perObserver, bytesPerPeer, requests,
+          cpuPerPeer);
     }
   }
 
@@ -166,20 +172,25 @@ public final class FailureScaleReport {
    * Takes one of the machine's cores away from the peers for {@code length}, as a compile sharing
    * the machine does: a peer process slowed as a whole, observers and suspects at once.
    */
-  private static void busy(Duration length) throws InterruptedException {
+  private static long busy(Duration length) throws InterruptedException {
     System.out.printf("  one core busy for %d s%n", length.toSeconds());
     long end = System.nanoTime() + length.toNanos();
+    long[] cpu = new long[1];
     Thread spinner = new Thread(() -> {
       long x = 0;
       while (System.nanoTime() < end) {
         x += x * 31 + 7;
       }
-      if (x == 42) {
-        System.out.print("");
-      }
+      cpu[0] = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() + (x == 42 ? 1 : 0);
     }, "cpu-burst");
     spinner.start();
     spinner.join();
+    return cpu[0];
+  }
+
+  /** CPU time of this process: all the simulated peers, and the network between them. */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   private static void write(Path out, List<Row> rows, int n, double loss, int k) throws Exception {
@@ -192,19 +203,22 @@ public final class FailureScaleReport {
         500 ms, phi accrual, a suspicion confirmed by probe rounds). A false positive is a live peer
         that some peer's view holds dead; a crash is timed until every running peer holds it dead.
         With `--burst s`, a thread of the same process spins on one of the machine's cores for s
-        seconds from 10 s into the quiet period, as a compile sharing the machine does.
+        seconds from 10 s into the quiet period, as a compile sharing the machine does. CPU per peer:
+        the process's CPU time over the quiet period (the busy core's left out) per peer per second
+        of network time.
 
-        | profile | false positives | quiet period | of it one core busy | crash to dead everywhere, median | p99 | max | trials | per observer, median | bytes per peer per second | membership requests per second |
-        | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+        | profile | false positives | quiet period | of it one core busy | crash to dead everywhere, median | p99 | max | trials | per observer, median | bytes per peer per second | membership requests per second | CPU per peer (ms per second) |
+        | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
         """, n, loss * 100, k == 1 ? "" : String.format(Locale.ROOT,
         ", every interval and latency %d times slower (times in the network's own time)", k)));
     List<Map<String, Object>> runs = new ArrayList<>();
     List<LineChart.Series> series = new ArrayList<>();
     for (Row r : rows) {
-      md.append(String.format(Locale.ROOT, "| %s | %d | %.0f s | %d s | %.0f ms | %.0f ms | %.0f ms | %d | %.0f ms | %.0f | %.1f |%n",
+      md.append(String.format(Locale.ROOT, "| %s | %d | %.0f s | %d s | %.0f ms | %.0f ms | %.0f ms | %d | %.0f ms | %.0f | %.1f | %.1f |%n",
           r.profile(), r.falsePositives(), r.quietSeconds(), r.burstSeconds(), Percentile.of(r.everywhereMs(), 0.5),
           Percentile.of(r.everywhereMs(), 0.99), Percentile.of(r.everywhereMs(), 1), r.everywhereMs().size(),
-          Percentile.of(r.perObserverMs(), 0.5), r.bytesPerPeerPerSecond(), r.membershipRequestsPerSecond()));
+          Percentile.of(r.perObserverMs(), 0.5), r.bytesPerPeerPerSecond(), r.membershipRequestsPerSecond(),
+          r.cpuMsPerPeerPerSecond()));
       Map<String, Object> run = new LinkedHashMap<>();
       run.put("profile", r.profile());
       run.put("falsePositives", r.falsePositives());
@@ -216,6 +230,7 @@ public final class FailureScaleReport {
       run.put("perObserverMedianMs", JsonFile.round(Percentile.of(r.perObserverMs(), 0.5), 1));
       run.put("bytesPerPeerPerSecond", Math.round(r.bytesPerPeerPerSecond()));
       run.put("membershipRequestsPerSecond", JsonFile.round(r.membershipRequestsPerSecond(), 2));
+      run.put("cpuMsPerPeerPerSecond", JsonFile.round(r.cpuMsPerPeerPerSecond(), 2));
       runs.add(run);
       series.add(LineChart.Series.cdf(r.profile(), r.perObserverMs().stream().mapToDouble(Double::doubleValue).toArray()));
     }
