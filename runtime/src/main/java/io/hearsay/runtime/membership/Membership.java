@@ -46,7 +46,8 @@ import org.hyperledger.fabric.protos.gossip.PeerTime;
  * silent peers (the rules are in {@link AliveTable}), syncs membership with {@code pullPeerNum}
  * peers every {@code pullInterval}, and probes dead, bootstrap and anchor endpoints every
  * {@code reconnectInterval}. With the accrual detector's probe rounds (hearsay profile), a suspected
- * peer is asked, with a few others, for its latest alive message before it is declared dead.
+ * peer is asked, with a few others, for its latest alive message before it is declared dead; the
+ * rounds wait longer while answers come late ({@link ProbeRounds}).
  *
  * <p>Org boundaries, as Fabric: a peer without an external endpoint talks only to its own org;
  * nothing sent to another org carries a secret envelope (internal endpoint), and only peers with
