@@ -45,10 +45,11 @@ import org.hyperledger.fabric.protos.gossip.Secret;
  * TLS session, every message must be signed.
  *
  * <p>Gossip delivers the same envelope many times (every forward of an alive message, every
- * membership response). Signature checks dominate CPU, so envelopes that verified recently are
- * remembered by their signature and accepted again without a new check, as long as the bytes are
- * identical and the signer's certificate is still valid. Only envelopes up to 64 KiB are
- * remembered, so the cache stays small whatever the block size.
+ * membership response that carries it). Signature checks dominate CPU, so the envelopes of
+ * messages that name their author (alive, StateInfo, leadership, identity: those forwarded as
+ * they are) that verified recently are remembered by their signature and accepted again without a
+ * new check, as long as the bytes are identical and the signer's certificate is still valid. Only
+ * envelopes up to 64 KiB are remembered, so the cache stays small whatever the block size.
  */
 public final class EnvelopeVerifier {
 
@@ -163,7 +164,11 @@ public final class EnvelopeVerifier {
       Optional<PkiId> transportSender, Instant now) {
     Verdict<SignedGossipMessage> verdict = signerOf(message, transportSender, now)
         .then(signer -> checkSignatures(envelope, message, signer));
-    if (verdict.isAccepted() && envelope.getPayload().size() <= LARGEST_REMEMBERED && !envelope.getSignature().isEmpty()) {
+    // Only what travels by forwarding arrives again: a response (membership, StateInfo snapshot,
+    // state transfer) is a new envelope every time, and holding thousands of them in the cache
+    // held hundreds of megabytes at 200 simulated peers.
+    if (verdict.isAccepted() && namesItsSigner(message.getContentCase())
+        && envelope.getPayload().size() <= LARGEST_REMEMBERED && !envelope.getSignature().isEmpty()) {
       synchronized (recentlyVerified) {
         recentlyVerified.put(envelope.getSignature(), verdict.value());
       }

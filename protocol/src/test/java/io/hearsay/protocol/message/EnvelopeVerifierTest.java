@@ -2,6 +2,8 @@ package io.hearsay.protocol.message;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
@@ -130,6 +132,17 @@ class EnvelopeVerifierTest {
     assertTrue(verifier.verify(alive, Optional.empty(), NOW.plusSeconds(1)).isAccepted());
     assertEquals(RejectionReason.EXPIRED_CERTIFICATE,
         verifier.verify(alive, Optional.empty(), NOW.plus(Duration.ofDays(3652))).rejection().reason());
+  }
+
+  @Test
+  void onlyMessagesForwardedAsTheyAreAreRemembered() {
+    identities.learn(peer0.identity(), NOW);
+    Envelope alive = signer0.sign(aliveOf(peer0)).envelope();
+    assertSame(verifier.verify(alive, Optional.empty(), NOW).value(), verifier.verify(alive, Optional.empty(), NOW).value(),
+        "an alive message arrives again by every forward");
+    Envelope hello = signer0.sign(GossipMessages.hello("mychannel", 7)).envelope();
+    assertNotSame(verifier.verify(hello, Optional.of(peer0.pkiId()), NOW).value(),
+        verifier.verify(hello, Optional.of(peer0.pkiId()), NOW).value(), "a pull message is checked every time");
   }
 
   @Test
