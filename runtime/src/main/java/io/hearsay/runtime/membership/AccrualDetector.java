@@ -1,7 +1,6 @@
 package io.hearsay.runtime.membership;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -34,11 +33,18 @@ public final class AccrualDetector {
     }
   }
 
+  /** The last intervals in a ring of primitives: one per peer pair, so n² of them in a network of n. */
   private static final class History {
-    final ArrayDeque<Long> intervals = new ArrayDeque<>();
+    final long[] intervals;
+    int count;
+    int next;
     double sum;
     double sumOfSquares;
     long lastNanos;
+
+    History(int size) {
+      intervals = new long[size];
+    }
   }
 
   private final Settings settings;
@@ -58,7 +64,7 @@ public final class AccrualDetector {
   public void heartbeat(Object peer, long nowNanos) {
     History h = histories.get(peer);
     if (h == null) {
-      h = new History();
+      h = new History(settings.maxSampleSize());
       histories.put(peer, h);
       add(h, firstIntervalNanos);
     } else {
@@ -99,7 +105,7 @@ public final class AccrualDetector {
     if (h == null) {
       return 0;
     }
-    int n = h.intervals.size();
+    int n = h.count;
     double mean = h.sum / n;
     double variance = Math.max(0, h.sumOfSquares / n - mean * mean);
     double deviation = Math.max(Math.sqrt(variance), settings.minStdDeviation().toNanos());
@@ -116,13 +122,16 @@ public final class AccrualDetector {
   }
 
   private void add(History h, long interval) {
-    h.intervals.addLast(interval);
-    h.sum += interval;
-    h.sumOfSquares += (double) interval * interval;
-    if (h.intervals.size() > settings.maxSampleSize()) {
-      long old = h.intervals.removeFirst();
+    if (h.count == h.intervals.length) {
+      long old = h.intervals[h.next];
       h.sum -= old;
       h.sumOfSquares -= (double) old * old;
+    } else {
+      h.count++;
     }
+    h.intervals[h.next] = interval;
+    h.next = (h.next + 1) % h.intervals.length;
+    h.sum += interval;
+    h.sumOfSquares += (double) interval * interval;
   }
 }

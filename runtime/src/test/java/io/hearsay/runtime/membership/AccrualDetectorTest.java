@@ -44,6 +44,24 @@ class AccrualDetectorTest {
   }
 
   @Test
+  void onlyTheLastMaxSampleSizeIntervalsCount() {
+    AccrualDetector three = new AccrualDetector(
+        new AccrualDetector.Settings(8, 3, Duration.ofMillis(10), Duration.ZERO), Duration.ofMillis(100));
+    long now = 0;
+    for (int i = 0; i < 10; i++) {
+      three.heartbeat("p", now);
+      now += 100 * MS;
+    }
+    long last = now - 100 * MS;
+    for (int i = 0; i < 3; i++) {
+      last += 2000 * MS;
+      three.heartbeat("p", last);
+    }
+    assertFalse(three.isSuspected("p", last + 1500 * MS), "the last three intervals were 2 s: 1.5 s is no silence");
+    assertTrue(three.isSuspected("p", last + 2500 * MS), "nor did the 100 ms intervals before them widen the deviation");
+  }
+
+  @Test
   void phiGrowsWithSilence() {
     detector.heartbeat("p", 0);
     detector.heartbeat("p", 500 * MS);
