@@ -58,7 +58,8 @@ public final class LedgerReport {
     boolean quick = List.of(args).contains("--quick");
     int outIndex = List.of(args).indexOf("--out");
     Path out = Path.of(outIndex >= 0 ? args[outIndex + 1] : "bench/results");
-    Path work = Files.createTempDirectory(Path.of(System.getProperty("bench.dir", "target")).toAbsolutePath(), "ledger-bench");
+    Path base = Files.createDirectories(Path.of(System.getProperty("bench.dir", "target")).toAbsolutePath());
+    Path work = Files.createTempDirectory(base, "ledger-bench");
     int scale = quick ? 4 : 1;
     // The JIT compiles the append path before anything is measured: the first thousands of
     // appends run interpreted and would be measured as the ledger's cost.
