@@ -177,11 +177,10 @@ public final class FailureScaleReport {
     long end = System.nanoTime() + length.toNanos();
     long[] cpu = new long[1];
     Thread spinner = new Thread(() -> {
-      long x = 0;
       while (System.nanoTime() < end) {
-        x += x * 31 + 7;
+        // spin: the clock call keeps the loop, and the core, busy
       }
-      cpu[0] = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() + (x == 42 ? 1 : 0);
+      cpu[0] = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
     }, "cpu-burst");
     spinner.start();
     spinner.join();

@@ -278,13 +278,16 @@ public final class AliveTable {
    */
   public List<MemberInfo> aliveMembers() {
     if (aliveVersion != version) {
-      alive = entries.values().stream().filter(e -> e.isAlive).map(e -> e.info).toList();
+      alive = currentAlive();
       aliveVersion = version;
     }
     return alive;
   }
 
-  /** Changes whenever a view would show other members or addresses; the same number, the same view. */
+  /**
+   * Changes whenever a view would show other members or addresses: the same number, the same
+   * members where they were.
+   */
   public long version() {
     return version;
   }
@@ -299,7 +302,12 @@ public final class AliveTable {
   }
 
   public MembershipView view() {
-    return new MembershipView(entries.values().stream().filter(e -> e.isAlive).map(e -> e.info).toList(), deadMembers());
+    return new MembershipView(currentAlive(), deadMembers());
+  }
+
+  /** The alive peers as the table holds them now, timestamps included. */
+  private List<MemberInfo> currentAlive() {
+    return entries.values().stream().filter(e -> e.isAlive).map(e -> e.info).toList();
   }
 
   /** Whether {@code endpoint} belongs to a peer currently alive. */
