@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
@@ -124,7 +125,8 @@ public final class AdminServer implements AutoCloseable {
       return new AdminServer(binding, refused);
     } catch (Exception e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
-      throw new ConfigError("hearsay.admin.endpoint = " + endpoint + ": cannot listen: " + cause.getMessage(), cause);
+      String why = e instanceof TimeoutException ? "not bound within " + BIND_TIMEOUT.toSeconds() + " s" : cause.getMessage();
+      throw new ConfigError("hearsay.admin.endpoint = " + endpoint + ": cannot listen: " + why, cause);
     }
   }
 

@@ -73,9 +73,15 @@ public final class FreePorts {
   }
 
   /** The first port of Linux's ephemeral range; IANA's 49152 elsewhere. */
-  private static int ephemeralLow() {
+  static int ephemeralLow() {
     try {
-      String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+      // A sysctl file answers only a read from its start. Files.readString sizes its first read by
+      // the file's size, which /proc reports as 0, so it got "3" of "32768 60999" (and the ports
+      // came from up to 49152, inside the range); one buffered read takes the line whole.
+      String range;
+      try (var reader = Files.newBufferedReader(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
+        range = reader.readLine().trim();
+      }
       int low = Integer.parseInt(range.split("\\s+")[0]);
       return low > LOWEST + 1000 ? low : 49_152;
     } catch (IOException | RuntimeException e) {

@@ -181,8 +181,7 @@ public final class LocalNetwork {
 
   /** Starts a node as a separate JVM running this jar; its output goes to {@code logs/NAME.log}. */
   public ProcessHandle start(Node node) throws IOException {
-    Process process = NodeLauncher.start(node.orderer() ? "orderer" : "peer", node.config(),
-        dir.resolve("logs").resolve(node.name() + ".log"));
+    Process process = NodeLauncher.start(node.orderer() ? "orderer" : "peer", node.config(), log(node));
     Files.createDirectories(dir.resolve("pids"));
     Files.writeString(pidFile(node), Long.toString(process.pid()));
     return process.toHandle();
@@ -211,6 +210,11 @@ public final class LocalNetwork {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Where a node's output goes. */
+  public Path log(Node node) {
+    return dir.resolve("logs").resolve(node.name() + ".log");
   }
 
   /** The recorded pid of a node's process. */

@@ -11,6 +11,7 @@ import io.hearsay.runtime.orderer.OrdererClient;
 import io.hearsay.runtime.tls.PemTls;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -153,7 +154,7 @@ public final class NetworkRun implements AutoCloseable {
           break;
         } catch (IOException e) {
           if (!network.pid(node).flatMap(ProcessHandle::of).map(ProcessHandle::isAlive).orElse(false)) {
-            throw new IOException(node.name() + " exited at start; see its log");
+            throw new IOException(node.name() + " exited at start; the end of its log:\n" + tail(network.log(node), 20));
           }
           if (System.nanoTime() > deadline) {
             throw new IOException(node.name() + " did not answer on its admin endpoint " + node.admin());
@@ -161,6 +162,16 @@ public final class NetworkRun implements AutoCloseable {
           Thread.sleep(200);
         }
       }
+    }
+  }
+
+  /** The last {@code lines} lines of a file, or why it cannot be read. */
+  private static String tail(Path file, int lines) {
+    try {
+      List<String> all = Files.readAllLines(file);
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException e) {
+      return "(" + file + " unreadable: " + e.getMessage() + ")";
     }
   }
 

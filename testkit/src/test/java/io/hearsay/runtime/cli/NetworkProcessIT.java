@@ -127,7 +127,7 @@ class NetworkProcessIT {
       assertTrue(kept.anyMatch(p -> p.getFileName().toString().startsWith("blockfile_000000.from-offset-")
           && p.toFile().length() > 0), "the damaged bytes are kept under " + quarantine);
     }
-    String log = Files.readString(dir.resolve("logs").resolve(victim.name() + ".log"));
+    String log = Files.readString(network.log(victim));
     assertTrue(log.contains("corrupted block file: " + blockFile.toAbsolutePath()) && log.contains("at offset"), log);
   }
 }
