@@ -2,7 +2,6 @@ package io.hearsay.testkit;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -44,15 +43,16 @@ public final class TestConfigs {
           "peer.gossip.state.checkInterval", "1h"));
       default -> throw new IllegalArgumentException("the profiles are fabric, hearsay and deliver-all, not " + parts[0]);
     };
-    Map<String, Object> overrides = new HashMap<>();
+    Config overrides = ConfigFactory.empty();
     for (int i = 1; i < parts.length; i++) {
       int eq = parts[i].indexOf('=');
       if (eq <= 0) {
         throw new IllegalArgumentException("a profile override is KEY=VALUE, not \"" + parts[i] + "\"");
       }
-      overrides.put(parts[i].substring(0, eq), parts[i].substring(eq + 1));
+      // Parsed as HOCON, as in a config file: 2.5 is a number, 75ms a duration, on a boolean.
+      overrides = ConfigFactory.parseString(parts[i]).withFallback(overrides);
     }
-    return ConfigFactory.parseMap(overrides).withFallback(profile);
+    return overrides.withFallback(profile);
   }
 
   /**
