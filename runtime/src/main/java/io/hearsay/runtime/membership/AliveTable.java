@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.hyperledger.fabric.protos.gossip.AliveMessage;
+import org.hyperledger.fabric.protos.gossip.PeerTime;
 
 /**
  * Fabric discovery's view of the other peers, as plain state driven with explicit time.
@@ -47,6 +48,10 @@ import org.hyperledger.fabric.protos.gossip.AliveMessage;
  *                                                                   after the last (see
  *                                                                   AccrualDetector#recorded)
  * a dead peer reported by another peer, unknown or older here   -> remembered as dead, to probe
+ * with probe rounds, a peer alive here reported dead by another   -> a verdict, kept while no newer
+ *   peer (a dead list holding its latest alive message known here)  alive message of the peer comes:
+ *                                                                   suspected now or later, the peer
+ *                                                                   is dead without rounds of its own
  * </pre>
  *
  * Invariants: a peer is in at most one of alive and dead; its PeerTime never goes backwards.
@@ -59,8 +64,23 @@ public final class AliveTable {
   /** How an alive message reached this peer: sent (or forwarded) just now, or a copy another peer held. */
   public enum Evidence { FRESH, RECORDED }
 
-  /** What a check did: the peers now dead, and those suspected and to be probed before they are. */
-  public record Expiry(List<MemberInfo> died, List<MemberInfo> suspected) {}
+  /**
+   * What a check did: the peers now dead (among them, those this peer's own probe rounds
+   * confirmed, whose verdict it tells others), and those suspected and to be probed before they are.
+   */
+  public record Expiry(List<MemberInfo> died, List<MemberInfo> confirmed, List<MemberInfo> suspected) {}
+
+  /** What another peer's report of a dead peer did here. */
+  public enum DeadReport {
+    /** Nothing: the peer is this one, or known with a newer alive message, or alive here without probe rounds. */
+    IGNORED,
+    /** A peer unknown here (or known older and dead) is remembered as dead. */
+    LEARNED,
+    /** Alive here and not suspected: the verdict is kept for when it is. */
+    KEPT,
+    /** Alive here and suspected: dead now, without probe rounds of its own. */
+    CONFIRMED
+  }
 
   private static final class Entry {
     final MemberInfo info;
@@ -96,6 +116,11 @@ public final class AliveTable {
   private final int probeRounds;
   /** Bumped whenever who is alive or dead, or where a peer is, changes: what a view shows. */
   private long version;
+  /**
+   * Other peers' verdicts: the peer's alive message they found no newer one than, through their
+   * probe rounds. Kept only for peers alive here; a newer alive message makes one void.
+   */
+  private final Map<PkiId, PeerTime> verdicts = new HashMap<>();
   private List<MemberInfo> alive = List.of();
   private long aliveVersion = -1;
 
@@ -165,6 +190,10 @@ public final class AliveTable {
     // older copy another peer held moves the detector's clock, but a crashed peer's last alive
     // message, learned late, must not make its suspicion start over.
     int rounds = current || known == null || !known.isAlive ? 0 : known.probeRounds;
+    PeerTime verdict = verdicts.get(info.pkiId());
+    if (verdict != null && PeerTimes.isNewer(info.time(), verdict)) {
+      verdicts.remove(info.pkiId());
+    }
     MemberInfo kept = keepInternalEndpoint(info, known);
     entries.put(info.pkiId(), new Entry(kept, alive, nowNanos, true, rounds));
     if (known == null || !known.isAlive || !sameAddresses(kept, known.info)) {
@@ -176,19 +205,58 @@ public final class AliveTable {
     return known.isAlive ? Outcome.UPDATED : Outcome.RESURRECTED;
   }
 
-  /** Applies a peer reported dead by another peer: remembered only if unknown or older here. */
-  public boolean onDeadReport(SignedGossipMessage alive, long nowNanos) {
+  /**
+   * Applies a peer reported dead by another peer: remembered if unknown or older here (Fabric's
+   * rule); with probe rounds, a peer alive here whose report carries its latest alive message
+   * known here (or a newer one) is another peer's verdict, which ends its suspicion here now or
+   * when it comes (SWIM's confirmation: the rounds another peer ran need not be run again).
+   */
+  public DeadReport onDeadReport(SignedGossipMessage alive, long nowNanos) {
     MemberInfo info = infoOf(alive);
     Entry known = entries.get(info.pkiId());
-    if (info.pkiId().equals(self) || (known != null && !PeerTimes.isNewer(info.time(), known.info.time()))) {
-      return false;
+    if (info.pkiId().equals(self)) {
+      return DeadReport.IGNORED;
     }
     if (known != null && known.isAlive) {
-      return false;
+      if (probeRounds == 0 || PeerTimes.isNewer(known.info.time(), info.time())) {
+        return DeadReport.IGNORED;
+      }
+      verdicts.put(info.pkiId(), info.time());
+      if (!isSuspected(info.pkiId(), nowNanos)) {
+        return DeadReport.KEPT;
+      }
+      die(info.pkiId(), known);
+      version++;
+      return DeadReport.CONFIRMED;
+    }
+    if (known != null && !PeerTimes.isNewer(info.time(), known.info.time())) {
+      return DeadReport.IGNORED;
     }
     entries.put(info.pkiId(), new Entry(keepInternalEndpoint(info, known), alive, nowNanos - expiryNanos, false));
     version++;
-    return known == null;
+    return known == null ? DeadReport.LEARNED : DeadReport.IGNORED;
+  }
+
+  private boolean isSuspected(PkiId pkiId, long nowNanos) {
+    return accrual.map(detector -> detector.isSuspected(pkiId, nowNanos)).orElse(false);
+  }
+
+  /** Whether another peer's verdict on {@code e}'s peer stands: none of its alive messages is newer here. */
+  private boolean hasVerdict(PkiId pkiId, Entry e) {
+    PeerTime verdict = verdicts.get(pkiId);
+    if (verdict != null && PeerTimes.isNewer(e.info.time(), verdict)) {
+      verdicts.remove(pkiId);
+      return false;
+    }
+    return verdict != null;
+  }
+
+  private Entry die(PkiId pkiId, Entry e) {
+    accrual.ifPresent(detector -> detector.remove(pkiId));
+    verdicts.remove(pkiId);
+    Entry dead = new Entry(e.info, e.alive, e.lastSeenNanos, false);
+    entries.put(pkiId, dead);
+    return dead;
   }
 
   /**
@@ -197,28 +265,37 @@ public final class AliveTable {
    */
   public Expiry expire(long nowNanos) {
     List<MemberInfo> died = new ArrayList<>();
+    List<MemberInfo> confirmed = new ArrayList<>();
     List<MemberInfo> suspected = new ArrayList<>();
-    entries.replaceAll((pkiId, e) -> {
+    for (Map.Entry<PkiId, Entry> entry : List.copyOf(entries.entrySet())) {
+      PkiId pkiId = entry.getKey();
+      Entry e = entry.getValue();
       if (!e.isAlive) {
-        return e;
+        continue;
       }
-      boolean suspect = accrual.map(detector -> detector.isSuspected(pkiId, nowNanos)).orElse(false);
-      if (nowNanos - e.lastSeenNanos > expiryNanos || suspect && e.probeRounds >= probeRounds) {
+      boolean suspect = isSuspected(pkiId, nowNanos);
+      boolean byOwnRounds = suspect && e.probeRounds >= probeRounds;
+      if (nowNanos - e.lastSeenNanos > expiryNanos || byOwnRounds || suspect && hasVerdict(pkiId, e)) {
         died.add(e.info);
-        accrual.ifPresent(detector -> detector.remove(pkiId));
-        return new Entry(e.info, e.alive, e.lastSeenNanos, false);
-      }
-      if (suspect) {
+        if (byOwnRounds && probeRounds > 0) {
+          confirmed.add(e.info);
+        }
+        die(pkiId, e);
+      } else if (suspect) {
         suspected.add(e.info);
       }
-      return e;
-    });
+    }
     if (!died.isEmpty()) {
       version++;
     }
     // The suspicions nearest to a verdict first: the caller may probe only a few per check.
     suspected.sort(Comparator.comparingInt((MemberInfo m) -> entries.get(m.pkiId()).probeRounds).reversed());
-    return new Expiry(died, suspected);
+    return new Expiry(died, confirmed, suspected);
+  }
+
+  /** The latest alive message of a peer known here, alive or dead. */
+  public Optional<SignedGossipMessage> aliveMessageOf(PkiId pkiId) {
+    return Optional.ofNullable(entries.get(pkiId)).map(e -> e.alive);
   }
 
   /**
@@ -240,7 +317,7 @@ public final class AliveTable {
 
   /** One more probe round ran for {@code pkiId}, answered by some peer asked: counted while it is suspected. */
   public void probed(PkiId pkiId, long nowNanos) {
-    if (accrual.map(detector -> detector.isSuspected(pkiId, nowNanos)).orElse(false)) {
+    if (isSuspected(pkiId, nowNanos)) {
       entries.computeIfPresent(pkiId, (id, e) -> e.isAlive
           ? new Entry(e.info, e.alive, e.lastSeenNanos, true, e.probeRounds + 1) : e);
     }

@@ -194,9 +194,12 @@ public final class Membership {
         logLocalHealth();
         AliveTable.Expiry expiry = table.expire(now);
         expiry.died().forEach(m -> context.getLog().info("peer {} ({}) is dead: {}", m.pkiId(), describe(m),
-            judgedByAccrual.test(m) ? "suspected by the accrual detector" + (settings.probes().rounds() > 0
-                ? " through " + settings.probes().rounds() + " probe rounds" : "")
-                : "not heard from for " + settings.aliveExpirationTimeout()));
+            !judgedByAccrual.test(m) ? "not heard from for " + settings.aliveExpirationTimeout()
+                : settings.probes().rounds() == 0 ? "suspected by the accrual detector"
+                : expiry.confirmed().contains(m)
+                    ? "suspected by the accrual detector through " + settings.probes().rounds() + " probe rounds"
+                    : "suspected by the accrual detector, and confirmed dead by another peer's probe rounds"));
+        expiry.confirmed().forEach(this::tellVerdict);
         // A peer that suspects many at once is more likely slow itself than surrounded by crashes:
         // its rounds under way are bounded, and a suspect not probed is not a step nearer death.
         expiry.suspected().stream().filter(suspect -> probeRounds.canStart(suspect.pkiId()))
@@ -347,6 +350,27 @@ public final class Membership {
     return askedIds;
   }
 
+  /**
+   * Tells {@code probes.verdicts} other Hearsay peers that this peer's probe rounds found {@code dead}
+   * dead: a membership response whose dead list is its latest alive message (what a Fabric peer
+   * would learn from too). A peer that suspects it, now or before a newer alive message comes, holds
+   * it dead without rounds of its own; one that does not suspect it is not moved. Peers confirming
+   * by a verdict do not tell it on; their dead lists, in the membership responses they send anyway,
+   * count as verdicts for peers that suspect the same peer.
+   */
+  private void tellVerdict(MemberInfo dead) {
+    if (settings.probes().verdicts() == 0) {
+      return;
+    }
+    table.aliveMessageOf(dead.pkiId()).ifPresent(last -> {
+      for (MemberInfo peer : pick(table.aliveMembers().stream().filter(judgedByAccrual).toList(),
+          settings.probes().verdicts(), Set.of())) {
+        disclosure.endpointOf(peer).ifPresent(endpoint -> setup.comm().tell(new Comm.Send(endpoint,
+            signed(GossipMessages.membershipResponse(List.of(), disclosure.shown(List.of(last), peer.mspId(), Map.of()))))));
+      }
+    });
+  }
+
   private Envelope signed(GossipMessage view) {
     return setup.signer().sign(view).envelope();
   }
@@ -388,8 +412,9 @@ public final class Membership {
           if (alive) {
             onAlive(m, inbound.sender(), false, m.signer().pkiId().equals(inbound.sender().pkiId())
                 ? AliveTable.Evidence.FRESH : AliveTable.Evidence.RECORDED);
-          } else {
-            table.onDeadReport(m, System.nanoTime());
+          } else if (table.onDeadReport(m, System.nanoTime()) == AliveTable.DeadReport.CONFIRMED) {
+            context.getLog().info("peer {} ({}) is dead: suspected by the accrual detector, and confirmed dead by "
+                + "the probe rounds of {}", m.signer().pkiId(), describe(AliveTable.infoOf(m)), inbound.fromEndpoint());
           }
         });
       }

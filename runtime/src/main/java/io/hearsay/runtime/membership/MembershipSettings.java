@@ -30,8 +30,9 @@ public record MembershipSettings(List<Endpoint> bootstrap, Endpoint endpoint, Op
    * suspects at once; a round waits up to {@code maxLocalHealth} more checks for its answers while
    * answers come late ({@link ProbeRounds}).
    */
-  public record Probes(int rounds, int indirect, int suspectsPerCheck, Duration interval, int maxLocalHealth) {
-    public static final Probes NONE = new Probes(0, 0, 0, Duration.ofMillis(125), 0);
+  public record Probes(int rounds, int indirect, int suspectsPerCheck, Duration interval, int maxLocalHealth,
+      int verdicts) {
+    public static final Probes NONE = new Probes(0, 0, 0, Duration.ofMillis(125), 0, 0);
   }
 
   /** How a silent peer is declared dead: Fabric's fixed expiry, or φ accrual on top of it. */
@@ -63,7 +64,7 @@ public record MembershipSettings(List<Endpoint> bootstrap, Endpoint endpoint, Op
     }
     String p = "hearsay.membership.accrual.probes.";
     return new Probes(c.notNegative(p + "rounds"), c.notNegative(p + "indirect"), c.atLeastOne(p + "suspects-per-check"),
-        c.positive(p + "interval"), c.notNegative(p + "max-local-health"));
+        c.positive(p + "interval"), c.notNegative(p + "max-local-health"), c.notNegative(p + "verdicts"));
   }
 
   private static Optional<AccrualDetector.Settings> accrual(ConfigReader c) throws ConfigError {

@@ -98,7 +98,7 @@ class PeerSettingsLoaderTest {
         "include classpath(\"hearsay-profile.conf\")\npeer.gossip.election.leaderElectionDuration = 400ms\n"));
     assertEquals(6, hearsay.channels().push().plumtree().orElseThrow().viewSize());
     assertEquals(3.0, hearsay.membership().accrual().orElseThrow().threshold());
-    assertEquals(new MembershipSettings.Probes(2, 5, 2, Duration.ofMillis(100), 8), hearsay.membership().probes(),
+    assertEquals(new MembershipSettings.Probes(2, 5, 2, Duration.ofMillis(100), 8, 5), hearsay.membership().probes(),
         "a suspicion is confirmed by probe rounds");
     assertEquals(MembershipSettings.Probes.NONE, fabric.membership().probes());
     assertEquals(Duration.ofMillis(500), hearsay.membership().aliveTimeInterval());

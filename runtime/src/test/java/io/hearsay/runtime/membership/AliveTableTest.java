@@ -230,11 +230,45 @@ class AliveTableTest {
 
   @Test
   void deadReportIsRememberedOnlyForUnknownPeers() {
-    assertTrue(table.onDeadReport(alive(other, 1, 1, "127.0.0.1:1"), 0));
+    assertEquals(AliveTable.DeadReport.LEARNED, table.onDeadReport(alive(other, 1, 1, "127.0.0.1:1"), 0));
     assertFalse(table.isAlive(other.pkiId()));
     table.onAlive(alive(other, 1, 2, "127.0.0.1:1"), SECOND);
-    assertFalse(table.onDeadReport(alive(other, 1, 3, "127.0.0.1:1"), SECOND), "alive here: a report does not kill it");
+    assertEquals(AliveTable.DeadReport.IGNORED, table.onDeadReport(alive(other, 1, 3, "127.0.0.1:1"), SECOND),
+        "alive here, no probe rounds: a report does not kill it (Fabric's rule)");
     assertTrue(table.isAlive(other.pkiId()));
+  }
+
+  @Test
+  void withProbeRoundsAnotherPeersVerdictEndsASuspicionNowOrWhenItComesButMovesNoPeerNotSuspected() {
+    AliveTable probed = withProbeRounds(2);
+    SigningIdentity later = TestCrypto.peer(1, 2);
+    SigningIdentity newer = TestCrypto.peer(2, 0);
+    probed.onAlive(alive(other, 1, 1, "127.0.0.1:1"), 0);
+    probed.onAlive(alive(later, 1, 1, "127.0.0.1:2"), 0);
+    probed.onAlive(alive(newer, 1, 1, "127.0.0.1:3"), 0);
+    assertEquals(AliveTable.DeadReport.KEPT, probed.onDeadReport(alive(later, 1, 1, "127.0.0.1:2"), SECOND / 10),
+        "not suspected here: the verdict is kept, the peer stays alive");
+    assertEquals(AliveTable.DeadReport.KEPT, probed.onDeadReport(alive(newer, 1, 1, "127.0.0.1:3"), SECOND / 10));
+    probed.onAlive(alive(newer, 1, 2, "127.0.0.1:3"), SECOND / 5);
+    assertTrue(probed.isAlive(later.pkiId()));
+
+    AliveTable.Expiry suspicion = probed.expire(5 * SECOND);
+    assertEquals(Set.of(later.pkiId()), pkiIds(suspicion.died()),
+        "suspected, with a verdict on its latest alive message: dead without rounds of its own");
+    assertTrue(suspicion.confirmed().isEmpty(), "this peer's rounds did not find it: it tells nobody");
+    assertEquals(Set.of(other.pkiId(), newer.pkiId()), pkiIds(suspicion.suspected()),
+        "a newer alive message made the other verdict void");
+    assertEquals(AliveTable.DeadReport.CONFIRMED, probed.onDeadReport(alive(other, 1, 1, "127.0.0.1:1"), 5 * SECOND),
+        "suspected when the verdict comes: dead now");
+    assertFalse(probed.isAlive(other.pkiId()));
+    assertEquals(AliveTable.DeadReport.IGNORED, probed.onDeadReport(alive(newer, 1, 1, "127.0.0.1:3"), 5 * SECOND),
+        "a verdict on an older alive message than the latest known is stale");
+    assertTrue(probed.isAlive(newer.pkiId()));
+
+    probed.probed(newer.pkiId(), 5 * SECOND);
+    probed.probed(newer.pkiId(), 5 * SECOND + SECOND / 10);
+    AliveTable.Expiry rounds = probed.expire(5 * SECOND + SECOND / 5);
+    assertEquals(Set.of(newer.pkiId()), pkiIds(rounds.confirmed()), "found dead by this peer's own rounds: told");
   }
 
   @Test

@@ -20,6 +20,7 @@ import io.hearsay.runtime.comm.RejectionLog;
 import io.hearsay.runtime.config.Endpoint;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -97,6 +98,15 @@ class MembershipActorTest {
       signers.add(GossipMessage.parseFrom(envelope.getPayload()).getAliveMsg().getMembership().getPkiId());
     }
     return signers;
+  }
+
+  /** Whether {@code send} is a membership response to {@code to} listing dead peers: a verdict. */
+  private static boolean isVerdict(Comm.Send send, Endpoint to) {
+    try {
+      return send.to().equals(to) && content(send).hasMemRes() && content(send).getMemRes().getDeadCount() > 0;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The next membership response sent, past alive messages forwarded meanwhile. */
@@ -207,7 +217,7 @@ class MembershipActorTest {
     ActorRef<Membership.Command> membership = start(new MembershipSettings(List.of(), SELF, Optional.empty(),
         Duration.ofMillis(200), Duration.ofSeconds(60), Duration.ofSeconds(1), 20, Duration.ofMillis(160), 3, 3,
         Optional.of(new AccrualDetector.Settings(3, 100, Duration.ofMillis(50), Duration.ofMillis(100))),
-        new MembershipSettings.Probes(2, 1, 2, Duration.ofMillis(50), 8), AntiEntropy.Mode.PULL));
+        new MembershipSettings.Probes(2, 1, 2, Duration.ofMillis(50), 8, 5), AntiEntropy.Mode.PULL));
     events.tell(new Comm.Inbound(alive(sameOrg, "", 1, suspectAt.toString()), sameOrg.identity(), BOOTSTRAP));
     events.tell(new Comm.Inbound(alive(third, "", 1, relayAt.toString()), third.identity(), BOOTSTRAP));
 
@@ -216,10 +226,15 @@ class MembershipActorTest {
     Set<Endpoint> probedForSuspect = new java.util.HashSet<>();
     SignedGossipMessage nothingNew = new EnvelopeSigner(third).sign(GossipMessages.membershipResponse(List.of(),
         List.of()));
+    List<GossipMessage> verdicts = new ArrayList<>();
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (!view(membership).deadPkiIds().contains(sameOrg.pkiId())) {
       assertTrue(System.nanoTime() < deadline, "the suspect is not dead after 10 s; probed at " + probedForSuspect);
-      if (comm.receiveMessage(Duration.ofSeconds(5)) instanceof Comm.Send send && content(send).hasMemReq()) {
+      Comm.Command sent = comm.receiveMessage(Duration.ofSeconds(5));
+      if (sent instanceof Comm.Send send && isVerdict(send, relayAt)) {
+        verdicts.add(content(send));
+      }
+      if (sent instanceof Comm.Send send && content(send).hasMemReq()) {
         if (send.to().equals(relayAt)) {
           events.tell(new Comm.Inbound(nothingNew, third.identity(), relayAt));
         }
@@ -231,6 +246,18 @@ class MembershipActorTest {
       }
     }
     assertEquals(Set.of(suspectAt, relayAt), probedForSuspect);
+
+    // Found dead by its own rounds, the peer tells the verdict to the other Hearsay peer: its
+    // latest alive message in a membership response's dead list.
+    if (verdicts.isEmpty()) {
+      List<Comm.Command> more = comm.fishForMessage(Duration.ofSeconds(5), m -> m instanceof Comm.Send send
+          && isVerdict(send, relayAt) ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
+      verdicts.add(content((Comm.Send) more.get(more.size() - 1)));
+    }
+    GossipMessage told = verdicts.get(0);
+    assertTrue(told.getMemRes().getAliveList().isEmpty(), "a verdict carries no view");
+    assertEquals(sameOrg.pkiId().bytes(), GossipMessage.parseFrom(told.getMemRes().getDead(0).getPayload())
+        .getAliveMsg().getMembership().getPkiId());
   }
 
   @Test

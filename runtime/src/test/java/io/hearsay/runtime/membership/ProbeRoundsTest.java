@@ -22,7 +22,7 @@ class ProbeRoundsTest {
   private final PkiId relayB = TestCrypto.peer(2, 0).pkiId();
   private final PkiId other = TestCrypto.peer(2, 1).pkiId();
   private final ProbeRounds rounds = new ProbeRounds(
-      new MembershipSettings.Probes(2, 2, 2, Duration.ofMillis(100), 3), ALIVE, 0);
+      new MembershipSettings.Probes(2, 2, 2, Duration.ofMillis(100), 3, 0), ALIVE, 0);
   private long now;
 
   private List<PkiId> nextCheck() {
