@@ -251,12 +251,10 @@ public final class AliveTable {
     return verdict != null;
   }
 
-  private Entry die(PkiId pkiId, Entry e) {
+  private void die(PkiId pkiId, Entry e) {
     accrual.ifPresent(detector -> detector.remove(pkiId));
     verdicts.remove(pkiId);
-    Entry dead = new Entry(e.info, e.alive, e.lastSeenNanos, false);
-    entries.put(pkiId, dead);
-    return dead;
+    entries.put(pkiId, new Entry(e.info, e.alive, e.lastSeenNanos, false));
   }
 
   /**
@@ -267,9 +265,9 @@ public final class AliveTable {
     List<MemberInfo> died = new ArrayList<>();
     List<MemberInfo> confirmed = new ArrayList<>();
     List<MemberInfo> suspected = new ArrayList<>();
-    for (Map.Entry<PkiId, Entry> entry : List.copyOf(entries.entrySet())) {
-      PkiId pkiId = entry.getKey();
-      Entry e = entry.getValue();
+    // Over a copy of the keys: a peer that dies is replaced in the map.
+    for (PkiId pkiId : List.copyOf(entries.keySet())) {
+      Entry e = entries.get(pkiId);
       if (!e.isAlive) {
         continue;
       }
