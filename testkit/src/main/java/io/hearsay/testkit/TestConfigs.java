@@ -49,7 +49,8 @@ public final class TestConfigs {
       if (eq <= 0) {
         throw new IllegalArgumentException("a profile override is KEY=VALUE, not \"" + parts[i] + "\"");
       }
-      // Parsed as HOCON, as in a config file: 2.5 is a number, 75ms a duration, on a boolean.
+      // Parsed as HOCON, as in a config file: 2.5 is a number, 75ms a duration, on a boolean (a
+      // value HOCON does not take bare, such as HOST:PORT, is quoted).
       overrides = ConfigFactory.parseString(parts[i]).withFallback(overrides);
     }
     return overrides.withFallback(profile);
