@@ -145,7 +145,8 @@ public final class FailureReport {
 
         %d real peers (one ActorSystem each, Artery TCP on 127.0.0.1), every link dropping %.0f%% of
         messages (`bench/run failure`). fabric: alive every 5 s, dead after 25 s of silence (Fabric's
-        defaults). hearsay: alive every 500 ms, phi accrual (threshold 8, acceptable pause 1 s).
+        defaults). hearsay: hearsay-profile.conf (alive every 500 ms, phi accrual, a suspicion
+        confirmed by probe rounds or by another peer's verdict).
 
         | profile | false positives in the quiet period | crash to dead everywhere, median | max | trials |
         | --- | ---: | ---: | ---: | ---: |
