@@ -382,7 +382,7 @@ public final class TestNetwork implements AutoCloseable {
       running.clear();
     }
     toStop.forEach(p -> p.stop());
-    toStop.forEach(p -> p.system().getWhenTerminated().toCompletableFuture().join());
+    toStop.forEach(p -> Terminations.terminate(p.system(), Duration.ofSeconds(30)));
     synchronized (orderers) {
       orderers.forEach(OrdererNode::close);
       orderers.clear();

@@ -16,6 +16,7 @@ import io.hearsay.runtime.config.ConfigReader;
 import io.hearsay.runtime.config.Endpoint;
 import io.hearsay.runtime.config.PeerSettingsLoader;
 import io.hearsay.runtime.node.NodeSystems;
+import io.hearsay.testkit.Terminations;
 import io.hearsay.testkit.TestNetwork;
 import io.hearsay.runtime.tls.PemTls;
 import java.io.InputStream;
@@ -112,8 +113,7 @@ class CommSecurityTest {
           .getOrDefault(RejectionReason.PKI_ID_MISMATCH, 0L) >= 1
           && pv.peer().rejections().getOrDefault(RejectionReason.UNBOUND_SENDER, 0L) >= 1);
     } finally {
-      hostile.terminate();
-      hostile.getWhenTerminated().toCompletableFuture().join();
+      Terminations.terminate(hostile, Duration.ofSeconds(30));
     }
   }
 
@@ -144,8 +144,7 @@ class CommSecurityTest {
       awaitViews(List.of(a), Duration.ofSeconds(20), "A refused the replayed handshake", pv -> pv.peer().rejections()
           .getOrDefault(RejectionReason.TLS_CERT_HASH_MISMATCH, 0L) >= 1);
     } finally {
-      intruder.terminate();
-      intruder.getWhenTerminated().toCompletableFuture().join();
+      Terminations.terminate(intruder, Duration.ofSeconds(30));
     }
     // An honest peer over TLS binds: its handshake names the certificate its session presented.
     HearsayPeer b = network.start(network.config(1, 1, List.of(a.endpoint()), tls(material, nodes.get(1), null)));
