@@ -198,7 +198,7 @@ public final class Membership {
                 : settings.probes().rounds() == 0 ? "suspected by the accrual detector"
                 : expiry.confirmed().contains(m)
                     ? "suspected by the accrual detector through " + settings.probes().rounds() + " probe rounds"
-                    : "suspected by the accrual detector, and confirmed dead by another peer's probe rounds"));
+                    : "suspected by the accrual detector, and held dead by another peer"));
         expiry.confirmed().forEach(this::tellVerdict);
         // A peer that suspects many at once is more likely slow itself than surrounded by crashes:
         // its rounds under way are bounded, and a suspect not probed is not a step nearer death.
@@ -338,7 +338,7 @@ public final class Membership {
     });
     known.add(setup.signer().self().pkiId().bytes());
     List<MemberInfo> asked = new ArrayList<>(List.of(suspect));
-    asked.addAll(pick(table.aliveMembers().stream().filter(judgedByAccrual).toList(), settings.probes().indirect(),
+    asked.addAll(pick(aliveJudged(), settings.probes().indirect(),
         Set.of(suspect.pkiId())));
     Set<PkiId> askedIds = new HashSet<>();
     for (MemberInfo member : asked) {
@@ -363,12 +363,16 @@ public final class Membership {
       return;
     }
     table.aliveMessageOf(dead.pkiId()).ifPresent(last -> {
-      for (MemberInfo peer : pick(table.aliveMembers().stream().filter(judgedByAccrual).toList(),
-          settings.probes().verdicts(), Set.of())) {
+      for (MemberInfo peer : pick(aliveJudged(), settings.probes().verdicts(), Set.of())) {
         disclosure.endpointOf(peer).ifPresent(endpoint -> setup.comm().tell(new Comm.Send(endpoint,
             signed(GossipMessages.membershipResponse(List.of(), disclosure.shown(List.of(last), peer.mspId(), Map.of()))))));
       }
     });
+  }
+
+  /** The alive peers the accrual detector judges: Hearsay peers, who probe and take verdicts. */
+  private List<MemberInfo> aliveJudged() {
+    return table.aliveMembers().stream().filter(judgedByAccrual).toList();
   }
 
   private Envelope signed(GossipMessage view) {
@@ -413,8 +417,8 @@ public final class Membership {
             onAlive(m, inbound.sender(), false, m.signer().pkiId().equals(inbound.sender().pkiId())
                 ? AliveTable.Evidence.FRESH : AliveTable.Evidence.RECORDED);
           } else if (table.onDeadReport(m, System.nanoTime()) == AliveTable.DeadReport.CONFIRMED) {
-            context.getLog().info("peer {} ({}) is dead: suspected by the accrual detector, and confirmed dead by "
-                + "the probe rounds of {}", m.signer().pkiId(), describe(AliveTable.infoOf(m)), inbound.fromEndpoint());
+            context.getLog().info("peer {} ({}) is dead: suspected by the accrual detector, and held dead by {}",
+                m.signer().pkiId(), describe(AliveTable.infoOf(m)), inbound.fromEndpoint());
           }
         });
       }
