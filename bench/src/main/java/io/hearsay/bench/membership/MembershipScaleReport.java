@@ -7,6 +7,7 @@ import io.hearsay.bench.report.Options;
 import io.hearsay.protocol.identity.PkiId;
 import io.hearsay.runtime.membership.MembershipView;
 import io.hearsay.testkit.Eventually;
+import io.hearsay.testkit.TestConfigs;
 import io.hearsay.testkit.sim.LinkModel;
 import io.hearsay.testkit.sim.SimulatedMembership;
 import io.hearsay.testkit.sim.SimulatedNetwork;
@@ -42,13 +43,16 @@ public final class MembershipScaleReport {
 
   public static void main(String[] args) throws Exception {
     Map<String, String> options = Options.parse(args, Map.of("--peers", "1000",
-        "--slowdown", "16", "--seed", "2026", "--out", "bench/results", "--stagger", "20"));
+        "--slowdown", "16", "--seed", "2026", "--out", "bench/results", "--stagger", "20",
+        "--profile", "fabric"));
     int n = Integer.parseInt(options.get("--peers"));
     int k = Integer.parseInt(options.get("--slowdown"));
     // Milliseconds between peer starts (real time); 0 starts them in one burst.
     long stagger = Long.parseLong(options.get("--stagger"));
     long seed = Long.parseLong(options.get("--seed"));
-    Config gossip = Slowdown.apply(ConfigFactory.load(), k, "peer.gossip", "hearsay.membership");
+    String profile = options.get("--profile");
+    Config gossip = Slowdown.apply(TestConfigs.profile(profile).withFallback(ConfigFactory.load()), k,
+        "peer.gossip", "hearsay.membership");
     LinkModel.Links links = Slowdown.apply(LinkModel.Links.lan(), k);
     long startedAt = System.nanoTime();
     try (SimulatedMembership network = new SimulatedMembership(n, links, seed, gossip,
@@ -88,7 +92,7 @@ public final class MembershipScaleReport {
         notYet.removeIf(i -> network.view(i).toCompletableFuture().join().alivePkiIds().contains(joined));
       }
       double joinSeconds = (System.nanoTime() - joinStart) / 1e9 / k;
-      write(Path.of(options.get("--out")), n, k, seed, stagger, convergeSeconds, joinSeconds, bytesPerPeerPerSecond,
+      write(Path.of(options.get("--out")), profile, n, k, seed, stagger, convergeSeconds, joinSeconds, bytesPerPeerPerSecond,
           network.traffic().rejections());
     }
   }
@@ -103,13 +107,13 @@ public final class MembershipScaleReport {
     }, () -> (peers.size() - notYet.size()) + " of " + peers.size() + " peers reached the condition");
   }
 
-  private static void write(Path out, int n, int k, long seed, long stagger, double converge, double join, double bytes,
+  private static void write(Path out, String profile, int n, int k, long seed, long stagger, double converge, double join, double bytes,
       Map<?, Long> rejections) throws Exception {
     String md = String.format(Locale.ROOT, """
-        # Membership at scale (fabric profile)
+        # Membership at scale (%s profile)
 
-        %d simulated peers running the real membership actor (alive every 5 s, pull every 4 s from 3 peers,
-        Fabric's defaults), links 10 ms + up to 10 ms jitter, every interval and latency run %d times slower
+        %d simulated peers running the real membership actor (the profile's intervals; fabric: alive every
+        5 s, pull every 4 s from 3 peers), links 10 ms + up to 10 ms jitter, every interval and latency run %d times slower
         and reported in the network's own time (`bench/run membership-scale`). Seed %d.
 
         | measure | value |
@@ -118,17 +122,19 @@ public final class MembershipScaleReport {
         | a joining peer known alive by 99.9%% of the others | %.1f s |
         | bytes sent per peer per second, converged | %.0f B/s |
         | rejections | %s |
-        """, n, k, seed, n - 1, stagger, converge, join, bytes, rejections);
+        """, profile, n, k, seed, n - 1, stagger, converge, join, bytes, rejections);
     Files.createDirectories(out);
-    Files.writeString(out.resolve("membership-scale.md"), md);
+    String name = "membership-scale" + (profile.equals("fabric") ? "" : "-" + profile.replaceAll("[^A-Za-z0-9.=-]+", "_"));
+    Files.writeString(out.resolve(name + ".md"), md);
     Map<String, Object> document = new LinkedHashMap<>();
+    document.put("profile", profile);
     document.put("peers", n);
     document.put("slowdown", k);
     document.put("seed", seed);
     document.put("convergeSeconds", JsonFile.round(converge, 2));
     document.put("joinSeconds", JsonFile.round(join, 2));
     document.put("bytesPerPeerPerSecond", Math.round(bytes));
-    JsonFile.write(out.resolve("membership-scale.json"), document);
+    JsonFile.write(out.resolve(name + ".json"), document);
     System.out.print(md);
   }
 }

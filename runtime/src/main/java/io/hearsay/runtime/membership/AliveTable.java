@@ -52,6 +52,11 @@ import org.hyperledger.fabric.protos.gossip.PeerTime;
  *   peer (a dead list holding its latest alive message known here)  alive message of the peer comes:
  *                                                                   suspected now or later, the peer
  *                                                                   is dead without rounds of its own
+ * with watchers (watching(subjects)): only the subjects feed     -> a peer not watched neither expires
+ *   the detector                                                    nor is suspected: it is alive
+ *                                                                   until a dead report holding its
+ *                                                                   latest alive message known here
+ *                                                                   (or newer) comes: then dead now
  * </pre>
  *
  * Invariants: a peer is in at most one of alive and dead; its PeerTime never goes backwards.
@@ -59,7 +64,7 @@ import org.hyperledger.fabric.protos.gossip.PeerTime;
 public final class AliveTable {
 
   /** What an alive message did to the table. */
-  public enum Outcome { NEW, UPDATED, RESURRECTED, STALE }
+  public enum Outcome { NEW, UPDATED, RESTARTED, RESURRECTED, STALE }
 
   /** How an alive message reached this peer: sent (or forwarded) just now, or a copy another peer held. */
   public enum Evidence { FRESH, RECORDED }
@@ -79,7 +84,12 @@ public final class AliveTable {
     /** Alive here and not suspected: the verdict is kept for when it is. */
     KEPT,
     /** Alive here and suspected: dead now, without probe rounds of its own. */
-    CONFIRMED
+    CONFIRMED,
+    /**
+     * Alive here, a Hearsay peer this one does not watch ({@link #watching}), reported dead with its
+     * latest alive message known here or a newer one: dead now, as its watchers found it.
+     */
+    TAKEN
   }
 
   private static final class Entry {
@@ -123,6 +133,11 @@ public final class AliveTable {
   private final Map<PkiId, PeerTime> verdicts = new HashMap<>();
   private List<MemberInfo> alive = List.of();
   private long aliveVersion = -1;
+  /**
+   * With watchers ({@link WatchRing}): the peers judged by the detector that this one watches; the
+   * others it judges by nothing, they are alive until reported dead. Null: it watches all of them.
+   */
+  private Set<PkiId> watched;
 
   public AliveTable(PkiId self, Duration aliveExpirationTimeout, Duration purgeAfter,
       Set<Endpoint> neverForget) {
@@ -177,7 +192,7 @@ public final class AliveTable {
       return Outcome.STALE;
     }
     boolean current = true;
-    if (judgedByAccrual.test(info) && accrual.isPresent()) {
+    if (judged(info) && accrual.isPresent()) {
       if (evidence == Evidence.RECORDED && known != null && known.isAlive
           && known.info.time().getIncNum() == info.time().getIncNum()) {
         current = accrual.get().recorded(info.pkiId(), info.time().getSeqNum() - known.info.time().getSeqNum(),
@@ -202,7 +217,10 @@ public final class AliveTable {
     if (known == null) {
       return Outcome.NEW;
     }
-    return known.isAlive ? Outcome.UPDATED : Outcome.RESURRECTED;
+    if (!known.isAlive) {
+      return Outcome.RESURRECTED;
+    }
+    return known.info.time().getIncNum() == info.time().getIncNum() ? Outcome.UPDATED : Outcome.RESTARTED;
   }
 
   /**
@@ -218,7 +236,17 @@ public final class AliveTable {
       return DeadReport.IGNORED;
     }
     if (known != null && known.isAlive) {
-      if (probeRounds == 0 || PeerTimes.isNewer(known.info.time(), info.time())) {
+      if (PeerTimes.isNewer(known.info.time(), info.time())) {
+        return DeadReport.IGNORED;
+      }
+      if (isUnwatched(known.info)) {
+        // Remembered dead from now on, for the purge period: a peer that missed the death must not
+        // teach it back as alive from its old copy meanwhile.
+        die(info.pkiId(), new Entry(known.info, known.alive, nowNanos, true));
+        version++;
+        return DeadReport.TAKEN;
+      }
+      if (probeRounds == 0) {
         return DeadReport.IGNORED;
       }
       verdicts.put(info.pkiId(), info.time());
@@ -237,8 +265,48 @@ public final class AliveTable {
     return known == null ? DeadReport.LEARNED : DeadReport.IGNORED;
   }
 
+  /**
+   * From now on this peer watches {@code subjects} alone among the peers the detector judges: their
+   * detector histories start now (a subject silent from now on is suspected), and the others'
+   * histories, probe rounds and expiry are dropped. A peer not watched is alive until a dead report
+   * says otherwise; its watchers' verdict, as a rumor, is that report.
+   */
+  public void watching(Set<PkiId> subjects, long nowNanos) {
+    Set<PkiId> before = watched == null ? Set.of() : watched;
+    watched = Set.copyOf(subjects);
+    for (PkiId pkiId : List.copyOf(entries.keySet())) {
+      Entry e = entries.get(pkiId);
+      if (!e.isAlive || !judgedByAccrual.test(e.info)) {
+        continue;
+      }
+      if (!watched.contains(pkiId)) {
+        // Also the histories begun before the first ring, when every peer was judged.
+        accrual.ifPresent(detector -> detector.remove(pkiId));
+        if (e.probeRounds > 0) {
+          entries.put(pkiId, new Entry(e.info, e.alive, e.lastSeenNanos, true));
+        }
+      } else if (!before.contains(pkiId)) {
+        accrual.ifPresent(detector -> {
+          detector.remove(pkiId);
+          detector.heartbeat(pkiId, nowNanos);
+        });
+        entries.put(pkiId, new Entry(e.info, e.alive, nowNanos, true));
+      }
+    }
+  }
+
+  /** Whether the detector judges {@code info}'s peer here: one it judges, and with watchers one this peer watches. */
+  private boolean judged(MemberInfo info) {
+    return judgedByAccrual.test(info) && (watched == null || watched.contains(info.pkiId()));
+  }
+
+  /** A peer the detector would judge but this peer, with watchers, does not watch: no detector, no expiry. */
+  private boolean isUnwatched(MemberInfo info) {
+    return watched != null && accrual.isPresent() && judgedByAccrual.test(info) && !watched.contains(info.pkiId());
+  }
+
   private boolean isSuspected(PkiId pkiId, long nowNanos) {
-    return accrual.map(detector -> detector.isSuspected(pkiId, nowNanos)).orElse(false);
+    return (watched == null || watched.contains(pkiId)) && accrual.map(detector -> detector.isSuspected(pkiId, nowNanos)).orElse(false);
   }
 
   /** Whether another peer's verdict on {@code e}'s peer stands: none of its alive messages is newer here. */
@@ -273,7 +341,8 @@ public final class AliveTable {
       }
       boolean suspect = isSuspected(pkiId, nowNanos);
       boolean byOwnRounds = suspect && e.probeRounds >= probeRounds;
-      if (nowNanos - e.lastSeenNanos > expiryNanos || byOwnRounds || suspect && hasVerdict(pkiId, e)) {
+      boolean expired = nowNanos - e.lastSeenNanos > expiryNanos && !isUnwatched(e.info);
+      if (expired || byOwnRounds || suspect && hasVerdict(pkiId, e)) {
         died.add(e.info);
         if (byOwnRounds && probeRounds > 0) {
           confirmed.add(e.info);
@@ -304,11 +373,11 @@ public final class AliveTable {
     Entry e = entries.get(pkiId);
     // Only a suspicion is ended: the answers of peers not suspected (membership pulls, relayed
     // probes) would crowd the detector's history with intervals shorter than the alive interval.
-    if (e == null || !e.isAlive || e.probeRounds == 0) {
+    if (e == null || !e.isAlive || e.probeRounds == 0 && !isSuspected(pkiId, nowNanos)) {
       return;
     }
     entries.put(pkiId, new Entry(e.info, e.alive, nowNanos, true, 0));
-    if (judgedByAccrual.test(e.info)) {
+    if (judged(e.info)) {
       accrual.ifPresent(detector -> detector.heartbeat(pkiId, nowNanos));
     }
   }

@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -105,6 +106,11 @@ public final class Membership {
   private final ProbeRounds probeRounds;
   /** Whether local health at its worst was logged, and its recovery not yet. */
   private boolean slowLogged;
+  /** With watchers: the ring of the alive Hearsay peers, as of the table's {@link #ringVersion}. */
+  private WatchRing ring;
+  private long ringVersion = -1;
+  /** When this peer last answered a report of its own death with a new alive message. */
+  private long refutedAt = Long.MIN_VALUE / 2;
 
   private Membership(ActorContext<Command> context, Setup setup) {
     this.context = context;
@@ -180,10 +186,14 @@ public final class Membership {
 
   private void onTick(Tick tick) {
     long now = System.nanoTime();
+    if (settings.watch().on()) {
+      rewatch(now);
+    }
     switch (tick) {
       case ALIVE -> {
         renewSelfAlive();
-        List<MemberInfo> targets = pick(table.aliveMembers(), settings.propagatePeerNum(), null);
+        List<MemberInfo> targets = settings.watch().on() ? heartbeatTargets()
+            : pick(table.aliveMembers(), settings.propagatePeerNum(), null);
         if (targets.isEmpty()) {
           dial(known.toDial(table::isAliveAt));
         }
@@ -216,6 +226,30 @@ public final class Membership {
         dial(probes);
       }
     }
+  }
+
+  /**
+   * With watchers: the ring anew after the alive Hearsay peers changed, and the subjects this peer
+   * watches with it. Rebuilt at most once per tick, not per message: a thousand joins would
+   * otherwise sort the ring a thousand times.
+   */
+  private void rewatch(long now) {
+    if (ringVersion == table.version()) {
+      return;
+    }
+    ringVersion = table.version();
+    ring = new WatchRing(setup.signer().self().pkiId(), aliveJudged().stream().map(MemberInfo::pkiId).toList(),
+        settings.watch().watchers());
+    table.watching(ring.subjects(), now);
+  }
+
+  /** With watchers: this peer's watchers, and as Fabric's rumor propagatePeerNum of the Fabric peers. */
+  private List<MemberInfo> heartbeatTargets() {
+    List<MemberInfo> targets = new ArrayList<>();
+    ring.heartbeatTargets().forEach(w -> table.member(w).ifPresent(targets::add));
+    targets.addAll(pick(table.aliveMembers().stream().filter(judgedByAccrual.negate()).toList(),
+        settings.propagatePeerNum(), null));
+    return targets;
   }
 
   /** Logs once when local health reaches its worst, and once when it is back to healthy. */
@@ -265,14 +299,19 @@ public final class Membership {
     MemberInfo info = AliveTable.infoOf(alive);
     if (outcome != AliveTable.Outcome.UPDATED) {
       context.getLog().info("peer {} ({}) is alive{}", info.pkiId(), describe(info),
-          outcome == AliveTable.Outcome.RESURRECTED ? " again" : "");
+          outcome == AliveTable.Outcome.RESURRECTED ? " again" : outcome == AliveTable.Outcome.RESTARTED ? ", restarted" : "");
     }
     // A Hearsay peer that also speaks Fabric's gossip is reached over Artery by Hearsay peers
     // (told on every newer alive message: a restarted peer may listen elsewhere).
     info.artery().ifPresent(artery -> setup.comm().tell(new Comm.ArteryRoute(
         Stream.of(info.internalEndpoint(), info.externalEndpoint()).flatMap(Optional::stream).toList(), artery)));
-    if (forward) {
-      pick(table.aliveMembers(), settings.propagatePeerNum(), new HashSet<>(List.of(info.pkiId(), relayedBy.pkiId())))
+    // With watchers, a Hearsay peer's heartbeat stops at its watchers; news of it (a join, a restart,
+    // a return) is a rumor to all.
+    boolean heartbeat = settings.watch().on() && judgedByAccrual.test(info) && outcome == AliveTable.Outcome.UPDATED;
+    if (forward && !heartbeat) {
+      int fanout = settings.watch().on() && judgedByAccrual.test(info) ? settings.watch().rumorFanout()
+          : settings.propagatePeerNum();
+      pick(table.aliveMembers(), fanout, new HashSet<>(List.of(info.pkiId(), relayedBy.pkiId())))
           .forEach(target -> sendAlive(alive, target));
     }
   }
@@ -315,8 +354,8 @@ public final class Membership {
       alives.add(disclosure.disclosed(selfAlive, toMsp));
     }
     alives.addAll(disclosure.shown(unknown(table.aliveMessages(true), known), toMsp, theirs));
-    return GossipMessages.membershipResponse(alives,
-        disclosure.shown(unknown(table.aliveMessages(false), known), toMsp, theirs));
+    // The dead list whole, known or not: a peer named as known is one the requester holds alive.
+    return GossipMessages.membershipResponse(alives, disclosure.shown(table.aliveMessages(false), toMsp, theirs));
   }
 
   private static List<SignedGossipMessage> unknown(List<SignedGossipMessage> alives, Set<PkiId> known) {
@@ -338,8 +377,14 @@ public final class Membership {
     });
     known.add(setup.signer().self().pkiId().bytes());
     List<MemberInfo> asked = new ArrayList<>(List.of(suspect));
-    asked.addAll(pick(aliveJudged(), settings.probes().indirect(),
-        Set.of(suspect.pkiId())));
+    // With watchers, the suspect's other watchers hold its latest alive message; other peers only
+    // the one it joined with.
+    if (settings.watch().on()) {
+      ring.watchersOf(suspect.pkiId()).stream().filter(table::isAlive).limit(settings.probes().indirect())
+          .forEach(w -> table.member(w).ifPresent(asked::add));
+    }
+    asked.addAll(pick(aliveJudged(), settings.probes().indirect() - (asked.size() - 1),
+        asked.stream().map(MemberInfo::pkiId).collect(Collectors.toSet())));
     Set<PkiId> askedIds = new HashSet<>();
     for (MemberInfo member : asked) {
       disclosure.endpointOf(member).ifPresent(endpoint -> {
@@ -359,15 +404,35 @@ public final class Membership {
    * count as verdicts for peers that suspect the same peer.
    */
   private void tellVerdict(MemberInfo dead) {
-    if (settings.probes().verdicts() == 0) {
+    table.aliveMessageOf(dead.pkiId()).ifPresent(last -> tellDead(last, Set.of()));
+  }
+
+  /**
+   * Tells other Hearsay peers that {@code last}'s peer is dead: {@code probes.verdicts} of them, or
+   * with watchers {@code watch.rumor-fanout} (a rumor each peer that takes it forwards once), leaving
+   * out {@code except}.
+   */
+  private void tellDead(SignedGossipMessage last, Set<PkiId> except) {
+    int fanout = settings.watch().on() ? settings.watch().rumorFanout() : settings.probes().verdicts();
+    for (MemberInfo peer : pick(aliveJudged(), fanout, except)) {
+      disclosure.endpointOf(peer).ifPresent(endpoint -> setup.comm().tell(new Comm.Send(endpoint,
+          signed(GossipMessages.membershipResponse(List.of(), disclosure.shown(List.of(last), peer.mspId(), Map.of()))))));
+    }
+  }
+
+  /**
+   * With watchers, a peer reported dead to itself says so with a new alive message, as a rumor, at
+   * most once per alive interval: every peer holding it dead takes it back (it is newer than the
+   * report), and a peer that missed the rumor learns it from the next anti-entropy round.
+   */
+  private void refute(long now) {
+    if (now - refutedAt < settings.aliveTimeInterval().toNanos()) {
       return;
     }
-    table.aliveMessageOf(dead.pkiId()).ifPresent(last -> {
-      for (MemberInfo peer : pick(aliveJudged(), settings.probes().verdicts(), Set.of())) {
-        disclosure.endpointOf(peer).ifPresent(endpoint -> setup.comm().tell(new Comm.Send(endpoint,
-            signed(GossipMessages.membershipResponse(List.of(), disclosure.shown(List.of(last), peer.mspId(), Map.of()))))));
-      }
-    });
+    refutedAt = now;
+    context.getLog().info("reported dead by another peer while alive: telling the others");
+    renewSelfAlive();
+    pick(table.aliveMembers(), settings.watch().rumorFanout(), null).forEach(target -> sendAlive(selfAlive, target));
   }
 
   /** The alive peers the accrual detector judges: Hearsay peers, who probe and take verdicts. */
@@ -386,7 +451,14 @@ public final class Membership {
    */
   private void antiEntropyRound() {
     awaitingView.clear();
-    for (MemberInfo member : pick(table.aliveMembers(), settings.pullPeerNum(), null)) {
+    // With watchers, one peer, told which peers this one holds alive: its answer is the alive peers
+    // this one lacks and the dead list, not a thousand alive messages it has.
+    List<ByteString> known = new ArrayList<>();
+    if (settings.watch().on()) {
+      table.aliveMembers().forEach(m -> known.add(m.pkiId().bytes()));
+      known.add(setup.signer().self().pkiId().bytes());
+    }
+    for (MemberInfo member : pick(table.aliveMembers(), settings.watch().on() ? 1 : settings.pullPeerNum(), null)) {
       Optional<Endpoint> endpoint = disclosure.endpointOf(member);
       if (endpoint.isEmpty()) {
         continue;
@@ -394,7 +466,7 @@ public final class Membership {
       if (settings.antiEntropy() == AntiEntropy.Mode.PUSH) {
         setup.comm().tell(new Comm.Send(endpoint.get(), signed(view(member.mspId(), Map.of(), Set.of()))));
       } else {
-        sendMembershipRequest(endpoint.get(), List.of());
+        sendMembershipRequest(endpoint.get(), known);
         if (settings.antiEntropy() == AntiEntropy.Mode.PUSH_PULL) {
           awaitingView.add(member.pkiId());
         }
@@ -416,9 +488,8 @@ public final class Membership {
           if (alive) {
             onAlive(m, inbound.sender(), false, m.signer().pkiId().equals(inbound.sender().pkiId())
                 ? AliveTable.Evidence.FRESH : AliveTable.Evidence.RECORDED);
-          } else if (table.onDeadReport(m, System.nanoTime()) == AliveTable.DeadReport.CONFIRMED) {
-            context.getLog().info("peer {} ({}) is dead: suspected by the accrual detector, and held dead by {}",
-                m.signer().pkiId(), describe(AliveTable.infoOf(m)), inbound.fromEndpoint());
+          } else {
+            onDeadReport(m, inbound);
           }
         });
       }
@@ -433,6 +504,24 @@ public final class Membership {
       GossipMessage lacking = view(inbound.sender().mspId(), theirs, Set.of());
       if (lacking.getMemRes().getAliveCount() + lacking.getMemRes().getDeadCount() > 0) {
         setup.comm().tell(new Comm.Send(inbound.fromEndpoint(), signed(lacking)));
+      }
+    }
+  }
+
+  private void onDeadReport(SignedGossipMessage report, Comm.Inbound inbound) {
+    PkiId dead = report.signer().pkiId();
+    if (settings.watch().on() && dead.equals(setup.signer().self().pkiId())) {
+      refute(System.nanoTime());
+      return;
+    }
+    AliveTable.DeadReport outcome = table.onDeadReport(report, System.nanoTime());
+    if (outcome == AliveTable.DeadReport.CONFIRMED || outcome == AliveTable.DeadReport.TAKEN) {
+      context.getLog().info("peer {} ({}) is dead: {} by {}", dead, describe(AliveTable.infoOf(report)),
+          outcome == AliveTable.DeadReport.CONFIRMED ? "suspected by the accrual detector, and held dead"
+              : "not watched here, and reported dead", inbound.fromEndpoint());
+      // With watchers, a death is a rumor: forwarded once by each peer it moves.
+      if (settings.watch().on()) {
+        tellDead(report, new HashSet<>(List.of(dead, inbound.sender().pkiId())));
       }
     }
   }

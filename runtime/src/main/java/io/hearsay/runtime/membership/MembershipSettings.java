@@ -17,10 +17,32 @@ import java.util.Optional;
 public record MembershipSettings(List<Endpoint> bootstrap, Endpoint endpoint, Optional<Endpoint> externalEndpoint,
     Duration aliveTimeInterval, Duration aliveExpirationTimeout, Duration reconnectInterval, int msgExpirationFactor,
     Duration pullInterval, int pullPeerNum, int propagatePeerNum, Optional<AccrualDetector.Settings> accrual,
-    Probes probes, AntiEntropy.Mode antiEntropy) {
+    Probes probes, AntiEntropy.Mode antiEntropy, Watch watch) {
 
   public MembershipSettings {
     bootstrap = List.copyOf(bootstrap);
+  }
+
+  /** Without watchers: every alive message gossiped to all ({@link Watch#OFF}). */
+  public MembershipSettings(List<Endpoint> bootstrap, Endpoint endpoint, Optional<Endpoint> externalEndpoint,
+      Duration aliveTimeInterval, Duration aliveExpirationTimeout, Duration reconnectInterval, int msgExpirationFactor,
+      Duration pullInterval, int pullPeerNum, int propagatePeerNum, Optional<AccrualDetector.Settings> accrual,
+      Probes probes, AntiEntropy.Mode antiEntropy) {
+    this(bootstrap, endpoint, externalEndpoint, aliveTimeInterval, aliveExpirationTimeout, reconnectInterval,
+        msgExpirationFactor, pullInterval, pullPeerNum, propagatePeerNum, accrual, probes, antiEntropy, Watch.OFF);
+  }
+
+  /**
+   * Among Hearsay peers, each alive message goes to the sender's {@code watchers} alone, who judge it
+   * ({@link WatchRing}); 0: to all, by Fabric's rumor. A join, a restart, a return and a death
+   * travel as a rumor forwarded once to {@code rumorFanout} peers.
+   */
+  public record Watch(int watchers, int rumorFanout) {
+    public static final Watch OFF = new Watch(0, 0);
+
+    public boolean on() {
+      return watchers > 0;
+    }
   }
 
   /**
@@ -46,7 +68,8 @@ public record MembershipSettings(List<Endpoint> bootstrap, Endpoint endpoint, Op
   /** These settings with the endpoint the peer really listens on (port 0 in config). */
   public MembershipSettings withEndpoint(Endpoint bound) {
     return new MembershipSettings(bootstrap, bound, externalEndpoint, aliveTimeInterval, aliveExpirationTimeout,
-        reconnectInterval, msgExpirationFactor, pullInterval, pullPeerNum, propagatePeerNum, accrual, probes, antiEntropy);
+        reconnectInterval, msgExpirationFactor, pullInterval, pullPeerNum, propagatePeerNum, accrual, probes, antiEntropy,
+        watch);
   }
 
   public static MembershipSettings read(ConfigReader c) throws ConfigError {
@@ -55,7 +78,21 @@ public record MembershipSettings(List<Endpoint> bootstrap, Endpoint endpoint, Op
         c.optionalEndpoint(g + "externalEndpoint"), c.positive(g + "aliveTimeInterval"),
         c.positive(g + "aliveExpirationTimeout"), c.positive(g + "reconnectInterval"), c.atLeastOne(g + "msgExpirationFactor"),
         c.positive(g + "pullInterval"), c.atLeastOne(g + "pullPeerNum"), c.atLeastOne(g + "propagatePeerNum"),
-        accrual(c), probes(c), c.choice("hearsay.membership.anti-entropy", AntiEntropy.Mode.class));
+        accrual(c), probes(c), c.choice("hearsay.membership.anti-entropy", AntiEntropy.Mode.class), watch(c));
+  }
+
+  private static Watch watch(ConfigReader c) throws ConfigError {
+    String w = "hearsay.membership.watch.";
+    int watchers = c.notNegative(w + "watchers");
+    if (watchers == 0) {
+      return Watch.OFF;
+    }
+    // Only the probe rounds of the accrual detector find a death among watchers: the expiry no longer
+    // sees the alive messages of the peers a peer does not watch.
+    if (probes(c).rounds() == 0) {
+      throw c.error(w + "watchers", "needs hearsay.membership.failure-detector = accrual with probes.rounds above 0");
+    }
+    return new Watch(watchers, c.atLeastOne(w + "rumor-fanout"));
   }
 
   private static Probes probes(ConfigReader c) throws ConfigError {

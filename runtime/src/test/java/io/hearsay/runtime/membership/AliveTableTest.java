@@ -272,6 +272,40 @@ class AliveTableTest {
   }
 
   @Test
+  void withWatchersOnlySubjectsAreJudgedAndAPeerNotWatchedIsAliveUntilReportedDead() {
+    AliveTable watching = withProbeRounds(2);
+    SigningIdentity subject = TestCrypto.peer(1, 2);
+    SigningIdentity notWatched = TestCrypto.peer(2, 0);
+    watching.onAlive(alive(other, 1, 1, "127.0.0.1:1"), 0);
+    watching.onAlive(alive(subject, 1, 1, "127.0.0.1:2"), 0);
+    watching.onAlive(alive(notWatched, 1, 2, "127.0.0.1:3"), 0);
+    watching.watching(Set.of(subject.pkiId()), 10 * SECOND);
+
+    assertTrue(watching.expire(10 * SECOND + 200 * MS).suspected().isEmpty(),
+        "a subject's history starts when it is watched: silent before that is not silent to the detector");
+    assertEquals(Set.of(subject.pkiId()), pkiIds(watching.expire(15 * SECOND).suspected()),
+        "silent for ten intervals since: suspected, and the peers not watched are not");
+    assertTrue(watching.expire(10 * EXPIRY.toNanos()).died().stream().map(MemberInfo::pkiId)
+        .noneMatch(p -> p.equals(other.pkiId()) || p.equals(notWatched.pkiId())),
+        "a peer not watched does not expire: its alive messages go to its watchers, not here");
+
+    assertEquals(AliveTable.DeadReport.IGNORED, watching.onDeadReport(alive(notWatched, 1, 1, "127.0.0.1:3"), SECOND),
+        "a report older than the alive message known here is stale");
+    assertTrue(watching.isAlive(notWatched.pkiId()));
+    assertEquals(AliveTable.DeadReport.TAKEN, watching.onDeadReport(alive(other, 1, 1, "127.0.0.1:1"), SECOND),
+        "not watched here, reported dead on its latest alive message: dead now");
+    assertFalse(watching.isAlive(other.pkiId()));
+    assertTrue(watching.purge(SECOND + EXPIRY.multipliedBy(20).toNanos() - 1).isEmpty(),
+        "remembered dead for the purge period from the report on, whatever its last alive message's age");
+    assertEquals(AliveTable.Outcome.STALE, watching.onAlive(alive(other, 1, 1, "127.0.0.1:1"), 2 * SECOND),
+        "a peer that missed the death cannot teach it back from its old copy");
+    assertEquals(AliveTable.Outcome.RESURRECTED, watching.onAlive(alive(other, 1, 2, "127.0.0.1:1"), 2 * SECOND),
+        "its next alive message (its answer to the report) brings it back");
+    assertEquals(AliveTable.Outcome.RESTARTED, watching.onAlive(alive(notWatched, 2, 1, "127.0.0.1:3"), 2 * SECOND),
+        "a new incarnation of a peer alive here is a restart");
+  }
+
+  @Test
   void aForwardedCopyWithoutSecretKeepsTheKnownInternalEndpoint() {
     table.onAlive(alive(other, 1, 1, "127.0.0.1:9"), 0);
     SignedGossipMessage stripped = alive(other, 1, 2, "127.0.0.1:9");
