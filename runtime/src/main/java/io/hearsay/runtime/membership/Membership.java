@@ -336,46 +336,39 @@ public final class Membership {
     if (!disclosure.talksTo(requesterMsp)) {
       return;
     }
-    // Fabric peers send no known PKI-IDs (and ignore them); a Hearsay peer probing a suspect names
-    // every peer but the suspect, and is answered with the suspect's alive message alone.
-    Set<PkiId> known = new HashSet<>();
-    request.getKnownList().forEach(pkiId -> known.add(PkiId.fromBytes(pkiId)));
-    setup.comm().tell(new Comm.Send(inbound.fromEndpoint(), signed(view(requesterMsp, Map.of(), known))));
+    // Fabric peers send no known PKI-IDs (and ignore them); Hearsay peers probe and send digests.
+    setup.comm().tell(new Comm.Send(inbound.fromEndpoint(),
+        signed(view(requesterMsp, Map.of(), KnownList.parse(request.getKnownList())))));
   }
 
   /**
    * Our view as a membership response, in the form a peer of {@code toMsp} may see: ourselves, the
-   * alive and the dead, leaving out what {@code theirs} (alive timestamps by PKI-ID) already holds
-   * as new and the peers it names as {@code known}.
+   * alive and the dead, as far as {@code ask} shows them, leaving out what {@code theirs} (alive
+   * timestamps by PKI-ID) already holds as new.
    */
-  private GossipMessage view(String toMsp, Map<PkiId, PeerTime> theirs, Set<PkiId> known) {
+  private GossipMessage view(String toMsp, Map<PkiId, PeerTime> theirs, KnownList.Ask ask) {
     List<Envelope> alives = new ArrayList<>();
-    if (DisclosurePolicy.lacks(theirs, selfAlive) && !known.contains(selfAlive.signer().pkiId())) {
+    if (DisclosurePolicy.lacks(theirs, selfAlive) && ask.shows(selfAlive.signer().pkiId(), true)) {
       alives.add(disclosure.disclosed(selfAlive, toMsp));
     }
-    alives.addAll(disclosure.shown(unknown(table.aliveMessages(true), known), toMsp, theirs));
-    // The dead list whole, known or not: a peer named as known is one the requester holds alive.
-    return GossipMessages.membershipResponse(alives, disclosure.shown(table.aliveMessages(false), toMsp, theirs));
+    alives.addAll(disclosure.shown(shown(table.aliveMessages(true), ask, true), toMsp, theirs));
+    return GossipMessages.membershipResponse(alives,
+        disclosure.shown(shown(table.aliveMessages(false), ask, false), toMsp, theirs));
   }
 
-  private static List<SignedGossipMessage> unknown(List<SignedGossipMessage> alives, Set<PkiId> known) {
-    return known.isEmpty() ? alives : alives.stream().filter(m -> !known.contains(m.signer().pkiId())).toList();
+  private static List<SignedGossipMessage> shown(List<SignedGossipMessage> messages, KnownList.Ask ask, boolean alive) {
+    return ask == KnownList.WHOLE_VIEW ? messages
+        : messages.stream().filter(m -> ask.shows(m.signer().pkiId(), alive)).toList();
   }
 
   /**
    * One probe round for a suspected peer: a membership request to it and to up to
-   * {@code probes.indirect} other alive peers the detector judges, naming every other member as
-   * known. Its own answer is fresh; the others' copies of its alive message are recorded ones.
-   * Returns the peers asked.
+   * {@code probes.indirect} other alive peers the detector judges, asking for its alive message
+   * alone ({@link KnownList#probe}). Its own answer is fresh; the others' copies of its alive message
+   * are recorded ones. Returns the peers asked.
    */
   private Set<PkiId> probe(MemberInfo suspect) {
-    List<ByteString> known = new ArrayList<>();
-    table.aliveMembers().forEach(m -> {
-      if (!m.pkiId().equals(suspect.pkiId())) {
-        known.add(m.pkiId().bytes());
-      }
-    });
-    known.add(setup.signer().self().pkiId().bytes());
+    List<ByteString> known = KnownList.probe(List.of(suspect.pkiId()));
     List<MemberInfo> asked = new ArrayList<>(List.of(suspect));
     // With watchers, the suspect's other watchers hold its latest alive message; other peers only
     // the one it joined with.
@@ -401,10 +394,18 @@ public final class Membership {
    * would learn from too). A peer that suspects it, now or before a newer alive message comes, holds
    * it dead without rounds of its own; one that does not suspect it is not moved. Peers confirming
    * by a verdict do not tell it on; their dead lists, in the membership responses they send anyway,
-   * count as verdicts for peers that suspect the same peer.
+   * count as verdicts for peers that suspect the same peer. With watchers, the verdict is a rumor
+   * that every peer not watching the dead one takes and forwards, and the dead peer is told too:
+   * alive after all, it answers at once with a newer alive message.
    */
   private void tellVerdict(MemberInfo dead) {
-    table.aliveMessageOf(dead.pkiId()).ifPresent(last -> tellDead(last, Set.of()));
+    table.aliveMessageOf(dead.pkiId()).ifPresent(last -> {
+      tellDead(last, Set.of());
+      if (settings.watch().on()) {
+        disclosure.endpointOf(dead).ifPresent(endpoint -> setup.comm().tell(new Comm.Send(endpoint,
+            signed(GossipMessages.membershipResponse(List.of(), List.of(disclosure.disclosed(last, dead.mspId())))))));
+      }
+    });
   }
 
   /**
@@ -452,11 +453,12 @@ public final class Membership {
   private void antiEntropyRound() {
     awaitingView.clear();
     // With watchers, one peer, told which peers this one holds alive: its answer is the alive peers
-    // this one lacks and the dead list, not a thousand alive messages it has.
-    List<ByteString> known = new ArrayList<>();
+    // this one lacks and the dead it holds alive, not a thousand alive messages it has.
+    List<ByteString> known = List.of();
     if (settings.watch().on()) {
-      table.aliveMembers().forEach(m -> known.add(m.pkiId().bytes()));
-      known.add(setup.signer().self().pkiId().bytes());
+      List<PkiId> held = new ArrayList<>(table.aliveMembers().stream().map(MemberInfo::pkiId).toList());
+      held.add(setup.signer().self().pkiId());
+      known = KnownList.digest(held);
     }
     for (MemberInfo member : pick(table.aliveMembers(), settings.watch().on() ? 1 : settings.pullPeerNum(), null)) {
       Optional<Endpoint> endpoint = disclosure.endpointOf(member);
@@ -464,7 +466,7 @@ public final class Membership {
         continue;
       }
       if (settings.antiEntropy() == AntiEntropy.Mode.PUSH) {
-        setup.comm().tell(new Comm.Send(endpoint.get(), signed(view(member.mspId(), Map.of(), Set.of()))));
+        setup.comm().tell(new Comm.Send(endpoint.get(), signed(view(member.mspId(), Map.of(), KnownList.WHOLE_VIEW))));
       } else {
         sendMembershipRequest(endpoint.get(), known);
         if (settings.antiEntropy() == AntiEntropy.Mode.PUSH_PULL) {
@@ -501,7 +503,7 @@ public final class Membership {
       probeRounds.answered(inbound.sender().pkiId());
     }
     if (answer) {
-      GossipMessage lacking = view(inbound.sender().mspId(), theirs, Set.of());
+      GossipMessage lacking = view(inbound.sender().mspId(), theirs, KnownList.WHOLE_VIEW);
       if (lacking.getMemRes().getAliveCount() + lacking.getMemRes().getDeadCount() > 0) {
         setup.comm().tell(new Comm.Send(inbound.fromEndpoint(), signed(lacking)));
       }

@@ -101,6 +101,8 @@ class PeerSettingsLoaderTest {
     assertEquals(new MembershipSettings.Probes(2, 5, 2, Duration.ofMillis(100), 8, 5), hearsay.membership().probes(),
         "a suspicion is confirmed by probe rounds");
     assertEquals(MembershipSettings.Probes.NONE, fabric.membership().probes());
+    assertEquals(new MembershipSettings.Watch(4, 8), hearsay.membership().watch(), "alive messages to watchers alone");
+    assertEquals(MembershipSettings.Watch.OFF, fabric.membership().watch());
     assertEquals(Duration.ofMillis(500), hearsay.membership().aliveTimeInterval());
     Leadership.Settings leadership = hearsay.channels().leadership();
     assertEquals(Duration.ofMillis(300), leadership.timings().leaderAliveThreshold());
@@ -126,6 +128,9 @@ class PeerSettingsLoaderTest {
     assertTrue(pull.getMessage().contains("hearsay.channels.pull.mode"), pull.getMessage());
     ConfigError watch = refused("hearsay.channels.leader-watch = psychic\n");
     assertTrue(watch.getMessage().contains("hearsay.channels.leader-watch"), watch.getMessage());
+    ConfigError watchers = refused("hearsay.membership.watch.watchers = 4\n");
+    assertTrue(watchers.getMessage().contains("hearsay.membership.watch.watchers")
+        && watchers.getMessage().contains("probes.rounds"), "watchers without the probe rounds: " + watchers.getMessage());
     ConfigError lease = refused("hearsay.channels.delivery-lease = -1s\n");
     assertTrue(lease.getMessage().contains("hearsay.channels.delivery-lease"), lease.getMessage());
     ConfigError stateInfo = refused("hearsay.channels.state-info.dissemination = shout\n");

@@ -1,0 +1,84 @@
+package io.hearsay.runtime.membership;
+
+import com.google.protobuf.ByteString;
+import io.hearsay.protocol.identity.PkiId;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What a Hearsay peer asks for in the {@code known} list of Fabric's membership request, which Fabric
+ * peers leave unread (they answer every request with their whole view). A first entry that is no
+ * PKI-ID (PKI-IDs are 32 bytes) marks Hearsay's two short forms:
+ *
+ * <pre>
+ *   []                          Fabric's request: the whole view
+ *   [id, id, ...]               the view without the peers named (Fabric's meaning of known)
+ *   ["", id, ...]               a probe: only the named peers' alive or dead messages
+ *   [0x01, prefix, prefix, ...] an anti-entropy digest: the first 8 bytes of the PKI-ID of every
+ *                               peer the requester holds alive; answered with the alive peers it
+ *                               does not name and the dead peers it does (it holds them alive)
+ * </pre>
+ *
+ * Why: naming every other peer in full costs 34 bytes a peer, 34 kB per request at 1000 peers, where
+ * a probe wants one peer's alive message and a digest needs to tell a thousand peers apart, not to
+ * name them (a prefix shared by chance hides one alive peer from one answer: the next round, with
+ * another peer, is a new chance).
+ */
+final class KnownList {
+
+  /** What the requester asked for: whether the answer shows {@code peer}, alive or dead here. */
+  interface Ask {
+    boolean shows(PkiId peer, boolean alive);
+  }
+
+  /** Fabric's request: the whole view. */
+  static final Ask WHOLE_VIEW = (peer, alive) -> true;
+
+  private static final ByteString PROBE = ByteString.EMPTY;
+  private static final ByteString DIGEST = ByteString.copyFrom(new byte[] {1});
+  private static final int PREFIX = 8;
+
+  private KnownList() {}
+
+  /** A probe for {@code peers}' latest alive (or dead) messages alone. */
+  static List<ByteString> probe(Collection<PkiId> peers) {
+    List<ByteString> known = new ArrayList<>(peers.size() + 1);
+    known.add(PROBE);
+    peers.forEach(p -> known.add(p.bytes()));
+    return known;
+  }
+
+  /** A digest of the peers the requester holds alive. */
+  static List<ByteString> digest(Collection<PkiId> alive) {
+    List<ByteString> known = new ArrayList<>(alive.size() + 1);
+    known.add(DIGEST);
+    alive.forEach(p -> known.add(prefix(p)));
+    return known;
+  }
+
+  /** How to answer a request naming {@code known}. */
+  static Ask parse(List<ByteString> known) {
+    if (known.isEmpty()) {
+      return WHOLE_VIEW;
+    }
+    ByteString first = known.get(0);
+    if (first.equals(PROBE)) {
+      Set<ByteString> only = new HashSet<>(known.subList(1, known.size()));
+      return (peer, alive) -> only.contains(peer.bytes());
+    }
+    if (first.equals(DIGEST)) {
+      Set<ByteString> held = new HashSet<>(known.subList(1, known.size()));
+      return (peer, alive) -> held.contains(prefix(peer)) != alive;
+    }
+    Set<ByteString> named = new HashSet<>(known);
+    // The dead list whole: a dead peer named is one the requester holds alive.
+    return (peer, alive) -> !alive || !named.contains(peer.bytes());
+  }
+
+  private static ByteString prefix(PkiId peer) {
+    return peer.bytes().substring(0, Math.min(PREFIX, peer.bytes().size()));
+  }
+}

@@ -1,0 +1,48 @@
+package io.hearsay.runtime.membership;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hearsay.protocol.identity.PkiId;
+import io.hearsay.protocol.testing.TestCrypto;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class KnownListTest {
+
+  private final PkiId named = TestCrypto.peer(1, 1).pkiId();
+  private final PkiId other = TestCrypto.peer(1, 2).pkiId();
+
+  @Test
+  void fabricsEmptyListAsksForTheWholeView() {
+    KnownList.Ask ask = KnownList.parse(List.of());
+    assertTrue(ask.shows(named, true) && ask.shows(named, false));
+  }
+
+  @Test
+  void aProbeAsksForTheNamedPeerAloneAliveOrDead() {
+    KnownList.Ask ask = KnownList.parse(KnownList.probe(List.of(named)));
+    assertTrue(ask.shows(named, true));
+    assertTrue(ask.shows(named, false));
+    assertFalse(ask.shows(other, true));
+    assertFalse(ask.shows(other, false));
+  }
+
+  @Test
+  void aDigestAsksForTheAlivePeersItLacksAndTheDeadPeersItHoldsAlive() {
+    KnownList.Ask ask = KnownList.parse(KnownList.digest(List.of(named)));
+    assertFalse(ask.shows(named, true), "held alive there already");
+    assertTrue(ask.shows(named, false), "dead here, held alive there: the disagreement is told");
+    assertTrue(ask.shows(other, true), "alive here, lacking there");
+    assertFalse(ask.shows(other, false), "dead here, not held alive there");
+  }
+
+  @Test
+  void fullPkiIdsNamedLeaveOutThoseAliveAndKeepTheDeadList() {
+    KnownList.Ask ask = KnownList.parse(List.of(named.bytes()));
+    assertFalse(ask.shows(named, true));
+    assertTrue(ask.shows(named, false));
+    assertTrue(ask.shows(other, true));
+    assertTrue(ask.shows(other, false));
+  }
+}
