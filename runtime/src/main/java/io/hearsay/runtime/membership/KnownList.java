@@ -2,10 +2,12 @@ package io.hearsay.runtime.membership;
 
 import com.google.protobuf.ByteString;
 import io.hearsay.protocol.identity.PkiId;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -20,6 +22,11 @@ import java.util.Set;
  *   [0x01, prefix, prefix, ...] an anti-entropy digest: the first 8 bytes of the PKI-ID of every
  *                               peer the requester holds alive; answered with the alive peers it
  *                               does not name and the dead peers it does (it holds them alive)
+ *   [0x02, summary]             an anti-entropy check: how many peers the requester holds alive,
+ *                               itself among them, and the XOR of their PKI-IDs, over the peers both
+ *                               orgs see; answered with nothing when the responder's summary is the
+ *                               same, else with its own alive message, and the requester then sends
+ *                               its digest
  * </pre>
  *
  * Why: naming every other peer in full costs 34 bytes a peer, 34 kB per request at 1000 peers, where
@@ -39,6 +46,7 @@ final class KnownList {
 
   private static final ByteString PROBE = ByteString.EMPTY;
   private static final ByteString DIGEST = ByteString.copyFrom(new byte[] {1});
+  private static final ByteString CHECK = ByteString.copyFrom(new byte[] {2});
   private static final int PREFIX = 8;
 
   private KnownList() {}
@@ -59,6 +67,33 @@ final class KnownList {
     return known;
   }
 
+  /** A check of the view: its summary ({@link #summary}) alone. */
+  static List<ByteString> check(ByteString summary) {
+    return List.of(CHECK, summary);
+  }
+
+  /** The summary a check carries, if {@code known} is one. */
+  static Optional<ByteString> checked(List<ByteString> known) {
+    return known.size() == 2 && known.get(0).equals(CHECK) ? Optional.of(known.get(1))
+        : Optional.empty();
+  }
+
+  /**
+   * How many {@code alive} peers there are and the XOR of their PKI-IDs: the same on two peers that
+   * hold the same peers alive, whatever the order; it takes a thousand peers in 36 bytes.
+   */
+  static ByteString summary(Collection<PkiId> alive) {
+    byte[] xor = new byte[32];
+    for (PkiId peer : alive) {
+      ByteString bytes = peer.bytes();
+      for (int i = 0; i < Math.min(xor.length, bytes.size()); i++) {
+        xor[i] ^= bytes.byteAt(i);
+      }
+    }
+    return ByteString.copyFrom(ByteBuffer.allocate(4).putInt(alive.size()).array())
+        .concat(ByteString.copyFrom(xor));
+  }
+
   /** How to answer a request naming {@code known}. */
   static Ask parse(List<ByteString> known) {
     if (known.isEmpty()) {
@@ -68,6 +103,9 @@ final class KnownList {
     if (first.equals(PROBE)) {
       Set<ByteString> only = new HashSet<>(known.subList(1, known.size()));
       return (peer, alive) -> only.contains(peer.bytes());
+    }
+    if (first.equals(CHECK)) {
+      return (peer, alive) -> false;
     }
     if (first.equals(DIGEST)) {
       Set<ByteString> held = new HashSet<>(known.subList(1, known.size()));

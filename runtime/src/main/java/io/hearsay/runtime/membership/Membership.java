@@ -109,6 +109,11 @@ public final class Membership {
   /** With watchers: the ring of the alive Hearsay peers, as of the table's {@link #ringVersion}. */
   private WatchRing ring;
   private long ringVersion = -1;
+  /** With watchers: the peers asked for a check of their view, whose answer says whether to send a digest. */
+  private final Set<PkiId> checking = new HashSet<>();
+  /** With watchers: this peer's view summaries per org asking, as of the table's {@link #summariesVersion}. */
+  private final Map<String, ByteString> summaries = new HashMap<>();
+  private long summariesVersion = -1;
   /** When this peer last answered a report of its own death with a new alive message. */
   private long refutedAt = Long.MIN_VALUE / 2;
 
@@ -148,7 +153,8 @@ public final class Membership {
     timers.startTimerWithFixedDelay(Tick.EXPIRY, settings.accrual().isEmpty()
         ? settings.aliveExpirationTimeout().dividedBy(10)
         : settings.probes().rounds() > 0 ? settings.probes().interval() : settings.aliveTimeInterval().dividedBy(4));
-    timers.startTimerWithFixedDelay(Tick.PULL, settings.pullInterval());
+    timers.startTimerWithFixedDelay(Tick.PULL, settings.watch().on() ? settings.watch().checkInterval()
+        : settings.pullInterval());
     timers.startTimerWithFixedDelay(Tick.RECONNECT, settings.reconnectInterval());
     renewSelfAlive();
     dial(known.toDial(table::isAliveAt));
@@ -238,7 +244,8 @@ public final class Membership {
       return;
     }
     ringVersion = table.version();
-    ring = new WatchRing(setup.signer().self().pkiId(), aliveJudged().stream().map(MemberInfo::pkiId).toList(),
+    ring = new WatchRing(new WatchRing.Peer(setup.signer().self().pkiId(), mspId, settings.externalEndpoint().isPresent()),
+        aliveJudged().stream().map(m -> new WatchRing.Peer(m.pkiId(), m.mspId(), m.externalEndpoint().isPresent())).toList(),
         settings.watch().watchers());
     table.watching(ring.subjects(), now);
   }
@@ -336,9 +343,12 @@ public final class Membership {
     if (!disclosure.talksTo(requesterMsp)) {
       return;
     }
-    // Fabric peers send no known PKI-IDs (and ignore them); Hearsay peers probe and send digests.
-    setup.comm().tell(new Comm.Send(inbound.fromEndpoint(),
-        signed(view(requesterMsp, Map.of(), KnownList.parse(request.getKnownList())))));
+    // Fabric peers send no known PKI-IDs (and ignore them); Hearsay peers probe, check and send digests.
+    Optional<ByteString> check = KnownList.checked(request.getKnownList());
+    GossipMessage answer = check.isEmpty() ? view(requesterMsp, Map.of(), KnownList.parse(request.getKnownList()))
+        : GossipMessages.membershipResponse(check.get().equals(summary(requesterMsp)) ? List.of()
+            : List.of(disclosure.disclosed(selfAlive, requesterMsp)), List.of());
+    setup.comm().tell(new Comm.Send(inbound.fromEndpoint(), signed(answer)));
   }
 
   /**
@@ -452,15 +462,19 @@ public final class Membership {
    */
   private void antiEntropyRound() {
     awaitingView.clear();
-    // With watchers, one peer, told which peers this one holds alive: its answer is the alive peers
-    // this one lacks and the dead it holds alive, not a thousand alive messages it has.
-    List<ByteString> known = List.of();
+    // With watchers, one peer is asked whether it holds the same peers alive; a digest follows if
+    // not (onMembershipResponse), not a thousand alive messages this peer has.
     if (settings.watch().on()) {
-      List<PkiId> held = new ArrayList<>(table.aliveMembers().stream().map(MemberInfo::pkiId).toList());
-      held.add(setup.signer().self().pkiId());
-      known = KnownList.digest(held);
+      checking.clear();
+      for (MemberInfo member : pick(aliveJudged(), 1, null)) {
+        disclosure.endpointOf(member).ifPresent(endpoint -> {
+          sendMembershipRequest(endpoint, KnownList.check(summary(member.mspId())));
+          checking.add(member.pkiId());
+        });
+      }
+      return;
     }
-    for (MemberInfo member : pick(table.aliveMembers(), settings.watch().on() ? 1 : settings.pullPeerNum(), null)) {
+    for (MemberInfo member : pick(table.aliveMembers(), settings.pullPeerNum(), null)) {
       Optional<Endpoint> endpoint = disclosure.endpointOf(member);
       if (endpoint.isEmpty()) {
         continue;
@@ -468,7 +482,7 @@ public final class Membership {
       if (settings.antiEntropy() == AntiEntropy.Mode.PUSH) {
         setup.comm().tell(new Comm.Send(endpoint.get(), signed(view(member.mspId(), Map.of(), KnownList.WHOLE_VIEW))));
       } else {
-        sendMembershipRequest(endpoint.get(), known);
+        sendMembershipRequest(endpoint.get(), List.of());
         if (settings.antiEntropy() == AntiEntropy.Mode.PUSH_PULL) {
           awaitingView.add(member.pkiId());
         }
@@ -480,6 +494,12 @@ public final class Membership {
     Instant now = Instant.now();
     // Push-pull: the view we asked for is answered with what it lacked; only then is it recorded.
     boolean answer = awaitingView.remove(inbound.sender().pkiId());
+    // A check answered with anything means the views differ: the digest follows.
+    if (checking.remove(inbound.sender().pkiId()) && response.getAliveCount() + response.getDeadCount() > 0) {
+      List<PkiId> held = new ArrayList<>(table.aliveMembers().stream().map(MemberInfo::pkiId).toList());
+      held.add(setup.signer().self().pkiId());
+      sendMembershipRequest(inbound.fromEndpoint(), KnownList.digest(held));
+    }
     Map<PkiId, PeerTime> theirs = new HashMap<>();
     for (boolean alive : new boolean[] {true, false}) {
       for (Envelope envelope : alive ? response.getAliveList() : response.getDeadList()) {
@@ -526,6 +546,27 @@ public final class Membership {
         tellDead(report, new HashSet<>(List.of(dead, inbound.sender().pkiId())));
       }
     }
+  }
+
+  /**
+   * The summary of the peers this one holds alive, itself among them, over those a peer of
+   * {@code org} sees too: its org's and those with an external endpoint (a peer without one is
+   * invisible to other orgs, so two orgs' views differ by them always).
+   */
+  private ByteString summary(String org) {
+    if (summariesVersion != table.version()) {
+      summaries.clear();
+      summariesVersion = table.version();
+    }
+    return summaries.computeIfAbsent(org, o -> {
+      List<PkiId> seen = new ArrayList<>();
+      table.aliveMembers().stream().filter(m -> m.mspId().equals(o) || m.externalEndpoint().isPresent())
+          .forEach(m -> seen.add(m.pkiId()));
+      if (mspId.equals(o) || settings.externalEndpoint().isPresent()) {
+        seen.add(setup.signer().self().pkiId());
+      }
+      return KnownList.summary(seen);
+    });
   }
 
   private Optional<SignedGossipMessage> verifiedAlive(Envelope envelope, Endpoint from, Instant now) {

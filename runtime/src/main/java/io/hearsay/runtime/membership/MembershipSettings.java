@@ -35,10 +35,11 @@ public record MembershipSettings(List<Endpoint> bootstrap, Endpoint endpoint, Op
   /**
    * Among Hearsay peers, each alive message goes to the sender's {@code watchers} alone, who judge it
    * ({@link WatchRing}); 0: to all, by Fabric's rumor. A join, a restart, a return and a death
-   * travel as a rumor forwarded once to {@code rumorFanout} peers.
+   * travel as a rumor forwarded once to {@code rumorFanout} peers; every {@code checkInterval} one
+   * peer is asked whether its view is the same (a summary), and is sent a digest when it is not.
    */
-  public record Watch(int watchers, int rumorFanout) {
-    public static final Watch OFF = new Watch(0, 0);
+  public record Watch(int watchers, int rumorFanout, Duration checkInterval) {
+    public static final Watch OFF = new Watch(0, 0, Duration.ofSeconds(1));
 
     public boolean on() {
       return watchers > 0;
@@ -92,7 +93,7 @@ public record MembershipSettings(List<Endpoint> bootstrap, Endpoint endpoint, Op
     if (probes(c).rounds() == 0) {
       throw c.error(w + "watchers", "needs hearsay.membership.failure-detector = accrual with probes.rounds above 0");
     }
-    return new Watch(watchers, c.atLeastOne(w + "rumor-fanout"));
+    return new Watch(watchers, c.atLeastOne(w + "rumor-fanout"), c.positive(w + "check-interval"));
   }
 
   private static Probes probes(ConfigReader c) throws ConfigError {

@@ -101,7 +101,7 @@ class PeerSettingsLoaderTest {
     assertEquals(new MembershipSettings.Probes(2, 5, 2, Duration.ofMillis(100), 8, 5), hearsay.membership().probes(),
         "a suspicion is confirmed by probe rounds");
     assertEquals(MembershipSettings.Probes.NONE, fabric.membership().probes());
-    assertEquals(new MembershipSettings.Watch(4, 8), hearsay.membership().watch(), "alive messages to watchers alone");
+    assertEquals(new MembershipSettings.Watch(4, 8, Duration.ofSeconds(1)), hearsay.membership().watch(), "alive messages to watchers alone");
     assertEquals(MembershipSettings.Watch.OFF, fabric.membership().watch());
     assertEquals(Duration.ofMillis(500), hearsay.membership().aliveTimeInterval());
     Leadership.Settings leadership = hearsay.channels().leadership();

@@ -1,6 +1,8 @@
 package io.hearsay.runtime.membership;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hearsay.protocol.identity.PkiId;
@@ -35,6 +37,16 @@ class KnownListTest {
     assertTrue(ask.shows(named, false), "dead here, held alive there: the disagreement is told");
     assertTrue(ask.shows(other, true), "alive here, lacking there");
     assertFalse(ask.shows(other, false), "dead here, not held alive there");
+  }
+
+  @Test
+  void aCheckCarriesASummaryThatIsTheSameForTheSamePeersInAnyOrder() {
+    PkiId third = TestCrypto.peer(2, 0).pkiId();
+    var summary = KnownList.summary(List.of(named, other, third));
+    assertEquals(summary, KnownList.summary(List.of(third, named, other)));
+    assertNotEquals(summary, KnownList.summary(List.of(named, other)), "one peer fewer");
+    assertEquals(java.util.Optional.of(summary), KnownList.checked(KnownList.check(summary)));
+    assertTrue(KnownList.checked(KnownList.digest(List.of(named))).isEmpty(), "a digest is no check");
   }
 
   @Test

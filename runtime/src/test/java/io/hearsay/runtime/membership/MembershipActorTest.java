@@ -216,6 +216,15 @@ class MembershipActorTest {
         sameOrg.identity(), BOOTSTRAP));
     assertEquals(Set.of(third.pkiId().bytes()), aliveSigners(nextMembershipResponse()),
         "a Hearsay digest: the alive peers it does not hold");
+    events.tell(new Comm.Inbound(new EnvelopeSigner(sameOrg).sign(GossipMessages.membershipRequest(
+        alive(sameOrg, "", 5).envelope(), KnownList.check(KnownList.summary(List.of(third.pkiId(), sameOrg.pkiId(),
+            self.pkiId()))))), sameOrg.identity(), BOOTSTRAP));
+    assertEquals(Set.of(), aliveSigners(nextMembershipResponse()), "a Hearsay check of the same view: nothing");
+    events.tell(new Comm.Inbound(new EnvelopeSigner(sameOrg).sign(GossipMessages.membershipRequest(
+        alive(sameOrg, "", 6).envelope(), KnownList.check(KnownList.summary(List.of(sameOrg.pkiId(), self.pkiId()))))),
+        sameOrg.identity(), BOOTSTRAP));
+    assertEquals(Set.of(self.pkiId().bytes()), aliveSigners(nextMembershipResponse()),
+        "a check of another view: the responder's alive message, which asks for the digest");
   }
 
   @Test
