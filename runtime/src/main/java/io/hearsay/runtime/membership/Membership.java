@@ -236,8 +236,8 @@ public final class Membership {
 
   /**
    * With watchers: the ring anew after the alive Hearsay peers changed, and the subjects this peer
-   * watches with it. Rebuilt at most once per tick, not per message: a thousand joins would
-   * otherwise sort the ring a thousand times.
+   * watches with it. Rebuilt at most once per tick (and before a dead report is judged), not per
+   * message: a thousand joins would otherwise sort the ring a thousand times.
    */
   private void rewatch(long now) {
     if (ringVersion == table.version()) {
@@ -535,6 +535,9 @@ public final class Membership {
     if (settings.watch().on() && dead.equals(setup.signer().self().pkiId())) {
       refute(System.nanoTime());
       return;
+    }
+    if (settings.watch().on()) {
+      rewatch(System.nanoTime()); // whether this peer watches the dead one: as the view is now
     }
     AliveTable.DeadReport outcome = table.onDeadReport(report, System.nanoTime());
     if (outcome == AliveTable.DeadReport.CONFIRMED || outcome == AliveTable.DeadReport.TAKEN) {

@@ -278,6 +278,52 @@ class MembershipActorTest {
   }
 
   @Test
+  void withWatchersADeathReportedOfAPeerNotWatchedIsTakenAndForwardedAndOneOfItselfIsAnsweredWithANewAliveMessage()
+      throws Exception {
+    // One watcher each, a 10 s alive interval and a 60 s check interval: nothing periodic within the test.
+    ActorRef<Membership.Command> membership = start(new MembershipSettings(List.of(), SELF, Optional.empty(),
+        Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(60), 20, Duration.ofSeconds(60), 3, 3,
+        Optional.of(new AccrualDetector.Settings(3, 100, Duration.ofMillis(50), Duration.ofMillis(100))),
+        new MembershipSettings.Probes(2, 1, 2, Duration.ofMillis(50), 8, 5), AntiEntropy.Mode.PULL,
+        new MembershipSettings.Watch(1, 2, Duration.ofSeconds(60))));
+    List<SigningIdentity> others = List.of(sameOrg, third);
+    for (int i = 0; i < others.size(); i++) {
+      events.tell(new Comm.Inbound(alive(others.get(i), "", 1, "10.0.0." + (7 + i) + ":7051"),
+          others.get(i).identity(), BOOTSTRAP));
+    }
+    assertEquals(2, view(membership).alivePkiIds().size());
+    Set<io.hearsay.protocol.identity.PkiId> subjects = new WatchRing(new WatchRing.Peer(self.pkiId(), "Org1MSP", false),
+        others.stream().map(p -> new WatchRing.Peer(p.pkiId(), "Org1MSP", false)).toList(), 1).subjects();
+    SigningIdentity dead = others.stream().filter(p -> !subjects.contains(p.pkiId())).findFirst().orElseThrow();
+    SigningIdentity toldNext = others.stream().filter(p -> p != dead).findFirst().orElseThrow();
+    // Whoever reports it: a dead list is the dead peer's own signed alive message, whoever relays it.
+    SigningIdentity reporter = otherOrg;
+    Endpoint toldNextAt = new Endpoint("10.0.0." + (7 + others.indexOf(toldNext)), 7051);
+
+    events.tell(new Comm.Inbound(new EnvelopeSigner(reporter).sign(GossipMessages.membershipResponse(List.of(),
+        List.of(alive(dead, "", 1, "10.0.0." + (7 + others.indexOf(dead)) + ":7051").envelope()))),
+        reporter.identity(), BOOTSTRAP));
+    assertTrue(view(membership).deadPkiIds().contains(dead.pkiId()), "not watched here: its watchers' verdict is taken");
+    comm.fishForMessage(Duration.ofSeconds(5), m -> m instanceof Comm.Send send && isVerdict(send, toldNextAt)
+        ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
+
+    events.tell(new Comm.Inbound(new EnvelopeSigner(reporter).sign(GossipMessages.membershipResponse(List.of(),
+        List.of(new EnvelopeSigner(self).sign(GossipMessages.alive(self.identity(), "", PeerTimes.of(1, 1),
+            ByteString.EMPTY), SELF.toString()).envelope()))), reporter.identity(), BOOTSTRAP));
+    List<Comm.Command> sent = comm.fishForMessage(Duration.ofSeconds(5), m -> {
+      try {
+        return m instanceof Comm.Send send && content(send).hasAliveMsg()
+            && content(send).getAliveMsg().getMembership().getPkiId().equals(self.pkiId().bytes())
+            ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    assertTrue(content((Comm.Send) sent.get(sent.size() - 1)).getAliveMsg().getTimestamp().getSeqNum() > 1,
+        "reported dead while alive: a new alive message tells the others");
+  }
+
+  @Test
   void aMembershipRequestCarryingAnotherPeersAliveMessageIsSpoofed() {
     ActorRef<Membership.Command> membership = start(List.of(), Optional.empty());
     var request = new EnvelopeSigner(otherOrg).sign(GossipMessages.membershipRequest(alive(sameOrg, "", 1).envelope(),
