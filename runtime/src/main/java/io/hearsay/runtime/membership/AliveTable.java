@@ -306,7 +306,8 @@ public final class AliveTable {
   }
 
   private boolean isSuspected(PkiId pkiId, long nowNanos) {
-    return (watched == null || watched.contains(pkiId)) && accrual.map(detector -> detector.isSuspected(pkiId, nowNanos)).orElse(false);
+    return (watched == null || watched.contains(pkiId))
+        && accrual.map(detector -> detector.isSuspected(pkiId, nowNanos)).orElse(false);
   }
 
   /** Whether another peer's verdict on {@code e}'s peer stands: none of its alive messages is newer here. */

@@ -48,7 +48,10 @@ import org.hyperledger.fabric.protos.gossip.PeerTime;
  * peers every {@code pullInterval}, and probes dead, bootstrap and anchor endpoints every
  * {@code reconnectInterval}. With the accrual detector's probe rounds (hearsay profile), a suspected
  * peer is asked, with a few others, for its latest alive message before it is declared dead; the
- * rounds wait longer while answers come late ({@link ProbeRounds}).
+ * rounds wait longer while answers come late ({@link ProbeRounds}). With watchers (hearsay profile,
+ * {@link WatchRing}), a Hearsay peer's alive message goes to its watchers alone, who judge it; a
+ * death they find and a join are rumors, and the anti-entropy round is a check of one peer's view
+ * ({@link KnownList}).
  *
  * <p>Org boundaries, as Fabric: a peer without an external endpoint talks only to its own org;
  * nothing sent to another org carries a secret envelope (internal endpoint), and only peers with
@@ -90,6 +93,7 @@ public final class Membership {
   private final MembershipSettings settings;
   private final DisclosurePolicy disclosure;
   private final AliveTable table;
+  private final ViewAnswers answers;
   /** Whose death the accrual detector may call (the others: the fixed expiry). */
   private final Predicate<MemberInfo> judgedByAccrual;
   private final KnownEndpoints known;
@@ -111,9 +115,6 @@ public final class Membership {
   private long ringVersion = -1;
   /** With watchers: the peers asked for a check of their view, whose answer says whether to send a digest. */
   private final Set<PkiId> checking = new HashSet<>();
-  /** With watchers: this peer's view summaries per org asking, as of the table's {@link #summariesVersion}. */
-  private final Map<String, ByteString> summaries = new HashMap<>();
-  private long summariesVersion = -1;
   /** When this peer last answered a report of its own death with a new alive message. */
   private long refutedAt = Long.MIN_VALUE / 2;
 
@@ -134,6 +135,8 @@ public final class Membership {
         settings.accrual().map(a -> new AccrualDetector(a, settings.aliveTimeInterval())), judgedByAccrual,
         settings.probes().rounds());
     this.probeRounds = new ProbeRounds(settings.probes(), settings.aliveTimeInterval(), System.nanoTime());
+    this.answers = new ViewAnswers(table, disclosure, setup.signer().self().pkiId(), mspId,
+        settings.externalEndpoint().isPresent());
   }
 
   public static Behavior<Command> create(Setup setup) {
@@ -244,9 +247,10 @@ public final class Membership {
       return;
     }
     ringVersion = table.version();
-    ring = new WatchRing(new WatchRing.Peer(setup.signer().self().pkiId(), mspId, settings.externalEndpoint().isPresent()),
-        aliveJudged().stream().map(m -> new WatchRing.Peer(m.pkiId(), m.mspId(), m.externalEndpoint().isPresent())).toList(),
-        settings.watch().watchers());
+    WatchRing.Peer self = new WatchRing.Peer(setup.signer().self().pkiId(), mspId, settings.externalEndpoint().isPresent());
+    List<WatchRing.Peer> others = aliveJudged().stream()
+        .map(m -> new WatchRing.Peer(m.pkiId(), m.mspId(), m.externalEndpoint().isPresent())).toList();
+    ring = new WatchRing(self, others, settings.watch().watchers());
     table.watching(ring.subjects(), now);
   }
 
@@ -306,7 +310,8 @@ public final class Membership {
     MemberInfo info = AliveTable.infoOf(alive);
     if (outcome != AliveTable.Outcome.UPDATED) {
       context.getLog().info("peer {} ({}) is alive{}", info.pkiId(), describe(info),
-          outcome == AliveTable.Outcome.RESURRECTED ? " again" : outcome == AliveTable.Outcome.RESTARTED ? ", restarted" : "");
+          outcome == AliveTable.Outcome.RESURRECTED ? " again"
+              : outcome == AliveTable.Outcome.RESTARTED ? ", restarted" : "");
     }
     // A Hearsay peer that also speaks Fabric's gossip is reached over Artery by Hearsay peers
     // (told on every newer alive message: a restarted peer may listen elsewhere).
@@ -344,31 +349,8 @@ public final class Membership {
       return;
     }
     // Fabric peers send no known PKI-IDs (and ignore them); Hearsay peers probe, check and send digests.
-    Optional<ByteString> check = KnownList.checked(request.getKnownList());
-    GossipMessage answer = check.isEmpty() ? view(requesterMsp, Map.of(), KnownList.parse(request.getKnownList()))
-        : GossipMessages.membershipResponse(check.get().equals(summary(requesterMsp)) ? List.of()
-            : List.of(disclosure.disclosed(selfAlive, requesterMsp)), List.of());
-    setup.comm().tell(new Comm.Send(inbound.fromEndpoint(), signed(answer)));
-  }
-
-  /**
-   * Our view as a membership response, in the form a peer of {@code toMsp} may see: ourselves, the
-   * alive and the dead, as far as {@code ask} shows them, leaving out what {@code theirs} (alive
-   * timestamps by PKI-ID) already holds as new.
-   */
-  private GossipMessage view(String toMsp, Map<PkiId, PeerTime> theirs, KnownList.Ask ask) {
-    List<Envelope> alives = new ArrayList<>();
-    if (DisclosurePolicy.lacks(theirs, selfAlive) && ask.shows(selfAlive.signer().pkiId(), true)) {
-      alives.add(disclosure.disclosed(selfAlive, toMsp));
-    }
-    alives.addAll(disclosure.shown(shown(table.aliveMessages(true), ask, true), toMsp, theirs));
-    return GossipMessages.membershipResponse(alives,
-        disclosure.shown(shown(table.aliveMessages(false), ask, false), toMsp, theirs));
-  }
-
-  private static List<SignedGossipMessage> shown(List<SignedGossipMessage> messages, KnownList.Ask ask, boolean alive) {
-    return ask == KnownList.WHOLE_VIEW ? messages
-        : messages.stream().filter(m -> ask.shows(m.signer().pkiId(), alive)).toList();
+    setup.comm().tell(new Comm.Send(inbound.fromEndpoint(),
+        signed(answers.answer(selfAlive, requesterMsp, request.getKnownList()))));
   }
 
   /**
@@ -468,7 +450,7 @@ public final class Membership {
       checking.clear();
       for (MemberInfo member : pick(aliveJudged(), 1, null)) {
         disclosure.endpointOf(member).ifPresent(endpoint -> {
-          sendMembershipRequest(endpoint, KnownList.check(summary(member.mspId())));
+          sendMembershipRequest(endpoint, KnownList.check(answers.summary(member.mspId())));
           checking.add(member.pkiId());
         });
       }
@@ -480,7 +462,8 @@ public final class Membership {
         continue;
       }
       if (settings.antiEntropy() == AntiEntropy.Mode.PUSH) {
-        setup.comm().tell(new Comm.Send(endpoint.get(), signed(view(member.mspId(), Map.of(), KnownList.WHOLE_VIEW))));
+        setup.comm().tell(new Comm.Send(endpoint.get(),
+            signed(answers.view(selfAlive, member.mspId(), Map.of(), KnownList.WHOLE_VIEW))));
       } else {
         sendMembershipRequest(endpoint.get(), List.of());
         if (settings.antiEntropy() == AntiEntropy.Mode.PUSH_PULL) {
@@ -523,7 +506,7 @@ public final class Membership {
       probeRounds.answered(inbound.sender().pkiId());
     }
     if (answer) {
-      GossipMessage lacking = view(inbound.sender().mspId(), theirs, KnownList.WHOLE_VIEW);
+      GossipMessage lacking = answers.view(selfAlive, inbound.sender().mspId(), theirs, KnownList.WHOLE_VIEW);
       if (lacking.getMemRes().getAliveCount() + lacking.getMemRes().getDeadCount() > 0) {
         setup.comm().tell(new Comm.Send(inbound.fromEndpoint(), signed(lacking)));
       }
@@ -549,27 +532,6 @@ public final class Membership {
         tellDead(report, new HashSet<>(List.of(dead, inbound.sender().pkiId())));
       }
     }
-  }
-
-  /**
-   * The summary of the peers this one holds alive, itself among them, over those a peer of
-   * {@code org} sees too: its org's and those with an external endpoint (a peer without one is
-   * invisible to other orgs, so two orgs' views differ by them always).
-   */
-  private ByteString summary(String org) {
-    if (summariesVersion != table.version()) {
-      summaries.clear();
-      summariesVersion = table.version();
-    }
-    return summaries.computeIfAbsent(org, o -> {
-      List<PkiId> seen = new ArrayList<>();
-      table.aliveMembers().stream().filter(m -> m.mspId().equals(o) || m.externalEndpoint().isPresent())
-          .forEach(m -> seen.add(m.pkiId()));
-      if (mspId.equals(o) || settings.externalEndpoint().isPresent()) {
-        seen.add(setup.signer().self().pkiId());
-      }
-      return KnownList.summary(seen);
-    });
   }
 
   private Optional<SignedGossipMessage> verifiedAlive(Envelope envelope, Endpoint from, Instant now) {
