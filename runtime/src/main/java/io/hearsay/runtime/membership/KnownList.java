@@ -17,7 +17,8 @@ import java.util.Set;
  *
  * <pre>
  *   []                          Fabric's request: the whole view
- *   [id, id, ...]               the view without the peers named (Fabric's meaning of known)
+ *   [id, id, ...]               the view without the alive peers named (Fabric's meaning of
+ *                               known); the dead list whole
  *   ["", id, ...]               a probe: only the named peers' alive or dead messages
  *   [0x01, prefix, prefix, ...] an anti-entropy digest: the first 8 bytes of the PKI-ID of every
  *                               peer the requester holds alive; answered with the alive peers it
