@@ -319,10 +319,9 @@ public final class Membership {
         Stream.of(info.internalEndpoint(), info.externalEndpoint()).flatMap(Optional::stream).toList(), artery)));
     // With watchers, a Hearsay peer's heartbeat stops at its watchers; news of it (a join, a restart,
     // a return) is a rumor to all.
-    boolean heartbeat = settings.watch().on() && judgedByAccrual.test(info) && outcome == AliveTable.Outcome.UPDATED;
-    if (forward && !heartbeat) {
-      int fanout = settings.watch().on() && judgedByAccrual.test(info) ? settings.watch().rumorFanout()
-          : settings.propagatePeerNum();
+    boolean amongWatchers = settings.watch().on() && judgedByAccrual.test(info);
+    if (forward && !(amongWatchers && outcome == AliveTable.Outcome.UPDATED)) {
+      int fanout = amongWatchers ? settings.watch().rumorFanout() : settings.propagatePeerNum();
       pick(table.aliveMembers(), fanout, new HashSet<>(List.of(info.pkiId(), relayedBy.pkiId())))
           .forEach(target -> sendAlive(alive, target));
     }
@@ -515,14 +514,15 @@ public final class Membership {
 
   private void onDeadReport(SignedGossipMessage report, Comm.Inbound inbound) {
     PkiId dead = report.signer().pkiId();
+    long now = System.nanoTime();
     if (settings.watch().on() && dead.equals(setup.signer().self().pkiId())) {
-      refute(System.nanoTime());
+      refute(now);
       return;
     }
     if (settings.watch().on()) {
-      rewatch(System.nanoTime()); // whether this peer watches the dead one: as the view is now
+      rewatch(now); // whether this peer watches the dead one: as the view is now
     }
-    AliveTable.DeadReport outcome = table.onDeadReport(report, System.nanoTime());
+    AliveTable.DeadReport outcome = table.onDeadReport(report, now);
     if (outcome == AliveTable.DeadReport.CONFIRMED || outcome == AliveTable.DeadReport.TAKEN) {
       context.getLog().info("peer {} ({}) is dead: {} by {}", dead, describe(AliveTable.infoOf(report)),
           outcome == AliveTable.DeadReport.CONFIRMED ? "suspected by the accrual detector, and held dead"
