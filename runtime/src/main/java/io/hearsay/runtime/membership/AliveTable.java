@@ -57,6 +57,13 @@ import org.hyperledger.fabric.protos.gossip.PeerTime;
  *                                                                   until a dead report holding its
  *                                                                   latest alive message known here
  *                                                                   (or newer) comes: then dead now
+ * with watchers, a subject with another watcher alive, through    -> still alive here: proposed once,
+ *   this peer's probe rounds                                        the caller asks the other watchers
+ *                                                                   (onVerdict); dead when one agrees:
+ *                                                                   its verdict comes (or came) while
+ *                                                                   this peer suspects the subject, or
+ *                                                                   this peer's verdict reaches one
+ *                                                                   that suspects it
  * </pre>
  *
  * Invariants: a peer is in at most one of alive and dead; its PeerTime never goes backwards.
@@ -70,10 +77,18 @@ public final class AliveTable {
   public enum Evidence { FRESH, RECORDED }
 
   /**
-   * What a check did: the peers now dead (among them, those this peer's own probe rounds
-   * confirmed, whose verdict it tells others), and those suspected and to be probed before they are.
+   * What a check did: the peers now dead (among them, those whose death this peer tells others:
+   * without watchers, the ones its own probe rounds found; with watchers, the ones another watcher
+   * agreed on), those suspected and to be probed before they are, and, with watchers, those its
+   * probe rounds found dead that stay alive here until another watcher agrees (the caller asks them).
    */
-  public record Expiry(List<MemberInfo> died, List<MemberInfo> confirmed, List<MemberInfo> suspected) {}
+  public record Expiry(List<MemberInfo> died, List<MemberInfo> confirmed, List<MemberInfo> suspected,
+      List<MemberInfo> proposed) {
+
+    public Expiry(List<MemberInfo> died, List<MemberInfo> confirmed, List<MemberInfo> suspected) {
+      this(died, confirmed, suspected, List.of());
+    }
+  }
 
   /** What another peer's report of a dead peer did here. */
   public enum DeadReport {
@@ -102,17 +117,21 @@ public final class AliveTable {
      * life (which alone clears them).
      */
     final int probeRounds;
+    /** With watchers: this suspicion's rounds are over and the other watchers were asked to agree. */
+    final boolean proposed;
 
     Entry(MemberInfo info, SignedGossipMessage alive, long lastSeenNanos, boolean isAlive) {
-      this(info, alive, lastSeenNanos, isAlive, 0);
+      this(info, alive, lastSeenNanos, isAlive, 0, false);
     }
 
-    Entry(MemberInfo info, SignedGossipMessage alive, long lastSeenNanos, boolean isAlive, int probeRounds) {
+    Entry(MemberInfo info, SignedGossipMessage alive, long lastSeenNanos, boolean isAlive, int probeRounds,
+        boolean proposed) {
       this.info = info;
       this.alive = alive;
       this.lastSeenNanos = lastSeenNanos;
       this.isAlive = isAlive;
       this.probeRounds = probeRounds;
+      this.proposed = proposed;
     }
   }
 
@@ -138,6 +157,8 @@ public final class AliveTable {
    * others it judges by nothing, they are alive until reported dead. Null: it watches all of them.
    */
   private Set<PkiId> watched;
+  /** With watchers: the subjects without another watcher alive, whose death this peer finds alone. */
+  private Set<PkiId> watchedAlone = Set.of();
 
   public AliveTable(PkiId self, Duration aliveExpirationTimeout, Duration purgeAfter,
       Set<Endpoint> neverForget) {
@@ -210,7 +231,7 @@ public final class AliveTable {
       verdicts.remove(info.pkiId());
     }
     MemberInfo kept = keepInternalEndpoint(info, known);
-    entries.put(info.pkiId(), new Entry(kept, alive, nowNanos, true, rounds));
+    entries.put(info.pkiId(), new Entry(kept, alive, nowNanos, true, rounds, rounds > 0 && known.proposed));
     if (known == null || !known.isAlive || !sameAddresses(kept, known.info)) {
       version++;
     }
@@ -230,6 +251,19 @@ public final class AliveTable {
    * when it comes (SWIM's confirmation: the rounds another peer ran need not be run again).
    */
   public DeadReport onDeadReport(SignedGossipMessage alive, long nowNanos) {
+    return judge(alive, nowNanos, true);
+  }
+
+  /**
+   * Applies another watcher's verdict on a subject of this one, asked to agree before the death is
+   * anyone's rumor: as a dead report, except that a peer this one does not watch is not moved by
+   * one watcher ({@link DeadReport#IGNORED} rather than {@link DeadReport#TAKEN}).
+   */
+  public DeadReport onVerdict(SignedGossipMessage alive, long nowNanos) {
+    return judge(alive, nowNanos, false);
+  }
+
+  private DeadReport judge(SignedGossipMessage alive, long nowNanos, boolean takeUnwatched) {
     MemberInfo info = infoOf(alive);
     Entry known = entries.get(info.pkiId());
     if (info.pkiId().equals(self)) {
@@ -240,6 +274,9 @@ public final class AliveTable {
         return DeadReport.IGNORED;
       }
       if (isUnwatched(known.info)) {
+        if (!takeUnwatched) {
+          return DeadReport.IGNORED;
+        }
         // Remembered dead from now on, for the purge period: a peer that missed the death must not
         // teach it back as alive from its old copy meanwhile.
         die(info.pkiId(), new Entry(known.info, known.alive, nowNanos, true));
@@ -257,6 +294,9 @@ public final class AliveTable {
       version++;
       return DeadReport.CONFIRMED;
     }
+    if (!takeUnwatched) {
+      return DeadReport.IGNORED;
+    }
     if (known != null && !PeerTimes.isNewer(info.time(), known.info.time())) {
       return DeadReport.IGNORED;
     }
@@ -272,8 +312,18 @@ public final class AliveTable {
    * says otherwise; its watchers' verdict, as a rumor, is that report.
    */
   public void watching(Set<PkiId> subjects, long nowNanos) {
+    watching(subjects, subjects, nowNanos);
+  }
+
+  /**
+   * As {@link #watching(Set, long)}, where only {@code alone} (subjects without another watcher
+   * alive) die by this peer's probe rounds alone; the others' deaths wait for another watcher to
+   * agree, so that one watcher's mistake (a loss on its own link, a pause of its own) stays its own.
+   */
+  public void watching(Set<PkiId> subjects, Set<PkiId> alone, long nowNanos) {
     Set<PkiId> before = watched == null ? Set.of() : watched;
     watched = Set.copyOf(subjects);
+    watchedAlone = Set.copyOf(alone);
     for (PkiId pkiId : List.copyOf(entries.keySet())) {
       Entry e = entries.get(pkiId);
       if (!e.isAlive || !judgedByAccrual.test(e.info)) {
@@ -334,6 +384,7 @@ public final class AliveTable {
     List<MemberInfo> died = new ArrayList<>();
     List<MemberInfo> confirmed = new ArrayList<>();
     List<MemberInfo> suspected = new ArrayList<>();
+    List<MemberInfo> proposed = new ArrayList<>();
     // Over a copy of the keys: a peer that dies is replaced in the map.
     for (PkiId pkiId : List.copyOf(entries.keySet())) {
       Entry e = entries.get(pkiId);
@@ -341,16 +392,23 @@ public final class AliveTable {
         continue;
       }
       boolean suspect = isSuspected(pkiId, nowNanos);
-      boolean byOwnRounds = suspect && e.probeRounds >= probeRounds;
+      boolean roundsOver = suspect && e.probeRounds >= probeRounds;
+      boolean agreed = suspect && hasVerdict(pkiId, e);
+      boolean needsAgreement = watched != null && !watchedAlone.contains(pkiId);
+      boolean byOwnRounds = roundsOver && !needsAgreement;
       boolean expired = nowNanos - e.lastSeenNanos > expiryNanos && !isUnwatched(e.info);
-      if (expired || byOwnRounds || suspect && hasVerdict(pkiId, e)) {
+      if (expired || byOwnRounds || agreed) {
         died.add(e.info);
-        if (byOwnRounds && probeRounds > 0) {
+        if (probeRounds > 0 && (byOwnRounds || agreed && watched != null)) {
           confirmed.add(e.info);
         }
         die(pkiId, e);
       } else if (suspect) {
         suspected.add(e.info);
+        if (roundsOver && !e.proposed) {
+          proposed.add(e.info);
+          entries.put(pkiId, new Entry(e.info, e.alive, e.lastSeenNanos, true, e.probeRounds, true));
+        }
       }
     }
     if (!died.isEmpty()) {
@@ -358,7 +416,7 @@ public final class AliveTable {
     }
     // The suspicions nearest to a verdict first: the caller may probe only a few per check.
     suspected.sort(Comparator.comparingInt((MemberInfo m) -> entries.get(m.pkiId()).probeRounds).reversed());
-    return new Expiry(died, confirmed, suspected);
+    return new Expiry(died, confirmed, suspected, proposed);
   }
 
   /** The latest alive message of a peer known here, alive or dead. */
@@ -377,7 +435,7 @@ public final class AliveTable {
     if (e == null || !e.isAlive || e.probeRounds == 0 && !isSuspected(pkiId, nowNanos)) {
       return;
     }
-    entries.put(pkiId, new Entry(e.info, e.alive, nowNanos, true, 0));
+    entries.put(pkiId, new Entry(e.info, e.alive, nowNanos, true));
     if (judged(e.info)) {
       accrual.ifPresent(detector -> detector.heartbeat(pkiId, nowNanos));
     }
@@ -387,7 +445,7 @@ public final class AliveTable {
   public void probed(PkiId pkiId, long nowNanos) {
     if (isSuspected(pkiId, nowNanos)) {
       entries.computeIfPresent(pkiId, (id, e) -> e.isAlive
-          ? new Entry(e.info, e.alive, e.lastSeenNanos, true, e.probeRounds + 1) : e);
+          ? new Entry(e.info, e.alive, e.lastSeenNanos, true, e.probeRounds + 1, e.proposed) : e);
     }
   }
 

@@ -9,11 +9,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.hyperledger.fabric.protos.gossip.Envelope;
 
 /**
  * What a Hearsay peer asks for in the {@code known} list of Fabric's membership request, which Fabric
  * peers leave unread (they answer every request with their whole view). A first entry that is no
- * PKI-ID (PKI-IDs are 32 bytes) marks Hearsay's two short forms:
+ * PKI-ID (PKI-IDs are 32 bytes) marks Hearsay's short forms:
  *
  * <pre>
  *   []                          Fabric's request: the whole view
@@ -28,6 +29,9 @@ import java.util.Set;
  *                               orgs see; answered with nothing when the responder's summary is the
  *                               same, else with its own alive message, and the requester then sends
  *                               its digest
+ *   [0x03, envelope]            a watcher's verdict, asking another watcher of the same peer to
+ *                               agree: the envelope is the dead peer's latest alive message the
+ *                               asker holds; answered as a probe for that peer
  * </pre>
  *
  * Why: naming every other peer in full costs 34 bytes a peer, 34 kB per request at 1000 peers, where
@@ -48,6 +52,7 @@ final class KnownList {
   private static final ByteString PROBE = ByteString.EMPTY;
   private static final ByteString DIGEST = ByteString.copyFrom(new byte[] {1});
   private static final ByteString CHECK = ByteString.copyFrom(new byte[] {2});
+  private static final ByteString VERDICT = ByteString.copyFrom(new byte[] {3});
   private static final int PREFIX = 8;
 
   private KnownList() {}
@@ -76,6 +81,17 @@ final class KnownList {
   /** The summary a check carries, if {@code known} is one. */
   static Optional<ByteString> checked(List<ByteString> known) {
     return known.size() == 2 && known.get(0).equals(CHECK) ? Optional.of(known.get(1))
+        : Optional.empty();
+  }
+
+  /** A watcher's verdict on the peer whose latest alive message is {@code lastAlive}. */
+  static List<ByteString> verdict(Envelope lastAlive) {
+    return List.of(VERDICT, lastAlive.toByteString());
+  }
+
+  /** The envelope of the dead peer's alive message a verdict carries, if {@code known} is one. */
+  static Optional<ByteString> verdictOf(List<ByteString> known) {
+    return known.size() == 2 && known.get(0).equals(VERDICT) ? Optional.of(known.get(1))
         : Optional.empty();
   }
 

@@ -50,8 +50,8 @@ import org.hyperledger.fabric.protos.gossip.PeerTime;
  * peer is asked, with a few others, for its latest alive message before it is declared dead; the
  * rounds wait longer while answers come late ({@link ProbeRounds}). With watchers (hearsay profile,
  * {@link WatchRing}), a Hearsay peer's alive message goes to its watchers alone, who judge it; a
- * death they find and a join are rumors, and the anti-entropy round is a check of one peer's view
- * ({@link KnownList}).
+ * death two of them agree on and a join are rumors, and the anti-entropy round is a check of one
+ * peer's view ({@link KnownList}).
  *
  * <p>Org boundaries, as Fabric: a peer without an external endpoint talks only to its own org;
  * nothing sent to another org carries a secret envelope (internal endpoint), and only peers with
@@ -215,10 +215,11 @@ public final class Membership {
         expiry.died().forEach(m -> context.getLog().info("peer {} ({}) is dead: {}", m.pkiId(), describe(m),
             !judgedByAccrual.test(m) ? "not heard from for " + settings.aliveExpirationTimeout()
                 : settings.probes().rounds() == 0 ? "suspected by the accrual detector"
-                : expiry.confirmed().contains(m)
+                : expiry.confirmed().contains(m) && !settings.watch().on()
                     ? "suspected by the accrual detector through " + settings.probes().rounds() + " probe rounds"
                     : "suspected by the accrual detector, and held dead by another peer"));
         expiry.confirmed().forEach(this::tellVerdict);
+        expiry.proposed().forEach(this::propose);
         // A peer that suspects many at once is more likely slow itself than surrounded by crashes:
         // its rounds under way are bounded, and a suspect not probed is not a step nearer death.
         expiry.suspected().stream().filter(suspect -> probeRounds.canStart(suspect.pkiId()))
@@ -251,7 +252,16 @@ public final class Membership {
     List<WatchRing.Peer> others = aliveJudged().stream()
         .map(m -> new WatchRing.Peer(m.pkiId(), m.mspId(), m.externalEndpoint().isPresent())).toList();
     ring = new WatchRing(self, others, settings.watch().watchers());
-    table.watching(ring.subjects(), now);
+    Set<PkiId> subjects = ring.subjects();
+    table.watching(subjects, subjects.stream().filter(s -> otherWatchers(s).isEmpty()).collect(Collectors.toSet()), now);
+  }
+
+  /** With watchers: the watchers of {@code subject} other than this peer, alive here. */
+  private List<MemberInfo> otherWatchers(PkiId subject) {
+    List<MemberInfo> others = new ArrayList<>();
+    ring.watchersOf(subject).stream().filter(w -> !w.equals(setup.signer().self().pkiId()))
+        .forEach(w -> table.member(w).filter(m -> table.isAlive(w)).ifPresent(others::add));
+    return others;
   }
 
   /** With watchers: this peer's watchers, and as Fabric's rumor propagatePeerNum of the Fabric peers. */
@@ -347,9 +357,51 @@ public final class Membership {
     if (!disclosure.talksTo(requesterMsp)) {
       return;
     }
-    // Fabric peers send no known PKI-IDs (and ignore them); Hearsay peers probe, check and send digests.
-    setup.comm().tell(new Comm.Send(inbound.fromEndpoint(),
-        signed(answers.answer(selfAlive, requesterMsp, request.getKnownList()))));
+    List<ByteString> known = request.getKnownList();
+    Optional<ByteString> verdict = KnownList.verdictOf(known);
+    if (verdict.isPresent()) {
+      Optional<SignedGossipMessage> subject = onVerdict(verdict.get(), inbound);
+      if (subject.isEmpty()) {
+        return;
+      }
+      known = KnownList.probe(List.of(subject.get().signer().pkiId()));
+    }
+    // Fabric peers send no known PKI-IDs (and ignore them); Hearsay peers probe, check, send digests
+    // and ask the other watchers to agree.
+    setup.comm().tell(new Comm.Send(inbound.fromEndpoint(), signed(answers.answer(selfAlive, requesterMsp, known))));
+  }
+
+  /**
+   * Another watcher's verdict on a subject of this peer: dead here too if this peer suspects it (or
+   * once it does, while no newer alive message comes), and then a rumor from here. Answered as a
+   * probe for the subject, so that the asker hears of a newer alive message this peer holds. Returns
+   * the subject's alive message the verdict holds, if it is one.
+   */
+  private Optional<SignedGossipMessage> onVerdict(ByteString envelope, Comm.Inbound inbound) {
+    Envelope parsed;
+    try {
+      parsed = Envelope.parseFrom(envelope);
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      reject(Rejection.of(RejectionReason.MALFORMED_PAYLOAD, "verdict from %s is no envelope: %s",
+          inbound.fromEndpoint(), e.getMessage()), inbound.fromEndpoint());
+      return Optional.empty();
+    }
+    Optional<SignedGossipMessage> subject = verifiedAlive(parsed, inbound.fromEndpoint(), Instant.now());
+    subject.ifPresent(last -> {
+      long now = System.nanoTime();
+      PkiId dead = last.signer().pkiId();
+      if (!settings.watch().on() || dead.equals(setup.signer().self().pkiId())) {
+        return;
+      }
+      rewatch(now);
+      if (table.onVerdict(last, now) == AliveTable.DeadReport.CONFIRMED) {
+        MemberInfo info = AliveTable.infoOf(last);
+        context.getLog().info("peer {} ({}) is dead: suspected by the accrual detector, and by another watcher, {}",
+            dead, describe(info), inbound.fromEndpoint());
+        tellVerdict(info);
+      }
+    });
+    return subject;
   }
 
   /**
@@ -385,16 +437,41 @@ public final class Membership {
    * would learn from too). A peer that suspects it, now or before a newer alive message comes, holds
    * it dead without rounds of its own; one that does not suspect it is not moved. Peers confirming
    * by a verdict do not tell it on; their dead lists, in the membership responses they send anyway,
-   * count as verdicts for peers that suspect the same peer. With watchers, the verdict is a rumor
-   * that every peer not watching the dead one takes and forwards, and the dead peer is told too:
-   * alive after all, it answers at once with a newer alive message.
+   * count as verdicts for peers that suspect the same peer. With watchers, the death two watchers
+   * agreed on is a rumor that every peer not watching the dead one takes and forwards; the other
+   * watchers are told, and the dead peer too: alive after all, it answers at once with a newer
+   * alive message.
    */
   private void tellVerdict(MemberInfo dead) {
     table.aliveMessageOf(dead.pkiId()).ifPresent(last -> {
-      tellDead(last, Set.of());
-      if (settings.watch().on()) {
-        disclosure.endpointOf(dead).ifPresent(endpoint -> setup.comm().tell(new Comm.Send(endpoint,
-            signed(GossipMessages.membershipResponse(List.of(), List.of(disclosure.disclosed(last, dead.mspId())))))));
+      if (!settings.watch().on()) {
+        tellDead(last, Set.of());
+        return;
+      }
+      List<MemberInfo> told = new ArrayList<>(otherWatchers(dead.pkiId()));
+      told.add(dead);
+      Set<PkiId> except = told.stream().map(MemberInfo::pkiId).collect(Collectors.toSet());
+      tellDead(last, except);
+      told.forEach(peer -> disclosure.endpointOf(peer).ifPresent(endpoint -> setup.comm().tell(new Comm.Send(endpoint,
+          signed(GossipMessages.membershipResponse(List.of(), List.of(disclosure.disclosed(last, peer.mspId()))))))));
+    });
+  }
+
+  /**
+   * With watchers: this peer's probe rounds found {@code suspect} dead, which stays alive here until
+   * another watcher agrees. Its other watchers are asked, with its latest alive message known here
+   * ({@link KnownList#verdict}); one that suspects it too holds it dead and starts the rumor, one
+   * that hears it answers with its newer alive message. A lone watcher's mistake (loss on its own
+   * link, a pause of its own) so stays with it, where one rumor would reach every peer.
+   */
+  private void propose(MemberInfo suspect) {
+    table.aliveMessageOf(suspect.pkiId()).ifPresent(last -> {
+      List<MemberInfo> asked = otherWatchers(suspect.pkiId());
+      context.getLog().info("peer {} ({}) suspected through {} probe rounds: asking its {} other watchers to agree",
+          suspect.pkiId(), describe(suspect), settings.probes().rounds(), asked.size());
+      for (MemberInfo watcher : asked) {
+        disclosure.endpointOf(watcher).ifPresent(endpoint -> sendMembershipRequest(endpoint,
+            KnownList.verdict(disclosure.disclosed(last, watcher.mspId()))));
       }
     });
   }
@@ -527,9 +604,12 @@ public final class Membership {
       context.getLog().info("peer {} ({}) is dead: {} by {}", dead, describe(AliveTable.infoOf(report)),
           outcome == AliveTable.DeadReport.CONFIRMED ? "suspected by the accrual detector, and held dead"
               : "not watched here, and reported dead", inbound.fromEndpoint());
-      // With watchers, a death is a rumor: forwarded once by each peer it moves.
-      if (settings.watch().on()) {
+      // With watchers, a death is a rumor: forwarded once by each peer it moves; a watcher that
+      // agrees tells as the first watchers did.
+      if (settings.watch().on() && outcome == AliveTable.DeadReport.TAKEN) {
         tellDead(report, new HashSet<>(List.of(dead, inbound.sender().pkiId())));
+      } else if (settings.watch().on()) {
+        tellVerdict(AliveTable.infoOf(report));
       }
     }
   }

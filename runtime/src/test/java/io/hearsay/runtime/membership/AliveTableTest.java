@@ -306,6 +306,59 @@ class AliveTableTest {
   }
 
   @Test
+  void withWatchersASubjectFoundDeadByOneWatchersRoundsIsProposedAndDeadOnlyOnceAnotherWatcherAgrees() {
+    AliveTable watching = withProbeRounds(2);
+    SigningIdentity alone = TestCrypto.peer(1, 2);
+    SigningIdentity notWatched = TestCrypto.peer(2, 0);
+    watching.onAlive(alive(other, 1, 1, "127.0.0.1:1"), 0);
+    watching.onAlive(alive(alone, 1, 1, "127.0.0.1:2"), 0);
+    watching.onAlive(alive(notWatched, 1, 1, "127.0.0.1:3"), 0);
+    watching.watching(Set.of(other.pkiId(), alone.pkiId()), Set.of(alone.pkiId()), 0);
+    assertEquals(Set.of(other.pkiId(), alone.pkiId()), pkiIds(watching.expire(5 * SECOND).suspected()));
+    for (long at : new long[] {5 * SECOND, 5 * SECOND + SECOND / 10}) {
+      watching.probed(other.pkiId(), at);
+      watching.probed(alone.pkiId(), at);
+    }
+
+    AliveTable.Expiry roundsOver = watching.expire(5 * SECOND + SECOND / 5);
+    assertEquals(Set.of(alone.pkiId()), pkiIds(roundsOver.died()),
+        "a subject with no other watcher alive is found dead by this peer's rounds alone");
+    assertEquals(Set.of(alone.pkiId()), pkiIds(roundsOver.confirmed()));
+    assertEquals(Set.of(other.pkiId()), pkiIds(roundsOver.proposed()),
+        "a subject with other watchers: proposed to them, alive here");
+    assertTrue(watching.isAlive(other.pkiId()));
+    assertEquals(Set.of(other.pkiId()), pkiIds(roundsOver.suspected()), "and still probed");
+    assertTrue(watching.expire(5 * SECOND + SECOND / 4).proposed().isEmpty(), "proposed once per suspicion");
+
+    assertEquals(AliveTable.DeadReport.IGNORED, watching.onVerdict(alive(notWatched, 1, 1, "127.0.0.1:3"), 6 * SECOND),
+        "one watcher's verdict does not move a peer that does not watch the subject");
+    assertTrue(watching.isAlive(notWatched.pkiId()));
+    assertEquals(AliveTable.DeadReport.CONFIRMED, watching.onVerdict(alive(other, 1, 1, "127.0.0.1:1"), 6 * SECOND),
+        "another watcher agrees while this one suspects: dead now");
+    assertFalse(watching.isAlive(other.pkiId()));
+  }
+
+  @Test
+  void withWatchersAVerdictKeptBeforeTheSuspicionIsTheAgreementAndTheDeathIsTold() {
+    AliveTable watching = withProbeRounds(2);
+    watching.onAlive(alive(other, 1, 1, "127.0.0.1:1"), 0);
+    watching.watching(Set.of(other.pkiId()), Set.of(), 0);
+    assertEquals(AliveTable.DeadReport.KEPT, watching.onVerdict(alive(other, 1, 1, "127.0.0.1:1"), SECOND / 10),
+        "heard here lately: the other watcher's verdict waits");
+    AliveTable.Expiry suspicion = watching.expire(5 * SECOND);
+    assertEquals(Set.of(other.pkiId()), pkiIds(suspicion.died()), "suspected now: the two agree");
+    assertEquals(Set.of(other.pkiId()), pkiIds(suspicion.confirmed()), "agreed: this peer tells the others");
+
+    AliveTable heard = withProbeRounds(2);
+    heard.onAlive(alive(other, 1, 1, "127.0.0.1:1"), 0);
+    heard.watching(Set.of(other.pkiId()), Set.of(), 0);
+    heard.onVerdict(alive(other, 1, 1, "127.0.0.1:1"), SECOND / 10);
+    heard.onAlive(alive(other, 1, 2, "127.0.0.1:1"), SECOND / 5);
+    assertTrue(heard.expire(5 * SECOND).died().isEmpty(),
+        "a newer alive message heard here makes the other watcher's verdict void");
+  }
+
+  @Test
   void aForwardedCopyWithoutSecretKeepsTheKnownInternalEndpoint() {
     table.onAlive(alive(other, 1, 1, "127.0.0.1:9"), 0);
     SignedGossipMessage stripped = alive(other, 1, 2, "127.0.0.1:9");

@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.ByteString;
 import io.hearsay.protocol.identity.PkiId;
 import io.hearsay.protocol.testing.TestCrypto;
 import java.util.List;
+import java.util.Optional;
+import org.hyperledger.fabric.protos.gossip.Envelope;
 import org.junit.jupiter.api.Test;
 
 class KnownListTest {
@@ -47,6 +50,17 @@ class KnownListTest {
     assertNotEquals(summary, KnownList.summary(List.of(named, other)), "one peer fewer");
     assertEquals(java.util.Optional.of(summary), KnownList.checked(KnownList.check(summary)));
     assertTrue(KnownList.checked(KnownList.digest(List.of(named))).isEmpty(), "a digest is no check");
+  }
+
+  @Test
+  void aVerdictCarriesTheDeadPeersAliveMessageAndIsNoOtherForm() {
+    Envelope last = Envelope.newBuilder().setPayload(ByteString.copyFromUtf8("alive")).build();
+    List<ByteString> verdict = KnownList.verdict(last);
+    assertEquals(Optional.of(last.toByteString()), KnownList.verdictOf(verdict));
+    assertEquals(Optional.empty(), KnownList.checked(verdict));
+    assertEquals(Optional.empty(), KnownList.verdictOf(KnownList.check(KnownList.summary(List.of(named)))));
+    assertEquals(Optional.empty(), KnownList.verdictOf(List.of(named.bytes(), other.bytes())),
+        "two PKI-IDs named are Fabric's form");
   }
 
   @Test

@@ -324,6 +324,51 @@ class MembershipActorTest {
   }
 
   @Test
+  void withWatchersOneWatchersRoundsAskTheOtherWatcherAndTheDeathWaitsUntilItAgrees() throws Exception {
+    Endpoint suspectAt = new Endpoint("10.0.0.9", 7051);
+    Endpoint otherWatcherAt = new Endpoint("10.0.0.8", 7051);
+    // Three peers of one org, two watchers each: this one and the other watcher watch the suspect. A
+    // 60 s expiry and check interval: only probe rounds and verdicts act within the test.
+    ActorRef<Membership.Command> membership = start(new MembershipSettings(List.of(), SELF, Optional.empty(),
+        Duration.ofMillis(200), Duration.ofSeconds(60), Duration.ofSeconds(1), 20, Duration.ofSeconds(60), 3, 3,
+        Optional.of(new AccrualDetector.Settings(3, 100, Duration.ofMillis(50), Duration.ofMillis(100))),
+        new MembershipSettings.Probes(2, 1, 2, Duration.ofMillis(50), 8, 5), AntiEntropy.Mode.PULL,
+        new MembershipSettings.Watch(2, 2, Duration.ofSeconds(60))));
+    SignedGossipMessage suspectLast = alive(sameOrg, "", 1, suspectAt.toString());
+    events.tell(new Comm.Inbound(suspectLast, sameOrg.identity(), BOOTSTRAP));
+    events.tell(new Comm.Inbound(alive(third, "", 1, otherWatcherAt.toString()), third.identity(), BOOTSTRAP));
+
+    // The suspect falls silent; the other watcher answers every request with nothing new, so the
+    // rounds count. Once they ran out, the other watcher is asked to agree, and the suspect is alive.
+    SignedGossipMessage nothingNew = new EnvelopeSigner(third).sign(GossipMessages.membershipResponse(List.of(),
+        List.of()));
+    Optional<ByteString> asked = Optional.empty();
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (asked.isEmpty()) {
+      assertTrue(System.nanoTime() < deadline, "the other watcher was not asked to agree within 10 s");
+      Comm.Command sent = comm.receiveMessage(Duration.ofSeconds(5));
+      assertFalse(sent instanceof Comm.Send send && content(send).hasMemRes()
+          && content(send).getMemRes().getDeadCount() > 0, "no death is told before another watcher agrees");
+      if (sent instanceof Comm.Send send && content(send).hasMemReq() && send.to().equals(otherWatcherAt)) {
+        asked = KnownList.verdictOf(content(send).getMemReq().getKnownList());
+        events.tell(new Comm.Inbound(nothingNew, third.identity(), otherWatcherAt));
+      }
+    }
+    assertEquals(sameOrg.pkiId().bytes(), GossipMessage.parseFrom(
+        org.hyperledger.fabric.protos.gossip.Envelope.parseFrom(asked.get()).getPayload())
+        .getAliveMsg().getMembership().getPkiId(), "the verdict carries the suspect's latest alive message");
+    assertTrue(view(membership).alivePkiIds().contains(sameOrg.pkiId()), "one watcher's rounds alone kill nobody");
+
+    // The other watcher's own verdict agrees: dead now, and the suspect itself is told.
+    events.tell(new Comm.Inbound(new EnvelopeSigner(third).sign(GossipMessages.membershipRequest(
+        alive(third, "", 2, otherWatcherAt.toString()).envelope(), KnownList.verdict(suspectLast.envelope()))),
+        third.identity(), otherWatcherAt));
+    comm.fishForMessage(Duration.ofSeconds(5), m -> m instanceof Comm.Send send && isVerdict(send, suspectAt)
+        ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
+    assertTrue(view(membership).deadPkiIds().contains(sameOrg.pkiId()), "two watchers agree: dead");
+  }
+
+  @Test
   void aMembershipRequestCarryingAnotherPeersAliveMessageIsSpoofed() {
     ActorRef<Membership.Command> membership = start(List.of(), Optional.empty());
     var request = new EnvelopeSigner(otherOrg).sign(GossipMessages.membershipRequest(alive(sameOrg, "", 1).envelope(),
