@@ -1,5 +1,6 @@
 package io.hearsay.bench.dissemination;
 
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.hearsay.bench.report.JsonFile;
 import io.hearsay.bench.report.LineChart;
@@ -34,7 +35,9 @@ import java.util.Map;
  * dissemination-cdf.svg.
  *
  * <p>Usage: {@code DisseminationReport [--peers 100] [--blocks 60] [--warmup 60] [--loss 0,0.01]
- * [--profile fabric,hearsay] [--rate 2] [--seed 2026] [--out bench/results] [--json]}.
+ * [--profile fabric,hearsay] [--rate 2] [--seed 2026] [--out bench/results] [--json] [--slowdown 1]
+ * [--set "key = value, key = value"] [--name dissemination-...]}: {@code --set} overrides keys of
+ * every profile run (HOCON), {@code --name} the results' file name.
  */
 public final class DisseminationReport {
 
@@ -48,7 +51,7 @@ public final class DisseminationReport {
   public static void main(String[] args) throws Exception {
     Map<String, String> options = Options.parse(args, Map.of("--peers", "100", "--blocks", "60",
         "--warmup", "60", "--loss", "0,0.01", "--profile", "fabric,hearsay", "--rate", "2", "--seed", "2026",
-        "--out", "bench/results", "--slowdown", "1"));
+        "--out", "bench/results", "--slowdown", "1", "--set", ""));
     boolean json = options.containsKey("--json");
     int peers = Integer.parseInt(options.get("--peers"));
     int blocks = Integer.parseInt(options.get("--blocks"));
@@ -57,16 +60,18 @@ public final class DisseminationReport {
     long seed = Long.parseLong(options.get("--seed"));
     Path out = Path.of(options.get("--out"));
     int slowdown = Integer.parseInt(options.get("--slowdown"));
+    Config overrides = ConfigFactory.parseString(options.get("--set"));
     List<Row> rows = new ArrayList<>();
     for (String lossText : options.get("--loss").split(",")) {
       double loss = Double.parseDouble(lossText);
       for (String profile : options.get("--profile").split(",")) {
-        rows.add(run(profile, peers, blocks, warmup, rate, loss, seed, slowdown));
+        rows.add(run(profile, overrides, peers, blocks, warmup, rate, loss, seed, slowdown));
       }
     }
     String jsonText = json(rows, peers, blocks, warmup, rate, seed, slowdown);
-    String md = markdown(rows, peers, blocks, warmup, rate, seed, slowdown);
-    String name = "dissemination" + (peers == 100 ? "" : "-" + peers);
+    String md = markdown(rows, peers, blocks, warmup, rate, seed, slowdown)
+        + (overrides.isEmpty() ? "" : String.format(Locale.ROOT, "%nWith `--set %s`.%n", options.get("--set")));
+    String name = options.getOrDefault("--name", "dissemination" + (peers == 100 ? "" : "-" + peers));
     Files.createDirectories(out);
     Files.writeString(out.resolve(name + ".json"), jsonText);
     Files.writeString(out.resolve(name + ".md"), md);
@@ -81,15 +86,16 @@ public final class DisseminationReport {
     System.out.print(json ? jsonText : md);
   }
 
-  private static Row run(String profile, int peers, int blocks, int warmup, double rate, double loss, long seed,
-      int slowdown) throws Exception {
+  private static Row run(String profile, Config overrides, int peers, int blocks, int warmup, double rate, double loss,
+      long seed, int slowdown) throws Exception {
+    Config profileConfig = overrides.withFallback(TestConfigs.profile(profile));
     ChannelSettings settings = ChannelSettingsReader.read(Slowdown.apply(
-        TestConfigs.profile(profile).withFallback(ConfigFactory.load()), slowdown, "peer.gossip", "hearsay.channels.plumtree", "hearsay.channels.pull"),
+        profileConfig.withFallback(ConfigFactory.load()), slowdown, "peer.gossip", "hearsay.channels"),
         "--profile " + profile);
     System.err.printf("profile %s, %.1f%% loss%n", profile, loss * 100);
     try (SimulatedNetwork network = SimulatedNetwork.start(new SimulatedNetwork.Settings(peers,
         Slowdown.apply(LinkModel.Links.lan().withLoss(loss), slowdown), seed, settings,
-        SimulatedNetwork.scratchDir("dissemination"), TestConfigs.profile(profile)))) {
+        SimulatedNetwork.scratchDir("dissemination"), profileConfig))) {
       DisseminationRun.Result result = new DisseminationRun(network, 0)
           .run(warmup, blocks, 10, 1024, rate / slowdown, Duration.ofSeconds(120L * slowdown));
       double[] allPeers = result.blocks().stream().mapToDouble(b -> b.allPeersMs() / slowdown).sorted().toArray();

@@ -83,12 +83,7 @@ public final class AliveTable {
    * probe rounds found dead that stay alive here until another watcher agrees (the caller asks them).
    */
   public record Expiry(List<MemberInfo> died, List<MemberInfo> confirmed, List<MemberInfo> suspected,
-      List<MemberInfo> proposed) {
-
-    public Expiry(List<MemberInfo> died, List<MemberInfo> confirmed, List<MemberInfo> suspected) {
-      this(died, confirmed, suspected, List.of());
-    }
-  }
+      List<MemberInfo> proposed) {}
 
   /** What another peer's report of a dead peer did here. */
   public enum DeadReport {
