@@ -171,7 +171,10 @@ public final class StateInfoGossip {
     table.retainOnly(alive);
     provenByMac.retainAll(alive);
     haveAny.retainAll(alive);
-    if (settings.introduceToNewPeers()) {
+    // Before the first StateInfo (the ledger still opening) the first publish introduces this peer
+    // to every peer alive then; introducing it now would send each a pull request, each answered
+    // with a whole snapshot: n² snapshots of n entries when a thousand peers start together.
+    if (settings.introduceToNewPeers() && (ours != null || knownHeight > 0)) {
       alive.stream().filter(p -> !lastAlive.contains(p)).forEach(this::introduceTo);
     }
     lastAlive = Set.copyOf(alive);

@@ -33,11 +33,7 @@ class StateInfoGossipTest {
   private final SigningIdentity fabric = TestCrypto.peer(1, 2);
   /** Who got a StateInfo of ours, in order. */
   private final List<PkiId> stateInfoTo = new ArrayList<>();
-  private final StateInfoGossip gossip = new StateInfoGossip(CHANNEL, Set.of("Org1MSP"), new EnvelopeSigner(self),
-      new EnvelopeVerifier(new IdentityMapper(TestCrypto.msps()), 1 << 20), 1,
-      new StateInfoGossip.Settings(StateInfoGossip.Settings.FABRIC.spread(), StateInfoGossip.Settings.FABRIC.rumor(),
-          StateInfoGossip.Settings.FABRIC.exchange(), false, Duration.ofHours(1), Duration.ofSeconds(60)),
-      new SplittableRandom(1), new StateInfoGossip.Outbox() {
+  private final StateInfoGossip.Outbox outbox = new StateInfoGossip.Outbox() {
         @Override
         public void send(PkiId to, Envelope envelope) {
           stateInfoTo.add(to);
@@ -57,7 +53,16 @@ class StateInfoGossipTest {
         public boolean isHearsayPeer(PkiId peer) {
           return peer.equals(hearsay.pkiId());
         }
-      });
+      };
+  private final StateInfoGossip gossip = gossip(false);
+
+  private StateInfoGossip gossip(boolean introduceToNewPeers) {
+    return new StateInfoGossip(CHANNEL, Set.of("Org1MSP"), new EnvelopeSigner(self),
+        new EnvelopeVerifier(new IdentityMapper(TestCrypto.msps()), 1 << 20), 1,
+        new StateInfoGossip.Settings(StateInfoGossip.Settings.FABRIC.spread(), StateInfoGossip.Settings.FABRIC.rumor(),
+            StateInfoGossip.Settings.FABRIC.exchange(), introduceToNewPeers, Duration.ofHours(1), Duration.ofSeconds(60)),
+        new SplittableRandom(1), outbox);
+  }
 
   private static SignedGossipMessage stateInfo(SigningIdentity who, long incarnation, long seq, long height) {
     return new EnvelopeSigner(who).sign(GossipMessages.stateInfo(who.pkiId(), CHANNEL, PeerTimes.of(incarnation, seq), height));
@@ -86,6 +91,23 @@ class StateInfoGossipTest {
     assertEquals(List.of(), stateInfoTo);
     gossip.publish(2, hour);
     assertEquals(List.of(hearsay.pkiId()), stateInfoTo, "blocks stopped: the withheld StateInfo goes after the interval");
+  }
+
+  @Test
+  void peersSeenAliveBeforeTheLedgerOpensAreIntroducedByTheFirstStateInfoNotEachByAPullRequest() {
+    StateInfoGossip introducing = gossip(true);
+    introducing.membersChanged(Set.of(hearsay.pkiId(), fabric.pkiId()));
+    assertEquals(List.of(), stateInfoTo,
+        "no height yet: nothing, where a pull request to each would bring back each one's whole snapshot");
+    introducing.heightKnown(1);
+    assertEquals(Set.of(hearsay.pkiId(), fabric.pkiId()), Set.copyOf(stateInfoTo), "the first StateInfo introduces us");
+    assertEquals(2, stateInfoTo.size());
+
+    stateInfoTo.clear();
+    StateInfoGossip opening = gossip(true);
+    opening.introduceTo(hearsay.pkiId());
+    assertEquals(List.of(hearsay.pkiId()), stateInfoTo,
+        "a message about to go before any height: a pull request goes first, its channel MAC the proof");
   }
 
   @Test
