@@ -66,6 +66,17 @@ class MembershipActorTest {
         Duration.ofSeconds(1), 20, Duration.ofMillis(160), 3, 3, accrual, probes, AntiEntropy.Mode.PULL);
   }
 
+  /**
+   * Alive every 200 ms, a quick accrual detector and two probe rounds 50 ms apart; a 60 s expiry, so
+   * only the probe rounds (and verdicts) can make a peer dead within a test.
+   */
+  private static MembershipSettings probing(Duration pullInterval, MembershipSettings.Watch watch) {
+    return new MembershipSettings(List.of(), SELF, Optional.empty(), Duration.ofMillis(200), Duration.ofSeconds(60),
+        Duration.ofSeconds(1), 20, pullInterval, 3, 3,
+        Optional.of(new AccrualDetector.Settings(3, 100, Duration.ofMillis(50), Duration.ofMillis(100))),
+        new MembershipSettings.Probes(2, 1, 2, Duration.ofMillis(50), 8, 5), AntiEntropy.Mode.PULL, watch);
+  }
+
   private ActorRef<Membership.Command> start(List<Endpoint> bootstrap, Optional<Endpoint> external) {
     return start(settings(bootstrap, external, Optional.empty(), MembershipSettings.Probes.NONE));
   }
@@ -231,11 +242,7 @@ class MembershipActorTest {
   void aSuspectedPeerIsAskedDirectlyAndThroughAnotherPeerAndIsDeadOnceRoundsTheOtherAnsweredRanOut() throws Exception {
     Endpoint suspectAt = new Endpoint("10.0.0.9", 7051);
     Endpoint relayAt = new Endpoint("10.0.0.8", 7051);
-    // A 60 s expiry: only the probe rounds can make the suspect dead within the test.
-    ActorRef<Membership.Command> membership = start(new MembershipSettings(List.of(), SELF, Optional.empty(),
-        Duration.ofMillis(200), Duration.ofSeconds(60), Duration.ofSeconds(1), 20, Duration.ofMillis(160), 3, 3,
-        Optional.of(new AccrualDetector.Settings(3, 100, Duration.ofMillis(50), Duration.ofMillis(100))),
-        new MembershipSettings.Probes(2, 1, 2, Duration.ofMillis(50), 8, 5), AntiEntropy.Mode.PULL));
+    ActorRef<Membership.Command> membership = start(probing(Duration.ofMillis(160), MembershipSettings.Watch.OFF));
     events.tell(new Comm.Inbound(alive(sameOrg, "", 1, suspectAt.toString()), sameOrg.identity(), BOOTSTRAP));
     events.tell(new Comm.Inbound(alive(third, "", 1, relayAt.toString()), third.identity(), BOOTSTRAP));
 
@@ -328,11 +335,8 @@ class MembershipActorTest {
     Endpoint suspectAt = new Endpoint("10.0.0.9", 7051);
     Endpoint otherWatcherAt = new Endpoint("10.0.0.8", 7051);
     // Three peers of one org, two watchers each: this one and the other watcher watch the suspect. A
-    // 60 s expiry and check interval: only probe rounds and verdicts act within the test.
-    ActorRef<Membership.Command> membership = start(new MembershipSettings(List.of(), SELF, Optional.empty(),
-        Duration.ofMillis(200), Duration.ofSeconds(60), Duration.ofSeconds(1), 20, Duration.ofSeconds(60), 3, 3,
-        Optional.of(new AccrualDetector.Settings(3, 100, Duration.ofMillis(50), Duration.ofMillis(100))),
-        new MembershipSettings.Probes(2, 1, 2, Duration.ofMillis(50), 8, 5), AntiEntropy.Mode.PULL,
+    // 60 s check interval: only probe rounds and verdicts act within the test.
+    ActorRef<Membership.Command> membership = start(probing(Duration.ofSeconds(60),
         new MembershipSettings.Watch(2, 2, Duration.ofSeconds(60))));
     SignedGossipMessage suspectLast = alive(sameOrg, "", 1, suspectAt.toString());
     events.tell(new Comm.Inbound(suspectLast, sameOrg.identity(), BOOTSTRAP));
