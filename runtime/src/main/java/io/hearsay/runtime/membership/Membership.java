@@ -215,7 +215,9 @@ public final class Membership {
         expiry.died().forEach(m -> context.getLog().info("peer {} ({}) is dead: {}", m.pkiId(), describe(m),
             !judgedByAccrual.test(m) ? "not heard from for " + settings.aliveExpirationTimeout()
                 : settings.probes().rounds() == 0 ? "suspected by the accrual detector"
-                : expiry.confirmed().contains(m) && !settings.watch().on()
+                : settings.watch().on() && expiry.confirmed().contains(m)
+                    ? "suspected by the accrual detector, and found dead by its watchers (this peer among them)"
+                : expiry.confirmed().contains(m)
                     ? "suspected by the accrual detector through " + settings.probes().rounds() + " probe rounds"
                     : "suspected by the accrual detector, and held dead by another peer"));
         expiry.confirmed().forEach(this::tellVerdict);

@@ -373,6 +373,25 @@ class MembershipActorTest {
   }
 
   @Test
+  void aVerdictThatIsNoSignedAliveMessageIsACountedRejectionAndKillsNobody() {
+    ActorRef<Membership.Command> membership = start(probing(Duration.ofSeconds(60),
+        new MembershipSettings.Watch(2, 2, Duration.ofSeconds(60))));
+    events.tell(new Comm.Inbound(alive(third, "", 1, "10.0.0.8:7051"), third.identity(), BOOTSTRAP));
+    events.tell(new Comm.Inbound(new EnvelopeSigner(sameOrg).sign(GossipMessages.membershipRequest(
+        alive(sameOrg, "", 1).envelope(), List.of(ByteString.copyFrom(new byte[] {3}), ByteString.copyFromUtf8("junk")))),
+        sameOrg.identity(), BOOTSTRAP));
+    SignedGossipMessage unsigned = alive(third, "", 1, "10.0.0.8:7051");
+    events.tell(new Comm.Inbound(new EnvelopeSigner(sameOrg).sign(GossipMessages.membershipRequest(
+        alive(sameOrg, "", 2).envelope(), KnownList.verdict(unsigned.envelope().toBuilder().clearSignature().build()))),
+        sameOrg.identity(), BOOTSTRAP));
+    view(membership);
+    assertEquals(2L, rejections.counts().values().stream().mapToLong(Long::longValue).sum(),
+        "bytes that are no envelope, and an alive message without its signature: " + rejections.counts());
+    assertEquals(1L, rejections.counts().get(RejectionReason.MALFORMED_PAYLOAD));
+    assertTrue(view(membership).alivePkiIds().contains(third.pkiId()));
+  }
+
+  @Test
   void aMembershipRequestCarryingAnotherPeersAliveMessageIsSpoofed() {
     ActorRef<Membership.Command> membership = start(List.of(), Optional.empty());
     var request = new EnvelopeSigner(otherOrg).sign(GossipMessages.membershipRequest(alive(sameOrg, "", 1).envelope(),
