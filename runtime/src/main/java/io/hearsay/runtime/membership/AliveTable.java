@@ -52,7 +52,7 @@ import org.hyperledger.fabric.protos.gossip.PeerTime;
  *   peer (a dead list holding its latest alive message known here)  alive message of the peer comes:
  *                                                                   suspected now or later, the peer
  *                                                                   is dead without rounds of its own
- * with watchers (watching(subjects)): only the subjects feed     -> a peer not watched neither expires
+ * with watchers (watching(subjects, alone)): only the subjects feed     -> a peer not watched neither expires
  *   the detector                                                    nor is suspected: it is alive
  *                                                                   until a dead report holding its
  *                                                                   latest alive message known here
@@ -304,16 +304,10 @@ public final class AliveTable {
    * From now on this peer watches {@code subjects} alone among the peers the detector judges: their
    * detector histories start now (a subject silent from now on is suspected), and the others'
    * histories, probe rounds and expiry are dropped. A peer not watched is alive until a dead report
-   * says otherwise; its watchers' verdict, as a rumor, is that report.
-   */
-  public void watching(Set<PkiId> subjects, long nowNanos) {
-    watching(subjects, subjects, nowNanos);
-  }
-
-  /**
-   * As {@link #watching(Set, long)}, where only {@code alone} (subjects without another watcher
-   * alive) die by this peer's probe rounds alone; the others' deaths wait for another watcher to
-   * agree, so that one watcher's mistake (a loss on its own link, a pause of its own) stays its own.
+   * says otherwise; its watchers' agreed verdict, as a rumor, is that report. Only {@code alone}
+   * (subjects without another watcher alive) die by this peer's probe rounds alone; the others'
+   * deaths wait for another watcher to agree, so that one watcher's mistake (a loss on its own link,
+   * a pause of its own) stays its own.
    */
   public void watching(Set<PkiId> subjects, Set<PkiId> alone, long nowNanos) {
     Set<PkiId> before = watched == null ? Set.of() : watched;

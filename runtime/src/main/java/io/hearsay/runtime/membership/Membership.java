@@ -1,6 +1,7 @@
 package io.hearsay.runtime.membership;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.hearsay.channels.common.RandomPeers;
 import io.hearsay.channels.epidemic.AntiEntropy;
 import io.hearsay.protocol.Rejection;
@@ -383,7 +384,7 @@ public final class Membership {
     Envelope parsed;
     try {
       parsed = Envelope.parseFrom(envelope);
-    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+    } catch (InvalidProtocolBufferException e) {
       reject(Rejection.of(RejectionReason.MALFORMED_PAYLOAD, "verdict from %s is no envelope: %s",
           inbound.fromEndpoint(), e.getMessage()), inbound.fromEndpoint());
       return Optional.empty();

@@ -279,7 +279,7 @@ class AliveTableTest {
     watching.onAlive(alive(other, 1, 1, "127.0.0.1:1"), 0);
     watching.onAlive(alive(subject, 1, 1, "127.0.0.1:2"), 0);
     watching.onAlive(alive(notWatched, 1, 2, "127.0.0.1:3"), 0);
-    watching.watching(Set.of(subject.pkiId()), 10 * SECOND);
+    watching.watching(Set.of(subject.pkiId()), Set.of(subject.pkiId()), 10 * SECOND);
 
     assertTrue(watching.expire(10 * SECOND + 200 * MS).suspected().isEmpty(),
         "a subject's history starts when it is watched: silent before that is not silent to the detector");
