@@ -55,30 +55,45 @@ public final class StateInfoGossip {
    * snapshot lacked or held older (3 messages). With {@code introduceToNewPeers}, this
    * peer's StateInfo goes at once to every peer that becomes alive, so membership proofs do not
    * wait for the next anti-entropy round (at start-up that is what lets elections see each other).
+   * {@code hearsayPeers} is what Hearsay peers do among themselves.
    */
   public record Settings(Spread spread, RumorMongering.Settings rumor, AntiEntropy.Mode exchange, boolean introduceToNewPeers,
-      Duration hearsayPeersInterval, Duration pullWhileHeightsShown) {
+      HearsayPeers hearsayPeers) {
     /** Fabric's: broadcast, and pull rounds. */
     public static final Settings FABRIC = new Settings(Spread.BROADCAST,
         new RumorMongering.Settings(3, RumorMongering.Feedback.BLIND, RumorMongering.Loss.COUNTER), AntiEntropy.Mode.PULL, false);
 
     /** Every new StateInfo to every member, Hearsay peers included. */
     public Settings(Spread spread, RumorMongering.Settings rumor, AntiEntropy.Mode exchange, boolean introduceToNewPeers) {
-      this(spread, rumor, exchange, introduceToNewPeers, Duration.ZERO, Duration.ZERO);
+      this(spread, rumor, exchange, introduceToNewPeers, HearsayPeers.FABRIC);
     }
 
     /** These settings with another spread and exchange. */
     public Settings with(Spread otherSpread, AntiEntropy.Mode otherExchange) {
-      return new Settings(otherSpread, rumor, otherExchange, introduceToNewPeers, hearsayPeersInterval,
-          pullWhileHeightsShown);
+      return new Settings(otherSpread, rumor, otherExchange, introduceToNewPeers, hearsayPeers);
+    }
+  }
+
+  /**
+   * StateInfo among Hearsay peers. With {@code interval} above zero, a Hearsay peer that holds a
+   * StateInfo of ours gets a new one only every {@code interval} (our blocks and announcements show
+   * it our height), or every members × its size / {@code bytesPerSecond} when that is longer
+   * ({@code bytesPerSecond} 0: no bound), and the anti-entropy round runs only every {@code
+   * pullWhileHeightsShown} while blocks show heights. With {@code digestPull}, a PULL round's
+   * request to a Hearsay peer lists what this peer holds ({@link StateInfoDigest}) and is answered
+   * with only the entries newer. All zero and off is Fabric's behaviour.
+   */
+  public record HearsayPeers(Duration interval, Duration pullWhileHeightsShown, long bytesPerSecond, boolean digestPull) {
+    public static final HearsayPeers FABRIC = new HearsayPeers(Duration.ZERO, Duration.ZERO, 0, false);
+
+    boolean heightsRideOnBlocks() {
+      return !interval.isZero();
     }
 
-    /**
-     * Whether Hearsay peers that already hold a StateInfo of ours get a new one only every
-     * {@code hearsayPeersInterval}: the blocks we push and announce show them our height.
-     */
-    boolean heightsRideOnBlocks() {
-      return !hearsayPeersInterval.isZero();
+    /** How often a new StateInfo of {@code bytes} goes to Hearsay peers, in a channel of {@code members}. */
+    long intervalNanos(int members, int bytes) {
+      long bound = bytesPerSecond == 0 ? 0 : (long) ((double) members * bytes / bytesPerSecond * 1e9);
+      return Math.max(interval.toNanos(), bound);
     }
   }
 
@@ -246,10 +261,20 @@ public final class StateInfoGossip {
       RandomPeers.pick(provenMembersAlive(), peers, random).forEach(peer -> outbox.send(peer, snapshot));
       return;
     }
-    // A pull request may go to any alive peer: it proves our membership, and reveals nothing.
+    // A pull request may go to any alive peer: it proves our membership, and reveals nothing. A
+    // digest names the channel's members, so it goes only to Hearsay peers proven members.
     Envelope request = signer.sign(GossipMessages.stateInfoPullRequest(signer.self().pkiId(), channel)).envelope();
+    boolean digests = settings.hearsayPeers().digestPull() && settings.exchange() == AntiEntropy.Mode.PULL;
+    Envelope digestRequest = null;
     awaitingSnapshot.clear();
     for (PkiId peer : RandomPeers.pick(outbox.alive(), peers, random)) {
+      if (digests && outbox.isHearsayPeer(peer) && isProvenMember(peer)) {
+        if (digestRequest == null) {
+          digestRequest = signer.sign(StateInfoDigest.request(signer.self().pkiId(), channel, held())).envelope();
+        }
+        outbox.send(peer, digestRequest);
+        continue;
+      }
       outbox.send(peer, request);
       if (settings.exchange() == AntiEntropy.Mode.PUSH_PULL) {
         awaitingSnapshot.add(peer);
@@ -268,7 +293,23 @@ public final class StateInfoGossip {
       return Optional.empty();
     }
     provenByMac.add(from);
-    return Optional.of(GossipMessages.stateInfoSnapshot(channel, snapshotElements()));
+    Optional<StateInfoDigest.Held> held;
+    try {
+      held = StateInfoDigest.of(request);
+    } catch (StateInfoDigest.MalformedDigest e) {
+      outbox.reject(Rejection.of(RejectionReason.MALFORMED_REQUEST, "%s", e.getMessage()), from);
+      return Optional.empty();
+    }
+    if (held.isEmpty()) {
+      return Optional.of(GossipMessages.stateInfoSnapshot(channel, snapshotElements()));
+    }
+    // A digest request (a Hearsay peer's): only what it lacks, and nothing at all when that is nothing.
+    List<Envelope> lacking = new ArrayList<>();
+    if (ours != null && held.get().lacks(signer.self().pkiId(), ownTime)) {
+      lacking.add(ours);
+    }
+    table.entries().stream().filter(e -> held.get().lacks(e.pkiId(), e.time())).forEach(e -> lacking.add(e.message().envelope()));
+    return lacking.isEmpty() ? Optional.empty() : Optional.of(GossipMessages.stateInfoSnapshot(channel, lacking));
   }
 
   /** Our StateInfo and every member's latest. */
@@ -279,6 +320,16 @@ public final class StateInfoGossip {
     }
     table.entries().forEach(e -> elements.add(e.message().envelope()));
     return elements;
+  }
+
+  /** The time of our StateInfo and of every member's latest, for a digest request. */
+  private Map<PkiId, PeerTime> held() {
+    Map<PkiId, PeerTime> held = new HashMap<>();
+    if (ours != null) {
+      held.put(signer.self().pkiId(), ownTime);
+    }
+    table.entries().forEach(e -> held.put(e.pkiId(), e.time()));
+    return held;
   }
 
   /**
@@ -310,8 +361,8 @@ public final class StateInfoGossip {
    * learns that others moved on.
    */
   public boolean antiEntropyDue(long nowNanos) {
-    boolean due = !settings.heightsRideOnBlocks() || !heightsShownSinceRound
-        || nowNanos - lastRound >= settings.pullWhileHeightsShown().toNanos();
+    boolean due = !settings.hearsayPeers().heightsRideOnBlocks() || !heightsShownSinceRound
+        || nowNanos - lastRound >= settings.hearsayPeers().pullWhileHeightsShown().toNanos();
     heightsShownSinceRound = false;
     if (due) {
       lastRound = nowNanos;
@@ -322,7 +373,7 @@ public final class StateInfoGossip {
   /**
    * Publishes this peer's ledger height if it changed since the last StateInfo: to every proven
    * member, but, when heights ride on blocks, to a Hearsay peer that holds an earlier StateInfo of
-   * ours only every hearsayPeersInterval.
+   * ours only every {@link HearsayPeers#intervalNanos}.
    */
   public void publish(long height) {
     publish(height, System.nanoTime());
@@ -352,12 +403,12 @@ public final class StateInfoGossip {
     if (settings.spread() == Spread.ANTI_ENTROPY) {
       return;
     }
-    boolean toHearsayPeers = !settings.heightsRideOnBlocks() || first
-        || nowNanos - lastToHearsayPeers >= settings.hearsayPeersInterval().toNanos();
+    List<PkiId> members = provenMembersAlive();
+    boolean toHearsayPeers = !settings.hearsayPeers().heightsRideOnBlocks() || first || hearsayPeersDue(members, nowNanos);
     if (toHearsayPeers) {
       lastToHearsayPeers = nowNanos;
     }
-    for (PkiId member : provenMembersAlive()) {
+    for (PkiId member : members) {
       if (toHearsayPeers || !knowsWeAreMember(member)) {
         outbox.send(member, ours);
         haveOurs.add(member);
@@ -368,14 +419,17 @@ public final class StateInfoGossip {
 
   /**
    * Our latest StateInfo, withheld from Hearsay peers while our blocks showed them our height, goes
-   * to them once hearsayPeersInterval has passed: when blocks stop, every member ends up holding it.
+   * to them when due: when blocks stop, every member ends up holding it.
    */
   private void sendWithheld(long nowNanos) {
-    if (ours == null || !settings.heightsRideOnBlocks()
-        || nowNanos - lastToHearsayPeers < settings.hearsayPeersInterval().toNanos()) {
+    if (ours == null || !settings.hearsayPeers().heightsRideOnBlocks()) {
       return;
     }
-    List<PkiId> withheld = provenMembersAlive().stream().filter(member -> !haveOurs.contains(member)).toList();
+    List<PkiId> members = provenMembersAlive();
+    if (!hearsayPeersDue(members, nowNanos)) {
+      return;
+    }
+    List<PkiId> withheld = members.stream().filter(member -> !haveOurs.contains(member)).toList();
     for (PkiId member : withheld) {
       outbox.send(member, ours);
       haveOurs.add(member);
@@ -386,9 +440,14 @@ public final class StateInfoGossip {
     }
   }
 
+  /** Whether a new StateInfo of ours is due to the Hearsay peers that hold an earlier one. */
+  private boolean hearsayPeersDue(List<PkiId> members, long nowNanos) {
+    return nowNanos - lastToHearsayPeers >= settings.hearsayPeers().intervalNanos(members.size(), ours.getSerializedSize());
+  }
+
   /** A Hearsay peer that holds a StateInfo of ours, when our blocks show it our height. */
   private boolean knowsWeAreMember(PkiId peer) {
-    return settings.heightsRideOnBlocks() && haveAny.contains(peer) && outbox.isHearsayPeer(peer);
+    return settings.hearsayPeers().heightsRideOnBlocks() && haveAny.contains(peer) && outbox.isHearsayPeer(peer);
   }
 
   /**

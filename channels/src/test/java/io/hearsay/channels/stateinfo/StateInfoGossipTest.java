@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnknownFieldSet;
 import io.hearsay.protocol.Rejection;
+import io.hearsay.protocol.RejectionReason;
 import io.hearsay.protocol.identity.IdentityMapper;
 import io.hearsay.protocol.identity.PkiId;
 import io.hearsay.protocol.identity.SigningIdentity;
@@ -15,12 +18,18 @@ import io.hearsay.protocol.message.PeerTimes;
 import io.hearsay.protocol.message.SignedGossipMessage;
 import io.hearsay.protocol.testing.TestCrypto;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.hyperledger.fabric.protos.gossip.Envelope;
+import org.hyperledger.fabric.protos.gossip.GossipMessage;
+import org.hyperledger.fabric.protos.gossip.PeerTime;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Heights riding on blocks: a Hearsay peer that knows we are in the channel is not sent every new StateInfo. */
@@ -33,15 +42,19 @@ class StateInfoGossipTest {
   private final SigningIdentity fabric = TestCrypto.peer(1, 2);
   /** Who got a StateInfo of ours, in order. */
   private final List<PkiId> stateInfoTo = new ArrayList<>();
+  /** What went, in the same order. */
+  private final List<Envelope> sent = new ArrayList<>();
+  private final List<Rejection> rejections = new ArrayList<>();
   private final StateInfoGossip.Outbox outbox = new StateInfoGossip.Outbox() {
         @Override
         public void send(PkiId to, Envelope envelope) {
           stateInfoTo.add(to);
+          sent.add(envelope);
         }
 
         @Override
         public void reject(Rejection rejection, PkiId from) {
-          throw new AssertionError(rejection.toString());
+          rejections.add(rejection);
         }
 
         @Override
@@ -54,14 +67,29 @@ class StateInfoGossipTest {
           return peer.equals(hearsay.pkiId());
         }
       };
+  private final EnvelopeVerifier verifier = new EnvelopeVerifier(new IdentityMapper(TestCrypto.msps()), 1 << 20);
   private final StateInfoGossip gossip = gossip(false);
 
+  {
+    for (SigningIdentity peer : List.of(self, hearsay, fabric)) {
+      verifier.identities().learn(peer.identity(), Instant.now());
+    }
+  }
+
   private StateInfoGossip gossip(boolean introduceToNewPeers) {
-    return new StateInfoGossip(CHANNEL, Set.of("Org1MSP"), new EnvelopeSigner(self),
-        new EnvelopeVerifier(new IdentityMapper(TestCrypto.msps()), 1 << 20), 1,
+    return gossip(introduceToNewPeers, new StateInfoGossip.HearsayPeers(Duration.ofHours(1), Duration.ofSeconds(60), 0, false));
+  }
+
+  private StateInfoGossip gossip(boolean introduceToNewPeers, StateInfoGossip.HearsayPeers hearsayPeers) {
+    return new StateInfoGossip(CHANNEL, Set.of("Org1MSP"), new EnvelopeSigner(self), verifier, 1,
         new StateInfoGossip.Settings(StateInfoGossip.Settings.FABRIC.spread(), StateInfoGossip.Settings.FABRIC.rumor(),
-            StateInfoGossip.Settings.FABRIC.exchange(), introduceToNewPeers, Duration.ofHours(1), Duration.ofSeconds(60)),
+            StateInfoGossip.Settings.FABRIC.exchange(), introduceToNewPeers, hearsayPeers),
         new SplittableRandom(1), outbox);
+  }
+
+  @AfterEach
+  void nothingElseRejected() {
+    assertEquals(List.of(), rejections);
   }
 
   private static SignedGossipMessage stateInfo(SigningIdentity who, long incarnation, long seq, long height) {
@@ -145,5 +173,101 @@ class StateInfoGossipTest {
     gossip.heightShown(hearsay.pkiId(), 100);
     assertTrue(gossip.antiEntropyDue(60 * second), "the backstop, 60 s after the last round");
     assertTrue(gossip.antiEntropyDue(64 * second), "blocks stopped: every tick again");
+  }
+
+  private StateInfoGossip digesting() {
+    StateInfoGossip digesting = gossip(false, new StateInfoGossip.HearsayPeers(Duration.ofHours(1), Duration.ofSeconds(60), 0, true));
+    digesting.onStateInfo(stateInfo(hearsay, 1, 2, 5), hearsay.pkiId());
+    digesting.onStateInfo(stateInfo(fabric, 1, 1, 4), fabric.pkiId());
+    digesting.publish(6, 0);
+    stateInfoTo.clear();
+    sent.clear();
+    return digesting;
+  }
+
+  /** {@code envelope} as a receiver takes it in, its signature checked (ours when no signer is named). */
+  private GossipMessage verified(Envelope envelope) {
+    return verifier.verify(envelope, Optional.of(self.pkiId()), Instant.now()).value().message();
+  }
+
+  @Test
+  void aPullRoundSendsAHearsayMemberTheDigestOfWhatWeHoldAndAFabricPeerFabricsOwnRequest() throws Exception {
+    StateInfoGossip digesting = digesting();
+    digesting.antiEntropyRound(2);
+    assertEquals(Set.of(hearsay.pkiId(), fabric.pkiId()), Set.copyOf(stateInfoTo));
+    for (int i = 0; i < sent.size(); i++) {
+      GossipMessage request = verified(sent.get(i));
+      assertTrue(request.hasStateInfoPullReq());
+      Optional<StateInfoDigest.Held> held = StateInfoDigest.of(request);
+      if (stateInfoTo.get(i).equals(fabric.pkiId())) {
+        assertTrue(held.isEmpty(), "a Fabric peer gets Fabric's request, without the field it does not define");
+      } else {
+        assertEquals(3, held.orElseThrow().times().size(), "signed and verified, the digest lists ours and both members'");
+        assertFalse(held.get().lacks(hearsay.pkiId(), PeerTimes.of(1, 2)));
+        assertTrue(held.get().lacks(hearsay.pkiId(), PeerTimes.of(1, 3)));
+        assertTrue(held.get().lacks(PkiId.fromBytes(ByteString.copyFrom(new byte[32])), PeerTimes.of(1, 1)),
+            "a member it does not hold");
+      }
+    }
+  }
+
+  @Test
+  void aHearsayPeerNotYetProvenAMemberGetsNoDigestItWouldLearnTheMembersFrom() throws Exception {
+    StateInfoGossip digesting = gossip(false, new StateInfoGossip.HearsayPeers(Duration.ofHours(1), Duration.ofSeconds(60), 0, true));
+    digesting.onStateInfo(stateInfo(fabric, 1, 1, 4), fabric.pkiId());
+    digesting.publish(6, 0);
+    sent.clear();
+    stateInfoTo.clear();
+    digesting.antiEntropyRound(2);
+    assertEquals(2, sent.size());
+    for (Envelope request : sent) {
+      assertTrue(StateInfoDigest.of(verified(request)).isEmpty());
+    }
+  }
+
+  @Test
+  void aDigestRequestIsAnsweredWithOnlyWhatItLacksOrHoldsOlderAndNotAtAllWhenNothing() throws Exception {
+    StateInfoGossip digesting = digesting();
+    Map<PkiId, PeerTime> upToDate = Map.of(self.pkiId(), PeerTimes.of(1, 1), hearsay.pkiId(), PeerTimes.of(1, 2),
+        fabric.pkiId(), PeerTimes.of(1, 1));
+    assertEquals(Optional.empty(), digesting.onPullRequest(StateInfoDigest.request(hearsay.pkiId(), CHANNEL, upToDate),
+        hearsay.pkiId()), "it holds everything we do: no answer");
+    assertTrue(digesting.isProvenMember(hearsay.pkiId()));
+
+    Map<PkiId, PeerTime> behind = Map.of(hearsay.pkiId(), PeerTimes.of(1, 2), fabric.pkiId(), PeerTimes.of(1, 0));
+    GossipMessage answer = digesting.onPullRequest(StateInfoDigest.request(hearsay.pkiId(), CHANNEL, behind),
+        hearsay.pkiId()).orElseThrow();
+    List<PkiId> authors = answer.getStateSnapshot().getElementsList().stream()
+        .map(e -> PkiId.fromBytes(verified(e).getStateInfo().getPkiId())).toList();
+    assertEquals(Set.of(self.pkiId(), fabric.pkiId()), Set.copyOf(authors), "ours it lacks, fabric's it holds older");
+    assertEquals(2, authors.size());
+
+    GossipMessage fabricsOwn = GossipMessages.stateInfoPullRequest(fabric.pkiId(), CHANNEL);
+    assertEquals(3, digesting.onPullRequest(fabricsOwn, fabric.pkiId()).orElseThrow().getStateSnapshot().getElementsCount(),
+        "Fabric's request: the whole snapshot");
+  }
+
+  @Test
+  void aMalformedDigestIsACountedRejectionAndGetsNoAnswer() {
+    StateInfoGossip digesting = digesting();
+    GossipMessage plain = GossipMessages.stateInfoPullRequest(hearsay.pkiId(), CHANNEL);
+    UnknownFieldSet odd = UnknownFieldSet.newBuilder().addField(StateInfoDigest.FIELD,
+        UnknownFieldSet.Field.newBuilder().addLengthDelimited(ByteString.copyFrom(new byte[23])).build()).build();
+    GossipMessage malformed = plain.toBuilder()
+        .setStateInfoPullReq(plain.getStateInfoPullReq().toBuilder().setUnknownFields(odd)).build();
+    assertEquals(Optional.empty(), digesting.onPullRequest(malformed, hearsay.pkiId()));
+    assertEquals(1, rejections.size());
+    assertEquals(RejectionReason.MALFORMED_REQUEST, rejections.get(0).reason());
+    assertTrue(rejections.get(0).detail().contains("23 bytes"), rejections.get(0).detail());
+    rejections.clear();
+  }
+
+  @Test
+  void theIntervalToHearsayPeersGrowsWithTheChannelToKeepWithinItsBytesPerSecond() {
+    var bounded = new StateInfoGossip.HearsayPeers(Duration.ofSeconds(20), Duration.ofSeconds(60), 2000, true);
+    assertEquals(Duration.ofSeconds(20).toNanos(), bounded.intervalNanos(100, 250), "100 x 250 B every 20 s is 1250 B/s");
+    assertEquals(Duration.ofSeconds(125).toNanos(), bounded.intervalNanos(1000, 250), "1000 x 250 B: every 125 s");
+    var unbounded = new StateInfoGossip.HearsayPeers(Duration.ofSeconds(20), Duration.ofSeconds(60), 0, true);
+    assertEquals(Duration.ofSeconds(20).toNanos(), unbounded.intervalNanos(1000, 250));
   }
 }

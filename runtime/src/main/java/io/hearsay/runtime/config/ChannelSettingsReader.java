@@ -69,7 +69,9 @@ public final class ChannelSettingsReader {
             new RumorMongering.Settings(c.atLeastOne(p + "rumor-k"), RumorMongering.Feedback.BLIND,
                 c.choice(p + "rumor-loss", RumorMongering.Loss.class)),
             c.choice(p + "anti-entropy", AntiEntropy.Mode.class), c.bool(p + "introduce-to-new-peers"),
-            c.notNegativeDuration(p + "hearsay-peers-interval"), c.notNegativeDuration(p + "pull-while-heights-shown")));
+            new StateInfoGossip.HearsayPeers(c.notNegativeDuration(p + "hearsay-peers-interval"),
+                c.notNegativeDuration(p + "pull-while-heights-shown"), c.notNegativeBytes(p + "hearsay-peers-bytes-per-second"),
+                c.bool(p + "digest-pull"))));
   }
 
   static StateTransferSettings stateTransfer(ConfigReader c) throws ConfigError {

@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigFactory;
 import io.hearsay.channels.ChannelSettings;
 import io.hearsay.channels.election.ElectionState;
 import io.hearsay.channels.election.Leadership;
+import io.hearsay.channels.stateinfo.StateInfoGossip;
 import io.hearsay.protocol.cryptogen.CryptoMaterial;
 import io.hearsay.protocol.testing.TestCrypto;
 import io.hearsay.runtime.membership.MembershipSettings;
@@ -109,8 +110,9 @@ class PeerSettingsLoaderTest {
     assertEquals(ElectionState.LeaderWatch.LAST_DECLARATION, leadership.handover().watch());
     assertTrue(leadership.handover().succession(), "the next peer in line succeeds a silent leader");
     assertEquals(10, leadership.handover().successorMaxLag());
-    assertEquals(Duration.ofSeconds(20), hearsay.channels().stateInfo().gossip().hearsayPeersInterval());
-    assertEquals(Duration.ofSeconds(60), hearsay.channels().stateInfo().gossip().pullWhileHeightsShown());
+    assertEquals(new StateInfoGossip.HearsayPeers(Duration.ofSeconds(20), Duration.ofSeconds(60), 2048, true),
+        hearsay.channels().stateInfo().gossip().hearsayPeers(), "StateInfo among Hearsay peers: bounded, digest pulls");
+    assertEquals(StateInfoGossip.HearsayPeers.FABRIC, fabric.channels().stateInfo().gossip().hearsayPeers());
     assertEquals(Leadership.Handover.FABRIC, fabric.channels().leadership().handover());
     assertEquals(Duration.ofMillis(400), leadership.timings().leaderElectionDuration(), "the file's own keys win");
   }
