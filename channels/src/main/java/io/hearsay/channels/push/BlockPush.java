@@ -161,7 +161,11 @@ public final class BlockPush {
     if (plumtree.isPresent()) {
       Plumtree.Forward<PkiId> forward = plumtree.get().forward(number);
       forward.eager().stream().filter(peer -> store.markPushed(number, peer)).forEach(peer -> outbox.deliver(peer, message));
-      forward.lazy().forEach(peer -> outbox.send(peer, GossipMessages.iHave(channel, BlockDigests.list(List.of(number)))));
+      if (!forward.lazy().isEmpty()) {
+        // One IHAVE for every lazy peer: signing it once per peer was most of a peer's signing per block.
+        Envelope iHave = signer.sign(GossipMessages.iHave(channel, BlockDigests.list(List.of(number)))).envelope();
+        forward.lazy().forEach(peer -> outbox.deliver(peer, iHave));
+      }
       return true;
     }
     List<Long> burst = emitter.add(number, System.nanoTime());

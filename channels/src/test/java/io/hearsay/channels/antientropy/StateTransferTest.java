@@ -115,7 +115,7 @@ class StateTransferTest {
   }
 
   @Test
-  void aCatchUpUnderWayFollowsANewHeightEvenWithinThePullWindowButNoneStartsWithinIt() {
+  void aCatchUpUnderWayFollowsANewHeightBeyondThePullWindowButDoesNotChaseOneWithinIt() {
     // A reorder buffer of 50 blocks past the height, a pull window of 10; one window of 10 at a time.
     StateTransfer transfer = new StateTransfer("Org1MSP", 10, Duration.ofSeconds(3), 3, new SplittableRandom(7), 1);
     advertise(ahead, 100);
@@ -126,18 +126,22 @@ class StateTransferTest {
     }
     assertEquals(61, window.start(), "catching up towards 100");
     assertTrue(transfer.onResponse(ahead.pkiId(), window.nonce(), 0));
-    advertise(ahead, 105);
-    window = transfer.onHeightsLearned(71, 121, 100, members, SECOND).get(0);
-    assertEquals(71, window.start(), "105 is within a pull window of 100, but the catch-up under way takes it as its goal");
-    for (long height = 81; height <= 101; height += 10) {
+    advertise(ahead, 150);
+    window = transfer.onHeightsLearned(71, 121, 10, members, SECOND).get(0);
+    assertEquals(71, window.start(), "150 is beyond the pull window: the catch-up under way takes it as its goal");
+    for (long height = 81; height <= 141; height += 10) {
       assertTrue(transfer.onResponse(ahead.pkiId(), window.nonce(), 0));
       window = transfer.continueCatchUp(height, height + 50, members, SECOND).get(0);
     }
-    assertEquals(List.of(101L, 104L), List.of(window.start(), window.end()), "past the first goal of 100, up to 105");
+    assertEquals(List.of(141L, 149L), List.of(window.start(), window.end()), "past the first goal of 100, up to 150");
+    advertise(ahead, 151);
+    assertTrue(transfer.onHeightsLearned(141, 191, 10, members, SECOND).isEmpty());
     assertTrue(transfer.onResponse(ahead.pkiId(), window.nonce(), 0));
-    assertTrue(transfer.continueCatchUp(105, 155, members, SECOND).isEmpty(), "caught up");
-    advertise(ahead, 115);
-    assertTrue(transfer.onHeightsLearned(105, 155, 10, members, SECOND).isEmpty(),
+    assertTrue(transfer.continueCatchUp(150, 200, members, SECOND).isEmpty(),
+        "caught up at its goal: block 150, within the pull window, comes by push or pull and is not fetched again;"
+            + " a goal that followed every new height kept a peer near the tip fetching each new block twice");
+    advertise(ahead, 160);
+    assertTrue(transfer.onHeightsLearned(150, 200, 10, members, SECOND).isEmpty(),
         "a peer 10 ahead, within the pull window: push and pull bring those");
   }
 

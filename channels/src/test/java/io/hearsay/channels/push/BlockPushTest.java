@@ -1,9 +1,11 @@
 package io.hearsay.channels.push;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.hearsay.channels.common.ArrivalPath;
 import io.hearsay.channels.common.BlockDigests;
 import io.hearsay.ledger.block.BlockBuilder;
@@ -31,6 +33,7 @@ class BlockPushTest {
   private final List<PkiId> hearsayPeers = peers("hearsay", 2);
   private final List<PkiId> fabricPeers = peers("fabric", 5);
   private final List<PkiId> delivered = new ArrayList<>();
+  private final List<Envelope> deliveredEnvelopes = new ArrayList<>();
   private final List<PkiId> sentTo = new ArrayList<>();
   private final List<GossipMessage> sent = new ArrayList<>();
   private final Map<PkiId, Long> heightsShown = new HashMap<>();
@@ -48,6 +51,7 @@ class BlockPushTest {
         @Override
         public void deliver(PkiId to, Envelope envelope) {
           delivered.add(to);
+          deliveredEnvelopes.add(envelope);
         }
 
         @Override
@@ -77,7 +81,7 @@ class BlockPushTest {
   }
 
   @Test
-  void aBlockFromTheSourceGoesDownTheTreeAndToPropagatePeerNumOfTheOrgsFabricPeers() {
+  void aBlockFromTheSourceGoesDownTheTreeAndToPropagatePeerNumOfTheOrgsFabricPeers() throws Exception {
     push.members(hearsayPeers);
     sentTo.clear();
     push.arrived(block(5), ArrivalPath.SOURCE);
@@ -87,6 +91,37 @@ class BlockPushTest {
     assertEquals(3, toFabric.size(), "Fabric's leader pushes to propagatePeerNum peers");
     assertEquals(3, Set.copyOf(toFabric).size());
     assertTrue(sentTo.stream().noneMatch(fabricPeers::contains), "no GRAFT, PRUNE or IHAVE reaches a Fabric peer");
+    assertTrue(lazyPushesTo().stream().noneMatch(fabricPeers::contains), "no IHAVE reaches a Fabric peer");
+  }
+
+  /** The peers delivered an IHAVE. */
+  private List<PkiId> lazyPushesTo() throws InvalidProtocolBufferException {
+    List<PkiId> to = new ArrayList<>();
+    for (int i = 0; i < delivered.size(); i++) {
+      if (GossipMessages.isLazyPush(GossipMessage.parseFrom(deliveredEnvelopes.get(i).getPayload()))) {
+        to.add(delivered.get(i));
+      }
+    }
+    return to;
+  }
+
+  @Test
+  void theLazyPeersOfABlockGetOneIHaveSignedOnce() throws Exception {
+    List<PkiId> tree = peers("tree", 4);
+    push.members(tree);
+    push.pushed(5, tree.get(0), 1);
+    push.arrived(block(5), ArrivalPath.PUSH);
+    push.pushed(5, tree.get(1), 1); // duplicates: those links turn lazy
+    push.pushed(5, tree.get(2), 1);
+    delivered.clear();
+    deliveredEnvelopes.clear();
+
+    push.pushed(6, tree.get(0), 1);
+    push.arrived(block(6), ArrivalPath.PUSH);
+    assertEquals(Set.of(tree.get(1), tree.get(2)), Set.copyOf(lazyPushesTo()), "the lazy links get an IHAVE");
+    Envelope first = deliveredEnvelopes.get(delivered.indexOf(tree.get(1)));
+    assertSame(first, deliveredEnvelopes.get(delivered.indexOf(tree.get(2))), "one signature for every lazy peer");
+    assertEquals(List.of(6L), BlockDigests.numbers(GossipMessage.parseFrom(first.getPayload()).getDataDig().getDigestsList()));
   }
 
   @Test

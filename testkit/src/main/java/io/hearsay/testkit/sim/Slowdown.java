@@ -9,8 +9,9 @@ import java.util.Map;
 
 /**
  * Runs a simulated network {@code factor} times slower than its configuration says: every
- * duration under the given config sections, and the links' latency, is multiplied, so that a
- * network too large for this machine in real time keeps its timing relations. Measured times are
+ * duration under the given config sections, and the links' latency, is multiplied, and every
+ * rate (a {@code *-bytes-per-second} setting, the links' bandwidth) divided, so that a network
+ * too large for this machine in real time keeps its timing relations. Measured times are
  * divided by the factor to be read in the network's own time; CPU work is not slowed, so they
  * describe peers that many times faster than this machine's share of a core per peer.
  */
@@ -18,15 +19,22 @@ public final class Slowdown {
 
   private Slowdown() {}
 
-  /** {@code config} with every duration under {@code sections} multiplied by {@code factor}. */
+  /**
+   * {@code config} with every duration under {@code sections} multiplied by {@code factor}, and
+   * every {@code *-bytes-per-second} divided by it.
+   */
   public static Config apply(Config config, int factor, String... sections) {
     Map<String, Object> scaled = new HashMap<>();
     for (String section : sections) {
       for (var entry : config.getConfig(section).entrySet()) {
+        String path = section + "." + entry.getKey();
+        if (entry.getKey().endsWith("bytes-per-second")) {
+          scaled.put(path, config.getBytes(path) / factor + "B");
+          continue;
+        }
         if (entry.getValue().valueType() != ConfigValueType.STRING) {
           continue;
         }
-        String path = section + "." + entry.getKey();
         try {
           scaled.put(path, config.getDuration(path).toMillis() * factor + "ms");
         } catch (ConfigException.BadValue notADuration) {
@@ -38,7 +46,8 @@ public final class Slowdown {
   }
 
   public static LinkModel.Links apply(LinkModel.Links links, int factor) {
+    long bandwidth = links.bytesPerSecond() == 0 ? 0 : Math.max(1, links.bytesPerSecond() / factor);
     return new LinkModel.Links(links.latency().multipliedBy(factor), links.jitter().multipliedBy(factor), links.loss(),
-        links.bytesPerSecond());
+        bandwidth);
   }
 }
