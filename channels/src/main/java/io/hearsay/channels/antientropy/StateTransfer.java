@@ -287,7 +287,7 @@ public final class StateTransfer {
    * periodic check; a catch-up under way takes the new height as its goal by the same rule. A new
    * height within pull's reach is not followed: near the tip the newest blocks are still arriving
    * by push, and a goal that followed every new height kept a peer that had once fallen behind
-   * fetching each new block a second time (a third of all block copies at 1000 peers).
+   * fetching each new block a second time (over a quarter of all block copies at 1000 peers).
    */
   public List<Request> onHeightsLearned(long height, long below, long pullReach, StateInfoTable members,
       long nowNanos) {
