@@ -124,6 +124,8 @@ public final class StateInfoGossip {
   private final StateInfoTable table;
   /** Peers that proved membership by a StateInfo pull request carrying the channel MAC. */
   private final Set<PkiId> provenByMac = new HashSet<>();
+  /** Counts changes of {@link #provenByMac}. */
+  private long provenByMacVersion;
   /** Peers our current StateInfo went to, so it precedes our first message to the others. */
   private final Set<PkiId> haveOurs = new HashSet<>();
   /** Peers some StateInfo of ours went to (since they last restarted): they know we are in the channel. */
@@ -173,6 +175,14 @@ public final class StateInfoGossip {
     return table.isMember(peer) || provenByMac.contains(peer);
   }
 
+  /**
+   * Changes whenever a peer proves membership or is forgotten; the same while only heights change,
+   * so a list of proven members stays valid while it does.
+   */
+  public long provenMembersVersion() {
+    return table.membersVersion() + provenByMacVersion;
+  }
+
   /** The alive peers that proved membership. */
   public List<PkiId> provenMembersAlive() {
     return outbox.alive().stream().filter(this::isProvenMember).toList();
@@ -184,7 +194,9 @@ public final class StateInfoGossip {
    */
   public void membersChanged(Set<PkiId> alive) {
     table.retainOnly(alive);
-    provenByMac.retainAll(alive);
+    if (provenByMac.retainAll(alive)) {
+      provenByMacVersion++;
+    }
     haveAny.retainAll(alive);
     // Before the first StateInfo (the ledger still opening) the first publish introduces this peer
     // to every peer alive then; introducing it now would send each a pull request, each answered
@@ -292,7 +304,9 @@ public final class StateInfoGossip {
           from), from);
       return Optional.empty();
     }
-    provenByMac.add(from);
+    if (provenByMac.add(from)) {
+      provenByMacVersion++;
+    }
     Optional<StateInfoDigest.Held> held;
     try {
       held = StateInfoDigest.of(request);

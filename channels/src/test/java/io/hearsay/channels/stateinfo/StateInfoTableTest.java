@@ -58,4 +58,26 @@ class StateInfoTableTest {
     assertEquals(5, table.highestHeight());
     assertFalse(table.isMember(b.pkiId()));
   }
+
+  @Test
+  void theHighestHeightFollowsRisesFallsAndDeparturesAndTheMembersVersionOnlyArrivalsAndDepartures() {
+    assertEquals(0, table.highestHeight(), "no member yet");
+    table.onStateInfo(stateInfo(a, "mychannel", 1, 5));
+    table.onStateInfo(stateInfo(b, "mychannel", 1, 9));
+    long twoMembers = table.membersVersion();
+    assertEquals(9, table.highestHeight());
+    table.observeHeight(a.pkiId(), 11);
+    assertEquals(11, table.highestHeight(), "a block a shows raises the highest");
+    table.onStateInfo(stateInfo(a, "mychannel", 2, 3));
+    assertEquals(9, table.highestHeight(), "a's newer StateInfo, signed lower (a ledger started anew), is b's 9 again");
+    assertEquals(twoMembers, table.membersVersion(), "heights alone leave who is a member as it was");
+    table.retainOnly(Set.of(a.pkiId()));
+    assertEquals(3, table.highestHeight(), "b, the highest, is gone");
+    assertTrue(table.membersVersion() != twoMembers);
+    long oneMember = table.membersVersion();
+    table.retainOnly(Set.of(a.pkiId()));
+    assertEquals(oneMember, table.membersVersion(), "nobody left");
+    table.retainOnly(Set.of());
+    assertEquals(0, table.highestHeight());
+  }
 }
