@@ -132,7 +132,8 @@ public final class DisseminationReport {
         | profile | loss | all-peer p50 | p99 | max | copies per peer per block | bytes sent per block | bytes / minimum | pairs not reached by push | copies by way |
         | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |
         """, peers, warmup + blocks, rate, warmup, seed, slowdown == 1 ? "" : String.format(Locale.ROOT,
-        "%nEvery interval and latency ran %d times slower (`--slowdown %d`); times are in the network's own time.",
+        "%nEvery interval and latency ran %d times slower and every rate (links, byte budgets) as many times lower"
+            + " (`--slowdown %d`); times are in the network's own time.",
         slowdown, slowdown)));
     for (Row r : rows) {
       md.append(String.format(Locale.ROOT, "| %s | %.0f%% | %.0f ms | %.0f ms | %.0f ms | %.2f | %.0f KiB | %.2f | %.3f%% | %s |%n",

@@ -112,7 +112,9 @@ class PeerSettingsLoaderTest {
     assertEquals(10, leadership.handover().successorMaxLag());
     assertEquals(new StateInfoGossip.HearsayPeers(Duration.ofSeconds(20), Duration.ofSeconds(60), 2048, true),
         hearsay.channels().stateInfo().gossip().hearsayPeers(), "StateInfo among Hearsay peers: bounded, digest pulls");
-    assertEquals(StateInfoGossip.HearsayPeers.FABRIC, fabric.channels().stateInfo().gossip().hearsayPeers());
+    StateInfoGossip.HearsayPeers fabricsOwn = fabric.channels().stateInfo().gossip().hearsayPeers();
+    assertEquals(List.of(Duration.ZERO, 0L, false), List.of(fabricsOwn.interval(), fabricsOwn.bytesPerSecond(),
+        fabricsOwn.digestPull()), "every StateInfo to every member, and Fabric's pull answers");
     assertEquals(Leadership.Handover.FABRIC, fabric.channels().leadership().handover());
     assertEquals(Duration.ofMillis(400), leadership.timings().leaderElectionDuration(), "the file's own keys win");
   }
