@@ -39,9 +39,12 @@ public final class StateInfoDigest {
     held.forEach((author, time) -> entries.putLong(prefix(author)).putLong(time.getIncNum()).putLong(time.getSeqNum()));
     GossipMessage plain = GossipMessages.stateInfoPullRequest(self, channel);
     UnknownFieldSet digest = UnknownFieldSet.newBuilder()
-        .addField(FIELD, UnknownFieldSet.Field.newBuilder().addLengthDelimited(ByteString.copyFrom(entries.array())).build())
+        .addField(FIELD, UnknownFieldSet.Field.newBuilder().addLengthDelimited(ByteString.copyFrom(entries.array()))
+            .build())
         .build();
-    return plain.toBuilder().setStateInfoPullReq(plain.getStateInfoPullReq().toBuilder().setUnknownFields(digest)).build();
+    return plain.toBuilder()
+        .setStateInfoPullReq(plain.getStateInfoPullReq().toBuilder().setUnknownFields(digest))
+        .build();
   }
 
   /** What a digest request says its sender holds, by PKI-ID prefix. */

@@ -83,7 +83,8 @@ public final class StateInfoGossip {
    * request to a Hearsay peer lists what this peer holds ({@link StateInfoDigest}) and is answered
    * with only the entries newer. All zero and off is Fabric's behaviour.
    */
-  public record HearsayPeers(Duration interval, Duration pullWhileHeightsShown, long bytesPerSecond, boolean digestPull) {
+  public record HearsayPeers(Duration interval, Duration pullWhileHeightsShown, long bytesPerSecond,
+      boolean digestPull) {
     public static final HearsayPeers FABRIC = new HearsayPeers(Duration.ZERO, Duration.ZERO, 0, false);
 
     boolean heightsRideOnBlocks() {
@@ -322,7 +323,8 @@ public final class StateInfoGossip {
     if (ours != null && held.get().lacks(signer.self().pkiId(), ownTime)) {
       lacking.add(ours);
     }
-    table.entries().stream().filter(e -> held.get().lacks(e.pkiId(), e.time())).forEach(e -> lacking.add(e.message().envelope()));
+    table.entries().stream().filter(e -> held.get().lacks(e.pkiId(), e.time()))
+        .forEach(e -> lacking.add(e.message().envelope()));
     return lacking.isEmpty() ? Optional.empty() : Optional.of(GossipMessages.stateInfoSnapshot(channel, lacking));
   }
 
@@ -418,7 +420,8 @@ public final class StateInfoGossip {
       return;
     }
     List<PkiId> members = provenMembersAlive();
-    boolean toHearsayPeers = !settings.hearsayPeers().heightsRideOnBlocks() || first || hearsayPeersDue(members, nowNanos);
+    boolean toHearsayPeers = !settings.hearsayPeers().heightsRideOnBlocks() || first
+        || hearsayPeersDue(members, nowNanos);
     if (toHearsayPeers) {
       lastToHearsayPeers = nowNanos;
     }
@@ -456,7 +459,8 @@ public final class StateInfoGossip {
 
   /** Whether a new StateInfo of ours is due to the Hearsay peers that hold an earlier one. */
   private boolean hearsayPeersDue(List<PkiId> members, long nowNanos) {
-    return nowNanos - lastToHearsayPeers >= settings.hearsayPeers().intervalNanos(members.size(), ours.getSerializedSize());
+    long interval = settings.hearsayPeers().intervalNanos(members.size(), ours.getSerializedSize());
+    return nowNanos - lastToHearsayPeers >= interval;
   }
 
   /** A Hearsay peer that holds a StateInfo of ours, when our blocks show it our height. */

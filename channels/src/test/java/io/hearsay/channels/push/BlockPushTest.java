@@ -121,7 +121,8 @@ class BlockPushTest {
     assertEquals(Set.of(tree.get(1), tree.get(2)), Set.copyOf(lazyPushesTo()), "the lazy links get an IHAVE");
     Envelope first = deliveredEnvelopes.get(delivered.indexOf(tree.get(1)));
     assertSame(first, deliveredEnvelopes.get(delivered.indexOf(tree.get(2))), "one signature for every lazy peer");
-    assertEquals(List.of(6L), BlockDigests.numbers(GossipMessage.parseFrom(first.getPayload()).getDataDig().getDigestsList()));
+    GossipMessage iHave = GossipMessage.parseFrom(first.getPayload());
+    assertEquals(List.of(6L), BlockDigests.numbers(iHave.getDataDig().getDigestsList()));
   }
 
   @Test

@@ -77,7 +77,12 @@ class StateInfoGossipTest {
   }
 
   private StateInfoGossip gossip(boolean introduceToNewPeers) {
-    return gossip(introduceToNewPeers, new StateInfoGossip.HearsayPeers(Duration.ofHours(1), Duration.ofSeconds(60), 0, false));
+    return gossip(introduceToNewPeers, hearsayPeers(false));
+  }
+
+  /** Heights ride on blocks, a StateInfo to Hearsay peers every hour, with or without digest pulls. */
+  private static StateInfoGossip.HearsayPeers hearsayPeers(boolean digestPull) {
+    return new StateInfoGossip.HearsayPeers(Duration.ofHours(1), Duration.ofSeconds(60), 0, digestPull);
   }
 
   private StateInfoGossip gossip(boolean introduceToNewPeers, StateInfoGossip.HearsayPeers hearsayPeers) {
@@ -176,7 +181,7 @@ class StateInfoGossipTest {
   }
 
   private StateInfoGossip digesting() {
-    StateInfoGossip digesting = gossip(false, new StateInfoGossip.HearsayPeers(Duration.ofHours(1), Duration.ofSeconds(60), 0, true));
+    StateInfoGossip digesting = gossip(false, hearsayPeers(true));
     digesting.onStateInfo(stateInfo(hearsay, 1, 2, 5), hearsay.pkiId());
     digesting.onStateInfo(stateInfo(fabric, 1, 1, 4), fabric.pkiId());
     digesting.publish(6, 0);
@@ -213,7 +218,7 @@ class StateInfoGossipTest {
 
   @Test
   void aHearsayPeerNotYetProvenAMemberGetsNoDigestItWouldLearnTheMembersFrom() throws Exception {
-    StateInfoGossip digesting = gossip(false, new StateInfoGossip.HearsayPeers(Duration.ofHours(1), Duration.ofSeconds(60), 0, true));
+    StateInfoGossip digesting = gossip(false, hearsayPeers(true));
     digesting.onStateInfo(stateInfo(fabric, 1, 1, 4), fabric.pkiId());
     digesting.publish(6, 0);
     sent.clear();
