@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.BiPredicate;
 import org.hyperledger.fabric.protos.gossip.Envelope;
 import org.hyperledger.fabric.protos.gossip.GossipMessage;
 import org.hyperledger.fabric.protos.gossip.PeerTime;
@@ -251,12 +252,7 @@ public final class StateInfoGossip {
     }
     // StateInfo goes only to proven members: an answer without its author's StateInfo gets nothing back.
     if (awaitingSnapshot.remove(from) && isProvenMember(from)) {
-      List<Envelope> lacking = new ArrayList<>();
-      if (ours != null && PeerTimes.isNewerThanKnown(ownTime, theirs, signer.self().pkiId())) {
-        lacking.add(ours);
-      }
-      table.entries().stream().filter(e -> !e.pkiId().equals(from) && PeerTimes.isNewerThanKnown(e.time(), theirs, e.pkiId()))
-          .forEach(e -> lacking.add(e.message().envelope()));
+      List<Envelope> lacking = lackedBy(from, (author, time) -> PeerTimes.isNewerThanKnown(time, theirs, author));
       if (!lacking.isEmpty()) {
         outbox.send(from, signer.sign(GossipMessages.stateInfoSnapshot(channel, lacking)).envelope());
       }
@@ -319,12 +315,7 @@ public final class StateInfoGossip {
       return Optional.of(GossipMessages.stateInfoSnapshot(channel, snapshotElements()));
     }
     // A digest request (a Hearsay peer's): only what it lacks, and nothing at all when that is nothing.
-    List<Envelope> lacking = new ArrayList<>();
-    if (ours != null && held.get().lacks(signer.self().pkiId(), ownTime)) {
-      lacking.add(ours);
-    }
-    table.entries().stream().filter(e -> held.get().lacks(e.pkiId(), e.time()))
-        .forEach(e -> lacking.add(e.message().envelope()));
+    List<Envelope> lacking = lackedBy(from, held.get()::lacks);
     return lacking.isEmpty() ? Optional.empty() : Optional.of(GossipMessages.stateInfoSnapshot(channel, lacking));
   }
 
@@ -336,6 +327,20 @@ public final class StateInfoGossip {
     }
     table.entries().forEach(e -> elements.add(e.message().envelope()));
     return elements;
+  }
+
+  /**
+   * Our StateInfo and every member's latest but {@code peer}'s own that {@code lacks} says {@code
+   * peer} lacks or holds older: what goes back to it after a push-pull or digest exchange.
+   */
+  private List<Envelope> lackedBy(PkiId peer, BiPredicate<PkiId, PeerTime> lacks) {
+    List<Envelope> lacking = new ArrayList<>();
+    if (ours != null && lacks.test(signer.self().pkiId(), ownTime)) {
+      lacking.add(ours);
+    }
+    table.entries().stream().filter(e -> !e.pkiId().equals(peer) && lacks.test(e.pkiId(), e.time()))
+        .forEach(e -> lacking.add(e.message().envelope()));
+    return lacking;
   }
 
   /** The time of our StateInfo and of every member's latest, for a digest request. */

@@ -52,8 +52,8 @@ import org.hyperledger.fabric.protos.gossip.PeerTime;
  *   peer (a dead list holding its latest alive message known here)  alive message of the peer comes:
  *                                                                   suspected now or later, the peer
  *                                                                   is dead without rounds of its own
- * with watchers (watching(subjects, alone)): only the subjects feed     -> a peer not watched neither expires
- *   the detector                                                    nor is suspected: it is alive
+ * with watchers (watching(subjects, alone)): only the subjects  -> a peer not watched neither expires
+ *   feed the detector                                               nor is suspected: it is alive
  *                                                                   until a dead report holding its
  *                                                                   latest alive message known here
  *                                                                   (or newer) comes: then dead now
