@@ -1,7 +1,6 @@
 package io.hearsay.channels;
 
 import io.hearsay.channels.stateinfo.StateInfoGossip;
-import io.hearsay.channels.stateinfo.StateInfoTable;
 import io.hearsay.ledger.ChannelLedger;
 import io.hearsay.protocol.identity.PkiId;
 import java.util.List;
@@ -34,8 +33,7 @@ final class OperatorView {
 
   /** This peer at {@code height}, and its members' StateInfo as it holds it now. */
   void heightsChanged(long height, long nowMillis) {
-    long lowest = stateInfo.table().entries().stream().mapToLong(StateInfoTable.Entry::ledgerHeight)
-        .reduce(height, Math::min);
+    long lowest = Math.min(height, stateInfo.table().lowestHeight(height));
     latencies.lowestHeight(lowest, nowMillis);
   }
 

@@ -165,8 +165,7 @@ public final class StateTransfer {
 
   /** The highest ledger height a peer of our org advertises. */
   public long highest(StateInfoTable members) {
-    return members.entries().stream().filter(e -> e.mspId().equals(mspId))
-        .mapToLong(StateInfoTable.Entry::ledgerHeight).max().orElse(0);
+    return members.highestHeight(mspId);
   }
 
   /** Retries or abandons a request whose response did not come in time. */

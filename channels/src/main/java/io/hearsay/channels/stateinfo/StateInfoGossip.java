@@ -79,7 +79,8 @@ public final class StateInfoGossip {
    * StateInfo among Hearsay peers. With {@code interval} above zero, a Hearsay peer that holds a
    * StateInfo of ours gets a new one only every {@code interval} (our blocks and announcements show
    * it our height), or every members × its size / {@code bytesPerSecond} when that is longer
-   * ({@code bytesPerSecond} 0: no bound), and the anti-entropy round runs only every {@code
+   * ({@code bytesPerSecond} 0: no bound), each round drawn from half to one and a half of that
+   * so that peers started together do not send in step, and the anti-entropy round runs only every {@code
    * pullWhileHeightsShown} while blocks show heights. With {@code digestPull}, a PULL round's
    * request to a Hearsay peer lists what this peer holds ({@link StateInfoDigest}) and is answered
    * with only the entries newer. All zero and off is Fabric's behaviour.
@@ -134,6 +135,13 @@ public final class StateInfoGossip {
   private final Set<PkiId> haveAny = new HashSet<>();
   /** When a new StateInfo of ours last went to every Hearsay peer (System.nanoTime). */
   private long lastToHearsayPeers;
+  /**
+   * This round's share of the interval to Hearsay peers, drawn from [0.5, 1.5) per round: peers
+   * started together would otherwise send their rounds together, every peer to every member at
+   * once (at 1000 peers a million StateInfo in one burst that held both cores for seconds of
+   * network time); the mean interval, and so the byte bound, stays as set.
+   */
+  private double roundShare;
   /** Whether a push or IHAVE showed a peer's height since the last anti-entropy round. */
   private boolean heightsShownSinceRound;
   private long lastRound;
@@ -160,6 +168,7 @@ public final class StateInfoGossip {
     this.settings = settings;
     this.rumors = settings.spread() == Spread.RUMOR
         ? Optional.of(new RumorMongering<>(settings.rumor(), random)) : Optional.empty();
+    this.roundShare = nextRoundShare();
   }
 
   /** The latest StateInfo of every member: heights, and who is in the channel. */
@@ -394,7 +403,8 @@ public final class StateInfoGossip {
   /**
    * Publishes this peer's ledger height if it changed since the last StateInfo: to every proven
    * member, but, when heights ride on blocks, to a Hearsay peer that holds an earlier StateInfo of
-   * ours only every {@link HearsayPeers#intervalNanos}.
+   * ours only every {@link HearsayPeers#intervalNanos} (each round drawn from half to one and a
+   * half of it).
    */
   public void publish(long height) {
     publish(height, System.nanoTime());
@@ -428,7 +438,7 @@ public final class StateInfoGossip {
     boolean toHearsayPeers = !settings.hearsayPeers().heightsRideOnBlocks() || first
         || hearsayPeersDue(members, nowNanos);
     if (toHearsayPeers) {
-      lastToHearsayPeers = nowNanos;
+      toHearsayPeersAt(nowNanos);
     }
     for (PkiId member : members) {
       if (toHearsayPeers || !knowsWeAreMember(member)) {
@@ -458,14 +468,23 @@ public final class StateInfoGossip {
       haveAny.add(member);
     }
     if (!withheld.isEmpty()) {
-      lastToHearsayPeers = nowNanos;
+      toHearsayPeersAt(nowNanos);
     }
+  }
+
+  private void toHearsayPeersAt(long nowNanos) {
+    lastToHearsayPeers = nowNanos;
+    roundShare = nextRoundShare();
+  }
+
+  private double nextRoundShare() {
+    return settings.hearsayPeers().heightsRideOnBlocks() ? 0.5 + random.nextDouble() : 1;
   }
 
   /** Whether a new StateInfo of ours is due to the Hearsay peers that hold an earlier one. */
   private boolean hearsayPeersDue(List<PkiId> members, long nowNanos) {
     long interval = settings.hearsayPeers().intervalNanos(members.size(), ours.getSerializedSize());
-    return nowNanos - lastToHearsayPeers >= interval;
+    return nowNanos - lastToHearsayPeers >= (long) (interval * roundShare);
   }
 
   /** A Hearsay peer that holds a StateInfo of ours, when our blocks show it our height. */

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 import org.hyperledger.fabric.protos.gossip.Envelope;
 import org.hyperledger.fabric.protos.gossip.GossipMessage;
 import org.hyperledger.fabric.protos.gossip.PeerTime;
@@ -86,10 +87,14 @@ class StateInfoGossipTest {
   }
 
   private StateInfoGossip gossip(boolean introduceToNewPeers, StateInfoGossip.HearsayPeers hearsayPeers) {
+    return gossip(introduceToNewPeers, hearsayPeers, 1);
+  }
+
+  private StateInfoGossip gossip(boolean introduceToNewPeers, StateInfoGossip.HearsayPeers hearsayPeers, long seed) {
     return new StateInfoGossip(CHANNEL, Set.of("Org1MSP"), new EnvelopeSigner(self), verifier, 1,
         new StateInfoGossip.Settings(StateInfoGossip.Settings.FABRIC.spread(), StateInfoGossip.Settings.FABRIC.rumor(),
             StateInfoGossip.Settings.FABRIC.exchange(), introduceToNewPeers, hearsayPeers),
-        new SplittableRandom(1), outbox);
+        new SplittableRandom(seed), outbox);
   }
 
   @AfterEach
@@ -120,10 +125,34 @@ class StateInfoGossipTest {
     assertEquals(List.of(fabric.pkiId()), stateInfoTo, "our blocks show the Hearsay peer our height");
     stateInfoTo.clear();
 
-    gossip.publish(2, hour - 1);
-    assertEquals(List.of(), stateInfoTo);
-    gossip.publish(2, hour);
-    assertEquals(List.of(hearsay.pkiId()), stateInfoTo, "blocks stopped: the withheld StateInfo goes after the interval");
+    gossip.publish(2, hour / 2 - 1);
+    assertEquals(List.of(), stateInfoTo, "a round comes no sooner than half the interval");
+    gossip.publish(2, hour * 3 / 2);
+    assertEquals(List.of(hearsay.pkiId()), stateInfoTo,
+        "blocks stopped: the withheld StateInfo goes after the interval, at most one and a half of it");
+  }
+
+  @Test
+  void peersStartedTogetherSendTheirRoundsToHearsayPeersApart() {
+    long hour = Duration.ofHours(1).toNanos();
+    long tenth = hour / 10;
+    Set<Long> firstRounds = new TreeSet<>();
+    for (long seed = 1; seed <= 20; seed++) {
+      StateInfoGossip peer = gossip(false, hearsayPeers(false), seed);
+      peer.onStateInfo(stateInfo(hearsay, 1, 1, 1), hearsay.pkiId());
+      peer.publish(1, 0);
+      peer.publish(2, 1);
+      stateInfoTo.clear();
+      long t = 0;
+      while (stateInfoTo.isEmpty() && t <= 2 * hour) {
+        t += tenth;
+        peer.publish(2, t);
+      }
+      firstRounds.add(t / tenth);
+    }
+    stateInfoTo.clear();
+    assertTrue(firstRounds.stream().allMatch(tenths -> tenths >= 5 && tenths <= 15), firstRounds.toString());
+    assertTrue(firstRounds.size() >= 5, "twenty peers' rounds fall in " + firstRounds + " tenths of the interval");
   }
 
   @Test

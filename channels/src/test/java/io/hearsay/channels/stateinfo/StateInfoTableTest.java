@@ -66,10 +66,13 @@ class StateInfoTableTest {
     table.onStateInfo(stateInfo(b, "mychannel", 1, 9));
     long twoMembers = table.membersVersion();
     assertEquals(9, table.highestHeight());
+    assertEquals(5, table.lowestHeight(-1));
     table.observeHeight(a.pkiId(), 11);
     assertEquals(11, table.highestHeight(), "a block a shows raises the highest");
+    assertEquals(9, table.lowestHeight(-1), "and the lowest");
     table.onStateInfo(stateInfo(a, "mychannel", 2, 3));
     assertEquals(9, table.highestHeight(), "a's newer StateInfo, signed lower (a ledger started anew), is b's 9 again");
+    assertEquals(3, table.lowestHeight(-1));
     assertEquals(twoMembers, table.membersVersion(), "heights alone leave who is a member as it was");
     table.retainOnly(Set.of(a.pkiId()));
     assertEquals(3, table.highestHeight(), "b, the highest, is gone");
@@ -79,5 +82,25 @@ class StateInfoTableTest {
     assertEquals(oneMember, table.membersVersion(), "nobody left");
     table.retainOnly(Set.of());
     assertEquals(0, table.highestHeight());
+    assertEquals(-1, table.lowestHeight(-1), "no member: the caller's default");
+  }
+
+  @Test
+  void eachOrgsHighestHeightIsKeptApart() {
+    StateInfoTable twoOrgs = new StateInfoTable("mychannel", Set.of("Org1MSP", "Org2MSP"));
+    twoOrgs.onStateInfo(stateInfo(a, "mychannel", 1, 5));
+    twoOrgs.onStateInfo(stateInfo(other, "mychannel", 1, 20));
+    twoOrgs.onStateInfo(stateInfo(b, "mychannel", 1, 7));
+    assertEquals(7, twoOrgs.highestHeight("Org1MSP"));
+    assertEquals(20, twoOrgs.highestHeight("Org2MSP"));
+    assertEquals(20, twoOrgs.highestHeight());
+    assertEquals(0, twoOrgs.highestHeight("Org3MSP"), "no member of that org");
+    twoOrgs.observeHeight(a.pkiId(), 8);
+    assertEquals(8, twoOrgs.highestHeight("Org1MSP"));
+    twoOrgs.retainOnly(Set.of(b.pkiId(), other.pkiId()));
+    assertEquals(7, twoOrgs.highestHeight("Org1MSP"), "a, Org1's highest, is gone");
+    twoOrgs.retainOnly(Set.of(b.pkiId()));
+    assertEquals(0, twoOrgs.highestHeight("Org2MSP"));
+    assertEquals(7, twoOrgs.lowestHeight(-1));
   }
 }
