@@ -115,6 +115,15 @@ final class ChannelMembers {
     return heightsOf(orgMembers());
   }
 
+  /**
+   * The highest of {@link #announcedHeights()}, from the StateInfo table's heights by org, which
+   * hold the org's members alive with a StateInfo (a member proven only by a pull request's MAC
+   * announced none).
+   */
+  long highestAnnounced() {
+    return stateInfo.table().highestHeight(ownMspId);
+  }
+
   private Map<PkiId, Long> heightsOf(List<PkiId> peers) {
     Map<PkiId, Long> heights = new HashMap<>();
     for (PkiId peer : peers) {

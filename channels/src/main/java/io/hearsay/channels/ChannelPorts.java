@@ -64,6 +64,11 @@ final class ChannelPorts implements BlockPush.Outbox, BlockPull.Outbox, StateSer
   }
 
   @Override
+  public long highestAnnounced() {
+    return members.highestAnnounced();
+  }
+
+  @Override
   public Collection<PkiId> alive() {
     return members.aliveIds();
   }

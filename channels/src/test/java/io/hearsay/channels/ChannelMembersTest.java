@@ -78,4 +78,18 @@ class ChannelMembersTest {
     stateInfo.onPullRequest(GossipMessages.stateInfoPullRequest(first.pkiId(), CHANNEL), first.pkiId());
     assertEquals(List.of(first.pkiId(), second.pkiId()), members.orgMembers(), "proved by a pull request's channel MAC");
   }
+
+  @Test
+  void theHighestAnnouncedHeightIsTheOrgsHighestAmongItsAliveMembers() {
+    members.alive(List.of(member(first), member(second), member(otherOrg)));
+    proves(first, 1, 5);
+    proves(second, 1, 7);
+    proves(otherOrg, 1, 30);
+    assertEquals(7, members.highestAnnounced(), "the other org's 30 is not our org's");
+    assertEquals(7, members.announcedHeights().values().stream().mapToLong(Long::longValue).max().orElseThrow());
+    stateInfo.heightShown(first.pkiId(), 12);
+    assertEquals(12, members.highestAnnounced(), "a block the first showed");
+    members.alive(List.of(member(second), member(otherOrg)));
+    assertEquals(7, members.highestAnnounced(), "the first died");
+  }
 }

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -44,7 +45,7 @@ public final class DisseminationReport {
   /** One profile at one loss rate. */
   record Row(String profile, double loss, double p50, double p99, double max, double copies, double bytesPerBlock,
       double notByPush, double[] sortedAllPeersMs, Map<String, Long> copiesByWay, double minimumBytesPerBlock,
-      Map<String, Long> bytesPerBlockByType) {}
+      Map<String, Long> bytesPerBlockByType, double[] allPeersMsInBlockOrder) {}
 
   private DisseminationReport() {}
 
@@ -98,7 +99,9 @@ public final class DisseminationReport {
         SimulatedNetwork.scratchDir("dissemination"), profileConfig))) {
       DisseminationRun.Result result = new DisseminationRun(network, 0)
           .run(warmup, blocks, 10, 1024, rate / slowdown, Duration.ofSeconds(120L * slowdown));
-      double[] allPeers = result.blocks().stream().mapToDouble(b -> b.allPeersMs() / slowdown).sorted().toArray();
+      double[] inBlockOrder = result.blocks().stream().sorted(Comparator.comparingLong(DisseminationRun.BlockResult::number))
+          .mapToDouble(b -> b.allPeersMs() / slowdown).toArray();
+      double[] allPeers = Arrays.stream(inBlockOrder).sorted().toArray();
       double pairs = (double) result.blocks().size() * result.receivers();
       double copies = result.blocks().stream().mapToInt(DisseminationRun.BlockResult::copies).sum() / pairs;
       double byPush = result.blocks().stream().mapToInt(DisseminationRun.BlockResult::firstByPush).sum() / pairs;
@@ -110,7 +113,7 @@ public final class DisseminationReport {
           .forEach(e -> byType.put(e.getKey(), e.getValue() / result.blocks().size()));
       return new Row(profile, loss, Percentile.ofSorted(allPeers, 0.5), Percentile.ofSorted(allPeers, 0.99), allPeers[allPeers.length - 1],
           copies, result.bytesSent() / (double) result.blocks().size(), 1 - byPush, allPeers, result.copiesByWay(),
-          result.minimumBytesPerBlock(), byType);
+          result.minimumBytesPerBlock(), byType, inBlockOrder);
     }
   }
 
@@ -172,6 +175,9 @@ public final class DisseminationReport {
       run.put("fractionNotByPush", JsonFile.round(r.notByPush(), 6));
       // A block a peer never got (infinite time) is null.
       run.put("allPeersMs", Arrays.stream(r.sortedAllPeersMs())
+          .mapToObj(v -> Double.isInfinite(v) ? null : JsonFile.round(v, 1)).toList());
+      // The same times block by block, to tie a slow block to what else the run was doing then.
+      run.put("allPeersMsInBlockOrder", Arrays.stream(r.allPeersMsInBlockOrder())
           .mapToObj(v -> Double.isInfinite(v) ? null : JsonFile.round(v, 1)).toList());
       runs.add(run);
     }

@@ -49,6 +49,11 @@ public final class BlockPull {
     /** The heights those members announced (-1: none yet). */
     Map<PkiId, Long> announcedHeights();
 
+    /** The highest of {@link #announcedHeights()}, which the outbox may know without building them. */
+    default long highestAnnounced() {
+      return announcedHeights().values().stream().mapToLong(Long::longValue).max().orElse(Long.MIN_VALUE);
+    }
+
     /** Signs and sends. */
     void send(PkiId to, GossipMessage message);
 
@@ -88,7 +93,7 @@ public final class BlockPull {
     if (mediator.collecting(now)) {
       return; // a targeted pull's interval may be shorter than digestWaitTime
     }
-    List<PkiId> candidates = targeted.map(t -> t.due(height, outbox.announcedHeights())).orElseGet(outbox::orgMembers);
+    List<PkiId> candidates = targeted.map(t -> t.due(height, outbox.highestAnnounced(), outbox::announcedHeights)).orElseGet(outbox::orgMembers);
     List<PkiId> peers = RandomPeers.pick(candidates, settings.pullPeerNum(), random);
     ByteString metadata = targeted.isPresent() ? BlockDigests.RANGES : ByteString.EMPTY;
     for (PullMediator.Outgoing hello : mediator.startRound(peers, now)) {

@@ -8,6 +8,7 @@ import io.hearsay.protocol.identity.PkiId;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.HashSet;
 import org.junit.jupiter.api.Test;
 
@@ -51,5 +52,22 @@ class TargetedPullTest {
     pull.pushed(peer(2), 11);
     assertTrue(pull.due(10, stale).isEmpty(), "block 10 may still be on its way");
     assertEquals(List.of(peer(2)), pull.due(10, stale), "peer 2 pushed 11, so it holds 10");
+  }
+
+  @Test
+  void theHeightsOfEveryPeerAreBuiltOnlyWhenARoundIsDue() {
+    TargetedPull pull = new TargetedPull();
+    Map<PkiId, Long> heights = Map.of(peer(1), 12L, peer(2), 10L);
+    int[] built = {0};
+    Supplier<Map<PkiId, Long>> counted = () -> {
+      built[0]++;
+      return heights;
+    };
+    assertTrue(pull.due(10, 12, counted).isEmpty(), "just announced");
+    assertEquals(0, built[0], "no round: nobody's height looked at");
+    assertEquals(List.of(peer(1)), pull.due(10, 12, counted), "block 10 a tick late: from peer 1");
+    assertEquals(1, built[0]);
+    assertTrue(pull.due(12, 12, counted).isEmpty());
+    assertEquals(1, built[0]);
   }
 }
