@@ -8,9 +8,7 @@ import io.hearsay.protocol.identity.PkiId;
 import io.hearsay.protocol.message.EnvelopeSigner;
 import io.hearsay.protocol.message.GossipMessages;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -87,14 +85,6 @@ public final class BlockPush {
   private final Outbox outbox;
   /** The members the tree was last given (Hearsay peers); with Plumtree, the others are Fabric's. */
   private Set<PkiId> treeMembers = Set.of();
-  /**
-   * When each peer was last sent a PRUNE: its later duplicates within {@link #pruneAgainNanos} were
-   * on their way before it came and are not pruned again (at start-up, with every link eager and
-   * blocks queued behind a busy CPU, repeated PRUNEs were a third of all signing); after that the
-   * PRUNE may have been lost, and the next duplicate sends another.
-   */
-  private final Map<PkiId, Long> prunedAt = new HashMap<>();
-  private final long pruneAgainNanos;
 
   /**
    * {@code propagateIterations} 0 turns passing on off (blocks are still stored for pull);
@@ -110,7 +100,6 @@ public final class BlockPush {
     this.store = new BlockMessageStore(settings.maxBlockCountToStore());
     this.emitter = new Batcher<>(settings.maxPropagationBurstSize(), settings.maxPropagationBurstLatency());
     this.plumtree = settings.plumtree().map(p -> new Plumtree<PkiId>(p, random));
-    this.pruneAgainNanos = settings.plumtree().map(p -> p.graftRetry().toNanos()).orElse(0L);
     this.random = random;
     this.outbox = outbox;
   }
@@ -126,7 +115,6 @@ public final class BlockPush {
   /** The same-org members changed: the tree's view follows; newcomers are grafted (linked). */
   public void members(List<PkiId> members) {
     treeMembers = Set.copyOf(members);
-    prunedAt.keySet().retainAll(treeMembers);
     plumtree.ifPresent(tree -> tree.members(members)
         .forEach(newcomer -> outbox.send(newcomer, GossipMessages.graft(channel, List.of()))));
   }
@@ -207,23 +195,17 @@ public final class BlockPush {
    * push (from outside the tree) counts as a copy, but nothing is pruned or awaited from it.
    */
   public Copy pushed(long number, PkiId from, long height) {
-    return pushed(number, from, height, System.nanoTime());
-  }
-
-  /** {@link #pushed(long, PkiId, long)} at {@code now} (System.nanoTime). */
-  public Copy pushed(long number, PkiId from, long height, long now) {
     if (plumtree.isEmpty()) {
       return Copy.FIRST;
     }
     boolean inTree = treeMembers.contains(from);
+    long now = System.nanoTime();
     if (inTree) {
       outbox.heightShown(from, number + 1);
     }
     if (!plumtree.get().received(number, inTree ? Optional.of(from) : Optional.empty(), height, now)) {
-      Long lastPrune = prunedAt.get(from);
-      if (inTree && (lastPrune == null || now - lastPrune >= pruneAgainNanos)) {
+      if (inTree) {
         outbox.send(from, GossipMessages.prune(channel));
-        prunedAt.put(from, now);
       }
       return Copy.DUPLICATE;
     }
@@ -273,7 +255,6 @@ public final class BlockPush {
     long now = System.nanoTime();
     for (Plumtree.Graft<PkiId> graft : plumtree.orElseThrow().due(height, now)) {
       outbox.send(graft.to(), GossipMessages.graft(channel, BlockDigests.list(graft.numbers())));
-      prunedAt.remove(graft.to()); // eager again: its next duplicate prunes it at once
     }
     wakeForGrafts(now);
   }

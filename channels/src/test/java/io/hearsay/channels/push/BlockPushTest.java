@@ -156,29 +156,4 @@ class BlockPushTest {
 
     assertEquals(Map.of(hearsayPeers.get(0), 6L, hearsayPeers.get(1), 9L), heightsShown);
   }
-
-  @Test
-  void duplicatesAlreadyOnTheirWayWhenAPeerWasPrunedAreNotPrunedAgainButOneLaterIs() {
-    List<PkiId> tree = peers("tree", 3);
-    push.members(tree);
-    long graftRetry = Duration.ofMillis(100).toNanos(); // the settings above
-    push.pushed(5, tree.get(0), 1, 0);
-    push.arrived(block(5), ArrivalPath.PUSH);
-    sent.clear();
-    sentTo.clear();
-    push.pushed(5, tree.get(1), 1, 1);
-    assertEquals(List.of(tree.get(1)), sentTo, "a duplicate prunes its sender");
-    push.pushed(6, tree.get(0), 1, 2);
-    push.arrived(block(6), ArrivalPath.PUSH);
-    sent.clear();
-    sentTo.clear();
-    push.pushed(6, tree.get(1), 1, 3);
-    assertEquals(List.of(), sentTo, "block 6 left it before our PRUNE came: no second PRUNE");
-    push.pushed(7, tree.get(0), 1, graftRetry + 1);
-    push.arrived(block(7), ArrivalPath.PUSH);
-    sent.clear();
-    sentTo.clear();
-    push.pushed(7, tree.get(1), 1, graftRetry + 2);
-    assertEquals(List.of(tree.get(1)), sentTo, "still pushing a round trip later: the PRUNE was lost, prune again");
-  }
 }
