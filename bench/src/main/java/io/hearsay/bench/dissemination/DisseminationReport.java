@@ -99,7 +99,8 @@ public final class DisseminationReport {
         SimulatedNetwork.scratchDir("dissemination"), profileConfig))) {
       DisseminationRun.Result result = new DisseminationRun(network, 0)
           .run(warmup, blocks, 10, 1024, rate / slowdown, Duration.ofSeconds(120L * slowdown));
-      double[] inBlockOrder = result.blocks().stream().sorted(Comparator.comparingLong(DisseminationRun.BlockResult::number))
+      double[] inBlockOrder = result.blocks().stream()
+          .sorted(Comparator.comparingLong(DisseminationRun.BlockResult::number))
           .mapToDouble(b -> b.allPeersMs() / slowdown).toArray();
       double[] allPeers = Arrays.stream(inBlockOrder).sorted().toArray();
       double pairs = (double) result.blocks().size() * result.receivers();

@@ -93,7 +93,8 @@ public final class BlockPull {
     if (mediator.collecting(now)) {
       return; // a targeted pull's interval may be shorter than digestWaitTime
     }
-    List<PkiId> candidates = targeted.map(t -> t.due(height, outbox.highestAnnounced(), outbox::announcedHeights)).orElseGet(outbox::orgMembers);
+    List<PkiId> candidates = targeted.map(t -> t.due(height, outbox.highestAnnounced(), outbox::announcedHeights))
+        .orElseGet(outbox::orgMembers);
     List<PkiId> peers = RandomPeers.pick(candidates, settings.pullPeerNum(), random);
     ByteString metadata = targeted.isPresent() ? BlockDigests.RANGES : ByteString.EMPTY;
     for (PullMediator.Outgoing hello : mediator.startRound(peers, now)) {

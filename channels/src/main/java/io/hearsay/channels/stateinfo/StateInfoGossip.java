@@ -80,8 +80,8 @@ public final class StateInfoGossip {
    * StateInfo of ours gets a new one only every {@code interval} (our blocks and announcements show
    * it our height), or every members × its size / {@code bytesPerSecond} when that is longer
    * ({@code bytesPerSecond} 0: no bound), each round drawn from half to one and a half of that
-   * so that peers started together do not send in step, and the anti-entropy round runs only every {@code
-   * pullWhileHeightsShown} while blocks show heights. With {@code digestPull}, a PULL round's
+   * so that peers started together do not send in step, and the anti-entropy round runs only
+   * every {@code pullWhileHeightsShown} while blocks show heights. With {@code digestPull}, a PULL round's
    * request to a Hearsay peer lists what this peer holds ({@link StateInfoDigest}) and is answered
    * with only the entries newer. All zero and off is Fabric's behaviour.
    */
