@@ -51,7 +51,7 @@ public final class BlockPull {
 
     /** The highest of {@link #announcedHeights()}, which the outbox may know without building them. */
     default long highestAnnounced() {
-      return announcedHeights().values().stream().mapToLong(Long::longValue).max().orElse(Long.MIN_VALUE);
+      return TargetedPull.highest(announcedHeights());
     }
 
     /** Signs and sends. */

@@ -34,8 +34,12 @@ public final class TargetedPull {
    * channel announced (all of them, -1 where none is known yet).
    */
   public List<PkiId> due(long height, Map<PkiId, Long> announcedHeights) {
-    long highest = announcedHeights.values().stream().mapToLong(Long::longValue).max().orElse(Long.MIN_VALUE);
-    return due(height, highest, () -> announcedHeights);
+    return due(height, highest(announcedHeights), () -> announcedHeights);
+  }
+
+  /** The highest of {@code heights}, {@link Long#MIN_VALUE} when there are none. */
+  static long highest(Map<PkiId, Long> heights) {
+    return heights.values().stream().mapToLong(Long::longValue).max().orElse(Long.MIN_VALUE);
   }
 
   /**
