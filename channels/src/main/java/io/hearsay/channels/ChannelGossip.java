@@ -191,7 +191,7 @@ public final class ChannelGossip {
     this.members = new ChannelMembers(setup.signer().self().pkiId(), setup.ownMspId(), stateInfo,
         handover.succession() ? handover.successorMaxLag() : -1);
     this.operatorView = new OperatorView(channel, stateInfo);
-    this.push = new BlockPush(channel, setup.signer(), settings.push(), random, ports);
+    this.push = new BlockPush(channel, settings.push(), random, ports);
     this.pull = new BlockPull(channel, settings.pull(), push.store(), setup.verifier(), random, ports);
     this.committer = new Committer(settings.stateTransfer().blockBufferSize(), this::append);
     this.catchUp = new CatchUp(channel, new StateTransfer(setup.ownMspId(), settings.stateTransfer().batchSize(),

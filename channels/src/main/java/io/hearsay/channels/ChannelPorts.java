@@ -83,13 +83,16 @@ final class ChannelPorts implements BlockPush.Outbox, BlockPull.Outbox, StateSer
     stateInfo.heightShown(peer, height);
   }
 
-  /** Signs a new channel message and sends it, our StateInfo first where it is due. */
+  /**
+   * Sends a new channel message, our StateInfo first where it is due: signed when it names its
+   * author, otherwise as Fabric sends it, for the link to authenticate.
+   */
   @Override
   public void send(PkiId to, GossipMessage message) {
-    deliver(to, signer.sign(message).envelope());
+    deliver(to, signer.envelope(message));
   }
 
-  /** Sends a signed channel message, our StateInfo first if {@code to} has not had it. */
+  /** Sends a channel message's envelope, our StateInfo first if {@code to} has not had it. */
   @Override
   public void deliver(PkiId to, Envelope envelope) {
     stateInfo.introduceTo(to);

@@ -11,8 +11,6 @@ import io.hearsay.channels.push.Plumtree;
 import io.hearsay.channels.push.PushSettings;
 import io.hearsay.ledger.block.BlockBuilder;
 import io.hearsay.protocol.identity.PkiId;
-import io.hearsay.protocol.message.EnvelopeSigner;
-import io.hearsay.protocol.testing.TestCrypto;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +32,7 @@ class BlockIntakeTest {
       .mapToObj(i -> PkiId.fromBytes(ByteString.copyFromUtf8("peer" + i))).toList();
   private final List<PkiId> passedOn = new ArrayList<>();
   private long channelHeight;
-  private final BlockPush push = new BlockPush("mychannel", new EnvelopeSigner(TestCrypto.peer(1, 0)),
+  private final BlockPush push = new BlockPush("mychannel",
       new PushSettings(3, 1, MAX_BLOCK_COUNT_TO_STORE, Duration.ofMillis(10), 10,
           Optional.of(new Plumtree.Settings(3, Duration.ofMillis(200), Duration.ofMillis(100)))),
       new SplittableRandom(7), new BlockPush.Outbox() {

@@ -45,6 +45,11 @@ public enum RejectionReason {
   BAD_KEY_USAGE,
   /** The certificate's key is not an ECDSA P-256 key. */
   UNSUPPORTED_KEY,
+  /**
+   * A frame between Hearsay peers whose link MAC (in place of a signature, for what Fabric sends
+   * unsigned) is missing, too short or not the one the bound peer's key makes.
+   */
+  BAD_LINK_MAC,
   /** A gossip frame arrived from an endpoint that has not completed the signed handshake. */
   UNBOUND_SENDER,
   /** A message names a sender (e.g. the alive message in a membership request) other than the peer the connection is bound to. */

@@ -73,7 +73,6 @@ public final class BlockPush {
   public enum Copy { FIRST, DUPLICATE }
 
   private final String channel;
-  private final EnvelopeSigner signer;
   private final int propagatePeerNum;
   private final boolean enabled;
   private final Duration burstLatency;
@@ -90,9 +89,8 @@ public final class BlockPush {
    * {@code propagateIterations} 0 turns passing on off (blocks are still stored for pull);
    * {@code plumtree} empty is Fabric's push.
    */
-  public BlockPush(String channel, EnvelopeSigner signer, PushSettings settings, SplittableRandom random, Outbox outbox) {
+  public BlockPush(String channel, PushSettings settings, SplittableRandom random, Outbox outbox) {
     this.channel = channel;
-    this.signer = signer;
     this.propagatePeerNum = settings.propagatePeerNum();
     this.enabled = settings.propagateIterations() >= 1;
     this.burstLatency = settings.maxPropagationBurstLatency();
@@ -148,7 +146,7 @@ public final class BlockPush {
     if (store.get(number).isPresent()) {
       return false;
     }
-    return store.add(number, signer.sign(GossipMessages.dataMessage(channel, number, block.toByteString())).envelope());
+    return store.add(number, EnvelopeSigner.noopSign(GossipMessages.dataMessage(channel, number, block.toByteString())));
   }
 
   /** Stores a verified block and passes it on, once: down the tree, or through the emitter; false if it was not. */
@@ -163,7 +161,7 @@ public final class BlockPush {
       forward.eager().stream().filter(peer -> store.markPushed(number, peer)).forEach(peer -> outbox.deliver(peer, message));
       if (!forward.lazy().isEmpty()) {
         // One IHAVE for every lazy peer: signing it once per peer was most of a peer's signing per block.
-        Envelope iHave = signer.sign(GossipMessages.iHave(channel, BlockDigests.list(List.of(number)))).envelope();
+        Envelope iHave = EnvelopeSigner.noopSign(GossipMessages.iHave(channel, BlockDigests.list(List.of(number))));
         forward.lazy().forEach(peer -> outbox.deliver(peer, iHave));
       }
       return true;

@@ -263,7 +263,7 @@ public final class StateInfoGossip {
     if (awaitingSnapshot.remove(from) && isProvenMember(from)) {
       List<Envelope> lacking = lackedBy(from, (author, time) -> PeerTimes.isNewerThanKnown(time, theirs, author));
       if (!lacking.isEmpty()) {
-        outbox.send(from, signer.sign(GossipMessages.stateInfoSnapshot(channel, lacking)).envelope());
+        outbox.send(from, EnvelopeSigner.noopSign(GossipMessages.stateInfoSnapshot(channel, lacking)));
       }
     }
   }
@@ -275,20 +275,20 @@ public final class StateInfoGossip {
       if (elements.isEmpty()) {
         return;
       }
-      Envelope snapshot = signer.sign(GossipMessages.stateInfoSnapshot(channel, elements)).envelope();
+      Envelope snapshot = EnvelopeSigner.noopSign(GossipMessages.stateInfoSnapshot(channel, elements));
       RandomPeers.pick(provenMembersAlive(), peers, random).forEach(peer -> outbox.send(peer, snapshot));
       return;
     }
     // A pull request may go to any alive peer: it proves our membership, and reveals nothing. A
     // digest names the channel's members, so it goes only to Hearsay peers proven members.
-    Envelope request = signer.sign(GossipMessages.stateInfoPullRequest(signer.self().pkiId(), channel)).envelope();
+    Envelope request = EnvelopeSigner.noopSign(GossipMessages.stateInfoPullRequest(signer.self().pkiId(), channel));
     boolean digests = settings.hearsayPeers().digestPull() && settings.exchange() == AntiEntropy.Mode.PULL;
     Envelope digestRequest = null;
     awaitingSnapshot.clear();
     for (PkiId peer : RandomPeers.pick(outbox.alive(), peers, random)) {
       if (digests && outbox.isHearsayPeer(peer) && isProvenMember(peer)) {
         if (digestRequest == null) {
-          digestRequest = signer.sign(StateInfoDigest.request(signer.self().pkiId(), channel, held())).envelope();
+          digestRequest = EnvelopeSigner.noopSign(StateInfoDigest.request(signer.self().pkiId(), channel, held()));
         }
         outbox.send(peer, digestRequest);
         continue;
@@ -512,7 +512,7 @@ public final class StateInfoGossip {
     } else if (askedBeforeFirstPublish.add(to)) {
       // No height to announce yet (the ledger is still opening): a StateInfo pull request proves
       // membership as well, by its channel MAC, and the answer brings the peer's snapshot.
-      outbox.send(to, signer.sign(GossipMessages.stateInfoPullRequest(signer.self().pkiId(), channel)).envelope());
+      outbox.send(to, EnvelopeSigner.noopSign(GossipMessages.stateInfoPullRequest(signer.self().pkiId(), channel)));
     }
   }
 

@@ -10,9 +10,7 @@ import io.hearsay.channels.common.ArrivalPath;
 import io.hearsay.channels.common.BlockDigests;
 import io.hearsay.ledger.block.BlockBuilder;
 import io.hearsay.protocol.identity.PkiId;
-import io.hearsay.protocol.message.EnvelopeSigner;
 import io.hearsay.protocol.message.GossipMessages;
-import io.hearsay.protocol.testing.TestCrypto;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,7 +35,7 @@ class BlockPushTest {
   private final List<PkiId> sentTo = new ArrayList<>();
   private final List<GossipMessage> sent = new ArrayList<>();
   private final Map<PkiId, Long> heightsShown = new HashMap<>();
-  private final BlockPush push = new BlockPush("mychannel", new EnvelopeSigner(TestCrypto.peer(1, 0)),
+  private final BlockPush push = new BlockPush("mychannel",
       new PushSettings(3, 1, 10, Duration.ofMillis(10), 10,
           Optional.of(new Plumtree.Settings(3, Duration.ofMillis(200), Duration.ofMillis(100)))),
       new SplittableRandom(7), new BlockPush.Outbox() {

@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import org.bouncycastle.crypto.agreement.ECDHBasicAgreement;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
+import org.bouncycastle.crypto.params.ECPublicKeyParameters;
+import org.bouncycastle.util.BigIntegers;
 
 /** This peer's own identity together with the private key it signs with. */
 public final class SigningIdentity {
@@ -45,6 +48,16 @@ public final class SigningIdentity {
   /** ECDSA over SHA-256 of the bytes, DER-encoded, low S: Fabric's signature. */
   public byte[] sign(byte[] message) {
     return Ecdsa.sign(signingKey, message);
+  }
+
+  /**
+   * The ECDH secret of this identity's key and {@code other} (both P-256): the same for the two
+   * holders of the pair, computable by no one else. The x-coordinate, 32 bytes.
+   */
+  public byte[] agree(ECPublicKeyParameters other) {
+    ECDHBasicAgreement agreement = new ECDHBasicAgreement();
+    agreement.init(signingKey);
+    return BigIntegers.asUnsignedByteArray(agreement.getFieldSize(), agreement.calculateAgreement(other));
   }
 
   @Override

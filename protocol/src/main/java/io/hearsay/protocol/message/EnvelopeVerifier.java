@@ -128,7 +128,7 @@ public final class EnvelopeVerifier {
       if (message.getContentCase() != ContentCase.DATA_MSG && signed) {
         return verifyParsed(envelope, message, from, now);
       }
-      if (namesItsSigner(message.getContentCase())) {
+      if (GossipMessages.namesItsAuthor(message.getContentCase())) {
         return Verdict.reject(RejectionReason.MISSING_SIGNATURE, "unsigned %s names its author: it must be signed",
             message.getContentCase());
       }
@@ -168,7 +168,7 @@ public final class EnvelopeVerifier {
     // Only what travels by forwarding arrives again: a response (membership, StateInfo snapshot,
     // state transfer) is a new envelope every time: at 200 simulated peers the cache held 1 606
     // StateInfo snapshots, 150 MB, none of which ever came again.
-    if (verdict.isAccepted() && namesItsSigner(message.getContentCase())
+    if (verdict.isAccepted() && GossipMessages.namesItsAuthor(message.getContentCase())
         && envelope.getPayload().size() <= LARGEST_REMEMBERED && !envelope.getSignature().isEmpty()) {
       synchronized (recentlyVerified) {
         recentlyVerified.put(envelope.getSignature(), verdict.value());
@@ -184,14 +184,6 @@ public final class EnvelopeVerifier {
       digest.update(piece);
     }
     return digest.digest();
-  }
-
-  /** Whether the message carries or names its signer, rather than relying on the transport. */
-  private static boolean namesItsSigner(ContentCase content) {
-    return switch (content) {
-      case ALIVE_MSG, CONN, PEER_IDENTITY, STATE_INFO, LEADERSHIP_MSG -> true;
-      default -> false;
-    };
   }
 
   private SignedGossipMessage recentlyVerified(Envelope envelope) {

@@ -40,6 +40,17 @@ public final class GossipMessages {
 
   private GossipMessages() {}
 
+  /**
+   * Whether a message of this content carries or names its author, rather than relying on the
+   * link it came over: it travels further than one link (forwarded as it is), so it is signed.
+   */
+  public static boolean namesItsAuthor(GossipMessage.ContentCase content) {
+    return switch (content) {
+      case ALIVE_MSG, CONN, PEER_IDENTITY, STATE_INFO, LEADERSHIP_MSG -> true;
+      default -> false;
+    };
+  }
+
   /** Fabric's {@code channel_MAC}: SHA-256(pkiId ‖ channelId), proof of channel membership. */
   public static ByteString channelMac(PkiId pkiId, String channelId) {
     return ByteString.copyFrom(Ecdsa.sha256(pkiId.bytes()

@@ -49,6 +49,11 @@ import org.hyperledger.fabric.protos.gossip.GossipMessage.ContentCase;
  * from an endpoint that is not bound is refused, and a handshake is sent back so the link heals
  * (e.g. after the other peer restarted). Messages that do not name their signer are verified
  * against the bound PKI-ID's key, so a frame that lies about its sender does not verify.
+ *
+ * <p>What Fabric sends unsigned (blocks, pull, state transfer, membership requests and responses)
+ * goes to a bound Hearsay peer with the link's MAC in place of a signature ({@link GossipFrames}):
+ * two hashes instead of an ECDSA sign and verify per message. Before the link is bound, and over
+ * Fabric's gRPC, it is signed when sent, as Hearsay always sent it.
  */
 public final class Comm {
 
@@ -141,12 +146,14 @@ public final class Comm {
   private final Set<Endpoint> selves = new HashSet<>();
   private final Map<Endpoint, Long> dialFailureLogged = new HashMap<>();
   private LinkFaults faults = LinkFaults.none();
+  private final GossipFrames frames;
 
   private Comm(ActorContext<Command> context, Setup setup) {
     this.context = context;
     context.setLoggerName(Comm.class);
     this.setup = setup;
     this.self = context.getSelf();
+    this.frames = new GossipFrames(setup.signer(), setup.verifier());
     this.handshake = setup.signer().sign(GossipMessages.connEstablish(
         setup.signer().self().identity(), setup.tlsCertificateHash(), false)).envelope();
     // Artery drops silently (a debug log) when an outbound queue is full; the dropped frame goes
@@ -292,22 +299,23 @@ public final class Comm {
         setup.dropped().record(DroppedMessages.Reason.INJECTED_FAULT, send.envelope());
         return Behaviors.same();
       }
-      fabric.get().send(send.to(), send.envelope())
+      fabric.get().send(send.to(), frames.signedIfNoop(send.envelope()))
           .ifPresent(e -> setup.dropped().record(DroppedMessages.Reason.TRANSPORT_GAVE_UP, e));
       setup.sent().recordSent(send.envelope());
       return Behaviors.same();
     }
     Endpoint to = arteryRoutes.getOrDefault(send.to(), send.to());
-    if (!bound.containsKey(to)) {
+    PeerIdentity peer = bound.get(to);
+    if (peer == null) {
       sendHandshake(to, WireFrame.Kind.HANDSHAKE, false);
     }
-    transmit(to, new WireFrame(WireFrame.Kind.GOSSIP, self, send.envelope().toByteString()));
+    transmit(to, frames.frame(self, Optional.ofNullable(peer), send.envelope()));
     setup.sent().recordSent(send.envelope());
     return Behaviors.same();
   }
 
   private Behavior<Command> onFrameDropped(FrameDropped dropped) {
-    if (dropped.letter().message() instanceof WireFrame frame && frame.kind() == WireFrame.Kind.GOSSIP) {
+    if (dropped.letter().message() instanceof WireFrame frame && isGossip(frame)) {
       setup.dropped().record(DroppedMessages.Reason.TRANSPORT_GAVE_UP, envelopeOf(frame));
       long total = setup.dropped().total(DroppedMessages.Reason.TRANSPORT_GAVE_UP);
       if (Long.bitCount(total) == 1) {
@@ -328,7 +336,7 @@ public final class Comm {
     Endpoint endpoint = from.get();
     refs.putIfAbsent(endpoint, frame.from());
     Instant now = Instant.now();
-    if (frame.kind() == WireFrame.Kind.GOSSIP) {
+    if (isGossip(frame)) {
       PeerIdentity sender = bound.get(endpoint);
       if (sender == null) {
         reject(Rejection.of(RejectionReason.UNBOUND_SENDER,
@@ -336,8 +344,7 @@ public final class Comm {
         sendHandshake(endpoint, WireFrame.Kind.HANDSHAKE, false);
         return Behaviors.same();
       }
-      Verdict<SignedGossipMessage> verdict = setup.verifier().verify(frame.envelope().toByteArray(),
-          Optional.of(sender.pkiId()), now);
+      Verdict<SignedGossipMessage> verdict = frames.verify(frame, sender, now);
       if (verdict.isAccepted()) {
         setup.received().record(verdict.value().message(), frame.envelope().size());
         deliver(new Inbound(verdict.value(), sender, endpoint), verdict.value().message().getContentCase());
@@ -350,9 +357,13 @@ public final class Comm {
     return Behaviors.same();
   }
 
+  private static boolean isGossip(WireFrame frame) {
+    return frame.kind() == WireFrame.Kind.GOSSIP || frame.kind() == WireFrame.Kind.LINK_GOSSIP;
+  }
+
   private void onHandshake(WireFrame frame, Endpoint endpoint, Instant now) {
     Verdict<SignedGossipMessage> verdict =
-        setup.verifier().verify(frame.envelope().toByteArray(), Optional.empty(), now);
+        setup.verifier().verify(frame.bytes().toByteArray(), Optional.empty(), now);
     if (!verdict.isAccepted()) {
       reject(verdict.rejection(), endpoint);
       return;
@@ -396,6 +407,9 @@ public final class Comm {
   }
 
   private static Envelope envelopeOf(WireFrame frame) {
+    if (!frame.wellFormed()) {
+      return Envelope.getDefaultInstance();
+    }
     try {
       return Envelope.parseFrom(frame.envelope());
     } catch (InvalidProtocolBufferException e) {
@@ -406,7 +420,7 @@ public final class Comm {
   private void transmit(Endpoint to, WireFrame frame) {
     Optional<Duration> decision = faults.outbound(to, random);
     if (decision.isEmpty()) {
-      if (frame.kind() == WireFrame.Kind.GOSSIP) {
+      if (isGossip(frame)) {
         setup.dropped().record(DroppedMessages.Reason.INJECTED_FAULT, envelopeOf(frame));
       }
       return;
@@ -431,7 +445,7 @@ public final class Comm {
   }
 
   private void send(Endpoint to, WireFrame frame) {
-    if (frame.envelope().size() > setup.settings().largeMessageThreshold()) {
+    if (frame.bytes().size() > setup.settings().largeMessageThreshold()) {
       largeRefs.computeIfAbsent(to, e -> resolve(e, LARGE_NAME)).tell(frame);
     } else {
       refs.computeIfAbsent(to, e -> resolve(e, NAME)).tell(frame);

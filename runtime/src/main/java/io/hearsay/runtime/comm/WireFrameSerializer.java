@@ -2,7 +2,7 @@ package io.hearsay.runtime.comm;
 
 import org.apache.pekko.actor.ExtendedActorSystem;
 
-/** Serializes {@link WireFrame}s between peers' comm actors (the envelope's bytes exactly as signed). */
+/** Serializes {@link WireFrame}s between peers' comm actors (the envelope's bytes exactly as signed or tagged). */
 public final class WireFrameSerializer extends FrameSerializer<WireFrame.Kind, WireFrame> {
 
   public static final int IDENTIFIER = 8471;

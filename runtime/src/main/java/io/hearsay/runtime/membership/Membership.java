@@ -371,7 +371,7 @@ public final class Membership {
     }
     // Fabric peers send no known PKI-IDs (and ignore them); Hearsay peers probe, check, send digests
     // and ask the other watchers to agree.
-    setup.comm().tell(new Comm.Send(inbound.fromEndpoint(), signed(answers.answer(selfAlive, requesterMsp, known))));
+    setup.comm().tell(new Comm.Send(inbound.fromEndpoint(), envelope(answers.answer(selfAlive, requesterMsp, known))));
   }
 
   /**
@@ -456,7 +456,7 @@ public final class Membership {
       Set<PkiId> except = told.stream().map(MemberInfo::pkiId).collect(Collectors.toSet());
       tellDead(last, except);
       told.forEach(peer -> disclosure.endpointOf(peer).ifPresent(endpoint -> setup.comm().tell(new Comm.Send(endpoint,
-          signed(GossipMessages.membershipResponse(List.of(), List.of(disclosure.disclosed(last, peer.mspId()))))))));
+          envelope(GossipMessages.membershipResponse(List.of(), List.of(disclosure.disclosed(last, peer.mspId()))))))));
     });
   }
 
@@ -488,7 +488,7 @@ public final class Membership {
     int fanout = settings.watch().on() ? settings.watch().rumorFanout() : settings.probes().verdicts();
     for (MemberInfo peer : pick(aliveJudged(), fanout, except)) {
       disclosure.endpointOf(peer).ifPresent(endpoint -> setup.comm().tell(new Comm.Send(endpoint,
-          signed(GossipMessages.membershipResponse(List.of(), disclosure.shown(List.of(last), peer.mspId(), Map.of()))))));
+          envelope(GossipMessages.membershipResponse(List.of(), disclosure.shown(List.of(last), peer.mspId(), Map.of()))))));
     }
   }
 
@@ -512,8 +512,8 @@ public final class Membership {
     return table.aliveMembers().stream().filter(judgedByAccrual).toList();
   }
 
-  private Envelope signed(GossipMessage view) {
-    return setup.signer().sign(view).envelope();
+  private Envelope envelope(GossipMessage view) {
+    return setup.signer().envelope(view);
   }
 
   /**
@@ -542,7 +542,7 @@ public final class Membership {
       }
       if (settings.antiEntropy() == AntiEntropy.Mode.PUSH) {
         setup.comm().tell(new Comm.Send(endpoint.get(),
-            signed(answers.view(selfAlive, member.mspId(), Map.of(), KnownList.WHOLE_VIEW))));
+            envelope(answers.view(selfAlive, member.mspId(), Map.of(), KnownList.WHOLE_VIEW))));
       } else {
         sendMembershipRequest(endpoint.get(), List.of());
         if (settings.antiEntropy() == AntiEntropy.Mode.PUSH_PULL) {
@@ -587,7 +587,7 @@ public final class Membership {
     if (answer) {
       GossipMessage lacking = answers.view(selfAlive, inbound.sender().mspId(), theirs, KnownList.WHOLE_VIEW);
       if (lacking.getMemRes().getAliveCount() + lacking.getMemRes().getDeadCount() > 0) {
-        setup.comm().tell(new Comm.Send(inbound.fromEndpoint(), signed(lacking)));
+        setup.comm().tell(new Comm.Send(inbound.fromEndpoint(), envelope(lacking)));
       }
     }
   }
@@ -666,8 +666,8 @@ public final class Membership {
   }
 
   private void sendMembershipRequest(Endpoint endpoint, Envelope selfInformation, List<ByteString> known) {
-    setup.comm().tell(new Comm.Send(endpoint, setup.signer().sign(
-        GossipMessages.membershipRequest(selfInformation, known)).envelope()));
+    setup.comm().tell(new Comm.Send(endpoint, setup.signer().envelope(
+        GossipMessages.membershipRequest(selfInformation, known))));
   }
 
   private void sendAlive(SignedGossipMessage alive, MemberInfo target) {

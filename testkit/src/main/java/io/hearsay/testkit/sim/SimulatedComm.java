@@ -2,9 +2,9 @@ package io.hearsay.testkit.sim;
 
 import io.hearsay.protocol.Verdict;
 import io.hearsay.protocol.identity.PeerIdentity;
-import io.hearsay.protocol.message.EnvelopeVerifier;
 import io.hearsay.protocol.message.SignedGossipMessage;
 import io.hearsay.runtime.comm.Comm;
+import io.hearsay.runtime.comm.GossipFrames;
 import io.hearsay.runtime.comm.WireFrame;
 import io.hearsay.runtime.config.Endpoint;
 import java.time.Instant;
@@ -22,7 +22,7 @@ import org.hyperledger.fabric.protos.gossip.GossipMessage;
  * Comm's protocol ({@link Comm.Send}, {@link Comm.Connect}, {@link Comm.Subscribe}) over the
  * simulated links, so the real membership actor runs unchanged on a simulated network. Frames
  * travel as comm's own {@link WireFrame}s, scheduled to arrive when the {@link LinkModel} says,
- * and are verified on arrival as comm verifies them. The handshake is not simulated: a
+ * tagged or signed and verified on arrival by comm's own {@link GossipFrames}. The handshake is not simulated: a
  * {@link Comm.Connect} binds at once, since every simulated peer's identity is known.
  */
 public final class SimulatedComm {
@@ -30,7 +30,7 @@ public final class SimulatedComm {
   /** The simulated peers' endpoints, identities and comm actors, by index. */
   public record Directory(List<Endpoint> endpoints, Map<Endpoint, Integer> indexOf, List<PeerIdentity> identities,
       Map<ActorRef<Comm.Command>, Integer> indexOfComm, List<ActorRef<Comm.Command>> comms, LinkModel links,
-      EnvelopeVerifier verifier, SimulatedPeer.Traffic traffic) {}
+      List<GossipFrames> frames, SimulatedPeer.Traffic traffic) {}
 
   private record Subscription(ActorRef<Comm.Event> subscriber, Set<GossipMessage.ContentCase> contents) {}
 
@@ -56,9 +56,10 @@ public final class SimulatedComm {
             if (to == null || to == index) {
               return Behaviors.same();
             }
-            directory.traffic().send(directory.links(), index, to, send.envelope())
-                .ifPresent(delay -> context.scheduleOnce(delay, directory.comms().get(to),
-                    new WireFrame(WireFrame.Kind.GOSSIP, context.getSelf(), send.envelope().toByteString())));
+            WireFrame frame = directory.frames().get(index).frame(context.getSelf(),
+                Optional.of(directory.identities().get(to)), send.envelope());
+            directory.traffic().send(directory.links(), index, to, send.envelope(), frame)
+                .ifPresent(delay -> context.scheduleOnce(delay, directory.comms().get(to), frame));
             return Behaviors.same();
           })
           .onMessage(WireFrame.class, frame -> {
@@ -67,8 +68,7 @@ public final class SimulatedComm {
               return Behaviors.same();
             }
             PeerIdentity sender = directory.identities().get(from);
-            Verdict<SignedGossipMessage> verdict = directory.verifier().verify(frame.envelope().toByteArray(),
-                Optional.of(sender.pkiId()), Instant.now());
+            Verdict<SignedGossipMessage> verdict = directory.frames().get(index).verify(frame, sender, Instant.now());
             if (!verdict.isAccepted()) {
               directory.traffic().reject(verdict.rejection());
               return Behaviors.same();

@@ -7,6 +7,7 @@ import io.hearsay.protocol.identity.PeerIdentity;
 import io.hearsay.protocol.identity.PkiId;
 import io.hearsay.protocol.message.EnvelopeSigner;
 import io.hearsay.runtime.comm.Comm;
+import io.hearsay.runtime.comm.GossipFrames;
 import io.hearsay.runtime.comm.RejectionLog;
 import io.hearsay.runtime.config.ConfigReader;
 import io.hearsay.runtime.config.Endpoint;
@@ -73,7 +74,8 @@ public final class SimulatedMembership implements AutoCloseable {
     List<ActorRef<Comm.Command>> comms = new ArrayList<>();
     Map<ActorRef<Comm.Command>, Integer> indexOfComm = new ConcurrentHashMap<>();
     SimulatedComm.Directory directory = new SimulatedComm.Directory(List.copyOf(endpoints), Map.copyOf(indexOf),
-        peerIdentities, indexOfComm, comms, new LinkModel(peers, links, seed), identities.verifier(),
+        peerIdentities, indexOfComm, comms, new LinkModel(peers, links, seed),
+        identities.signers().stream().map(s -> new GossipFrames(new EnvelopeSigner(s), identities.verifier())).toList(),
         SimulatedPeer.Traffic.create());
     SplittableRandom random = new SplittableRandom(seed);
     Config base = gossip.withFallback(ConfigFactory.load());

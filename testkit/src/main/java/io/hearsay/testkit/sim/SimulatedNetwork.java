@@ -17,6 +17,7 @@ import io.hearsay.protocol.identity.PkiId;
 import io.hearsay.protocol.identity.SigningIdentity;
 import io.hearsay.protocol.message.EnvelopeSigner;
 import io.hearsay.protocol.message.EnvelopeVerifier;
+import io.hearsay.runtime.comm.GossipFrames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,8 +102,10 @@ public final class SimulatedNetwork implements AutoCloseable {
     List<ActorRef<SimulatedPeer.Command>> refs = new CopyOnWriteArrayList<>();
     peers = refs;
     List<PkiId> pkiIds = signers.stream().map(SigningIdentity::pkiId).toList();
-    var network = new SimulatedPeer.Network(pkiIds, Map.copyOf(indexOf), refs, links,
-        peersIdentities.verifier(), traffic);
+    var network = new SimulatedPeer.Network(signers.stream().map(SigningIdentity::identity).toList(),
+        Map.copyOf(indexOf), refs,
+        signers.stream().map(s -> new GossipFrames(new EnvelopeSigner(s), peersIdentities.verifier())).toList(),
+        links, traffic);
     List<ChannelGossip.Member> everyone = pkiIds.stream().map(p -> new ChannelGossip.Member(p, org.mspId())).toList();
     LedgerSettings ledgerSettings = LedgerSettings.read(settings.profile().withFallback(systemConfig));
     for (int i = 0; i < settings.peers(); i++) {
@@ -112,7 +115,7 @@ public final class SimulatedNetwork implements AutoCloseable {
       ChannelSettings channelSettings = settings.channel().withLeadership(follower);
       var ledger = ChannelLedger.create(ledgerSettings, CHANNEL + ".p" + i);
       refs.add(system.systemActorOf(SimulatedPeer.create(i, network, out -> ChannelGossip.create(new ChannelGossip.Setup(
-          config, org.mspId(), new EnvelopeSigner(signers.get(index)), network.verifier(), channelSettings, 1, out,
+          config, org.mspId(), new EnvelopeSigner(signers.get(index)), peersIdentities.verifier(), channelSettings, 1, out,
           ledger, (rejection, peer) -> traffic.reject(rejection), channel -> Behaviors.empty(),
           new ChannelObserver() {}))), "peer-" + i, Props.empty()));
     }

@@ -8,8 +8,10 @@ import io.hearsay.protocol.Rejection;
 import io.hearsay.protocol.RejectionReason;
 import io.hearsay.protocol.Verdict;
 import io.hearsay.protocol.identity.PkiId;
-import io.hearsay.protocol.message.EnvelopeVerifier;
+import io.hearsay.protocol.identity.PeerIdentity;
 import io.hearsay.protocol.message.SignedGossipMessage;
+import io.hearsay.runtime.comm.GossipFrames;
+import io.hearsay.runtime.comm.WireFrame;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,8 +34,9 @@ import org.hyperledger.fabric.protos.gossip.GossipMessage;
 /**
  * One simulated peer: the channel's real {@link ChannelGossip} actor (with its real ledger) as a
  * child, and in place of comm and the channel router a link to the other simulated peers through
- * the {@link LinkModel}. What comm does on arrival is done here too: the envelope is verified
- * (real signatures, against the sender the link is bound to) before the channel sees it.
+ * the {@link LinkModel}. What comm does is done here too, by comm's own {@link GossipFrames}: an
+ * envelope leaves tagged with the link's MAC, or signed, and is verified on arrival (real MACs and
+ * signatures, against the sender the link is bound to) before the channel sees it.
  *
  * <p>A link keeps its order as TCP does: the link model never lets a message's arrival time pass
  * an earlier one's, and the scheduler may still fire two due in the same tick either way, so each
@@ -46,8 +49,8 @@ public final class SimulatedPeer {
   /** The channel sends {@code envelope} to {@code to}. */
   private record Outbound(PkiId to, Envelope envelope) implements Command {}
 
-  /** An envelope sent by peer {@code from} arrives here, the {@code sequence}-th delivered on that link. */
-  public record Arrive(int from, Envelope envelope, long sequence) implements Command {}
+  /** A frame sent by peer {@code from} arrives here, the {@code sequence}-th delivered on that link. */
+  public record Arrive(int from, WireFrame frame, long sequence) implements Command {}
 
   /** Hands {@code command} to the peer's channel actor. */
   public record ToChannel(ChannelGossip.Command command) implements Command {}
@@ -55,12 +58,15 @@ public final class SimulatedPeer {
   /** The peer crashes: its actors stop, nothing it had in memory survives. */
   public enum Crash implements Command { INSTANCE }
 
-  /** How the peers of one simulated network find each other, and what they count. */
-  public record Network(List<PkiId> pkiIds, Map<PkiId, Integer> indexOf, List<ActorRef<Command>> peers,
-      LinkModel links, EnvelopeVerifier verifier, Traffic traffic, long[] sentOnLink) {
-    public Network(List<PkiId> pkiIds, Map<PkiId, Integer> indexOf, List<ActorRef<Command>> peers,
-        LinkModel links, EnvelopeVerifier verifier, Traffic traffic) {
-      this(pkiIds, indexOf, peers, links, verifier, traffic, new long[pkiIds.size() * pkiIds.size()]);
+  /**
+   * How the peers of one simulated network find each other, and what they count: each peer's
+   * identity and its frames (each used by that peer's actor alone), by index.
+   */
+  public record Network(List<PeerIdentity> identities, Map<PkiId, Integer> indexOf, List<ActorRef<Command>> peers,
+      List<GossipFrames> frames, LinkModel links, Traffic traffic, long[] sentOnLink) {
+    public Network(List<PeerIdentity> identities, Map<PkiId, Integer> indexOf, List<ActorRef<Command>> peers,
+        List<GossipFrames> frames, LinkModel links, Traffic traffic) {
+      this(identities, indexOf, peers, frames, links, traffic, new long[identities.size() * identities.size()]);
     }
   }
 
@@ -78,9 +84,12 @@ public final class SimulatedPeer {
           new ConcurrentHashMap<>(), new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
     }
 
-    /** {@link #send(LinkModel, int, int, int)} for {@code envelope}, its bytes counted by message type too. */
-    public Optional<Duration> send(LinkModel links, int from, int to, Envelope envelope) {
-      int bytes = envelope.getSerializedSize();
+    /**
+     * {@link #send(LinkModel, int, int, int)} for {@code frame}, which carries {@code envelope}:
+     * its bytes (the envelope's, and a link MAC's tag where it has one) counted by message type too.
+     */
+    public Optional<Duration> send(LinkModel links, int from, int to, Envelope envelope, WireFrame frame) {
+      int bytes = frame.bytes().size();
       GossipMessage.ContentCase type = contentCase(envelope);
       bytesPerType.computeIfAbsent(type, c -> new LongAdder()).add(bytes);
       messagesPerType.computeIfAbsent(type, c -> new LongAdder()).increment();
@@ -167,7 +176,7 @@ public final class SimulatedPeer {
       ActorRef<Command> self = context.getSelf();
       ActorRef<ChannelGossip.Command> gossip =
           context.spawn(channel.apply((to, envelope) -> self.tell(new Outbound(to, envelope))), "channel");
-      long[] expected = new long[network.pkiIds().size()];
+      long[] expected = new long[network.identities().size()];
       Map<Integer, TreeMap<Long, Arrive>> early = new HashMap<>();
       return Behaviors.receive(Command.class)
           .onMessage(Outbound.class, o -> {
@@ -197,22 +206,23 @@ public final class SimulatedPeer {
     if (to == null || to == index) {
       return;
     }
-    network.traffic().send(network.links(), index, to, send.envelope())
+    // The simulator's frames name no comm actor: the link itself says who sent them.
+    WireFrame frame = network.frames().get(index).frame(null, Optional.of(network.identities().get(to)), send.envelope());
+    network.traffic().send(network.links(), index, to, send.envelope(), frame)
         .ifPresent(delay -> context.scheduleOnce(delay, network.peers().get(to),
-            new Arrive(index, send.envelope(), network.sentOnLink()[index * network.pkiIds().size() + to]++)));
+            new Arrive(index, frame, network.sentOnLink()[index * network.identities().size() + to]++)));
   }
 
   private static void arrive(Network network, int index, Arrive arrive, ActorRef<ChannelGossip.Command> gossip) {
     if (!network.links().isUp(index)) {
       return;
     }
-    PkiId sender = network.pkiIds().get(arrive.from());
-    Verdict<SignedGossipMessage> verdict =
-        network.verifier().verify(arrive.envelope(), Optional.of(sender), Instant.now());
+    PeerIdentity sender = network.identities().get(arrive.from());
+    Verdict<SignedGossipMessage> verdict = network.frames().get(index).verify(arrive.frame(), sender, Instant.now());
     if (!verdict.isAccepted()) {
       network.traffic().reject(verdict.rejection());
       return;
     }
-    gossip.tell(new ChannelGossip.Inbound(verdict.value(), sender));
+    gossip.tell(new ChannelGossip.Inbound(verdict.value(), sender.pkiId()));
   }
 }
