@@ -219,9 +219,9 @@ class StateInfoGossipTest {
     return digesting;
   }
 
-  /** {@code envelope} as a receiver takes it in, its signature checked (ours when no signer is named). */
+  /** {@code envelope} as a receiver takes it in from us over an authenticated link: a signature checked where one is due. */
   private GossipMessage verified(Envelope envelope) {
-    return verifier.verify(envelope, Optional.of(self.pkiId()), Instant.now()).value().message();
+    return verifier.verifyFromAuthenticated(envelope, self.pkiId(), Instant.now()).value().message();
   }
 
   @Test

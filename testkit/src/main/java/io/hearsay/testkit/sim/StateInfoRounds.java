@@ -3,10 +3,13 @@ package io.hearsay.testkit.sim;
 import io.hearsay.channels.stateinfo.StateInfoGossip;
 import io.hearsay.channels.stateinfo.StateInfoTable;
 import io.hearsay.protocol.Rejection;
+import io.hearsay.protocol.identity.PeerIdentity;
 import io.hearsay.protocol.identity.PkiId;
 import io.hearsay.protocol.identity.SigningIdentity;
 import io.hearsay.protocol.message.EnvelopeSigner;
 import io.hearsay.protocol.message.EnvelopeVerifier;
+import io.hearsay.runtime.comm.GossipFrames;
+import io.hearsay.runtime.comm.WireFrame;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -21,7 +24,8 @@ import org.hyperledger.fabric.protos.gossip.Envelope;
 
 /**
  * StateInfo anti-entropy in synchronous rounds: every peer's real {@link StateInfoGossip} with its
- * own signing identity, real signed messages, delivered in order and at once. A round is every
+ * own signing identity, real messages signed or tagged as comm sends them ({@link GossipFrames}),
+ * delivered in order and at once. A round is every
  * peer starting one exchange, then everything that causes being delivered; messages and bytes
  * are counted. Peers are all of one org, all alive, each the others' channel member.
  */
@@ -31,9 +35,10 @@ public final class StateInfoRounds {
 
   private final List<StateInfoGossip> peers = new ArrayList<>();
   private final List<EnvelopeSigner> signers = new ArrayList<>();
+  private final List<GossipFrames> frames = new ArrayList<>();
+  private final List<PeerIdentity> peerIdentities = new ArrayList<>();
   private final List<PkiId> ids = new ArrayList<>();
   private final Map<PkiId, Integer> indexOf = new HashMap<>();
-  private final EnvelopeVerifier verifier;
   private final ArrayDeque<Sent> queue = new ArrayDeque<>();
   private final List<Rejection> rejections = new ArrayList<>();
   private long messages;
@@ -41,12 +46,13 @@ public final class StateInfoRounds {
 
   public StateInfoRounds(String mspId, List<SigningIdentity> identities, EnvelopeVerifier verifier,
       StateInfoGossip.Settings settings, long seed) {
-    this.verifier = verifier;
     SplittableRandom random = new SplittableRandom(seed);
     for (int i = 0; i < identities.size(); i++) {
       ids.add(identities.get(i).pkiId());
       indexOf.put(identities.get(i).pkiId(), i);
       signers.add(new EnvelopeSigner(identities.get(i)));
+      frames.add(new GossipFrames(signers.get(i), verifier));
+      peerIdentities.add(identities.get(i).identity());
     }
     for (int i = 0; i < identities.size(); i++) {
       int self = i;
@@ -111,8 +117,9 @@ public final class StateInfoRounds {
     while (!queue.isEmpty()) {
       Sent sent = queue.poll();
       messages++;
-      bytes += sent.envelope().getSerializedSize();
-      var verdict = verifier.verify(sent.envelope(), Optional.of(ids.get(sent.from())), Instant.now());
+      WireFrame frame = frames.get(sent.from()).frame(null, Optional.of(peerIdentities.get(sent.to())), sent.envelope());
+      bytes += frame.bytes().size();
+      var verdict = frames.get(sent.to()).verify(frame, peerIdentities.get(sent.from()), Instant.now());
       if (!verdict.isAccepted()) {
         rejections.add(verdict.rejection());
         continue;
@@ -123,7 +130,7 @@ public final class StateInfoRounds {
       switch (message.getContentCase()) {
         case STATE_INFO -> receiver.onStateInfo(verdict.value(), from);
         case STATE_INFO_PULL_REQ -> receiver.onPullRequest(message, from).ifPresent(snapshot ->
-            queue.add(new Sent(sent.to(), sent.from(), signers.get(sent.to()).sign(snapshot).envelope())));
+            queue.add(new Sent(sent.to(), sent.from(), signers.get(sent.to()).envelope(snapshot))));
         case STATE_SNAPSHOT -> receiver.onSnapshot(message.getStateSnapshot().getElementsList(), from);
         default -> throw new IllegalStateException("not a StateInfo message: " + message.getContentCase());
       }

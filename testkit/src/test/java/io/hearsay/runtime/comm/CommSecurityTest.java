@@ -8,6 +8,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.hearsay.protocol.RejectionReason;
 import io.hearsay.protocol.crypto.Ecdsa;
+import io.hearsay.protocol.crypto.LinkMacs;
 import io.hearsay.protocol.cryptogen.CryptoMaterial;
 import io.hearsay.protocol.message.EnvelopeSigner;
 import io.hearsay.protocol.message.GossipMessages;
@@ -118,6 +119,46 @@ class CommSecurityTest {
   }
 
   @Test
+  void aLinkTaggedFrameIsTakenFromThePeerWhoseKeyTaggedItAndRefusedWhenItClaimsAnotherPeersEndpoint()
+      throws Exception {
+    HearsayPeer a = network.start(1, 0, List.of());
+    HearsayPeer b = network.start(1, 1, List.of(a.endpoint()));
+    awaitViews(List.of(a, b), Duration.ofSeconds(20), "A and B see each other", pv -> pv.seesAlive(List.of(a, b)));
+    Config hostileConfig = ConfigFactory.parseString("""
+        pekko.actor.provider = remote
+        pekko.remote.artery.canonical.hostname = 127.0.0.1
+        pekko.remote.artery.canonical.port = 0
+        pekko.loglevel = WARNING
+        """).withFallback(ConfigFactory.load());
+    ActorSystem<Comm.Command> hostile = ActorSystem.create(Behaviors.ignore(), "hearsay", hostileConfig);
+    try {
+      ActorRefResolver resolver = ActorRefResolver.get(hostile);
+      ActorRef<Comm.Command> target = resolver.resolveActorRef(
+          "pekko://hearsay@" + a.endpoint() + NodeSystems.PEER_PATH + "/" + Comm.NAME);
+      var org = network.material().org("Org1MSP");
+      var mallory = network.material().signingIdentity(org, org.nodes().get(2));
+      // Mallory, a peer of the org, binds its own endpoint honestly.
+      target.tell(new WireFrame(WireFrame.Kind.HANDSHAKE, hostile, new EnvelopeSigner(mallory)
+          .sign(GossipMessages.connEstablish(mallory.identity(), ByteString.EMPTY, false)).envelope().toByteString()));
+      ByteString hello = EnvelopeSigner.noopSign(GossipMessages.hello("mychannel", 1)).toByteString();
+      byte[] tag = new LinkMacs(mallory).tag(a.identity().identity(), LinkMacs.digest(hello));
+      target.tell(WireFrame.linkGossip(hostile, tag, hello));
+      awaitViews(List.of(a), Duration.ofSeconds(10), "A took Mallory's tagged Hello as Mallory's",
+          pv -> hellos(pv.peer()) >= 1);
+
+      // The same frame claiming B's endpoint: A checks the tag with B's link key.
+      ActorRef<Comm.Command> posingAsB = resolver.resolveActorRef(
+          "pekko://hearsay@" + b.arteryEndpoint() + NodeSystems.PEER_PATH + "/" + Comm.NAME);
+      target.tell(WireFrame.linkGossip(posingAsB, tag, hello));
+      awaitViews(List.of(a), Duration.ofSeconds(10), "A refused the frame posing as B's", pv -> pv.peer().rejections()
+          .getOrDefault(RejectionReason.BAD_LINK_MAC, 0L) >= 1);
+      Assertions.assertEquals(1L, hellos(a), "only Mallory's own Hello was taken: " + a.receivedMessages());
+    } finally {
+      Terminations.terminate(hostile, Duration.ofSeconds(30));
+    }
+  }
+
+  @Test
   void overTlsAConnEstablishNamingACertificateNoSessionPresentedIsRefusedAndTheHonestOneBinds() throws Exception {
     CryptoMaterial material = network.material();
     List<String> nodes = material.org("Org1MSP").nodes();
@@ -151,6 +192,11 @@ class CommSecurityTest {
     awaitViews(List.of(a, b), Duration.ofSeconds(20), "TLS peers see each other", pv -> pv.seesAlive(List.of(a, b)));
     Assertions.assertEquals(1L, a.rejections().get(RejectionReason.TLS_CERT_HASH_MISMATCH),
         "only the intruder's handshake was refused: " + a.rejections());
+  }
+
+  private static long hellos(HearsayPeer peer) {
+    return peer.receivedMessages().entrySet().stream().filter(e -> e.getKey().equals("HELLO@mychannel"))
+        .mapToLong(Map.Entry::getValue).sum();
   }
 
   /** Our node's trust store re-saved under the rogue's store password. */
