@@ -125,7 +125,7 @@ final class ChannelMembers {
   }
 
   private Map<PkiId, Long> heightsOf(List<PkiId> peers) {
-    Map<PkiId, Long> heights = new HashMap<>();
+    Map<PkiId, Long> heights = new HashMap<>(peers.size() * 4 / 3 + 1);
     for (PkiId peer : peers) {
       heights.put(peer, stateInfo.table().entry(peer).map(StateInfoTable.Entry::ledgerHeight).orElse(-1L));
     }

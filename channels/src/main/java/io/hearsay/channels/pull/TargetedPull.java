@@ -57,11 +57,14 @@ public final class TargetedPull {
     }
     Map<PkiId, Long> heights = announcedHeights.get();
     shownByPush.keySet().retainAll(heights.keySet());
-    Map<PkiId, Long> known = new HashMap<>(heights);
-    shownByPush.forEach((peer, shown) -> known.merge(peer, shown, Math::max));
     List<PkiId> holders = new ArrayList<>();
-    known.forEach((peer, announced) -> {
+    heights.forEach((peer, announced) -> {
       if (announced > height) {
+        holders.add(peer);
+      }
+    });
+    shownByPush.forEach((peer, shown) -> {
+      if (shown > height && heights.get(peer) <= height) {
         holders.add(peer);
       }
     });

@@ -154,6 +154,8 @@ public final class StateInfoGossip {
   private PeerTime ownTime;
   private long sequence;
   private long publishedHeight = -1;
+  /** How many proven members were alive when last listed. */
+  private int lastMembers;
   private long knownHeight = -1;
 
   public StateInfoGossip(String channel, Set<String> channelOrgs, EnvelopeSigner signer, EnvelopeVerifier verifier,
@@ -435,8 +437,9 @@ public final class StateInfoGossip {
       return;
     }
     List<PkiId> members = provenMembersAlive();
+    lastMembers = members.size();
     boolean toHearsayPeers = !settings.hearsayPeers().heightsRideOnBlocks() || first
-        || hearsayPeersDue(members, nowNanos);
+        || hearsayPeersDue(members.size(), nowNanos);
     if (toHearsayPeers) {
       toHearsayPeersAt(nowNanos);
     }
@@ -457,8 +460,14 @@ public final class StateInfoGossip {
     if (ours == null || !settings.hearsayPeers().heightsRideOnBlocks()) {
       return;
     }
+    // Whether a round is due depends on the members only through their number: the number of the
+    // last list (made at each new height) tells a tick that sends nothing without listing them.
+    if (!hearsayPeersDue(lastMembers, nowNanos)) {
+      return;
+    }
     List<PkiId> members = provenMembersAlive();
-    if (!hearsayPeersDue(members, nowNanos)) {
+    lastMembers = members.size();
+    if (!hearsayPeersDue(members.size(), nowNanos)) {
       return;
     }
     List<PkiId> withheld = members.stream().filter(member -> !haveOurs.contains(member)).toList();
@@ -482,8 +491,8 @@ public final class StateInfoGossip {
   }
 
   /** Whether a new StateInfo of ours is due to the Hearsay peers that hold an earlier one. */
-  private boolean hearsayPeersDue(List<PkiId> members, long nowNanos) {
-    long interval = settings.hearsayPeers().intervalNanos(members.size(), ours.getSerializedSize());
+  private boolean hearsayPeersDue(int members, long nowNanos) {
+    long interval = settings.hearsayPeers().intervalNanos(members, ours.getSerializedSize());
     return nowNanos - lastToHearsayPeers >= (long) (interval * roundShare);
   }
 
