@@ -85,17 +85,10 @@ class CommSecurityTest {
   @Test
   void handshakeClaimingAnotherPkiIdIsRefusedAndGossipBeforeAHandshakeIsCounted() throws Exception {
     HearsayPeer a = network.start(1, 0, List.of());
-    Config hostileConfig = ConfigFactory.parseString("""
-        pekko.actor.provider = remote
-        pekko.remote.artery.canonical.hostname = 127.0.0.1
-        pekko.remote.artery.canonical.port = 0
-        pekko.loglevel = WARNING
-        """).withFallback(ConfigFactory.load());
-    ActorSystem<Comm.Command> hostile = ActorSystem.create(Behaviors.ignore(), "hearsay", hostileConfig);
+    ActorSystem<Comm.Command> hostile = hostileSystem();
     try {
       ActorRefResolver resolver = ActorRefResolver.get(hostile);
-      ActorRef<Comm.Command> target = resolver.resolveActorRef(
-          "pekko://hearsay@" + a.endpoint() + NodeSystems.PEER_PATH + "/" + Comm.NAME);
+      ActorRef<Comm.Command> target = commAt(resolver, a.endpoint());
       CryptoMaterial material = network.material();
       var org = material.org("Org1MSP");
       var mallory = material.signingIdentity(org, org.nodes().get(1));
@@ -124,17 +117,10 @@ class CommSecurityTest {
     HearsayPeer a = network.start(1, 0, List.of());
     HearsayPeer b = network.start(1, 1, List.of(a.endpoint()));
     awaitViews(List.of(a, b), Duration.ofSeconds(20), "A and B see each other", pv -> pv.seesAlive(List.of(a, b)));
-    Config hostileConfig = ConfigFactory.parseString("""
-        pekko.actor.provider = remote
-        pekko.remote.artery.canonical.hostname = 127.0.0.1
-        pekko.remote.artery.canonical.port = 0
-        pekko.loglevel = WARNING
-        """).withFallback(ConfigFactory.load());
-    ActorSystem<Comm.Command> hostile = ActorSystem.create(Behaviors.ignore(), "hearsay", hostileConfig);
+    ActorSystem<Comm.Command> hostile = hostileSystem();
     try {
       ActorRefResolver resolver = ActorRefResolver.get(hostile);
-      ActorRef<Comm.Command> target = resolver.resolveActorRef(
-          "pekko://hearsay@" + a.endpoint() + NodeSystems.PEER_PATH + "/" + Comm.NAME);
+      ActorRef<Comm.Command> target = commAt(resolver, a.endpoint());
       var org = network.material().org("Org1MSP");
       var mallory = network.material().signingIdentity(org, org.nodes().get(2));
       // Mallory, a peer of the org, binds its own endpoint honestly.
@@ -147,8 +133,7 @@ class CommSecurityTest {
           pv -> hellos(pv.peer()) >= 1);
 
       // The same frame claiming B's endpoint: A checks the tag with B's link key.
-      ActorRef<Comm.Command> posingAsB = resolver.resolveActorRef(
-          "pekko://hearsay@" + b.arteryEndpoint() + NodeSystems.PEER_PATH + "/" + Comm.NAME);
+      ActorRef<Comm.Command> posingAsB = commAt(resolver, b.arteryEndpoint());
       target.tell(WireFrame.linkGossip(posingAsB, tag, hello));
       awaitViews(List.of(a), Duration.ofSeconds(10), "A refused the frame posing as B's", pv -> pv.peer().rejections()
           .getOrDefault(RejectionReason.BAD_LINK_MAC, 0L) >= 1);
@@ -179,8 +164,7 @@ class CommSecurityTest {
           .getEncoded();
       ByteString handshake = new EnvelopeSigner(node2).sign(GossipMessages.connEstablish(node2.identity(),
           ByteString.copyFrom(Ecdsa.sha256(node2Tls)), false)).envelope().toByteString();
-      ActorRef<Comm.Command> target = ActorRefResolver.get(intruder).resolveActorRef(
-          "pekko://hearsay@" + a.endpoint() + NodeSystems.PEER_PATH + "/" + Comm.NAME);
+      ActorRef<Comm.Command> target = commAt(ActorRefResolver.get(intruder), a.endpoint());
       target.tell(new WireFrame(WireFrame.Kind.HANDSHAKE, intruder, handshake));
       awaitViews(List.of(a), Duration.ofSeconds(20), "A refused the replayed handshake", pv -> pv.peer().rejections()
           .getOrDefault(RejectionReason.TLS_CERT_HASH_MISMATCH, 0L) >= 1);
@@ -192,6 +176,21 @@ class CommSecurityTest {
     awaitViews(List.of(a, b), Duration.ofSeconds(20), "TLS peers see each other", pv -> pv.seesAlive(List.of(a, b)));
     Assertions.assertEquals(1L, a.rejections().get(RejectionReason.TLS_CERT_HASH_MISMATCH),
         "only the intruder's handshake was refused: " + a.rejections());
+  }
+
+  /** An ActorSystem on loopback that is no peer: it sends whatever frames a test makes. */
+  private static ActorSystem<Comm.Command> hostileSystem() {
+    Config hostileConfig = ConfigFactory.parseString("""
+        pekko.actor.provider = remote
+        pekko.remote.artery.canonical.hostname = 127.0.0.1
+        pekko.remote.artery.canonical.port = 0
+        pekko.loglevel = WARNING
+        """).withFallback(ConfigFactory.load());
+    return ActorSystem.create(Behaviors.ignore(), "hearsay", hostileConfig);
+  }
+
+  private static ActorRef<Comm.Command> commAt(ActorRefResolver resolver, Endpoint endpoint) {
+    return resolver.resolveActorRef("pekko://hearsay@" + endpoint + NodeSystems.PEER_PATH + "/" + Comm.NAME);
   }
 
   private static long hellos(HearsayPeer peer) {
