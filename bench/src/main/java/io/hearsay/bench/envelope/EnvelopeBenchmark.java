@@ -124,7 +124,8 @@ public class EnvelopeBenchmark {
     byte[] block = new byte[10 * 1024];
     for (int i = 0; i < blockMessages.length; i++) {
       block[0] = (byte) i;
-      blockMessages[i] = EnvelopeSigner.noopSign(GossipMessages.dataMessage("mychannel", i, ByteString.copyFrom(block)));
+      blockMessages[i] =
+          EnvelopeSigner.noopSign(GossipMessages.dataMessage("mychannel", i, ByteString.copyFrom(block)));
     }
 
     PublicKey publicKey = cert.getPublicKey();

@@ -146,7 +146,8 @@ public final class BlockPush {
     if (store.get(number).isPresent()) {
       return false;
     }
-    return store.add(number, EnvelopeSigner.noopSign(GossipMessages.dataMessage(channel, number, block.toByteString())));
+    return store.add(number,
+        EnvelopeSigner.noopSign(GossipMessages.dataMessage(channel, number, block.toByteString())));
   }
 
   /** Stores a verified block and passes it on, once: down the tree, or through the emitter; false if it was not. */

@@ -205,7 +205,8 @@ class StateInfoGossipTest {
       assertFalse(gossip.antiEntropyDue(t * second), "heights ride on blocks at " + t + " s");
     }
     long backstop = backstopAfter(gossip, 28);
-    assertTrue(backstop >= 30 && backstop <= 92, "the backstop, at the first tick 30 to 90 s after the last round: " + backstop);
+    assertTrue(backstop >= 30 && backstop <= 92,
+        "the backstop, at the first tick 30 to 90 s after the last round: " + backstop);
     assertTrue(gossip.antiEntropyDue((backstop + 4) * second), "blocks stopped: every tick again");
   }
 
@@ -243,7 +244,10 @@ class StateInfoGossipTest {
     return digesting;
   }
 
-  /** {@code envelope} as a receiver takes it in from us over an authenticated link: a signature checked where one is due. */
+  /**
+   * {@code envelope} as a receiver takes it in from us over an authenticated link: a signature
+   * checked where one is due.
+   */
   private GossipMessage verified(Envelope envelope) {
     return verifier.verifyFromAuthenticated(envelope, self.pkiId(), Instant.now()).value().message();
   }

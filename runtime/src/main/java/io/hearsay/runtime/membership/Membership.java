@@ -488,7 +488,8 @@ public final class Membership {
     int fanout = settings.watch().on() ? settings.watch().rumorFanout() : settings.probes().verdicts();
     for (MemberInfo peer : pick(aliveJudged(), fanout, except)) {
       disclosure.endpointOf(peer).ifPresent(endpoint -> setup.comm().tell(new Comm.Send(endpoint,
-          envelope(GossipMessages.membershipResponse(List.of(), disclosure.shown(List.of(last), peer.mspId(), Map.of()))))));
+          envelope(GossipMessages.membershipResponse(List.of(),
+              disclosure.shown(List.of(last), peer.mspId(), Map.of()))))));
     }
   }
 

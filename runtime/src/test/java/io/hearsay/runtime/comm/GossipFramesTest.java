@@ -96,7 +96,8 @@ class GossipFramesTest {
   void aTaggedFrameMustStillCarryTheSignatureOfWhatNamesItsAuthor() {
     // A real tag from A, over a StateInfo left unsigned: it would be forwarded as A's to peers
     // who cannot check A's tag, so it is refused.
-    Envelope unsigned = EnvelopeSigner.noopSign(GossipMessages.stateInfo(a.pkiId(), "mychannel", PeerTimes.of(1, 1), 3));
+    Envelope unsigned =
+        EnvelopeSigner.noopSign(GossipMessages.stateInfo(a.pkiId(), "mychannel", PeerTimes.of(1, 1), 3));
     byte[] tag = new LinkMacs(a).tag(b.identity(), LinkMacs.digest(unsigned.toByteString()));
     WireFrame frame = WireFrame.linkGossip(null, tag, unsigned.toByteString());
     assertEquals(RejectionReason.MISSING_SIGNATURE, atB.verify(frame, a.identity(), NOW).rejection().reason());

@@ -115,7 +115,8 @@ public final class SimulatedNetwork implements AutoCloseable {
       ChannelSettings channelSettings = settings.channel().withLeadership(follower);
       var ledger = ChannelLedger.create(ledgerSettings, CHANNEL + ".p" + i);
       refs.add(system.systemActorOf(SimulatedPeer.create(i, network, out -> ChannelGossip.create(new ChannelGossip.Setup(
-          config, org.mspId(), new EnvelopeSigner(signers.get(index)), peersIdentities.verifier(), channelSettings, 1, out,
+          config, org.mspId(), new EnvelopeSigner(signers.get(index)), peersIdentities.verifier(), channelSettings, 1,
+          out,
           ledger, (rejection, peer) -> traffic.reject(rejection), channel -> Behaviors.empty(),
           new ChannelObserver() {}))), "peer-" + i, Props.empty()));
     }

@@ -207,7 +207,8 @@ public final class SimulatedPeer {
       return;
     }
     // The simulator's frames name no comm actor: the link itself says who sent them.
-    WireFrame frame = network.frames().get(index).frame(null, Optional.of(network.identities().get(to)), send.envelope());
+    WireFrame frame =
+        network.frames().get(index).frame(null, Optional.of(network.identities().get(to)), send.envelope());
     network.traffic().send(network.links(), index, to, send.envelope(), frame)
         .ifPresent(delay -> context.scheduleOnce(delay, network.peers().get(to),
             new Arrive(index, frame, network.sentOnLink()[index * network.identities().size() + to]++)));

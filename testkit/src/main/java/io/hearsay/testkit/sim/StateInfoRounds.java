@@ -117,7 +117,8 @@ public final class StateInfoRounds {
     while (!queue.isEmpty()) {
       Sent sent = queue.poll();
       messages++;
-      WireFrame frame = frames.get(sent.from()).frame(null, Optional.of(peerIdentities.get(sent.to())), sent.envelope());
+      WireFrame frame =
+          frames.get(sent.from()).frame(null, Optional.of(peerIdentities.get(sent.to())), sent.envelope());
       bytes += frame.bytes().size();
       var verdict = frames.get(sent.to()).verify(frame, peerIdentities.get(sent.from()), Instant.now());
       if (!verdict.isAccepted()) {
