@@ -142,8 +142,6 @@ public final class StateInfoGossip {
    * network time); the mean interval, and so the byte bound, stays as set.
    */
   private double roundShare;
-  /** This backstop's share of pullWhileHeightsShown: from half to one and a half. */
-  private double backstopShare;
   /** Whether a push or IHAVE showed a peer's height since the last anti-entropy round. */
   private boolean heightsShownSinceRound;
   private long lastRound;
@@ -173,7 +171,6 @@ public final class StateInfoGossip {
     this.rumors = settings.spread() == Spread.RUMOR
         ? Optional.of(new RumorMongering<>(settings.rumor(), random)) : Optional.empty();
     this.roundShare = nextRoundShare();
-    this.backstopShare = nextRoundShare();
   }
 
   /** The latest StateInfo of every member: heights, and who is in the channel. */
@@ -391,19 +388,16 @@ public final class StateInfoGossip {
   /**
    * Whether the anti-entropy round of this requestStateInfoInterval tick is to run. Always, unless
    * heights ride on blocks: then, while pushes or IHAVEs keep showing heights, only every
-   * pullWhileHeightsShown (a backstop for a lost StateInfo), each wait drawn from half to one and
-   * a half of it; in a quiet channel (nothing shown since the last tick) every tick, so a peer back
-   * from a partition too short to be declared dead learns that others moved on. The draw keeps
-   * peers whose blocks began together apart: 1000 peers' backstops in the same second were a
-   * wave of 3000 digest pulls and their answers, blocks late behind them (seconds at 1000 peers).
+   * pullWhileHeightsShown (a backstop for a lost StateInfo); in a quiet channel (nothing shown since
+   * the last tick) every tick, so a peer back from a partition too short to be declared dead
+   * learns that others moved on.
    */
   public boolean antiEntropyDue(long nowNanos) {
     boolean due = !settings.hearsayPeers().heightsRideOnBlocks() || !heightsShownSinceRound
-        || nowNanos - lastRound >= (long) (settings.hearsayPeers().pullWhileHeightsShown().toNanos() * backstopShare);
+        || nowNanos - lastRound >= settings.hearsayPeers().pullWhileHeightsShown().toNanos();
     heightsShownSinceRound = false;
     if (due) {
       lastRound = nowNanos;
-      backstopShare = nextRoundShare();
     }
     return due;
   }
