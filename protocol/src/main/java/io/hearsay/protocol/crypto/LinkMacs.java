@@ -14,9 +14,9 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Authenticates the messages on a link between two Hearsay peers with a MAC instead of an ECDSA
- * signature each, for what Fabric itself sends unsigned on an authenticated stream (blocks,
- * IHAVEs, pull and state-transfer messages, StateInfo snapshots and pull requests, membership
- * requests and responses: Fabric's {@code NoopSign}).
+ * signature each, for what Fabric itself sends unsigned on an authenticated stream and a
+ * channel sends this way (blocks, IHAVEs, pull and state-transfer messages, StateInfo snapshots
+ * and pull requests: Fabric's {@code NoopSign}).
  *
  * <pre>
  * secret(A, B) = ECDH(A's signing key, B's certified key) = ECDH(B's, A's)      once per peer

@@ -14,7 +14,7 @@ import org.hyperledger.fabric.protos.gossip.SecretEnvelope;
  * internal endpoint travels in a separately signed {@code SecretEnvelope}.
  *
  * <p>Like Fabric, only what names its author is signed when made ({@link #envelope}); the rest
- * (blocks, pull, state transfer, membership requests and responses) leaves unsigned, Fabric's
+ * (blocks, pull, state transfer: what a channel sends) leaves unsigned, Fabric's
  * {@code NoopSign}, and the link it goes over authenticates it: the TLS-bound session of Fabric's
  * gossip, or a per-link MAC between Hearsay peers ({@code LinkMacs}), or else a signature added
  * when it is sent ({@link #sign(Envelope)}).

@@ -50,8 +50,8 @@ import org.hyperledger.fabric.protos.gossip.GossipMessage.ContentCase;
  * (e.g. after the other peer restarted). Messages that do not name their signer are verified
  * against the bound PKI-ID's key, so a frame that lies about its sender does not verify.
  *
- * <p>What Fabric sends unsigned (blocks, pull, state transfer, membership requests and responses)
- * goes to a bound Hearsay peer with the link's MAC in place of a signature ({@link GossipFrames}):
+ * <p>What a channel sends unsigned, as Fabric does (blocks, pull, state transfer, StateInfo
+ * snapshots and pull requests), goes to a bound Hearsay peer with the link's MAC in place of a signature ({@link GossipFrames}):
  * two hashes instead of an ECDSA sign and verify per message. Before the link is bound, and over
  * Fabric's gRPC, it is signed when sent, as Hearsay always sent it.
  */

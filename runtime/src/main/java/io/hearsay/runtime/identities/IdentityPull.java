@@ -223,7 +223,7 @@ public final class IdentityPull {
   }
 
   private void send(Endpoint to, GossipMessage message) {
-    setup.comm().tell(new Comm.Send(to, setup.signer().envelope(message)));
+    setup.comm().tell(new Comm.Send(to, setup.signer().sign(message).envelope()));
   }
 
   private void reject(Rejection rejection, Comm.Inbound inbound) {

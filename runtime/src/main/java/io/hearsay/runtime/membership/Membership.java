@@ -513,8 +513,13 @@ public final class Membership {
     return table.aliveMembers().stream().filter(judgedByAccrual).toList();
   }
 
+  /**
+   * Membership requests and responses stay signed between Hearsay peers too: sent unsigned with
+   * link MACs, 1000 simulated peers sent 42 188 B/s each against 14 203 signed (same run, seed and
+   * code otherwise), for a reason not found yet.
+   */
   private Envelope envelope(GossipMessage view) {
-    return setup.signer().envelope(view);
+    return setup.signer().sign(view).envelope();
   }
 
   /**
@@ -667,8 +672,8 @@ public final class Membership {
   }
 
   private void sendMembershipRequest(Endpoint endpoint, Envelope selfInformation, List<ByteString> known) {
-    setup.comm().tell(new Comm.Send(endpoint, setup.signer().envelope(
-        GossipMessages.membershipRequest(selfInformation, known))));
+    setup.comm().tell(new Comm.Send(endpoint, setup.signer().sign(
+        GossipMessages.membershipRequest(selfInformation, known)).envelope()));
   }
 
   private void sendAlive(SignedGossipMessage alive, MemberInfo target) {
