@@ -1,5 +1,6 @@
 package io.hearsay.protocol.crypto;
 
+import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.security.MessageDigest;
@@ -49,6 +50,13 @@ public final class Ecdsa {
   public static byte[] sha256(byte[] message) {
     MessageDigest digest = sha256();
     return digest.digest(message);
+  }
+
+  /** SHA-256 of the bytes as they lie in the ByteString, without copying them out. */
+  public static byte[] sha256(ByteString bytes) {
+    MessageDigest digest = sha256();
+    bytes.asReadOnlyByteBufferList().forEach(digest::update);
+    return digest.digest();
   }
 
   /** A fresh SHA-256 digest, for hashing data given in pieces. */

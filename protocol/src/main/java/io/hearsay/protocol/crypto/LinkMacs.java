@@ -58,9 +58,7 @@ public final class LinkMacs {
 
   /** SHA-256 of the bytes a tag covers: once per message, however many links it goes over. */
   public static byte[] digest(ByteString bytes) {
-    MessageDigest digest = Ecdsa.sha256();
-    bytes.asReadOnlyByteBufferList().forEach(digest::update);
-    return digest.digest();
+    return Ecdsa.sha256(bytes);
   }
 
   /** The tag for a message of {@link #digest} {@code digest} sent to {@code to}. */

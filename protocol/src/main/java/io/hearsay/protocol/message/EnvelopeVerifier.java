@@ -9,8 +9,6 @@ import io.hearsay.protocol.crypto.Ecdsa;
 import io.hearsay.protocol.identity.IdentityMapper;
 import io.hearsay.protocol.identity.PeerIdentity;
 import io.hearsay.protocol.identity.PkiId;
-import java.nio.ByteBuffer;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -177,15 +175,6 @@ public final class EnvelopeVerifier {
     return verdict;
   }
 
-  /** SHA-256 of the bytes as they lie in the ByteString, without copying them out. */
-  private static byte[] sha256(ByteString bytes) {
-    MessageDigest digest = Ecdsa.sha256();
-    for (ByteBuffer piece : bytes.asReadOnlyByteBufferList()) {
-      digest.update(piece);
-    }
-    return digest.digest();
-  }
-
   private SignedGossipMessage recentlyVerified(Envelope envelope) {
     SignedGossipMessage known;
     synchronized (recentlyVerified) {
@@ -282,7 +271,7 @@ public final class EnvelopeVerifier {
       return Optional.of(Rejection.of(RejectionReason.MISSING_SIGNATURE,
           "unsigned envelope claiming signer %s", signer));
     }
-    return switch (Ecdsa.verifyDigest(signer.verificationKey(), sha256(signed), signature.toByteArray())) {
+    return switch (Ecdsa.verifyDigest(signer.verificationKey(), Ecdsa.sha256(signed), signature.toByteArray())) {
       case VALID -> Optional.empty();
       case MALFORMED -> Optional.of(Rejection.of(RejectionReason.MALFORMED_SIGNATURE,
           "signature of %d bytes claiming signer %s is not DER ECDSA", signature.size(), signer));
