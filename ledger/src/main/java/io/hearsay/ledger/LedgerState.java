@@ -7,6 +7,7 @@ import io.hearsay.ledger.state.WorldState;
 import io.hearsay.protocol.identity.MspRegistry;
 import java.util.Optional;
 import org.hyperledger.fabric.protos.common.Block;
+import org.hyperledger.fabric.protos.common.BlockHeader;
 
 /**
  * The small state of a channel ledger: height, tip header hash, the last config block (which
@@ -15,7 +16,13 @@ import org.hyperledger.fabric.protos.common.Block;
 public final class LedgerState {
 
   private final long height;
-  private final ByteString tipHash;
+  /**
+   * The tip's header hash, or null until asked when the state was made from the tip's header: the
+   * states between the blocks of a run committed together are never asked, so a run hashes one
+   * header, not one per block.
+   */
+  private ByteString tipHash;
+  private final BlockHeader tipHeader;
   private final Optional<Block> lastConfigBlock;
   private final WorldState worldState;
   /**
@@ -26,13 +33,14 @@ public final class LedgerState {
   private Optional<MspRegistry> ordererOrgs;
 
   LedgerState(long height, ByteString tipHash, Optional<Block> lastConfigBlock, WorldState worldState) {
-    this(height, tipHash, lastConfigBlock, worldState, null);
+    this(height, tipHash, null, lastConfigBlock, worldState, null);
   }
 
-  private LedgerState(long height, ByteString tipHash, Optional<Block> lastConfigBlock, WorldState worldState,
-      Optional<MspRegistry> ordererOrgs) {
+  private LedgerState(long height, ByteString tipHash, BlockHeader tipHeader, Optional<Block> lastConfigBlock,
+      WorldState worldState, Optional<MspRegistry> ordererOrgs) {
     this.height = height;
     this.tipHash = tipHash;
+    this.tipHeader = tipHeader;
     this.lastConfigBlock = lastConfigBlock;
     this.worldState = worldState;
     this.ordererOrgs = ordererOrgs;
@@ -47,6 +55,9 @@ public final class LedgerState {
   }
 
   public ByteString tipHash() {
+    if (tipHash == null) {
+      tipHash = BlockHashes.headerHash(tipHeader);
+    }
     return tipHash;
   }
 
@@ -74,7 +85,7 @@ public final class LedgerState {
     if (!config) {
       worldState.apply(block);
     }
-    return new LedgerState(block.getHeader().getNumber() + 1, BlockHashes.headerHash(block.getHeader()),
+    return new LedgerState(block.getHeader().getNumber() + 1, null, block.getHeader(),
         config ? Optional.of(block) : lastConfigBlock, worldState, config ? null : ordererOrgs);
   }
 }

@@ -178,7 +178,8 @@ public final class CatchupReport {
         network (`bench/run catchup --mbit %s`; links of 10 ms + up to 10 ms jitter at %s Mbit/s; ledgers
         on the disk). Baselines measured in the same run on the same disk with the same blocks (one 1 KiB
         transaction each), in the profile's state-transfer batches: **raw file**, the framed bytes
-        appended to a plain file with one fsync per batch (the physical floor of the disk); **ledger**,
+        appended to a plain file, each batch in one gathered write and one fsync (the physical floor of
+        the disk); **ledger**,
         the profile's channel ledger appending them; **links**, the blocks per second the two serving
         peers' uplinks can carry at all (every block crosses one of them once). Cases: clean links; 1%%
         loss on every link; a slow server (peer 1 of the two serving peers sends at a hundredth of the

@@ -5,7 +5,6 @@ import io.hearsay.protocol.crypto.Ecdsa;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
-import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import org.bouncycastle.asn1.ASN1EncodableVector;
 import org.bouncycastle.asn1.ASN1Encoding;
@@ -28,9 +27,7 @@ public final class BlockHashes {
   public static ByteString dataHash(BlockData data) {
     MessageDigest digest = Ecdsa.sha256();
     for (ByteString entry : data.getDataList()) {
-      for (ByteBuffer piece : entry.asReadOnlyByteBufferList()) {
-        digest.update(piece);
-      }
+      Ecdsa.update(digest, entry);
     }
     return ByteString.copyFrom(digest.digest());
   }

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 
 /**
  * Block number → (segment, offset, length) of its framed record, as fixed 16-byte entries: entry
@@ -44,13 +45,20 @@ final class BlockIndex implements AutoCloseable {
   }
 
   void append(Location location) throws IOException {
-    ByteBuffer entry = ByteBuffer.allocate(ENTRY)
-        .putInt(location.segment()).putLong(location.offset()).putInt(location.length());
-    entry.flip();
-    while (entry.hasRemaining()) {
-      channel.write(entry, entries * ENTRY + entry.position());
+    append(List.of(location));
+  }
+
+  /** Appends the entries of consecutive blocks in one write (a batch's blocks, not one write each). */
+  void append(List<Location> locations) throws IOException {
+    ByteBuffer batch = ByteBuffer.allocate(ENTRY * locations.size());
+    for (Location location : locations) {
+      batch.putInt(location.segment()).putLong(location.offset()).putInt(location.length());
     }
-    entries++;
+    batch.flip();
+    while (batch.hasRemaining()) {
+      channel.write(batch, entries * ENTRY + batch.position());
+    }
+    entries += locations.size();
   }
 
   /** Forgets entries from {@code number} on. */

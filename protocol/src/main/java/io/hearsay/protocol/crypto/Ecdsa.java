@@ -1,8 +1,12 @@
 package io.hearsay.protocol.crypto;
 
+import com.google.protobuf.ByteOutput;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
@@ -55,8 +59,55 @@ public final class Ecdsa {
   /** SHA-256 of the bytes as they lie in the ByteString, without copying them out. */
   public static byte[] sha256(ByteString bytes) {
     MessageDigest digest = sha256();
-    bytes.asReadOnlyByteBufferList().forEach(digest::update);
+    update(digest, bytes);
     return digest.digest();
+  }
+
+  /**
+   * Feeds the ByteString's bytes to {@code digest} from the arrays they lie in. Its read-only
+   * buffers would not do: the JDK's digests copy a buffer without an accessible array into a
+   * scratch array first, a second pass over every block's transactions.
+   */
+  public static void update(MessageDigest digest, ByteString bytes) {
+    try {
+      UnsafeByteOperations.unsafeWriteTo(bytes, new DigestOutput(digest));
+    } catch (IOException e) {
+      throw new UncheckedIOException("a digest does not fail", e);
+    }
+  }
+
+  /** The ByteOutput a ByteString writes its arrays to, each straight into a digest (never kept). */
+  private static final class DigestOutput extends ByteOutput {
+    private final MessageDigest digest;
+
+    DigestOutput(MessageDigest digest) {
+      this.digest = digest;
+    }
+
+    @Override
+    public void write(byte value) {
+      digest.update(value);
+    }
+
+    @Override
+    public void write(byte[] value, int offset, int length) {
+      digest.update(value, offset, length);
+    }
+
+    @Override
+    public void writeLazy(byte[] value, int offset, int length) {
+      digest.update(value, offset, length);
+    }
+
+    @Override
+    public void write(ByteBuffer value) {
+      digest.update(value);
+    }
+
+    @Override
+    public void writeLazy(ByteBuffer value) {
+      digest.update(value);
+    }
   }
 
   /** A fresh SHA-256 digest, for hashing data given in pieces. */
