@@ -2,6 +2,7 @@ package io.hearsay.ledger.config;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.hearsay.ledger.block.AliasedInput;
 import io.hearsay.protocol.crypto.Pem;
 import io.hearsay.protocol.identity.Msp;
 import java.security.cert.CertificateException;
@@ -51,7 +52,7 @@ public final class ConfigBlocks {
       return Optional.empty();
     }
     try {
-      return configTransaction(Envelope.parseFrom(block.getData().getData(0)), 0);
+      return configTransaction(AliasedInput.parse(Envelope.parser(), block.getData().getData(0)), 0);
     } catch (InvalidProtocolBufferException e) {
       return Optional.empty();
     }
@@ -59,13 +60,13 @@ public final class ConfigBlocks {
 
   private static Optional<ConfigTransaction> configTransaction(Envelope envelope, int depth)
       throws InvalidProtocolBufferException {
-    Payload payload = Payload.parseFrom(envelope.getPayload());
+    Payload payload = AliasedInput.parse(Payload.parser(), envelope.getPayload());
     ChannelHeader header = ChannelHeader.parseFrom(payload.getHeader().getChannelHeader());
     if (header.getType() == HeaderType.CONFIG_VALUE) {
       return Optional.of(new ConfigTransaction(header.getChannelId(), ConfigEnvelope.parseFrom(payload.getData())));
     }
     if (header.getType() == HeaderType.ORDERER_TRANSACTION_VALUE && depth == 0) {
-      return configTransaction(Envelope.parseFrom(payload.getData()), 1);
+      return configTransaction(AliasedInput.parse(Envelope.parser(), payload.getData()), 1);
     }
     return Optional.empty();
   }

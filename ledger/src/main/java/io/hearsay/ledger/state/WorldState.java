@@ -2,6 +2,7 @@ package io.hearsay.ledger.state;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.hearsay.ledger.block.AliasedInput;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -80,17 +81,20 @@ public final class WorldState {
 
   private void applyTransaction(ByteString envelopeBytes, long blockNumber, int txNumber)
       throws InvalidProtocolBufferException {
-    Payload payload = Payload.parseFrom(Envelope.parseFrom(envelopeBytes).getPayload());
+    // Every layer but the last is parsed as views (AliasedInput); the writes, whose values are
+    // kept, are parsed plainly, so no value keeps its block's bytes alive.
+    Payload payload = AliasedInput.parse(Payload.parser(),
+        AliasedInput.parse(Envelope.parser(), envelopeBytes).getPayload());
     ChannelHeader header = ChannelHeader.parseFrom(payload.getHeader().getChannelHeader());
     if (header.getType() != HeaderType.ENDORSER_TRANSACTION_VALUE) {
       return;
     }
-    for (TransactionAction action : Transaction.parseFrom(payload.getData()).getActionsList()) {
-      ChaincodeActionPayload actionPayload = ChaincodeActionPayload.parseFrom(action.getPayload());
-      ProposalResponsePayload response = ProposalResponsePayload.parseFrom(
+    for (TransactionAction action : AliasedInput.parse(Transaction.parser(), payload.getData()).getActionsList()) {
+      ChaincodeActionPayload actionPayload = AliasedInput.parse(ChaincodeActionPayload.parser(), action.getPayload());
+      ProposalResponsePayload response = AliasedInput.parse(ProposalResponsePayload.parser(),
           actionPayload.getAction().getProposalResponsePayload());
-      ChaincodeAction chaincodeAction = ChaincodeAction.parseFrom(response.getExtension());
-      TxReadWriteSet rwset = TxReadWriteSet.parseFrom(chaincodeAction.getResults());
+      ChaincodeAction chaincodeAction = AliasedInput.parse(ChaincodeAction.parser(), response.getExtension());
+      TxReadWriteSet rwset = AliasedInput.parse(TxReadWriteSet.parser(), chaincodeAction.getResults());
       for (NsReadWriteSet ns : rwset.getNsRwsetList()) {
         for (KVWrite write : KVRWSet.parseFrom(ns.getRwset()).getWritesList()) {
           String key = compositeKey(ns.getNamespace(), write.getKey());
