@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,16 +37,16 @@ import org.hyperledger.fabric.protos.common.Block;
  * Durable append throughput of the channel ledger on Hearsay's ledger journal, against a raw
  * baseline measured in the same run on the same disk: the same framed block bytes appended to a
  * file, each batch of the ledger's writes (1 block, or 10 committed together) in one gathered
- * write and one fsync. One
- * committer, then four channels in parallel (baseline: four files, four threads); three rounds
- * of each alternating with the baseline after a warm-up, the median round reported. Then
- * recovery time of a 10 000-block ledger with and without snapshots.
+ * write and one fsync. One committer, then four channels in parallel (baseline: four files, four
+ * threads); after a warm-up, each committer alternates a ledger write and the raw write of the
+ * same blocks, and each side is timed over its own writes. Then recovery time of a 10 000-block
+ * ledger with and without snapshots.
  * Usage: {@code LedgerReport [--quick] [--out DIR]}.
  */
 public final class LedgerReport {
 
-  /** Rounds of ledger and raw append per workload, alternating; the median round is reported. */
-  private static final int ROUNDS = 3;
+  /** How many times {@code blocks} a workload measures, after its warm-up. */
+  private static final int PASSES = 3;
 
   private record Row(String name, double ledgerBlocksPerSecond, double rawBlocksPerSecond, int blockBytes) {
     double ratio() {
@@ -91,9 +90,10 @@ public final class LedgerReport {
   private static Row measure(Path dir, int blockBytes, int blocks, int channels, int batch, boolean h2)
       throws Exception {
     int warmUp = Math.max(batch, blocks / 10 / batch * batch);
+    int measured = PASSES * blocks;
     List<List<Block>> chains = new ArrayList<>();
     for (int c = 0; c < channels; c++) {
-      chains.add(chain(warmUp + ROUNDS * blocks, blockBytes, c));
+      chains.add(chain(warmUp + measured, blockBytes, c));
     }
     Config config = h2 ? config(dir.resolve("ledger"), 1_000_000, ConfigFactory.parseResources("hearsay-ledger-h2.conf"))
         : config(dir.resolve("ledger"), 1_000_000);
@@ -104,29 +104,23 @@ public final class LedgerReport {
         ledgers.add(system.systemActorOf(ChannelLedger.create(LedgerSettings.read(config), "ch" + c), "ledger-" + c, Props.empty()));
         appendAll(system, ledgers.get(c), chains.get(c).subList(0, warmUp), batch);
       }
-      // Rounds alternate the ledger and the raw file over the same bytes, so a disk that is faster
-      // or slower for a while is so for both; the row is the median round.
-      List<double[]> rounds = new ArrayList<>();
-      for (int round = 0; round < ROUNDS; round++) {
-        int from = warmUp + round * blocks;
-        List<List<Block>> slices = chains.stream().map(chain -> chain.subList(from, from + blocks)).toList();
-        long start = System.nanoTime();
-        List<CompletableFuture<Void>> done = new ArrayList<>();
-        for (int c = 0; c < channels; c++) {
-          int channel = c;
-          done.add(CompletableFuture.runAsync(() -> appendAll(system, ledgers.get(channel), slices.get(channel), batch)));
-        }
-        CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).join();
-        double ledger = (double) blocks * channels / ((System.nanoTime() - start) / 1e9);
-        double raw = raw(dir.resolve("raw" + round), slices, batch);
-        rounds.add(new double[] {ledger, raw, ledger / raw});
+      // Each committer alternates: a ledger write, then the same blocks' bytes to its raw file, so
+      // the disk is as fast or as slow for the one as for the other (it varies by more than the
+      // ratio over seconds here). Each side's time is the sum of its own writes.
+      List<CompletableFuture<long[]>> nanos = new ArrayList<>();
+      for (int c = 0; c < channels; c++) {
+        List<Block> slice = chains.get(c).subList(warmUp, warmUp + measured);
+        ActorRef<ChannelLedger.Command> ledger = ledgers.get(c);
+        Path file = Files.createDirectories(dir.resolve("raw")).resolve("raw" + c);
+        nanos.add(CompletableFuture.supplyAsync(() -> alternate(system, ledger, file, slice, batch)));
       }
-      rounds.sort(Comparator.comparingDouble(r -> r[2]));
-      double[] median = rounds.get(ROUNDS / 2);
+      List<long[]> spent = nanos.stream().map(CompletableFuture::join).toList();
+      double ledger = (double) measured * channels / (spent.stream().mapToLong(t -> t[0]).max().orElseThrow() / 1e9);
+      double raw = (double) measured * channels / (spent.stream().mapToLong(t -> t[1]).max().orElseThrow() / 1e9);
       String name = (h2 ? "H2 (pekko-persistence-jdbc), " : "")
           + (channels == 1 ? "one channel, " : channels + " channels in parallel, ") + size(blockBytes)
           + " blocks, " + batch + " per write";
-      return new Row(name, median[0], median[1], blockBytes);
+      return new Row(name, ledger, raw, blockBytes);
     } finally {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().join();
@@ -134,6 +128,31 @@ public final class LedgerReport {
         LedgerStores.close(dir.resolve("ledger"), "ch" + c);
       }
     }
+  }
+
+  /**
+   * Appends {@code blocks} to the ledger {@code batch} per write, each write followed by the same
+   * blocks' framed bytes to {@code file} as one gathered write and an fsync; returns the
+   * nanoseconds spent in the ledger's writes and in the file's.
+   */
+  private static long[] alternate(ActorSystem<Void> system, ActorRef<ChannelLedger.Command> ledger, Path file,
+      List<Block> blocks, int batch) {
+    long[] nanos = new long[2];
+    try (FileChannel raw = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      for (int i = 0; i < blocks.size(); i += batch) {
+        List<Block> slice = blocks.subList(i, Math.min(blocks.size(), i + batch));
+        List<byte[]> frames = slice.stream().map(b -> BlockRecords.frame(BlockRecords.encode(b))).toList();
+        long start = System.nanoTime();
+        appendAll(system, ledger, slice, batch);
+        long between = System.nanoTime();
+        appendDurably(raw, frames);
+        nanos[0] += between - start;
+        nanos[1] += System.nanoTime() - between;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return nanos;
   }
 
   /**
@@ -155,12 +174,7 @@ public final class LedgerReport {
       done.add(CompletableFuture.runAsync(() -> {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
           for (int i = 0; i < chain.size(); i += batch) {
-            ByteBuffer[] buffers = chain.subList(i, Math.min(chain.size(), i + batch)).stream()
-                .map(ByteBuffer::wrap).toArray(ByteBuffer[]::new);
-            while (buffers[buffers.length - 1].hasRemaining()) {
-              channel.write(buffers);
-            }
-            channel.force(false);
+            appendDurably(channel, chain.subList(i, Math.min(chain.size(), i + batch)));
           }
         } catch (IOException e) {
           throw new UncheckedIOException(e);
@@ -170,6 +184,16 @@ public final class LedgerReport {
     CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).join();
     double seconds = (System.nanoTime() - start) / 1e9;
     return frames.stream().mapToInt(List::size).sum() / seconds;
+  }
+
+  /** Appends {@code frames} at the end of {@code file} in one gathered write, then forces it to disk. */
+  private static void appendDurably(FileChannel file, List<byte[]> frames) throws IOException {
+    ByteBuffer[] buffers = frames.stream().map(ByteBuffer::wrap).toArray(ByteBuffer[]::new);
+    file.position(file.size());
+    while (buffers[buffers.length - 1].hasRemaining()) {
+      file.write(buffers);
+    }
+    file.force(false);
   }
 
   /** Milliseconds to recover a ledger of {@code blocks} blocks with snapshots every 1000, and without. */
@@ -252,9 +276,10 @@ public final class LedgerReport {
         block files with an fsync before each acknowledgement) against the raw baseline measured
         in the same run on the same disk: the same framed block bytes appended to a plain file, each
         batch of the same size as the ledger's journal writes (1 block, or 10 blocks committed
-        together with AppendBlocks) in one gathered write and one fsync. After a warm-up that lets the JIT compile the append
-        path, each workload runs three rounds, each the ledger then the raw file over the same
-        bytes; the table shows the round of median ratio.
+        together with AppendBlocks) in one gathered write and one fsync. After a warm-up that lets
+        the JIT compile the append path, each committer alternates one ledger write and the raw
+        write of the same blocks, each side timed over its own writes: this disk's speed varies by
+        more than the ratio from one second to the next, and so it varies for both alike.
 
         | workload | ledger blocks/s | ledger MB/s | raw blocks/s | ratio |
         | --- | ---: | ---: | ---: | ---: |
