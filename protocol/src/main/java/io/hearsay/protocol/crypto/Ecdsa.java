@@ -44,12 +44,6 @@ public final class Ecdsa {
   public static final ECDomainParameters DOMAIN =
       new ECDomainParameters(P256.getCurve(), P256.getG(), P256.getN(), P256.getH());
   private static final BigInteger HALF_ORDER = DOMAIN.getN().shiftRight(1);
-  /**
-   * The digest every {@link #sha256()} is a clone of: a clone copies a few words, where
-   * {@code getInstance} looks the provider up and builds the digest by reflection, which cost as
-   * much as hashing a 1 KB block's header and data.
-   */
-  private static final MessageDigest SHA256 = newSha256();
 
   /** What a signature check found; only {@link #VALID} means the signature is good. */
   public enum Check { VALID, MALFORMED, HIGH_S, INVALID }
@@ -118,14 +112,6 @@ public final class Ecdsa {
 
   /** A fresh SHA-256 digest, for hashing data given in pieces. */
   public static MessageDigest sha256() {
-    try {
-      return (MessageDigest) SHA256.clone();
-    } catch (CloneNotSupportedException e) {
-      throw new IllegalStateException("the JDK's SHA-256 is cloneable", e);
-    }
-  }
-
-  private static MessageDigest newSha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
