@@ -96,7 +96,7 @@ public final class Ecdsa {
 
     @Override
     public void writeLazy(byte[] value, int offset, int length) {
-      digest.update(value, offset, length);
+      write(value, offset, length);
     }
 
     @Override
@@ -106,7 +106,7 @@ public final class Ecdsa {
 
     @Override
     public void writeLazy(ByteBuffer value) {
-      digest.update(value);
+      write(value);
     }
   }
 
