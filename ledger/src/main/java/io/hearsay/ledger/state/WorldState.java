@@ -89,11 +89,14 @@ public final class WorldState {
     if (header.getType() != HeaderType.ENDORSER_TRANSACTION_VALUE) {
       return;
     }
-    for (TransactionAction action : AliasedInput.parse(Transaction.parser(), payload.getData()).getActionsList()) {
-      ChaincodeActionPayload actionPayload = AliasedInput.parse(ChaincodeActionPayload.parser(), action.getPayload());
+    Transaction transaction = AliasedInput.parse(Transaction.parser(), payload.getData());
+    for (TransactionAction action : transaction.getActionsList()) {
+      ChaincodeActionPayload actionPayload = AliasedInput.parse(ChaincodeActionPayload.parser(),
+          action.getPayload());
       ProposalResponsePayload response = AliasedInput.parse(ProposalResponsePayload.parser(),
           actionPayload.getAction().getProposalResponsePayload());
-      ChaincodeAction chaincodeAction = AliasedInput.parse(ChaincodeAction.parser(), response.getExtension());
+      ChaincodeAction chaincodeAction = AliasedInput.parse(ChaincodeAction.parser(),
+          response.getExtension());
       TxReadWriteSet rwset = AliasedInput.parse(TxReadWriteSet.parser(), chaincodeAction.getResults());
       for (NsReadWriteSet ns : rwset.getNsRwsetList()) {
         for (KVWrite write : KVRWSet.parseFrom(ns.getRwset()).getWritesList()) {

@@ -374,7 +374,6 @@ public final class BlockStore implements AutoCloseable {
       index.append(written);
     }
     if (last != null) {
-      // Only the tip's header hash is kept: the blocks before it are linked by their previous_hash.
       tipHash = BlockHashes.headerHash(last.getHeader());
     }
     height = next;

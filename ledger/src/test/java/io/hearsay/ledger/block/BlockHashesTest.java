@@ -40,7 +40,8 @@ class BlockHashesTest {
           BlockHeader header = BlockHeader.newBuilder().setNumber(number)
               .setPreviousHash(ByteString.copyFrom(previous)).setDataHash(ByteString.copyFrom(data)).build();
           assertArrayEquals(reference(header), BlockHashes.headerBytes(header),
-              "number " + Long.toUnsignedString(number) + ", hashes of " + previousLength + " and " + dataLength + " bytes");
+              "number " + Long.toUnsignedString(number) + ", hashes of " + previousLength + " and " + dataLength
+                  + " bytes");
         }
       }
     }
