@@ -145,8 +145,6 @@ public final class StateInfoGossip {
   /** Whether a push or IHAVE showed a peer's height since the last anti-entropy round. */
   private boolean heightsShownSinceRound;
   private long lastRound;
-  /** How long after {@link #lastRound} the backstop pull runs while blocks show heights. */
-  private long backstopWait;
   /** Peers sent a StateInfo pull request, as our proof, before we had a StateInfo to send. */
   private final Set<PkiId> askedBeforeFirstPublish = new HashSet<>();
   /** Peers asked in this push-pull round, whose snapshot is answered with what they lacked. */
@@ -393,21 +391,13 @@ public final class StateInfoGossip {
    * pullWhileHeightsShown (a backstop for a lost StateInfo); in a quiet channel (nothing shown since
    * the last tick) every tick, so a peer back from a partition too short to be declared dead
    * learns that others moved on.
-   *
-   * <p>The first backstop after a quiet round waits one to two intervals, drawn; the next ones
-   * one interval each. Peers whose blocks began together (a network started at once) otherwise
-   * ran their backstops in the same second, every one of them, and again each interval after: at
-   * 1000 peers a wave of 3000 digest pulls, blocks seconds late behind it. None runs earlier than
-   * one interval, so the start of a channel carries no more of them than before.
    */
   public boolean antiEntropyDue(long nowNanos) {
-    long interval = settings.hearsayPeers().pullWhileHeightsShown().toNanos();
-    boolean quiet = !heightsShownSinceRound;
-    boolean due = !settings.hearsayPeers().heightsRideOnBlocks() || quiet || nowNanos - lastRound >= backstopWait;
+    boolean due = !settings.hearsayPeers().heightsRideOnBlocks() || !heightsShownSinceRound
+        || nowNanos - lastRound >= settings.hearsayPeers().pullWhileHeightsShown().toNanos();
     heightsShownSinceRound = false;
     if (due) {
       lastRound = nowNanos;
-      backstopWait = quiet ? interval + (long) (interval * random.nextDouble()) : interval;
     }
     return due;
   }
