@@ -51,9 +51,10 @@ import org.hyperledger.fabric.protos.gossip.GossipMessage.ContentCase;
  * against the bound PKI-ID's key, so a frame that lies about its sender does not verify.
  *
  * <p>What a channel sends unsigned, as Fabric does (blocks, pull, state transfer, StateInfo
- * snapshots and pull requests), goes to a bound Hearsay peer with the link's MAC in place of a signature ({@link GossipFrames}):
- * two hashes instead of an ECDSA sign and verify per message. Before the link is bound, and over
- * Fabric's gRPC, it is signed when sent, as Hearsay always sent it.
+ * snapshots and pull requests), goes to a bound Hearsay peer with the link's MAC in place of a
+ * signature ({@link GossipFrames}): two hashes instead of an ECDSA sign and verify per message.
+ * Before the link is bound, and over Fabric's gRPC, it is signed when sent, as Hearsay always
+ * sent it.
  */
 public final class Comm {
 
