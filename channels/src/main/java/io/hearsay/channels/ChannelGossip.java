@@ -197,7 +197,7 @@ public final class ChannelGossip {
     this.catchUp = new CatchUp(channel, new StateTransfer(setup.ownMspId(), settings.stateTransfer().batchSize(),
         settings.stateTransfer().responseTimeout(), settings.stateTransfer().responseTimeoutFloor(),
         settings.stateTransfer().maxRetries(), random,
-        settings.stateTransfer().pipeline(), members::isFabricPeer), committer,
+        settings.stateTransfer().pipeline(), members::isFabricPeer, committer::holds), committer,
         new BlocksAhead(settings.stateTransfer().blockBufferSize(), settings.stateTransfer().batchSize(),
             settings.stateTransfer().maxBytesAhead()), stateInfo, ports, push.isPlumtree(),
         settings.stateTransfer().onGap(), settings.push().maxBlockCountToStore());

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongPredicate;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 
@@ -20,7 +21,9 @@ import java.util.random.RandomGenerator;
  * every state.checkInterval (check):
  *   if no request is pending and the highest height H advertised by a member of our org &gt; our
  *   height h: request [h, min(h + batchSize - 1, H - 1)] from a random member of our org whose
- *   height &gt; the end (blocks never cross org boundaries, as in Fabric)
+ *   height &gt; the end (blocks never cross org boundaries, as in Fabric); (hearsay and fabric
+ *   profiles alike) blocks the committer already holds beyond a gap are not asked again: the
+ *   window starts at the first block it lacks and ends before the next one it holds
  * on response (nonce of the pending request, from its peer): the request is done; the blocks go
  *   to the committer, whose ledger checks them before commit; the windows asked of that peer
  *   after it get their timeout anew (they wait behind it there); (hearsay) a window of that peer
@@ -86,6 +89,11 @@ public final class StateTransfer {
   private final int maxRetries;
   private final RandomGenerator random;
   private final int pipeline;
+  /**
+   * Whether the committer holds a block already, waiting for an earlier one: a peer that missed
+   * one block while push brought the next forty asks for that one, not the forty.
+   */
+  private final LongPredicate held;
   /** Outstanding requests by nonce, oldest first. */
   private final LinkedHashMap<Long, Request> pending = new LinkedHashMap<>();
   /** The last block asked for: the next window starts after it (answered windows may still be buffered). */
@@ -122,6 +130,14 @@ public final class StateTransfer {
   /** A response timeout that follows measured response times, down to {@code responseTimeoutFloor}. */
   public StateTransfer(String mspId, int batchSize, Duration responseTimeout, Duration responseTimeoutFloor,
       int maxRetries, RandomGenerator random, int pipeline, Predicate<PkiId> fabricPeer) {
+    this(mspId, batchSize, responseTimeout, responseTimeoutFloor, maxRetries, random, pipeline, fabricPeer,
+        number -> false);
+  }
+
+  /** {@code held}: the blocks the committer holds already, which windows leave out. */
+  public StateTransfer(String mspId, int batchSize, Duration responseTimeout, Duration responseTimeoutFloor,
+      int maxRetries, RandomGenerator random, int pipeline, Predicate<PkiId> fabricPeer, LongPredicate held) {
+    this.held = held;
     this.responseTimeoutNanos = responseTimeout.toNanos();
     this.responseTimeoutFloorNanos = Math.min(responseTimeoutFloor.toNanos(), responseTimeoutNanos);
     this.fabricPeer = fabricPeer;
@@ -153,12 +169,21 @@ public final class StateTransfer {
     long highest = Math.min(advertised, below);
     // Block 0 is the genesis block the channel was joined with: it is never fetched from a peer.
     long start = Math.max(Math.max(ourHeight, 1), requestedUpTo + 1);
+    while (start < highest && held.test(start)) {
+      start++;
+    }
     if (highest <= start) {
       return Optional.empty();
     }
     long end = Math.min(start + batchSize - 1, highest - 1);
     if (end - start + 1 < batchSize && advertised > below) {
       return Optional.empty(); // a window cut short by the committer's bound waits for commits to make room
+    }
+    for (long number = start + 1; number <= end; number++) {
+      if (held.test(number)) {
+        end = number - 1;
+        break;
+      }
     }
     return request(start, end, members, nowNanos, 1, null);
   }

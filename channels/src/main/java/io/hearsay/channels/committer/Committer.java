@@ -47,6 +47,14 @@ public final class Committer {
     return height;
   }
 
+  /**
+   * Whether block {@code number} waits in the reorder buffer for the blocks before it: state
+   * transfer need not fetch it again.
+   */
+  public boolean holds(long number) {
+    return buffer.holds(number);
+  }
+
   /** The ledger's height at start. */
   public void heightKnown(long ledgerHeight) {
     height = ledgerHeight;

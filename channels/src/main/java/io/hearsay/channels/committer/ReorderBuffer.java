@@ -67,6 +67,11 @@ public final class ReorderBuffer {
     return blocks.size();
   }
 
+  /** Whether block {@code number} is buffered, waiting for the blocks before it. */
+  public boolean holds(long number) {
+    return blocks.containsKey(number);
+  }
+
   /** The most blocks held at once, for checking the bound. */
   public int largestSize() {
     return largestSize;

@@ -59,6 +59,24 @@ class StateTransferTest {
   }
 
   @Test
+  void blocksTheCommitterHoldsAreNotAskedForAgain() {
+    // At height 1 the committer holds 2..40 (push brought them; block 1 was missed) and 45..46.
+    Set<Long> holds = Stream.iterate(2L, n -> n + 1).limit(39).collect(Collectors.toSet());
+    holds.addAll(Set.of(45L, 46L));
+    StateTransfer transfer = new StateTransfer("Org1MSP", 50, Duration.ofSeconds(3), Duration.ofMillis(100), 3,
+        new SplittableRandom(7), 4, peer -> false, holds::contains);
+    advertise(ahead, 60);
+    advertise(alsoAhead, 60);
+    StateTransfer.Request first = transfer.check(1, members, 0).orElseThrow();
+    assertEquals(List.of(1L, 1L), List.of(first.start(), first.end()), "only the block it lacks");
+    assertTrue(transfer.onResponse(first.peer(), first.nonce(), SECOND / 10));
+    StateTransfer.Request second = transfer.check(1, members, SECOND / 10).orElseThrow();
+    assertEquals(List.of(41L, 44L), List.of(second.start(), second.end()), "from the next gap to before 45");
+    StateTransfer.Request third = transfer.check(1, members, SECOND / 10).orElseThrow();
+    assertEquals(List.of(47L, 59L), List.of(third.start(), third.end()), "past 46 to the highest height - 1");
+  }
+
+  @Test
   void nothingIsRequestedWhenNoPeerIsAhead() {
     advertise(ahead, 5);
     assertTrue(transfer.check(5, members, 0).isEmpty());
