@@ -2,6 +2,7 @@ package io.hearsay.channels;
 
 import com.google.protobuf.ByteString;
 import io.hearsay.channels.antientropy.BlocksAhead;
+import io.hearsay.channels.antientropy.BufferedBlocks;
 import io.hearsay.channels.antientropy.StateServer;
 import io.hearsay.channels.antientropy.StateTransfer;
 import io.hearsay.channels.common.ArrivalPath;
@@ -194,10 +195,12 @@ public final class ChannelGossip {
     this.push = new BlockPush(channel, settings.push(), random, ports);
     this.pull = new BlockPull(channel, settings.pull(), push.store(), setup.verifier(), random, ports);
     this.committer = new Committer(settings.stateTransfer().blockBufferSize(), this::append);
+    BufferedBlocks held = push.isPlumtree() ? BufferedBlocks.of(committer::holds, committer::newestHeld)
+        : BufferedBlocks.NONE;
     this.catchUp = new CatchUp(channel, new StateTransfer(setup.ownMspId(), settings.stateTransfer().batchSize(),
         settings.stateTransfer().responseTimeout(), settings.stateTransfer().responseTimeoutFloor(),
         settings.stateTransfer().maxRetries(), random,
-        settings.stateTransfer().pipeline(), members::isFabricPeer, committer::holds), committer,
+        settings.stateTransfer().pipeline(), members::isFabricPeer, held), committer,
         new BlocksAhead(settings.stateTransfer().blockBufferSize(), settings.stateTransfer().batchSize(),
             settings.stateTransfer().maxBytesAhead()), stateInfo, ports, push.isPlumtree(),
         settings.stateTransfer().onGap(), settings.push().maxBlockCountToStore());

@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.LongPredicate;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 
@@ -21,9 +20,10 @@ import java.util.random.RandomGenerator;
  * every state.checkInterval (check):
  *   if no request is pending and the highest height H advertised by a member of our org &gt; our
  *   height h: request [h, min(h + batchSize - 1, H - 1)] from a random member of our org whose
- *   height &gt; the end (blocks never cross org boundaries, as in Fabric); (hearsay and fabric
- *   profiles alike) blocks the committer already holds beyond a gap are not asked again: the
- *   window starts at the first block it lacks and ends before the next one it holds
+ *   height &gt; the end (blocks never cross org boundaries, as in Fabric); (hearsay, with
+ *   Plumtree) a committer holding blocks beyond a gap has its gaps filled, not the blocks after
+ *   the newest it holds (push is bringing those): a window starts at the first block it lacks
+ *   and ends before the next one it holds
  * on response (nonce of the pending request, from its peer): the request is done; the blocks go
  *   to the committer, whose ledger checks them before commit; the windows asked of that peer
  *   after it get their timeout anew (they wait behind it there); (hearsay) a window of that peer
@@ -90,10 +90,10 @@ public final class StateTransfer {
   private final RandomGenerator random;
   private final int pipeline;
   /**
-   * Whether the committer holds a block already, waiting for an earlier one: a peer that missed
-   * one block while push brought the next forty asks for that one, not the forty.
+   * What the committer holds already, waiting for an earlier block: a peer that missed one block
+   * while push brought the next forty asks for that one, not the forty, nor the blocks after them.
    */
-  private final LongPredicate held;
+  private final BufferedBlocks held;
   /** Outstanding requests by nonce, oldest first. */
   private final LinkedHashMap<Long, Request> pending = new LinkedHashMap<>();
   /** The last block asked for: the next window starts after it (answered windows may still be buffered). */
@@ -131,12 +131,12 @@ public final class StateTransfer {
   public StateTransfer(String mspId, int batchSize, Duration responseTimeout, Duration responseTimeoutFloor,
       int maxRetries, RandomGenerator random, int pipeline, Predicate<PkiId> fabricPeer) {
     this(mspId, batchSize, responseTimeout, responseTimeoutFloor, maxRetries, random, pipeline, fabricPeer,
-        number -> false);
+        BufferedBlocks.NONE);
   }
 
-  /** {@code held}: the blocks the committer holds already, which windows leave out. */
+  /** {@code held}: the blocks the committer holds already, whose gaps windows fill. */
   public StateTransfer(String mspId, int batchSize, Duration responseTimeout, Duration responseTimeoutFloor,
-      int maxRetries, RandomGenerator random, int pipeline, Predicate<PkiId> fabricPeer, LongPredicate held) {
+      int maxRetries, RandomGenerator random, int pipeline, Predicate<PkiId> fabricPeer, BufferedBlocks held) {
     this.held = held;
     this.responseTimeoutNanos = responseTimeout.toNanos();
     this.responseTimeoutFloorNanos = Math.min(responseTimeoutFloor.toNanos(), responseTimeoutNanos);
@@ -165,22 +165,23 @@ public final class StateTransfer {
     if (pending.size() >= inFlight) {
       return Optional.empty();
     }
-    long advertised = highest(members);
-    long highest = Math.min(advertised, below);
     // Block 0 is the genesis block the channel was joined with: it is never fetched from a peer.
     long start = Math.max(Math.max(ourHeight, 1), requestedUpTo + 1);
-    while (start < highest && held.test(start)) {
+    long newestHeld = held.newest();
+    while (held.holds(start)) {
       start++;
     }
+    long goal = newestHeld >= 0 ? Math.min(highest(members), newestHeld) : highest(members);
+    long highest = Math.min(goal, below);
     if (highest <= start) {
       return Optional.empty();
     }
     long end = Math.min(start + batchSize - 1, highest - 1);
-    if (end - start + 1 < batchSize && advertised > below) {
+    if (end - start + 1 < batchSize && goal > below) {
       return Optional.empty(); // a window cut short by the committer's bound waits for commits to make room
     }
     for (long number = start + 1; number <= end; number++) {
-      if (held.test(number)) {
+      if (held.holds(number)) {
         end = number - 1;
         break;
       }

@@ -55,6 +55,11 @@ public final class Committer {
     return buffer.holds(number);
   }
 
+  /** The highest block number in the reorder buffer, -1 when it is empty. */
+  public long newestHeld() {
+    return buffer.newest();
+  }
+
   /** The ledger's height at start. */
   public void heightKnown(long ledgerHeight) {
     height = ledgerHeight;

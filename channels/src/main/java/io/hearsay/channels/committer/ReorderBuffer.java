@@ -67,6 +67,11 @@ public final class ReorderBuffer {
     return blocks.size();
   }
 
+  /** The highest block number buffered, -1 when none is. */
+  public long newest() {
+    return blocks.isEmpty() ? -1 : blocks.lastKey();
+  }
+
   /** Whether block {@code number} is buffered, waiting for the blocks before it. */
   public boolean holds(long number) {
     return blocks.containsKey(number);
