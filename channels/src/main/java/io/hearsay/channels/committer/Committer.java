@@ -48,16 +48,24 @@ public final class Committer {
   }
 
   /**
-   * Whether block {@code number} waits in the reorder buffer for the blocks before it: state
-   * transfer need not fetch it again.
+   * Whether block {@code number} is on its way to the ledger: in the append in flight, or waiting
+   * in the reorder buffer for the blocks before it. State transfer need not fetch it again (a run
+   * the ledger refuses is fetched again after it).
    */
   public boolean holds(long number) {
-    return buffer.holds(number);
+    return inFlight(number) || buffer.holds(number);
   }
 
-  /** The highest block number in the reorder buffer, -1 when it is empty. */
+  /** The highest block number on its way to the ledger, -1 when none is. */
   public long newestHeld() {
-    return buffer.newest();
+    long buffered = buffer.newest();
+    return buffered >= 0 || appending.isEmpty() ? buffered
+        : appending.get(appending.size() - 1).getHeader().getNumber();
+  }
+
+  private boolean inFlight(long number) {
+    return !appending.isEmpty() && number >= appending.get(0).getHeader().getNumber()
+        && number <= appending.get(appending.size() - 1).getHeader().getNumber();
   }
 
   /** The ledger's height at start. */
