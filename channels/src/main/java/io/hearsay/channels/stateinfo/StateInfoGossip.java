@@ -378,7 +378,7 @@ public final class StateInfoGossip {
 
   /**
    * {@code peer} pushed or announced block {@code height - 1}: a proven member's height is at least
-   * {@code height}, whatever its last StateInfo said.
+   * {@code height} when that block follows the height known of it (see {@link StateInfoTable#observeHeight}).
    */
   public void heightShown(PkiId peer, long height) {
     table.observeHeight(peer, height);

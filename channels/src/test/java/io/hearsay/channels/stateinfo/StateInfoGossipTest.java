@@ -186,6 +186,11 @@ class StateInfoGossipTest {
   void aPushOrAnnouncementRaisesAMembersHeightButNotAStrangersOrBelowWhatItSigned() {
     bothProven();
     gossip.heightShown(hearsay.pkiId(), 9);
+    assertEquals(1, gossip.table().entry(hearsay.pkiId()).orElseThrow().ledgerHeight(),
+        "block 8 alone does not show it holds 1..7");
+    for (long shown = 1; shown <= 8; shown++) {
+      gossip.heightShown(hearsay.pkiId(), shown + 1);
+    }
     gossip.heightShown(fabric.pkiId(), 0);
     gossip.heightShown(self.pkiId(), 5);
     assertEquals(9, gossip.table().entry(hearsay.pkiId()).orElseThrow().ledgerHeight());

@@ -67,8 +67,12 @@ class StateInfoTableTest {
     long twoMembers = table.membersVersion();
     assertEquals(9, table.highestHeight());
     assertEquals(5, table.lowestHeight(-1));
-    table.observeHeight(a.pkiId(), 11);
-    assertEquals(11, table.highestHeight(), "a block a shows raises the highest");
+    assertFalse(table.observeHeight(a.pkiId(), 11), "block 10 shows a holds it, not blocks 5..9");
+    assertEquals(9, table.highestHeight());
+    for (long shown = 5; shown <= 10; shown++) {
+      table.observeHeight(a.pkiId(), shown + 1);
+    }
+    assertEquals(11, table.highestHeight(), "blocks 5..10 shown in turn raise a to 11, the highest");
     assertEquals(9, table.lowestHeight(-1), "and the lowest");
     table.onStateInfo(stateInfo(a, "mychannel", 2, 3));
     assertEquals(9, table.highestHeight(), "a's newer StateInfo, signed lower (a ledger started anew), is b's 9 again");
@@ -95,12 +99,18 @@ class StateInfoTableTest {
     assertEquals(20, twoOrgs.highestHeight("Org2MSP"));
     assertEquals(20, twoOrgs.highestHeight());
     assertEquals(0, twoOrgs.highestHeight("Org3MSP"), "no member of that org");
+    twoOrgs.observeHeight(b.pkiId(), 8);
+    twoOrgs.observeHeight(b.pkiId(), 10);
+    assertEquals(8, twoOrgs.highestHeight("Org1MSP"), "b showed block 7, the next after its 7, then 9");
+    twoOrgs.observeHeight(a.pkiId(), 6);
+    twoOrgs.observeHeight(a.pkiId(), 7);
     twoOrgs.observeHeight(a.pkiId(), 8);
-    assertEquals(8, twoOrgs.highestHeight("Org1MSP"));
+    twoOrgs.observeHeight(a.pkiId(), 9);
+    assertEquals(9, twoOrgs.highestHeight("Org1MSP"));
     twoOrgs.retainOnly(Set.of(b.pkiId(), other.pkiId()));
-    assertEquals(7, twoOrgs.highestHeight("Org1MSP"), "a, Org1's highest, is gone");
+    assertEquals(8, twoOrgs.highestHeight("Org1MSP"), "a, Org1's highest, is gone");
     twoOrgs.retainOnly(Set.of(b.pkiId()));
     assertEquals(0, twoOrgs.highestHeight("Org2MSP"));
-    assertEquals(7, twoOrgs.lowestHeight(-1));
+    assertEquals(8, twoOrgs.lowestHeight(-1));
   }
 }
