@@ -286,7 +286,10 @@ public final class StateTransfer {
    * again, and the catch-up goal becomes the highest advertised height, with its first windows
    * below {@code below} (what the committer can hold). Fabric sets the goal at every check;
    * {@code onlyWhenStalled} only when this peer made no progress since the last one, so blocks
-   * still arriving by push are not fetched a second time.
+   * still arriving by push are not fetched a second time, or when the committer holds blocks past
+   * a gap at its height: a block push never brought (at 1000 peers, block 1 for most of them, cut
+   * before the push tree had formed) is then fetched at the first check, not at the second, by
+   * which time forty blocks had piled up behind it.
    */
   public List<Request> periodicCheck(long height, long below, StateInfoTable members, boolean onlyWhenStalled,
       long nowNanos) {
@@ -297,7 +300,8 @@ public final class StateTransfer {
     if (height == heightAtLastCheck) {
       stalled(Math.max(height, 0));
     }
-    if (height >= 0 && (!onlyWhenStalled || height == heightAtLastCheck)) {
+    boolean gap = height >= 0 && held.newest() > height && !held.holds(height);
+    if (height >= 0 && (!onlyWhenStalled || height == heightAtLastCheck || gap)) {
       catchUpTo = highest(members);
       requests.addAll(windows(height, below, members, nowNanos));
     }

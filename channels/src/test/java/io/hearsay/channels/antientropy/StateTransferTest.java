@@ -83,6 +83,22 @@ class StateTransferTest {
   }
 
   @Test
+  void whenOnlyStallsAreFetchedAGapBelowHeldBlocksIsFetchedAtTheFirstCheck() {
+    Set<Long> holds = new java.util.HashSet<>(Set.of(3L, 4L));
+    long[] newest = {4};
+    StateTransfer transfer = new StateTransfer("Org1MSP", 50, Duration.ofSeconds(3), Duration.ofMillis(100), 3,
+        new SplittableRandom(7), 4, peer -> false, BufferedBlocks.of(holds::contains, () -> newest[0]));
+    advertise(ahead, 6);
+    List<StateTransfer.Request> first = transfer.periodicCheck(2, 100, members, true, 0);
+    assertEquals(List.of(List.of(2L, 2L)), first.stream().map(r -> List.of(r.start(), r.end())).toList(),
+        "block 2 is missing below 3..4: fetched now, 5 is push's");
+    holds.clear();
+    newest[0] = -1;
+    assertTrue(transfer.onResponse(first.get(0).peer(), first.get(0).nonce(), SECOND / 10));
+    assertTrue(transfer.periodicCheck(5, 100, members, true, SECOND).isEmpty(), "progress, no gap: push brings 5");
+  }
+
+  @Test
   void nothingIsRequestedWhenNoPeerIsAhead() {
     advertise(ahead, 5);
     assertTrue(transfer.check(5, members, 0).isEmpty());
