@@ -1,24 +1,19 @@
 package io.hearsay.channels.committer;
 
+import static io.hearsay.channels.committer.ReorderBufferTest.block;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.protobuf.ByteString;
 import java.util.ArrayList;
 import java.util.List;
 import org.hyperledger.fabric.protos.common.Block;
-import org.hyperledger.fabric.protos.common.BlockHeader;
 import org.junit.jupiter.api.Test;
 
 class CommitterTest {
 
   private final List<List<Block>> appends = new ArrayList<>();
   private final Committer committer = new Committer(100, appends::add);
-
-  private static Block block(long number) {
-    return Block.newBuilder().setHeader(BlockHeader.newBuilder().setNumber(number).setDataHash(ByteString.EMPTY)).build();
-  }
 
   @Test
   void blocksBufferedOrInTheAppendInFlightAreHeldUntilTheLedgerAnswers() {

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 class ReorderBufferTest {
 
-  private static Block block(long number) {
+  /** A block of {@code number} with no data: what the committer's tests order. */
+  static Block block(long number) {
     return Block.newBuilder().setHeader(BlockHeader.newBuilder().setNumber(number).setDataHash(ByteString.EMPTY)).build();
   }
 
