@@ -190,8 +190,10 @@ public final class BlockPush {
   /**
    * Block {@code number} arrived by push from {@code from} at ledger height {@code height}. With
    * Plumtree a duplicate prunes the link (and the caller drops it); a first copy makes the blocks
-   * the sender stored just below it awaited from it, grafted if they do not come. A Fabric peer's
-   * push (from outside the tree) counts as a copy, but nothing is pruned or awaited from it.
+   * the sender stored just below it awaited, grafted if they do not come: from the sender only
+   * after the peers that announced them, since it passes a block on as it arrives, maybe before
+   * those. A Fabric peer's push (from outside the tree) counts as a copy, but nothing is pruned
+   * or awaited from it.
    */
   public Copy pushed(long number, PkiId from, long height) {
     if (plumtree.isEmpty()) {
@@ -212,7 +214,7 @@ public final class BlockPush {
       return Copy.FIRST;
     }
     long lowest = Math.max(height, number - lookBehind + 1);
-    plumtree.get().onIHave(from, LongStream.range(lowest, number).boxed().toList(), height, now);
+    plumtree.get().onPushedAbove(from, LongStream.range(lowest, number).boxed().toList(), height, now);
     wakeForGrafts(now);
     return Copy.FIRST;
   }

@@ -32,6 +32,10 @@ import java.util.random.RandomGenerator;
  *   IHAVE(n) from p, n missing     remember p as a holder of n; a graft timeout after the first
  *                                  announcement, GRAFT(n) to the first holder, which becomes
  *                                  eager; a retry timeout later, the next holder, and so on
+ *   block m from p, n < m missing  p likely holds n (the caller's implicit announcement): it is
+ *                                  awaited as above, but p is grafted only after every peer that
+ *                                  announced n, since a peer passes m on as it arrives and may be
+ *                                  waiting for n itself (a lost copy leaves its subtree short)
  *   timeouts                       not fixed: the graft timeout follows how long after its first
  *                                  announcement an eager copy arrives (a late copy of a block
  *                                  already grafted counts too), the retry timeout how long a
@@ -74,10 +78,25 @@ public final class Plumtree<P> {
   /** Where a committed block goes: the payload to {@code eager}, an IHAVE to {@code lazy}. */
   public record Forward<P>(List<P> eager, List<P> lazy) {}
 
-  /** An announced block not yet here: who announced it, when first, and when and where it was grafted. */
-  private record Missing<P>(Deque<P> holders, long deadlineNanos, long announcedNanos, long graftedNanos, P graftedFrom) {
+  /**
+   * An announced block not yet here: who announced it ({@code holders}), who pushed a later block
+   * ({@code likely}), when first announced, and when and where it was grafted.
+   */
+  private record Missing<P>(Deque<P> holders, Deque<P> likely, long deadlineNanos, long announcedNanos, long graftedNanos,
+      P graftedFrom) {
     Missing<P> grafted(P holder, long nowNanos, long retryNanos) {
-      return new Missing<>(holders, nowNanos + retryNanos, announcedNanos, nowNanos, holder);
+      return new Missing<>(holders, likely, nowNanos + retryNanos, announcedNanos, nowNanos, holder);
+    }
+
+    /** The next peer to graft from: announcers first. */
+    P next() {
+      P holder = holders.pollFirst();
+      return holder != null ? holder : likely.pollFirst();
+    }
+
+    void retainAll(Set<P> members) {
+      holders.retainAll(members);
+      likely.retainAll(members);
     }
   }
 
@@ -122,7 +141,7 @@ public final class Plumtree<P> {
     members.addAll(alive);
     eager.retainAll(members);
     lazy.retainAll(members);
-    missing.values().forEach(m -> m.holders().retainAll(members));
+    missing.values().forEach(m -> m.retainAll(members));
     List<P> candidates = RandomPeers.shuffled(members, random);
     candidates.removeAll(eager);
     candidates.removeAll(lazy);
@@ -186,16 +205,35 @@ public final class Plumtree<P> {
     if (!eager.contains(from)) {
       lazy.add(from);
     }
-    for (long number : numbers) {
-      if (number < height || firstFrom.containsKey(number)) {
-        continue;
-      }
-      Missing<P> m = missing.computeIfAbsent(number,
-          n -> new Missing<>(new ArrayDeque<>(), nowNanos + announcedToEager.timeoutNanos(), nowNanos, 0, null));
+    for (Missing<P> m : awaited(numbers, height, nowNanos)) {
+      m.likely().remove(from);
       if (!m.holders().contains(from)) {
         m.holders().add(from);
       }
     }
+  }
+
+  /**
+   * {@code from} pushed a block above {@code numbers}, so it likely holds them: those neither held
+   * nor below {@code height} are awaited, grafted from {@code from} once no announcer is left.
+   */
+  public void onPushedAbove(P from, List<Long> numbers, long height, long nowNanos) {
+    for (Missing<P> m : awaited(numbers, height, nowNanos)) {
+      if (!m.holders().contains(from) && !m.likely().contains(from)) {
+        m.likely().add(from);
+      }
+    }
+  }
+
+  private List<Missing<P>> awaited(List<Long> numbers, long height, long nowNanos) {
+    List<Missing<P>> awaited = new ArrayList<>();
+    for (long number : numbers) {
+      if (number >= height && !firstFrom.containsKey(number)) {
+        awaited.add(missing.computeIfAbsent(number, n -> new Missing<>(new ArrayDeque<>(), new ArrayDeque<>(),
+            nowNanos + announcedToEager.timeoutNanos(), nowNanos, 0, null)));
+      }
+    }
+    return awaited;
   }
 
   /** {@code from} grafted us: it becomes eager (the caller sends it any requested block it holds). */
@@ -220,7 +258,7 @@ public final class Plumtree<P> {
       if (m.deadlineNanos() > nowNanos) {
         continue;
       }
-      P holder = m.holders().pollFirst();
+      P holder = m.next();
       if (holder == null) {
         missing.remove(entry.getKey());
         continue;

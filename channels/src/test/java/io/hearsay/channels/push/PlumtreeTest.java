@@ -73,6 +73,30 @@ class PlumtreeTest {
   }
 
   @Test
+  void aPeerThatPushedALaterBlockIsGraftedOnlyAfterThePeersThatAnnouncedTheMissingOne() {
+    tree.members(List.of("a", "b", "c"));
+    tree.onPrune("b");
+    tree.onPrune("c");
+    // 9 came down the tree from a before 8: a passes blocks on as they arrive, and if its own copy
+    // of 8 was lost it lacks 8 as well.
+    assertTrue(tree.received(9, Optional.of("a"), 0, 0));
+    tree.onPushedAbove("a", List.of(8L), 0, 0);
+    tree.onIHave("b", List.of(8L), 0, 10 * MS);
+    assertEquals(Optional.of(200 * MS), tree.nextDeadline(), "the wait runs from the first sign of 8");
+    assertEquals(List.of(new Plumtree.Graft<>("b", List.of(8L))), tree.due(0, 200 * MS));
+    assertEquals(List.of(new Plumtree.Graft<>("a", List.of(8L))), tree.due(0, 300 * MS));
+    assertTrue(tree.due(0, 400 * MS).isEmpty());
+
+    // A pusher that then announces the block holds it: it is an announcer in its turn.
+    tree.onPushedAbove("a", List.of(11L), 0, 500 * MS);
+    tree.onIHave("c", List.of(11L), 0, 500 * MS);
+    tree.onIHave("a", List.of(11L), 0, 510 * MS);
+    assertEquals(List.of(new Plumtree.Graft<>("c", List.of(11L))), tree.due(0, 700 * MS));
+    assertEquals(List.of(new Plumtree.Graft<>("a", List.of(11L))), tree.due(0, 800 * MS));
+    assertTrue(tree.due(0, 900 * MS).isEmpty(), "a is not asked twice");
+  }
+
+  @Test
   void aBlockThatArrivesOrIsHeldIsNotGrafted() {
     tree.members(List.of("a", "b"));
     tree.onIHave("b", List.of(4L, 6L), 5, 0);
