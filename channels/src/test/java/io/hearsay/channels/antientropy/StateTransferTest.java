@@ -14,6 +14,7 @@ import io.hearsay.protocol.message.PeerTimes;
 import io.hearsay.protocol.testing.TestCrypto;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -84,7 +85,7 @@ class StateTransferTest {
 
   @Test
   void whenOnlyStallsAreFetchedAGapBelowHeldBlocksIsFetchedAtTheFirstCheck() {
-    Set<Long> holds = new java.util.HashSet<>(Set.of(3L, 4L));
+    Set<Long> holds = new HashSet<>(Set.of(3L, 4L));
     long[] newest = {4};
     StateTransfer transfer = new StateTransfer("Org1MSP", 50, Duration.ofSeconds(3), Duration.ofMillis(100), 3,
         new SplittableRandom(7), 4, peer -> false, BufferedBlocks.of(holds::contains, () -> newest[0]));
