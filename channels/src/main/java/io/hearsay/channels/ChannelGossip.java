@@ -366,7 +366,7 @@ public final class ChannelGossip {
       case DIGEST_DEADLINE -> pull.digestsDue(Math.max(height, 0), now);
       case PUBLISH_STATE_INFO -> stateInfo.publish(height, now);
       case PULL_STATE_INFO -> {
-        if (stateInfo.antiEntropyDue(now)) {
+        if (stateInfo.antiEntropyDue(now, committer.gapAt())) {
           stateInfo.antiEntropyRound(settings.pull().pullPeerNum());
         }
       }

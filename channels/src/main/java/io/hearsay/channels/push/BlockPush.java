@@ -110,11 +110,26 @@ public final class BlockPush {
     return store;
   }
 
-  /** The same-org members changed: the tree's view follows; newcomers are grafted (linked). */
+  /**
+   * The same-org members changed: the tree's view follows; newcomers are grafted (linked) and sent
+   * one IHAVE of the blocks this peer keeps. A block is announced only as it arrives, so a block
+   * cut while the view was still filling (at a cold start of 1000 peers, proofs of membership
+   * still spreading: block 1 reached one peer of 999) was never announced to the links made
+   * after it; a newcomer that lacks one now grafts it.
+   */
   public void members(List<PkiId> members) {
     treeMembers = Set.copyOf(members);
-    plumtree.ifPresent(tree -> tree.members(members)
-        .forEach(newcomer -> outbox.send(newcomer, GossipMessages.graft(channel, List.of()))));
+    if (plumtree.isEmpty()) {
+      return;
+    }
+    List<PkiId> newcomers = plumtree.get().members(members);
+    List<Long> kept = store.digest();
+    Optional<Envelope> iHave = kept.isEmpty() ? Optional.empty()
+        : Optional.of(EnvelopeSigner.noopSign(GossipMessages.iHave(channel, BlockDigests.list(kept))));
+    for (PkiId newcomer : newcomers) {
+      outbox.send(newcomer, GossipMessages.graft(channel, List.of()));
+      iHave.ifPresent(announcement -> outbox.deliver(newcomer, announcement));
+    }
   }
 
   /** A block verified on arrival by {@code path}: passed on now if it came from the source or by push. */

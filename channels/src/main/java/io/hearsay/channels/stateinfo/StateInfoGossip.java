@@ -144,6 +144,8 @@ public final class StateInfoGossip {
   private double roundShare;
   /** Whether a push or IHAVE showed a peer's height since the last anti-entropy round. */
   private boolean heightsShownSinceRound;
+  /** Where the committer waited for a missing block at the last anti-entropy tick, -1 if nowhere. */
+  private long gapAtLastTick = -1;
   private long lastRound;
   /** Peers sent a StateInfo pull request, as our proof, before we had a StateInfo to send. */
   private final Set<PkiId> askedBeforeFirstPublish = new HashSet<>();
@@ -386,14 +388,21 @@ public final class StateInfoGossip {
   }
 
   /**
-   * Whether the anti-entropy round of this requestStateInfoInterval tick is to run. Always, unless
-   * heights ride on blocks: then, while pushes or IHAVEs keep showing heights, only every
-   * pullWhileHeightsShown (a backstop for a lost StateInfo); in a quiet channel (nothing shown since
-   * the last tick) every tick, so a peer back from a partition too short to be declared dead
-   * learns that others moved on.
+   * Whether the anti-entropy round of this requestStateInfoInterval tick is to run, this peer's
+   * committer waiting at {@code gapAt} for a block while holding later ones (-1: it waits for
+   * none). Always, unless heights ride on blocks: then, while pushes or IHAVEs keep showing
+   * heights, only every pullWhileHeightsShown (a backstop for a lost StateInfo), or when the gap
+   * is where it was at the last tick; in a quiet channel (nothing shown since the last tick) every
+   * tick, so a peer back from a partition too short to be declared dead learns that others moved
+   * on. A gap that outlives a tick is a block neither push nor pull brings (older than pull
+   * keeps): state transfer needs a peer known to hold it, and the heights blocks show are no help
+   * when the pushers wait below the same gap. At a cold start of 1000 peers, 800 missed block 1
+   * and waited forty seconds for the backstop before any was known to hold it.
    */
-  public boolean antiEntropyDue(long nowNanos) {
-    boolean due = !settings.hearsayPeers().heightsRideOnBlocks() || !heightsShownSinceRound
+  public boolean antiEntropyDue(long nowNanos, long gapAt) {
+    boolean stuck = gapAt >= 0 && gapAt == gapAtLastTick;
+    gapAtLastTick = gapAt;
+    boolean due = !settings.hearsayPeers().heightsRideOnBlocks() || !heightsShownSinceRound || stuck
         || nowNanos - lastRound >= settings.hearsayPeers().pullWhileHeightsShown().toNanos();
     heightsShownSinceRound = false;
     if (due) {

@@ -124,6 +124,24 @@ class BlockPushTest {
   }
 
   @Test
+  void aPeerNewToTheViewIsLinkedAndToldTheBlocksKeptForIt() throws Exception {
+    push.members(hearsayPeers.subList(0, 1));
+    assertTrue(delivered.isEmpty(), "nothing kept yet: no IHAVE");
+    push.arrived(block(1), ArrivalPath.SOURCE);
+    push.arrived(block(2), ArrivalPath.SOURCE);
+    sent.clear();
+    sentTo.clear();
+    delivered.clear();
+    deliveredEnvelopes.clear();
+
+    push.members(hearsayPeers);
+    assertEquals(List.of(hearsayPeers.get(1)), sentTo, "the newcomer alone is grafted");
+    assertEquals(List.of(hearsayPeers.get(1)), lazyPushesTo(), "and announced what this peer keeps");
+    GossipMessage iHave = GossipMessage.parseFrom(deliveredEnvelopes.get(0).getPayload());
+    assertEquals(List.of(1L, 2L), BlockDigests.numbers(iHave.getDataDig().getDigestsList()));
+  }
+
+  @Test
   void aBlockPushedByAHearsayPeerGoesOnlyDownTheTree() {
     push.members(hearsayPeers);
     assertEquals(BlockPush.Copy.FIRST, push.pushed(5, hearsayPeers.get(0), 1));

@@ -204,14 +204,30 @@ class StateInfoGossipTest {
   void whileBlocksShowHeightsTheStateInfoPullRunsOnlyAsABackstopAndInAQuietChannelEveryTick() {
     long second = 1_000_000_000L;
     bothProven();
-    assertTrue(gossip.antiEntropyDue(0), "nothing shown yet: a quiet channel pulls");
+    assertTrue(gossip.antiEntropyDue(0, -1), "nothing shown yet: a quiet channel pulls");
+    long height = 1;
     for (long t = 4; t < 60; t += 4) {
-      gossip.heightShown(hearsay.pkiId(), 2 + t);
-      assertFalse(gossip.antiEntropyDue(t * second), "heights ride on blocks at " + t + " s");
+      gossip.heightShown(hearsay.pkiId(), ++height);
+      assertFalse(gossip.antiEntropyDue(t * second, -1), "heights ride on blocks at " + t + " s");
     }
-    gossip.heightShown(hearsay.pkiId(), 100);
-    assertTrue(gossip.antiEntropyDue(60 * second), "the backstop, 60 s after the last round");
-    assertTrue(gossip.antiEntropyDue(64 * second), "blocks stopped: every tick again");
+    gossip.heightShown(hearsay.pkiId(), ++height);
+    assertTrue(gossip.antiEntropyDue(60 * second, -1), "the backstop, 60 s after the last round");
+    assertTrue(gossip.antiEntropyDue(64 * second, -1), "blocks stopped: every tick again");
+  }
+
+  @Test
+  void aGapThatOutlivesATickIsPulledForWhileBlocksShowHeights() {
+    long second = 1_000_000_000L;
+    bothProven();
+    assertTrue(gossip.antiEntropyDue(0, -1));
+    gossip.heightShown(hearsay.pkiId(), 2);
+    assertFalse(gossip.antiEntropyDue(4 * second, 7), "a gap seen first: push or pull may still bring the block");
+    gossip.heightShown(hearsay.pkiId(), 3);
+    assertTrue(gossip.antiEntropyDue(8 * second, 7), "the same gap a tick later: who holds block 7 is asked");
+    gossip.heightShown(hearsay.pkiId(), 4);
+    assertFalse(gossip.antiEntropyDue(12 * second, 9), "a new gap, further on");
+    gossip.heightShown(hearsay.pkiId(), 5);
+    assertFalse(gossip.antiEntropyDue(16 * second, -1), "no gap");
   }
 
   private StateInfoGossip digesting() {
