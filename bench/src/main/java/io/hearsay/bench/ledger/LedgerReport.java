@@ -72,6 +72,8 @@ public final class LedgerReport {
       rows.add(measure(work.resolve("p1k" + batch), 1024, 2000 / scale, 4, batch));
       rows.add(measure(work.resolve("p100k" + batch), 100 * 1024, 200 / scale, 4, batch));
     }
+    // State transfer's batch in the hearsay profile (peer.gossip.state.batchSize = 50).
+    rows.add(measure(work.resolve("a1k50"), 1024, 10_000 / scale, 1, 50));
     rows.add(measure(work.resolve("h1k"), 1024, 1000 / scale, 1, 1, true));
     rows.add(measure(work.resolve("h100k"), 100 * 1024, 200 / scale, 1, 10, true));
     long[] recovery = recovery(work.resolve("recovery"), 10_000 / scale);
