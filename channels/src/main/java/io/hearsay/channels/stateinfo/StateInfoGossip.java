@@ -396,8 +396,8 @@ public final class StateInfoGossip {
    * tick, so a peer back from a partition too short to be declared dead learns that others moved
    * on. A gap that outlives a tick is a block neither push nor pull brings (older than pull
    * keeps): state transfer needs a peer known to hold it, and the heights blocks show are no help
-   * when the pushers wait below the same gap. At a cold start of 1000 peers, 800 missed block 1
-   * and waited forty seconds for the backstop before any was known to hold it.
+   * when the pushers wait below the same gap. At a cold start of 1000 peers, 800 missed an early
+   * block and committed nothing for forty seconds, until a StateInfo round showed who held it.
    */
   public boolean antiEntropyDue(long nowNanos, long gapAt) {
     boolean stuck = gapAt >= 0 && gapAt == gapAtLastTick;
