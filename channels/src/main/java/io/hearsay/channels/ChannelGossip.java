@@ -158,6 +158,8 @@ public final class ChannelGossip {
   private final BlockPush push;
   private final BlockPull pull;
   private final Committer committer;
+  /** The blocks the committer holds past its height, waiting for an earlier one. */
+  private final BufferedBlocks buffered;
   private final CatchUp catchUp;
   private final StateServer server;
   private final BlockIntake intake;
@@ -195,8 +197,8 @@ public final class ChannelGossip {
     this.push = new BlockPush(channel, settings.push(), random, ports);
     this.pull = new BlockPull(channel, settings.pull(), push.store(), setup.verifier(), random, ports);
     this.committer = new Committer(settings.stateTransfer().blockBufferSize(), this::append);
-    BufferedBlocks held = push.isPlumtree() ? BufferedBlocks.of(committer::holds, committer::newestHeld)
-        : BufferedBlocks.NONE;
+    this.buffered = BufferedBlocks.of(committer::holds, committer::newestHeld);
+    BufferedBlocks held = push.isPlumtree() ? buffered : BufferedBlocks.NONE;
     this.catchUp = new CatchUp(channel, new StateTransfer(setup.ownMspId(), settings.stateTransfer().batchSize(),
         settings.stateTransfer().responseTimeout(), settings.stateTransfer().responseTimeoutFloor(),
         settings.stateTransfer().maxRetries(), random,
@@ -366,7 +368,7 @@ public final class ChannelGossip {
       case DIGEST_DEADLINE -> pull.digestsDue(Math.max(height, 0), now);
       case PUBLISH_STATE_INFO -> stateInfo.publish(height, now);
       case PULL_STATE_INFO -> {
-        if (stateInfo.antiEntropyDue(now, committer.gapAt())) {
+        if (stateInfo.antiEntropyDue(now, buffered.gapAt(height) ? height : -1)) {
           stateInfo.antiEntropyRound(settings.pull().pullPeerNum());
         }
       }

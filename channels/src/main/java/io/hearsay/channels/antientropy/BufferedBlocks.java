@@ -19,6 +19,14 @@ public interface BufferedBlocks {
   /** The highest block number held, -1 when none is. */
   long newest();
 
+  /**
+   * Whether the committer, at ledger height {@code height}, waits for a missing block: it holds
+   * later ones but not the one at the height.
+   */
+  default boolean gapAt(long height) {
+    return height >= 0 && newest() > height && !holds(height);
+  }
+
   static BufferedBlocks of(LongPredicate holds, LongSupplier newest) {
     return new BufferedBlocks() {
       @Override

@@ -300,7 +300,7 @@ public final class StateTransfer {
     if (height == heightAtLastCheck) {
       stalled(Math.max(height, 0));
     }
-    boolean gap = height >= 0 && held.newest() > height && !held.holds(height);
+    boolean gap = held.gapAt(height);
     if (height >= 0 && (!onlyWhenStalled || height == heightAtLastCheck || gap)) {
       catchUpTo = highest(members);
       requests.addAll(windows(height, below, members, nowNanos));

@@ -63,14 +63,6 @@ public final class Committer {
         : appending.get(appending.size() - 1).getHeader().getNumber();
   }
 
-  /**
-   * The height, when the committer holds blocks past it but not the block at it (it waits for a
-   * missing block); -1 when it waits for none.
-   */
-  public long gapAt() {
-    return height >= 0 && newestHeld() > height && !holds(height) ? height : -1;
-  }
-
   private boolean inFlight(long number) {
     return !appending.isEmpty() && number >= appending.get(0).getHeader().getNumber()
         && number <= appending.get(appending.size() - 1).getHeader().getNumber();

@@ -37,16 +37,4 @@ class CommitterTest {
     assertEquals(-1, committer.newestHeld());
   }
 
-  @Test
-  void aGapIsWhereTheCommitterWaitsForABlockWhileHoldingLaterOnes() {
-    assertEquals(-1, committer.gapAt(), "height not known yet");
-    committer.heightKnown(1);
-    assertEquals(-1, committer.gapAt(), "nothing held");
-    committer.fromGossip(block(3));
-    assertEquals(1, committer.gapAt());
-    committer.fromGossip(block(1));
-    assertEquals(-1, committer.gapAt(), "1 in flight: the committer waits for the ledger, not for a block");
-    committer.appended(appends.get(0), true);
-    assertEquals(2, committer.gapAt());
-  }
 }
