@@ -137,7 +137,7 @@ public final class LedgerReport {
    * blocks' framed bytes to {@code file} as one gathered write and an fsync; returns the
    * nanoseconds spent in the ledger's writes and in the file's.
    */
-  private static long[] alternate(ActorSystem<Void> system, ActorRef<ChannelLedger.Command> ledger, Path file,
+  public static long[] alternate(ActorSystem<Void> system, ActorRef<ChannelLedger.Command> ledger, Path file,
       List<Block> blocks, int batch) {
     long[] nanos = new long[2];
     try (FileChannel raw = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {

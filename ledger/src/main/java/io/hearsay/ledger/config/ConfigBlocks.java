@@ -3,6 +3,7 @@ package io.hearsay.ledger.config;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.hearsay.ledger.block.AliasedInput;
+import io.hearsay.ledger.block.ChannelHeaderType;
 import io.hearsay.protocol.crypto.Pem;
 import io.hearsay.protocol.identity.Msp;
 import java.security.cert.CertificateException;
@@ -61,6 +62,10 @@ public final class ConfigBlocks {
   private static Optional<ConfigTransaction> configTransaction(Envelope envelope, int depth)
       throws InvalidProtocolBufferException {
     Payload payload = AliasedInput.parse(Payload.parser(), envelope.getPayload());
+    int type = ChannelHeaderType.of(payload.getHeader().getChannelHeader());
+    if (type != HeaderType.CONFIG_VALUE && !(type == HeaderType.ORDERER_TRANSACTION_VALUE && depth == 0)) {
+      return Optional.empty();
+    }
     ChannelHeader header = ChannelHeader.parseFrom(payload.getHeader().getChannelHeader());
     if (header.getType() == HeaderType.CONFIG_VALUE) {
       return Optional.of(new ConfigTransaction(header.getChannelId(), ConfigEnvelope.parseFrom(payload.getData())));

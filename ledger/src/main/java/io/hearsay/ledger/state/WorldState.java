@@ -3,6 +3,7 @@ package io.hearsay.ledger.state;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.hearsay.ledger.block.AliasedInput;
+import io.hearsay.ledger.block.ChannelHeaderType;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -85,10 +86,11 @@ public final class WorldState {
     // kept, are parsed plainly, so no value keeps its block's bytes alive.
     Payload payload = AliasedInput.parse(Payload.parser(),
         AliasedInput.parse(Envelope.parser(), envelopeBytes).getPayload());
-    ChannelHeader header = ChannelHeader.parseFrom(payload.getHeader().getChannelHeader());
-    if (header.getType() != HeaderType.ENDORSER_TRANSACTION_VALUE) {
+    if (ChannelHeaderType.of(payload.getHeader().getChannelHeader()) != HeaderType.ENDORSER_TRANSACTION_VALUE) {
       return;
     }
+    // Parsed whole only to refuse it as Fabric does when it does not parse (a tx_id that is not UTF-8).
+    ChannelHeader.parseFrom(payload.getHeader().getChannelHeader());
     Transaction transaction = AliasedInput.parse(Transaction.parser(), payload.getData());
     for (TransactionAction action : transaction.getActionsList()) {
       ChaincodeActionPayload actionPayload = AliasedInput.parse(ChaincodeActionPayload.parser(),
