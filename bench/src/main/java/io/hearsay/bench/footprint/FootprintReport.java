@@ -12,12 +12,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What a peer process costs the machine, from the OS: resident memory, threads and idle CPU of a
  * Hearsay peer joined to one channel and to {@code --channels} channels (a local network of one
  * org, one peer and an orderer, each a process as {@code network up} starts them), against a
- * Fabric v2.4.9 peer joined to one channel (net.sh's peer0.org1), started in the same run.
+ * Fabric v2.4.9 peer joined to one channel (net.sh's peer0.org1), started in the same run, and
+ * the stack's floor ({@link BareActorSystem}).
  * Each is measured after {@code --settle} seconds of quiet, its CPU over {@code --window} seconds.
  * Writes {@code results/footprint.md} and {@code .json}. Usage: {@code [--channels 100]
  * [--settle 20] [--window 20] [--out DIR]}.
@@ -46,11 +48,34 @@ public final class FootprintReport {
         System.err.println("Fabric peer: " + fabric.get());
       }
     }
+    ProcessFootprint bare = bare(dir.resolve("bare.log"), settle, window);
+    System.err.println("Bare Pekko ActorSystem with Artery: " + bare);
     ProcessFootprint one = hearsay(dir.resolve("hearsay-1"), 1, settle, window);
     System.err.println("Hearsay peer, 1 channel: " + one);
     ProcessFootprint many = hearsay(dir.resolve("hearsay-" + channels), channels, settle, window);
     System.err.println("Hearsay peer, " + channels + " channels: " + many);
-    write(out, fabric, one, many, channels);
+    write(out, fabric, bare, one, many, channels);
+  }
+
+  /** The stack's floor ({@link BareActorSystem}) in a JVM started as a peer's, once it is up. */
+  private static ProcessFootprint bare(Path log, Duration settle, Duration window) throws Exception {
+    Process process = BareActorSystem.start(log);
+    try {
+      long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+      while (!Files.exists(log) || !Files.readString(log).contains("up at")) {
+        if (!process.isAlive() || System.nanoTime() > deadline) {
+          throw new IOException("the bare ActorSystem did not start: " + (Files.exists(log) ? Files.readString(log) : ""));
+        }
+        Thread.sleep(200);
+      }
+      Thread.sleep(settle.toMillis());
+      return ProcessFootprint.of(process.pid(), window);
+    } finally {
+      process.destroy();
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor();
+      }
+    }
   }
 
   /** A Hearsay peer of a one-org, one-peer local network of {@code channels} channels, once they all run. */
@@ -84,33 +109,40 @@ public final class FootprintReport {
     }
   }
 
-  private static void write(Path out, Optional<ProcessFootprint> fabric, ProcessFootprint one, ProcessFootprint many,
-      int channels) throws IOException {
+  private static void write(Path out, Optional<ProcessFootprint> fabric, ProcessFootprint bare, ProcessFootprint one,
+      ProcessFootprint many, int channels) throws IOException {
     StringBuilder md = new StringBuilder(String.format(Locale.ROOT, """
         # A peer's footprint, from the OS
 
         Resident memory (VmRSS), threads and CPU while idle (percent of one core) of a peer process
         after a quiet settle period: a Hearsay peer as `network up` starts it (one org, one peer, an
         orderer; its JVM options are `NodeLauncher.SMALL`) joined to 1 and to %d channels, and a
-        Fabric v2.4.9 peer joined to one channel (net.sh's peer0.org1), in the same run.
+        Fabric v2.4.9 peer joined to one channel (net.sh's peer0.org1), in the same run; and the
+        stack's floor, a bare Pekko ActorSystem with Artery remoting and nothing else, in a JVM
+        started with the peer's options (`BareActorSystem`).
 
         | process | RSS MB | threads | idle CPU %% |
         | --- | ---: | ---: | ---: |
         """, channels));
     fabric.ifPresent(f -> md.append(row("Fabric peer, 1 channel", f)));
+    md.append(row("bare Pekko ActorSystem with Artery", bare));
     md.append(row("Hearsay peer, 1 channel", one));
     md.append(row("Hearsay peer, " + channels + " channels", many));
     md.append('\n');
-    fabric.ifPresent(f -> md.append(String.format(Locale.ROOT, "- Hearsay / Fabric RSS at one channel: %.2f (goal ≤ 2)%n",
-        one.rssMb() / f.rssMb())));
+    fabric.ifPresent(f -> md.append(String.format(Locale.ROOT, "- Hearsay / Fabric RSS at one channel: %.2f (goal ≤ 2); "
+        + "the bare ActorSystem alone is %.2f of the Fabric peer%n", one.rssMb() / f.rssMb(), bare.rssMb() / f.rssMb())));
+    md.append(String.format(Locale.ROOT, "- Hearsay peer at one channel above the bare ActorSystem: %.0f MB, %d threads%n",
+        one.rssMb() - bare.rssMb(), one.threads() - bare.threads()));
     md.append(String.format(Locale.ROOT, "- Hearsay at %d channels / at one: %.2f RSS (goal ≤ 2), idle CPU per channel "
         + "%.3f %% of a core%n", channels, many.rssMb() / one.rssMb(), many.cpuPercent() / channels));
     Map<String, Object> document = new LinkedHashMap<>();
     fabric.ifPresent(f -> document.put("fabricOneChannel", f));
+    document.put("bareActorSystem", bare);
     document.put("hearsayOneChannel", one);
     document.put("channels", channels);
     document.put("hearsayManyChannels", many);
     fabric.ifPresent(f -> document.put("rssRatioToFabric", Math.round(one.rssMb() / f.rssMb() * 1000) / 1000.0));
+    fabric.ifPresent(f -> document.put("bareRssRatioToFabric", Math.round(bare.rssMb() / f.rssMb() * 1000) / 1000.0));
     document.put("rssRatioManyToOne", Math.round(many.rssMb() / one.rssMb() * 1000) / 1000.0);
     Files.createDirectories(out);
     Files.writeString(out.resolve("footprint.md"), md);

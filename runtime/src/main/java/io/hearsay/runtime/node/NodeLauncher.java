@@ -27,12 +27,20 @@ public final class NodeLauncher {
 
   /** Starts {@code role} ("peer" or "orderer") from {@code config}; stdout and stderr go to {@code log}. */
   public static Process start(String role, Path config, Path log) throws IOException {
+    return start(HearsayCommand.class.getName(), List.of(role, "start", "--config", config.toString()), log);
+  }
+
+  /**
+   * Starts {@code mainClass} with {@code args} in a JVM as a node's: the same options, class path
+   * and environment (a benchmark measures a bare process against a node so).
+   */
+  public static Process start(String mainClass, List<String> args, Path log) throws IOException {
     Files.createDirectories(log.toAbsolutePath().getParent());
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     List<String> command = new ArrayList<>(List.of(java.toString()));
     command.addAll(List.of(System.getProperty("hearsay.node.jvm-options", SMALL).trim().split("\\s+")));
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), HearsayCommand.class.getName(), role, "start",
-        "--config", config.toString()));
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
+    command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command);
     // glibc's malloc keeps an arena per thread that allocates, 64 MB reserved each: two are plenty
     // for a node whose memory is the JVM's own.
