@@ -143,8 +143,8 @@ public final class CatchupReport {
    * Blocks per second appended in batches of {@code batch}: to a plain file with an fsync per
    * batch (the physical baseline), and by a fresh channel ledger of the profile (validation,
    * journal, world state), after a warm-up and taking turns with the file; and their mean
-   * serialized size. The blocks are like the ones the
-   * network carries, signed by its orderer, so the ledger checks the same signatures.
+   * serialized size. The blocks are like the ones the network carries, signed by its orderer, so
+   * the ledger checks the same signatures.
    */
   private static Baselines baselines(SimulatedNetwork network, String profile, int blocks, int batch) throws Exception {
     Path dir = Files.createTempDirectory("catchup-raw");

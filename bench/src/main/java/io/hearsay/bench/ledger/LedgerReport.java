@@ -157,37 +157,6 @@ public final class LedgerReport {
     return nanos;
   }
 
-  /**
-   * Blocks per second of the physical baseline: the same framed bytes as the ledger's block files,
-   * one plain file per chain, each batch of {@code batch} blocks in one gathered write and one
-   * fsync, one thread per file.
-   */
-  public static double raw(Path dir, List<List<Block>> chains, int batch) throws IOException {
-    Files.createDirectories(dir);
-    List<List<byte[]>> frames = new ArrayList<>();
-    for (List<Block> chain : chains) {
-      frames.add(framed(chain));
-    }
-    long start = System.nanoTime();
-    List<CompletableFuture<Void>> done = new ArrayList<>();
-    for (int c = 0; c < frames.size(); c++) {
-      Path file = dir.resolve("raw" + c);
-      List<byte[]> chain = frames.get(c);
-      done.add(CompletableFuture.runAsync(() -> {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-          for (int i = 0; i < chain.size(); i += batch) {
-            appendDurably(channel, chain.subList(i, Math.min(chain.size(), i + batch)));
-          }
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }));
-    }
-    CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).join();
-    double seconds = (System.nanoTime() - start) / 1e9;
-    return frames.stream().mapToInt(List::size).sum() / seconds;
-  }
-
   /** The blocks' records framed as in a block file: what the raw baseline writes. */
   private static List<byte[]> framed(List<Block> blocks) {
     return blocks.stream().map(b -> BlockRecords.frame(BlockRecords.encode(b))).toList();

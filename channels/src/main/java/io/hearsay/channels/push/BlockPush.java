@@ -123,6 +123,9 @@ public final class BlockPush {
       return;
     }
     List<PkiId> newcomers = plumtree.get().members(members);
+    if (newcomers.isEmpty()) {
+      return;
+    }
     List<Long> kept = store.digest();
     Optional<Envelope> iHave = kept.isEmpty() ? Optional.empty()
         : Optional.of(EnvelopeSigner.noopSign(GossipMessages.iHave(channel, BlockDigests.list(kept))));

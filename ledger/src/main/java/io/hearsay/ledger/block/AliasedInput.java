@@ -54,7 +54,7 @@ public final class AliasedInput {
    * Groups nested deeper than protobuf allows are left to protobuf.
    */
   private static String malformedField(ByteBuffer in) {
-    int[] groups = new int[MAX_GROUP_DEPTH];
+    int[] groups = null; // open groups' field numbers, made at the first (groups are rare)
     int depth = 0;
     while (in.hasRemaining()) {
       long tag = varint(in);
@@ -73,8 +73,7 @@ public final class AliasedInput {
           long length = varint(in);
           yield length < 0 || (int) length < 0 ? -1 : (int) length;
         }
-        case 3 -> 0;
-        case 4 -> 0;
+        case 3, 4 -> 0;
         case 5 -> 4;
         default -> -2;
       };
@@ -86,6 +85,9 @@ public final class AliasedInput {
       if (wireType == 3) {
         if (depth == MAX_GROUP_DEPTH) {
           return null;
+        }
+        if (groups == null) {
+          groups = new int[MAX_GROUP_DEPTH];
         }
         groups[depth++] = field;
       } else if (wireType == 4) {
