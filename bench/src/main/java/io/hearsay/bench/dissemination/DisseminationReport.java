@@ -2,8 +2,10 @@ package io.hearsay.bench.dissemination;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.hearsay.bench.report.BusyCore;
 import io.hearsay.bench.report.JsonFile;
 import io.hearsay.bench.report.LineChart;
+import io.hearsay.bench.report.MachineSpeed;
 import io.hearsay.bench.report.Options;
 import io.hearsay.bench.report.Percentile;
 import io.hearsay.channels.ChannelSettings;
@@ -37,8 +39,11 @@ import java.util.Map;
  *
  * <p>Usage: {@code DisseminationReport [--peers 100] [--blocks 60] [--warmup 60] [--loss 0,0.01]
  * [--profile fabric,hearsay] [--rate 2] [--seed 2026] [--out bench/results] [--json] [--slowdown 1]
- * [--set "key = value, key = value"] [--name dissemination-...]}: {@code --set} overrides keys of
- * every profile run (HOCON), {@code --name} the results' file name.
+ * [--set "key = value, key = value"] [--name dissemination-...] [--busy 0]}: {@code --set} overrides
+ * keys of every profile run (HOCON), {@code --name} the results' file name, {@code --busy} keeps that
+ * fraction of one core busy through the runs (a slower or shared machine). Every report states this
+ * machine's speed, the time of one raw verify measured before the runs, since a run of 1000 peers
+ * on two cores turns on how much CPU the machine has.
  */
 public final class DisseminationReport {
 
@@ -50,9 +55,10 @@ public final class DisseminationReport {
   private DisseminationReport() {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> options = Options.parse(args, Map.of("--peers", "100", "--blocks", "60",
-        "--warmup", "60", "--loss", "0,0.01", "--profile", "fabric,hearsay", "--rate", "2", "--seed", "2026",
-        "--out", "bench/results", "--slowdown", "1", "--set", ""));
+    Map<String, String> options = Options.parse(args, Map.ofEntries(Map.entry("--peers", "100"),
+        Map.entry("--blocks", "60"), Map.entry("--warmup", "60"), Map.entry("--loss", "0,0.01"),
+        Map.entry("--profile", "fabric,hearsay"), Map.entry("--rate", "2"), Map.entry("--seed", "2026"),
+        Map.entry("--out", "bench/results"), Map.entry("--slowdown", "1"), Map.entry("--set", ""), Map.entry("--busy", "0")));
     boolean json = options.containsKey("--json");
     int peers = Integer.parseInt(options.get("--peers"));
     int blocks = Integer.parseInt(options.get("--blocks"));
@@ -62,15 +68,22 @@ public final class DisseminationReport {
     Path out = Path.of(options.get("--out"));
     int slowdown = Integer.parseInt(options.get("--slowdown"));
     Config overrides = ConfigFactory.parseString(options.get("--set"));
+    double busy = Double.parseDouble(options.get("--busy"));
+    double verifyMicros = MachineSpeed.verifyMicros();
     List<Row> rows = new ArrayList<>();
-    for (String lossText : options.get("--loss").split(",")) {
-      double loss = Double.parseDouble(lossText);
-      for (String profile : options.get("--profile").split(",")) {
-        rows.add(run(profile, overrides, peers, blocks, warmup, rate, loss, seed, slowdown));
+    try (BusyCore core = new BusyCore(busy)) {
+      for (String lossText : options.get("--loss").split(",")) {
+        double loss = Double.parseDouble(lossText);
+        for (String profile : options.get("--profile").split(",")) {
+          rows.add(run(profile, overrides, peers, blocks, warmup, rate, loss, seed, slowdown));
+        }
       }
     }
-    String jsonText = json(rows, peers, blocks, warmup, rate, seed, slowdown);
+    String jsonText = json(rows, peers, blocks, warmup, rate, seed, slowdown, verifyMicros, busy);
     String md = markdown(rows, peers, blocks, warmup, rate, seed, slowdown)
+        + String.format(Locale.ROOT, "%nThis machine: %d cores, one raw ECDSA P-256 verify of 1 KiB %.1f µs (before the runs).%s%n",
+            Runtime.getRuntime().availableProcessors(), verifyMicros, busy == 0 ? "" : String.format(Locale.ROOT,
+                " A thread kept %.0f%% of one core busy through the runs (`--busy %s`).", busy * 100, options.get("--busy")))
         + (overrides.isEmpty() ? "" : String.format(Locale.ROOT, "%nWith `--set %s`.%n", options.get("--set")));
     String name = options.getOrDefault("--name", "dissemination" + (peers == 100 ? "" : "-" + peers));
     Files.createDirectories(out);
@@ -159,7 +172,8 @@ public final class DisseminationReport {
     return md.toString();
   }
 
-  private static String json(List<Row> rows, int peers, int blocks, int warmup, double rate, long seed, int slowdown) {
+  private static String json(List<Row> rows, int peers, int blocks, int warmup, double rate, long seed, int slowdown,
+      double verifyMicros, double busy) {
     List<Map<String, Object>> runs = new ArrayList<>();
     for (Row r : rows) {
       Map<String, Object> run = new LinkedHashMap<>();
@@ -189,6 +203,8 @@ public final class DisseminationReport {
     document.put("rate", JsonFile.round(rate, 2));
     document.put("seed", seed);
     document.put("slowdown", slowdown);
+    document.put("verifyMicros", JsonFile.round(verifyMicros, 1));
+    document.put("busyFractionOfOneCore", JsonFile.round(busy, 2));
     document.put("runs", runs);
     return Json.write(document) + "\n";
   }
