@@ -50,7 +50,7 @@ public final class DisseminationReport {
   /** One profile at one loss rate. */
   record Row(String profile, double loss, double p50, double p99, double max, double copies, double bytesPerBlock,
       double notByPush, double[] sortedAllPeersMs, Map<String, Long> copiesByWay, double minimumBytesPerBlock,
-      Map<String, Long> bytesPerBlockByType, double[] allPeersMsInBlockOrder) {}
+      Map<String, Long> bytesPerBlockByType, double[] allPeersMsInBlockOrder, int[] notByPushInBlockOrder) {}
 
   private DisseminationReport() {}
 
@@ -116,6 +116,9 @@ public final class DisseminationReport {
           .sorted(Comparator.comparingLong(DisseminationRun.BlockResult::number))
           .mapToDouble(b -> b.allPeersMs() / slowdown).toArray();
       double[] allPeers = Arrays.stream(inBlockOrder).sorted().toArray();
+      int[] notByPushInBlockOrder = result.blocks().stream()
+          .sorted(Comparator.comparingLong(DisseminationRun.BlockResult::number))
+          .mapToInt(b -> result.receivers() - b.firstByPush()).toArray();
       double pairs = (double) result.blocks().size() * result.receivers();
       double copies = result.blocks().stream().mapToInt(DisseminationRun.BlockResult::copies).sum() / pairs;
       double byPush = result.blocks().stream().mapToInt(DisseminationRun.BlockResult::firstByPush).sum() / pairs;
@@ -127,7 +130,7 @@ public final class DisseminationReport {
           .forEach(e -> byType.put(e.getKey(), e.getValue() / result.blocks().size()));
       return new Row(profile, loss, Percentile.ofSorted(allPeers, 0.5), Percentile.ofSorted(allPeers, 0.99), allPeers[allPeers.length - 1],
           copies, result.bytesSent() / (double) result.blocks().size(), 1 - byPush, allPeers, result.copiesByWay(),
-          result.minimumBytesPerBlock(), byType, inBlockOrder);
+          result.minimumBytesPerBlock(), byType, inBlockOrder, notByPushInBlockOrder);
     }
   }
 
@@ -194,6 +197,8 @@ public final class DisseminationReport {
       // The same times block by block, to tie a slow block to what else the run was doing then.
       run.put("allPeersMsInBlockOrder", Arrays.stream(r.allPeersMsInBlockOrder())
           .mapToObj(v -> Double.isInfinite(v) ? null : JsonFile.round(v, 1)).toList());
+      // How many peers got each block first another way than push (pull, state transfer), block by block.
+      run.put("notByPushInBlockOrder", Arrays.stream(r.notByPushInBlockOrder()).boxed().toList());
       runs.add(run);
     }
     Map<String, Object> document = new LinkedHashMap<>();
