@@ -55,8 +55,13 @@ class JsonOutputTest {
   @Test
   void disseminationJsonIsOneDocument() throws Exception {
     Map<?, ?> report = (Map<?, ?>) stdoutOf(DisseminationReport::main, "--out", out.toString(), "--peers", "4",
-        "--blocks", "3", "--warmup", "1", "--loss", "0", "--profile", "hearsay", "--json");
+        "--blocks", "3", "--warmup", "1", "--loss", "0", "--profile", "hearsay", "--busy", "0.2", "--json");
     assertEquals(4L, Json.asLong(report.get("peers")));
-    assertEquals(1, ((List<?>) report.get("runs")).size(), "one profile at one loss rate");
+    List<?> runs = (List<?>) report.get("runs");
+    assertEquals(1, runs.size(), "one profile at one loss rate");
+    assertTrue(((Number) report.get("verifyMicrosBefore")).doubleValue() > 0, "the machine's speed: " + report);
+    assertTrue(((Number) report.get("verifyMicrosAfter")).doubleValue() > 0, "the machine's speed: " + report);
+    assertEquals(0.2, ((Number) report.get("busyFractionOfOneCore")).doubleValue());
+    assertEquals(3, ((List<?>) ((Map<?, ?>) runs.get(0)).get("notByPushInBlockOrder")).size(), "one count per measured block");
   }
 }

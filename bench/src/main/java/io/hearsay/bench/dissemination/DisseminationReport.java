@@ -42,7 +42,7 @@ import java.util.Map;
  * [--set "key = value, key = value"] [--name dissemination-...] [--busy 0]}: {@code --set} overrides
  * keys of every profile run (HOCON), {@code --name} the results' file name, {@code --busy} keeps that
  * fraction of one core busy through the runs (a slower or shared machine). Every report states this
- * machine's speed, the time of one raw verify measured before the runs, since a run of 1000 peers
+ * machine's speed, the time of one raw verify measured before and after the runs, since a run of 1000 peers
  * on two cores turns on how much CPU the machine has.
  */
 public final class DisseminationReport {
@@ -69,7 +69,7 @@ public final class DisseminationReport {
     int slowdown = Integer.parseInt(options.get("--slowdown"));
     Config overrides = ConfigFactory.parseString(options.get("--set"));
     double busy = Double.parseDouble(options.get("--busy"));
-    double verifyMicros = MachineSpeed.verifyMicros();
+    double verifyMicrosBefore = MachineSpeed.verifyMicros();
     List<Row> rows = new ArrayList<>();
     try (BusyCore core = new BusyCore(busy)) {
       for (String lossText : options.get("--loss").split(",")) {
@@ -79,10 +79,12 @@ public final class DisseminationReport {
         }
       }
     }
+    // Again after: a shared machine's speed moves during a run of minutes.
+    double[] verifyMicros = {verifyMicrosBefore, MachineSpeed.verifyMicros()};
     String jsonText = json(rows, peers, blocks, warmup, rate, seed, slowdown, verifyMicros, busy);
     String md = markdown(rows, peers, blocks, warmup, rate, seed, slowdown)
-        + String.format(Locale.ROOT, "%nThis machine: %d cores, one raw ECDSA P-256 verify of 1 KiB %.1f µs (before the runs).%s%n",
-            Runtime.getRuntime().availableProcessors(), verifyMicros, busy == 0 ? "" : String.format(Locale.ROOT,
+        + String.format(Locale.ROOT, "%nThis machine: %d cores, one raw ECDSA P-256 verify of 1 KiB %.1f µs before the runs and %.1f µs after.%s%n",
+            Runtime.getRuntime().availableProcessors(), verifyMicros[0], verifyMicros[1], busy == 0 ? "" : String.format(Locale.ROOT,
                 " A thread kept %.0f%% of one core busy through the runs (`--busy %s`).", busy * 100, options.get("--busy")))
         + (overrides.isEmpty() ? "" : String.format(Locale.ROOT, "%nWith `--set %s`.%n", options.get("--set")));
     String name = options.getOrDefault("--name", "dissemination" + (peers == 100 ? "" : "-" + peers));
@@ -176,7 +178,7 @@ public final class DisseminationReport {
   }
 
   private static String json(List<Row> rows, int peers, int blocks, int warmup, double rate, long seed, int slowdown,
-      double verifyMicros, double busy) {
+      double[] verifyMicros, double busy) {
     List<Map<String, Object>> runs = new ArrayList<>();
     for (Row r : rows) {
       Map<String, Object> run = new LinkedHashMap<>();
@@ -208,7 +210,8 @@ public final class DisseminationReport {
     document.put("rate", JsonFile.round(rate, 2));
     document.put("seed", seed);
     document.put("slowdown", slowdown);
-    document.put("verifyMicros", JsonFile.round(verifyMicros, 1));
+    document.put("verifyMicrosBefore", JsonFile.round(verifyMicros[0], 1));
+    document.put("verifyMicrosAfter", JsonFile.round(verifyMicros[1], 1));
     document.put("busyFractionOfOneCore", JsonFile.round(busy, 2));
     document.put("runs", runs);
     return Json.write(document) + "\n";
