@@ -31,6 +31,8 @@ import org.hyperledger.fabric.protos.gossip.Payload;
  *                        verified config block before it), passed on, queued for commit
  * by push, first copy    checked on arrival, passed on, offered to the committer; a duplicate
  *                        copy only tells Plumtree (which prunes its sender)
+ * by pull, first copy    with Plumtree, checked on arrival and passed down the tree at once (its
+ *                        commit may wait on a gap below it, and its subtree with it); else as below
  * by pull, by transfer   offered to the committer (the ledger checks it); passed on once committed
  * block 0                never from gossip: the genesis block is the join's trust anchor
  * from any peer          kept as its orderer made it: a Fabric peer's transaction filter and commit
@@ -102,8 +104,11 @@ final class BlockIntake {
     events.accept(new ChannelGossip.BlockArrived(channel, number, path));
     long height = committer.height();
     boolean current = height < 0 || number >= height;
-    boolean firstPush = path == ArrivalPath.PUSH && current && push.store().get(number).isEmpty();
-    if (firstPush) {
+    boolean firstCopy = current && push.store().get(number).isEmpty();
+    boolean firstPush = path == ArrivalPath.PUSH && firstCopy;
+    // With Plumtree a first copy by pull goes down the tree as a push does, so it is checked first too.
+    boolean firstPullPassedOn = path == ArrivalPath.PULL && firstCopy && push.isPlumtree();
+    if (firstPush || firstPullPassedOn) {
       Optional<Rejection> refused = checkOnArrival(block);
       if (refused.isPresent()) {
         reject(refused.get(), from);
@@ -116,7 +121,9 @@ final class BlockIntake {
         return;
       }
     }
-    if (firstPush || path != ArrivalPath.PUSH) {
+    if (firstPullPassedOn) {
+      push.pulled(block, from);
+    } else if (firstPush || path != ArrivalPath.PUSH) {
       push.arrived(block, path);
     }
     if (current && committer.fromGossip(block) == ReorderBuffer.Outcome.TOO_FAR_AHEAD) {

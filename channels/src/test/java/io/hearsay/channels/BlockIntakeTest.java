@@ -9,7 +9,10 @@ import io.hearsay.channels.committer.OrdererOrgs;
 import io.hearsay.channels.push.BlockPush;
 import io.hearsay.channels.push.Plumtree;
 import io.hearsay.channels.push.PushSettings;
+import io.hearsay.channels.common.ArrivalPath;
 import io.hearsay.ledger.block.BlockBuilder;
+import io.hearsay.protocol.Rejection;
+import io.hearsay.protocol.RejectionReason;
 import io.hearsay.protocol.identity.PkiId;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,8 +22,10 @@ import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import org.hyperledger.fabric.protos.common.Block;
+import org.hyperledger.fabric.protos.common.BlockData;
 import org.hyperledger.fabric.protos.gossip.Envelope;
 import org.hyperledger.fabric.protos.gossip.GossipMessage;
+import org.hyperledger.fabric.protos.gossip.Payload;
 import org.junit.jupiter.api.Test;
 
 /** What the channel does with the blocks its ledger committed. */
@@ -58,10 +63,12 @@ class BlockIntakeTest {
         @Override
         public void heightShown(PkiId peer, long height) {}
       });
-  // Pull is not involved in what a commit does.
+  private final List<Rejection> rejections = new ArrayList<>();
+  // Pull is not involved in what a commit does, nor in what a pulled block does once here. The
+  // committer never commits: blocks below the ones offered are missing.
   private final BlockIntake intake = new BlockIntake("mychannel", new OrdererOrgs(0, List.of()), push, null,
       new Committer(100, run -> {}), MAX_BLOCK_COUNT_TO_STORE, () -> channelHeight, ChannelObserver.NONE,
-      (rejection, peer) -> {}, event -> {});
+      (rejection, peer) -> rejections.add(rejection), event -> {});
 
   private static List<Block> run(long from, long to) {
     return LongStream.rangeClosed(from, to).mapToObj(n -> BlockBuilder.block(n, ByteString.copyFromUtf8("previous"),
@@ -79,6 +86,38 @@ class BlockIntakeTest {
     channelHeight = 205;
     intake.committed(run(200, 204));
     assertEquals(5 * peers.size(), passedOn.size(), "the channel's newest blocks go down the tree");
+  }
+
+  private static Payload payload(Block block) {
+    return Payload.newBuilder().setSeqNum(block.getHeader().getNumber()).setData(block.toByteString()).build();
+  }
+
+  @Test
+  void aFirstCopyByPullGoesDownTheTreeAtOnceButNotBackToThePeerItCameFrom() {
+    push.members(peers);
+    Block block = run(5, 5).get(0);
+    intake.fromGossip(payload(block), ArrivalPath.PULL, peers.get(0));
+    assertEquals(List.of(peers.get(1)), passedOn, "before its commit, which waits on blocks 1 to 4");
+    assertTrue(push.store().get(5).isPresent(), "kept for pull and grafts");
+
+    passedOn.clear();
+    intake.fromGossip(payload(block), ArrivalPath.PULL, peers.get(1));
+    assertTrue(passedOn.isEmpty(), "a block is passed on once");
+    assertTrue(rejections.isEmpty(), rejections.toString());
+  }
+
+  @Test
+  void aBlockByPullThatFailsTheCheckOnArrivalIsRefusedAndNotPassedOn() {
+    push.members(peers);
+    Block good = run(5, 5).get(0);
+    Block forged = good.toBuilder().setData(BlockData.newBuilder().addData(ByteString.copyFromUtf8("forged"))).build();
+    intake.fromGossip(payload(forged), ArrivalPath.PULL, peers.get(0));
+    assertTrue(passedOn.isEmpty());
+    assertTrue(push.store().get(5).isEmpty());
+    assertEquals(List.of(RejectionReason.BAD_DATA_HASH), rejections.stream().map(Rejection::reason).toList());
+
+    intake.fromGossip(payload(good), ArrivalPath.PULL, peers.get(0));
+    assertEquals(List.of(peers.get(1)), passedOn, "the forged copy left nothing behind that stops the real one");
   }
 
   @Test

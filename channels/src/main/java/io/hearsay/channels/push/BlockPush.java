@@ -31,6 +31,8 @@ import org.hyperledger.fabric.protos.gossip.GossipMessage;
  *                          as a first push copy, it is stored and passed on at once, before
  *                          earlier blocks came and before the ledger committed it (Fabric's
  *                          VerifyBlock, then forward); by pull or state transfer, not yet
+ *   pulled(block, from)    a first copy by pull, verified on arrival: with Plumtree passed down
+ *                          the tree at once too (but not back to the peer it came from)
  *   committed(block, new)  committed, among the newest of its run: Plumtree passes it down the
  *                          tree whatever way it came (peers below may lack it); Fabric's push only
  *                          keeps it for pull. Either way at most once per block: a block stored
@@ -202,7 +204,21 @@ public final class BlockPush {
 
   /** A block obtained by pull or state transfer: Plumtree no longer awaits it. */
   private void obtained(long number) {
-    plumtree.ifPresent(tree -> tree.obtained(number));
+    plumtree.ifPresent(tree -> tree.obtained(number, Optional.empty()));
+  }
+
+  /**
+   * A block first obtained by pull from {@code from} and verified on arrival. With Plumtree it goes
+   * down the tree now, as a first push copy does, never back to {@code from}: the peer whose eager
+   * copy went missing is the one its subtree waits on, and its commit may wait on an earlier gap.
+   * Fabric's push never passes a pulled block on; it is kept for pull once committed.
+   */
+  public void pulled(Block block, PkiId from) {
+    if (plumtree.isEmpty()) {
+      return;
+    }
+    plumtree.get().obtained(block.getHeader().getNumber(), Optional.of(from));
+    forward(block);
   }
 
   /**

@@ -186,10 +186,13 @@ public final class Plumtree<P> {
     return true;
   }
 
-  /** Block {@code number} arrived another way (pull, state transfer): no longer missing. */
-  public void obtained(long number) {
+  /**
+   * Block {@code number} arrived another way (pull, state transfer), from {@code from} when known:
+   * no longer missing, and never forwarded back to {@code from}; the links stay as they are.
+   */
+  public void obtained(long number, Optional<P> from) {
     missing.remove(number);
-    firstFrom.putIfAbsent(number, Optional.empty());
+    firstFrom.putIfAbsent(number, from);
   }
 
   /** Where block {@code number}, just committed, goes: never back to the peer it came from. */

@@ -103,7 +103,7 @@ class PlumtreeTest {
     tree.received(6, Optional.of("a"), 5, 0);
     assertEquals(Optional.empty(), tree.nextDeadline(), "4 is below the height, 6 arrived");
     tree.onIHave("b", List.of(7L), 5, 0);
-    tree.obtained(7);
+    tree.obtained(7, Optional.empty());
     assertTrue(tree.due(5, 1000 * MS).isEmpty(), "7 came by pull");
   }
 
