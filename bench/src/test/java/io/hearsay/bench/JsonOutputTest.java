@@ -62,6 +62,7 @@ class JsonOutputTest {
     assertTrue(((Number) report.get("verifyMicrosBefore")).doubleValue() > 0, "the machine's speed: " + report);
     assertTrue(((Number) report.get("verifyMicrosAfter")).doubleValue() > 0, "the machine's speed: " + report);
     assertEquals(0.2, ((Number) report.get("busyFractionOfOneCore")).doubleValue());
+    assertTrue(((Number) report.get("gcMillis")).longValue() >= 0, "the collector's time: " + report);
     assertEquals(3, ((List<?>) ((Map<?, ?>) runs.get(0)).get("notByPushInBlockOrder")).size(), "one count per measured block");
   }
 }

@@ -16,6 +16,8 @@ import io.hearsay.testkit.sim.DisseminationRun;
 import io.hearsay.testkit.sim.LinkModel;
 import io.hearsay.testkit.sim.SimulatedNetwork;
 import io.hearsay.testkit.sim.Slowdown;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,6 +73,7 @@ public final class DisseminationReport {
     double busy = Double.parseDouble(options.get("--busy"));
     double verifyMicrosBefore = MachineSpeed.verifyMicros();
     List<Row> rows = new ArrayList<>();
+    long gcMillisBefore = gcMillis();
     try (BusyCore core = new BusyCore(busy)) {
       for (String lossText : options.get("--loss").split(",")) {
         double loss = Double.parseDouble(lossText);
@@ -79,13 +82,17 @@ public final class DisseminationReport {
         }
       }
     }
+    // Every simulated peer stops while this JVM's collector does: its pauses are the harness's, not the peers'.
+    long gcMillis = gcMillis() - gcMillisBefore;
     // Again after: a shared machine's speed moves during a run of minutes.
     double[] verifyMicros = {verifyMicrosBefore, MachineSpeed.verifyMicros()};
-    String jsonText = json(rows, peers, blocks, warmup, rate, seed, slowdown, verifyMicros, busy);
+    String jsonText = json(rows, peers, blocks, warmup, rate, seed, slowdown, verifyMicros, busy, gcMillis);
     String md = markdown(rows, peers, blocks, warmup, rate, seed, slowdown)
         + String.format(Locale.ROOT, "%nThis machine: %d cores, one raw ECDSA P-256 verify of 1 KiB %.1f µs before the runs and %.1f µs after.%s%n",
             Runtime.getRuntime().availableProcessors(), verifyMicros[0], verifyMicros[1], busy == 0 ? "" : String.format(Locale.ROOT,
                 " A thread kept %.0f%% of one core busy through the runs (`--busy %s`).", busy * 100, options.get("--busy")))
+        + String.format(Locale.ROOT, "%nThe collector of the one JVM all peers share took %.1f s over the runs, every peer"
+            + " stopped meanwhile (JVM options: `%s`).%n", gcMillis / 1000.0, String.join(" ", jvmOptions()))
         + (overrides.isEmpty() ? "" : String.format(Locale.ROOT, "%nWith `--set %s`.%n", options.get("--set")));
     String name = options.getOrDefault("--name", "dissemination" + (peers == 100 ? "" : "-" + peers));
     Files.createDirectories(out);
@@ -136,6 +143,18 @@ public final class DisseminationReport {
     }
   }
 
+  /** Milliseconds this JVM's collectors have taken so far. */
+  private static long gcMillis() {
+    return ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .mapToLong(GarbageCollectorMXBean::getCollectionTime).filter(t -> t > 0).sum();
+  }
+
+  /** The heap and collector options this JVM was started with. */
+  private static List<String> jvmOptions() {
+    return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(o -> o.startsWith("-Xm") || o.startsWith("-XX:")).toList();
+  }
+
   private static String markdown(List<Row> rows, int peers, int blocks, int warmup, double rate, long seed,
       int slowdown) {
     StringBuilder md = new StringBuilder(String.format(Locale.ROOT, """
@@ -178,7 +197,7 @@ public final class DisseminationReport {
   }
 
   private static String json(List<Row> rows, int peers, int blocks, int warmup, double rate, long seed, int slowdown,
-      double[] verifyMicros, double busy) {
+      double[] verifyMicros, double busy, long gcMillis) {
     List<Map<String, Object>> runs = new ArrayList<>();
     for (Row r : rows) {
       Map<String, Object> run = new LinkedHashMap<>();
@@ -213,6 +232,8 @@ public final class DisseminationReport {
     document.put("verifyMicrosBefore", JsonFile.round(verifyMicros[0], 1));
     document.put("verifyMicrosAfter", JsonFile.round(verifyMicros[1], 1));
     document.put("busyFractionOfOneCore", JsonFile.round(busy, 2));
+    document.put("gcMillis", gcMillis);
+    document.put("jvmOptions", jvmOptions());
     document.put("runs", runs);
     return Json.write(document) + "\n";
   }
