@@ -139,9 +139,11 @@ final class ChannelInbound {
 
   /**
    * Whether {@code from} is a proven member of this peer's org in the channel. A peer of the org
-   * whose StateInfo has not come yet is not refused but left aside (MEMBERSHIP_NOT_YET_PROVEN, as
-   * Fabric, which does not order a peer's StateInfo before its other messages, ignores it); any
-   * other peer is NOT_IN_CHANNEL.
+   * whose StateInfo has not come yet is not refused but left aside (MEMBERSHIP_NOT_YET_PROVEN);
+   * any other peer is NOT_IN_CHANNEL. Fabric, which does not order a peer's StateInfo before its
+   * other messages, ignores a pull message so too, but takes a pushed block from any peer of a
+   * channel org; a Hearsay peer's proof goes first on the same ordered link, so among Hearsay peers
+   * a block is never left aside for it.
    */
   private boolean isOrgMember(PkiId from, String fromMspId, String what) {
     if (members.isMemberOfOwnOrg(from)) {

@@ -79,7 +79,8 @@ public enum RejectionReason {
   /**
    * A block, pull or leadership message from an alive peer of this peer's org whose channel
    * membership this peer has not seen proven yet (its StateInfo is still on its way): not taken,
-   * as Fabric ignores it; counted as unverifiable, not as a rejection.
+   * as Fabric ignores such a pull message (Fabric takes the block); counted as unverifiable, not
+   * as a rejection.
    */
   MEMBERSHIP_NOT_YET_PROVEN,
   /**
