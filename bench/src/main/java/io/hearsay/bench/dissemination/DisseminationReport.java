@@ -43,9 +43,10 @@ import java.util.Map;
  * [--profile fabric,hearsay] [--rate 2] [--seed 2026] [--out bench/results] [--json] [--slowdown 1]
  * [--set "key = value, key = value"] [--name dissemination-...] [--busy 0]}: {@code --set} overrides
  * keys of every profile run (HOCON), {@code --name} the results' file name, {@code --busy} keeps that
- * fraction of one core busy through the runs (a slower or shared machine). Every report states this
- * machine's speed, the time of one raw verify measured before and after the runs, since a run of 1000 peers
- * on two cores turns on how much CPU the machine has.
+ * fraction of one core busy through the runs (a slower or shared machine). Every report states the
+ * machine's speed (one raw verify, timed before and after the runs), the JVM's heap and collector
+ * options, and the collector's time: a run of 1000 peers on two cores turns on how much CPU the
+ * machine has, and every peer stops while the one JVM they share collects.
  */
 public final class DisseminationReport {
 
