@@ -122,13 +122,11 @@ public final class DisseminationReport {
         SimulatedNetwork.scratchDir("dissemination"), profileConfig))) {
       DisseminationRun.Result result = new DisseminationRun(network, 0)
           .run(warmup, blocks, 10, 1024, rate / slowdown, Duration.ofSeconds(120L * slowdown));
-      double[] inBlockOrder = result.blocks().stream()
-          .sorted(Comparator.comparingLong(DisseminationRun.BlockResult::number))
-          .mapToDouble(b -> b.allPeersMs() / slowdown).toArray();
+      List<DisseminationRun.BlockResult> blocksInOrder = result.blocks().stream()
+          .sorted(Comparator.comparingLong(DisseminationRun.BlockResult::number)).toList();
+      double[] inBlockOrder = blocksInOrder.stream().mapToDouble(b -> b.allPeersMs() / slowdown).toArray();
       double[] allPeers = Arrays.stream(inBlockOrder).sorted().toArray();
-      int[] notByPushInBlockOrder = result.blocks().stream()
-          .sorted(Comparator.comparingLong(DisseminationRun.BlockResult::number))
-          .mapToInt(b -> result.receivers() - b.firstByPush()).toArray();
+      int[] notByPushInBlockOrder = blocksInOrder.stream().mapToInt(b -> result.receivers() - b.firstByPush()).toArray();
       double pairs = (double) result.blocks().size() * result.receivers();
       double copies = result.blocks().stream().mapToInt(DisseminationRun.BlockResult::copies).sum() / pairs;
       double byPush = result.blocks().stream().mapToInt(DisseminationRun.BlockResult::firstByPush).sum() / pairs;
