@@ -173,6 +173,37 @@ class StateInfoGossipTest {
   }
 
   @Test
+  void beforeTheLedgerOpensAHearsayPeerIsAskedWithAnEmptyDigestAndAFabricPeerWithFabricsRequest() throws Exception {
+    StateInfoGossip opening = gossip(true, hearsayPeers(true));
+    opening.introduceTo(hearsay.pkiId());
+    opening.introduceTo(fabric.pkiId());
+    assertEquals(List.of(hearsay.pkiId(), fabric.pkiId()), stateInfoTo);
+    assertEquals(Map.of(), StateInfoDigest.of(verified(sent.get(0))).orElseThrow().times(),
+        "an empty digest reveals no member, and its answer is at most DIGEST_ANSWER_ENTRIES");
+    assertTrue(StateInfoDigest.of(verified(sent.get(1))).isEmpty());
+  }
+
+  @Test
+  void aDigestAnswerHoldsAtMostItsBoundOursFirstAndTheRestDrawnAtRandom() {
+    List<Envelope> lacking = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      lacking.add(Envelope.newBuilder().setPayload(ByteString.copyFrom(new byte[] {(byte) i})).build());
+    }
+    assertEquals(lacking, StateInfoGossip.atMost(lacking, lacking.get(0), 10, new SplittableRandom(1)));
+    Set<Envelope> drawn = new java.util.HashSet<>();
+    for (int seed = 0; seed < 20; seed++) {
+      List<Envelope> answer = StateInfoGossip.atMost(lacking, lacking.get(0), 4, new SplittableRandom(seed));
+      assertEquals(4, answer.size());
+      assertEquals(lacking.get(0), answer.get(0), "ours is what proves us: always in");
+      assertEquals(4, Set.copyOf(answer).size());
+      assertTrue(lacking.containsAll(answer));
+      drawn.addAll(answer);
+    }
+    assertEquals(10, drawn.size(), "over twenty answers every lacking entry was drawn");
+    assertEquals(3, StateInfoGossip.atMost(lacking, null, 3, new SplittableRandom(1)).size());
+  }
+
+  @Test
   void aHearsayPeerThatRestartedIsSentOurStateInfoBeforeOurNextMessage() {
     bothProven();
     gossip.publish(1);
@@ -280,6 +311,24 @@ class StateInfoGossipTest {
     for (Envelope request : sent) {
       assertTrue(StateInfoDigest.of(verified(request)).isEmpty());
     }
+  }
+
+  @Test
+  void introducingItselfToNewPeersAPullRoundAsksNoHearsayPeerNotYetProvenAMember() throws Exception {
+    StateInfoGossip introducing = gossip(true, hearsayPeers(true));
+    introducing.publish(6, 0);
+    sent.clear();
+    stateInfoTo.clear();
+    introducing.antiEntropyRound(2);
+    assertEquals(List.of(fabric.pkiId()), stateInfoTo,
+        "the Hearsay peer's own introduction brings its StateInfo; a Fabric peer is asked as Fabric asks it");
+    assertTrue(StateInfoDigest.of(verified(sent.get(0))).isEmpty());
+
+    introducing.onStateInfo(stateInfo(hearsay, 1, 1, 4), hearsay.pkiId());
+    sent.clear();
+    stateInfoTo.clear();
+    introducing.antiEntropyRound(2);
+    assertEquals(Set.of(hearsay.pkiId(), fabric.pkiId()), Set.copyOf(stateInfoTo), "once proven, it is asked");
   }
 
   @Test
