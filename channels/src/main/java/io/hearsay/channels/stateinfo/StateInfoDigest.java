@@ -15,8 +15,10 @@ import org.hyperledger.fabric.protos.gossip.PeerTime;
 
 /**
  * Hearsay's digest StateInfo pull: the requester lists the StateInfo it holds, and the answer
- * holds only the entries newer than those, where Fabric's answer is the whole channel's StateInfo
- * every time (about 165 KB at 1000 members, for the few entries a backstop round usually lacks).
+ * holds only the entries newer than those (at most {@link StateInfoGossip#DIGEST_ANSWER_ENTRIES}),
+ * where Fabric's answer is the whole channel's StateInfo every time (about 165 KB at 1000 members,
+ * for the few entries a backstop round usually lacks). An empty list names no member, so it may
+ * go to a peer not yet proven one.
  *
  * <p>The list rides in field {@value #FIELD} of Fabric's {@code StateInfoPullRequest}, a field
  * Fabric's protobufs do not define: it is signed with the rest of the request, and a peer that
