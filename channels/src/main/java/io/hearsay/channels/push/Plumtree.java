@@ -26,8 +26,9 @@ import java.util.random.RandomGenerator;
  * <pre>
  *   view: up to viewSize peers, each link eager or lazy; a peer put in the view is sent an empty
  *         GRAFT so the link is symmetric; a peer that sends us anything enters our view
- *   first copy of block n from p   deliver; n is forwarded after commit: the block to every eager
- *                                  peer but p, IHAVE(n) to every lazy peer but p
+ *   first copy of block n from p   deliver; n is forwarded once verified on arrival (by push or
+ *                                  pull) or else after commit: the block to every eager peer but
+ *                                  p, IHAVE(n) to every lazy peer but p
  *   another copy of n from p       p becomes lazy, PRUNE to p (the tree loses a redundant edge)
  *   IHAVE(n) from p, n missing     remember p as a holder of n; a graft timeout after the first
  *                                  announcement, GRAFT(n) to the first holder, which becomes
