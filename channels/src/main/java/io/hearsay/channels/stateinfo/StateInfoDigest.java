@@ -2,10 +2,13 @@ package io.hearsay.channels.stateinfo;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnknownFieldSet;
+import io.hearsay.protocol.crypto.Ecdsa;
 import io.hearsay.protocol.identity.PkiId;
 import io.hearsay.protocol.message.GossipMessages;
 import io.hearsay.protocol.message.PeerTimes;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,27 +29,74 @@ import org.hyperledger.fabric.protos.gossip.PeerTime;
  * Each entry is 24 bytes: the first 8 bytes of the author's PKI-ID, then its StateInfo's {@code
  * inc_num} and {@code seq_num}, big-endian. Eight bytes tell a channel's members apart (a PKI-ID
  * is a SHA-256), and a collision would only keep one entry out of one backstop answer.
+ *
+ * <p>A round first sends only a summary, in field {@value #SUMMARY_FIELD}: the SHA-256 of the
+ * entries sorted by PKI-ID prefix (32 bytes where the list is ~24 KB at 1000 members). A peer that
+ * holds the same StateInfo, as every peer of a quiet channel does, does not answer; one that holds
+ * other StateInfo answers with an empty snapshot, and the list follows at once.
  */
 public final class StateInfoDigest {
 
   /** The field of {@code StateInfoPullRequest} the digest rides in. */
   static final int FIELD = 1000;
+  /** The field a summary of the digest rides in instead. */
+  static final int SUMMARY_FIELD = 1001;
   private static final int ENTRY_BYTES = 24;
+  private static final int SUMMARY_BYTES = 32;
 
   private StateInfoDigest() {}
 
   /** A StateInfo pull request listing {@code held}: each author's latest StateInfo time. */
   public static GossipMessage request(PkiId self, String channel, Map<PkiId, PeerTime> held) {
+    return withField(self, channel, FIELD, ByteString.copyFrom(entries(held, false).array()));
+  }
+
+  /** A StateInfo pull request carrying only the {@link #summary} of {@code held}. */
+  public static GossipMessage summaryRequest(PkiId self, String channel, Map<PkiId, PeerTime> held) {
+    return withField(self, channel, SUMMARY_FIELD, summary(held));
+  }
+
+  /** The SHA-256 of {@code held}'s entries sorted by PKI-ID prefix: equal for peers that hold the same. */
+  public static ByteString summary(Map<PkiId, PeerTime> held) {
+    return ByteString.copyFrom(Ecdsa.sha256(entries(held, true).array()));
+  }
+
+  private static ByteBuffer entries(Map<PkiId, PeerTime> held, boolean sorted) {
+    List<Map.Entry<PkiId, PeerTime>> list = new ArrayList<>(held.entrySet());
+    if (sorted) {
+      list.sort(Comparator.comparingLong((Map.Entry<PkiId, PeerTime> e) -> prefix(e.getKey()))
+          .thenComparingLong(e -> e.getValue().getIncNum()).thenComparingLong(e -> e.getValue().getSeqNum()));
+    }
     ByteBuffer entries = ByteBuffer.allocate(held.size() * ENTRY_BYTES);
-    held.forEach((author, time) -> entries.putLong(prefix(author)).putLong(time.getIncNum()).putLong(time.getSeqNum()));
+    list.forEach(e -> entries.putLong(prefix(e.getKey())).putLong(e.getValue().getIncNum())
+        .putLong(e.getValue().getSeqNum()));
+    return entries;
+  }
+
+  private static GossipMessage withField(PkiId self, String channel, int field, ByteString value) {
     GossipMessage plain = GossipMessages.stateInfoPullRequest(self, channel);
-    UnknownFieldSet digest = UnknownFieldSet.newBuilder()
-        .addField(FIELD, UnknownFieldSet.Field.newBuilder().addLengthDelimited(ByteString.copyFrom(entries.array()))
-            .build())
+    UnknownFieldSet fields = UnknownFieldSet.newBuilder()
+        .addField(field, UnknownFieldSet.Field.newBuilder().addLengthDelimited(value).build())
         .build();
     return plain.toBuilder()
-        .setStateInfoPullReq(plain.getStateInfoPullReq().toBuilder().setUnknownFields(digest))
+        .setStateInfoPullReq(plain.getStateInfoPullReq().toBuilder().setUnknownFields(fields))
         .build();
+  }
+
+  /** The summary a request carries instead of a digest, if it carries one. */
+  public static Optional<ByteString> summaryOf(GossipMessage request) throws MalformedDigest {
+    UnknownFieldSet fields = request.getStateInfoPullReq().getUnknownFields();
+    if (!fields.hasField(SUMMARY_FIELD)) {
+      return Optional.empty();
+    }
+    UnknownFieldSet.Field field = fields.getField(SUMMARY_FIELD);
+    List<ByteString> values = field.getLengthDelimitedList();
+    if (field.getVarintList().size() + field.getFixed64List().size() + field.getFixed32List().size()
+        + field.getGroupList().size() != 0 || values.size() != 1 || values.get(0).size() != SUMMARY_BYTES) {
+      throw new MalformedDigest("StateInfo digest summary of " + values.size() + " values, "
+          + values.stream().mapToInt(ByteString::size).sum() + " bytes: not one of " + SUMMARY_BYTES);
+    }
+    return Optional.of(values.get(0));
   }
 
   /** What a digest request says its sender holds, by PKI-ID prefix. */

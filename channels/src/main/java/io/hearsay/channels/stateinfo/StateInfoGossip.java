@@ -1,5 +1,6 @@
 package io.hearsay.channels.stateinfo;
 
+import com.google.protobuf.ByteString;
 import io.hearsay.channels.common.RandomPeers;
 import io.hearsay.channels.epidemic.AntiEntropy;
 import io.hearsay.channels.epidemic.RumorMongering;
@@ -157,6 +158,8 @@ public final class StateInfoGossip {
   private final Set<PkiId> askedBeforeFirstPublish = new HashSet<>();
   /** Peers asked in this push-pull round, whose snapshot is answered with what they lacked. */
   private final Set<PkiId> awaitingSnapshot = new HashSet<>();
+  /** Peers sent this round's digest summary: an empty snapshot from one says it holds other StateInfo. */
+  private final Set<PkiId> sentSummary = new HashSet<>();
   private Set<PkiId> lastAlive = Set.of();
   private Envelope ours;
   private PeerTime ownTime;
@@ -269,6 +272,10 @@ public final class StateInfoGossip {
         }
       }
     }
+    // Our summary differed from what it holds: the whole digest follows, answered with what we lack.
+    if (sentSummary.remove(from) && elements.isEmpty() && isProvenMember(from)) {
+      outbox.send(from, EnvelopeSigner.noopSign(StateInfoDigest.request(signer.self().pkiId(), channel, held())));
+    }
     // StateInfo goes only to proven members: an answer without its author's StateInfo gets nothing back.
     if (awaitingSnapshot.remove(from) && isProvenMember(from)) {
       List<Envelope> lacking = lackedBy(from, (author, time) -> PeerTimes.isNewerThanKnown(time, theirs, author));
@@ -293,14 +300,17 @@ public final class StateInfoGossip {
     // digest names the channel's members, so it goes only to Hearsay peers proven members.
     Envelope request = EnvelopeSigner.noopSign(GossipMessages.stateInfoPullRequest(signer.self().pkiId(), channel));
     boolean digests = settings.hearsayPeers().digestPull() && settings.exchange() == AntiEntropy.Mode.PULL;
-    Envelope digestRequest = null;
+    Envelope summaryRequest = null;
     awaitingSnapshot.clear();
+    sentSummary.clear();
     for (PkiId peer : RandomPeers.pick(pullCandidates(), peers, random)) {
       if (digests && outbox.isHearsayPeer(peer) && isProvenMember(peer)) {
-        if (digestRequest == null) {
-          digestRequest = EnvelopeSigner.noopSign(StateInfoDigest.request(signer.self().pkiId(), channel, held()));
+        if (summaryRequest == null) {
+          summaryRequest = EnvelopeSigner.noopSign(StateInfoDigest.summaryRequest(signer.self().pkiId(), channel,
+              heldOfOthers(signer.self().pkiId())));
         }
-        outbox.send(peer, digestRequest);
+        outbox.send(peer, summaryRequest);
+        sentSummary.add(peer);
         continue;
       }
       outbox.send(peer, request);
@@ -338,11 +348,18 @@ public final class StateInfoGossip {
       provenByMacVersion++;
     }
     Optional<StateInfoDigest.Held> held;
+    Optional<ByteString> summary;
     try {
       held = StateInfoDigest.of(request);
+      summary = StateInfoDigest.summaryOf(request);
     } catch (StateInfoDigest.MalformedDigest e) {
       outbox.reject(Rejection.of(RejectionReason.MALFORMED_REQUEST, "%s", e.getMessage()), from);
       return Optional.empty();
+    }
+    if (summary.isPresent()) {
+      // A Hearsay peer's summary: no answer when we hold the same, an empty snapshot when not.
+      return summary.get().equals(StateInfoDigest.summary(heldOfOthers(from))) ? Optional.empty()
+          : Optional.of(GossipMessages.stateInfoSnapshot(channel, List.of()));
     }
     if (held.isEmpty()) {
       return Optional.of(GossipMessages.stateInfoSnapshot(channel, snapshotElements()));
@@ -396,6 +413,17 @@ public final class StateInfoGossip {
     table.entries().stream().filter(e -> !e.pkiId().equals(peer) && lacks.test(e.pkiId(), e.time()))
         .forEach(e -> lacking.add(e.message().envelope()));
     return lacking;
+  }
+
+  /**
+   * {@link #held()} but {@code requester}'s own StateInfo, which it never lacks: what a digest
+   * summary covers, so a peer's summary does not differ from others' for its own StateInfo, newer
+   * than what it sent them while its blocks show its height.
+   */
+  private Map<PkiId, PeerTime> heldOfOthers(PkiId requester) {
+    Map<PkiId, PeerTime> held = held();
+    held.remove(requester);
+    return held;
   }
 
   /** The time of our StateInfo and of every member's latest, for a digest request. */

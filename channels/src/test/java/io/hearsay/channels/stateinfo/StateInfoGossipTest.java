@@ -279,24 +279,60 @@ class StateInfoGossipTest {
   }
 
   @Test
-  void aPullRoundSendsAHearsayMemberTheDigestOfWhatWeHoldAndAFabricPeerFabricsOwnRequest() throws Exception {
+  void aPullRoundSendsAHearsayMemberTheSummaryOfWhatWeHoldAndAFabricPeerFabricsOwnRequest() throws Exception {
     StateInfoGossip digesting = digesting();
     digesting.antiEntropyRound(2);
     assertEquals(Set.of(hearsay.pkiId(), fabric.pkiId()), Set.copyOf(stateInfoTo));
     for (int i = 0; i < sent.size(); i++) {
       GossipMessage request = verified(sent.get(i));
       assertTrue(request.hasStateInfoPullReq());
-      Optional<StateInfoDigest.Held> held = StateInfoDigest.of(request);
+      assertTrue(StateInfoDigest.of(request).isEmpty(), "no list: only a summary, or Fabric's request");
       if (stateInfoTo.get(i).equals(fabric.pkiId())) {
-        assertTrue(held.isEmpty(), "a Fabric peer gets Fabric's request, without the field it does not define");
+        assertTrue(StateInfoDigest.summaryOf(request).isEmpty(), "a Fabric peer gets Fabric's request");
       } else {
-        assertEquals(3, held.orElseThrow().times().size(), "signed and verified, the digest lists ours and both members'");
-        assertFalse(held.get().lacks(hearsay.pkiId(), PeerTimes.of(1, 2)));
-        assertTrue(held.get().lacks(hearsay.pkiId(), PeerTimes.of(1, 3)));
-        assertTrue(held.get().lacks(PkiId.fromBytes(ByteString.copyFrom(new byte[32])), PeerTimes.of(1, 1)),
-            "a member it does not hold");
+        assertEquals(StateInfoDigest.summary(Map.of(hearsay.pkiId(), PeerTimes.of(1, 2), fabric.pkiId(), PeerTimes.of(1, 1))),
+            StateInfoDigest.summaryOf(request).orElseThrow(), "signed and verified; of the others' StateInfo, not ours");
       }
     }
+    sent.clear();
+    stateInfoTo.clear();
+    digesting.onSnapshot(List.of(), hearsay.pkiId());
+    assertEquals(List.of(hearsay.pkiId()), stateInfoTo, "it holds other StateInfo: the list follows at once");
+    StateInfoDigest.Held held = StateInfoDigest.of(verified(sent.get(0))).orElseThrow();
+    assertEquals(3, held.times().size(), "the list names ours and both members'");
+    assertFalse(held.lacks(hearsay.pkiId(), PeerTimes.of(1, 2)));
+    assertTrue(held.lacks(hearsay.pkiId(), PeerTimes.of(1, 3)));
+    assertTrue(held.lacks(PkiId.fromBytes(ByteString.copyFrom(new byte[32])), PeerTimes.of(1, 1)), "a member it does not hold");
+
+    sent.clear();
+    stateInfoTo.clear();
+    digesting.onSnapshot(List.of(), hearsay.pkiId());
+    assertEquals(List.of(), stateInfoTo, "one list per summary sent");
+  }
+
+  @Test
+  void aSummaryIsAnsweredWithNothingWhenWeHoldTheSameOfOthersAndWithAnEmptySnapshotWhenNot() throws Exception {
+    StateInfoGossip digesting = digesting(); // holds ours (1, 1), hearsay's (1, 2) and fabric's (1, 1)
+    Map<PkiId, PeerTime> same = Map.of(self.pkiId(), PeerTimes.of(1, 1), fabric.pkiId(), PeerTimes.of(1, 1));
+    assertEquals(Optional.empty(), digesting.onPullRequest(
+        StateInfoDigest.summaryRequest(hearsay.pkiId(), CHANNEL, same), hearsay.pkiId()),
+        "the same StateInfo of every peer but the asker, whose own (maybe newer than ours of it) is left out");
+
+    Map<PkiId, PeerTime> older = Map.of(self.pkiId(), PeerTimes.of(1, 1), fabric.pkiId(), PeerTimes.of(1, 0));
+    GossipMessage answer = digesting.onPullRequest(StateInfoDigest.summaryRequest(hearsay.pkiId(), CHANNEL, older),
+        hearsay.pkiId()).orElseThrow();
+    assertEquals(0, answer.getStateSnapshot().getElementsCount(), "an empty snapshot: send the list");
+
+    GossipMessage plain = GossipMessages.stateInfoPullRequest(hearsay.pkiId(), CHANNEL);
+    UnknownFieldSet odd = UnknownFieldSet.newBuilder().addField(StateInfoDigest.SUMMARY_FIELD,
+        UnknownFieldSet.Field.newBuilder().addLengthDelimited(ByteString.copyFrom(new byte[31])).build()).build();
+    GossipMessage malformed = plain.toBuilder()
+        .setStateInfoPullReq(plain.getStateInfoPullReq().toBuilder().setUnknownFields(odd)).build();
+    assertEquals(Optional.empty(), digesting.onPullRequest(malformed, hearsay.pkiId()));
+    assertEquals(1, rejections.size());
+    assertEquals(RejectionReason.MALFORMED_REQUEST, rejections.get(0).reason());
+    assertTrue(rejections.get(0).detail().contains("31 bytes"), rejections.get(0).detail());
+    rejections.clear();
   }
 
   @Test
