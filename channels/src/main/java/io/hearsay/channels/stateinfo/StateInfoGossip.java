@@ -151,6 +151,8 @@ public final class StateInfoGossip {
   private double roundShare;
   /** Whether a push or IHAVE showed a peer's height since the last anti-entropy round. */
   private boolean heightsShownSinceRound;
+  /** Whether no push or IHAVE showed a height in the tick before the last due round: a quiet channel. */
+  private boolean quiet = true;
   /** Where the committer waited for a missing block at the last anti-entropy tick, -1 if nowhere. */
   private long gapAtLastTick = -1;
   private long lastRound;
@@ -300,17 +302,20 @@ public final class StateInfoGossip {
     // digest names the channel's members, so it goes only to Hearsay peers proven members.
     Envelope request = EnvelopeSigner.noopSign(GossipMessages.stateInfoPullRequest(signer.self().pkiId(), channel));
     boolean digests = settings.hearsayPeers().digestPull() && settings.exchange() == AntiEntropy.Mode.PULL;
-    Envelope summaryRequest = null;
+    Envelope digestRequest = null;
     awaitingSnapshot.clear();
     sentSummary.clear();
     for (PkiId peer : RandomPeers.pick(pullCandidates(), peers, random)) {
       if (digests && outbox.isHearsayPeer(peer) && isProvenMember(peer)) {
-        if (summaryRequest == null) {
-          summaryRequest = EnvelopeSigner.noopSign(StateInfoDigest.summaryRequest(signer.self().pkiId(), channel,
-              heldOfOthers(signer.self().pkiId())));
+        if (digestRequest == null) {
+          digestRequest = EnvelopeSigner.noopSign(summaryFirst()
+              ? StateInfoDigest.summaryRequest(signer.self().pkiId(), channel, heldOfOthers(signer.self().pkiId()))
+              : StateInfoDigest.request(signer.self().pkiId(), channel, held()));
         }
-        outbox.send(peer, summaryRequest);
-        sentSummary.add(peer);
+        outbox.send(peer, digestRequest);
+        if (summaryFirst()) {
+          sentSummary.add(peer);
+        }
         continue;
       }
       outbox.send(peer, request);
@@ -416,6 +421,16 @@ public final class StateInfoGossip {
   }
 
   /**
+   * Whether a digest round sends the summary first. In a quiet channel peers come to hold the same
+   * StateInfo and the summary is all a round sends. While blocks flow, each peer's newest
+   * StateInfo is withheld from the others, the summaries nearly always differ, and the list would
+   * follow anyway a round trip later: at 1000 peers that made the backstop rounds' burst longer.
+   */
+  private boolean summaryFirst() {
+    return quiet || !settings.hearsayPeers().heightsRideOnBlocks();
+  }
+
+  /**
    * {@link #held()} but {@code requester}'s own StateInfo, which it never lacks: what a digest
    * summary covers, so a peer's summary does not differ from others' for its own StateInfo, newer
    * than what it sent them while its blocks show its height.
@@ -474,6 +489,7 @@ public final class StateInfoGossip {
     gapAtLastTick = gapAt;
     boolean due = !settings.hearsayPeers().heightsRideOnBlocks() || !heightsShownSinceRound || stuck
         || nowNanos - lastRound >= settings.hearsayPeers().pullWhileHeightsShown().toNanos();
+    quiet = !heightsShownSinceRound;
     heightsShownSinceRound = false;
     if (due) {
       lastRound = nowNanos;

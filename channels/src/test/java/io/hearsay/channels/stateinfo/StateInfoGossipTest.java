@@ -311,6 +311,17 @@ class StateInfoGossipTest {
   }
 
   @Test
+  void whileBlocksShowHeightsABackstopRoundSendsTheListAtOnce() throws Exception {
+    StateInfoGossip digesting = digesting();
+    digesting.heightShown(hearsay.pkiId(), 6);
+    assertTrue(digesting.antiEntropyDue(Duration.ofSeconds(61).toNanos(), -1), "the backstop round");
+    digesting.antiEntropyRound(2);
+    assertEquals(Set.of(hearsay.pkiId(), fabric.pkiId()), Set.copyOf(stateInfoTo));
+    assertEquals(3, StateInfoDigest.of(verified(sent.get(stateInfoTo.indexOf(hearsay.pkiId())))).orElseThrow().times().size(),
+        "each peer withholds its newest StateInfo while its blocks show its height: summaries would differ");
+  }
+
+  @Test
   void aSummaryIsAnsweredWithNothingWhenWeHoldTheSameOfOthersAndWithAnEmptySnapshotWhenNot() throws Exception {
     StateInfoGossip digesting = digesting(); // holds ours (1, 1), hearsay's (1, 2) and fabric's (1, 1)
     Map<PkiId, PeerTime> same = Map.of(self.pkiId(), PeerTimes.of(1, 1), fabric.pkiId(), PeerTimes.of(1, 1));
