@@ -151,6 +151,12 @@ public final class StateInfoGossip {
   private double roundShare;
   /** Whether a push or IHAVE showed a peer's height since the last anti-entropy round. */
   private boolean heightsShownSinceRound;
+  /**
+   * The share of pullWhileHeightsShown after which the next backstop round is due, drawn from half
+   * to one and a half at each round: peers started together ran their last quiet rounds together,
+   * and their backstop rounds, all at one tick, were the slowest block of 1000-peer runs.
+   */
+  private double backstopShare = 1;
   /** Whether no push or IHAVE showed a height in the tick before the last due round: a quiet channel. */
   private boolean quiet = true;
   /** Where the committer waited for a missing block at the last anti-entropy tick, -1 if nowhere. */
@@ -476,7 +482,8 @@ public final class StateInfoGossip {
    * Whether the anti-entropy round of this requestStateInfoInterval tick is to run, this peer's
    * committer waiting at {@code gapAt} for a block while holding later ones (-1: it waits for
    * none). Always, unless heights ride on blocks: then, while pushes or IHAVEs keep showing
-   * heights, only every pullWhileHeightsShown (a backstop for a lost StateInfo), or when the gap
+   * heights, only every pullWhileHeightsShown (a backstop for a lost StateInfo; each time after a
+   * random half to one and a half of it, so that peers do not run it together), or when the gap
    * is where it was at the last tick; in a quiet channel (nothing shown since the last tick) every
    * tick, so a peer back from a partition too short to be declared dead learns that others moved
    * on. A gap that outlives a tick is a block neither push nor pull brings (older than pull
@@ -488,11 +495,12 @@ public final class StateInfoGossip {
     boolean stuck = gapAt >= 0 && gapAt == gapAtLastTick;
     gapAtLastTick = gapAt;
     boolean due = !settings.hearsayPeers().heightsRideOnBlocks() || !heightsShownSinceRound || stuck
-        || nowNanos - lastRound >= settings.hearsayPeers().pullWhileHeightsShown().toNanos();
+        || nowNanos - lastRound >= (long) (settings.hearsayPeers().pullWhileHeightsShown().toNanos() * backstopShare);
     quiet = !heightsShownSinceRound;
     heightsShownSinceRound = false;
     if (due) {
       lastRound = nowNanos;
+      backstopShare = nextRoundShare();
     }
     return due;
   }

@@ -236,13 +236,32 @@ class StateInfoGossipTest {
     long second = 1_000_000_000L;
     bothProven();
     assertTrue(gossip.antiEntropyDue(0, -1), "nothing shown yet: a quiet channel pulls");
-    for (long t = 4; t < 60; t += 4) {
+    long t = 4;
+    for (; t <= 92; t += 4) {
       gossip.heightShown(hearsay.pkiId(), 2 + t);
-      assertFalse(gossip.antiEntropyDue(t * second, -1), "heights ride on blocks at " + t + " s");
+      if (gossip.antiEntropyDue(t * second, -1)) {
+        break;
+      }
     }
-    gossip.heightShown(hearsay.pkiId(), 100);
-    assertTrue(gossip.antiEntropyDue(60 * second, -1), "the backstop, 60 s after the last round");
-    assertTrue(gossip.antiEntropyDue(64 * second, -1), "blocks stopped: every tick again");
+    assertTrue(t >= 30 && t <= 90, "the backstop, a random 30 to 90 s after the last round: " + t + " s");
+    assertTrue(gossip.antiEntropyDue((t + 4) * second, -1), "blocks stopped: every tick again");
+  }
+
+  @Test
+  void peersStartedTogetherRunTheirBackstopRoundsApart() {
+    long second = 1_000_000_000L;
+    Set<Long> backstops = new TreeSet<>();
+    for (long seed = 1; seed <= 20; seed++) {
+      StateInfoGossip peer = gossip(false, hearsayPeers(false), seed);
+      assertTrue(peer.antiEntropyDue(0, -1), "the quiet rounds of a start, together");
+      long t = 4;
+      for (peer.heightShown(hearsay.pkiId(), 2); !peer.antiEntropyDue(t * second, -1); t += 4) {
+        peer.heightShown(hearsay.pkiId(), 2 + t);
+      }
+      backstops.add(t);
+    }
+    assertTrue(backstops.stream().allMatch(t -> t >= 30 && t <= 92), backstops.toString());
+    assertTrue(backstops.size() >= 5, "twenty peers' first backstop rounds at " + backstops + " s");
   }
 
   @Test
