@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.hyperledger.fabric.protos.gossip.GossipMessage;
 import org.hyperledger.fabric.protos.gossip.PeerTime;
 
@@ -85,18 +86,30 @@ public final class StateInfoDigest {
 
   /** The summary a request carries instead of a digest, if it carries one. */
   public static Optional<ByteString> summaryOf(GossipMessage request) throws MalformedDigest {
+    return onlyValue(request, SUMMARY_FIELD, "StateInfo digest summary", "one of " + SUMMARY_BYTES + " bytes",
+        value -> value.size() == SUMMARY_BYTES);
+  }
+
+  /**
+   * The one length-delimited value of {@code field} in a request, if the field is there; refused
+   * when the field holds anything else, or more than one value, or one {@code valid} refuses.
+   */
+  private static Optional<ByteString> onlyValue(GossipMessage request, int field, String what, String expected,
+      Predicate<ByteString> valid) throws MalformedDigest {
     UnknownFieldSet fields = request.getStateInfoPullReq().getUnknownFields();
-    if (!fields.hasField(SUMMARY_FIELD)) {
+    if (!fields.hasField(field)) {
       return Optional.empty();
     }
-    UnknownFieldSet.Field field = fields.getField(SUMMARY_FIELD);
-    List<ByteString> values = field.getLengthDelimitedList();
-    if (field.getVarintList().size() + field.getFixed64List().size() + field.getFixed32List().size()
-        + field.getGroupList().size() != 0 || values.size() != 1 || values.get(0).size() != SUMMARY_BYTES) {
-      throw new MalformedDigest("StateInfo digest summary of " + values.size() + " values, "
-          + values.stream().mapToInt(ByteString::size).sum() + " bytes: not one of " + SUMMARY_BYTES);
+    UnknownFieldSet.Field values = fields.getField(field);
+    List<ByteString> delimited = values.getLengthDelimitedList();
+    boolean otherTypes = !values.getVarintList().isEmpty() || !values.getFixed64List().isEmpty()
+        || !values.getFixed32List().isEmpty() || !values.getGroupList().isEmpty();
+    if (otherTypes || delimited.size() != 1 || !valid.test(delimited.get(0))) {
+      throw new MalformedDigest(what + " of " + delimited.size() + " values, "
+          + delimited.stream().mapToInt(ByteString::size).sum() + " bytes" + (otherTypes ? " and scalars" : "")
+          + ": not " + expected);
     }
-    return Optional.of(values.get(0));
+    return Optional.of(delimited.get(0));
   }
 
   /** What a digest request says its sender holds, by PKI-ID prefix. */
@@ -116,20 +129,12 @@ public final class StateInfoDigest {
 
   /** The digest of a StateInfo pull request; empty for Fabric's own request (no digest: answer in full). */
   public static Optional<Held> of(GossipMessage request) throws MalformedDigest {
-    UnknownFieldSet fields = request.getStateInfoPullReq().getUnknownFields();
-    if (!fields.hasField(FIELD)) {
+    Optional<ByteString> list = onlyValue(request, FIELD, "StateInfo digest",
+        "one list of " + ENTRY_BYTES + "-byte entries", value -> value.size() % ENTRY_BYTES == 0);
+    if (list.isEmpty()) {
       return Optional.empty();
     }
-    UnknownFieldSet.Field field = fields.getField(FIELD);
-    List<ByteString> values = field.getLengthDelimitedList();
-    boolean otherTypes = !field.getVarintList().isEmpty() || !field.getFixed64List().isEmpty()
-        || !field.getFixed32List().isEmpty() || !field.getGroupList().isEmpty();
-    if (otherTypes || values.size() != 1 || values.get(0).size() % ENTRY_BYTES != 0) {
-      throw new MalformedDigest("StateInfo digest of " + values.size() + " values, "
-          + values.stream().mapToInt(ByteString::size).sum() + " bytes" + (otherTypes ? " and scalars" : "")
-          + ": not one list of " + ENTRY_BYTES + "-byte entries");
-    }
-    ByteBuffer entries = values.get(0).asReadOnlyByteBuffer();
+    ByteBuffer entries = list.get().asReadOnlyByteBuffer();
     Map<Long, PeerTime> times = new HashMap<>();
     while (entries.hasRemaining()) {
       times.put(entries.getLong(), PeerTimes.of(entries.getLong(), entries.getLong()));
