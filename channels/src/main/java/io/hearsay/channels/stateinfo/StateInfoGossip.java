@@ -308,18 +308,19 @@ public final class StateInfoGossip {
     // digest names the channel's members, so it goes only to Hearsay peers proven members.
     Envelope request = EnvelopeSigner.noopSign(GossipMessages.stateInfoPullRequest(signer.self().pkiId(), channel));
     boolean digests = settings.hearsayPeers().digestPull() && settings.exchange() == AntiEntropy.Mode.PULL;
+    boolean summary = summaryFirst();
     Envelope digestRequest = null;
     awaitingSnapshot.clear();
     sentSummary.clear();
     for (PkiId peer : RandomPeers.pick(pullCandidates(), peers, random)) {
       if (digests && outbox.isHearsayPeer(peer) && isProvenMember(peer)) {
         if (digestRequest == null) {
-          digestRequest = EnvelopeSigner.noopSign(summaryFirst()
+          digestRequest = EnvelopeSigner.noopSign(summary
               ? StateInfoDigest.summaryRequest(signer.self().pkiId(), channel, heldOfOthers(signer.self().pkiId()))
               : StateInfoDigest.request(signer.self().pkiId(), channel, held()));
         }
         outbox.send(peer, digestRequest);
-        if (summaryFirst()) {
+        if (summary) {
           sentSummary.add(peer);
         }
         continue;

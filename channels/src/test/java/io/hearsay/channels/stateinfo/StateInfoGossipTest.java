@@ -353,16 +353,7 @@ class StateInfoGossipTest {
         hearsay.pkiId()).orElseThrow();
     assertEquals(0, answer.getStateSnapshot().getElementsCount(), "an empty snapshot: send the list");
 
-    GossipMessage plain = GossipMessages.stateInfoPullRequest(hearsay.pkiId(), CHANNEL);
-    UnknownFieldSet odd = UnknownFieldSet.newBuilder().addField(StateInfoDigest.SUMMARY_FIELD,
-        UnknownFieldSet.Field.newBuilder().addLengthDelimited(ByteString.copyFrom(new byte[31])).build()).build();
-    GossipMessage malformed = plain.toBuilder()
-        .setStateInfoPullReq(plain.getStateInfoPullReq().toBuilder().setUnknownFields(odd)).build();
-    assertEquals(Optional.empty(), digesting.onPullRequest(malformed, hearsay.pkiId()));
-    assertEquals(1, rejections.size());
-    assertEquals(RejectionReason.MALFORMED_REQUEST, rejections.get(0).reason());
-    assertTrue(rejections.get(0).detail().contains("31 bytes"), rejections.get(0).detail());
-    rejections.clear();
+    assertRefusedAsMalformed(digesting, StateInfoDigest.SUMMARY_FIELD, 31);
   }
 
   @Test
@@ -421,16 +412,20 @@ class StateInfoGossipTest {
 
   @Test
   void aMalformedDigestIsACountedRejectionAndGetsNoAnswer() {
-    StateInfoGossip digesting = digesting();
+    assertRefusedAsMalformed(digesting(), StateInfoDigest.FIELD, 23);
+  }
+
+  /** A pull request whose {@code field} holds {@code bytes} bytes is a counted MALFORMED_REQUEST, unanswered. */
+  private void assertRefusedAsMalformed(StateInfoGossip digesting, int field, int bytes) {
     GossipMessage plain = GossipMessages.stateInfoPullRequest(hearsay.pkiId(), CHANNEL);
-    UnknownFieldSet odd = UnknownFieldSet.newBuilder().addField(StateInfoDigest.FIELD,
-        UnknownFieldSet.Field.newBuilder().addLengthDelimited(ByteString.copyFrom(new byte[23])).build()).build();
+    UnknownFieldSet odd = UnknownFieldSet.newBuilder().addField(field,
+        UnknownFieldSet.Field.newBuilder().addLengthDelimited(ByteString.copyFrom(new byte[bytes])).build()).build();
     GossipMessage malformed = plain.toBuilder()
         .setStateInfoPullReq(plain.getStateInfoPullReq().toBuilder().setUnknownFields(odd)).build();
     assertEquals(Optional.empty(), digesting.onPullRequest(malformed, hearsay.pkiId()));
     assertEquals(1, rejections.size());
     assertEquals(RejectionReason.MALFORMED_REQUEST, rejections.get(0).reason());
-    assertTrue(rejections.get(0).detail().contains("23 bytes"), rejections.get(0).detail());
+    assertTrue(rejections.get(0).detail().contains(bytes + " bytes"), rejections.get(0).detail());
     rejections.clear();
   }
 
