@@ -242,7 +242,7 @@ final class PeerStart {
     return Optional.of(GrpcGossipLinks.start(fabric.listenAddress(), settings.tls(),
         new CountingTrustManager(trust, TlsEngineProvider.refusedCounter(nodeKey), "Fabric gossip"),
         fabric.dialTimeout(),
-        hash -> signer.sign(GossipMessages.connEstablish(signer.self().identity(), hash, false)).envelope()));
+        (hash, probe) -> signer.sign(GossipMessages.connEstablish(signer.self().identity(), hash, probe)).envelope()));
   }
 
   /**

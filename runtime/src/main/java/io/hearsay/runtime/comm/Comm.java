@@ -69,7 +69,7 @@ public final class Comm {
   public sealed interface Command permits WireFrame, Send, Connect, Subscribe, SetFaults, ArteryRoute, InternalCommand {}
 
   private sealed interface InternalCommand extends Command permits DelayedFrame, FrameDropped, FabricOpened,
-      FabricReceived, FabricClosed, FabricDialFailed {}
+      FabricReceived, FabricClosed, FabricDialFailed, FabricDecide {}
 
   /**
    * The peer advertised at {@code advertised} (its gossip endpoints, as Fabric peers know it) is a
@@ -84,6 +84,9 @@ public final class Comm {
   private record FabricClosed(FabricLinks.Stream stream, String why) implements InternalCommand {}
 
   private record FabricDialFailed(Endpoint to, String why) implements InternalCommand {}
+
+  /** A stream we dialled has waited for the streams opened to us meanwhile: our ConnEstablish goes now. */
+  private record FabricDecide(FabricLinks.Stream stream) implements InternalCommand {}
 
   /** Sends a signed envelope to the peer at {@code to}. */
   public record Send(Endpoint to, Envelope envelope) implements Command {}
@@ -206,10 +209,12 @@ public final class Comm {
           return Behaviors.same();
         })
         .onMessage(FabricOpened.class, o -> {
-          fabric.orElseThrow().opened(o.stream());
+          fabric.orElseThrow().opened(o.stream(), Instant.now());
           return Behaviors.same();
         })
-        .onMessage(FabricReceived.class, this::onFabricEnvelope)
+        .onMessage(FabricReceived.class, r -> onFabricArrival(fabric.orElseThrow().received(r.stream(), r.envelope(),
+            Instant.now())))
+        .onMessage(FabricDecide.class, d -> onFabricArrival(fabric.orElseThrow().decide(d.stream())))
         .onMessage(FabricClosed.class, c -> {
           context.getLog().debug("{} closed: {}", c.stream(), c.why());
           fabric.orElseThrow().closed(c.stream()).forEach(e -> setup.dropped().record(
@@ -261,10 +266,10 @@ public final class Comm {
     return arteryRoutes.containsKey(to) || bound.containsKey(to) || refs.containsKey(to);
   }
 
-  private Behavior<Command> onFabricEnvelope(FabricReceived received) {
-    FabricConnections.Arrival arrival = fabric.orElseThrow().received(received.stream(), received.envelope(),
-        Instant.now());
-    if (arrival instanceof FabricConnections.Handshaken h) {
+  private Behavior<Command> onFabricArrival(FabricConnections.Arrival arrival) {
+    if (arrival instanceof FabricConnections.Deciding d) {
+      context.scheduleOnce(FabricConnections.DECISION_WAIT, self, new FabricDecide(d.stream()));
+    } else if (arrival instanceof FabricConnections.Handshaken h) {
       context.getLog().debug("bound {} to {} (Fabric gossip)", h.endpoint(), h.peer());
       subscriptions.forEach(s -> s.subscriber().tell(new PeerConnected(h.peer(), h.endpoint())));
     } else if (arrival instanceof FabricConnections.Message m) {

@@ -9,6 +9,7 @@ import io.hearsay.protocol.identity.PkiId;
 import io.hearsay.protocol.message.EnvelopeVerifier;
 import io.hearsay.protocol.message.SignedGossipMessage;
 import io.hearsay.runtime.config.Endpoint;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -25,13 +26,18 @@ import org.hyperledger.fabric.protos.gossip.GossipMessage.ContentCase;
  * Fabric's connection rules over {@link FabricLinks} streams, as {@code gossip/comm} keeps them:
  *
  * <pre>
- * a stream opens (dialled or accepted): the transport has sent our signed ConnEstablish at once,
- *   with the hash of the TLS certificate we present in that session (the client certificate when
- *   we dialled)
+ * a stream opens (dialled or accepted); on one accepted the transport has sent our signed
+ *   ConnEstablish at once, with the hash of the TLS certificate we present in that session
  * its first envelope must be the peer's ConnEstablish: signed by the identity it carries, whose
  *   tls_cert_hash is the certificate the peer presented in this session (a peer with TLS that
  *   presented none is refused); anything else, refused and the stream closed
  * a probe (probe = true) is answered by our own ConnEstablish and closed, never bound
+ * on a stream we dialled ours goes only once the peer's came (a Fabric peer sends its own first):
+ *   when that peer already has a stream with us, ours is a probe, and the stream ends there. A
+ *   Fabric peer keeps the newest stream opened to it and closes the one it had, even while it is
+ *   sending on that one: the send fails, and it declares us dead (comm_impl's "isn't responsive").
+ *   Two dials crossing would do that, so a stream opened to us that is still handshaking (a peer
+ *   dialling us) is waited for, at most DECISION_WAIT, before ours goes
  * a newly bound stream is the one we send on; the older one is not closed by us but kept,
  *   still read, until the peer closes it (at most two per peer: a third closes the oldest).
  *   Fabric closes whatever connection it holds for a peer when that peer's incoming stream
@@ -47,9 +53,15 @@ final class FabricConnections {
 
   /** Envelopes queued for an endpoint while it is dialled. */
   private static final int MAX_WAITING = 256;
+  /**
+   * How long a stream we dialled waits for the streams opened to us that are still handshaking: a
+   * Fabric peer sends its ConnEstablish as soon as its stream opens, so this is only a bound (two
+   * Hearsay peers dialling each other both wait it once).
+   */
+  static final Duration DECISION_WAIT = Duration.ofMillis(200);
 
   /** What an envelope on a stream turned out to be. */
-  sealed interface Arrival permits Handshaken, Message, Refused, Ignored {}
+  sealed interface Arrival permits Handshaken, Message, Refused, Ignored, Deciding {}
 
   /** The stream is now bound to {@code peer}; {@code endpoint} is where it was dialled, or its source. */
   record Handshaken(PeerIdentity peer, Endpoint endpoint) implements Arrival {}
@@ -63,10 +75,20 @@ final class FabricConnections {
   /** Nothing to do (a probe answered, a stream already closed). */
   record Ignored() implements Arrival {}
 
+  /** A stream we dialled waits, at most {@link #DECISION_WAIT}: {@link #decide} it then. */
+  record Deciding(FabricLinks.Stream stream) implements Arrival {}
+
+  /** Where a stream was opened, and when. */
+  private record Opening(Endpoint endpoint, Instant at) {}
+
+  /** A stream we dialled whose peer's ConnEstablish came, ours not yet sent. */
+  private record Undecided(PeerIdentity peer, Endpoint endpoint) {}
+
   private final FabricLinks links;
   private final EnvelopeVerifier verifier;
   private final boolean tls;
-  private final Map<FabricLinks.Stream, Endpoint> handshaking = new HashMap<>();
+  private final Map<FabricLinks.Stream, Opening> handshaking = new HashMap<>();
+  private final Map<FabricLinks.Stream, Undecided> undecided = new HashMap<>();
   private final Map<FabricLinks.Stream, PeerIdentity> bound = new HashMap<>();
   private final Map<PkiId, FabricLinks.Stream> byPeer = new HashMap<>();
   private final Map<Endpoint, PkiId> peerAt = new HashMap<>();
@@ -112,9 +134,9 @@ final class FabricConnections {
     }
   }
 
-  /** A stream opened (ours went first): it waits for the peer's handshake. */
-  void opened(FabricLinks.Stream stream) {
-    handshaking.put(stream, stream.remote());
+  /** A stream opened: it waits for the peer's handshake. */
+  void opened(FabricLinks.Stream stream, Instant now) {
+    handshaking.put(stream, new Opening(stream.remote(), now));
   }
 
   /** An envelope on {@code stream}. */
@@ -125,10 +147,11 @@ final class FabricConnections {
       return verdict.isAccepted() ? new Message(verdict.value(), peer, stream.remote())
           : new Refused(verdict.rejection(), stream.remote());
     }
-    Endpoint endpoint = handshaking.remove(stream);
-    if (endpoint == null) {
+    Opening opening = handshaking.remove(stream);
+    if (opening == null) {
       return new Ignored();
     }
+    Endpoint endpoint = opening.endpoint();
     Optional<Rejection> refused = checkHandshake(stream, envelope, now);
     if (refused.isPresent()) {
       stream.close();
@@ -141,7 +164,41 @@ final class FabricConnections {
       failedDial(stream, endpoint);
       return new Ignored();
     }
-    return bind(stream, handshake.signer(), endpoint);
+    if (stream.inbound()) {
+      return bind(stream, handshake.signer(), endpoint);
+    }
+    Instant since = now.minus(DECISION_WAIT);
+    if (handshaking.entrySet().stream().anyMatch(e -> e.getKey().inbound() && e.getValue().at().isAfter(since))) {
+      undecided.put(stream, new Undecided(handshake.signer(), endpoint));
+      return new Deciding(stream);
+    }
+    return complete(stream, handshake.signer(), endpoint);
+  }
+
+  /** A stream that was {@link Deciding}: its wait is over. */
+  Arrival decide(FabricLinks.Stream stream) {
+    Undecided waited = undecided.remove(stream);
+    return waited == null ? new Ignored() : complete(stream, waited.peer(), waited.endpoint());
+  }
+
+  /**
+   * Our ConnEstablish on a stream we dialled: a probe when {@code peer} already has a stream with
+   * us (what was queued for the endpoint goes on that one), else ours, and the stream is bound.
+   */
+  private Arrival complete(FabricLinks.Stream stream, PeerIdentity peer, Endpoint endpoint) {
+    FabricLinks.Stream current = byPeer.get(peer.pkiId());
+    if (current == null) {
+      stream.sendConnEstablish(false);
+      return bind(stream, peer, endpoint);
+    }
+    stream.sendConnEstablish(true);
+    dialling.remove(endpoint);
+    peerAt.put(endpoint, peer.pkiId());
+    ArrayDeque<Envelope> queue = waiting.remove(endpoint);
+    if (queue != null) {
+      queue.forEach(current::send);
+    }
+    return new Handshaken(peer, endpoint);
   }
 
   private Optional<Rejection> checkHandshake(FabricLinks.Stream stream, Envelope envelope, Instant now) {
@@ -192,7 +249,9 @@ final class FabricConnections {
 
   /** A stream closed: its binding goes; a dial that never bound gives up its queue. */
   List<Envelope> closed(FabricLinks.Stream stream) {
-    Endpoint handshakingAt = handshaking.remove(stream);
+    Opening opening = handshaking.remove(stream);
+    Undecided waited = undecided.remove(stream);
+    Endpoint handshakingAt = opening != null ? opening.endpoint() : waited != null ? waited.endpoint() : null;
     PeerIdentity peer = bound.remove(stream);
     if (peer != null && byPeer.get(peer.pkiId()) == stream) {
       byPeer.remove(peer.pkiId());

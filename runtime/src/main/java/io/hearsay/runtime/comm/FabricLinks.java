@@ -8,11 +8,11 @@ import org.hyperledger.fabric.protos.gossip.Envelope;
 /**
  * What comm needs of Fabric's gossip transport ({@code gossip.Gossip} over gRPC, the way Fabric
  * peers talk): streams it dials, and streams other peers open to it. A stream carries gossip
- * {@code Envelope}s both ways; who is behind it is unknown until comm's handshake binds it. The
- * transport itself sends this node's signed ConnEstablish first on every stream, at once (a
+ * {@code Envelope}s both ways; who is behind it is unknown until comm's handshake binds it. On a
+ * stream it accepts, the transport itself sends this node's signed ConnEstablish first, at once (a
  * Fabric peer waits only its connTimeout for it), with the hash of the certificate this node
- * presents in that session. Callbacks come from the transport's threads; comm turns them into
- * messages to itself.
+ * presents in that session; on a stream it dialled, comm has it sent once the remote's came.
+ * Callbacks come from the transport's threads; comm turns them into messages to itself.
  */
 public interface FabricLinks {
 
@@ -41,6 +41,13 @@ public interface FabricLinks {
 
     /** Queues an envelope; false when the stream cannot take it (closed, or too much unsent). */
     boolean send(Envelope envelope);
+
+    /**
+     * Sends this node's ConnEstablish on a stream it dialled, with the certificate it presented
+     * there. A probe's only says who this node is: the stream ends after it, and a Fabric peer
+     * does not take it for a connection ({@code "probed us"}).
+     */
+    void sendConnEstablish(boolean probe);
 
     void close();
   }

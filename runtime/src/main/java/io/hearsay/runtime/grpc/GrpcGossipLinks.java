@@ -43,7 +43,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.X509TrustManager;
@@ -81,23 +81,26 @@ public final class GrpcGossipLinks implements FabricLinks, AutoCloseable {
   private final Duration dialTimeout;
   private final Server server;
   private final Endpoint endpoint;
-  /** Our signed ConnEstablish for streams we accept, and for streams we dial. */
+  /** Our signed ConnEstablish for streams we accept, and for streams we dial (as a probe too). */
   private final Envelope asServer;
   private final Envelope asClient;
+  private final Envelope asProbingClient;
   private final Map<Endpoint, ManagedChannel> channels = new ConcurrentHashMap<>();
   private volatile Listener listener;
   /** Streams opened before comm listened (the server starts before the node's actors). */
   private final List<Stream> early = new ArrayList<>();
 
   private GrpcGossipLinks(Endpoint listenAt, Optional<TlsSettings> tls, X509TrustManager trust, Duration dialTimeout,
-      Function<ByteString, Envelope> handshake) throws ConfigError {
+      BiFunction<ByteString, Boolean, Envelope> handshake) throws ConfigError {
     this.tls = tls;
     this.trust = trust;
     this.dialTimeout = dialTimeout;
     try {
-      this.asServer = handshake.apply(tls.isEmpty() ? ByteString.EMPTY : hash(PemTls.certificate(tls.get().keyPair())));
-      this.asClient = handshake.apply(tls.isEmpty() ? ByteString.EMPTY
-          : hash(PemTls.certificate(tls.get().clientKeyPair())));
+      this.asServer = handshake.apply(tls.isEmpty() ? ByteString.EMPTY : hash(PemTls.certificate(tls.get().keyPair())),
+          false);
+      ByteString clientHash = tls.isEmpty() ? ByteString.EMPTY : hash(PemTls.certificate(tls.get().clientKeyPair()));
+      this.asClient = handshake.apply(clientHash, false);
+      this.asProbingClient = handshake.apply(clientHash, true);
       NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(listenAt.host(), listenAt.port()))
           .maxInboundMessageSize(MAX_MESSAGE_BYTES)
           .withOption(ChannelOption.SO_REUSEADDR, true)
@@ -118,10 +121,10 @@ public final class GrpcGossipLinks implements FabricLinks, AutoCloseable {
   /**
    * Serves gossip at {@code listenAt} (port 0: any free port) with {@code tls} (none: plain gRPC,
    * tests only), trusting {@code trust} for the certificates of peers on either side;
-   * {@code handshake} signs this node's ConnEstablish for a certificate hash.
+   * {@code handshake} signs this node's ConnEstablish for a certificate hash, as a probe or not.
    */
   public static GrpcGossipLinks start(Endpoint listenAt, Optional<TlsSettings> tls, X509TrustManager trust,
-      Duration dialTimeout, Function<ByteString, Envelope> handshake) throws ConfigError {
+      Duration dialTimeout, BiFunction<ByteString, Boolean, Envelope> handshake) throws ConfigError {
     return new GrpcGossipLinks(listenAt, tls, trust, dialTimeout, handshake);
   }
 
@@ -268,14 +271,25 @@ public final class GrpcGossipLinks implements FabricLinks, AutoCloseable {
     @Override
     public void beforeStart(ClientCallStreamObserver<Envelope> requestStream) {
       this.observer = requestStream;
-      // Announced once the HTTP/2 stream is up, when the server's certificate can be read.
+      // Announced once the HTTP/2 stream is up, when the server's certificate can be read; our
+      // ConnEstablish waits for comm (sendConnEstablish).
       attach(requestStream, () -> {
         if (!announced && !isClosed()) {
           announced = true;
-          send(asClient);
           listener.opened(this);
         }
       });
+    }
+
+    @Override
+    public synchronized void sendConnEstablish(boolean probe) {
+      if (send(probe ? asProbingClient : asClient) && probe && markClosed()) {
+        try {
+          observer.onCompleted();
+        } catch (RuntimeException alreadyClosed) {
+          // cancelled by the peer meanwhile
+        }
+      }
     }
 
     @Override
@@ -361,6 +375,11 @@ public final class GrpcGossipLinks implements FabricLinks, AutoCloseable {
     @Override
     public Optional<ByteString> remoteCertificateHash() {
       return certificateHash;
+    }
+
+    @Override
+    public void sendConnEstablish(boolean probe) {
+      throw new IllegalStateException("the transport sent its ConnEstablish on " + this + " when it opened");
     }
 
     @Override

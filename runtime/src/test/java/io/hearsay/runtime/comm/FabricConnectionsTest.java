@@ -28,6 +28,8 @@ class FabricConnectionsTest {
     final Endpoint remote;
     final List<Envelope> sent = new ArrayList<>();
     boolean closed;
+    /** Our ConnEstablish on it, when we dialled it: whether it was a probe. */
+    Optional<Boolean> probed = Optional.empty();
 
     FakeStream(boolean inbound, Endpoint remote) {
       this.inbound = inbound;
@@ -56,13 +58,23 @@ class FabricConnectionsTest {
     }
 
     @Override
+    public void sendConnEstablish(boolean probe) {
+      probed = Optional.of(probe);
+      closed |= probe;
+    }
+
+    @Override
     public void close() {
       closed = true;
     }
   }
 
   private final SigningIdentity fabricPeer = TestCrypto.peer(1, 1);
+  private final SigningIdentity otherPeer = TestCrypto.peer(1, 2);
   private final Endpoint at = new Endpoint("127.0.0.1", 7051);
+  /** Where a stream the Fabric peer opens to us comes from. */
+  private final Endpoint source = new Endpoint("127.0.0.1", 50123);
+  private final Instant start = Instant.now();
   private final List<Endpoint> dialled = new ArrayList<>();
   private final FabricConnections connections = new FabricConnections(new FabricLinks() {
     @Override
@@ -80,16 +92,106 @@ class FabricConnectionsTest {
   }, new EnvelopeVerifier(new IdentityMapper(TestCrypto.msps()), 1 << 20), false);
 
   private FakeStream handshaken(boolean inbound) {
-    FakeStream stream = new FakeStream(inbound, at);
-    connections.opened(stream);
-    Envelope conn = new EnvelopeSigner(fabricPeer).sign(GossipMessages.connEstablish(fabricPeer.identity(),
-        ByteString.EMPTY, false)).envelope();
-    assertInstanceOf(FabricConnections.Handshaken.class, connections.received(stream, conn, Instant.now()));
+    FakeStream stream = opened(inbound ? source : at, inbound, start);
+    assertInstanceOf(FabricConnections.Handshaken.class, connections.received(stream, connOf(fabricPeer), start));
     return stream;
+  }
+
+  private FakeStream opened(Endpoint remote, boolean inbound, Instant at) {
+    FakeStream stream = new FakeStream(inbound, remote);
+    connections.opened(stream, at);
+    return stream;
+  }
+
+  private static Envelope connOf(SigningIdentity peer) {
+    return new EnvelopeSigner(peer).sign(GossipMessages.connEstablish(peer.identity(), ByteString.EMPTY, false))
+        .envelope();
   }
 
   private Envelope hello(long nonce) {
     return Envelope.newBuilder().setPayload(GossipMessages.hello("mychannel", nonce).toByteString()).build();
+  }
+
+  @Test
+  void ourConnEstablishOnAStreamWeDialledGoesOnlyOnceThePeersCame() {
+    connections.send(at, hello(1));
+    assertEquals(List.of(at), dialled);
+    FakeStream ours = opened(at, false, start);
+    assertEquals(Optional.empty(), ours.probed, "nothing said before the peer said who it is");
+
+    assertInstanceOf(FabricConnections.Handshaken.class, connections.received(ours, connOf(fabricPeer), start));
+    assertEquals(Optional.of(false), ours.probed, "our ConnEstablish, not a probe: the stream is a connection");
+    assertEquals(1, ours.sent.size(), "what waited for the dial went on it");
+  }
+
+  @Test
+  void aStreamWeDialledToAPeerThatAlreadyHasOneWithUsEndsWithAProbe() {
+    FakeStream theirs = handshaken(true);
+    connections.send(at, hello(1));
+    FakeStream ours = opened(at, false, start);
+
+    assertInstanceOf(FabricConnections.Handshaken.class, connections.received(ours, connOf(fabricPeer), start));
+    assertEquals(Optional.of(true), ours.probed,
+        "a Fabric peer would take a second connection for the newest and close its own, maybe mid-send");
+    assertTrue(ours.closed);
+    assertEquals(1, theirs.sent.size(), "what waited for the dial went on the peer's stream");
+    connections.send(at, hello(2));
+    assertEquals(2, theirs.sent.size(), "the endpoint is bound to the peer's stream");
+    assertEquals(List.of(at), dialled, "no dial again");
+  }
+
+  @Test
+  void aStreamWeDialledWaitsForAStreamStillHandshakingWithUsAndProbesWhenItWasThatPeers() {
+    connections.send(at, hello(1));
+    FakeStream ours = opened(at, false, start);
+    FakeStream theirs = opened(source, true, start.plusMillis(1));
+
+    FabricConnections.Arrival arrival = connections.received(ours, connOf(fabricPeer), start.plusMillis(2));
+    assertEquals(new FabricConnections.Deciding(ours), arrival, "the dials crossed: the peer's stream is waited for");
+    assertEquals(Optional.empty(), ours.probed);
+    assertInstanceOf(FabricConnections.Handshaken.class, connections.received(theirs, connOf(fabricPeer),
+        start.plusMillis(3)));
+
+    assertInstanceOf(FabricConnections.Handshaken.class, connections.decide(ours));
+    assertEquals(Optional.of(true), ours.probed, "the peer's stream was the first: ours is a probe");
+    assertEquals(1, theirs.sent.size());
+    assertInstanceOf(FabricConnections.Ignored.class, connections.decide(ours), "decided once");
+  }
+
+  @Test
+  void aStreamWeDialledIsAConnectionWhenTheStreamItWaitedForWasAnotherPeers() {
+    connections.send(at, hello(1));
+    FakeStream ours = opened(at, false, start);
+    FakeStream another = opened(source, true, start);
+    assertInstanceOf(FabricConnections.Deciding.class, connections.received(ours, connOf(fabricPeer), start));
+    connections.received(another, connOf(otherPeer), start);
+
+    connections.decide(ours);
+    assertEquals(Optional.of(false), ours.probed);
+    assertEquals(1, ours.sent.size());
+  }
+
+  @Test
+  void aStreamThatNeverHandshookHoldsNoDialBeyondTheWait() {
+    opened(source, true, start);
+    connections.send(at, hello(1));
+    FakeStream ours = opened(at, false, start);
+    assertInstanceOf(FabricConnections.Handshaken.class, connections.received(ours, connOf(fabricPeer),
+        start.plus(FabricConnections.DECISION_WAIT).plusMillis(1)));
+    assertEquals(Optional.of(false), ours.probed);
+  }
+
+  @Test
+  void aStreamWeDialledThatClosesWhileItWaitsGivesUpWhatWaitedForIt() {
+    connections.send(at, hello(1));
+    FakeStream ours = opened(at, false, start);
+    opened(source, true, start);
+    connections.received(ours, connOf(fabricPeer), start);
+
+    assertEquals(1, connections.closed(ours).size(), "the queued envelope is returned, unsent");
+    assertInstanceOf(FabricConnections.Ignored.class, connections.decide(ours));
+    connections.send(at, hello(2));
+    assertEquals(List.of(at, at), dialled, "dialled again");
   }
 
   @Test

@@ -48,13 +48,14 @@ public final class RogueGossipClient implements AutoCloseable {
     EnvelopeSigner signer = new EnvelopeSigner(identity);
     GrpcGossipLinks links = GrpcGossipLinks.start(new Endpoint("127.0.0.1", 0),
         Optional.of(new TlsSettings(tls, List.of(), false, List.of(), tls)), new TrustedCas(trusted), Duration.ofSeconds(3),
-        ownHash -> signer.sign(GossipMessages.connEstablish(identity.identity(), claimedTlsHash.orElse(ownHash), false))
-            .envelope());
+        (ownHash, probe) -> signer.sign(GossipMessages.connEstablish(identity.identity(),
+            claimedTlsHash.orElse(ownHash), probe)).envelope());
     RogueGossipClient rogue = new RogueGossipClient(links, signer);
     links.listen(new FabricLinks.Listener() {
       @Override
       public void opened(FabricLinks.Stream opened) {
         rogue.stream.set(opened);
+        opened.sendConnEstablish(false);
       }
 
       @Override
