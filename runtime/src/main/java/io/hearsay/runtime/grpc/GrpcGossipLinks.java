@@ -273,12 +273,15 @@ public final class GrpcGossipLinks implements FabricLinks, AutoCloseable {
       this.observer = requestStream;
       // Announced once the HTTP/2 stream is up, when the server's certificate can be read; our
       // ConnEstablish waits for comm (sendConnEstablish).
-      attach(requestStream, () -> {
-        if (!announced && !isClosed()) {
-          announced = true;
-          listener.opened(this);
-        }
-      });
+      attach(requestStream, this::announce);
+    }
+
+    /** Tells comm of the stream, once; before the server's first envelope however gRPC orders them. */
+    private void announce() {
+      if (!announced && !isClosed()) {
+        announced = true;
+        listener.opened(this);
+      }
     }
 
     @Override
@@ -309,6 +312,7 @@ public final class GrpcGossipLinks implements FabricLinks, AutoCloseable {
 
     @Override
     public void onNext(Envelope envelope) {
+      announce();
       if (!isClosed()) {
         listener.received(this, envelope);
       }
