@@ -194,11 +194,7 @@ final class FabricConnections {
     stream.sendConnEstablish(true);
     dialling.remove(endpoint);
     peerAt.put(endpoint, peer.pkiId());
-    ArrayDeque<Envelope> queue = waiting.remove(endpoint);
-    if (queue != null) {
-      queue.forEach(current::send);
-    }
-    return new Handshaken(peer, endpoint);
+    return handshaken(peer, endpoint, current);
   }
 
   private Optional<Rejection> checkHandshake(FabricLinks.Stream stream, Envelope envelope, Instant now) {
@@ -240,6 +236,11 @@ final class FabricConnections {
     if (!stream.inbound()) {
       dialling.remove(endpoint);
     }
+    return handshaken(peer, endpoint, stream);
+  }
+
+  /** {@code endpoint} is bound to {@code peer}: what was queued for it goes on {@code stream}. */
+  private Handshaken handshaken(PeerIdentity peer, Endpoint endpoint, FabricLinks.Stream stream) {
     ArrayDeque<Envelope> queue = waiting.remove(endpoint);
     if (queue != null) {
       queue.forEach(stream::send);
