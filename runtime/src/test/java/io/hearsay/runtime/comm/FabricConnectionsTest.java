@@ -97,9 +97,9 @@ class FabricConnectionsTest {
     return stream;
   }
 
-  private FakeStream opened(Endpoint remote, boolean inbound, Instant at) {
+  private FakeStream opened(Endpoint remote, boolean inbound, Instant when) {
     FakeStream stream = new FakeStream(inbound, remote);
-    connections.opened(stream, at);
+    connections.opened(stream, when);
     return stream;
   }
 
