@@ -52,6 +52,8 @@ public enum RejectionReason {
   BAD_LINK_MAC,
   /** A gossip frame arrived from an endpoint that has not completed the signed handshake. */
   UNBOUND_SENDER,
+  /** A gossip stream brought no ConnEstablish within peer.gossip.connTimeout of opening: closed, as Fabric does. */
+  HANDSHAKE_TIMEOUT,
   /** A message names a sender (e.g. the alive message in a membership request) other than the peer the connection is bound to. */
   SPOOFED_SENDER,
   /** A configured bootstrap peer turned out to belong to another org. */

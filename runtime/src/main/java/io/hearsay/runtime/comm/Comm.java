@@ -69,7 +69,7 @@ public final class Comm {
   public sealed interface Command permits WireFrame, Send, Connect, Subscribe, SetFaults, ArteryRoute, InternalCommand {}
 
   private sealed interface InternalCommand extends Command permits DelayedFrame, FrameDropped, FabricOpened,
-      FabricReceived, FabricClosed, FabricDialFailed, FabricDecide {}
+      FabricReceived, FabricClosed, FabricDialFailed, FabricDecide, FabricHandshakeDue {}
 
   /**
    * The peer advertised at {@code advertised} (its gossip endpoints, as Fabric peers know it) is a
@@ -87,6 +87,9 @@ public final class Comm {
 
   /** A stream we dialled has waited for the streams opened to us meanwhile: our ConnEstablish goes now. */
   private record FabricDecide(FabricLinks.Stream stream) implements InternalCommand {}
+
+  /** connTimeout after a stream opened: closed unless its remote's ConnEstablish came. */
+  private record FabricHandshakeDue(FabricLinks.Stream stream) implements InternalCommand {}
 
   /** Sends a signed envelope to the peer at {@code to}. */
   public record Send(Endpoint to, Envelope envelope) implements Command {}
@@ -210,6 +213,14 @@ public final class Comm {
         })
         .onMessage(FabricOpened.class, o -> {
           fabric.orElseThrow().opened(o.stream(), Instant.now());
+          context.scheduleOnce(setup.settings().connTimeout(), self, new FabricHandshakeDue(o.stream()));
+          return Behaviors.same();
+        })
+        .onMessage(FabricHandshakeDue.class, d -> {
+          fabric.orElseThrow().handshakeDue(d.stream(), setup.settings().connTimeout()).ifPresent(timedOut -> {
+            reject(timedOut.rejection(), timedOut.endpoint());
+            timedOut.unsent().forEach(e -> setup.dropped().record(DroppedMessages.Reason.TRANSPORT_GAVE_UP, e));
+          });
           return Behaviors.same();
         })
         .onMessage(FabricReceived.class, r -> onFabricArrival(fabric.orElseThrow().received(r.stream(), r.envelope(),

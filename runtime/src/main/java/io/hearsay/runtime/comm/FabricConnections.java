@@ -30,7 +30,8 @@ import org.hyperledger.fabric.protos.gossip.GossipMessage.ContentCase;
  *   ConnEstablish at once, with the hash of the TLS certificate we present in that session
  * its first envelope must be the peer's ConnEstablish: signed by the identity it carries, whose
  *   tls_cert_hash is the certificate the peer presented in this session (a peer with TLS that
- *   presented none is refused); anything else, refused and the stream closed
+ *   presented none is refused); anything else, refused and the stream closed; none within
+ *   connTimeout, refused (HANDSHAKE_TIMEOUT) and closed, as Fabric closes a stream it waited for
  * a probe (probe = true) is answered by our own ConnEstablish and closed, never bound
  * on a stream we dialled ours goes only once the peer's came (a Fabric peer sends its own first):
  *   when that peer already has a stream with us, ours is a probe, and the stream ends there. A
@@ -83,6 +84,9 @@ final class FabricConnections {
 
   /** A stream we dialled whose peer's ConnEstablish came, ours not yet sent. */
   private record Undecided(PeerIdentity peer, Endpoint endpoint) {}
+
+  /** A stream closed for want of a ConnEstablish; what waited for it (when we dialled it), unsent. */
+  record TimedOut(Rejection rejection, Endpoint endpoint, List<Envelope> unsent) {}
 
   private final FabricLinks links;
   private final EnvelopeVerifier verifier;
@@ -173,6 +177,20 @@ final class FabricConnections {
       return new Deciding(stream);
     }
     return complete(stream, handshake.signer(), endpoint);
+  }
+
+  /**
+   * {@code connTimeout} after {@code stream} opened: still without the peer's ConnEstablish, it is
+   * closed and refused, as Fabric closes a stream it waited for as long.
+   */
+  Optional<TimedOut> handshakeDue(FabricLinks.Stream stream, Duration connTimeout) {
+    Opening opening = handshaking.remove(stream);
+    if (opening == null) {
+      return Optional.empty();
+    }
+    stream.close();
+    return Optional.of(new TimedOut(Rejection.of(RejectionReason.HANDSHAKE_TIMEOUT, "%s brought no ConnEstablish within %s",
+        stream, connTimeout), opening.endpoint(), failedDial(stream, opening.endpoint())));
   }
 
   /** A stream that was {@link Deciding}: its wait is over. */

@@ -12,7 +12,9 @@ import io.hearsay.protocol.message.EnvelopeSigner;
 import io.hearsay.protocol.message.EnvelopeVerifier;
 import io.hearsay.protocol.message.GossipMessages;
 import io.hearsay.protocol.testing.TestCrypto;
+import io.hearsay.protocol.RejectionReason;
 import io.hearsay.runtime.config.Endpoint;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -192,6 +194,37 @@ class FabricConnectionsTest {
     assertInstanceOf(FabricConnections.Ignored.class, connections.decide(ours));
     connections.send(at, hello(2));
     assertEquals(List.of(at, at), dialled, "dialled again");
+  }
+
+  @Test
+  void aStreamWithoutAConnEstablishWithinConnTimeoutIsClosedAndRefused() {
+    FakeStream silent = opened(source, true, start);
+
+    FabricConnections.TimedOut timedOut = connections.handshakeDue(silent, Duration.ofSeconds(2)).orElseThrow();
+    assertEquals(RejectionReason.HANDSHAKE_TIMEOUT, timedOut.rejection().reason());
+    assertEquals(source, timedOut.endpoint());
+    assertTrue(silent.closed);
+    assertInstanceOf(FabricConnections.Ignored.class, connections.received(silent, connOf(fabricPeer), start),
+        "a ConnEstablish after the timeout binds nothing");
+  }
+
+  @Test
+  void aDialWhosePeerNeverSpeaksGivesUpWhatWaitedForIt() {
+    connections.send(at, hello(1));
+    FakeStream ours = opened(at, false, start);
+
+    assertEquals(1, connections.handshakeDue(ours, Duration.ofSeconds(2)).orElseThrow().unsent().size());
+    assertTrue(ours.closed);
+    connections.send(at, hello(2));
+    assertEquals(List.of(at, at), dialled, "dialled again");
+  }
+
+  @Test
+  void aStreamThatHandshookInTimeIsLeftAlone() {
+    FakeStream theirs = handshaken(true);
+
+    assertEquals(Optional.empty(), connections.handshakeDue(theirs, Duration.ofSeconds(2)));
+    assertFalse(theirs.closed);
   }
 
   @Test

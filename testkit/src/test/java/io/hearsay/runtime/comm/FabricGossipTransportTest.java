@@ -98,6 +98,22 @@ class FabricGossipTransportTest {
     }
   }
 
+  @Test
+  void aStreamThatNeverSaysWhoItIsIsClosedAfterConnTimeout() throws Exception {
+    Map<String, Object> keys = fabricGossip(0, true);
+    keys.put("peer.gossip.connTimeout", "500ms");
+    HearsayPeer target = network.start(network.config(1, 0, List.of(), keys));
+    RogueGossipClient rogue = RogueGossipClient.silent(network.material(), 1);
+    try {
+      rogue.dial(target.endpoint());
+      Eventually.await(Duration.ofSeconds(20), "the silent stream is refused as HANDSHAKE_TIMEOUT",
+          () -> target.rejections().getOrDefault(RejectionReason.HANDSHAKE_TIMEOUT, 0L) >= 1);
+      Eventually.await(Duration.ofSeconds(20), "the stream is closed", rogue::closed);
+    } finally {
+      rogue.close();
+    }
+  }
+
   static Endpoint loopback(int port) {
     return new Endpoint("127.0.0.1", port);
   }

@@ -36,26 +36,36 @@ public final class RogueGossipClient implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean answered = new AtomicBoolean();
   private final AtomicReference<FabricLinks.Stream> stream = new AtomicReference<>();
+  /** Whether it sends its ConnEstablish once its stream opens (a silent one never does). */
+  private final boolean introduces;
 
-  private RogueGossipClient(GrpcGossipLinks links, EnvelopeSigner signer) {
+  private RogueGossipClient(GrpcGossipLinks links, EnvelopeSigner signer, boolean introduces) {
     this.links = links;
     this.signer = signer;
+    this.introduces = introduces;
   }
 
   /** A client with {@code identity}, presenting {@code tls}, trusting {@code trusted}. */
   public static RogueGossipClient of(SigningIdentity identity, PemTls.KeyPair tls, List<X509Certificate> trusted,
       Optional<ByteString> claimedTlsHash) throws Exception {
+    return of(identity, tls, trusted, claimedTlsHash, true);
+  }
+
+  private static RogueGossipClient of(SigningIdentity identity, PemTls.KeyPair tls, List<X509Certificate> trusted,
+      Optional<ByteString> claimedTlsHash, boolean introduces) throws Exception {
     EnvelopeSigner signer = new EnvelopeSigner(identity);
     GrpcGossipLinks links = GrpcGossipLinks.start(new Endpoint("127.0.0.1", 0),
         Optional.of(new TlsSettings(tls, List.of(), false, List.of(), tls)), new TrustedCas(trusted), Duration.ofSeconds(3),
         (ownHash, probe) -> signer.sign(GossipMessages.connEstablish(identity.identity(),
             claimedTlsHash.orElse(ownHash), probe)).envelope());
-    RogueGossipClient rogue = new RogueGossipClient(links, signer);
+    RogueGossipClient rogue = new RogueGossipClient(links, signer, introduces);
     links.listen(new FabricLinks.Listener() {
       @Override
       public void opened(FabricLinks.Stream opened) {
         rogue.stream.set(opened);
-        opened.sendConnEstablish(false);
+        if (rogue.introduces) {
+          opened.sendConnEstablish(false);
+        }
       }
 
       @Override
@@ -87,7 +97,17 @@ public final class RogueGossipClient implements AutoCloseable {
     return of(material.signingIdentity(org, org.nodes().get(self)),
         new PemTls.KeyPair(tls.resolve("server.crt"), tls.resolve("server.key")),
         Pem.certificates(Files.readAllBytes(tls.resolve("ca.crt"))),
-        Optional.of(ByteString.copyFrom(Ecdsa.sha256(Pem.readCertificate(otherTls.resolve("server.crt")).getEncoded()))));
+        Optional.of(ByteString.copyFrom(Ecdsa.sha256(Pem.readCertificate(otherTls.resolve("server.crt")).getEncoded()))),
+        true);
+  }
+
+  /** Org1's peer {@code self} of Hearsay's generated material, which opens a stream and never says who it is. */
+  static RogueGossipClient silent(CryptoMaterial material, int self) throws Exception {
+    CryptoMaterial.Org org = material.org("Org1MSP");
+    Path tls = material.nodeDir(org, org.nodes().get(self)).resolve("tls");
+    return of(material.signingIdentity(org, org.nodes().get(self)),
+        new PemTls.KeyPair(tls.resolve("server.crt"), tls.resolve("server.key")),
+        Pem.certificates(Files.readAllBytes(tls.resolve("ca.crt"))), Optional.empty(), false);
   }
 
   /** Where its own gossip service listens (what its alive message may announce). */
