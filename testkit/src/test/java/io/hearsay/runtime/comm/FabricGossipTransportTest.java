@@ -87,15 +87,8 @@ class FabricGossipTransportTest {
   void aHandshakeNamingAnotherCertificateThanItsSessionsIsRefused() throws Exception {
     HearsayPeer target = network.start(network.config(1, 0, List.of(), fabricGossip(0, true)));
     // A rogue with Org1 peer 1's identity and TLS key, whose ConnEstablish names peer 2's certificate.
-    RogueGossipClient rogue = RogueGossipClient.replaying(network.material(), 1, 2);
-    try {
-      rogue.dial(target.endpoint());
-      Eventually.await(Duration.ofSeconds(20), "the handshake is refused as TLS_CERT_HASH_MISMATCH",
-          () -> target.rejections().getOrDefault(RejectionReason.TLS_CERT_HASH_MISMATCH, 0L) >= 1);
-      Eventually.await(Duration.ofSeconds(20), "the stream is closed", rogue::closed);
-    } finally {
-      rogue.close();
-    }
+    dialAndAwaitRefusal(target, RogueGossipClient.replaying(network.material(), 1, 2),
+        RejectionReason.TLS_CERT_HASH_MISMATCH);
   }
 
   @Test
@@ -103,14 +96,16 @@ class FabricGossipTransportTest {
     Map<String, Object> keys = fabricGossip(0, true);
     keys.put("peer.gossip.connTimeout", "500ms");
     HearsayPeer target = network.start(network.config(1, 0, List.of(), keys));
-    RogueGossipClient rogue = RogueGossipClient.silent(network.material(), 1);
-    try {
+    dialAndAwaitRefusal(target, RogueGossipClient.silent(network.material(), 1), RejectionReason.HANDSHAKE_TIMEOUT);
+  }
+
+  /** {@code rogue} dials {@code target}, which counts its stream as {@code reason} and closes it. */
+  private static void dialAndAwaitRefusal(HearsayPeer target, RogueGossipClient rogue, RejectionReason reason) {
+    try (rogue) {
       rogue.dial(target.endpoint());
-      Eventually.await(Duration.ofSeconds(20), "the silent stream is refused as HANDSHAKE_TIMEOUT",
-          () -> target.rejections().getOrDefault(RejectionReason.HANDSHAKE_TIMEOUT, 0L) >= 1);
+      Eventually.await(Duration.ofSeconds(20), "the stream is refused as " + reason,
+          () -> target.rejections().getOrDefault(reason, 0L) >= 1);
       Eventually.await(Duration.ofSeconds(20), "the stream is closed", rogue::closed);
-    } finally {
-      rogue.close();
     }
   }
 
