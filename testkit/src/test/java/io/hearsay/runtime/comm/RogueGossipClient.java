@@ -92,22 +92,24 @@ public final class RogueGossipClient implements AutoCloseable {
    */
   static RogueGossipClient replaying(CryptoMaterial material, int self, int named) throws Exception {
     CryptoMaterial.Org org = material.org("Org1MSP");
-    Path tls = material.nodeDir(org, org.nodes().get(self)).resolve("tls");
     Path otherTls = material.nodeDir(org, org.nodes().get(named)).resolve("tls");
-    return of(material.signingIdentity(org, org.nodes().get(self)),
-        new PemTls.KeyPair(tls.resolve("server.crt"), tls.resolve("server.key")),
-        Pem.certificates(Files.readAllBytes(tls.resolve("ca.crt"))),
-        Optional.of(ByteString.copyFrom(Ecdsa.sha256(Pem.readCertificate(otherTls.resolve("server.crt")).getEncoded()))),
-        true);
+    return org1Peer(material, self, Optional.of(ByteString.copyFrom(Ecdsa.sha256(
+        Pem.readCertificate(otherTls.resolve("server.crt")).getEncoded()))), true);
   }
 
   /** Org1's peer {@code self} of Hearsay's generated material, which opens a stream and never says who it is. */
   static RogueGossipClient silent(CryptoMaterial material, int self) throws Exception {
+    return org1Peer(material, self, Optional.empty(), false);
+  }
+
+  /** Org1's peer {@code self} of Hearsay's generated material, with its identity and TLS key. */
+  private static RogueGossipClient org1Peer(CryptoMaterial material, int self, Optional<ByteString> claimedTlsHash,
+      boolean introduces) throws Exception {
     CryptoMaterial.Org org = material.org("Org1MSP");
     Path tls = material.nodeDir(org, org.nodes().get(self)).resolve("tls");
     return of(material.signingIdentity(org, org.nodes().get(self)),
         new PemTls.KeyPair(tls.resolve("server.crt"), tls.resolve("server.key")),
-        Pem.certificates(Files.readAllBytes(tls.resolve("ca.crt"))), Optional.empty(), false);
+        Pem.certificates(Files.readAllBytes(tls.resolve("ca.crt"))), claimedTlsHash, introduces);
   }
 
   /** Where its own gossip service listens (what its alive message may announce). */
