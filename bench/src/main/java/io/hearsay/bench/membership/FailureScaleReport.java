@@ -199,7 +199,8 @@ public final class FailureScaleReport {
         %d simulated peers running the real membership actor (real signatures), links of 10 ms + up
         to 10 ms jitter, every link dropping %.0f%% of messages (`bench/run failure-scale`)%s. fabric:
         alive every 5 s, dead after 25 s of silence. hearsay: hearsay-profile.conf (alive every
-        500 ms, phi accrual, a suspicion confirmed by probe rounds). A false positive is a live peer
+        500 ms to four watchers on a ring, phi accrual, a suspicion confirmed by probe rounds, a
+        death two watchers agree on spread as a rumor). A false positive is a live peer
         that some peer's view holds dead; a crash is timed until every running peer holds it dead.
         With `--burst s`, a thread of the same process spins on one of the machine's cores for s
         seconds from 10 s into the quiet period, as a compile sharing the machine does. CPU per peer:
